@@ -1,0 +1,11 @@
+#pragma once
+#include <cstdint>
+
+namespace mg::clock {
+
+// Unix time in milliseconds. Tests may set a fixed offset to move "now".
+int64_t now_ms();
+inline int64_t now_s() { return now_ms() / 1000; }
+void set_offset_ms(int64_t offset);
+
+}  // namespace mg::clock

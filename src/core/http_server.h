@@ -1,0 +1,45 @@
+#pragma once
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/http.h"
+
+namespace mg::http {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8080";
+  unsigned io_threads = 0;      // 0 = hardware concurrency
+  unsigned worker_threads = 0;  // handler pool; 0 = 2 * hardware concurrency
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = 8 * 1024 * 1024;
+  int read_timeout_seconds = 30;
+  int idle_timeout_seconds = 60;
+};
+
+// Boost.Beast HTTP/1.1 server. Handlers run on a worker pool so database work never
+// stalls the network threads. Keep-alive, timeouts, size limits (413 JSON), graceful stop.
+class Server {
+ public:
+  Server(ServerOptions options, Handler handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds; throws std::runtime_error when the address is taken. Returns the bound port.
+  unsigned short bind();
+  // Blocks until stop() has been called and in-flight requests have finished.
+  void run();
+  // Safe from any thread and from signal-watch callbacks: stops accepting, drains, returns.
+  void stop();
+  // Calls fn on SIGINT/SIGTERM (from a network thread) while run() is active.
+  void on_signal(std::function<void()> fn);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mg::http

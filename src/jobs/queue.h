@@ -1,0 +1,99 @@
+#pragma once
+// The durable job queue (outbox). Jobs are written in the same transaction as the change
+// that causes them; workers lease them, retry with exponential backoff, and move them to
+// 'dead' after max_attempts, where admins can see and retry them.
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/json.h"
+#include "store/db.h"
+
+namespace mg::jobs {
+
+struct Job {
+  int64_t id = 0;
+  std::optional<int64_t> tenant_id;
+  std::string kind;
+  Json payload;
+  int attempts = 0;  // including this one
+  int max_attempts = 8;
+};
+
+// Throw from a handler when retrying cannot help (e.g. LINE answered 400).
+struct PermanentFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+// Throw to retry after a specific delay (e.g. a 429 with a known wait).
+struct RetryAfter : std::runtime_error {
+  RetryAfter(const std::string& why, int64_t delay_ms)
+      : std::runtime_error(why), delay_ms(delay_ms) {}
+  int64_t delay_ms;
+};
+
+struct EnqueueOptions {
+  std::optional<int64_t> tenant_id;
+  int64_t run_at_ms = 0;  // 0 = now
+  // Jobs sharing a queue key run one at a time, in id order (e.g. one resident's events).
+  std::optional<std::string> queue_key;
+  int max_attempts = 8;
+};
+
+int64_t enqueue(store::Tx& tx, const std::string& kind, const Json& payload,
+                const EnqueueOptions& opt = {});
+
+// Backoff before attempt n+1 after n failures: 1s, 2s, 4s ... capped at 1h, with jitter.
+int64_t backoff_ms(int attempts);
+
+struct QueueStats {
+  int64_t pending = 0, running = 0, dead = 0, done = 0;
+};
+QueueStats stats(store::Db& db);
+
+class Runner {
+ public:
+  using Handler = std::function<void(const Job&)>;
+  Runner(store::Db& db, int workers, int64_t poll_ms = 500);
+  ~Runner();
+
+  void handle(const std::string& kind, Handler fn);
+  // Registers (or updates) a recurring job; every process may call it, one runs it per tick.
+  void every(const std::string& name, const std::string& kind, const Json& payload,
+             int64_t interval_ms);
+  void start();
+  // Stops claiming, lets in-flight jobs finish, joins the workers.
+  void stop();
+  // Wakes idle workers now (call after committing a transaction that enqueued jobs).
+  void wake();
+  // Runs due jobs on the calling thread until none is due; returns how many ran (tests).
+  int drain(int max_jobs = 1000000);
+  int64_t failures() const { return failures_.load(); }
+
+ private:
+  std::vector<Job> claim(int limit);
+  void run_one(const Job& job);
+  void tick_schedules();
+  void worker_loop();
+
+  store::Db& db_;
+  int workers_;
+  int64_t poll_ms_;
+  int64_t lease_ms_ = 5 * 60 * 1000;
+  std::map<std::string, Handler> handlers_;
+  std::vector<std::thread> threads_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int64_t> failures_{0};
+  uint64_t wake_seq_ = 0;
+};
+
+}  // namespace mg::jobs

@@ -1,0 +1,271 @@
+// The schema, as numbered forward-only migrations. Never edit a released migration: add one.
+// Times are Unix milliseconds in BIGINT; JSON documents are TEXT; booleans are 0/1 integers.
+#include "store/migrations.h"
+
+namespace mg::store {
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> list = {
+      {1, "foundation", R"SQL(
+CREATE TABLE tenants (
+  id {{pk}},
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  lg_code TEXT NOT NULL DEFAULT '',
+  settings TEXT NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE departments (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  name TEXT NOT NULL,
+  UNIQUE (tenant_id, name)
+);
+CREATE TABLE staff (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  email TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  department_id BIGINT REFERENCES departments(id),
+  failed_logins BIGINT NOT NULL DEFAULT 0,
+  locked_until BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, email)
+);
+CREATE TABLE staff_sessions (
+  token_hash TEXT PRIMARY KEY,
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  staff_id BIGINT NOT NULL REFERENCES staff(id),
+  csrf_token TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX staff_sessions_expiry ON staff_sessions(expires_at);
+CREATE TABLE audit_log (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  staff_id BIGINT,
+  at BIGINT NOT NULL,
+  action TEXT NOT NULL,
+  object_type TEXT NOT NULL,
+  object_id TEXT NOT NULL DEFAULT '',
+  ip TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_log_tenant ON audit_log(tenant_id, id);
+CREATE TABLE jobs (
+  id {{pk}},
+  tenant_id BIGINT,
+  kind TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending',
+  run_at BIGINT NOT NULL,
+  attempts BIGINT NOT NULL DEFAULT 0,
+  max_attempts BIGINT NOT NULL DEFAULT 8,
+  lease_until BIGINT NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  queue_key TEXT,
+  created_at BIGINT NOT NULL,
+  finished_at BIGINT
+);
+CREATE INDEX jobs_due ON jobs(status, run_at);
+CREATE INDEX jobs_queue_key ON jobs(queue_key, id);
+CREATE TABLE schedules (
+  name TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  payload TEXT NOT NULL DEFAULT '{}',
+  interval_ms BIGINT NOT NULL,
+  next_run_at BIGINT NOT NULL
+);
+CREATE TABLE idempotency_keys (
+  tenant_id BIGINT NOT NULL,
+  key TEXT NOT NULL,
+  response TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, key)
+)
+)SQL"},
+      {2, "residents_services_applications", R"SQL(
+CREATE TABLE residents (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  channel TEXT NOT NULL,
+  external_id TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'active',
+  attributes TEXT NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, channel, external_id)
+);
+CREATE TABLE services (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  service_key TEXT NOT NULL,
+  title TEXT NOT NULL,
+  category TEXT NOT NULL DEFAULT '',
+  department TEXT NOT NULL DEFAULT '',
+  draft TEXT NOT NULL,
+  draft_updated_at BIGINT NOT NULL,
+  published_version BIGINT,
+  status TEXT NOT NULL DEFAULT 'draft',
+  created_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, service_key)
+);
+CREATE TABLE service_versions (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  service_id BIGINT NOT NULL REFERENCES services(id),
+  version BIGINT NOT NULL,
+  definition TEXT NOT NULL,
+  published_at BIGINT NOT NULL,
+  published_by BIGINT,
+  UNIQUE (service_id, version)
+);
+CREATE TABLE chat_sessions (
+  id {{pk}},
+  public_id TEXT NOT NULL UNIQUE,
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  resident_id BIGINT NOT NULL REFERENCES residents(id),
+  service_id BIGINT NOT NULL REFERENCES services(id),
+  version_id BIGINT NOT NULL REFERENCES service_versions(id),
+  state TEXT NOT NULL,
+  last_prompts TEXT NOT NULL DEFAULT '[]',
+  status TEXT NOT NULL DEFAULT 'open',
+  correction_of BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX chat_sessions_resident ON chat_sessions(tenant_id, resident_id, status);
+CREATE TABLE applications (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  receipt_number TEXT NOT NULL,
+  service_id BIGINT NOT NULL REFERENCES services(id),
+  version_id BIGINT NOT NULL REFERENCES service_versions(id),
+  session_id BIGINT NOT NULL UNIQUE REFERENCES chat_sessions(id),
+  resident_id BIGINT NOT NULL REFERENCES residents(id),
+  channel TEXT NOT NULL,
+  department TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'new',
+  answers TEXT NOT NULL,
+  search_text TEXT NOT NULL DEFAULT '',
+  total_fee BIGINT NOT NULL DEFAULT 0,
+  memo TEXT NOT NULL DEFAULT '',
+  assignee_id BIGINT REFERENCES staff(id),
+  submitted_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, receipt_number)
+);
+CREATE INDEX applications_list ON applications(tenant_id, submitted_at);
+CREATE INDEX applications_status ON applications(tenant_id, status);
+CREATE TABLE application_events (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  application_id BIGINT NOT NULL REFERENCES applications(id),
+  at BIGINT NOT NULL,
+  staff_id BIGINT,
+  kind TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX application_events_app ON application_events(application_id);
+CREATE TABLE corrections (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  application_id BIGINT NOT NULL REFERENCES applications(id),
+  step_ids TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'open',
+  session_id BIGINT,
+  created_by BIGINT,
+  created_at BIGINT NOT NULL,
+  resolved_at BIGINT
+);
+CREATE TABLE attachments (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  resident_id BIGINT,
+  filename TEXT NOT NULL DEFAULT '',
+  content_type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  data_b64 TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE ratings (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  service_id BIGINT NOT NULL,
+  application_id BIGINT,
+  score BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE lookup_rows (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  list_name TEXT NOT NULL,
+  match_key TEXT NOT NULL,
+  data TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX lookup_rows_key ON lookup_rows(tenant_id, list_name, match_key);
+CREATE TABLE lookup_failures (
+  tenant_id BIGINT NOT NULL,
+  resident_id BIGINT NOT NULL,
+  day TEXT NOT NULL,
+  failures BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (tenant_id, resident_id, day)
+)
+)SQL"},
+      {3, "line_channel", R"SQL(
+CREATE TABLE line_channels (
+  tenant_id BIGINT PRIMARY KEY REFERENCES tenants(id),
+  channel_secret TEXT NOT NULL DEFAULT '',
+  access_token TEXT NOT NULL DEFAULT '',
+  api_base TEXT NOT NULL DEFAULT 'https://api.line.me',
+  greeting TEXT NOT NULL DEFAULT '',
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE line_events (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  webhook_event_id TEXT NOT NULL,
+  user_id TEXT NOT NULL DEFAULT '',
+  event_type TEXT NOT NULL,
+  timestamp_ms BIGINT NOT NULL,
+  body TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending',
+  received_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, webhook_event_id)
+);
+CREATE INDEX line_events_pending ON line_events(tenant_id, status, user_id, timestamp_ms);
+CREATE TABLE line_outbox (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  user_id TEXT NOT NULL,
+  reply_token TEXT,
+  reply_token_at BIGINT,
+  messages TEXT NOT NULL,
+  retry_key TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL DEFAULT 'pending',
+  endpoint TEXT NOT NULL DEFAULT '',
+  attempts BIGINT NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  sent_at BIGINT
+);
+CREATE TABLE line_rich_menus (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  name TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  image_sha256 TEXT NOT NULL DEFAULT '',
+  line_rich_menu_id TEXT NOT NULL DEFAULT '',
+  uploaded_image_sha256 TEXT NOT NULL DEFAULT '',
+  UNIQUE (tenant_id, name)
+)
+)SQL"},
+  };
+  return list;
+}
+
+}  // namespace mg::store

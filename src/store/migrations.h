@@ -1,0 +1,23 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "store/db.h"
+
+namespace mg::store {
+
+struct Migration {
+  int version;
+  std::string name;
+  std::string sql;  // portable SQL; {{pk}} becomes the backend's auto-increment key
+};
+
+const std::vector<Migration>& migrations();
+
+// Applies pending migrations in order, each in its own transaction, recorded in
+// schema_migrations. Safe when several processes start at once (PostgreSQL advisory lock).
+// Returns the number applied.
+int migrate(Db& db);
+int schema_version(Db& db);
+
+}  // namespace mg::store

@@ -1,0 +1,16 @@
+#pragma once
+#include <memory>
+#include <string>
+
+#include "store/db.h"
+
+namespace mg::store {
+
+// libpq connection pool. Portable `?` placeholders become $n; statements are prepared once
+// per connection. Serialization failures and deadlocks raise RetryableDbError.
+std::unique_ptr<Db> open_postgres(const std::string& url, int pool_size);
+
+// Rewrites `?` placeholders (outside quotes) to $1, $2, ...
+std::string to_dollar_params(std::string_view sql);
+
+}  // namespace mg::store

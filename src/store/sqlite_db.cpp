@@ -1,0 +1,245 @@
+#include "store/sqlite_db.h"
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+#include <unordered_map>
+#include <vector>
+
+namespace mg::store {
+
+namespace {
+
+class Conn {
+ public:
+  explicit Conn(const std::string& path) {
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+      std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      throw std::runtime_error("cannot open SQLite database " + path + ": " + msg);
+    }
+    sqlite3_busy_timeout(db_, 10000);
+    exec_simple("PRAGMA journal_mode=WAL");
+    exec_simple("PRAGMA synchronous=NORMAL");
+    exec_simple("PRAGMA foreign_keys=ON");
+    exec_simple("PRAGMA temp_store=MEMORY");
+  }
+  ~Conn() {
+    for (auto& [sql, st] : cache_) sqlite3_finalize(st);
+    sqlite3_close(db_);
+  }
+  void exec_simple(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "?";
+      sqlite3_free(err);
+      throw std::runtime_error(std::string("sqlite: ") + msg);
+    }
+  }
+  sqlite3_stmt* prepare(std::string_view sql) {
+    auto it = cache_.find(std::string(sql));
+    if (it != cache_.end()) {
+      sqlite3_reset(it->second);
+      sqlite3_clear_bindings(it->second);
+      return it->second;
+    }
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &st, nullptr) != SQLITE_OK)
+      throw std::runtime_error(std::string("sqlite prepare: ") + sqlite3_errmsg(db_) + " in: " +
+                               std::string(sql.substr(0, 200)));
+    cache_.emplace(std::string(sql), st);
+    return st;
+  }
+  sqlite3* raw() { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+[[noreturn]] void fail(sqlite3* db, int rc) {
+  std::string msg = sqlite3_errmsg(db);
+  int ext = sqlite3_extended_errcode(db);
+  if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+    throw UniqueViolation(msg);
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) throw RetryableDbError(msg);
+  throw std::runtime_error("sqlite: " + msg);
+}
+
+void bind_all(sqlite3* db, sqlite3_stmt* st, const Params& params) {
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    int idx = static_cast<int>(i + 1), rc = SQLITE_OK;
+    const auto& v = params[i];
+    if (std::holds_alternative<std::nullptr_t>(v))
+      rc = sqlite3_bind_null(st, idx);
+    else if (auto p = std::get_if<int64_t>(&v))
+      rc = sqlite3_bind_int64(st, idx, *p);
+    else if (auto d = std::get_if<double>(&v))
+      rc = sqlite3_bind_double(st, idx, *d);
+    else {
+      const auto& s = std::get<std::string>(v);
+      rc = sqlite3_bind_text(st, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    }
+    if (rc != SQLITE_OK) fail(db, rc);
+  }
+}
+
+class SqliteDb;
+
+class SqliteTx : public Tx {
+ public:
+  SqliteTx(SqliteDb& db, Conn* conn, std::unique_lock<std::mutex> writer, bool write);
+  ~SqliteTx() override;
+
+  int64_t exec(std::string_view sql, const Params& params) override {
+    sqlite3_stmt* st = conn_->prepare(sql);
+    bind_all(conn_->raw(), st, params);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    }
+    if (rc != SQLITE_DONE) {
+      sqlite3_reset(st);
+      fail(conn_->raw(), rc);
+    }
+    sqlite3_reset(st);
+    return sqlite3_changes64(conn_->raw());
+  }
+
+  std::vector<Row> query(std::string_view sql, const Params& params) override {
+    std::vector<Row> out;
+    each(sql, params, [&](const Row& r) {
+      out.push_back(r);
+      return true;
+    });
+    return out;
+  }
+
+  void each(std::string_view sql, const Params& params,
+            const std::function<bool(const Row&)>& fn) override {
+    sqlite3_stmt* st = conn_->prepare(sql);
+    bind_all(conn_->raw(), st, params);
+    int n = sqlite3_column_count(st);
+    auto cols = std::make_shared<std::vector<std::string>>();
+    for (int i = 0; i < n; ++i) cols->emplace_back(sqlite3_column_name(st, i));
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      std::vector<Value> vals;
+      vals.reserve(static_cast<std::size_t>(n));
+      for (int i = 0; i < n; ++i) {
+        switch (sqlite3_column_type(st, i)) {
+          case SQLITE_NULL: vals.emplace_back(nullptr); break;
+          case SQLITE_INTEGER: vals.emplace_back(static_cast<int64_t>(sqlite3_column_int64(st, i))); break;
+          case SQLITE_FLOAT: vals.emplace_back(sqlite3_column_double(st, i)); break;
+          default: {
+            auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+            vals.emplace_back(std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(st, i))));
+          }
+        }
+      }
+      if (!fn(Row(cols, std::move(vals)))) {
+        sqlite3_reset(st);
+        return;
+      }
+    }
+    if (rc != SQLITE_DONE) {
+      sqlite3_reset(st);
+      fail(conn_->raw(), rc);
+    }
+    sqlite3_reset(st);
+  }
+
+  void commit() override {
+    conn_->exec_simple("COMMIT");
+    done_ = true;
+  }
+  Backend backend() const override { return Backend::sqlite; }
+
+ private:
+  SqliteDb& db_;
+  Conn* conn_;
+  std::unique_lock<std::mutex> writer_;
+  bool write_;
+  bool done_ = false;
+};
+
+class SqliteDb : public Db {
+ public:
+  SqliteDb(std::string path, int readers) : path_(std::move(path)) {
+    writer_ = std::make_unique<Conn>(path_);
+    for (int i = 0; i < readers; ++i) {
+      readers_.push_back(std::make_unique<Conn>(path_));
+      free_.push_back(readers_.back().get());
+    }
+  }
+  std::unique_ptr<Tx> begin(bool write) override {
+    if (write) {
+      std::unique_lock lock(writer_mu_);
+      in_use_++;
+      writer_->exec_simple("BEGIN IMMEDIATE");
+      return std::make_unique<SqliteTx>(*this, writer_.get(), std::move(lock), true);
+    }
+    Conn* c;
+    {
+      std::unique_lock lock(pool_mu_);
+      pool_cv_.wait(lock, [&] { return !free_.empty(); });
+      c = free_.back();
+      free_.pop_back();
+      in_use_++;
+    }
+    try {
+      c->exec_simple("BEGIN");
+    } catch (...) {
+      release(c, false);
+      throw;
+    }
+    return std::make_unique<SqliteTx>(*this, c, std::unique_lock<std::mutex>(), false);
+  }
+  void release(Conn* c, bool write) {
+    in_use_--;
+    if (write) return;
+    {
+      std::lock_guard lock(pool_mu_);
+      free_.push_back(c);
+    }
+    pool_cv_.notify_one();
+  }
+  Backend backend() const override { return Backend::sqlite; }
+  std::string describe() const override { return "sqlite:" + path_; }
+  int pool_size() const override { return static_cast<int>(readers_.size()) + 1; }
+  int pool_in_use() const override { return in_use_.load(); }
+
+ private:
+  std::string path_;
+  std::mutex writer_mu_;
+  std::unique_ptr<Conn> writer_;
+  std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
+  std::vector<std::unique_ptr<Conn>> readers_;
+  std::vector<Conn*> free_;
+  std::atomic<int> in_use_{0};
+};
+
+SqliteTx::SqliteTx(SqliteDb& db, Conn* conn, std::unique_lock<std::mutex> writer, bool write)
+    : db_(db), conn_(conn), writer_(std::move(writer)), write_(write) {}
+
+SqliteTx::~SqliteTx() {
+  if (!done_) {
+    try {
+      conn_->exec_simple("ROLLBACK");
+    } catch (...) {
+    }
+  }
+  db_.release(conn_, write_);
+}
+
+}  // namespace
+
+std::unique_ptr<Db> open_sqlite(const std::string& path, int readers) {
+  return std::make_unique<SqliteDb>(path, readers < 1 ? 4 : readers);
+}
+
+}  // namespace mg::store
