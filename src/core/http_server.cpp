@@ -194,6 +194,10 @@ struct Server::Impl {
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       metrics::observe_request(req.method, req.route.empty() ? "(none)" : req.route, res.status,
                                secs);
+      // The route pattern, never the raw path: paths can carry receipt numbers or ids.
+      log::write(res.status >= 500 ? log::Level::error : log::Level::info, "request",
+                 {{"request_id", req.request_id}, {"method", req.method}, {"route", req.route},
+                  {"status", res.status}, {"ms", secs * 1000}});
       if (stopping) keep_alive = false;
       try {
         co_await write_response(stream, req, res, keep_alive, in.version());

@@ -1,0 +1,150 @@
+#include "app/cli.h"
+
+#include <boost/program_options.hpp>
+
+#include <iostream>
+
+#include "app/config.h"
+#include "app/server.h"
+#include "auth/service.h"
+#include "core/errors.h"
+#include "store/migrations.h"
+
+namespace mg::app {
+
+namespace po = boost::program_options;
+
+namespace {
+
+const char* kUsage =
+    "usage: madoguchi <command> [options]\n\n"
+    "commands:\n"
+    "  serve           run the server (see madoguchi serve --help)\n"
+    "  migrate         apply database migrations and exit\n"
+    "  tenant create   create a municipality: --code CODE --name NAME [--lg-code CODE]\n"
+    "  admin create    create a staff account: --tenant CODE --email E --password-stdin [--role admin]\n"
+    "  flow test       run dialog tests: madoguchi flow test FILE...\n"
+    "  line-sim        run the offline LINE platform (see madoguchi line-sim --help)\n";
+
+// Options shared by commands that only need the database.
+struct DbOptions {
+  std::string data_dir = "./data";
+  std::string database;
+  void add(po::options_description& d) {
+    d.add_options()("data", po::value(&data_dir)->default_value(data_dir), "data directory")(
+        "database", po::value(&database), "database URL (default sqlite:<data>/madoguchi.db)");
+  }
+  std::unique_ptr<store::Db> open() const {
+    ServeConfig c;
+    c.data_dir = data_dir;
+    c.database = database;
+    return store::open(resolve_database_url(c));
+  }
+};
+
+po::variables_map parse(const std::vector<std::string>& args, std::size_t skip,
+                        const po::options_description& desc) {
+  std::vector<std::string> rest(args.begin() + static_cast<long>(skip), args.end());
+  po::variables_map vm;
+  po::store(po::command_line_parser(rest).options(desc).run(), vm);
+  po::notify(vm);
+  return vm;
+}
+
+int migrate_cmd(const std::vector<std::string>& args) {
+  DbOptions db;
+  po::options_description d("madoguchi migrate");
+  d.add_options()("help,h", "show help");
+  db.add(d);
+  auto vm = parse(args, 1, d);
+  if (vm.count("help")) {
+    std::cout << d << "\n";
+    return 0;
+  }
+  auto conn = db.open();
+  int n = store::migrate(*conn);
+  std::cout << "applied " << n << " migration(s); schema version " << store::schema_version(*conn)
+            << "\n";
+  return 0;
+}
+
+int tenant_create(const std::vector<std::string>& args) {
+  DbOptions db;
+  std::string code, name, lg;
+  po::options_description d("madoguchi tenant create");
+  d.add_options()("help,h", "show help")("code", po::value(&code)->required(), "tenant code")(
+      "name", po::value(&name)->required(), "municipality name")(
+      "lg-code", po::value(&lg)->default_value(""), "全国地方公共団体コード");
+  db.add(d);
+  auto vm = parse(args, 2, d);
+  auto conn = db.open();
+  store::migrate(*conn);
+  auth::AuthService auth(*conn);
+  auto t = auth.create_tenant(code, name, lg);
+  std::cout << "created tenant " << t.code << " (id " << t.id << ")\n";
+  return 0;
+}
+
+int admin_create(const std::vector<std::string>& args) {
+  DbOptions db;
+  std::string tenant, email, role, name, dept;
+  po::options_description d("madoguchi admin create");
+  d.add_options()("help,h", "show help")("tenant", po::value(&tenant)->required(), "tenant code")(
+      "email", po::value(&email)->required(), "e-mail (login name)")(
+      "password-stdin", "read the password from standard input (required)")(
+      "role", po::value(&role)->default_value("admin"), "admin, editor, operator or viewer")(
+      "name", po::value(&name)->default_value(""), "display name")(
+      "department", po::value(&dept)->default_value(""), "department (課)");
+  db.add(d);
+  auto vm = parse(args, 2, d);
+  if (!vm.count("password-stdin")) {
+    std::cerr << "error: --password-stdin is required (passwords never go on the command line)\n";
+    return 2;
+  }
+  std::string password;
+  std::getline(std::cin, password);
+  while (!password.empty() && (password.back() == '\r' || password.back() == '\n'))
+    password.pop_back();
+  auto conn = db.open();
+  store::migrate(*conn);
+  auth::AuthService auth(*conn);
+  auto t = auth.tenant_by_code(tenant);
+  if (!t) {
+    std::cerr << "error: no tenant with code " << tenant << "\n";
+    return 1;
+  }
+  int64_t id = conn->write([&](store::Tx& tx) {
+    return auth.create_staff(tx, t->id, email, name, password, role, dept);
+  });
+  std::cout << "created staff " << email << " (id " << id << ", role " << role << ")\n";
+  return 0;
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args) {
+  try {
+    if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+      std::cout << kUsage;
+      return args.empty() ? 2 : 0;
+    }
+    const auto& cmd = args[0];
+    if (cmd == "serve") {
+      auto cfg = parse_serve_args({args.begin() + 1, args.end()});
+      return cfg ? serve(*cfg) : 0;
+    }
+    if (cmd == "migrate") return migrate_cmd(args);
+    if (cmd == "tenant" && args.size() > 1 && args[1] == "create") return tenant_create(args);
+    if (cmd == "admin" && args.size() > 1 && args[1] == "create") return admin_create(args);
+    std::cerr << "unknown command: " << cmd << "\n" << kUsage;
+    return 2;
+  } catch (const ApiError& e) {
+    std::cerr << "error: " << e.what() << (e.field().empty() ? "" : " (" + e.field() + ")") << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace mg::app

@@ -1,0 +1,73 @@
+#include "app/config.h"
+
+#include <boost/program_options.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+namespace mg::app {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+std::optional<ServeConfig> parse_serve_args(const std::vector<std::string>& args) {
+  ServeConfig c;
+  std::string config_file;
+  po::options_description desc(
+      "madoguchi serve: the online city hall (web chat, staff console, API, LINE webhook, "
+      "workers)\n\nSettings (also MADOGUCHI_<NAME> environment variables, or name = value lines in "
+      "--config)");
+  // clang-format off
+  desc.add_options()
+    ("help,h", "show this help")
+    ("config", po::value(&config_file), "INI file with settings (name = value)")
+    ("listen", po::value(&c.listen)->default_value(c.listen), "address and port to listen on (ADDR:PORT)")
+    ("data", po::value(&c.data_dir)->default_value(c.data_dir), "data directory (SQLite database)")
+    ("database", po::value(&c.database), "database URL: sqlite:PATH or postgresql://user@host/db (default sqlite:<data>/madoguchi.db)")
+    ("web-root", po::value(&c.web_root), "directory with the built web front end (default web/dist)")
+    ("templates", po::value(&c.templates_dir), "directory of bundled service templates (default templates)")
+    ("public-url", po::value(&c.public_url), "external base URL, used in webhook URLs shown to admins")
+    ("demo", po::bool_switch(&c.demo), "create a demo municipality with an admin account and published templates")
+    ("demo-line-sim", po::value(&c.demo_line_sim), "wire the demo municipality's LINE channel to a line-sim at this URL")
+    ("workers", po::value(&c.job_workers)->default_value(c.job_workers), "background job workers")
+    ("db-pool", po::value(&c.db_pool)->default_value(c.db_pool), "database connections (0 = automatic)")
+    ("io-threads", po::value(&c.io_threads)->default_value(c.io_threads), "network threads (0 = one per core)")
+    ("max-body-bytes", po::value(&c.max_body_bytes)->default_value(c.max_body_bytes), "largest accepted request body")
+    ("secure-cookies", po::bool_switch(&c.secure_cookies), "mark cookies Secure (behind HTTPS)")
+    ("session-idle-minutes", po::value(&c.session_idle_minutes)->default_value(c.session_idle_minutes), "resident chat sessions expire after this idle time")
+    ("log-level", po::value(&c.log_level)->default_value(c.log_level), "debug, info, warn or error");
+  // clang-format on
+  po::variables_map vm;
+  std::vector<const char*> argv{"serve"};
+  for (const auto& a : args) argv.push_back(a.c_str());
+  po::store(po::parse_command_line(static_cast<int>(argv.size()), argv.data(), desc), vm);
+  po::store(po::parse_environment(desc,
+                                  [&](const std::string& env) -> std::string {
+                                    if (env.rfind("MADOGUCHI_", 0) != 0) return {};
+                                    std::string name = env.substr(10);
+                                    for (auto& ch : name)
+                                      ch = ch == '_' ? '-' : static_cast<char>(std::tolower(ch));
+                                    return desc.find_nothrow(name, false) ? name : std::string{};
+                                  }),
+            vm);
+  if (vm.count("config")) {
+    std::ifstream in(vm["config"].as<std::string>());
+    if (!in) throw std::runtime_error("cannot read config file " + vm["config"].as<std::string>());
+    po::store(po::parse_config_file(in, desc), vm);
+  }
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return std::nullopt;
+  }
+  return c;
+}
+
+std::string resolve_database_url(const ServeConfig& c) {
+  if (!c.database.empty()) return c.database;
+  fs::create_directories(c.data_dir);
+  return "sqlite:" + (fs::path(c.data_dir) / "madoguchi.db").string();
+}
+
+}  // namespace mg::app

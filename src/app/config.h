@@ -1,0 +1,33 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mg::app {
+
+// Settings of `madoguchi serve`. Each comes from (highest first) the command line, an
+// environment variable MADOGUCHI_<NAME> (dashes as underscores), or the --config file
+// (INI: name = value).
+struct ServeConfig {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./data";
+  std::string database;  // default: sqlite:<data_dir>/madoguchi.db
+  std::string web_root;  // default: web/dist beside the binary's project, else ./web/dist
+  std::string templates_dir;  // default: templates beside web_root's project
+  std::string public_url;     // for webhook URLs shown to admins; default http://<listen>
+  bool demo = false;
+  std::string demo_line_sim;  // line-sim base URL to wire the demo tenant to
+  int job_workers = 2;
+  int db_pool = 0;
+  int io_threads = 0;
+  std::size_t max_body_bytes = 10 * 1024 * 1024;
+  bool secure_cookies = false;
+  std::string log_level = "info";
+  int session_idle_minutes = 60;
+};
+
+// Parses argv for `serve`. Returns nullopt after printing --help.
+std::optional<ServeConfig> parse_serve_args(const std::vector<std::string>& args);
+std::string resolve_database_url(const ServeConfig& c);
+
+}  // namespace mg::app

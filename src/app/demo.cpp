@@ -1,0 +1,29 @@
+#include "app/demo.h"
+
+#include "auth/store.h"
+#include "core/crypto.h"
+
+namespace mg::app {
+
+DemoSetup ensure_demo(store::Db& db, auth::AuthService& auth) {
+  DemoSetup out;
+  out.admin_email = "admin@demo.example";
+  if (auto t = auth.tenant_by_code("demo")) {
+    out.tenant_id = t->id;
+    return out;
+  }
+  // 999999 is not a real 全国地方公共団体コード, so demo data is never mistaken for a town's.
+  auto tenant = auth.create_tenant("demo", "デモ町", "999999");
+  out.tenant_id = tenant.id;
+  out.created = true;
+  out.admin_password = crypto::random_token(12);
+  db.write([&](store::Tx& tx) {
+    auth.create_staff(tx, tenant.id, out.admin_email, "デモ管理者", out.admin_password, "admin",
+                      "総務課");
+    auth.create_staff(tx, tenant.id, "operator@demo.example", "デモ職員",
+                      crypto::random_token(12), "operator", "市民課");
+  });
+  return out;
+}
+
+}  // namespace mg::app

@@ -1,0 +1,18 @@
+#pragma once
+#include <string>
+
+#include "auth/service.h"
+#include "store/db.h"
+
+namespace mg::app {
+
+struct DemoSetup {
+  int64_t tenant_id = 0;
+  bool created = false;
+  std::string admin_email, admin_password;  // password only when just created
+};
+
+// Creates the demo municipality (code "demo") and its admin on first start.
+DemoSetup ensure_demo(store::Db& db, auth::AuthService& auth);
+
+}  // namespace mg::app

@@ -1,0 +1,114 @@
+#include "app/server.h"
+
+#include <filesystem>
+#include <iostream>
+
+#include "app/demo.h"
+#include "app/static_files.h"
+#include "auth/routes.h"
+#include "core/errors.h"
+#include "core/http_server.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/router.h"
+#include "jobs/queue.h"
+#include "store/migrations.h"
+
+namespace mg::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string default_dir(const std::string& configured, const std::string& rel) {
+  if (!configured.empty()) return configured;
+  // Prefer the checkout the binary was built from (build/madoguchi -> ../rel), then cwd.
+  std::error_code ec;
+  auto exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto p = exe.parent_path().parent_path() / rel;
+    if (fs::exists(p)) return p.string();
+  }
+  return rel;
+}
+
+log::Level parse_level(const std::string& s) {
+  if (s == "debug") return log::Level::debug;
+  if (s == "warn") return log::Level::warn;
+  if (s == "error") return log::Level::error;
+  return log::Level::info;
+}
+
+}  // namespace
+
+int serve(const ServeConfig& config) {
+  log::set_level(parse_level(config.log_level));
+  auto started = std::chrono::steady_clock::now();
+  auto db = store::open(resolve_database_url(config), config.db_pool);
+  store::migrate(*db);
+
+  auth::AuthService auth(*db, config.secure_cookies);
+  if (config.demo) {
+    auto demo = ensure_demo(*db, auth);
+    if (demo.created) {
+      std::cout << "Demo municipality created: デモ町 (tenant code: demo)\n"
+                << "Staff console: http://" << config.listen << "/console\n"
+                << "Demo admin: tenant=demo email=" << demo.admin_email
+                << " password=" << demo.admin_password << "\n"
+                << "Resident web chat: http://" << config.listen << "/t/demo\n"
+                << std::flush;
+    }
+  }
+
+  jobs::Runner runner(*db, config.job_workers);
+  http::Router router;
+  auth::register_routes(router, auth, *db);
+
+  router.get("/healthz", [&db](http::Request&) {
+    db->read([](store::Tx& tx) { tx.one("SELECT 1"); });
+    return http::Response::json({{"status", "ok"}, {"database", db->backend() == store::Backend::sqlite ? "sqlite" : "postgresql"}});
+  });
+  router.get("/metrics", [](http::Request&) {
+    return http::Response::text(metrics::render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+  metrics::gauge("madoguchi_db_pool_size", "Database connections available.",
+                 [&db] { return db->pool_size(); });
+  metrics::gauge("madoguchi_db_pool_in_use", "Database connections in use.",
+                 [&db] { return db->pool_in_use(); });
+  metrics::gauge("madoguchi_jobs_pending", "Jobs waiting to run.",
+                 [&db] { return static_cast<double>(jobs::stats(*db).pending); });
+  metrics::gauge("madoguchi_jobs_dead", "Jobs that failed permanently.",
+                 [&db] { return static_cast<double>(jobs::stats(*db).dead); });
+  metrics::gauge("madoguchi_job_failures", "Job attempts that failed in this process.",
+                 [&runner] { return static_cast<double>(runner.failures()); });
+
+  StaticFiles web(default_dir(config.web_root, "web/dist"));
+  for (const char* m : {"GET", "POST", "PUT", "PATCH", "DELETE"})
+    router.add(m, "/api/{*rest}", [](http::Request&) -> http::Response {
+      throw ApiError::not_found("API が見つかりません");
+    });
+  router.get("/{*path}", [&web](http::Request& req) { return web.serve(req); });
+
+  http::ServerOptions so;
+  so.listen = config.listen;
+  so.io_threads = static_cast<unsigned>(config.io_threads);
+  so.max_body_bytes = config.max_body_bytes;
+  http::Server server(so, [&router](http::Request& req) { return router.dispatch(req); });
+  auto port = server.bind();
+  server.on_signal([&server] {
+    log::info("shutting down");
+    server.stop();
+  });
+  runner.start();
+  double startup_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  log::info("listening", {{"listen", config.listen}, {"port", port},
+                          {"database", db->describe()}, {"startup_ms", startup_ms},
+                          {"web", web.available()}});
+  server.run();
+  runner.stop();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace mg::app

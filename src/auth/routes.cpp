@@ -1,0 +1,117 @@
+#include "auth/routes.h"
+
+#include "auth/store.h"
+#include "core/clock.h"
+#include "core/errors.h"
+
+namespace mg::auth {
+
+std::string string_field(const Json& body, const std::string& name, bool required,
+                         std::size_t max_len) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) {
+    if (required) throw ApiError::bad_request(name + " を指定してください", name);
+    return {};
+  }
+  if (!it->is_string()) throw ApiError::bad_request(name + " は文字列で指定してください", name);
+  auto s = it->get<std::string>();
+  if (required && s.empty()) throw ApiError::bad_request(name + " を指定してください", name);
+  if (s.size() > max_len) throw ApiError::bad_request(name + " が長すぎます", name);
+  return s;
+}
+
+namespace {
+Json principal_json(const Principal& p, const Tenant& t) {
+  return {{"user",
+           {{"id", p.staff_id},
+            {"email", p.email},
+            {"name", p.name},
+            {"role", role_name(p.role)},
+            {"department", p.department}}},
+          {"tenant", t.to_json()},
+          {"csrf_token", p.csrf_token}};
+}
+
+Json staff_json(const sql::StaffRow& s, int64_t now) {
+  return {{"id", s.id},           {"email", s.email},
+          {"name", s.name},       {"role", s.role},
+          {"department", s.department}, {"locked", s.locked_until > now},
+          {"created_at", s.created_at}};
+}
+}  // namespace
+
+void register_routes(http::Router& r, AuthService& auth, store::Db& db) {
+  r.post("/api/login", [&auth](http::Request& req) {
+    auto body = req.json_body();
+    auto res = auth.login(string_field(body, "tenant", true, 64), string_field(body, "email", true, 254),
+                          string_field(body, "password", true, 256), req.remote_addr);
+    auto out = http::Response::json(principal_json(res.principal, res.tenant));
+    out.header("Set-Cookie", auth.session_cookie(res.session_token, kSessionMs / 1000));
+    return out;
+  });
+
+  r.post("/api/logout", [&auth](http::Request& req) {
+    auth.logout(req);
+    auto out = http::Response::json({{"ok", true}});
+    out.header("Set-Cookie", auth.session_cookie("", 0));
+    return out;
+  });
+
+  r.get("/api/session", [&auth](http::Request& req) {
+    auto p = auth.require(req);
+    return http::Response::json(principal_json(p, auth.tenant(p.tenant_id)));
+  });
+
+  r.get("/api/staff", [&auth, &db](http::Request& req) {
+    auto p = auth.require(req, Role::admin);
+    int64_t now = clock::now_ms();
+    Json items = Json::array();
+    db.read([&](store::Tx& tx) {
+      for (const auto& s : sql::list_staff(tx, p.tenant_id)) items.push_back(staff_json(s, now));
+    });
+    return http::Response::json({{"items", items}});
+  });
+
+  r.post("/api/staff", [&auth, &db](http::Request& req) {
+    auto p = auth.require(req, Role::admin);
+    auto body = req.json_body();
+    auto email = string_field(body, "email", true, 254);
+    auto name = string_field(body, "name", false, 200);
+    auto password = string_field(body, "password", true, 256);
+    auto role = body.contains("role") ? string_field(body, "role") : std::string("operator");
+    auto dept = string_field(body, "department", false, 100);
+    auto staff = db.write([&](store::Tx& tx) {
+      int64_t id = auth.create_staff(tx, p.tenant_id, email, name, password, role, dept);
+      audit(tx, p, "staff.create", "staff", std::to_string(id), {{"role", role}});
+      return *sql::staff_by_id(tx, p.tenant_id, id);
+    });
+    return http::Response::json(staff_json(staff, 0), 201);
+  });
+
+  r.get("/api/audit", [&auth, &db](http::Request& req) {
+    auto p = auth.require(req, Role::admin);
+    int64_t limit = 100, before = INT64_MAX;
+    try {
+      if (auto l = req.query_or("limit"); !l.empty()) limit = std::clamp<int64_t>(std::stoll(l), 1, 500);
+      if (auto b = req.query_or("before_id"); !b.empty()) before = std::stoll(b);
+    } catch (const std::exception&) {
+      throw ApiError::bad_request("limit / before_id は数値で指定してください", "limit");
+    }
+    Json items = Json::array();
+    db.read([&](store::Tx& tx) {
+      for (const auto& a : sql::list_audit(tx, p.tenant_id, before, limit)) {
+        items.push_back({{"id", a.i64(0)},
+                         {"at", a.i64(1)},
+                         {"staff_email", a.str(2)},
+                         {"action", a.str(3)},
+                         {"object_type", a.str(4)},
+                         {"object_id", a.str(5)},
+                         {"ip", a.str(6)},
+                         {"detail", Json::parse(a.str(7), nullptr, false)}});
+      }
+    });
+    return http::Response::json({{"items", items}});
+  });
+}
+
+}  // namespace mg::auth

@@ -1,0 +1,62 @@
+#pragma once
+// Staff authentication and authorisation rules: login with lockout, cookie sessions with a
+// CSRF token, role checks, and the audit log every staff write goes through.
+#include <optional>
+#include <string>
+
+#include "auth/model.h"
+#include "core/http.h"
+#include "store/db.h"
+
+namespace mg::auth {
+
+constexpr const char* kSessionCookie = "mg_session";
+constexpr int kMaxFailedLogins = 5;
+constexpr int64_t kLockMs = 15 * 60 * 1000;
+constexpr int64_t kSessionMs = 8 * 3600 * 1000;  // one working day
+
+struct LoginResult {
+  std::string session_token;  // raw; only its hash is stored
+  Principal principal;
+  Tenant tenant;
+};
+
+class AuthService {
+ public:
+  explicit AuthService(store::Db& db, bool secure_cookies = false)
+      : db_(db), secure_cookies_(secure_cookies) {}
+
+  // Throws ApiError 401 bad_credentials / 423 locked. The same answer for an unknown
+  // tenant, unknown e-mail or wrong password, so accounts cannot be probed.
+  LoginResult login(const std::string& tenant_code, const std::string& email,
+                    const std::string& password, const std::string& ip);
+  void logout(const http::Request& req);
+
+  // The staff member behind the request, or ApiError 401. For anything but GET/HEAD the
+  // X-CSRF-Token header must match the session's token (403 csrf). Then the role check
+  // (403 forbidden).
+  Principal require(const http::Request& req, Role min_role = Role::viewer);
+  std::optional<Principal> current(const http::Request& req);
+
+  std::string session_cookie(const std::string& token, int64_t max_age_s) const;
+
+  Tenant tenant(int64_t id);
+  std::optional<Tenant> tenant_by_code(const std::string& code);
+  Tenant create_tenant(const std::string& code, const std::string& name,
+                       const std::string& lg_code);
+  // Validates e-mail, password and role; ApiError 400/409 on problems.
+  int64_t create_staff(store::Tx& tx, int64_t tenant_id, const std::string& email,
+                       const std::string& name, const std::string& password,
+                       const std::string& role, const std::string& department);
+
+ private:
+  store::Db& db_;
+  bool secure_cookies_;
+};
+
+// Writes one audit row inside the caller's transaction.
+void audit(store::Tx& tx, const Principal& who, const std::string& action,
+           const std::string& object_type, const std::string& object_id,
+           const Json& detail = Json::object());
+
+}  // namespace mg::auth

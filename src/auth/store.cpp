@@ -1,0 +1,145 @@
+#include "auth/store.h"
+
+#include "core/clock.h"
+
+namespace mg::auth::sql {
+
+namespace {
+constexpr const char* kStaffCols =
+    "s.id, s.tenant_id, s.email, s.name, s.password_hash, s.role, COALESCE(d.name, ''), "
+    "s.failed_logins, s.locked_until, s.created_at";
+
+StaffRow to_staff(const store::Row& r) {
+  return {r.i64(0), r.i64(1), r.str(2), r.str(3), r.str(4), r.str(5), r.str(6),
+          r.i64(7), r.i64(8), r.i64(9)};
+}
+
+Tenant to_tenant(const store::Row& r) {
+  Tenant t;
+  t.id = r.i64(0);
+  t.code = r.str(1);
+  t.name = r.str(2);
+  t.lg_code = r.str(3);
+  t.settings = Json::parse(r.str(4), nullptr, false);
+  if (t.settings.is_discarded()) t.settings = Json::object();
+  return t;
+}
+}  // namespace
+
+std::optional<Tenant> tenant_by_code(store::Tx& tx, const std::string& code) {
+  auto r = tx.one("SELECT id, code, name, lg_code, settings FROM tenants WHERE code = ?", {code});
+  if (!r) return std::nullopt;
+  return to_tenant(*r);
+}
+
+std::optional<Tenant> tenant_by_id(store::Tx& tx, int64_t id) {
+  auto r = tx.one("SELECT id, code, name, lg_code, settings FROM tenants WHERE id = ?", {id});
+  if (!r) return std::nullopt;
+  return to_tenant(*r);
+}
+
+int64_t insert_tenant(store::Tx& tx, const Tenant& t) {
+  return tx.insert_id(
+      "INSERT INTO tenants(code, name, lg_code, settings, created_at) VALUES (?, ?, ?, ?, ?) "
+      "RETURNING id",
+      {t.code, t.name, t.lg_code, t.settings.dump(), clock::now_ms()});
+}
+
+std::optional<StaffRow> staff_by_email(store::Tx& tx, int64_t tenant_id, const std::string& email) {
+  auto r = tx.one(std::string("SELECT ") + kStaffCols +
+                      " FROM staff s LEFT JOIN departments d ON d.id = s.department_id "
+                      "WHERE s.tenant_id = ? AND s.email = ?",
+                  {tenant_id, email});
+  if (!r) return std::nullopt;
+  return to_staff(*r);
+}
+
+std::optional<StaffRow> staff_by_id(store::Tx& tx, int64_t tenant_id, int64_t id) {
+  auto r = tx.one(std::string("SELECT ") + kStaffCols +
+                      " FROM staff s LEFT JOIN departments d ON d.id = s.department_id "
+                      "WHERE s.tenant_id = ? AND s.id = ?",
+                  {tenant_id, id});
+  if (!r) return std::nullopt;
+  return to_staff(*r);
+}
+
+std::vector<StaffRow> list_staff(store::Tx& tx, int64_t tenant_id) {
+  std::vector<StaffRow> out;
+  for (const auto& r : tx.query(std::string("SELECT ") + kStaffCols +
+                                    " FROM staff s LEFT JOIN departments d ON d.id = "
+                                    "s.department_id WHERE s.tenant_id = ? ORDER BY s.id",
+                                {tenant_id}))
+    out.push_back(to_staff(r));
+  return out;
+}
+
+int64_t department_id(store::Tx& tx, int64_t tenant_id, const std::string& name) {
+  tx.exec("INSERT INTO departments(tenant_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING",
+          {tenant_id, name});
+  return tx.one("SELECT id FROM departments WHERE tenant_id = ? AND name = ?", {tenant_id, name})
+      ->i64(0);
+}
+
+int64_t insert_staff(store::Tx& tx, int64_t tenant_id, const std::string& email,
+                     const std::string& name, const std::string& hash, const std::string& role,
+                     std::optional<int64_t> department_id) {
+  return tx.insert_id(
+      "INSERT INTO staff(tenant_id, email, name, password_hash, role, department_id, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      {tenant_id, email, name, hash, role, store::opt(department_id), clock::now_ms()});
+}
+
+void record_login_failure(store::Tx& tx, int64_t staff_id, int64_t locked_until) {
+  tx.exec("UPDATE staff SET failed_logins = failed_logins + 1, locked_until = ? WHERE id = ?",
+          {locked_until, staff_id});
+}
+
+void reset_login_failures(store::Tx& tx, int64_t staff_id) {
+  tx.exec("UPDATE staff SET failed_logins = 0, locked_until = 0 WHERE id = ?", {staff_id});
+}
+
+void insert_session(store::Tx& tx, const std::string& token_hash, int64_t tenant_id,
+                    int64_t staff_id, const std::string& csrf, int64_t expires_at) {
+  tx.exec(
+      "INSERT INTO staff_sessions(token_hash, tenant_id, staff_id, csrf_token, created_at, "
+      "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+      {token_hash, tenant_id, staff_id, csrf, clock::now_ms(), expires_at});
+}
+
+std::optional<store::Row> session_with_staff(store::Tx& tx, const std::string& token_hash) {
+  return tx.one(
+      "SELECT ss.tenant_id, ss.staff_id, ss.csrf_token, ss.expires_at, s.email, s.name, s.role, "
+      "COALESCE(d.name, ''), s.locked_until FROM staff_sessions ss JOIN staff s ON s.id = "
+      "ss.staff_id AND s.tenant_id = ss.tenant_id LEFT JOIN departments d ON d.id = "
+      "s.department_id WHERE ss.token_hash = ?",
+      {token_hash});
+}
+
+void delete_session(store::Tx& tx, const std::string& token_hash) {
+  tx.exec("DELETE FROM staff_sessions WHERE token_hash = ?", {token_hash});
+}
+
+void extend_session(store::Tx& tx, const std::string& token_hash, int64_t expires_at) {
+  tx.exec("UPDATE staff_sessions SET expires_at = ? WHERE token_hash = ?", {expires_at, token_hash});
+}
+
+void insert_audit(store::Tx& tx, int64_t tenant_id, std::optional<int64_t> staff_id,
+                  const std::string& action, const std::string& object_type,
+                  const std::string& object_id, const std::string& ip, const Json& detail) {
+  tx.exec(
+      "INSERT INTO audit_log(tenant_id, staff_id, at, action, object_type, object_id, ip, detail) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      {tenant_id, store::opt(staff_id), clock::now_ms(), action, object_type, object_id, ip,
+       detail.dump()});
+}
+
+std::vector<store::Row> list_audit(store::Tx& tx, int64_t tenant_id, int64_t before_id,
+                                   int64_t limit) {
+  return tx.query(
+      "SELECT a.id, a.at, COALESCE(s.email, ''), a.action, a.object_type, a.object_id, a.ip, "
+      "a.detail FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id WHERE a.tenant_id = ? AND "
+      "a.id < ? ORDER BY a.id DESC LIMIT ?",
+      {tenant_id, before_id, limit});
+}
+
+}  // namespace mg::auth::sql

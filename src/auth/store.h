@@ -1,0 +1,44 @@
+#pragma once
+// SQL for tenants, staff, sessions and the audit log. No rules here.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/model.h"
+#include "store/db.h"
+
+namespace mg::auth::sql {
+
+struct StaffRow {
+  int64_t id = 0, tenant_id = 0;
+  std::string email, name, password_hash, role, department;
+  int64_t failed_logins = 0, locked_until = 0, created_at = 0;
+};
+
+std::optional<Tenant> tenant_by_code(store::Tx& tx, const std::string& code);
+std::optional<Tenant> tenant_by_id(store::Tx& tx, int64_t id);
+int64_t insert_tenant(store::Tx& tx, const Tenant& t);
+
+std::optional<StaffRow> staff_by_email(store::Tx& tx, int64_t tenant_id, const std::string& email);
+std::optional<StaffRow> staff_by_id(store::Tx& tx, int64_t tenant_id, int64_t id);
+std::vector<StaffRow> list_staff(store::Tx& tx, int64_t tenant_id);
+int64_t department_id(store::Tx& tx, int64_t tenant_id, const std::string& name);  // get or create
+int64_t insert_staff(store::Tx& tx, int64_t tenant_id, const std::string& email,
+                     const std::string& name, const std::string& hash, const std::string& role,
+                     std::optional<int64_t> department_id);
+void record_login_failure(store::Tx& tx, int64_t staff_id, int64_t locked_until);
+void reset_login_failures(store::Tx& tx, int64_t staff_id);
+
+void insert_session(store::Tx& tx, const std::string& token_hash, int64_t tenant_id,
+                    int64_t staff_id, const std::string& csrf, int64_t expires_at);
+std::optional<store::Row> session_with_staff(store::Tx& tx, const std::string& token_hash);
+void delete_session(store::Tx& tx, const std::string& token_hash);
+void extend_session(store::Tx& tx, const std::string& token_hash, int64_t expires_at);
+
+void insert_audit(store::Tx& tx, int64_t tenant_id, std::optional<int64_t> staff_id,
+                  const std::string& action, const std::string& object_type,
+                  const std::string& object_id, const std::string& ip, const Json& detail);
+std::vector<store::Row> list_audit(store::Tx& tx, int64_t tenant_id, int64_t before_id,
+                                   int64_t limit);
+
+}  // namespace mg::auth::sql
