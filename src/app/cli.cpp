@@ -6,6 +6,8 @@
 
 #include "app/config.h"
 #include "app/server.h"
+#include "conversation/flow_test.h"
+#include "linesim/linesim_main.h"
 #include "auth/service.h"
 #include "core/errors.h"
 #include "store/migrations.h"
@@ -134,6 +136,18 @@ int run_cli(const std::vector<std::string>& args) {
       return cfg ? serve(*cfg) : 0;
     }
     if (cmd == "migrate") return migrate_cmd(args);
+    if (cmd == "flow" && args.size() > 1 && args[1] == "test") {
+      if (args.size() < 3) {
+        std::cerr << "usage: madoguchi flow test FILE...\n";
+        return 2;
+      }
+      return conversation::run_flow_tests({args.begin() + 2, args.end()}, std::cout);
+    }
+    if (cmd == "line-sim") {
+      std::vector<char*> argv;
+      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      return linesim::linesim_main(static_cast<int>(argv.size()), argv.data());
+    }
     if (cmd == "tenant" && args.size() > 1 && args[1] == "create") return tenant_create(args);
     if (cmd == "admin" && args.size() > 1 && args[1] == "create") return admin_create(args);
     std::cerr << "unknown command: " << cmd << "\n" << kUsage;

@@ -2,6 +2,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/json.h"
+
 namespace mg {
 
 // An error that reaches the client as {"error":{"code","message","field"}} with an HTTP status.
@@ -14,6 +16,12 @@ class ApiError : public std::runtime_error {
   int status() const { return status_; }
   const std::string& code() const { return code_; }
   const std::string& field() const { return field_; }
+  // Optional list of precise problems (e.g. validation issues per step), sent as error.details.
+  const Json& details() const { return details_; }
+  ApiError& with_details(Json d) {
+    details_ = std::move(d);
+    return *this;
+  }
 
   static ApiError bad_request(std::string message, std::string field = {}) {
     return ApiError(400, "invalid", std::move(message), std::move(field));
@@ -35,6 +43,7 @@ class ApiError : public std::runtime_error {
   int status_;
   std::string code_;
   std::string field_;
+  Json details_;
 };
 
 }  // namespace mg

@@ -72,9 +72,10 @@ Response Response::text(std::string body, std::string content_type, int status) 
 }
 
 Response Response::error(int status, const std::string& code, const std::string& message,
-                         const std::string& field) {
+                         const std::string& field, const Json& details) {
   Json e = {{"code", code}, {"message", message}};
   if (!field.empty()) e["field"] = field;
+  if (!details.is_null()) e["details"] = details;
   return json(Json{{"error", e}}, status);
 }
 

@@ -49,7 +49,7 @@ struct Response {
   static Response json(const Json& j, int status = 200);
   static Response text(std::string body, std::string content_type, int status = 200);
   static Response error(int status, const std::string& code, const std::string& message,
-                        const std::string& field = {});
+                        const std::string& field = {}, const Json& details = nullptr);
   Response& header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
     return *this;

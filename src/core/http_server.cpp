@@ -36,7 +36,7 @@ Response run_handler(const Handler& handler, Request& req) {
   try {
     return handler(req);
   } catch (const ApiError& e) {
-    return Response::error(e.status(), e.code(), e.what(), e.field());
+    return Response::error(e.status(), e.code(), e.what(), e.field(), e.details());
   } catch (const std::exception& e) {
     log::error("handler failed", {{"request_id", req.request_id}, {"route", req.route},
                                   {"error", e.what()}});

@@ -126,3 +126,10 @@ class Db {
 std::unique_ptr<Db> open(const std::string& url, int pool_size = 0);
 
 }  // namespace mg::store
+
+namespace mg::store {
+// " FOR UPDATE" on PostgreSQL; nothing on SQLite, whose single writer already serialises.
+inline const char* for_update(const Tx& tx) {
+  return tx.backend() == Backend::postgres ? " FOR UPDATE" : "";
+}
+}  // namespace mg::store

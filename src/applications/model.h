@@ -1,0 +1,42 @@
+#pragma once
+#include <optional>
+#include <string>
+
+#include "core/json.h"
+
+namespace mg::applications {
+
+// 未対応 → 処理中 → 完了, plus 却下 and 取り下げ.
+inline bool valid_status(const std::string& s) {
+  return s == "new" || s == "in_progress" || s == "done" || s == "rejected" || s == "withdrawn";
+}
+inline const char* status_label(const std::string& s) {
+  if (s == "new") return "未対応";
+  if (s == "in_progress") return "処理中";
+  if (s == "done") return "完了";
+  if (s == "rejected") return "却下";
+  if (s == "withdrawn") return "取り下げ";
+  return "";
+}
+
+struct ChatTurn {
+  std::string session_id;  // public id
+  Json prompts = Json::array();
+  bool done = false;
+  std::optional<std::string> receipt_number;
+  int64_t resident_id = 0;
+  Json to_json() const {
+    Json j = {{"session_id", session_id}, {"prompts", prompts}, {"done", done}};
+    if (receipt_number) j["receipt_number"] = *receipt_number;
+    return j;
+  }
+};
+
+struct ListFilter {
+  std::string status, department, q;
+  std::optional<int64_t> service_id;
+  std::optional<int64_t> from_ms, to_ms;
+  int64_t limit = 50, offset = 0;
+};
+
+}  // namespace mg::applications

@@ -1,0 +1,328 @@
+#include "conversation/definition.h"
+
+#include <stdexcept>
+
+namespace mg::conversation {
+
+namespace {
+
+const std::pair<StepKind, const char*> kKinds[] = {
+    {StepKind::message, "message"},   {StepKind::choice, "choice"},   {StepKind::text, "text"},
+    {StepKind::date, "date"},         {StepKind::address, "address"}, {StepKind::photo, "photo"},
+    {StepKind::location, "location"}, {StepKind::branch, "branch"},   {StepKind::lookup, "lookup"},
+    {StepKind::confirm, "confirm"},   {StepKind::submit, "submit"},   {StepKind::rating, "rating"},
+};
+
+const std::pair<TextFormat, const char*> kFormats[] = {
+    {TextFormat::free, "free"},
+    {TextFormat::kana, "kana"},
+    {TextFormat::email, "email"},
+    {TextFormat::phone, "phone"},
+    {TextFormat::postal_code, "postal_code"},
+    {TextFormat::number, "number"},
+};
+
+// Reads typed fields and records an issue instead of throwing, so staff see every problem.
+class Reader {
+ public:
+  Reader(const Json& j, std::string step_id, std::vector<Issue>& issues)
+      : j_(j), step_id_(std::move(step_id)), issues_(issues) {}
+
+  std::string str(const char* key, bool required = false) {
+    if (!j_.contains(key) || j_[key].is_null()) {
+      if (required) issue(key, "missing_field", std::string("\"") + key + "\" is required");
+      return {};
+    }
+    if (!j_[key].is_string()) {
+      issue(key, "wrong_type", std::string("\"") + key + "\" must be a string");
+      return {};
+    }
+    return j_[key].get<std::string>();
+  }
+  bool boolean(const char* key, bool def) {
+    if (!j_.contains(key)) return def;
+    if (!j_[key].is_boolean()) {
+      issue(key, "wrong_type", std::string("\"") + key + "\" must be true or false");
+      return def;
+    }
+    return j_[key].get<bool>();
+  }
+  template <typename T>
+  std::optional<T> number(const char* key) {
+    if (!j_.contains(key) || j_[key].is_null()) return std::nullopt;
+    if (!j_[key].is_number()) {
+      issue(key, "wrong_type", std::string("\"") + key + "\" must be a number");
+      return std::nullopt;
+    }
+    return j_[key].get<T>();
+  }
+  void issue(const std::string& field, const std::string& code, const std::string& message) {
+    issues_.push_back(Issue{step_id_, field, code, message});
+  }
+
+ private:
+  const Json& j_;
+  std::string step_id_;
+  std::vector<Issue>& issues_;
+};
+
+ChoiceOption parse_choice(const Json& c, Reader& parent, size_t index, std::vector<Issue>& issues,
+                          const std::string& step_id) {
+  ChoiceOption o;
+  std::string field = "choices[" + std::to_string(index) + "]";
+  if (!c.is_object()) {
+    parent.issue(field, "wrong_type", field + " must be an object {value,label}");
+    return o;
+  }
+  Reader r(c, step_id, issues);
+  o.value = r.str("value");
+  o.label = r.str("label");
+  o.short_label = r.str("short_label");
+  o.fee = r.number<int64_t>("fee");
+  o.next = r.str("next");
+  if (o.value.empty()) parent.issue(field + ".value", "missing_field", field + " needs a value");
+  if (o.label.empty()) o.label = o.value;
+  return o;
+}
+
+Step parse_step(const Json& s, size_t index, std::vector<Issue>& issues) {
+  Step step;
+  std::string where = "steps[" + std::to_string(index) + "]";
+  if (!s.is_object()) {
+    issues.push_back(Issue{"", where, "wrong_type", where + " must be an object"});
+    return step;
+  }
+  Reader r(s, s.value("id", where), issues);
+  step.id = r.str("id", true);
+  std::string kind = r.str("kind", true);
+  if (auto k = step_kind_from(kind)) {
+    step.kind = *k;
+  } else if (!kind.empty()) {
+    r.issue("kind", "unknown_kind", "unknown step kind \"" + kind + "\"");
+  }
+  step.text = r.str("text");
+  step.label = r.str("label");
+  step.hint = r.str("hint");
+  step.next = r.str("next");
+  step.optional = r.boolean("optional", false);
+  step.extension = r.str("extension");
+
+  if (s.contains("choices")) {
+    if (!s["choices"].is_array()) {
+      r.issue("choices", "wrong_type", "\"choices\" must be an array");
+    } else {
+      for (size_t i = 0; i < s["choices"].size(); ++i)
+        step.choices.push_back(parse_choice(s["choices"][i], r, i, issues, step.id));
+    }
+  }
+  step.multiple = r.boolean("multiple", false);
+  step.min_selections = r.number<int>("min_selections").value_or(step.optional ? 0 : 1);
+  step.max_selections = r.number<int>("max_selections").value_or(0);
+
+  std::string format = r.str("format");
+  if (!format.empty()) {
+    bool found = false;
+    for (auto& [f, name] : kFormats) {
+      if (format == name) {
+        step.format = f;
+        found = true;
+      }
+    }
+    if (!found) r.issue("format", "unknown_format", "unknown text format \"" + format + "\"");
+  }
+  step.min_length = r.number<int>("min_length");
+  step.max_length = r.number<int>("max_length");
+  if (step.kind != StepKind::date) {
+    step.min = r.number<double>("min");
+    step.max = r.number<double>("max");
+  }
+  step.unit_fee = r.number<int64_t>("unit_fee");
+
+  // date limits share "min"/"max" with numbers in the format; strings mean dates
+  if (step.kind == StepKind::date) {
+    if (s.contains("min") && s["min"].is_string()) step.min_date = s["min"].get<std::string>();
+    if (s.contains("max") && s["max"].is_string()) step.max_date = s["max"].get<std::string>();
+  }
+  step.max_bytes = r.number<int64_t>("max_bytes").value_or(step.max_bytes);
+  if (s.contains("types") && s["types"].is_array()) {
+    step.types.clear();
+    for (const auto& t : s["types"])
+      if (t.is_string()) step.types.push_back(t.get<std::string>());
+  }
+  step.ask_postal_code = r.boolean("ask_postal_code", true);
+
+  if (s.contains("cases")) {
+    if (!s["cases"].is_array()) {
+      r.issue("cases", "wrong_type", "\"cases\" must be an array");
+    } else {
+      for (size_t i = 0; i < s["cases"].size(); ++i) {
+        const Json& c = s["cases"][i];
+        std::string field = "cases[" + std::to_string(i) + "]";
+        if (!c.is_object() || !c.contains("when") || !c.contains("next") ||
+            !c["next"].is_string()) {
+          r.issue(field, "missing_field", field + " needs \"when\" and \"next\"");
+          continue;
+        }
+        try {
+          step.cases.push_back(
+              BranchCase{parse_condition(c["when"]), c["next"].get<std::string>()});
+        } catch (const std::exception& e) {
+          r.issue(field + ".when", "bad_condition", e.what());
+        }
+      }
+    }
+  }
+  step.default_next = r.str("default");
+
+  step.list = r.str("list");
+  if (s.contains("match_fields")) {
+    if (!s["match_fields"].is_object()) {
+      r.issue("match_fields", "wrong_type",
+              "\"match_fields\" must be an object {list field: step id}");
+    } else {
+      for (auto it = s["match_fields"].begin(); it != s["match_fields"].end(); ++it) {
+        if (it.value().is_string())
+          step.match_fields.emplace_back(it.key(), it.value().get<std::string>());
+        else
+          r.issue("match_fields." + it.key(), "wrong_type", "match field must name a step id");
+      }
+    }
+  }
+  step.on_fail = r.str("on_fail");
+  step.daily_limit = r.number<int>("daily_limit").value_or(step.daily_limit);
+  step.retry = r.str("retry");
+  return step;
+}
+
+}  // namespace
+
+const char* to_string(StepKind k) {
+  for (auto& [kind, name] : kKinds)
+    if (kind == k) return name;
+  return "?";
+}
+
+std::optional<StepKind> step_kind_from(const std::string& s) {
+  for (auto& [kind, name] : kKinds)
+    if (s == name) return kind;
+  return std::nullopt;
+}
+
+const char* to_string(TextFormat f) {
+  for (auto& [fmt, name] : kFormats)
+    if (fmt == f) return name;
+  return "?";
+}
+
+bool is_question(StepKind k) {
+  switch (k) {
+    case StepKind::choice:
+    case StepKind::text:
+    case StepKind::date:
+    case StepKind::address:
+    case StepKind::photo:
+    case StepKind::location:
+    case StepKind::rating:
+      return true;
+    default:
+      return false;
+  }
+}
+
+const Step* ServiceDefinition::find(const std::string& id) const {
+  for (const auto& s : steps)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+int ServiceDefinition::index_of(const std::string& id) const {
+  for (size_t i = 0; i < steps.size(); ++i)
+    if (steps[i].id == id) return static_cast<int>(i);
+  return -1;
+}
+
+std::string ServiceDefinition::following(const Step& s) const {
+  int i = index_of(s.id);
+  if (i < 0 || i + 1 >= static_cast<int>(steps.size())) return kEndStep;
+  return steps[i + 1].id;
+}
+
+std::string ServiceDefinition::lookup_retry(const Step& lookup) const {
+  if (!lookup.retry.empty()) return lookup.retry;
+  std::string best = start;
+  int best_index = -1;
+  for (const auto& [field, source] : lookup.match_fields) {
+    int i = index_of(source);
+    if (i >= 0 && (best_index < 0 || i < best_index)) {
+      best_index = i;
+      best = source;
+    }
+  }
+  return best;
+}
+
+Json Issue::to_json() const {
+  Json j{{"code", code}, {"message", message}};
+  if (!step_id.empty()) j["step_id"] = step_id;
+  if (!field.empty()) j["field"] = field;
+  return j;
+}
+
+ParseResult parse_definition(const Json& j) {
+  ParseResult result;
+  auto& issues = result.issues;
+  if (!j.is_object()) {
+    issues.push_back(Issue{"", "", "wrong_type", "a service definition must be a JSON object"});
+    return result;
+  }
+  if (!j.contains("format") || !j["format"].is_string()) {
+    issues.push_back(Issue{"", "format", "missing_field",
+                           std::string("\"format\" is required (\"") + kServiceFormat + "\")"});
+    return result;
+  }
+  std::string format = j["format"].get<std::string>();
+  if (format != kServiceFormat) {
+    std::string family = "madoguchi.service/";
+    std::string msg = format.rfind(family, 0) == 0
+                          ? "definition format version \"" + format.substr(family.size()) +
+                                "\" is not supported by this server (supports version 1: \"" +
+                                kServiceFormat + "\")"
+                          : "\"" + format +
+                                "\" is not a madoguchi service definition (expected \"" +
+                                kServiceFormat + "\")";
+    issues.push_back(Issue{"", "format", "incompatible_format", msg});
+    return result;
+  }
+
+  ServiceDefinition def;
+  Reader r(j, "", issues);
+  def.service_key = r.str("service_key", true);
+  def.title = r.str("title", true);
+  def.department = r.str("department");
+  def.category = r.str("category");
+  def.description = r.str("description");
+  def.locale = j.contains("locale") ? r.str("locale") : "ja";
+  def.start = r.str("start");
+  def.completion_message = r.str("completion_message");
+  def.fee = r.number<int64_t>("fee");
+  if (j.contains("available")) {
+    if (j["available"].is_object()) {
+      Reader a(j["available"], "", issues);
+      def.available_from = a.str("from");
+      def.available_to = a.str("to");
+    } else {
+      r.issue("available", "wrong_type", "\"available\" must be {from,to}");
+    }
+  }
+  if (!j.contains("steps") || !j["steps"].is_array() || j["steps"].empty()) {
+    r.issue("steps", "missing_field", "\"steps\" must be a non-empty array");
+  } else {
+    for (size_t i = 0; i < j["steps"].size(); ++i)
+      def.steps.push_back(parse_step(j["steps"][i], i, issues));
+  }
+  if (def.start.empty() && !def.steps.empty()) def.start = def.steps.front().id;
+  if (issues.empty()) result.definition = std::move(def);
+  return result;
+}
+
+}  // namespace mg::conversation

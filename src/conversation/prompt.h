@@ -1,0 +1,70 @@
+#pragma once
+// Channel-neutral output of a turn. to_json() is the "Prompt" contract in docs/API.md; the web
+// chat renders it directly and the LINE channel maps it to messages and quick replies.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/json.h"
+
+namespace mg::conversation {
+
+// LINE Messaging API limits the prompts are kept within.
+inline constexpr size_t kMaxQuickReplies = 13;
+inline constexpr size_t kChoicesPerPage = 11;  // leaves room for 前へ and 次へ
+inline constexpr size_t kMaxUnpagedChoices = 12;
+inline constexpr size_t kMaxLabelChars = 20;
+inline constexpr size_t kMaxTextChars = 5000;
+inline constexpr size_t kMaxPromptsPerTurn = 5;
+
+inline constexpr const char* kNextPage = "__next__";
+inline constexpr const char* kPrevPage = "__prev__";
+inline constexpr const char* kSkip = "__skip__";
+
+struct PromptChoice {
+  std::string value;
+  std::string label;  // ≤ kMaxLabelChars
+  std::optional<int64_t> fee;
+};
+
+struct SummaryItem {
+  std::string step_id;
+  std::string label;
+  std::string display;
+  bool editable = true;
+};
+
+struct Prompt {
+  enum class Type { message, question, summary, completion, error };
+  Type type = Type::message;
+  std::string text;
+  // question
+  std::string step_id;  // also for error
+  std::string input;    // text|choice|multi_choice|date|location|photo|rating|confirm
+  std::string hint;
+  std::vector<PromptChoice> choices;
+  std::optional<std::pair<int, int>> page;  // index, count
+  std::string min_date, max_date;
+  // summary
+  std::vector<SummaryItem> items;
+  std::optional<int64_t> total_fee;
+  // completion
+  std::string receipt_number;
+
+  Json to_json() const;
+
+  static Prompt message(std::string text);
+  static Prompt error(std::string step_id, std::string text);
+};
+
+Json prompts_to_json(const std::vector<Prompt>& prompts);
+
+// Splits over-long texts and merges leading messages so a turn fits LINE's 5 messages.
+std::vector<Prompt> fit_for_line(std::vector<Prompt> prompts);
+
+// After the host stores the application: puts the receipt number into completion prompts and
+// replaces {{receipt_number}} in their text.
+void fill_receipt_number(std::vector<Prompt>& prompts, const std::string& receipt_number);
+
+}  // namespace mg::conversation

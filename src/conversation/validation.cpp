@@ -1,0 +1,357 @@
+#include "conversation/validation.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "conversation/date_parse.h"
+
+namespace mg::conversation {
+namespace {
+
+using IdSet = std::set<std::string>;
+
+class Validator {
+ public:
+  explicit Validator(const ServiceDefinition& def) : def_(def) {}
+
+  std::vector<Issue> run() {
+    check_service();
+    check_ids();
+    for (const auto& s : def_.steps) check_step(s);
+    if (!def_.find(def_.start)) {
+      add("", "start", "unknown_target", "start step \"" + def_.start + "\" does not exist");
+      return issues_;
+    }
+    check_graph();
+    check_conditions();
+    return issues_;
+  }
+
+ private:
+  void add(const std::string& step, const std::string& field, const std::string& code,
+           const std::string& message) {
+    issues_.push_back(Issue{step, field, code, message});
+  }
+
+  void check_service() {
+    if (def_.service_key.empty() ||
+        !std::all_of(def_.service_key.begin(), def_.service_key.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+        }))
+      add("", "service_key", "bad_service_key",
+          "service_key must be lower-case letters, digits and '-' (e.g. \"juminhyo\")");
+    if (def_.locale != "ja")
+      add("", "locale", "unsupported_locale", "only locale \"ja\" is supported");
+    for (auto [field, value] : {std::pair{"available.from", def_.available_from},
+                                std::pair{"available.to", def_.available_to}}) {
+      if (!value.empty() && !parse_iso_date(value))
+        add("", field, "bad_date", std::string(field) + " must be a date YYYY-MM-DD");
+    }
+    if (def_.fee && *def_.fee < 0) add("", "fee", "bad_fee", "fee must not be negative");
+  }
+
+  void check_ids() {
+    std::set<std::string> seen;
+    for (const auto& s : def_.steps) {
+      if (s.id.empty()) continue;  // reported by the parser
+      if (s.id == kEndStep) add(s.id, "id", "reserved_id", "\"end\" is reserved for finishing");
+      if (!seen.insert(s.id).second)
+        add(s.id, "id", "duplicate_id", "step id \"" + s.id + "\" is used more than once");
+    }
+  }
+
+  void target(const Step& s, const std::string& field, const std::string& id) {
+    if (!id.empty() && id != kEndStep && !def_.find(id))
+      add(s.id, field, "unknown_target", "\"" + id + "\" is not a step id (or \"end\")");
+  }
+
+  void check_step(const Step& s) {
+    target(s, "next", s.next);
+    bool needs_text = is_question(s.kind) || s.kind == StepKind::message;
+    if (needs_text && s.text.empty()) add(s.id, "text", "missing_field", "\"text\" is required");
+    if (s.kind != StepKind::choice && !s.choices.empty())
+      add(s.id, "choices", "unexpected_field", "only choice steps have choices");
+    if (s.kind != StepKind::text && (s.min || s.max || s.unit_fee || s.min_length || s.max_length))
+      add(s.id, "min", "unexpected_field", "min/max/length/unit_fee apply to text steps");
+    switch (s.kind) {
+      case StepKind::choice: {
+        if (s.choices.empty())
+          add(s.id, "choices", "no_choices", "a choice step needs at least one choice");
+        std::set<std::string> values;
+        for (size_t i = 0; i < s.choices.size(); ++i) {
+          const auto& c = s.choices[i];
+          std::string f = "choices[" + std::to_string(i) + "]";
+          if (!values.insert(c.value).second)
+            add(s.id, f + ".value", "duplicate_choice", "choice value \"" + c.value + "\" repeats");
+          if (c.value.rfind("__", 0) == 0)
+            add(s.id, f + ".value", "reserved_value",
+                "choice values starting with __ are reserved");
+          if (c.fee && *c.fee < 0) add(s.id, f + ".fee", "bad_fee", "fee must not be negative");
+          if (!c.next.empty() && s.multiple)
+            add(s.id, f + ".next", "unexpected_field", "per-choice next needs a single choice");
+          target(s, f + ".next", c.next);
+        }
+        int n = static_cast<int>(s.choices.size());
+        if (s.min_selections < 0 || (s.max_selections > 0 && s.min_selections > s.max_selections) ||
+            s.min_selections > n)
+          add(s.id, "min_selections", "bad_range", "min/max selections do not fit the choices");
+        break;
+      }
+      case StepKind::text:
+        if (s.min_length && s.max_length && *s.min_length > *s.max_length)
+          add(s.id, "min_length", "bad_range", "min_length is greater than max_length");
+        if ((s.min || s.max || s.unit_fee) && s.format != TextFormat::number)
+          add(s.id, "format", "type_mismatch", "min/max/unit_fee need format \"number\"");
+        if (s.min && s.max && *s.min > *s.max)
+          add(s.id, "min", "bad_range", "min is greater than max");
+        break;
+      case StepKind::date:
+        for (auto [field, spec] : {std::pair{"min", s.min_date}, std::pair{"max", s.max_date}})
+          if (!spec.empty() && !is_date_spec(spec))
+            add(s.id, field, "bad_date",
+                "date limit must be YYYY-MM-DD, \"today\" or relative like \"+3d\", \"-100y\"");
+        break;
+      case StepKind::photo:
+        for (const auto& t : s.types)
+          if (t != "image/jpeg" && t != "image/png")
+            add(s.id, "types", "unsupported_type", "photo types are image/jpeg and image/png");
+        if (s.max_bytes <= 0) add(s.id, "max_bytes", "bad_range", "max_bytes must be positive");
+        break;
+      case StepKind::branch:
+        if (s.cases.empty()) add(s.id, "cases", "missing_field", "a branch needs \"cases\"");
+        for (size_t i = 0; i < s.cases.size(); ++i)
+          target(s, "cases[" + std::to_string(i) + "].next", s.cases[i].next);
+        target(s, "default", s.default_next);
+        break;
+      case StepKind::lookup:
+        if (s.list.empty()) add(s.id, "list", "missing_field", "a lookup needs \"list\"");
+        if (s.match_fields.empty())
+          add(s.id, "match_fields", "missing_field", "a lookup needs \"match_fields\"");
+        if (s.daily_limit < 1) add(s.id, "daily_limit", "bad_range", "daily_limit must be ≥ 1");
+        target(s, "retry", s.retry);
+        break;
+      default:
+        break;
+    }
+  }
+
+  void check_graph() {
+    // Reachable from start.
+    IdSet reachable;
+    std::vector<std::string> todo{def_.start};
+    while (!todo.empty()) {
+      std::string id = todo.back();
+      todo.pop_back();
+      const Step* s = def_.find(id);
+      if (!s || !reachable.insert(id).second) continue;
+      for (const auto& n : successors(def_, *s)) todo.push_back(n);
+    }
+    for (const auto& s : def_.steps)
+      if (!s.id.empty() && !reachable.count(s.id))
+        add(s.id, "id", "unreachable", "step \"" + s.id + "\" can never be reached from the start");
+
+    // Can reach the end: fixed point over "some successor finishes".
+    IdSet exits;
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (const auto& s : def_.steps) {
+        if (exits.count(s.id)) continue;
+        for (const auto& n : successors(def_, s)) {
+          if (n == kEndStep || exits.count(n)) {
+            exits.insert(s.id);
+            changed = true;
+            break;
+          }
+        }
+      }
+    }
+    for (const auto& id : reachable)
+      if (!exits.count(id))
+        add(id, "next", "no_exit", "step \"" + id + "\" is in a loop with no way to finish");
+    reachable_ = reachable;
+  }
+
+  // Steps answered on every path from the start to each step (must-analysis, intersection over
+  // predecessors), so a branch never tests an answer the resident may not have given.
+  std::map<std::string, IdSet> answered_before() {
+    IdSet all;
+    for (const auto& s : def_.steps) all.insert(s.id);
+    std::map<std::string, IdSet> in;
+    for (const auto& id : reachable_) in[id] = all;
+    in[def_.start] = {};
+    for (bool changed = true; changed;) {
+      changed = false;
+      std::map<std::string, IdSet> next = in;
+      for (const auto& id : reachable_) {
+        if (id != def_.start) next[id] = all;
+      }
+      for (const auto& id : reachable_) {
+        const Step* s = def_.find(id);
+        IdSet out = in[id];
+        if (is_question(s->kind) || s->kind == StepKind::lookup) out.insert(id);
+        for (const auto& n : successors(def_, *s)) {
+          if (!reachable_.count(n) || n == def_.start) continue;
+          IdSet meet;
+          std::set_intersection(next[n].begin(), next[n].end(), out.begin(), out.end(),
+                                std::inserter(meet, meet.begin()));
+          next[n] = meet;
+        }
+      }
+      if (next != in) {
+        in = std::move(next);
+        changed = true;
+      }
+    }
+    return in;
+  }
+
+  bool reaches(const std::string& from, const std::string& to) const {
+    IdSet seen;
+    std::vector<std::string> todo{from};
+    while (!todo.empty()) {
+      std::string id = todo.back();
+      todo.pop_back();
+      if (id == to) return true;
+      const Step* s = def_.find(id);
+      if (!s || !seen.insert(id).second) continue;
+      for (const auto& n : successors(def_, *s)) todo.push_back(n);
+    }
+    return false;
+  }
+
+  void check_ref(const Step& at, const std::string& field, const std::string& ref,
+                 const IdSet& before) {
+    const Step* target = def_.find(ref);
+    if (!target) {
+      add(at.id, field, "unknown_answer", "\"" + ref + "\" is not a step id");
+    } else if (!is_question(target->kind) && target->kind != StepKind::lookup) {
+      add(at.id, field, "not_a_question",
+          "\"" + ref + "\" is a " + to_string(target->kind) + " step and has no answer");
+    } else if (!before.count(ref)) {
+      bool later = !reaches(ref, at.id);
+      add(at.id, field, later ? "later_answer" : "answer_not_guaranteed",
+          later ? "\"" + ref + "\" is only asked after this step"
+                : "\"" + ref + "\" is not answered on every path before this step");
+    }
+  }
+
+  void check_compare(const Step& at, const std::string& field, const Condition& c,
+                     const IdSet& before) {
+    if (c.kind != Condition::Kind::compare) {
+      for (size_t i = 0; i < c.children.size(); ++i)
+        check_compare(at, field, c.children[i], before);
+      return;
+    }
+    if (!is_known_operator(c.op)) {
+      add(at.id, field, "unknown_operator", "unknown operator \"" + c.op + "\"");
+      return;
+    }
+    check_ref(at, field, c.answer, before);
+    const Step* t = def_.find(c.answer);
+    if (!t) return;
+    auto mismatch = [&](const std::string& why) {
+      add(at.id, field, "type_mismatch",
+          "\"" + c.op + "\" on \"" + c.answer + "\" (" + to_string(t->kind) + "): " + why);
+    };
+    bool number = t->kind == StepKind::text && t->format == TextFormat::number;
+    bool date = t->kind == StepKind::date;
+    if (is_ordering_operator(c.op)) {
+      if (!number && !date && t->kind != StepKind::rating)
+        return mismatch("ordering needs a number or date answer");
+      if ((number || t->kind == StepKind::rating) && !c.value.is_number())
+        return mismatch("value must be a number");
+      if (date && !(c.value.is_string() && is_date_spec(c.value.get<std::string>())))
+        return mismatch("value must be a date or relative date");
+    } else if (is_age_operator(c.op)) {
+      if (!date) return mismatch("age needs a birth date (date step)");
+      if (!c.value.is_number_integer()) return mismatch("value must be an age in years");
+    } else if (c.op == "contains") {
+      if (!(t->kind == StepKind::choice && t->multiple))
+        return mismatch("contains needs a multiple choice");
+      check_choice_value(at, field, *t, c.value);
+    } else if (c.op == "in" || c.op == "not_in") {
+      if (!c.value.is_array()) return mismatch("value must be an array");
+      if (t->kind == StepKind::choice)
+        for (const auto& v : c.value) check_choice_value(at, field, *t, v);
+    } else if (c.op == "eq" || c.op == "ne") {
+      if (t->kind == StepKind::choice && t->multiple)
+        return mismatch("use \"contains\" on a multiple choice");
+      if (t->kind == StepKind::choice) check_choice_value(at, field, *t, c.value);
+    }
+  }
+
+  void check_choice_value(const Step& at, const std::string& field, const Step& choice,
+                          const Json& v) {
+    bool known = v.is_string() && std::any_of(choice.choices.begin(), choice.choices.end(),
+                                              [&](const ChoiceOption& o) { return o.value == v; });
+    if (!known)
+      add(at.id, field, "unknown_choice",
+          v.dump() + " is not a choice value of \"" + choice.id + "\"");
+  }
+
+  void check_conditions() {
+    auto before = answered_before();
+    for (const auto& s : def_.steps) {
+      if (!reachable_.count(s.id)) continue;
+      const IdSet& b = before[s.id];
+      for (size_t i = 0; i < s.cases.size(); ++i)
+        check_compare(s, "cases[" + std::to_string(i) + "].when", s.cases[i].when, b);
+      for (const auto& [field, ref] : s.match_fields) check_ref(s, "match_fields." + field, ref, b);
+    }
+  }
+
+  const ServiceDefinition& def_;
+  std::vector<Issue> issues_;
+  IdSet reachable_;
+};
+
+}  // namespace
+
+std::vector<std::string> successors(const ServiceDefinition& def, const Step& s) {
+  std::vector<std::string> out;
+  std::string plain = s.next.empty() ? def.following(s) : s.next;
+  switch (s.kind) {
+    case StepKind::branch:
+      for (const auto& c : s.cases) out.push_back(c.next);
+      out.push_back(s.default_next.empty() ? def.following(s) : s.default_next);
+      break;
+    case StepKind::choice: {
+      bool all_routed = !s.multiple && !s.choices.empty() &&
+                        std::all_of(s.choices.begin(), s.choices.end(),
+                                    [](const ChoiceOption& c) { return !c.next.empty(); });
+      if (!s.multiple)
+        for (const auto& c : s.choices)
+          if (!c.next.empty()) out.push_back(c.next);
+      if (!all_routed || s.optional) out.push_back(plain);
+      break;
+    }
+    case StepKind::lookup:
+      out.push_back(plain);
+      out.push_back(def.lookup_retry(s));
+      break;
+    default:
+      out.push_back(plain);
+  }
+  return out;
+}
+
+std::vector<Issue> validate(const ServiceDefinition& def) { return Validator(def).run(); }
+
+Json LoadResult::issues_json() const {
+  Json a = Json::array();
+  for (const auto& i : issues) a.push_back(i.to_json());
+  return a;
+}
+
+LoadResult load_definition(const Json& j) {
+  LoadResult r;
+  ParseResult p = parse_definition(j);
+  r.issues = std::move(p.issues);
+  if (!p.definition) return r;
+  r.issues = validate(*p.definition);
+  if (r.issues.empty()) r.definition = std::move(p.definition);
+  return r;
+}
+
+}  // namespace mg::conversation

@@ -1,0 +1,288 @@
+#include "services/catalog.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "auth/service.h"
+#include "conversation/validation.h"
+#include "core/clock.h"
+#include "core/errors.h"
+
+namespace mg::services {
+
+namespace fs = std::filesystem;
+
+namespace {
+constexpr const char* kCols =
+    "id, service_key, title, category, department, status, published_version, draft_updated_at, "
+    "draft";
+
+ServiceSummary to_summary(const store::Row& r) {
+  ServiceSummary s;
+  s.id = r.i64(0);
+  s.service_key = r.str(1);
+  s.title = r.str(2);
+  s.category = r.str(3);
+  s.department = r.str(4);
+  s.status = r.str(5);
+  s.published_version = r.opt_i64(6);
+  s.draft_updated_at = r.i64(7);
+  Json d = Json::parse(r.str(8), nullptr, false);
+  if (d.is_object()) {
+    s.description = d.value("description", "");
+    if (d.contains("fee") && d["fee"].is_number_integer()) s.fee = d["fee"].get<int64_t>();
+  }
+  return s;
+}
+}  // namespace
+
+Json ServiceSummary::to_json() const {
+  return {{"id", id},
+          {"service_key", service_key},
+          {"title", title},
+          {"category", category},
+          {"department", department},
+          {"description", description},
+          {"status", status},
+          {"fee", fee ? Json(*fee) : Json(nullptr)},
+          {"published_version", published_version ? Json(*published_version) : Json(nullptr)},
+          {"draft_updated_at", draft_updated_at}};
+}
+
+conversation::ServiceDefinition load_or_throw(const Json& definition) {
+  if (!definition.is_object())
+    throw ApiError::bad_request("definition はオブジェクトで指定してください", "definition");
+  auto res = conversation::load_definition(definition);
+  if (!res.definition) {
+    std::string first = res.issues.empty() ? "" : res.issues.front().message;
+    throw ApiError(400, "invalid_definition", "サービス定義に問題があります: " + first, "definition")
+        .with_details(res.issues_json());
+  }
+  return *res.definition;
+}
+
+ServiceSummary Catalog::save(store::Tx& tx, int64_t tenant_id, std::optional<int64_t> id,
+                             const conversation::ServiceDefinition& def, const Json& raw) {
+  int64_t now = clock::now_ms();
+  if (!id) {
+    auto existing = tx.one("SELECT id FROM services WHERE tenant_id = ? AND service_key = ?",
+                           {tenant_id, def.service_key});
+    if (existing) id = existing->i64(0);
+  }
+  if (id) {
+    auto n = tx.exec(
+        "UPDATE services SET service_key = ?, title = ?, category = ?, department = ?, draft = ?, "
+        "draft_updated_at = ? WHERE tenant_id = ? AND id = ?",
+        {def.service_key, def.title, def.category, def.department, raw.dump(), now, tenant_id, *id});
+    if (n == 0) throw ApiError::not_found();
+  } else {
+    id = tx.insert_id(
+        "INSERT INTO services(tenant_id, service_key, title, category, department, draft, "
+        "draft_updated_at, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?) RETURNING id",
+        {tenant_id, def.service_key, def.title, def.category, def.department, raw.dump(), now, now});
+  }
+  auto r = tx.one(std::string("SELECT ") + kCols + " FROM services WHERE tenant_id = ? AND id = ?",
+                  {tenant_id, *id});
+  return to_summary(*r);
+}
+
+ServiceSummary Catalog::save_draft(const auth::Principal& who, const Json& definition) {
+  auto def = load_or_throw(definition);
+  try {
+    return db_.write([&](store::Tx& tx) {
+      auto s = save(tx, who.tenant_id, std::nullopt, def, definition);
+      auth::audit(tx, who, "service.save_draft", "service", std::to_string(s.id),
+                  {{"service_key", s.service_key}});
+      return s;
+    });
+  } catch (const store::UniqueViolation&) {
+    throw ApiError::conflict("同じ service_key のサービスがあります", "service_key");
+  }
+}
+
+ServiceSummary Catalog::replace_draft(const auth::Principal& who, int64_t id, const Json& definition) {
+  auto def = load_or_throw(definition);
+  try {
+    return db_.write([&](store::Tx& tx) {
+      auto s = save(tx, who.tenant_id, id, def, definition);
+      auth::audit(tx, who, "service.save_draft", "service", std::to_string(s.id),
+                  {{"service_key", s.service_key}});
+      return s;
+    });
+  } catch (const store::UniqueViolation&) {
+    throw ApiError::conflict("同じ service_key のサービスがあります", "service_key");
+  }
+}
+
+std::vector<ServiceSummary> Catalog::list(int64_t tenant_id) {
+  return db_.read([&](store::Tx& tx) {
+    std::vector<ServiceSummary> out;
+    for (const auto& r : tx.query(std::string("SELECT ") + kCols +
+                                      " FROM services WHERE tenant_id = ? ORDER BY category, id",
+                                  {tenant_id}))
+      out.push_back(to_summary(r));
+    return out;
+  });
+}
+
+std::vector<ServiceSummary> Catalog::published(int64_t tenant_id) {
+  // Residents see the published version's metadata, not the draft's.
+  return db_.read([&](store::Tx& tx) {
+    std::vector<ServiceSummary> out;
+    for (const auto& r : tx.query(
+             "SELECT s.id, s.service_key, s.title, s.category, s.department, s.status, "
+             "s.published_version, s.draft_updated_at, v.definition FROM services s JOIN "
+             "service_versions v ON v.service_id = s.id AND v.version = s.published_version "
+             "WHERE s.tenant_id = ? AND s.status = 'published' ORDER BY s.category, s.id",
+             {tenant_id})) {
+      auto s = to_summary(r);
+      Json d = Json::parse(r.str(8), nullptr, false);
+      if (d.is_object()) s.title = d.value("title", s.title);
+      out.push_back(std::move(s));
+    }
+    return out;
+  });
+}
+
+Json Catalog::detail(int64_t tenant_id, int64_t id) {
+  return db_.read([&](store::Tx& tx) {
+    auto r = tx.one(std::string("SELECT ") + kCols + " FROM services WHERE tenant_id = ? AND id = ?",
+                    {tenant_id, id});
+    if (!r) throw ApiError::not_found();
+    Json out = to_summary(*r).to_json();
+    out["definition"] = Json::parse(r->str(8), nullptr, false);
+    Json versions = Json::array();
+    for (const auto& v : tx.query(
+             "SELECT version, published_at, published_by FROM service_versions WHERE tenant_id = ? "
+             "AND service_id = ? ORDER BY version DESC",
+             {tenant_id, id}))
+      versions.push_back({{"version", v.i64(0)},
+                          {"published_at", v.i64(1)},
+                          {"published_by", v.opt_i64(2) ? Json(*v.opt_i64(2)) : Json(nullptr)}});
+    out["versions"] = versions;
+    return out;
+  });
+}
+
+Json Catalog::export_definition(int64_t tenant_id, int64_t id) {
+  return db_.read([&](store::Tx& tx) {
+    auto r = tx.one("SELECT draft FROM services WHERE tenant_id = ? AND id = ?", {tenant_id, id});
+    if (!r) throw ApiError::not_found();
+    return Json::parse(r->str(0));
+  });
+}
+
+int64_t Catalog::publish_in(store::Tx& tx, int64_t tenant_id, int64_t id,
+                            std::optional<int64_t> staff) {
+  auto r = tx.one(std::string("SELECT draft FROM services WHERE tenant_id = ? AND id = ?") +
+                      store::for_update(tx),
+                  {tenant_id, id});
+  if (!r) throw ApiError::not_found();
+  Json draft = Json::parse(r->str(0));
+  load_or_throw(draft);  // a draft saved by an older release may no longer validate
+  auto last = tx.one("SELECT COALESCE(MAX(version), 0) FROM service_versions WHERE service_id = ?",
+                     {id});
+  int64_t version = (last ? last->i64(0) : 0) + 1;
+  tx.exec(
+      "INSERT INTO service_versions(tenant_id, service_id, version, definition, published_at, "
+      "published_by) VALUES (?, ?, ?, ?, ?, ?)",
+      {tenant_id, id, version, draft.dump(), clock::now_ms(), store::opt(staff)});
+  tx.exec("UPDATE services SET published_version = ?, status = 'published' WHERE id = ?",
+          {version, id});
+  return version;
+}
+
+int64_t Catalog::publish(const auth::Principal& who, int64_t id) {
+  return db_.write([&](store::Tx& tx) {
+    int64_t v = publish_in(tx, who.tenant_id, id, who.staff_id);
+    auth::audit(tx, who, "service.publish", "service", std::to_string(id), {{"version", v}});
+    return v;
+  });
+}
+
+ServiceSummary Catalog::unpublish(const auth::Principal& who, int64_t id) {
+  return db_.write([&](store::Tx& tx) {
+    if (tx.exec("UPDATE services SET status = 'unpublished' WHERE tenant_id = ? AND id = ?",
+                {who.tenant_id, id}) == 0)
+      throw ApiError::not_found();
+    auth::audit(tx, who, "service.unpublish", "service", std::to_string(id));
+    return to_summary(*tx.one(std::string("SELECT ") + kCols + " FROM services WHERE id = ?", {id}));
+  });
+}
+
+std::shared_ptr<const PublishedVersion> Catalog::version(int64_t tenant_id, int64_t version_id) {
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find(version_id);
+    if (it != cache_.end()) {
+      if (it->second->tenant_id != tenant_id) throw ApiError::not_found();
+      return it->second;
+    }
+  }
+  auto row = db_.read([&](store::Tx& tx) {
+    return tx.one(
+        "SELECT v.id, v.service_id, v.version, v.definition, v.tenant_id FROM service_versions v "
+        "WHERE v.id = ? AND v.tenant_id = ?",
+        {version_id, tenant_id});
+  });
+  if (!row) throw ApiError::not_found();
+  auto pv = std::make_shared<PublishedVersion>();
+  pv->version_id = row->i64(0);
+  pv->service_id = row->i64(1);
+  pv->version = row->i64(2);
+  pv->definition = load_or_throw(Json::parse(row->str(3)));
+  pv->title = pv->definition.title;
+  pv->tenant_id = tenant_id;
+  std::lock_guard lock(cache_mu_);
+  cache_[version_id] = pv;
+  return pv;
+}
+
+std::shared_ptr<const PublishedVersion> Catalog::current_version(int64_t tenant_id,
+                                                                 int64_t service_id) {
+  auto row = db_.read([&](store::Tx& tx) {
+    return tx.one(
+        "SELECT v.id FROM services s JOIN service_versions v ON v.service_id = s.id AND v.version "
+        "= s.published_version WHERE s.tenant_id = ? AND s.id = ? AND s.status = 'published'",
+        {tenant_id, service_id});
+  });
+  if (!row) throw ApiError::not_found("このサービスは現在受け付けていません");
+  return version(tenant_id, row->i64(0));
+}
+
+int Catalog::import_directory(int64_t tenant_id, const std::string& dir) {
+  int imported = 0;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return 0;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".json") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& p : files) {
+    std::ifstream in(p);
+    Json raw = Json::parse(in, nullptr, false);
+    auto def = load_or_throw(raw);
+    db_.write([&](store::Tx& tx) {
+      if (tx.one("SELECT 1 FROM services WHERE tenant_id = ? AND service_key = ?",
+                 {tenant_id, def.service_key}))
+        return;
+      auto s = save(tx, tenant_id, std::nullopt, def, raw);
+      publish_in(tx, tenant_id, s.id, std::nullopt);
+      ++imported;
+    });
+  }
+  return imported;
+}
+
+Catalog::Counts Catalog::counts(int64_t tenant_id) {
+  return db_.read([&](store::Tx& tx) {
+    auto r = tx.one(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'published' THEN 1 ELSE 0 END), 0) FROM "
+        "services WHERE tenant_id = ?",
+        {tenant_id});
+    return Counts{r->i64(0), r->i64(1)};
+  });
+}
+
+}  // namespace mg::services

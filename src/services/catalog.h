@@ -1,0 +1,78 @@
+#pragma once
+// The municipality's service catalogue: drafts that staff edit, immutable published versions
+// that residents' sessions pin, import/export as one JSON file, publish/unpublish.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/model.h"
+#include "conversation/definition.h"
+#include "store/db.h"
+
+namespace mg::services {
+
+struct ServiceSummary {
+  int64_t id = 0;
+  std::string service_key, title, category, department, description, status;
+  std::optional<int64_t> published_version;
+  std::optional<int64_t> fee;
+  int64_t draft_updated_at = 0;
+  Json to_json() const;
+};
+
+// A published version, parsed once and shared (versions never change).
+struct PublishedVersion {
+  int64_t version_id = 0;
+  int64_t tenant_id = 0;
+  int64_t service_id = 0;
+  int64_t version = 0;
+  std::string title;
+  conversation::ServiceDefinition definition;
+};
+
+class Catalog {
+ public:
+  explicit Catalog(store::Db& db) : db_(db) {}
+
+  // Creates the service or replaces its draft (by service_key). ApiError 400 with details[]
+  // when the definition does not parse or validate.
+  ServiceSummary save_draft(const auth::Principal& who, const Json& definition);
+  ServiceSummary replace_draft(const auth::Principal& who, int64_t id, const Json& definition);
+  std::vector<ServiceSummary> list(int64_t tenant_id);
+  std::vector<ServiceSummary> published(int64_t tenant_id);
+  Json detail(int64_t tenant_id, int64_t id);  // summary + definition + versions
+  Json export_definition(int64_t tenant_id, int64_t id);
+  int64_t publish(const auth::Principal& who, int64_t id);
+  ServiceSummary unpublish(const auth::Principal& who, int64_t id);
+
+  // The current published version of a service, for a resident starting a session; ApiError
+  // 404 when the service is not published (or belongs to another tenant).
+  std::shared_ptr<const PublishedVersion> current_version(int64_t tenant_id, int64_t service_id);
+  // A pinned version by id (sessions keep the version they started with).
+  std::shared_ptr<const PublishedVersion> version(int64_t tenant_id, int64_t version_id);
+
+  // Imports every *.json in dir as a published service (skips service_keys already present).
+  int import_directory(int64_t tenant_id, const std::string& dir);
+
+  struct Counts {
+    int64_t services = 0, published = 0;
+  };
+  Counts counts(int64_t tenant_id);
+
+ private:
+  ServiceSummary save(store::Tx& tx, int64_t tenant_id, std::optional<int64_t> id,
+                      const conversation::ServiceDefinition& def, const Json& raw);
+  int64_t publish_in(store::Tx& tx, int64_t tenant_id, int64_t id, std::optional<int64_t> staff);
+
+  store::Db& db_;
+  std::mutex cache_mu_;
+  std::map<int64_t, std::shared_ptr<const PublishedVersion>> cache_;  // version_id -> version
+};
+
+// Parses and validates; ApiError 400 "invalid_definition" with details[] otherwise.
+conversation::ServiceDefinition load_or_throw(const Json& definition);
+
+}  // namespace mg::services

@@ -1,0 +1,63 @@
+#include "services/routes.h"
+
+#include "core/errors.h"
+
+namespace mg::services {
+
+int64_t id_param(const http::Request& req, const std::string& name) {
+  auto it = req.params.find(name);
+  if (it == req.params.end() || it->second.empty() || it->second.size() > 18 ||
+      it->second.find_first_not_of("0123456789") != std::string::npos)
+    throw ApiError::not_found();
+  return std::stoll(it->second);
+}
+
+namespace {
+Json definition_from(const http::Request& req) {
+  auto body = req.json_body();
+  // Accept {definition: {...}} from the console, or the bare exported file.
+  if (body.contains("definition")) return body["definition"];
+  return body;
+}
+}  // namespace
+
+void register_routes(http::Router& r, auth::AuthService& auth, Catalog& catalog) {
+  using auth::Role;
+  r.get("/api/services", [&](http::Request& req) {
+    auto p = auth.require(req);
+    Json items = Json::array();
+    for (const auto& s : catalog.list(p.tenant_id)) items.push_back(s.to_json());
+    return http::Response::json({{"items", items}});
+  });
+  r.post("/api/services", [&](http::Request& req) {
+    auto p = auth.require(req, Role::editor);
+    return http::Response::json(catalog.save_draft(p, definition_from(req)).to_json(), 201);
+  });
+  r.get("/api/services/{id}", [&](http::Request& req) {
+    auto p = auth.require(req);
+    return http::Response::json(catalog.detail(p.tenant_id, id_param(req)));
+  });
+  r.put("/api/services/{id}", [&](http::Request& req) {
+    auto p = auth.require(req, Role::editor);
+    return http::Response::json(catalog.replace_draft(p, id_param(req), definition_from(req)).to_json());
+  });
+  r.post("/api/services/{id}/publish", [&](http::Request& req) {
+    auto p = auth.require(req, Role::editor);
+    return http::Response::json({{"version", catalog.publish(p, id_param(req))}});
+  });
+  r.post("/api/services/{id}/unpublish", [&](http::Request& req) {
+    auto p = auth.require(req, Role::editor);
+    return http::Response::json(catalog.unpublish(p, id_param(req)).to_json());
+  });
+  r.get("/api/services/{id}/export", [&](http::Request& req) {
+    auto p = auth.require(req);
+    auto def = catalog.export_definition(p.tenant_id, id_param(req));
+    auto res = http::Response::json(def);
+    res.body = def.dump(2);
+    std::string key = def.value("service_key", "service");
+    res.header("Content-Disposition", "attachment; filename=\"" + key + ".json\"");
+    return res;
+  });
+}
+
+}  // namespace mg::services

@@ -1,0 +1,33 @@
+import { Link, Route, Routes } from 'react-router-dom';
+import { useI18n, LocaleSwitch } from './i18n-react';
+import { NotFound } from './common';
+import ConsoleApp from './console/ConsoleApp';
+import ResidentHome from './resident/ResidentHome';
+import ResidentChat from './resident/ResidentChat';
+import MyApplications from './resident/MyApplications';
+
+function Landing() {
+  const { t } = useI18n();
+  return (
+    <div className="page-narrow">
+      <header className="topbar"><span className="brand">{t('app.name')}</span><LocaleSwitch /></header>
+      <main id="main" className="container">
+        <h1>{t('app.name')}</h1>
+        <p><Link className="btn btn-primary" to="/console">{t('app.console')}</Link></p>
+      </main>
+    </div>
+  );
+}
+
+export default function App() {
+  return (
+    <Routes>
+      <Route path="/" element={<Landing />} />
+      <Route path="/console/*" element={<ConsoleApp />} />
+      <Route path="/t/:tenant" element={<ResidentHome />} />
+      <Route path="/t/:tenant/chat/:serviceId" element={<ResidentChat />} />
+      <Route path="/t/:tenant/my" element={<MyApplications />} />
+      <Route path="*" element={<NotFound />} />
+    </Routes>
+  );
+}

@@ -1,0 +1,113 @@
+import { useEffect, useState } from 'react';
+import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { api, onUnauthorized, setCsrfToken, type SessionInfo } from '../api';
+import { Loading, NotFound } from '../common';
+import { LocaleSwitch, useI18n } from '../i18n-react';
+import type { MessageKey } from '../i18n';
+import { SessionCtx, atLeast } from './session';
+import Login from './Login';
+import Dashboard from './Dashboard';
+import Applications from './Applications';
+import ApplicationDetailPage from './ApplicationDetail';
+import Services from './Services';
+import Audit from './Audit';
+import Staff from './Staff';
+import LineSettingsPage from './LineSettings';
+import Jobs from './Jobs';
+
+export default function ConsoleApp() {
+  const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
+  const location = useLocation();
+
+  useEffect(() => {
+    let alive = true;
+    api.get<SessionInfo>('/api/session', { quiet401: true }).then(
+      (s) => { if (alive) { setCsrfToken(s.csrf_token); setSession(s); } },
+      () => { if (alive) setSession(null); },
+    );
+    const off = onUnauthorized(() => { setCsrfToken(null); setSession(null); });
+    return () => { alive = false; off(); };
+  }, []);
+
+  if (session === undefined) return <div className="container"><Loading /></div>;
+
+  const onLogin = (s: SessionInfo) => { setCsrfToken(s.csrf_token); setSession(s); };
+
+  return (
+    <Routes>
+      <Route path="login" element={session ? <Navigate to={(location.state as { from?: string } | null)?.from || '/console'} replace /> : <Login onLogin={onLogin} />} />
+      <Route path="*" element={session
+        ? <SessionCtx.Provider value={session}><Shell session={session} onLogout={() => { setCsrfToken(null); setSession(null); }} /></SessionCtx.Provider>
+        : <Navigate to="/console/login" replace state={{ from: location.pathname + location.search }} />} />
+    </Routes>
+  );
+}
+
+const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
+  { to: '/console', key: 'nav.dashboard', end: true },
+  { to: '/console/applications', key: 'nav.applications' },
+  { to: '/console/services', key: 'nav.services' },
+  { to: '/console/audit', key: 'nav.audit', admin: true },
+  { to: '/console/staff', key: 'nav.staff', admin: true },
+  { to: '/console/line', key: 'nav.line', admin: true },
+  { to: '/console/jobs', key: 'nav.jobs', admin: true },
+];
+
+function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => void }) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const location = useLocation();
+  useEffect(() => setMenuOpen(false), [location.pathname]);
+  const isAdmin = atLeast(session.user.role, 'admin');
+
+  const logout = async () => {
+    try { await api.post('/api/logout'); } catch { /* already gone */ }
+    onLogout();
+    navigate('/console/login', { replace: true });
+  };
+
+  const roleKey = `role.${session.user.role}` as MessageKey;
+  return (
+    <div className="console">
+      <a className="skip-link" href="#main">{t('app.skip')}</a>
+      <header className="topbar">
+        <div className="topbar-left">
+          <span className="brand">{t('app.name')}</span>
+          <span className="tenant-name" data-testid="tenant-name">{session.tenant.name}</span>
+        </div>
+        <div className="topbar-right">
+          <span className="user-name" data-testid="user-name">{t('login.loggedInAs', { name: session.user.name || session.user.email, role: t(roleKey) })}</span>
+          <LocaleSwitch />
+          <button type="button" className="btn btn-ghost" onClick={logout} data-testid="logout">{t('login.logout')}</button>
+          <button type="button" className="btn btn-ghost menu-toggle" aria-expanded={menuOpen} aria-controls="console-nav"
+            onClick={() => setMenuOpen((v) => !v)}>☰<span className="sr-only">{t('nav.label')}</span></button>
+        </div>
+      </header>
+      <div className="console-body">
+        <nav id="console-nav" className={`sidenav${menuOpen ? ' open' : ''}`} aria-label={t('nav.label')} data-testid="nav">
+          <ul>
+            {NAV.filter((n) => !n.admin || isAdmin).map((n) => (
+              <li key={n.to}>
+                <NavLink to={n.to} end={n.end} data-testid={`nav-${n.to.split('/')[2] || 'dashboard'}`}>{t(n.key)}</NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" className="console-main" tabIndex={-1}>
+          <Routes>
+            <Route index element={<Dashboard />} />
+            <Route path="applications" element={<Applications />} />
+            <Route path="applications/:id" element={<ApplicationDetailPage />} />
+            <Route path="services" element={<Services />} />
+            <Route path="audit" element={<Audit />} />
+            <Route path="staff" element={<Staff />} />
+            <Route path="line" element={<LineSettingsPage />} />
+            <Route path="jobs" element={<Jobs />} />
+            <Route path="*" element={<NotFound />} />
+          </Routes>
+        </main>
+      </div>
+    </div>
+  );
+}
