@@ -5,7 +5,13 @@
 
 #include "app/demo.h"
 #include "app/static_files.h"
+#include "applications/chat.h"
+#include "applications/inbox.h"
+#include "applications/routes.h"
 #include "auth/routes.h"
+#include "channels/web/routes.h"
+#include "services/catalog.h"
+#include "services/routes.h"
 #include "core/errors.h"
 #include "core/http_server.h"
 #include "core/log.h"
@@ -48,8 +54,15 @@ int serve(const ServeConfig& config) {
   store::migrate(*db);
 
   auth::AuthService auth(*db, config.secure_cookies);
+  services::Catalog catalog(*db);
+  applications::ChatService chat(*db, catalog, int64_t{config.session_idle_minutes} * 60 * 1000);
+  applications::Inbox inbox(*db, chat);
   if (config.demo) {
     auto demo = ensure_demo(*db, auth);
+    if (demo.created) {
+      int n = catalog.import_directory(demo.tenant_id, default_dir(config.templates_dir, "templates"));
+      log::info("demo templates imported", {{"count", n}});
+    }
     if (demo.created) {
       std::cout << "Demo municipality created: デモ町 (tenant code: demo)\n"
                 << "Staff console: http://" << config.listen << "/console\n"
@@ -63,6 +76,12 @@ int serve(const ServeConfig& config) {
   jobs::Runner runner(*db, config.job_workers);
   http::Router router;
   auth::register_routes(router, auth, *db);
+  services::register_routes(router, auth, catalog);
+  applications::register_routes(router, auth, *db, inbox, catalog);
+  web::register_routes(router, auth, *db, catalog, chat, inbox, config.secure_cookies);
+  // Web residents read status changes on their "my applications" page; other channels
+  // replace this handler with one that pushes a message.
+  runner.handle("resident.notify", [](const jobs::Job&) {});
 
   router.get("/healthz", [&db](http::Request&) {
     db->read([](store::Tx& tx) { tx.one("SELECT 1"); });

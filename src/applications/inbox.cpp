@@ -1,0 +1,345 @@
+#include "applications/inbox.h"
+
+#include <memory>
+
+#include "auth/service.h"
+#include "core/clock.h"
+#include "core/errors.h"
+#include "jobs/queue.h"
+
+namespace mg::applications {
+
+std::string where_clause(int64_t tenant_id, const ListFilter& f, store::Params& params) {
+  std::string w = " WHERE a.tenant_id = ?";
+  params.push_back(tenant_id);
+  if (!f.status.empty()) {
+    w += " AND a.status = ?";
+    params.push_back(f.status);
+  }
+  if (!f.department.empty()) {
+    w += " AND a.department = ?";
+    params.push_back(f.department);
+  }
+  if (f.service_id) {
+    w += " AND a.service_id = ?";
+    params.push_back(*f.service_id);
+  }
+  if (f.from_ms) {
+    w += " AND a.submitted_at >= ?";
+    params.push_back(*f.from_ms);
+  }
+  if (f.to_ms) {
+    w += " AND a.submitted_at <= ?";
+    params.push_back(*f.to_ms);
+  }
+  if (!f.q.empty()) {
+    // Literal substring match: escape LIKE's wildcards in what staff typed.
+    std::string pat;
+    for (char c : f.q) {
+      if (c == '%' || c == '_' || c == '\\') pat.push_back('\\');
+      pat.push_back(c);
+    }
+    w += " AND a.search_text LIKE ? ESCAPE '\\'";
+    params.push_back("%" + pat + "%");
+  }
+  return w;
+}
+
+std::string csv_field(const std::string& s) {
+  std::string v = s;
+  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) v = "'" + v;
+  bool quote = v.find_first_of(",\"\r\n") != std::string::npos;
+  if (!quote) return v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+namespace {
+
+constexpr const char* kListCols =
+    "SELECT a.id, a.receipt_number, s.title, a.status, a.assignee_id, COALESCE(st.name, ''), "
+    "a.submitted_at, a.channel, a.department, a.total_fee, a.memo, a.answers, a.updated_at, "
+    "a.service_id, a.version_id FROM applications a JOIN services s ON s.id = a.service_id LEFT "
+    "JOIN staff st ON st.id = a.assignee_id";
+
+Json summary(const store::Row& r) {
+  return {{"id", r.i64(0)},
+          {"receipt_number", r.str(1)},
+          {"service_title", r.str(2)},
+          {"status", r.str(3)},
+          {"status_label", status_label(r.str(3))},
+          {"assignee_id", r.opt_i64(4) ? Json(*r.opt_i64(4)) : Json(nullptr)},
+          {"assignee", r.str(5)},
+          {"submitted_at", r.i64(6)},
+          {"channel", r.str(7)},
+          {"department", r.str(8)},
+          {"total_fee", r.i64(9)}};
+}
+
+// Attachment ids referenced by photo answers ({"attachment_id": n} values).
+void collect_attachments(const Json& v, std::vector<int64_t>& out) {
+  if (v.is_object()) {
+    if (v.contains("attachment_id") && v["attachment_id"].is_number_integer())
+      out.push_back(v["attachment_id"].get<int64_t>());
+    for (const auto& [k, x] : v.items()) collect_attachments(x, out);
+  } else if (v.is_array()) {
+    for (const auto& x : v) collect_attachments(x, out);
+  }
+}
+
+jobs::EnqueueOptions tenant_job(int64_t tenant_id) {
+  jobs::EnqueueOptions o;
+  o.tenant_id = tenant_id;
+  return o;
+}
+
+std::string jst_time(int64_t ms) {
+  std::time_t t = static_cast<std::time_t>(ms / 1000 + 9 * 3600);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+}  // namespace
+
+Json Inbox::list(int64_t tenant_id, const ListFilter& f) {
+  return db_.read([&](store::Tx& tx) {
+    store::Params params;
+    std::string where = where_clause(tenant_id, f, params);
+    int64_t total = tx.one("SELECT COUNT(*) FROM applications a" + where, params)->i64(0);
+    params.push_back(f.limit);
+    params.push_back(f.offset);
+    Json items = Json::array();
+    for (const auto& r :
+         tx.query(std::string(kListCols) + where + " ORDER BY a.submitted_at DESC, a.id DESC LIMIT ? OFFSET ?",
+                  params))
+      items.push_back(summary(r));
+    return Json{{"items", items}, {"total", total}};
+  });
+}
+
+Json Inbox::detail(int64_t tenant_id, int64_t id) {
+  return db_.read([&](store::Tx& tx) {
+    auto r = tx.one(std::string(kListCols) + " WHERE a.tenant_id = ? AND a.id = ?", {tenant_id, id});
+    if (!r) throw ApiError::not_found();
+    Json out = summary(*r);
+    out["memo"] = r->str(10);
+    Json answers = Json::parse(r->str(11), nullptr, false);
+    out["answers"] = answers.is_array() ? answers : Json::array();
+    out["updated_at"] = r->i64(12);
+    out["service_id"] = r->i64(13);
+    std::vector<int64_t> ids;
+    collect_attachments(out["answers"], ids);
+    Json attachments = Json::array();
+    for (int64_t aid : ids) {
+      auto a = tx.one(
+          "SELECT id, filename, content_type, size FROM attachments WHERE tenant_id = ? AND id = ?",
+          {tenant_id, aid});
+      if (a)
+        attachments.push_back({{"id", a->i64(0)},
+                               {"filename", a->str(1)},
+                               {"content_type", a->str(2)},
+                               {"size", a->i64(3)}});
+    }
+    out["attachments"] = attachments;
+    Json history = Json::array();
+    for (const auto& e : tx.query(
+             "SELECT e.at, e.kind, e.detail, COALESCE(s.name, s.email, '') FROM application_events "
+             "e LEFT JOIN staff s ON s.id = e.staff_id WHERE e.tenant_id = ? AND e.application_id "
+             "= ? ORDER BY e.id",
+             {tenant_id, id}))
+      history.push_back({{"at", e.i64(0)},
+                         {"kind", e.str(1)},
+                         {"detail", Json::parse(e.str(2), nullptr, false)},
+                         {"staff", e.str(3)}});
+    out["history"] = history;
+    Json corrections = Json::array();
+    for (const auto& c : tx.query(
+             "SELECT id, step_ids, reason, status, created_at, resolved_at FROM corrections WHERE "
+             "tenant_id = ? AND application_id = ? ORDER BY id",
+             {tenant_id, id}))
+      corrections.push_back({{"id", c.i64(0)},
+                             {"step_ids", Json::parse(c.str(1), nullptr, false)},
+                             {"reason", c.str(2)},
+                             {"status", c.str(3)},
+                             {"created_at", c.i64(4)},
+                             {"resolved_at", c.opt_i64(5) ? Json(*c.opt_i64(5)) : Json(nullptr)}});
+    out["corrections"] = corrections;
+    return out;
+  });
+}
+
+Json Inbox::update(const auth::Principal& who, int64_t id, const Json& body) {
+  std::optional<std::string> status, memo;
+  std::optional<std::optional<int64_t>> assignee;
+  if (body.contains("status")) {
+    if (!body["status"].is_string() || !valid_status(body["status"].get<std::string>()))
+      throw ApiError::bad_request("状態が正しくありません", "status");
+    status = body["status"].get<std::string>();
+  }
+  if (body.contains("memo")) {
+    if (!body["memo"].is_string()) throw ApiError::bad_request("メモは文字列です", "memo");
+    memo = body["memo"].get<std::string>();
+    if (memo->size() > 10000) throw ApiError::bad_request("メモが長すぎます", "memo");
+  }
+  if (body.contains("assignee_id")) {
+    if (body["assignee_id"].is_null())
+      assignee = std::optional<int64_t>{};
+    else if (body["assignee_id"].is_number_integer())
+      assignee = std::optional<int64_t>{body["assignee_id"].get<int64_t>()};
+    else
+      throw ApiError::bad_request("担当者の指定が正しくありません", "assignee_id");
+  }
+  if (!status && !memo && !assignee)
+    throw ApiError::bad_request("status, memo, assignee_id のいずれかを指定してください");
+  db_.write([&](store::Tx& tx) {
+    auto cur = tx.one(std::string("SELECT status FROM applications WHERE tenant_id = ? AND id = ?") +
+                          store::for_update(tx),
+                      {who.tenant_id, id});
+    if (!cur) throw ApiError::not_found();
+    int64_t now = clock::now_ms();
+    Json detail = Json::object();
+    if (status && *status != cur->str(0)) {
+      tx.exec("UPDATE applications SET status = ?, updated_at = ? WHERE id = ?", {*status, now, id});
+      detail["status"] = {{"from", cur->str(0)}, {"to", *status}};
+    }
+    if (memo) {
+      tx.exec("UPDATE applications SET memo = ?, updated_at = ? WHERE id = ?", {*memo, now, id});
+      detail["memo"] = true;  // the memo itself may hold personal data: not in the audit log
+    }
+    if (assignee) {
+      if (*assignee && !tx.one("SELECT 1 FROM staff WHERE tenant_id = ? AND id = ?",
+                               {who.tenant_id, **assignee}))
+        throw ApiError::bad_request("担当者が見つかりません", "assignee_id");
+      tx.exec("UPDATE applications SET assignee_id = ?, updated_at = ? WHERE id = ?",
+              {store::opt(*assignee), now, id});
+      detail["assignee_id"] = *assignee ? Json(**assignee) : Json(nullptr);
+    }
+    tx.exec(
+        "INSERT INTO application_events(tenant_id, application_id, at, staff_id, kind, detail) "
+        "VALUES (?, ?, ?, ?, 'updated', ?)",
+        {who.tenant_id, id, now, who.staff_id, detail.dump()});
+    auth::audit(tx, who, "application.update", "application", std::to_string(id), detail);
+    if (detail.contains("status"))
+      jobs::enqueue(tx, "resident.notify",
+                    {{"application_id", id}, {"kind", "status"}, {"status", *status}},
+                    tenant_job(who.tenant_id));
+  });
+  return detail(who.tenant_id, id);
+}
+
+Json Inbox::request_correction(const auth::Principal& who, int64_t id,
+                               const std::vector<std::string>& step_ids,
+                               const std::string& reason) {
+  if (step_ids.empty()) throw ApiError::bad_request("やり直す項目を選んでください", "step_ids");
+  if (reason.empty()) throw ApiError::bad_request("理由を入力してください", "reason");
+  db_.write([&](store::Tx& tx) {
+    if (!tx.one("SELECT 1 FROM applications WHERE tenant_id = ? AND id = ?", {who.tenant_id, id}))
+      throw ApiError::not_found();
+    std::string session = chat_.start_correction(tx, who.tenant_id, id, step_ids, reason);
+    auto sid = tx.one("SELECT id FROM chat_sessions WHERE public_id = ?", {session})->i64(0);
+    int64_t now = clock::now_ms();
+    tx.exec(
+        "INSERT INTO corrections(tenant_id, application_id, step_ids, reason, status, session_id, "
+        "created_by, created_at) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
+        {who.tenant_id, id, Json(step_ids).dump(), reason, sid, who.staff_id, now});
+    tx.exec(
+        "INSERT INTO application_events(tenant_id, application_id, at, staff_id, kind, detail) "
+        "VALUES (?, ?, ?, ?, 'correction_requested', ?)",
+        {who.tenant_id, id, now, who.staff_id, Json{{"step_ids", step_ids}}.dump()});
+    auth::audit(tx, who, "application.correction", "application", std::to_string(id),
+                {{"step_ids", step_ids}});
+    jobs::enqueue(tx, "resident.notify",
+                  {{"application_id", id}, {"kind", "correction"}, {"session_id", session}},
+                  tenant_job(who.tenant_id));
+  });
+  return detail(who.tenant_id, id);
+}
+
+std::function<bool(std::string&)> Inbox::export_csv(int64_t tenant_id, const ListFilter& f) {
+  struct State {
+    int64_t last_id = INT64_MAX;
+    bool header = false;
+    std::vector<std::string> step_ids;  // columns when one service is exported
+  };
+  auto st = std::make_shared<State>();
+  // Keyset pagination by id: each chunk is its own short read transaction.
+  return [this, tenant_id, f, st](std::string& out) -> bool {
+    if (!st->header) {
+      st->header = true;
+      out = "\xEF\xBB\xBF受付番号,サービス,状態,受付日時,チャネル,担当課,担当者,手数料,メモ,回答\r\n";
+      return true;
+    }
+    store::Params params;
+    std::string where = where_clause(tenant_id, f, params) + " AND a.id < ?";
+    params.push_back(st->last_id);
+    int rows = 0;
+    db_.read([&](store::Tx& tx) {
+      tx.each(std::string(kListCols) + where + " ORDER BY a.id DESC LIMIT 1000", params,
+              [&](const store::Row& r) {
+                ++rows;
+                st->last_id = r.i64(0);
+                std::string answers;
+                Json a = Json::parse(r.str(11), nullptr, false);
+                if (a.is_array())
+                  for (const auto& x : a) {
+                    if (!answers.empty()) answers += " / ";
+                    answers += x.value("label", x.value("step_id", "")) + ": " + x.value("display", "");
+                  }
+                out += csv_field(r.str(1)) + "," + csv_field(r.str(2)) + "," +
+                       csv_field(status_label(r.str(3))) + "," + jst_time(r.i64(6)) + "," +
+                       csv_field(r.str(7)) + "," + csv_field(r.str(8)) + "," + csv_field(r.str(5)) +
+                       "," + std::to_string(r.i64(9)) + "," + csv_field(r.str(10)) + "," +
+                       csv_field(answers) + "\r\n";
+                return true;
+              });
+    });
+    return rows == 1000;
+  };
+}
+
+Json Inbox::for_resident(int64_t tenant_id, int64_t resident_id) {
+  return db_.read([&](store::Tx& tx) {
+    Json items = Json::array();
+    for (const auto& r : tx.query(
+             "SELECT a.receipt_number, s.title, a.status, a.submitted_at, (SELECT c.reason FROM "
+             "corrections c WHERE c.application_id = a.id AND c.status = 'open' ORDER BY c.id DESC "
+             "LIMIT 1), (SELECT cs.public_id FROM corrections c JOIN chat_sessions cs ON cs.id = "
+             "c.session_id WHERE c.application_id = a.id AND c.status = 'open' ORDER BY c.id DESC "
+             "LIMIT 1), a.service_id FROM applications a JOIN services s ON s.id = a.service_id "
+             "WHERE a.tenant_id = ? AND a.resident_id = ? ORDER BY a.submitted_at DESC LIMIT 100",
+             {tenant_id, resident_id})) {
+      Json item = {{"receipt_number", r.str(0)},   {"service_title", r.str(1)},
+                   {"status", r.str(2)},           {"status_label", status_label(r.str(2))},
+                   {"submitted_at", r.i64(3)},     {"service_id", r.i64(6)}};
+      if (!r.is_null(4))
+        item["correction"] = {{"reason", r.str(4)}, {"session_id", r.str(5)}};
+      items.push_back(item);
+    }
+    return Json{{"items", items}};
+  });
+}
+
+Inbox::Counts Inbox::counts(int64_t tenant_id) {
+  return db_.read([&](store::Tx& tx) {
+    auto r = tx.one(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status IN ('new','in_progress') THEN 1 ELSE 0 "
+        "END), 0) FROM applications WHERE tenant_id = ?",
+        {tenant_id});
+    return Counts{r->i64(0), r->i64(1)};
+  });
+}
+
+Json Inbox::recent(int64_t tenant_id, int limit) {
+  ListFilter f;
+  f.limit = limit;
+  return list(tenant_id, f)["items"];
+}
+
+}  // namespace mg::applications

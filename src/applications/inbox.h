@@ -1,0 +1,47 @@
+#pragma once
+// The staff side of applications: list and filter, detail with history, status workflow,
+// memo and assignment, correction requests (不備), and a streamed CSV export.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "applications/chat.h"
+#include "applications/model.h"
+#include "auth/model.h"
+#include "store/db.h"
+
+namespace mg::applications {
+
+class Inbox {
+ public:
+  Inbox(store::Db& db, ChatService& chat) : db_(db), chat_(chat) {}
+
+  Json list(int64_t tenant_id, const ListFilter& f);
+  Json detail(int64_t tenant_id, int64_t id);
+  // {status?, memo?, assignee_id?}; ApiError 400 naming the field on bad values.
+  Json update(const auth::Principal& who, int64_t id, const Json& body);
+  Json request_correction(const auth::Principal& who, int64_t id,
+                          const std::vector<std::string>& step_ids, const std::string& reason);
+  // A chunk producer for http::Response::stream (keyset pages; memory stays flat).
+  std::function<bool(std::string&)> export_csv(int64_t tenant_id, const ListFilter& f);
+
+  // For the resident's "my applications" page.
+  Json for_resident(int64_t tenant_id, int64_t resident_id);
+
+  struct Counts {
+    int64_t total = 0, open = 0;
+  };
+  Counts counts(int64_t tenant_id);
+  Json recent(int64_t tenant_id, int limit);
+
+ private:
+  store::Db& db_;
+  ChatService& chat_;
+};
+
+// Builds the WHERE clause shared by list and export. Appends to params.
+std::string where_clause(int64_t tenant_id, const ListFilter& f, store::Params& params);
+// Quotes a CSV field (RFC 4180) and neutralises spreadsheet formulas (=, +, -, @).
+std::string csv_field(const std::string& s);
+
+}  // namespace mg::applications

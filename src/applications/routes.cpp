@@ -1,0 +1,163 @@
+#include "applications/routes.h"
+
+#include "applications/attachments.h"
+#include "applications/lookup_lists.h"
+#include "auth/routes.h"
+#include "core/clock.h"
+#include "core/errors.h"
+#include "jobs/queue.h"
+#include "residents/directory.h"
+#include "services/routes.h"
+
+namespace mg::applications {
+
+namespace {
+int64_t int_param(const http::Request& req, const std::string& name, int64_t lo, int64_t hi) {
+  auto v = req.query_or(name);
+  try {
+    std::size_t used = 0;
+    int64_t n = std::stoll(v, &used);
+    if (used != v.size() || n < lo || n > hi) throw std::out_of_range(name);
+    return n;
+  } catch (const std::exception&) {
+    throw ApiError::bad_request(name + " は " + std::to_string(lo) + "〜" + std::to_string(hi) +
+                                    " の数値で指定してください",
+                                name);
+  }
+}
+}  // namespace
+
+ListFilter filter_from(const http::Request& req) {
+  ListFilter f;
+  f.status = req.query_or("status");
+  if (!f.status.empty() && !valid_status(f.status))
+    throw ApiError::bad_request("状態が正しくありません", "status");
+  f.department = req.query_or("department");
+  f.q = req.query_or("q");
+  if (f.q.size() > 200) throw ApiError::bad_request("検索語が長すぎます", "q");
+  if (!req.query_or("service_id").empty()) f.service_id = int_param(req, "service_id", 1, INT64_MAX);
+  if (!req.query_or("from").empty()) f.from_ms = int_param(req, "from", 0, INT64_MAX);
+  if (!req.query_or("to").empty()) f.to_ms = int_param(req, "to", 0, INT64_MAX);
+  if (!req.query_or("limit").empty()) f.limit = int_param(req, "limit", 1, 500);
+  if (!req.query_or("offset").empty()) f.offset = int_param(req, "offset", 0, 100000000);
+  return f;
+}
+
+void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db, Inbox& inbox,
+                     services::Catalog& catalog) {
+  using auth::Role;
+  r.get("/api/dashboard", [&](http::Request& req) {
+    auto p = auth.require(req);
+    auto sc = catalog.counts(p.tenant_id);
+    auto ac = inbox.counts(p.tenant_id);
+    Json counts = db.read([&](store::Tx& tx) {
+      return Json{
+          {"staff", tx.one("SELECT COUNT(*) FROM staff WHERE tenant_id = ?", {p.tenant_id})->i64(0)},
+          {"residents", residents::count(tx, p.tenant_id)},
+          {"jobs_pending",
+           tx.one("SELECT COUNT(*) FROM jobs WHERE tenant_id = ? AND status IN ('pending','running')",
+                  {p.tenant_id})->i64(0)},
+          {"jobs_dead", tx.one("SELECT COUNT(*) FROM jobs WHERE tenant_id = ? AND status = 'dead'",
+                               {p.tenant_id})->i64(0)}};
+    });
+    counts["services"] = sc.services;
+    counts["services_published"] = sc.published;
+    counts["applications"] = ac.total;
+    counts["applications_open"] = ac.open;
+    return http::Response::json({{"tenant", auth.tenant(p.tenant_id).to_json()},
+                                 {"counts", counts},
+                                 {"recent_applications", inbox.recent(p.tenant_id, 5)}});
+  });
+
+  r.get("/api/applications", [&](http::Request& req) {
+    auto p = auth.require(req);
+    return http::Response::json(inbox.list(p.tenant_id, filter_from(req)));
+  });
+  // Registered before /{id} so "export.csv" is not taken for an id.
+  r.get("/api/applications/export.csv", [&](http::Request& req) {
+    auto p = auth.require(req);
+    auto f = filter_from(req);
+    db.write([&](store::Tx& tx) { auth::audit(tx, p, "application.export", "application", ""); });
+    http::Response res;
+    res.content_type = "text/csv; charset=utf-8";
+    res.header("Content-Disposition", "attachment; filename=\"applications.csv\"");
+    res.stream = inbox.export_csv(p.tenant_id, f);
+    return res;
+  });
+  r.get("/api/applications/{id}", [&](http::Request& req) {
+    auto p = auth.require(req);
+    return http::Response::json(inbox.detail(p.tenant_id, services::id_param(req)));
+  });
+  r.patch("/api/applications/{id}", [&](http::Request& req) {
+    auto p = auth.require(req, Role::operator_);
+    return http::Response::json(inbox.update(p, services::id_param(req), req.json_body()));
+  });
+  r.post("/api/applications/{id}/corrections", [&](http::Request& req) {
+    auto p = auth.require(req, Role::operator_);
+    auto body = req.json_body();
+    std::vector<std::string> steps;
+    if (!body.contains("step_ids") || !body["step_ids"].is_array())
+      throw ApiError::bad_request("step_ids は配列で指定してください", "step_ids");
+    for (const auto& s : body["step_ids"]) {
+      if (!s.is_string()) throw ApiError::bad_request("step_ids は文字列の配列です", "step_ids");
+      steps.push_back(s.get<std::string>());
+    }
+    auto reason = auth::string_field(body, "reason", true, 2000);
+    return http::Response::json(inbox.request_correction(p, services::id_param(req), steps, reason), 201);
+  });
+  r.get("/api/attachments/{id}", [&](http::Request& req) {
+    auto p = auth.require(req);
+    int64_t id = services::id_param(req);
+    auto a = db.read([&](store::Tx& tx) { return load_attachment(tx, p.tenant_id, id); });
+    if (!a) throw ApiError::not_found();
+    auto res = http::Response::text(std::move(a->data), a->content_type);
+    res.header("Cache-Control", "private, max-age=3600");
+    res.header("X-Content-Type-Options", "nosniff");
+    return res;
+  });
+  r.put("/api/lookups/{name}", [&](http::Request& req) {
+    auto p = auth.require(req, Role::editor);
+    const auto& name = req.params["name"];
+    if (name.empty() || name.size() > 64) throw ApiError::bad_request("リスト名が正しくありません", "name");
+    int64_t rows = db.write([&](store::Tx& tx) {
+      int64_t n = replace_list(tx, p.tenant_id, name, req.body);
+      auth::audit(tx, p, "lookup.replace", "lookup_list", name, {{"rows", n}});
+      return n;
+    });
+    return http::Response::json({{"list", name}, {"rows", rows}});
+  });
+  r.get("/api/jobs", [&](http::Request& req) {
+    auto p = auth.require(req, Role::admin);
+    std::string status = req.query_or("status", "dead");
+    Json items = Json::array();
+    db.read([&](store::Tx& tx) {
+      for (const auto& j : tx.query(
+               "SELECT id, kind, status, attempts, last_error, run_at, created_at FROM jobs WHERE "
+               "tenant_id = ? AND status = ? ORDER BY id DESC LIMIT 200",
+               {p.tenant_id, status}))
+        items.push_back({{"id", j.i64(0)},
+                         {"kind", j.str(1)},
+                         {"status", j.str(2)},
+                         {"attempts", j.i64(3)},
+                         {"last_error", j.str(4)},
+                         {"run_at", j.i64(5)},
+                         {"created_at", j.i64(6)}});
+    });
+    return http::Response::json({{"items", items}});
+  });
+  r.post("/api/jobs/{id}/retry", [&](http::Request& req) {
+    auto p = auth.require(req, Role::admin);
+    int64_t id = services::id_param(req);
+    db.write([&](store::Tx& tx) {
+      if (tx.exec(
+              "UPDATE jobs SET status = 'pending', attempts = 0, run_at = ?, last_error = '' WHERE "
+              "tenant_id = ? AND id = ? AND status = 'dead'",
+              {clock::now_ms(), p.tenant_id, id}) == 0)
+        throw ApiError::not_found();
+      auth::audit(tx, p, "job.retry", "job", std::to_string(id));
+    });
+    return http::Response::json({{"id", id}, {"status", "pending"}});
+  });
+}
+
+}  // namespace mg::applications

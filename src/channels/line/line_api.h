@@ -1,0 +1,29 @@
+#pragma once
+// The Messaging API calls the channel makes. Blocking (libcurl): call from background
+// threads only, never while holding a database transaction.
+#include <string>
+
+#include "core/http_client.h"
+#include "core/json.h"
+
+namespace mg::line {
+
+struct LineEndpoint {
+  std::string api_base;
+  std::string access_token;
+};
+
+http::ClientResponse reply_message(const LineEndpoint& ep, const std::string& reply_token,
+                                   const Json& messages);
+// retry_key: X-Line-Retry-Key, so a resend after a crash or timeout is deduplicated by LINE.
+http::ClientResponse push_message(const LineEndpoint& ep, const std::string& to,
+                                  const Json& messages, const std::string& retry_key);
+// GET {data host}/v2/bot/message/{id}/content: the bytes of a photo a resident sent.
+http::ClientResponse message_content(const LineEndpoint& ep, const std::string& message_id);
+
+// Generic JSON/binary call for rich menu management.
+http::ClientResponse call(const LineEndpoint& ep, const std::string& method,
+                          const std::string& url, const std::string& content_type,
+                          const std::string& body);
+
+}  // namespace mg::line

@@ -1,0 +1,42 @@
+#include "channels/line/postback_data.h"
+
+#include "core/http.h"
+
+namespace mg::line {
+
+namespace {
+const char* kind_code(Postback::Kind k) {
+  switch (k) {
+    case Postback::Kind::choice: return "v";
+    case Postback::Kind::date: return "d";
+    case Postback::Kind::edit: return "e";
+    case Postback::Kind::service: return "s";
+    case Postback::Kind::menu: return "m";
+    case Postback::Kind::command: return "c";
+  }
+  return "v";
+}
+}  // namespace
+
+std::string encode_postback(const Postback& p) {
+  return std::string("mg=") + kind_code(p.kind) + "&x=" + http::url_encode(p.value);
+}
+
+std::optional<Postback> decode_postback(const std::string& data) {
+  auto q = http::parse_query(data);
+  auto k = q.find("mg");
+  if (k == q.end()) return std::nullopt;
+  Postback p;
+  p.value = q.count("x") ? q["x"] : "";
+  const std::string& c = k->second;
+  if (c == "v") p.kind = Postback::Kind::choice;
+  else if (c == "d") p.kind = Postback::Kind::date;
+  else if (c == "e") p.kind = Postback::Kind::edit;
+  else if (c == "s") p.kind = Postback::Kind::service;
+  else if (c == "m") p.kind = Postback::Kind::menu;
+  else if (c == "c") p.kind = Postback::Kind::command;
+  else return std::nullopt;
+  return p;
+}
+
+}  // namespace mg::line

@@ -1,0 +1,163 @@
+#include "channels/line/renderer.h"
+
+#include "channels/line/line_limits.h"
+#include "channels/line/postback_data.h"
+#include "channels/line/text_units.h"
+
+namespace mg::line {
+
+namespace {
+
+std::string str(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+Json quick_item(Json action) { return Json{{"type", "action"}, {"action", std::move(action)}}; }
+
+// A choice the resident taps. Values too long for postback data fall back to a message
+// action that types the label, which the engine also accepts for choices.
+Json choice_action(const Json& choice) {
+  std::string label = str(choice, "label");
+  std::string data = encode_postback({Postback::Kind::choice, str(choice, "value")});
+  if (utf16_length(data) > kMaxPostbackDataUnits)
+    return Json{{"type", "message"},
+                {"label", truncate_utf16(label, kMaxActionLabelUnits)},
+                {"text", truncate_utf16(label, kMaxTextUnits)}};
+  return postback_action(label, data);
+}
+
+Json question_quick_replies(const Json& q) {
+  Json items = Json::array();
+  std::string input = str(q, "input");
+  std::string step = str(q, "step_id");
+  if (input == "date") {
+    Json a{{"type", "datetimepicker"},
+           {"label", "日付を選ぶ"},
+           {"data", encode_postback({Postback::Kind::date, step})},
+           {"mode", "date"}};
+    if (!str(q, "min_date").empty()) a["min"] = str(q, "min_date");
+    if (!str(q, "max_date").empty()) a["max"] = str(q, "max_date");
+    items.push_back(quick_item(a));
+  } else if (input == "location") {
+    items.push_back(quick_item({{"type", "location"}, {"label", "位置情報を送る"}}));
+  } else if (input == "photo") {
+    items.push_back(quick_item({{"type", "camera"}, {"label", "カメラで撮る"}}));
+    items.push_back(quick_item({{"type", "cameraRoll"}, {"label", "写真を選ぶ"}}));
+  }
+  if (auto cs = q.find("choices"); cs != q.end() && cs->is_array())
+    for (const auto& c : *cs) items.push_back(quick_item(choice_action(c)));
+  // A way back for questions answered by typing, when there is room.
+  if (items.size() < kMaxQuickReplyItems && input != "confirm")
+    items.push_back(quick_item(postback_action("戻る", encode_postback({Postback::Kind::command, "back"}))));
+  if (items.size() > kMaxQuickReplyItems) items.erase(items.begin() + kMaxQuickReplyItems, items.end());
+  return items;
+}
+
+Json flex_text(const std::string& text, Json extra = Json::object()) {
+  Json t{{"type", "text"}, {"text", text.empty() ? "（未回答）" : truncate_utf16(text, 500)}, {"wrap", true}};
+  for (auto& [k, v] : extra.items()) t[k] = v;
+  return t;
+}
+
+// Summary as a flex bubble: one row per answer with its own 修正 button, and the confirm
+// question's choices (この内容で申請する…) as footer buttons.
+Json summary_message(const Json& s, const Json* confirm) {
+  Json body = Json::array();
+  body.push_back(flex_text(str(s, "text"), {{"weight", "bold"}}));
+  std::string alt = str(s, "text");
+  size_t n = 0;
+  for (const auto& item : s.value("items", Json::array())) {
+    if (++n > 40) break;  // keeps the bubble well under LINE's size limit
+    std::string label = str(item, "label"), display = str(item, "display");
+    alt += "\n" + label + "：" + display;
+    Json row{{"type", "box"},
+             {"layout", "vertical"},
+             {"flex", 4},
+             {"contents", Json::array({flex_text(label, {{"size", "xs"}, {"color", "#888888"}}),
+                                       flex_text(display, {{"size", "sm"}})})}};
+    Json line{{"type", "box"}, {"layout", "horizontal"}, {"contents", Json::array({row})}};
+    if (item.value("editable", true)) {
+      Json a = postback_action("修正", encode_postback({Postback::Kind::edit, str(item, "step_id")}));
+      a["displayText"] = truncate_utf16("「" + label + "」を修正", kMaxDisplayTextUnits);
+      line["contents"].push_back(
+          {{"type", "button"}, {"style", "link"}, {"height", "sm"}, {"flex", 2}, {"action", a}});
+    }
+    body.push_back(line);
+  }
+  Json bubble{{"type", "bubble"},
+              {"body", {{"type", "box"}, {"layout", "vertical"}, {"spacing", "md"}, {"contents", body}}}};
+  if (confirm) {
+    Json buttons = Json::array();
+    bool first = true;
+    for (const auto& c : confirm->value("choices", Json::array())) {
+      buttons.push_back({{"type", "button"},
+                         {"style", first ? "primary" : "secondary"},
+                         {"height", "sm"},
+                         {"action", choice_action(c)}});
+      first = false;
+    }
+    if (!buttons.empty())
+      bubble["footer"] = {{"type", "box"}, {"layout", "vertical"}, {"spacing", "sm"}, {"contents", buttons}};
+  }
+  return Json{{"type", "flex"}, {"altText", truncate_utf16(alt, kMaxAltTextUnits)}, {"contents", bubble}};
+}
+
+void append(Json& out, const Json& messages) {
+  for (const auto& m : messages) out.push_back(m);
+}
+
+}  // namespace
+
+Json postback_action(const std::string& label, const std::string& data) {
+  return Json{{"type", "postback"},
+              {"label", truncate_utf16(label, kMaxActionLabelUnits)},
+              {"data", data},
+              {"displayText", truncate_utf16(label, kMaxDisplayTextUnits)}};
+}
+
+Json text_messages(const std::string& text) {
+  Json out = Json::array();
+  std::string rest = text.empty() ? " " : text;
+  while (utf16_length(rest) > kMaxTextUnits) {
+    std::string part = prefix_utf16(rest, kMaxTextUnits);
+    // Prefer cutting after a newline in the second half, so paragraphs stay whole.
+    auto nl = part.rfind('\n');
+    if (nl != std::string::npos && nl > part.size() / 2) part = part.substr(0, nl + 1);
+    out.push_back({{"type", "text"}, {"text", part}});
+    rest = rest.substr(part.size());
+  }
+  out.push_back({{"type", "text"}, {"text", rest}});
+  return out;
+}
+
+Json render_prompts(const Json& prompts) {
+  Json out = Json::array();
+  if (!prompts.is_array()) return out;
+  for (size_t i = 0; i < prompts.size(); ++i) {
+    const Json& p = prompts[i];
+    std::string type = str(p, "type");
+    if (type == "summary") {
+      const Json* next = i + 1 < prompts.size() ? &prompts[i + 1] : nullptr;
+      bool confirm = next && str(*next, "type") == "question" && str(*next, "input") == "confirm";
+      out.push_back(summary_message(p, confirm ? next : nullptr));
+    } else if (type == "question") {
+      std::string text = str(p, "text");
+      if (!str(p, "hint").empty()) text += "\n" + str(p, "hint");
+      Json ms = text_messages(text);
+      Json items = question_quick_replies(p);
+      if (!items.empty()) ms.back()["quickReply"] = {{"items", items}};
+      append(out, ms);
+    } else if (type == "completion") {
+      std::string text = str(p, "text"), receipt = str(p, "receipt_number");
+      if (!receipt.empty() && text.find(receipt) == std::string::npos)
+        text += (text.empty() ? "" : "\n") + std::string("受付番号：") + receipt;
+      append(out, text_messages(text));
+    } else {
+      append(out, text_messages(str(p, "text")));
+    }
+  }
+  return out;
+}
+
+}  // namespace mg::line

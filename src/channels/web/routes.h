@@ -1,0 +1,15 @@
+#pragma once
+// The residents' web chat API: no account; a device cookie identifies the browser.
+#include "applications/chat.h"
+#include "applications/inbox.h"
+#include "auth/service.h"
+#include "core/router.h"
+#include "services/catalog.h"
+
+namespace mg::web {
+
+void register_routes(http::Router& router, auth::AuthService& auth, store::Db& db,
+                     services::Catalog& catalog, applications::ChatService& chat,
+                     applications::Inbox& inbox, bool secure_cookies);
+
+}  // namespace mg::web
