@@ -45,6 +45,11 @@ export async function startServer({ db = freshDatabase(), extra = [], env = {} }
   let err = '';
   proc.stdout.on('data', (d) => (out += d));
   proc.stderr.on('data', (d) => (err += d));
+  let stopping = false;
+  proc.on('exit', (code, signal) => {
+    // A crash mid-test: show why, since later assertions only see "fetch failed".
+    if (!stopping) console.error(`madoguchi exited unexpectedly (code ${code}, signal ${signal}):\n${err.slice(-4000)}`);
+  });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20000;
   for (;;) {
@@ -61,6 +66,7 @@ export async function startServer({ db = freshDatabase(), extra = [], env = {} }
     base, port, db, proc, password, tenant: 'demo', email: 'admin@demo.example',
     stderr: () => err,
     async stop(signal = 'SIGTERM') {
+      stopping = true;
       if (proc.exitCode !== null) return proc.exitCode;
       const done = new Promise((r) => proc.once('exit', (code) => r(code)));
       proc.kill(signal);
