@@ -64,6 +64,25 @@ Request to_request(const bhttp::request<bhttp::string_body>& in, const std::stri
   return r;
 }
 
+// Coroutines run on the worker pool. Free functions with by-value parameters rather than
+// capturing lambdas: GCC 12 mishandles the lifetime of coroutine-lambda captures (we saw a
+// double destruction of a captured std::function).
+awaitable<Response> call_handler(const Handler* handler, Request* req) {
+  co_return run_handler(*handler, *req);
+}
+
+awaitable<std::pair<std::string, bool>> produce_chunk(
+    std::function<bool(std::string&)>* producer) {
+  std::string buf, chunk;
+  bool more = true;
+  while (more && buf.size() < 64 * 1024) {
+    chunk.clear();
+    more = (*producer)(chunk);
+    buf += chunk;
+  }
+  co_return std::make_pair(std::move(buf), more);
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -121,21 +140,8 @@ struct Server::Impl {
     head.chunked(true);
     bhttp::response_serializer<bhttp::empty_body> sr{head};
     co_await bhttp::async_write_header(stream, sr, use_awaitable);
-    auto producer = res.stream;
     for (;;) {
-      auto [buf, more] = co_await net::co_spawn(
-          pool,
-          [producer]() -> awaitable<std::pair<std::string, bool>> {
-            std::string buf, chunk;
-            bool more = true;
-            while (more && buf.size() < 64 * 1024) {
-              chunk.clear();
-              more = producer(chunk);
-              buf += chunk;
-            }
-            co_return std::make_pair(std::move(buf), more);
-          },
-          use_awaitable);
+      auto [buf, more] = co_await net::co_spawn(pool, produce_chunk(&res.stream), use_awaitable);
       stream.expires_after(std::chrono::seconds(opt.read_timeout_seconds * 4));
       if (!buf.empty()) co_await net::async_write(stream, bhttp::make_chunk(net::buffer(buf)), use_awaitable);
       if (!more) break;
@@ -187,9 +193,7 @@ struct Server::Impl {
       Request req = to_request(in, remote);
       bool keep_alive = in.keep_alive() && !stopping;
       auto started = std::chrono::steady_clock::now();
-      Response res = co_await net::co_spawn(
-          pool, [this, &req]() -> awaitable<Response> { co_return run_handler(handler, req); },
-          use_awaitable);
+      Response res = co_await net::co_spawn(pool, call_handler(&handler, &req), use_awaitable);
       double secs =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       metrics::observe_request(req.method, req.route.empty() ? "(none)" : req.route, res.status,

@@ -264,6 +264,9 @@ CREATE TABLE line_rich_menus (
   UNIQUE (tenant_id, name)
 )
 )SQL"},
+      {4, "applications_keyset_index", R"SQL(
+CREATE INDEX applications_tenant_id ON applications(tenant_id, id)
+)SQL"},
   };
   return list;
 }

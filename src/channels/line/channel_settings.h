@@ -20,6 +20,12 @@ struct ChannelSettings {
   bool configured() const { return !channel_secret.empty(); }
 };
 
+inline ChannelSettings unconfigured(int64_t tenant_id) {
+  ChannelSettings s;
+  s.tenant_id = tenant_id;
+  return s;
+}
+
 std::optional<ChannelSettings> load_settings(store::Tx& tx, int64_t tenant_id);
 void save_settings(store::Tx& tx, const ChannelSettings& s);
 

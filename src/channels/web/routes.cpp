@@ -83,7 +83,8 @@ void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db,
     }
     return http::Response::json({{"items", items}});
   });
-  r.post("/api/public/{tenant}/chat", [&](http::Request& req) {
+  // Handlers outlive this call: they take `secure` by value.
+  r.post("/api/public/{tenant}/chat", [&, secure](http::Request& req) {
     require_json(req);
     auto body = req.json_body();
     if (!body.contains("service_id") || !body["service_id"].is_number_integer())
@@ -106,7 +107,7 @@ void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db,
     return http::Response::json(
         chat.input(v.tenant_id, v.resident_id, req.params.at("session"), body).to_json());
   });
-  r.post("/api/public/{tenant}/attachments", [&](http::Request& req) {
+  r.post("/api/public/{tenant}/attachments", [&, secure](http::Request& req) {
     auto v = visitor(auth, db, req, true);
     std::string type = req.header("content-type").value_or("");
     int64_t id = db.write([&](store::Tx& tx) {

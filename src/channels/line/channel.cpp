@@ -1,0 +1,55 @@
+#include "channels/line/channel.h"
+
+#include "channels/line/channel_settings.h"
+#include "channels/line/dispatcher.h"
+#include "channels/line/event_processor.h"
+#include "channels/line/rich_menu_routes.h"
+#include "channels/line/settings_routes.h"
+#include "channels/line/webhook.h"
+
+namespace mg::line {
+
+LineChannel::LineChannel(std::unique_ptr<EventProcessor> events,
+                         std::unique_ptr<Dispatcher> dispatcher)
+    : events_(std::move(events)), dispatcher_(std::move(dispatcher)) {}
+LineChannel::LineChannel(LineChannel&&) noexcept = default;
+LineChannel& LineChannel::operator=(LineChannel&&) noexcept = default;
+LineChannel::~LineChannel() { stop(); }
+
+void LineChannel::stop() {
+  // Events first: the processor hands new rows to the dispatcher.
+  if (events_) events_->stop();
+  if (dispatcher_) dispatcher_->stop();
+}
+
+LineChannel register_channel(http::Router& router, auth::AuthService& auth, store::Db& db,
+                             jobs::Runner& runner, applications::ChatService& chat,
+                             services::Catalog& catalog, const LineOptions& opt) {
+  (void)runner;  // sending has its own outbox dispatcher (leases fit LINE's 1-minute tokens)
+  auto dispatcher = std::make_unique<Dispatcher>(db, opt.dispatch_threads);
+  Dispatcher* d = dispatcher.get();
+  auto events = std::make_unique<EventProcessor>(db, chat, catalog, [d] { d->wake(); });
+  EventProcessor* e = events.get();
+  router.post("/line/{tenant}/webhook", [&auth, &db, e](http::Request& req) {
+    return receive_webhook(req, auth, db, [e] { e->wake(); });
+  });
+  register_settings_routes(router, auth, db, opt.public_url);
+  register_rich_menu_routes(router, auth, db);
+  dispatcher->start();
+  events->start();
+  return LineChannel(std::move(events), std::move(dispatcher));
+}
+
+void configure_demo(store::Db& db, int64_t tenant_id, const std::string& line_sim_url) {
+  std::string base = line_sim_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  db.write([&](store::Tx& tx) {
+    ChannelSettings s = load_settings(tx, tenant_id).value_or(unconfigured(tenant_id));
+    s.channel_secret = "demo-secret";
+    s.access_token = "demo-token";
+    s.api_base = base;
+    save_settings(tx, s);
+  });
+}
+
+}  // namespace mg::line

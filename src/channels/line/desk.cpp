@@ -1,0 +1,169 @@
+#include "channels/line/desk.h"
+
+#include "channels/line/photo_intake.h"
+#include "channels/line/postback_data.h"
+#include "channels/line/renderer.h"
+#include "channels/line/service_menu.h"
+#include "core/errors.h"
+
+namespace mg::line {
+
+namespace {
+constexpr const char* kMenuIntro = "ご利用になりたい手続きを選んでください。";
+
+std::string str(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool is_menu_word(const std::string& t) {
+  return t == "メニュー" || t == "手続き一覧" || t == "menu" || t == "めにゅー";
+}
+}  // namespace
+
+Json Desk::menu(const ResidentContext& ctx, int page, const std::string& intro) {
+  static const std::vector<services::ServiceSummary> none;
+  return Json::array({service_menu_message(ctx.services ? *ctx.services : none, page, intro)});
+}
+
+Json Desk::turn_messages(const applications::ChatTurn& turn) {
+  Json ms = render_prompts(turn.prompts);
+  if (turn.done && !ms.empty() && !ms.back().contains("quickReply")) {
+    // After the dialog ends, one tap leads back to the list of services.
+    ms.back()["quickReply"] = {
+        {"items", Json::array({{{"type", "action"},
+                                {"action", postback_action("ほかの手続き",
+                                                           encode_postback({Postback::Kind::menu, "0"}))}}})}};
+  }
+  return ms;
+}
+
+EventAnswer Desk::to_session(const ResidentContext& ctx, const Json& input) {
+  EventAnswer a;
+  auto session = chat_.open_session(ctx.tenant_id, ctx.resident_id);
+  if (!session) {
+    a.messages = menu(ctx, 0, kMenuIntro);
+    return a;
+  }
+  try {
+    auto turn = ctx.recovered ? chat_.resume(ctx.tenant_id, ctx.resident_id, *session)
+                              : chat_.input(ctx.tenant_id, ctx.resident_id, *session, input);
+    a.messages = turn_messages(turn);
+  } catch (const ApiError&) {
+    a.messages = menu(ctx, 0, kMenuIntro);
+  }
+  return a;
+}
+
+EventAnswer Desk::start_service(const ResidentContext& ctx, const std::string& service_id) {
+  EventAnswer a;
+  int64_t id = 0;
+  try {
+    id = std::stoll(service_id);
+  } catch (...) {
+  }
+  if (ctx.recovered) {
+    // The start may have committed before the stop: continue that dialog if there is one.
+    if (auto s = chat_.open_session(ctx.tenant_id, ctx.resident_id)) {
+      a.messages = turn_messages(chat_.resume(ctx.tenant_id, ctx.resident_id, *s));
+      return a;
+    }
+  }
+  try {
+    chat_.close_open_sessions(ctx.tenant_id, ctx.resident_id);
+    a.messages = turn_messages(chat_.start(ctx.tenant_id, ctx.resident_id, id, "line"));
+  } catch (const ApiError&) {
+    a.messages = menu(ctx, 0, "この手続きは現在受け付けていません。\n" + std::string(kMenuIntro));
+  }
+  return a;
+}
+
+EventAnswer Desk::on_text(const ResidentContext& ctx, const std::string& text) {
+  if (is_menu_word(text)) return EventAnswer{menu(ctx, 0, kMenuIntro), std::nullopt};
+  if (chat_.open_session(ctx.tenant_id, ctx.resident_id))
+    return to_session(ctx, {{"type", "text"}, {"text", text}});
+  if (ctx.services)
+    if (const auto* s = service_named(*ctx.services, text))
+      return start_service(ctx, std::to_string(s->id));
+  return EventAnswer{menu(ctx, 0, kMenuIntro), std::nullopt};
+}
+
+EventAnswer Desk::on_postback(const ResidentContext& ctx, const Json& postback) {
+  auto pb = decode_postback(str(postback, "data"));
+  if (!pb) return to_session(ctx, {{"type", "command"}, {"command", "help"}});
+  switch (pb->kind) {
+    case Postback::Kind::choice:
+      return to_session(ctx, {{"type", "choice"}, {"value", pb->value}});
+    case Postback::Kind::date: {
+      std::string date = postback.contains("params") ? str(postback["params"], "date") : "";
+      return to_session(ctx, {{"type", "date"}, {"date", date}});
+    }
+    case Postback::Kind::edit:
+      return to_session(ctx, {{"type", "command"}, {"command", "edit"}, {"step_id", pb->value}});
+    case Postback::Kind::command:
+      return to_session(ctx, {{"type", "command"}, {"command", pb->value}});
+    case Postback::Kind::service:
+      return start_service(ctx, pb->value);
+    case Postback::Kind::menu: {
+      int page = 0;
+      try {
+        page = std::stoi(pb->value);
+      } catch (...) {
+      }
+      return EventAnswer{menu(ctx, page, kMenuIntro), std::nullopt};
+    }
+  }
+  return {};
+}
+
+EventAnswer Desk::on_message(const ResidentContext& ctx, const Json& m) {
+  std::string type = str(m, "type");
+  if (type == "text") return on_text(ctx, str(m, "text"));
+  if (type == "location") {
+    Json in{{"type", "location"},
+            {"lat", m.value("latitude", 0.0)},
+            {"lng", m.value("longitude", 0.0)},
+            {"address", str(m, "address")}};
+    return to_session(ctx, in);
+  }
+  if (type == "image") {
+    if (ctx.recovered || !chat_.open_session(ctx.tenant_id, ctx.resident_id))
+      return to_session(ctx, Json::object());
+    auto id = save_photo(db_, ctx.line, ctx.tenant_id, ctx.resident_id, str(m, "id"));
+    if (!id)
+      return EventAnswer{text_messages("写真を受け取れませんでした。もう一度送ってください。"), std::nullopt};
+    return to_session(ctx, {{"type", "photo"}, {"attachment_id", *id}});
+  }
+  // Stickers, videos, files…: repeat the current question, or offer the menu.
+  EventAnswer a;
+  if (auto s = chat_.open_session(ctx.tenant_id, ctx.resident_id))
+    a.messages = turn_messages(chat_.resume(ctx.tenant_id, ctx.resident_id, *s));
+  else
+    a.messages = menu(ctx, 0, kMenuIntro);
+  return a;
+}
+
+EventAnswer Desk::answer(const Json& event, const ResidentContext& ctx) {
+  std::string type = str(event, "type");
+  if (type == "follow") {
+    EventAnswer a;
+    a.resident_status = "active";
+    std::string greeting = !ctx.greeting.empty()
+                               ? ctx.greeting
+                               : "友だち追加ありがとうございます。" + ctx.tenant_name +
+                                     "のオンライン窓口です。\n各種手続きをLINEで受け付けています。";
+    a.messages = text_messages(greeting);
+    for (const auto& m : menu(ctx, 0, kMenuIntro)) a.messages.push_back(m);
+    return a;
+  }
+  if (type == "unfollow") {
+    EventAnswer a;
+    a.resident_status = "blocked";
+    return a;
+  }
+  if (type == "message" && event.contains("message")) return on_message(ctx, event["message"]);
+  if (type == "postback" && event.contains("postback")) return on_postback(ctx, event["postback"]);
+  return {};
+}
+
+}  // namespace mg::line

@@ -1,0 +1,69 @@
+#pragma once
+// Sends line_outbox rows: reply while the token is fresh and unused, else push with the row's
+// X-Line-Retry-Key. One request in flight per resident, so messages arrive in order.
+// Row states: pending -> sending (leased) -> sent | failed; see docs/line-channel.md.
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "channels/line/line_api.h"
+#include "channels/line/send_outcome.h"
+#include "core/json.h"
+#include "store/db.h"
+
+namespace mg::line {
+
+struct DispatchTiming {
+  int64_t reply_fresh_ms = 50'000;      // LINE guarantees a token for one minute
+  int64_t uncertain_reply_ms = 58'000;  // retrying our own unanswered reply still tells us
+  int64_t lease_ms = 30'000;            // a crashed sender's rows are taken over after this
+  int max_attempts = 15;
+  size_t batch = 16;
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(store::Db& db, int threads, DispatchTiming timing = {});
+  ~Dispatcher();
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  void start();
+  void stop();
+  void wake();
+  // Claims and sends one batch on the calling thread; returns how many rows it tried (tests).
+  int run_once();
+
+ private:
+  struct Claimed {
+    int64_t id = 0;
+    std::string user_key, user_id, reply_token, retry_key, endpoint;
+    Json messages;
+    bool earlier_reply_uncertain = false;
+    int attempts = 0;
+    LineEndpoint line;
+  };
+  std::vector<Claimed> claim();
+  void finish(const std::vector<std::pair<Claimed, SendOutcome>>& results);
+  void loop();
+
+  store::Db& db_;
+  int threads_;
+  DispatchTiming timing_;
+  std::mutex claim_mu_;  // one claimer at a time keeps "one in flight per resident" simple
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::set<std::string> in_flight_;
+  int64_t watermark_ = 0;
+  int64_t watermark_reset_at_ = 0;
+  uint64_t wake_seq_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace mg::line

@@ -1,0 +1,178 @@
+#include "channels/line/event_processor.h"
+
+#include <map>
+
+#include "channels/line/channel_settings.h"
+#include "channels/line/outbox.h"
+#include "channels/line/renderer.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "residents/directory.h"
+
+namespace mg::line {
+
+namespace {
+
+struct Claimed {
+  int64_t id = 0, tenant_id = 0, received_at = 0, resident_id = 0;
+  std::string user_id;
+  bool recovered = false;
+  Json event;
+};
+
+struct Processed {
+  const Claimed* event;
+  EventAnswer answer;
+  std::string status = "done";
+};
+
+struct TenantInfo {
+  std::string name;
+  ChannelSettings settings;
+  std::vector<services::ServiceSummary> services;
+};
+
+}  // namespace
+
+EventProcessor::EventProcessor(store::Db& db, applications::ChatService& chat,
+                               services::Catalog& catalog, std::function<void()> outbox_written,
+                               size_t batch)
+    : db_(db), catalog_(catalog), desk_(db, chat), outbox_written_(std::move(outbox_written)),
+      batch_(batch) {}
+
+EventProcessor::~EventProcessor() { stop(); }
+
+void EventProcessor::start() {
+  if (thread_.joinable()) return;
+  // Events a stopped (or killed) process was working on: their chat turn may have committed.
+  db_.write([](store::Tx& tx) {
+    tx.exec("UPDATE line_events SET status = 'recovered' WHERE status = 'processing'");
+  });
+  stopping_ = false;
+  thread_ = std::thread([this] { loop(); });
+}
+
+void EventProcessor::stop() {
+  stopping_ = true;
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void EventProcessor::wake() {
+  {
+    std::lock_guard lock(mu_);
+    ++wake_seq_;
+  }
+  cv_.notify_all();
+}
+
+void EventProcessor::loop() {
+  while (!stopping_) {
+    uint64_t seen;
+    {
+      std::lock_guard lock(mu_);
+      seen = wake_seq_;
+    }
+    int n = 0;
+    try {
+      n = run_once();
+    } catch (const std::exception& e) {
+      log::error("line event batch failed", {{"error", e.what()}});
+    }
+    if (n > 0) continue;
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, std::chrono::milliseconds(500),
+                 [&] { return stopping_ || wake_seq_ != seen; });
+  }
+}
+
+int EventProcessor::run_once() {
+  std::map<int64_t, TenantInfo> tenants;
+  // Claim: per tenant through the (tenant_id, status, user_id, timestamp_ms) index, then one
+  // ordering by resident and event time.
+  auto claimed = db_.write([&](store::Tx& tx) {
+    std::vector<Claimed> out;
+    auto tenant_rows = tx.query("SELECT tenant_id FROM line_channels ORDER BY tenant_id");
+    for (const auto& t : tenant_rows) {
+      if (out.size() >= batch_) break;
+      int64_t tenant = t.i64(0);
+      auto rows = tx.query(
+          "SELECT id, user_id, body, received_at, status FROM line_events WHERE tenant_id = ? AND "
+          "status IN ('pending', 'recovered') ORDER BY user_id, timestamp_ms, id LIMIT ?",
+          {tenant, static_cast<int64_t>(batch_ - out.size())});
+      for (const auto& r : rows) {
+        if (tx.exec("UPDATE line_events SET status = 'processing' WHERE id = ? AND status = ?",
+                    {r.i64(0), r.str(4)}) != 1)
+          continue;  // another process took it
+        Claimed c;
+        c.id = r.i64(0);
+        c.tenant_id = tenant;
+        c.user_id = r.str(1);
+        c.received_at = r.i64(3);
+        c.recovered = r.str(4) == "recovered";
+        c.event = Json::parse(r.str(2), nullptr, false);
+        out.push_back(std::move(c));
+      }
+    }
+    std::map<std::pair<int64_t, std::string>, int64_t> residents;
+    for (auto& c : out) {
+      auto key = std::make_pair(c.tenant_id, c.user_id);
+      auto it = residents.find(key);
+      if (it == residents.end())
+        it = residents.emplace(key, residents::find_or_create(tx, c.tenant_id, "line", c.user_id).id)
+                 .first;
+      c.resident_id = it->second;
+      if (!tenants.count(c.tenant_id)) {
+        TenantInfo info;
+        if (auto n = tx.one("SELECT name FROM tenants WHERE id = ?", {c.tenant_id})) info.name = n->str(0);
+        if (auto s = load_settings(tx, c.tenant_id)) info.settings = *s;
+        tenants.emplace(c.tenant_id, std::move(info));
+      }
+    }
+    return out;
+  });
+  if (claimed.empty()) return 0;
+  for (auto& [id, info] : tenants) info.services = catalog_.published(id);
+
+  std::vector<Processed> done;
+  done.reserve(claimed.size());
+  for (const auto& c : claimed) {
+    Processed p{&c, {}, "done"};
+    try {
+      if (c.event.is_discarded()) throw std::runtime_error("unreadable event");
+      const auto& t = tenants.at(c.tenant_id);
+      ResidentContext ctx{c.tenant_id,  c.resident_id, t.name, t.settings.greeting,
+                          c.recovered,  &t.services,
+                          LineEndpoint{t.settings.api_base, t.settings.access_token}};
+      p.answer = desk_.answer(c.event, ctx);
+    } catch (const std::exception& e) {
+      log::error("line event failed", {{"event_id", c.id}, {"error", e.what()}});
+      p.status = "failed";
+      p.answer.messages = text_messages(
+          "申し訳ありません。ただいま処理できませんでした。しばらくしてからもう一度お試しください。");
+    }
+    done.push_back(std::move(p));
+  }
+
+  db_.write([&](store::Tx& tx) {
+    for (const auto& p : done) {
+      const Claimed& c = *p.event;
+      if (p.answer.resident_status)
+        residents::set_status(tx, c.tenant_id, c.resident_id, *p.answer.resident_status);
+      OutgoingMessages out;
+      out.tenant_id = c.tenant_id;
+      out.user_id = c.user_id;
+      out.messages = p.answer.messages;
+      if (c.event.is_object() && c.event.contains("replyToken") && c.event["replyToken"].is_string()) {
+        out.reply_token = c.event["replyToken"].get<std::string>();
+        out.reply_token_at = c.received_at;
+      }
+      enqueue_messages(tx, out);
+      tx.exec("UPDATE line_events SET status = ? WHERE id = ?", {p.status, c.id});
+    }
+  });
+  if (outbox_written_) outbox_written_();
+  return static_cast<int>(claimed.size());
+}
+
+}  // namespace mg::line

@@ -1,0 +1,47 @@
+#pragma once
+// Works through line_events in batches, per resident in timestamp order, apart from the
+// webhook request. A batch costs one transaction to claim and one to commit the outbox rows
+// and follow/unfollow changes (chat turns commit on their own, see docs/line-channel.md).
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "applications/chat.h"
+#include "channels/line/desk.h"
+#include "services/catalog.h"
+#include "store/db.h"
+
+namespace mg::line {
+
+class EventProcessor {
+ public:
+  EventProcessor(store::Db& db, applications::ChatService& chat, services::Catalog& catalog,
+                 std::function<void()> outbox_written, size_t batch = 256);
+  ~EventProcessor();
+  EventProcessor(const EventProcessor&) = delete;
+  EventProcessor& operator=(const EventProcessor&) = delete;
+
+  void start();
+  void stop();
+  void wake();
+  // Processes one batch on the calling thread; returns how many events it handled (tests).
+  int run_once();
+
+ private:
+  void loop();
+
+  store::Db& db_;
+  services::Catalog& catalog_;
+  Desk desk_;
+  std::function<void()> outbox_written_;
+  size_t batch_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  uint64_t wake_seq_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace mg::line
