@@ -9,6 +9,7 @@
 #include "applications/inbox.h"
 #include "applications/routes.h"
 #include "auth/routes.h"
+#include "channels/line/channel.h"
 #include "channels/web/routes.h"
 #include "services/catalog.h"
 #include "services/routes.h"
@@ -57,8 +58,10 @@ int serve(const ServeConfig& config) {
   services::Catalog catalog(*db);
   applications::ChatService chat(*db, catalog, int64_t{config.session_idle_minutes} * 60 * 1000);
   applications::Inbox inbox(*db, chat);
+  int64_t demo_tenant = 0;
   if (config.demo) {
     auto demo = ensure_demo(*db, auth);
+    demo_tenant = demo.tenant_id;
     if (demo.created) {
       int n = catalog.import_directory(demo.tenant_id, default_dir(config.templates_dir, "templates"));
       log::info("demo templates imported", {{"count", n}});
@@ -77,8 +80,14 @@ int serve(const ServeConfig& config) {
   http::Router router;
   auth::register_routes(router, auth, *db);
   services::register_routes(router, auth, catalog);
-  applications::register_routes(router, auth, *db, inbox, catalog);
+  applications::register_routes(router, auth, *db, inbox);
   web::register_routes(router, auth, *db, catalog, chat, inbox, config.secure_cookies);
+  std::string public_url =
+      config.public_url.empty() ? "http://" + config.listen : config.public_url;
+  auto line = line::register_channel(router, auth, *db, runner, chat, catalog,
+                                     {public_url, config.demo_line_sim, 4});
+  if (demo_tenant && !config.demo_line_sim.empty())
+    line::configure_demo(*db, demo_tenant, config.demo_line_sim);
   // Web residents read status changes on their "my applications" page; other channels
   // replace this handler with one that pushes a message.
   runner.handle("resident.notify", [](const jobs::Job&) {});
@@ -125,6 +134,7 @@ int serve(const ServeConfig& config) {
                           {"database", db->describe()}, {"startup_ms", startup_ms},
                           {"web", web.available()}});
   server.run();
+  line.stop();
   runner.stop();
   log::info("stopped");
   return 0;

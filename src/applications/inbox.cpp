@@ -326,16 +326,6 @@ Json Inbox::for_resident(int64_t tenant_id, int64_t resident_id) {
   });
 }
 
-Inbox::Counts Inbox::counts(int64_t tenant_id) {
-  return db_.read([&](store::Tx& tx) {
-    auto r = tx.one(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status IN ('new','in_progress') THEN 1 ELSE 0 "
-        "END), 0) FROM applications WHERE tenant_id = ?",
-        {tenant_id});
-    return Counts{r->i64(0), r->i64(1)};
-  });
-}
-
 Json Inbox::recent(int64_t tenant_id, int limit) {
   ListFilter f;
   f.limit = limit;

@@ -28,10 +28,6 @@ class Inbox {
   // For the resident's "my applications" page.
   Json for_resident(int64_t tenant_id, int64_t resident_id);
 
-  struct Counts {
-    int64_t total = 0, open = 0;
-  };
-  Counts counts(int64_t tenant_id);
   Json recent(int64_t tenant_id, int limit);
 
  private:

@@ -6,8 +6,7 @@
 
 namespace mg::applications {
 
-void register_routes(http::Router& router, auth::AuthService& auth, store::Db& db, Inbox& inbox,
-                     services::Catalog& catalog);
+void register_routes(http::Router& router, auth::AuthService& auth, store::Db& db, Inbox& inbox);
 
 // Filters from the query string; ApiError 400 naming the parameter when malformed.
 ListFilter filter_from(const http::Request& req);

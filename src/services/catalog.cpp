@@ -275,14 +275,4 @@ int Catalog::import_directory(int64_t tenant_id, const std::string& dir) {
   return imported;
 }
 
-Catalog::Counts Catalog::counts(int64_t tenant_id) {
-  return db_.read([&](store::Tx& tx) {
-    auto r = tx.one(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'published' THEN 1 ELSE 0 END), 0) FROM "
-        "services WHERE tenant_id = ?",
-        {tenant_id});
-    return Counts{r->i64(0), r->i64(1)};
-  });
-}
-
 }  // namespace mg::services

@@ -57,11 +57,6 @@ class Catalog {
   // Imports every *.json in dir as a published service (skips service_keys already present).
   int import_directory(int64_t tenant_id, const std::string& dir);
 
-  struct Counts {
-    int64_t services = 0, published = 0;
-  };
-  Counts counts(int64_t tenant_id);
-
  private:
   ServiceSummary save(store::Tx& tx, int64_t tenant_id, std::optional<int64_t> id,
                       const conversation::ServiceDefinition& def, const Json& raw);

@@ -265,7 +265,8 @@ CREATE TABLE line_rich_menus (
 )
 )SQL"},
       {4, "applications_keyset_index", R"SQL(
-CREATE INDEX applications_tenant_id ON applications(tenant_id, id)
+CREATE INDEX applications_tenant_id ON applications(tenant_id, id);
+CREATE INDEX line_outbox_due ON line_outbox(status, id)
 )SQL"},
   };
   return list;

@@ -18,7 +18,8 @@ void save_settings(store::Tx& tx, const ChannelSettings& s) {
       "INSERT INTO line_channels(tenant_id, channel_secret, access_token, api_base, greeting, "
       "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET "
       "channel_secret = excluded.channel_secret, access_token = excluded.access_token, "
-      "api_base = excluded.api_base, greeting = excluded.greeting, updated_at = excluded.updated_at",
+      "api_base = excluded.api_base, greeting = excluded.greeting, updated_at = "
+      "excluded.updated_at",
       {s.tenant_id, s.channel_secret, s.access_token, s.api_base, s.greeting, clock::now_ms()});
 }
 

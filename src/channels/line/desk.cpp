@@ -31,9 +31,11 @@ Json Desk::turn_messages(const applications::ChatTurn& turn) {
   if (turn.done && !ms.empty() && !ms.back().contains("quickReply")) {
     // After the dialog ends, one tap leads back to the list of services.
     ms.back()["quickReply"] = {
-        {"items", Json::array({{{"type", "action"},
-                                {"action", postback_action("ほかの手続き",
-                                                           encode_postback({Postback::Kind::menu, "0"}))}}})}};
+        {"items",
+         Json::array(
+             {{{"type", "action"},
+               {"action",
+                postback_action("ほかの手続き", encode_postback({Postback::Kind::menu, "0"}))}}})}};
   }
   return ms;
 }
@@ -131,7 +133,8 @@ EventAnswer Desk::on_message(const ResidentContext& ctx, const Json& m) {
       return to_session(ctx, Json::object());
     auto id = save_photo(db_, ctx.line, ctx.tenant_id, ctx.resident_id, str(m, "id"));
     if (!id)
-      return EventAnswer{text_messages("写真を受け取れませんでした。もう一度送ってください。"), std::nullopt};
+      return EventAnswer{text_messages("写真を受け取れませんでした。もう一度送ってください。"),
+                         std::nullopt};
     return to_session(ctx, {{"type", "photo"}, {"attachment_id", *id}});
   }
   // Stickers, videos, files…: repeat the current question, or offer the menu.

@@ -115,7 +115,8 @@ std::vector<Dispatcher::Claimed> Dispatcher::claim() {
       std::string prior = r.str(8);
       c.earlier_reply_uncertain = prior == "reply" && r.i64(9) > 0;
       int64_t age = now - (r.is_null(4) ? 0 : r.i64(4));
-      int64_t limit = c.earlier_reply_uncertain ? timing_.uncertain_reply_ms : timing_.reply_fresh_ms;
+      int64_t limit =
+          c.earlier_reply_uncertain ? timing_.uncertain_reply_ms : timing_.reply_fresh_ms;
       bool reply = !r.str(3).empty() && prior != "push" && age < limit;
       c.endpoint = reply ? "reply" : "push";
       c.reply_token = r.str(3);
@@ -124,8 +125,9 @@ std::vector<Dispatcher::Claimed> Dispatcher::claim() {
         found = settings.emplace(r.i64(1), load_settings(tx, r.i64(1))).first;
       const auto& s = found->second;
       if (!s || s->access_token.empty()) {
-        tx.exec("UPDATE line_outbox SET status = 'failed', last_error = ?, sent_at = ? WHERE id = ?",
-                {"LINE channel not configured", now, c.id});
+        tx.exec(
+            "UPDATE line_outbox SET status = 'failed', last_error = ?, sent_at = ? WHERE id = ?",
+            {"LINE channel not configured", now, c.id});
         continue;
       }
       c.line = LineEndpoint{s->api_base, s->access_token};
@@ -160,12 +162,13 @@ void Dispatcher::finish(const std::vector<std::pair<Claimed, SendOutcome>>& resu
           break;
         case V::retry: {
           // A reply that surely did not arrive (429) frees the token for another try.
-          std::string endpoint = c.endpoint == "reply" && !o.reply_maybe_delivered &&
-                                         !c.earlier_reply_uncertain
-                                     ? ""
-                                     : c.endpoint;
+          std::string endpoint =
+              c.endpoint == "reply" && !o.reply_maybe_delivered && !c.earlier_reply_uncertain
+                  ? ""
+                  : c.endpoint;
           tx.exec(
-              "UPDATE line_outbox SET status = 'pending', sent_at = ?, endpoint = ?, last_error = ? "
+              "UPDATE line_outbox SET status = 'pending', sent_at = ?, endpoint = ?, last_error = "
+              "? "
               "WHERE id = ?",
               {now + retry_delay_ms(c.attempts), endpoint, o.error, c.id});
           break;

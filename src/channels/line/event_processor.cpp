@@ -37,7 +37,10 @@ struct TenantInfo {
 EventProcessor::EventProcessor(store::Db& db, applications::ChatService& chat,
                                services::Catalog& catalog, std::function<void()> outbox_written,
                                size_t batch)
-    : db_(db), catalog_(catalog), desk_(db, chat), outbox_written_(std::move(outbox_written)),
+    : db_(db),
+      catalog_(catalog),
+      desk_(db, chat),
+      outbox_written_(std::move(outbox_written)),
       batch_(batch) {}
 
 EventProcessor::~EventProcessor() { stop(); }
@@ -119,12 +122,14 @@ int EventProcessor::run_once() {
       auto key = std::make_pair(c.tenant_id, c.user_id);
       auto it = residents.find(key);
       if (it == residents.end())
-        it = residents.emplace(key, residents::find_or_create(tx, c.tenant_id, "line", c.user_id).id)
-                 .first;
+        it =
+            residents.emplace(key, residents::find_or_create(tx, c.tenant_id, "line", c.user_id).id)
+                .first;
       c.resident_id = it->second;
       if (!tenants.count(c.tenant_id)) {
         TenantInfo info;
-        if (auto n = tx.one("SELECT name FROM tenants WHERE id = ?", {c.tenant_id})) info.name = n->str(0);
+        if (auto n = tx.one("SELECT name FROM tenants WHERE id = ?", {c.tenant_id}))
+          info.name = n->str(0);
         if (auto s = load_settings(tx, c.tenant_id)) info.settings = *s;
         tenants.emplace(c.tenant_id, std::move(info));
       }
@@ -141,15 +146,20 @@ int EventProcessor::run_once() {
     try {
       if (c.event.is_discarded()) throw std::runtime_error("unreadable event");
       const auto& t = tenants.at(c.tenant_id);
-      ResidentContext ctx{c.tenant_id,  c.resident_id, t.name, t.settings.greeting,
-                          c.recovered,  &t.services,
+      ResidentContext ctx{c.tenant_id,
+                          c.resident_id,
+                          t.name,
+                          t.settings.greeting,
+                          c.recovered,
+                          &t.services,
                           LineEndpoint{t.settings.api_base, t.settings.access_token}};
       p.answer = desk_.answer(c.event, ctx);
     } catch (const std::exception& e) {
       log::error("line event failed", {{"event_id", c.id}, {"error", e.what()}});
       p.status = "failed";
       p.answer.messages = text_messages(
-          "申し訳ありません。ただいま処理できませんでした。しばらくしてからもう一度お試しください。");
+          "申し訳ありません。ただいま処理できませんでした。しばらくしてからもう一度お試しください"
+          "。");
     }
     done.push_back(std::move(p));
   }
@@ -163,7 +173,8 @@ int EventProcessor::run_once() {
       out.tenant_id = c.tenant_id;
       out.user_id = c.user_id;
       out.messages = p.answer.messages;
-      if (c.event.is_object() && c.event.contains("replyToken") && c.event["replyToken"].is_string()) {
+      if (c.event.is_object() && c.event.contains("replyToken") &&
+          c.event["replyToken"].is_string()) {
         out.reply_token = c.event["replyToken"].get<std::string>();
         out.reply_token_at = c.received_at;
       }

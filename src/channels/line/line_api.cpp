@@ -12,9 +12,8 @@ std::string trim_slash(std::string s) {
 }
 }  // namespace
 
-http::ClientResponse call(const LineEndpoint& ep, const std::string& method,
-                          const std::string& url, const std::string& content_type,
-                          const std::string& body) {
+http::ClientResponse call(const LineEndpoint& ep, const std::string& method, const std::string& url,
+                          const std::string& content_type, const std::string& body) {
   http::ClientRequest req;
   req.method = method;
   req.url = url;

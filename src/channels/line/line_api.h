@@ -22,8 +22,7 @@ http::ClientResponse push_message(const LineEndpoint& ep, const std::string& to,
 http::ClientResponse message_content(const LineEndpoint& ep, const std::string& message_id);
 
 // Generic JSON/binary call for rich menu management.
-http::ClientResponse call(const LineEndpoint& ep, const std::string& method,
-                          const std::string& url, const std::string& content_type,
-                          const std::string& body);
+http::ClientResponse call(const LineEndpoint& ep, const std::string& method, const std::string& url,
+                          const std::string& content_type, const std::string& body);
 
 }  // namespace mg::line

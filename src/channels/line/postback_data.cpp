@@ -7,12 +7,18 @@ namespace mg::line {
 namespace {
 const char* kind_code(Postback::Kind k) {
   switch (k) {
-    case Postback::Kind::choice: return "v";
-    case Postback::Kind::date: return "d";
-    case Postback::Kind::edit: return "e";
-    case Postback::Kind::service: return "s";
-    case Postback::Kind::menu: return "m";
-    case Postback::Kind::command: return "c";
+    case Postback::Kind::choice:
+      return "v";
+    case Postback::Kind::date:
+      return "d";
+    case Postback::Kind::edit:
+      return "e";
+    case Postback::Kind::service:
+      return "s";
+    case Postback::Kind::menu:
+      return "m";
+    case Postback::Kind::command:
+      return "c";
   }
   return "v";
 }
@@ -29,13 +35,20 @@ std::optional<Postback> decode_postback(const std::string& data) {
   Postback p;
   p.value = q.count("x") ? q["x"] : "";
   const std::string& c = k->second;
-  if (c == "v") p.kind = Postback::Kind::choice;
-  else if (c == "d") p.kind = Postback::Kind::date;
-  else if (c == "e") p.kind = Postback::Kind::edit;
-  else if (c == "s") p.kind = Postback::Kind::service;
-  else if (c == "m") p.kind = Postback::Kind::menu;
-  else if (c == "c") p.kind = Postback::Kind::command;
-  else return std::nullopt;
+  if (c == "v")
+    p.kind = Postback::Kind::choice;
+  else if (c == "d")
+    p.kind = Postback::Kind::date;
+  else if (c == "e")
+    p.kind = Postback::Kind::edit;
+  else if (c == "s")
+    p.kind = Postback::Kind::service;
+  else if (c == "m")
+    p.kind = Postback::Kind::menu;
+  else if (c == "c")
+    p.kind = Postback::Kind::command;
+  else
+    return std::nullopt;
   return p;
 }
 

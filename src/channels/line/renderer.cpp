@@ -49,13 +49,17 @@ Json question_quick_replies(const Json& q) {
     for (const auto& c : *cs) items.push_back(quick_item(choice_action(c)));
   // A way back for questions answered by typing, when there is room.
   if (items.size() < kMaxQuickReplyItems && input != "confirm")
-    items.push_back(quick_item(postback_action("戻る", encode_postback({Postback::Kind::command, "back"}))));
-  if (items.size() > kMaxQuickReplyItems) items.erase(items.begin() + kMaxQuickReplyItems, items.end());
+    items.push_back(
+        quick_item(postback_action("戻る", encode_postback({Postback::Kind::command, "back"}))));
+  if (items.size() > kMaxQuickReplyItems)
+    items.erase(items.begin() + kMaxQuickReplyItems, items.end());
   return items;
 }
 
 Json flex_text(const std::string& text, Json extra = Json::object()) {
-  Json t{{"type", "text"}, {"text", text.empty() ? "（未回答）" : truncate_utf16(text, 500)}, {"wrap", true}};
+  Json t{{"type", "text"},
+         {"text", text.empty() ? "（未回答）" : truncate_utf16(text, 500)},
+         {"wrap", true}};
   for (auto& [k, v] : extra.items()) t[k] = v;
   return t;
 }
@@ -78,15 +82,17 @@ Json summary_message(const Json& s, const Json* confirm) {
                                        flex_text(display, {{"size", "sm"}})})}};
     Json line{{"type", "box"}, {"layout", "horizontal"}, {"contents", Json::array({row})}};
     if (item.value("editable", true)) {
-      Json a = postback_action("修正", encode_postback({Postback::Kind::edit, str(item, "step_id")}));
+      Json a =
+          postback_action("修正", encode_postback({Postback::Kind::edit, str(item, "step_id")}));
       a["displayText"] = truncate_utf16("「" + label + "」を修正", kMaxDisplayTextUnits);
       line["contents"].push_back(
           {{"type", "button"}, {"style", "link"}, {"height", "sm"}, {"flex", 2}, {"action", a}});
     }
     body.push_back(line);
   }
-  Json bubble{{"type", "bubble"},
-              {"body", {{"type", "box"}, {"layout", "vertical"}, {"spacing", "md"}, {"contents", body}}}};
+  Json bubble{
+      {"type", "bubble"},
+      {"body", {{"type", "box"}, {"layout", "vertical"}, {"spacing", "md"}, {"contents", body}}}};
   if (confirm) {
     Json buttons = Json::array();
     bool first = true;
@@ -98,9 +104,11 @@ Json summary_message(const Json& s, const Json* confirm) {
       first = false;
     }
     if (!buttons.empty())
-      bubble["footer"] = {{"type", "box"}, {"layout", "vertical"}, {"spacing", "sm"}, {"contents", buttons}};
+      bubble["footer"] = {
+          {"type", "box"}, {"layout", "vertical"}, {"spacing", "sm"}, {"contents", buttons}};
   }
-  return Json{{"type", "flex"}, {"altText", truncate_utf16(alt, kMaxAltTextUnits)}, {"contents", bubble}};
+  return Json{
+      {"type", "flex"}, {"altText", truncate_utf16(alt, kMaxAltTextUnits)}, {"contents", bubble}};
 }
 
 void append(Json& out, const Json& messages) {

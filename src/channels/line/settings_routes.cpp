@@ -18,7 +18,8 @@ Json settings_json(const ChannelSettings& s, const std::string& public_url,
 
 std::string optional_string(const Json& body, const char* field, size_t max_len) {
   const Json& v = body[field];
-  if (!v.is_string()) throw ApiError::bad_request(std::string(field) + " は文字列で指定してください", field);
+  if (!v.is_string())
+    throw ApiError::bad_request(std::string(field) + " は文字列で指定してください", field);
   auto s = v.get<std::string>();
   if (s.size() > max_len) throw ApiError::bad_request(std::string(field) + " が長すぎます", field);
   return s;
@@ -55,7 +56,8 @@ void register_settings_routes(http::Router& router, auth::AuthService& auth, sto
       if (body.contains("api_base")) {
         auto b = optional_string(body, "api_base", 500);
         if (b.rfind("https://", 0) != 0 && b.rfind("http://", 0) != 0)
-          throw ApiError::bad_request("api_base は http(s):// で始まる URL にしてください", "api_base");
+          throw ApiError::bad_request("api_base は http(s):// で始まる URL にしてください",
+                                      "api_base");
         while (!b.empty() && b.back() == '/') b.pop_back();
         s.api_base = b;
         changed.push_back("api_base");

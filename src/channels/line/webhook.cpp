@@ -39,7 +39,8 @@ WebhookReceipt store_events(store::Db& db, int64_t tenant_id, const std::string&
       if (!e.is_object()) continue;
       std::string id = str(e, "webhookEventId");
       if (id.empty()) id = "sha256:" + crypto::sha256_hex(e.dump());
-      std::string user = e.contains("source") && e["source"].is_object() ? str(e["source"], "userId") : "";
+      std::string user =
+          e.contains("source") && e["source"].is_object() ? str(e["source"], "userId") : "";
       // Standby-mode events (another channel owns the chat) and events without a user are
       // kept for the record but not answered.
       bool answerable = !user.empty() && str(e, "mode") != "standby";
