@@ -40,8 +40,14 @@ std::optional<SessionRow> load_session(store::Tx& tx, int64_t tenant_id, int64_t
                       (lock ? store::for_update(tx) : ""),
                   {tenant_id, resident_id, public_id});
   if (!r) return std::nullopt;
-  return SessionRow{r->i64(0),           r->i64(1), r->i64(2), r->i64(3), r->opt_i64(4),
-                    r->str(5),           r->str(6), Json::parse(r->str(7)),
+  return SessionRow{r->i64(0),
+                    r->i64(1),
+                    r->i64(2),
+                    r->i64(3),
+                    r->opt_i64(4),
+                    r->str(5),
+                    r->str(6),
+                    Json::parse(r->str(7)),
                     Json::parse(r->str(8))};
 }
 
@@ -57,7 +63,8 @@ std::string search_text(const Json& answers) {
   std::string s;
   if (answers.is_array())
     for (const auto& a : answers)
-      if (a.contains("display") && a["display"].is_string()) s += a["display"].get<std::string>() + " ";
+      if (a.contains("display") && a["display"].is_string())
+        s += a["display"].get<std::string>() + " ";
   return s;
 }
 
@@ -82,8 +89,10 @@ std::optional<std::string> apply_effects(store::Tx& tx, int64_t tenant_id, const
             {tenant_id, "pending-" + s.public_id, s.service_id, s.version_id, s.id, s.resident_id,
              channel, department, e.answers.dump(), search_text(e.answers), e.total_fee, now, now});
         receipt = conv::receipt_number(static_cast<uint64_t>(id), std::to_string(tenant_id));
-        tx.exec("UPDATE applications SET receipt_number = ?, search_text = ? || search_text WHERE id = ?",
-                {*receipt, *receipt + " ", id});
+        tx.exec(
+            "UPDATE applications SET receipt_number = ?, search_text = ? || search_text WHERE id = "
+            "?",
+            {*receipt, *receipt + " ", id});
         tx.exec(
             "INSERT INTO application_events(tenant_id, application_id, at, kind, detail) VALUES "
             "(?, ?, ?, 'submitted', ?)",
@@ -126,7 +135,8 @@ std::optional<std::string> apply_effects(store::Tx& tx, int64_t tenant_id, const
         break;
       }
       case conv::Effect::Kind::quit:
-      case conv::Effect::Kind::extension: break;
+      case conv::Effect::Kind::extension:
+        break;
     }
   }
   return receipt;
@@ -136,137 +146,156 @@ std::optional<std::string> apply_effects(store::Tx& tx, int64_t tenant_id, const
 
 ChatTurn ChatService::start(int64_t tenant_id, int64_t resident_id, int64_t service_id,
                             const std::string& channel) {
+  (void)channel;                                    // the resident row knows its channel
+  catalog_.current_version(tenant_id, service_id);  // 404 before taking the write lock
+  return db_.write([&](store::Tx& tx) { return start(tx, tenant_id, resident_id, service_id); });
+}
+
+ChatTurn ChatService::start(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
+                            int64_t service_id) {
   auto version = catalog_.current_version(tenant_id, service_id);
   int64_t now = clock::now_ms();
-  return db_.write([&](store::Tx& tx) {
-    DbLookupProvider lookups(tx, tenant_id);
-    conv::Context ctx{today_jst(now), now, &lookups, nullptr,
-                      lookup_failures_today(tx, tenant_id, resident_id, today_jst(now))};
-    auto res = conv::start(version->definition, ctx);
-    ChatTurn turn;
-    turn.session_id = crypto::random_token(18);
-    turn.resident_id = resident_id;
-    turn.prompts = conv::prompts_to_json(res.prompts);
-    turn.done = res.done;
-    tx.exec(
-        "INSERT INTO chat_sessions(public_id, tenant_id, resident_id, service_id, version_id, "
-        "state, last_prompts, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {turn.session_id, tenant_id, resident_id, service_id, version->version_id,
-         res.state.to_json().dump(), turn.prompts.dump(), res.done ? "done" : "open", now, now});
-    (void)channel;
-    return turn;
-  });
+  DbLookupProvider lookups(tx, tenant_id);
+  conv::Context ctx{today_jst(now), now, &lookups, nullptr,
+                    lookup_failures_today(tx, tenant_id, resident_id, today_jst(now))};
+  auto res = conv::start(version->definition, ctx);
+  ChatTurn turn;
+  turn.session_id = crypto::random_token(18);
+  turn.resident_id = resident_id;
+  turn.prompts = conv::prompts_to_json(res.prompts);
+  turn.done = res.done;
+  tx.exec(
+      "INSERT INTO chat_sessions(public_id, tenant_id, resident_id, service_id, version_id, "
+      "state, last_prompts, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {turn.session_id, tenant_id, resident_id, service_id, version->version_id,
+       res.state.to_json().dump(), turn.prompts.dump(), res.done ? "done" : "open", now, now});
+  return turn;
 }
 
 ChatTurn ChatService::input(int64_t tenant_id, int64_t resident_id, const std::string& session_id,
                             const Json& input) {
-  int64_t now = clock::now_ms();
   // Resolve the pinned version before the write transaction (cached; versions never change).
   auto version_id = db_.read([&](store::Tx& tx) {
     auto s = load_session(tx, tenant_id, resident_id, session_id, false);
     if (!s) throw ApiError::not_found("会話が見つかりません");
     return s->version_id;
   });
-  auto version = catalog_.version(tenant_id, version_id);
-  auto parsed = conv::parse_input(input);
-  return db_.write([&](store::Tx& tx) {
-    auto s = load_session(tx, tenant_id, resident_id, session_id, true);
-    if (!s) throw ApiError::not_found("会話が見つかりません");
-    ChatTurn turn;
-    turn.session_id = session_id;
-    turn.resident_id = resident_id;
-    auto state = conv::SessionState::from_json(s->state);
-    if (s->status == "open" && conv::expired(state, now, idle_ms_)) {
-      tx.exec("UPDATE chat_sessions SET status = 'expired', updated_at = ? WHERE id = ?", {now, s->id});
-      s->status = "expired";
-    }
-    if (s->status == "expired" || s->status == "quit" || s->status == "closed") {
-      turn.prompts = Json::array({conv::Prompt::message(
-                                      s->status == "expired"
-                                          ? "一定時間操作がなかったため、この手続きは終了しました。もう一度最初からお願いします。"
-                                          : "この手続きは終了しています。")
-                                      .to_json()});
-      turn.done = true;
-      return turn;
-    }
-    DbLookupProvider lookups(tx, tenant_id);
-    conv::Context ctx{today_jst(now), now, &lookups, nullptr,
-                      lookup_failures_today(tx, tenant_id, resident_id, today_jst(now))};
-    conv::StepResult res;
-    if (auto* in = std::get_if<conv::Input>(&parsed); in && in->type == conv::Input::Type::photo) {
-      // The photo must be one this resident uploaded; the engine checks its type and size.
-      auto a = tx.one(
-          "SELECT content_type, size FROM attachments WHERE tenant_id = ? AND id = ? AND "
-          "resident_id = ?",
-          {tenant_id, in->attachment_id, resident_id});
-      conv::Input photo = *in;
-      if (a) {
-        photo.content_type = a->str(0);
-        photo.size = a->i64(1);
-      } else {
-        photo.content_type = "invalid";
-      }
-      res = conv::handle(version->definition, state, photo, ctx);
-    } else {
-      res = conv::handle_json(version->definition, state, input, ctx);
-    }
-    std::string channel =
-        tx.one("SELECT channel FROM residents WHERE id = ?", {resident_id})->str(0);
-    auto receipt = apply_effects(tx, tenant_id, *s, version->definition.department, res.effects,
-                                 channel);
-    if (!receipt && state.completed == false && res.state.completed) {
-      // Completed without a new row: the application already existed (duplicate submit).
-      auto existing = tx.one("SELECT receipt_number FROM applications WHERE session_id = ?", {s->id});
-      if (existing) receipt = existing->str(0);
-    }
-    if (receipt) conv::fill_receipt_number(res.prompts, *receipt);
-    bool quit = false;
-    for (const auto& e : res.effects)
-      if (e.kind == conv::Effect::Kind::quit) quit = true;
-    turn.prompts = conv::prompts_to_json(res.prompts);
-    turn.done = res.done;
-    turn.receipt_number = receipt;
-    tx.exec(
-        "UPDATE chat_sessions SET state = ?, last_prompts = ?, status = ?, updated_at = ? WHERE id = ?",
-        {res.state.to_json().dump(), turn.prompts.dump(),
-         quit ? "quit" : (res.done ? "done" : "open"), now, s->id});
-    return turn;
-  });
+  catalog_.version(tenant_id, version_id);
+  return db_.write(
+      [&](store::Tx& tx) { return this->input(tx, tenant_id, resident_id, session_id, input); });
 }
 
-ChatTurn ChatService::resume(int64_t tenant_id, int64_t resident_id, const std::string& session_id) {
-  return db_.read([&](store::Tx& tx) {
-    auto s = load_session(tx, tenant_id, resident_id, session_id, false);
-    if (!s) throw ApiError::not_found("会話が見つかりません");
-    ChatTurn turn;
-    turn.session_id = session_id;
-    turn.resident_id = resident_id;
-    turn.prompts = s->last_prompts;
-    turn.done = s->status != "open";
-    if (auto a = tx.one("SELECT receipt_number FROM applications WHERE session_id = ?", {s->id}))
-      turn.receipt_number = a->str(0);
+ChatTurn ChatService::input(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
+                            const std::string& session_id, const Json& input) {
+  int64_t now = clock::now_ms();
+  auto parsed = conv::parse_input(input);
+  auto s = load_session(tx, tenant_id, resident_id, session_id, true);
+  if (!s) throw ApiError::not_found("会話が見つかりません");
+  auto version = catalog_.version(tenant_id, s->version_id);
+  ChatTurn turn;
+  turn.session_id = session_id;
+  turn.resident_id = resident_id;
+  auto state = conv::SessionState::from_json(s->state);
+  if (s->status == "open" && conv::expired(state, now, idle_ms_)) {
+    tx.exec("UPDATE chat_sessions SET status = 'expired', updated_at = ? WHERE id = ?",
+            {now, s->id});
+    s->status = "expired";
+  }
+  if (s->status == "expired" || s->status == "quit" || s->status == "closed") {
+    turn.prompts = Json::array(
+        {conv::Prompt::message(s->status == "expired" ? "一定時間操作がなかったため、この手続きは終"
+                                                        "了しました。もう一度最初からお願いします。"
+                                                      : "この手続きは終了しています。")
+             .to_json()});
+    turn.done = true;
     return turn;
-  });
+  }
+  DbLookupProvider lookups(tx, tenant_id);
+  conv::Context ctx{today_jst(now), now, &lookups, nullptr,
+                    lookup_failures_today(tx, tenant_id, resident_id, today_jst(now))};
+  conv::StepResult res;
+  if (auto* in = std::get_if<conv::Input>(&parsed); in && in->type == conv::Input::Type::photo) {
+    // The photo must be one this resident uploaded; the engine checks its type and size.
+    auto a = tx.one(
+        "SELECT content_type, size FROM attachments WHERE tenant_id = ? AND id = ? AND "
+        "resident_id = ?",
+        {tenant_id, in->attachment_id, resident_id});
+    conv::Input photo = *in;
+    if (a) {
+      photo.content_type = a->str(0);
+      photo.size = a->i64(1);
+    } else {
+      photo.content_type = "invalid";
+    }
+    res = conv::handle(version->definition, state, photo, ctx);
+  } else {
+    res = conv::handle_json(version->definition, state, input, ctx);
+  }
+  std::string channel = tx.one("SELECT channel FROM residents WHERE id = ?", {resident_id})->str(0);
+  auto receipt =
+      apply_effects(tx, tenant_id, *s, version->definition.department, res.effects, channel);
+  if (!receipt && state.completed == false && res.state.completed) {
+    // Completed without a new row: the application already existed (duplicate submit).
+    auto existing = tx.one("SELECT receipt_number FROM applications WHERE session_id = ?", {s->id});
+    if (existing) receipt = existing->str(0);
+  }
+  if (receipt) conv::fill_receipt_number(res.prompts, *receipt);
+  bool quit = false;
+  for (const auto& e : res.effects)
+    if (e.kind == conv::Effect::Kind::quit) quit = true;
+  turn.prompts = conv::prompts_to_json(res.prompts);
+  turn.done = res.done;
+  turn.receipt_number = receipt;
+  tx.exec(
+      "UPDATE chat_sessions SET state = ?, last_prompts = ?, status = ?, updated_at = ? WHERE id = "
+      "?",
+      {res.state.to_json().dump(), turn.prompts.dump(),
+       quit ? "quit" : (res.done ? "done" : "open"), now, s->id});
+  return turn;
+}
+
+ChatTurn ChatService::resume(int64_t tenant_id, int64_t resident_id,
+                             const std::string& session_id) {
+  return db_.read([&](store::Tx& tx) { return resume(tx, tenant_id, resident_id, session_id); });
+}
+
+ChatTurn ChatService::resume(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
+                             const std::string& session_id) {
+  auto s = load_session(tx, tenant_id, resident_id, session_id, false);
+  if (!s) throw ApiError::not_found("会話が見つかりません");
+  ChatTurn turn;
+  turn.session_id = session_id;
+  turn.resident_id = resident_id;
+  turn.prompts = s->last_prompts;
+  turn.done = s->status != "open";
+  if (auto a = tx.one("SELECT receipt_number FROM applications WHERE session_id = ?", {s->id}))
+    turn.receipt_number = a->str(0);
+  return turn;
 }
 
 std::optional<std::string> ChatService::open_session(int64_t tenant_id, int64_t resident_id) {
-  return db_.read([&](store::Tx& tx) -> std::optional<std::string> {
-    auto r = tx.one(
-        "SELECT public_id FROM chat_sessions WHERE tenant_id = ? AND resident_id = ? AND status "
-        "= 'open' ORDER BY updated_at DESC, id DESC LIMIT 1",
-        {tenant_id, resident_id});
-    if (!r) return std::nullopt;
-    return r->str(0);
-  });
+  return db_.read([&](store::Tx& tx) { return open_session(tx, tenant_id, resident_id); });
+}
+
+std::optional<std::string> ChatService::open_session(store::Tx& tx, int64_t tenant_id,
+                                                     int64_t resident_id) {
+  auto r = tx.one(
+      "SELECT public_id FROM chat_sessions WHERE tenant_id = ? AND resident_id = ? AND status "
+      "= 'open' ORDER BY updated_at DESC, id DESC LIMIT 1",
+      {tenant_id, resident_id});
+  if (!r) return std::nullopt;
+  return r->str(0);
 }
 
 void ChatService::close_open_sessions(int64_t tenant_id, int64_t resident_id) {
-  db_.write([&](store::Tx& tx) {
-    tx.exec(
-        "UPDATE chat_sessions SET status = 'closed', updated_at = ? WHERE tenant_id = ? AND "
-        "resident_id = ? AND status = 'open'",
-        {clock::now_ms(), tenant_id, resident_id});
-  });
+  db_.write([&](store::Tx& tx) { close_open_sessions(tx, tenant_id, resident_id); });
+}
+
+void ChatService::close_open_sessions(store::Tx& tx, int64_t tenant_id, int64_t resident_id) {
+  tx.exec(
+      "UPDATE chat_sessions SET status = 'closed', updated_at = ? WHERE tenant_id = ? AND "
+      "resident_id = ? AND status = 'open'",
+      {clock::now_ms(), tenant_id, resident_id});
 }
 
 std::string ChatService::start_correction(store::Tx& tx, int64_t tenant_id, int64_t application_id,
@@ -282,7 +311,8 @@ std::string ChatService::start_correction(store::Tx& tx, int64_t tenant_id, int6
   conv::Context ctx{today_jst(now), now, nullptr, nullptr, 0};
   conv::StepResult res;
   try {
-    res = conv::start_correction(version->definition, Json::parse(app->str(3)), step_ids, reason, ctx);
+    res = conv::start_correction(version->definition, Json::parse(app->str(3)), step_ids, reason,
+                                 ctx);
   } catch (const std::invalid_argument& e) {
     throw ApiError::bad_request("やり直す項目を選んでください", "step_ids");
   }

@@ -26,6 +26,16 @@ class ChatService {
   // Closes any open session of the resident (a new service chosen from the menu).
   void close_open_sessions(int64_t tenant_id, int64_t resident_id);
 
+  // The same operations inside the caller's write transaction, so a channel can commit the
+  // turn together with the messages that answer it (LINE's outbox).
+  ChatTurn start(store::Tx& tx, int64_t tenant_id, int64_t resident_id, int64_t service_id);
+  ChatTurn input(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
+                 const std::string& session_id, const Json& input);
+  ChatTurn resume(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
+                  const std::string& session_id);
+  std::optional<std::string> open_session(store::Tx& tx, int64_t tenant_id, int64_t resident_id);
+  void close_open_sessions(store::Tx& tx, int64_t tenant_id, int64_t resident_id);
+
   // 不備: opens a correction session that re-asks step_ids; returns its public id.
   std::string start_correction(store::Tx& tx, int64_t tenant_id, int64_t application_id,
                                const std::vector<std::string>& step_ids, const std::string& reason);

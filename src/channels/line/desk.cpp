@@ -40,16 +40,15 @@ Json Desk::turn_messages(const applications::ChatTurn& turn) {
   return ms;
 }
 
-EventAnswer Desk::to_session(const ResidentContext& ctx, const Json& input) {
+EventAnswer Desk::to_session(store::Tx& tx, const ResidentContext& ctx, const Json& input) {
   EventAnswer a;
-  auto session = chat_.open_session(ctx.tenant_id, ctx.resident_id);
+  auto session = chat_.open_session(tx, ctx.tenant_id, ctx.resident_id);
   if (!session) {
     a.messages = menu(ctx, 0, kMenuIntro);
     return a;
   }
   try {
-    auto turn = ctx.recovered ? chat_.resume(ctx.tenant_id, ctx.resident_id, *session)
-                              : chat_.input(ctx.tenant_id, ctx.resident_id, *session, input);
+    auto turn = chat_.input(tx, ctx.tenant_id, ctx.resident_id, *session, input);
     a.messages = turn_messages(turn);
   } catch (const ApiError&) {
     a.messages = menu(ctx, 0, kMenuIntro);
@@ -57,55 +56,48 @@ EventAnswer Desk::to_session(const ResidentContext& ctx, const Json& input) {
   return a;
 }
 
-EventAnswer Desk::start_service(const ResidentContext& ctx, const std::string& service_id) {
+EventAnswer Desk::start_service(store::Tx& tx, const ResidentContext& ctx, const std::string& service_id) {
   EventAnswer a;
   int64_t id = 0;
   try {
     id = std::stoll(service_id);
   } catch (...) {
   }
-  if (ctx.recovered) {
-    // The start may have committed before the stop: continue that dialog if there is one.
-    if (auto s = chat_.open_session(ctx.tenant_id, ctx.resident_id)) {
-      a.messages = turn_messages(chat_.resume(ctx.tenant_id, ctx.resident_id, *s));
-      return a;
-    }
-  }
   try {
-    chat_.close_open_sessions(ctx.tenant_id, ctx.resident_id);
-    a.messages = turn_messages(chat_.start(ctx.tenant_id, ctx.resident_id, id, "line"));
+    chat_.close_open_sessions(tx, ctx.tenant_id, ctx.resident_id);
+    a.messages = turn_messages(chat_.start(tx, ctx.tenant_id, ctx.resident_id, id));
   } catch (const ApiError&) {
     a.messages = menu(ctx, 0, "この手続きは現在受け付けていません。\n" + std::string(kMenuIntro));
   }
   return a;
 }
 
-EventAnswer Desk::on_text(const ResidentContext& ctx, const std::string& text) {
+EventAnswer Desk::on_text(store::Tx& tx, const ResidentContext& ctx, const std::string& text) {
   if (is_menu_word(text)) return EventAnswer{menu(ctx, 0, kMenuIntro), std::nullopt};
-  if (chat_.open_session(ctx.tenant_id, ctx.resident_id))
-    return to_session(ctx, {{"type", "text"}, {"text", text}});
+  if (chat_.open_session(tx, ctx.tenant_id, ctx.resident_id))
+    return to_session(tx, ctx, {{"type", "text"}, {"text", text}});
   if (ctx.services)
     if (const auto* s = service_named(*ctx.services, text))
-      return start_service(ctx, std::to_string(s->id));
+      return start_service(tx, ctx, std::to_string(s->id));
   return EventAnswer{menu(ctx, 0, kMenuIntro), std::nullopt};
 }
 
-EventAnswer Desk::on_postback(const ResidentContext& ctx, const Json& postback) {
+EventAnswer Desk::on_postback(store::Tx& tx, const ResidentContext& ctx, const Json& postback) {
   auto pb = decode_postback(str(postback, "data"));
-  if (!pb) return to_session(ctx, {{"type", "command"}, {"command", "help"}});
+  if (!pb) return to_session(tx, ctx, {{"type", "command"}, {"command", "help"}});
   switch (pb->kind) {
     case Postback::Kind::choice:
-      return to_session(ctx, {{"type", "choice"}, {"value", pb->value}});
+      return to_session(tx, ctx, {{"type", "choice"}, {"value", pb->value}});
     case Postback::Kind::date: {
       std::string date = postback.contains("params") ? str(postback["params"], "date") : "";
-      return to_session(ctx, {{"type", "date"}, {"date", date}});
+      return to_session(tx, ctx, {{"type", "date"}, {"date", date}});
     }
     case Postback::Kind::edit:
-      return to_session(ctx, {{"type", "command"}, {"command", "edit"}, {"step_id", pb->value}});
+      return to_session(tx, ctx, {{"type", "command"}, {"command", "edit"}, {"step_id", pb->value}});
     case Postback::Kind::command:
-      return to_session(ctx, {{"type", "command"}, {"command", pb->value}});
+      return to_session(tx, ctx, {{"type", "command"}, {"command", pb->value}});
     case Postback::Kind::service:
-      return start_service(ctx, pb->value);
+      return start_service(tx, ctx, pb->value);
     case Postback::Kind::menu: {
       int page = 0;
       try {
@@ -118,35 +110,35 @@ EventAnswer Desk::on_postback(const ResidentContext& ctx, const Json& postback) 
   return {};
 }
 
-EventAnswer Desk::on_message(const ResidentContext& ctx, const Json& m) {
+EventAnswer Desk::on_message(store::Tx& tx, const ResidentContext& ctx, const Json& m) {
   std::string type = str(m, "type");
-  if (type == "text") return on_text(ctx, str(m, "text"));
+  if (type == "text") return on_text(tx, ctx, str(m, "text"));
   if (type == "location") {
     Json in{{"type", "location"},
             {"lat", m.value("latitude", 0.0)},
             {"lng", m.value("longitude", 0.0)},
             {"address", str(m, "address")}};
-    return to_session(ctx, in);
+    return to_session(tx, ctx, in);
   }
   if (type == "image") {
-    if (ctx.recovered || !chat_.open_session(ctx.tenant_id, ctx.resident_id))
-      return to_session(ctx, Json::object());
-    auto id = save_photo(db_, ctx.line, ctx.tenant_id, ctx.resident_id, str(m, "id"));
-    if (!id)
+    if (!chat_.open_session(tx, ctx.tenant_id, ctx.resident_id))
+      return to_session(tx, ctx, Json::object());
+    if (!ctx.photo)
       return EventAnswer{text_messages("写真を受け取れませんでした。もう一度送ってください。"),
                          std::nullopt};
-    return to_session(ctx, {{"type", "photo"}, {"attachment_id", *id}});
+    int64_t id = store_photo(tx, ctx.tenant_id, ctx.resident_id, *ctx.photo);
+    return to_session(tx, ctx, {{"type", "photo"}, {"attachment_id", id}});
   }
   // Stickers, videos, files…: repeat the current question, or offer the menu.
   EventAnswer a;
-  if (auto s = chat_.open_session(ctx.tenant_id, ctx.resident_id))
-    a.messages = turn_messages(chat_.resume(ctx.tenant_id, ctx.resident_id, *s));
+  if (auto s = chat_.open_session(tx, ctx.tenant_id, ctx.resident_id))
+    a.messages = turn_messages(chat_.resume(tx, ctx.tenant_id, ctx.resident_id, *s));
   else
     a.messages = menu(ctx, 0, kMenuIntro);
   return a;
 }
 
-EventAnswer Desk::answer(const Json& event, const ResidentContext& ctx) {
+EventAnswer Desk::answer(store::Tx& tx, const Json& event, const ResidentContext& ctx) {
   std::string type = str(event, "type");
   if (type == "follow") {
     EventAnswer a;
@@ -164,8 +156,8 @@ EventAnswer Desk::answer(const Json& event, const ResidentContext& ctx) {
     a.resident_status = "blocked";
     return a;
   }
-  if (type == "message" && event.contains("message")) return on_message(ctx, event["message"]);
-  if (type == "postback" && event.contains("postback")) return on_postback(ctx, event["postback"]);
+  if (type == "message" && event.contains("message")) return on_message(tx, ctx, event["message"]);
+  if (type == "postback" && event.contains("postback")) return on_postback(tx, ctx, event["postback"]);
   return {};
 }
 

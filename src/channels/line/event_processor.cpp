@@ -16,15 +16,10 @@ namespace {
 struct Claimed {
   int64_t id = 0, tenant_id = 0, received_at = 0, resident_id = 0;
   std::string user_id;
-  bool recovered = false;
   Json event;
+  std::optional<DownloadedPhoto> photo;
 };
 
-struct Processed {
-  const Claimed* event;
-  EventAnswer answer;
-  std::string status = "done";
-};
 
 struct TenantInfo {
   std::string name;
@@ -39,7 +34,7 @@ EventProcessor::EventProcessor(store::Db& db, applications::ChatService& chat,
                                size_t batch)
     : db_(db),
       catalog_(catalog),
-      desk_(db, chat),
+      desk_(chat),
       outbox_written_(std::move(outbox_written)),
       batch_(batch) {}
 
@@ -47,9 +42,11 @@ EventProcessor::~EventProcessor() { stop(); }
 
 void EventProcessor::start() {
   if (thread_.joinable()) return;
-  // Events a stopped (or killed) process was working on: their chat turn may have committed.
+  // Events a stopped (or killed) process had claimed: their turns and replies commit in one
+  // transaction with the 'done' status, so nothing of them was applied. Run them again.
   db_.write([](store::Tx& tx) {
-    tx.exec("UPDATE line_events SET status = 'recovered' WHERE status = 'processing'");
+    tx.exec(
+        "UPDATE line_events SET status = 'pending' WHERE status IN ('processing', 'recovered')");
   });
   stopping_ = false;
   thread_ = std::thread([this] { loop(); });
@@ -112,7 +109,6 @@ int EventProcessor::run_once() {
         c.tenant_id = tenant;
         c.user_id = r.str(1);
         c.received_at = r.i64(3);
-        c.recovered = r.str(4) == "recovered";
         c.event = Json::parse(r.str(2), nullptr, false);
         out.push_back(std::move(c));
       }
@@ -138,48 +134,53 @@ int EventProcessor::run_once() {
   });
   if (claimed.empty()) return 0;
   for (auto& [id, info] : tenants) info.services = catalog_.published(id);
-
-  std::vector<Processed> done;
-  done.reserve(claimed.size());
-  for (const auto& c : claimed) {
-    Processed p{&c, {}, "done"};
-    try {
-      if (c.event.is_discarded()) throw std::runtime_error("unreadable event");
-      const auto& t = tenants.at(c.tenant_id);
-      ResidentContext ctx{c.tenant_id,
-                          c.resident_id,
-                          t.name,
-                          t.settings.greeting,
-                          c.recovered,
-                          &t.services,
-                          LineEndpoint{t.settings.api_base, t.settings.access_token}};
-      p.answer = desk_.answer(c.event, ctx);
-    } catch (const std::exception& e) {
-      log::error("line event failed", {{"event_id", c.id}, {"error", e.what()}});
-      p.status = "failed";
-      p.answer.messages = text_messages(
-          "申し訳ありません。ただいま処理できませんでした。しばらくしてからもう一度お試しください"
-          "。");
-    }
-    done.push_back(std::move(p));
+  auto endpoint = [&](int64_t tenant) {
+    const auto& t = tenants.at(tenant);
+    return LineEndpoint{t.settings.api_base, t.settings.access_token};
+  };
+  // Network first, outside any transaction: photos residents sent.
+  for (auto& c : claimed) {
+    if (c.event.is_object() && c.event.value("type", "") == "message" &&
+        c.event.contains("message") && c.event["message"].value("type", "") == "image")
+      c.photo = download_photo(endpoint(c.tenant_id), c.event["message"].value("id", ""));
   }
 
+  // One transaction for the batch: each event's chat turn, its outbox rows and its status
+  // commit together. A savepoint per event keeps one bad event from undoing the others.
   db_.write([&](store::Tx& tx) {
-    for (const auto& p : done) {
-      const Claimed& c = *p.event;
-      if (p.answer.resident_status)
-        residents::set_status(tx, c.tenant_id, c.resident_id, *p.answer.resident_status);
+    for (const auto& c : claimed) {
+      EventAnswer answer;
+      std::string status = "done";
+      tx.exec("SAVEPOINT line_event");
+      try {
+        if (c.event.is_discarded()) throw std::runtime_error("unreadable event");
+        const auto& t = tenants.at(c.tenant_id);
+        ResidentContext ctx{c.tenant_id, c.resident_id,      t.name,
+                            t.settings.greeting, &t.services, endpoint(c.tenant_id),
+                            c.photo ? &*c.photo : nullptr};
+        answer = desk_.answer(tx, c.event, ctx);
+        if (answer.resident_status)
+          residents::set_status(tx, c.tenant_id, c.resident_id, *answer.resident_status);
+      } catch (const std::exception& e) {
+        tx.exec("ROLLBACK TO SAVEPOINT line_event");
+        log::error("line event failed", {{"event_id", c.id}, {"error", e.what()}});
+        status = "failed";
+        answer.messages = text_messages(
+            "申し訳ありません。ただいま処理できませんでした。しばらくしてからもう一度お試しくださ"
+            "い。");
+      }
       OutgoingMessages out;
       out.tenant_id = c.tenant_id;
       out.user_id = c.user_id;
-      out.messages = p.answer.messages;
+      out.messages = answer.messages;
       if (c.event.is_object() && c.event.contains("replyToken") &&
           c.event["replyToken"].is_string()) {
         out.reply_token = c.event["replyToken"].get<std::string>();
         out.reply_token_at = c.received_at;
       }
       enqueue_messages(tx, out);
-      tx.exec("UPDATE line_events SET status = ? WHERE id = ?", {p.status, c.id});
+      tx.exec("UPDATE line_events SET status = ? WHERE id = ?", {status, c.id});
+      tx.exec("RELEASE SAVEPOINT line_event");
     }
   });
   if (outbox_written_) outbox_written_();
