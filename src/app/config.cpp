@@ -31,6 +31,7 @@ std::optional<ServeConfig> parse_serve_args(const std::vector<std::string>& args
     ("demo", po::bool_switch(&c.demo), "create a demo municipality with an admin account and published templates")
     ("demo-line-sim", po::value(&c.demo_line_sim), "wire the demo municipality's LINE channel to a line-sim at this URL")
     ("workers", po::value(&c.job_workers)->default_value(c.job_workers), "background job workers")
+    ("line-senders", po::value(&c.line_senders)->default_value(c.line_senders), "concurrent LINE Messaging API requests")
     ("db-pool", po::value(&c.db_pool)->default_value(c.db_pool), "database connections (0 = automatic)")
     ("io-threads", po::value(&c.io_threads)->default_value(c.io_threads), "network threads (0 = one per core)")
     ("max-body-bytes", po::value(&c.max_body_bytes)->default_value(c.max_body_bytes), "largest accepted request body")

@@ -18,6 +18,7 @@ struct ServeConfig {
   bool demo = false;
   std::string demo_line_sim;  // line-sim base URL to wire the demo tenant to
   int job_workers = 2;
+  int line_senders = 32;  // concurrent Messaging API calls (each is a blocking request)
   int db_pool = 0;
   int io_threads = 0;
   std::size_t max_body_bytes = 10 * 1024 * 1024;

@@ -85,7 +85,7 @@ int serve(const ServeConfig& config) {
   std::string public_url =
       config.public_url.empty() ? "http://" + config.listen : config.public_url;
   auto line = line::register_channel(router, auth, *db, runner, chat, catalog,
-                                     {public_url, config.demo_line_sim, 4});
+                                     {public_url, config.demo_line_sim, config.line_senders});
   if (demo_tenant && !config.demo_line_sim.empty())
     line::configure_demo(*db, demo_tenant, config.demo_line_sim);
   // Web residents read status changes on their "my applications" page; other channels

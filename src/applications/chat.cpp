@@ -14,15 +14,6 @@ namespace mg::applications {
 
 namespace conv = mg::conversation;
 
-std::string today_jst(int64_t now_ms) {
-  std::time_t t = static_cast<std::time_t>(now_ms / 1000 + 9 * 3600);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
 namespace {
 
 struct SessionRow {
@@ -59,6 +50,14 @@ int lookup_failures_today(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
   return r ? static_cast<int>(r->i64(0)) : 0;
 }
 
+std::string receipt_salt(store::Tx& tx, int64_t tenant_id) {
+  auto r = tx.one("SELECT settings FROM tenants WHERE id = ?", {tenant_id});
+  Json s = r ? Json::parse(r->str(0), nullptr, false) : Json();
+  if (s.is_object() && s.contains("receipt_salt") && s["receipt_salt"].is_string())
+    return s["receipt_salt"].get<std::string>();
+  return std::to_string(tenant_id);  // tenants created before salts existed
+}
+
 std::string search_text(const Json& answers) {
   std::string s;
   if (answers.is_array())
@@ -88,7 +87,7 @@ std::optional<std::string> apply_effects(store::Tx& tx, int64_t tenant_id, const
             "?, ?) RETURNING id",
             {tenant_id, "pending-" + s.public_id, s.service_id, s.version_id, s.id, s.resident_id,
              channel, department, e.answers.dump(), search_text(e.answers), e.total_fee, now, now});
-        receipt = conv::receipt_number(static_cast<uint64_t>(id), std::to_string(tenant_id));
+        receipt = conv::receipt_number(static_cast<uint64_t>(id), receipt_salt(tx, tenant_id));
         tx.exec(
             "UPDATE applications SET receipt_number = ?, search_text = ? || search_text WHERE id = "
             "?",
@@ -126,7 +125,7 @@ std::optional<std::string> apply_effects(store::Tx& tx, int64_t tenant_id, const
         break;
       }
       case conv::Effect::Kind::lookup_failed: {
-        std::string day = today_jst(now);
+        std::string day = clock::date_jst(now);
         tx.exec(
             "INSERT INTO lookup_failures(tenant_id, resident_id, day, failures) VALUES (?, ?, ?, "
             "1) ON CONFLICT (tenant_id, resident_id, day) DO UPDATE SET failures = "
@@ -156,8 +155,8 @@ ChatTurn ChatService::start(store::Tx& tx, int64_t tenant_id, int64_t resident_i
   auto version = catalog_.current_version(tenant_id, service_id);
   int64_t now = clock::now_ms();
   DbLookupProvider lookups(tx, tenant_id);
-  conv::Context ctx{today_jst(now), now, &lookups, nullptr,
-                    lookup_failures_today(tx, tenant_id, resident_id, today_jst(now))};
+  conv::Context ctx{clock::date_jst(now), now, &lookups, nullptr,
+                    lookup_failures_today(tx, tenant_id, resident_id, clock::date_jst(now))};
   auto res = conv::start(version->definition, ctx);
   ChatTurn turn;
   turn.session_id = crypto::random_token(18);
@@ -211,8 +210,8 @@ ChatTurn ChatService::input(store::Tx& tx, int64_t tenant_id, int64_t resident_i
     return turn;
   }
   DbLookupProvider lookups(tx, tenant_id);
-  conv::Context ctx{today_jst(now), now, &lookups, nullptr,
-                    lookup_failures_today(tx, tenant_id, resident_id, today_jst(now))};
+  conv::Context ctx{clock::date_jst(now), now, &lookups, nullptr,
+                    lookup_failures_today(tx, tenant_id, resident_id, clock::date_jst(now))};
   conv::StepResult res;
   if (auto* in = std::get_if<conv::Input>(&parsed); in && in->type == conv::Input::Type::photo) {
     // The photo must be one this resident uploaded; the engine checks its type and size.
@@ -308,7 +307,7 @@ std::string ChatService::start_correction(store::Tx& tx, int64_t tenant_id, int6
   if (!app) throw ApiError::not_found();
   auto version = catalog_.version(tenant_id, app->i64(1));
   int64_t now = clock::now_ms();
-  conv::Context ctx{today_jst(now), now, nullptr, nullptr, 0};
+  conv::Context ctx{clock::date_jst(now), now, nullptr, nullptr, 0};
   conv::StepResult res;
   try {
     res = conv::start_correction(version->definition, Json::parse(app->str(3)), step_ids, reason,

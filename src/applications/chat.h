@@ -46,7 +46,5 @@ class ChatService {
   int64_t idle_ms_;
 };
 
-// Today's date in Japan (YYYY-MM-DD): municipalities count days in JST.
-std::string today_jst(int64_t now_ms);
 
 }  // namespace mg::applications

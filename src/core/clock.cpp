@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <ctime>
 
 namespace mg::clock {
 
@@ -16,5 +17,14 @@ int64_t now_ms() {
 }
 
 void set_offset_ms(int64_t offset) { g_offset.store(offset); }
+
+std::string date_jst(int64_t ms) {
+  std::time_t t = static_cast<std::time_t>(ms / 1000 + 9 * 3600);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
 
 }  // namespace mg::clock

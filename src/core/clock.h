@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <string>
 
 namespace mg::clock {
 
@@ -7,5 +8,7 @@ namespace mg::clock {
 int64_t now_ms();
 inline int64_t now_s() { return now_ms() / 1000; }
 void set_offset_ms(int64_t offset);
+// The date in Japan (YYYY-MM-DD) at a Unix time: municipalities count days in JST.
+std::string date_jst(int64_t ms);
 
 }  // namespace mg::clock

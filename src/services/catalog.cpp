@@ -1,6 +1,7 @@
 #include "services/catalog.h"
 
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 
@@ -127,6 +128,7 @@ std::vector<ServiceSummary> Catalog::list(int64_t tenant_id) {
 }
 
 std::vector<ServiceSummary> Catalog::published(int64_t tenant_id) {
+  std::string today = clock::date_jst(clock::now_ms());
   // Residents see the published version's metadata, not the draft's.
   return db_.read([&](store::Tx& tx) {
     std::vector<ServiceSummary> out;
@@ -138,7 +140,15 @@ std::vector<ServiceSummary> Catalog::published(int64_t tenant_id) {
              {tenant_id})) {
       auto s = to_summary(r);
       Json d = Json::parse(r.str(8), nullptr, false);
-      if (d.is_object()) s.title = d.value("title", s.title);
+      if (d.is_object()) {
+        s.title = d.value("title", s.title);
+        // Outside its acceptance period (受付期間) a service is not offered at all.
+        const Json& avail = d.contains("available") ? d["available"] : Json();
+        if (avail.is_object()) {
+          std::string from = avail.value("from", ""), to = avail.value("to", "");
+          if ((!from.empty() && today < from) || (!to.empty() && today > to)) continue;
+        }
+      }
       out.push_back(std::move(s));
     }
     return out;

@@ -1,0 +1,34 @@
+#pragma once
+// Which LINE users a rich menu goes to: residents of the line channel (external_id = LINE
+// user ID). The 村民 / 村外の方 split is residents.attributes["segment"] = "resident" |
+// "non_resident". The menu linked to a resident is remembered in
+// attributes["line_rich_menu"], so links can be re-applied after a switch-all.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/json.h"
+#include "store/db.h"
+
+namespace mg::line {
+
+struct LineRecipient {
+  int64_t resident_id = 0;
+  std::string user_id;  // LINE user ID
+};
+
+// The given residents; ApiError 400 (field resident_ids) naming any that is not a LINE
+// resident of the tenant.
+std::vector<LineRecipient> residents_by_id(store::Tx& tx, int64_t tenant_id, const Json& ids);
+std::vector<LineRecipient> residents_in_segment(store::Tx& tx, int64_t tenant_id,
+                                                const std::string& segment);
+std::vector<LineRecipient> all_line_residents(store::Tx& tx, int64_t tenant_id);
+
+void remember_links(store::Tx& tx, const std::vector<LineRecipient>& who,
+                    const std::string& menu_name);
+// menu name -> residents whose remembered link is that menu.
+std::map<std::string, std::vector<LineRecipient>> remembered_links(store::Tx& tx,
+                                                                   int64_t tenant_id);
+
+}  // namespace mg::line

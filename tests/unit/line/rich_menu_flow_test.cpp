@@ -1,0 +1,310 @@
+// Rich menu admin API end to end: the real HTTP server with the rich menu routes and a
+// line-sim child process (MG_LINESIM_BIN or build/madoguchi) standing in for LINE.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "auth/service.h"
+#include "channels/line/channel_settings.h"
+#include "channels/line/rich_menu_routes.h"
+#include "core/clock.h"
+#include "core/http_client.h"
+#include "core/http_server.h"
+#include "core/log.h"
+#include "store/migrations.h"
+
+namespace mg::line {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kRoot = fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path();
+
+int free_port() {
+  int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  int port = ntohs(a.sin_port);
+  ::close(s);
+  return port;
+}
+
+struct Reply {
+  int status = 0;
+  Json body;
+};
+
+Reply send(const std::string& method, const std::string& url, const Json& body = nullptr,
+           http::Headers headers = {}) {
+  http::ClientRequest r;
+  r.method = method;
+  r.url = url;
+  r.headers = std::move(headers);
+  if (!body.is_null()) {
+    r.body = body.dump();
+    r.headers.emplace_back("Content-Type", "application/json");
+  }
+  auto res = http::send(r);
+  return {res.status, Json::parse(res.body.empty() ? "null" : res.body, nullptr, false)};
+}
+
+Json area(int x, int w, const std::string& text) {
+  return {{"bounds", {{"x", x}, {"y", 0}, {"width", w}, {"height", 843}}},
+          {"action", {{"type", "message"}, {"label", text}, {"text", text}}}};
+}
+
+Json menu(const std::string& line_name, const std::string& bar) {
+  return {{"size", {{"width", 2500}, {"height", 843}}},
+          {"selected", true},
+          {"name", line_name},
+          {"chatBarText", bar},
+          {"areas", Json::array({area(0, 1250, "申請"), area(1250, 1250, "お知らせ")})}};
+}
+
+class RichMenuFlow : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log::set_level(log::Level::warn);
+    dir_ = fs::temp_directory_path() / ("mg-richmenu-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    db_ = store::open("sqlite:" + (dir_ / "db.sqlite").string());
+    store::migrate(*db_);
+    auth_ = std::make_unique<auth::AuthService>(*db_);
+    tenant_ = auth_->create_tenant("rmvil", "テスト村", "011002").id;
+    db_->write([&](store::Tx& tx) {
+      auth_->create_staff(tx, tenant_, "admin@example.jp", "管理者", "Sufficiently-Long-Pass-42",
+                          "admin", "");
+    });
+    auto login =
+        auth_->login("rmvil", "admin@example.jp", "Sufficiently-Long-Pass-42", "127.0.0.1");
+    session_ = {{"Cookie", std::string(auth::kSessionCookie) + "=" + login.session_token},
+                {"X-CSRF-Token", login.principal.csrf_token}};
+
+    register_rich_menu_routes(router_, *auth_, *db_);
+    http::ServerOptions so;
+    so.listen = "127.0.0.1:0";
+    so.io_threads = 1;
+    so.worker_threads = 2;
+    server_ = std::make_unique<http::Server>(
+        so, [this](http::Request& r) { return router_.dispatch(r); });
+    port_ = server_->bind();
+    server_thread_ = std::thread([this] { server_->run(); });
+
+    int sim_port = free_port();
+    sim_ = "http://127.0.0.1:" + std::to_string(sim_port);
+    const char* bin = std::getenv("MG_LINESIM_BIN");
+    std::string exe = bin ? bin : (kRoot / "build" / "madoguchi").string();
+    std::string listen = "127.0.0.1:" + std::to_string(sim_port);
+    sim_pid_ = ::fork();
+    if (sim_pid_ == 0) {
+      // No webhook URL: residents are inserted directly, this test is about menus only.
+      ::execl(exe.c_str(), exe.c_str(), "line-sim", "--listen", listen.c_str(), "--channel-secret",
+              "sec", "--access-token", "tok", nullptr);
+      ::_exit(127);
+    }
+    for (int i = 0; i < 200; ++i) {
+      if (send("GET", sim_ + "/sim/health").body.is_object()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_TRUE(send("GET", sim_ + "/sim/health").body.is_object()) << "line-sim did not start";
+    set_token("tok");
+  }
+
+  void TearDown() override {
+    if (sim_pid_ > 0) {
+      ::kill(sim_pid_, SIGTERM);
+      ::waitpid(sim_pid_, nullptr, 0);
+    }
+    server_->stop();
+    server_thread_.join();
+    fs::remove_all(dir_);
+  }
+
+  void set_token(const std::string& token) {
+    db_->write([&](store::Tx& tx) {
+      ChannelSettings s = unconfigured(tenant_);
+      s.channel_secret = "sec";
+      s.access_token = token;
+      s.api_base = sim_;
+      save_settings(tx, s);
+    });
+  }
+
+  // A virtual resident on line-sim and its residents row (segment: resident/non_resident).
+  std::string resident(const std::string& segment) {
+    std::string user = send("POST", sim_ + "/sim/users", Json::object()).body["userId"];
+    db_->write([&](store::Tx& tx) {
+      tx.exec(
+          "INSERT INTO residents(tenant_id, channel, external_id, attributes, created_at, "
+          "updated_at) VALUES (?, 'line', ?, ?, ?, ?)",
+          {tenant_, user, Json{{"segment", segment}}.dump(), clock::now_ms(), clock::now_ms()});
+    });
+    return user;
+  }
+
+  Reply api(const std::string& method, const std::string& path, const Json& body = nullptr) {
+    return send(method, "http://127.0.0.1:" + std::to_string(port_) + path, body, session_);
+  }
+
+  // The LINE name of the menu line-sim shows the user, or "" for none.
+  std::string shown(const std::string& user) {
+    auto r = send("GET", sim_ + "/sim/users/" + user + "/richmenu").body;
+    if (!r.is_object() || !r["richMenu"].is_object()) return "";
+    EXPECT_TRUE(r["imageUrl"].is_string()) << "menu without image";
+    return r["richMenu"]["name"];
+  }
+
+  int line_calls(const std::string& route) {
+    int n = 0;
+    Json log = send("GET", sim_ + "/sim/requests").body;  // kept alive for the loop
+    for (const auto& e : log["requests"])
+      if (e["route"] == route) ++n;
+    return n;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<store::Db> db_;
+  std::unique_ptr<auth::AuthService> auth_;
+  http::Router router_;
+  std::unique_ptr<http::Server> server_;
+  std::thread server_thread_;
+  unsigned short port_ = 0;
+  int64_t tenant_ = 0;
+  http::Headers session_;
+  pid_t sim_pid_ = -1;
+  std::string sim_;
+};
+
+constexpr const char* kUpload = "POST /v2/bot/richmenu/{richMenuId}/content";
+
+TEST_F(RichMenuFlow, DefaultLinkSwitchAllAndRestore) {
+  std::string villager = resident("resident"), visitor = resident("non_resident");
+
+  auto put =
+      api("PUT", "/api/line/rich-menus/normal", {{"menu", menu("村民メニュー", "メニュー")}});
+  ASSERT_EQ(put.status, 201) << put.body.dump();
+  EXPECT_TRUE(put.body["image"]["generated"].get<bool>());
+
+  auto def = api("POST", "/api/line/rich-menus/normal/default");
+  ASSERT_EQ(def.status, 200) << def.body.dump();
+  EXPECT_EQ(shown(villager), "村民メニュー");
+  EXPECT_EQ(shown(visitor), "村民メニュー");
+
+  // Again: the menu exists on LINE and its image is there, so nothing is uploaded twice.
+  ASSERT_EQ(api("POST", "/api/line/rich-menus/normal/default").status, 200);
+  EXPECT_EQ(line_calls(kUpload), 1);
+  EXPECT_EQ(line_calls("POST /v2/bot/richmenu"), 1);
+
+  // 村外の方 get their own menu.
+  ASSERT_EQ(api("PUT", "/api/line/rich-menus/visitors", {{"menu", menu("村外の方", "観光・移住")}})
+                .status,
+            201);
+  auto link = api("POST", "/api/line/rich-menus/visitors/link", {{"segment", "non_resident"}});
+  ASSERT_EQ(link.status, 200) << link.body.dump();
+  EXPECT_EQ(link.body["linked"], 1);
+  EXPECT_EQ(shown(visitor), "村外の方");
+  EXPECT_EQ(shown(villager), "村民メニュー");
+
+  // Disaster: everyone, including linked residents, sees the disaster menu at once.
+  ASSERT_EQ(api("PUT", "/api/line/rich-menus/disaster",
+                {{"menu", menu("災害メニュー", "災害情報")}, {"image_color", "#FFEBEE"}})
+                .status,
+            201);
+  auto sw = api("POST", "/api/line/rich-menus/switch-all", {{"name", "disaster"}});
+  ASSERT_EQ(sw.status, 200) << sw.body.dump();
+  EXPECT_EQ(sw.body["previous_default"], "normal");
+  EXPECT_EQ(shown(villager), "災害メニュー");
+  EXPECT_EQ(shown(visitor), "災害メニュー");
+  EXPECT_EQ(api("POST", "/api/line/rich-menus/normal/default").status, 409);
+
+  // Back: the previous default and the per-user links return.
+  auto back = api("POST", "/api/line/rich-menus/switch-all", {{"name", "normal"}});
+  ASSERT_EQ(back.status, 200) << back.body.dump();
+  EXPECT_EQ(back.body["relinked"], 1);
+  EXPECT_EQ(shown(villager), "村民メニュー");
+  EXPECT_EQ(shown(visitor), "村外の方");
+
+  auto list = api("GET", "/api/line/rich-menus");
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(list.body["default"], "normal");
+  EXPECT_FALSE(list.body["switched_all"].get<bool>());
+  EXPECT_EQ(list.body["menus"].size(), 3u);
+  EXPECT_EQ(line_calls(kUpload), 3);  // one image per menu, ever
+
+  auto audits = db_->read([&](store::Tx& tx) {
+    return tx.one("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'line.rich_menu.%'")->i64(0);
+  });
+  EXPECT_GE(audits, 8);
+}
+
+TEST_F(RichMenuFlow, ChangedMenuGetsANewLineMenuAndOneMoreUpload) {
+  std::string villager = resident("resident");
+  ASSERT_EQ(api("PUT", "/api/line/rich-menus/normal", {{"menu", menu("村民メニュー", "メニュー")}})
+                .status,
+            201);
+  ASSERT_EQ(api("POST", "/api/line/rich-menus/normal/default").status, 200);
+  // Same content again: LINE state kept.
+  auto same =
+      api("PUT", "/api/line/rich-menus/normal", {{"menu", menu("村民メニュー", "メニュー")}});
+  ASSERT_EQ(same.status, 200);
+  EXPECT_NE(same.body["line"]["rich_menu_id"], "");
+  auto changed =
+      api("PUT", "/api/line/rich-menus/normal", {{"menu", menu("村民メニュー2", "メニュー")}});
+  ASSERT_EQ(changed.status, 200);
+  EXPECT_EQ(changed.body["line"]["rich_menu_id"], "");
+  ASSERT_EQ(api("POST", "/api/line/rich-menus/normal/default").status, 200);
+  EXPECT_EQ(shown(villager), "村民メニュー2");
+  EXPECT_EQ(line_calls(kUpload), 2);
+}
+
+TEST_F(RichMenuFlow, BadMenuIs400AndNothingReachesLine) {
+  Json m = menu("村民メニュー", "災害時のお知らせはこちらから見てください");
+  auto r = api("PUT", "/api/line/rich-menus/normal", {{"menu", m}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body["error"]["field"], "menu.chatBarText");
+  m = menu("村民メニュー", "メニュー");
+  m["size"]["width"] = 4000;
+  r = api("PUT", "/api/line/rich-menus/normal", {{"menu", m}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body["error"]["field"], "menu.size.width");
+  r = api("PUT", "/api/line/rich-menus/normal",
+          {{"menu", menu("村民メニュー", "メニュー")}, {"image_base64", "aGVsbG8="}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body["error"]["field"], "image_base64");
+
+  EXPECT_EQ(api("POST", "/api/line/rich-menus/normal/default").status, 404);
+  auto on_line =
+      send("GET", sim_ + "/v2/bot/richmenu/list", nullptr, {{"Authorization", "Bearer tok"}});
+  EXPECT_TRUE(on_line.body["richmenus"].empty());
+  EXPECT_EQ(line_calls("POST /v2/bot/richmenu"), 0);
+  EXPECT_EQ(api("GET", "/api/line/rich-menus").body["menus"].size(), 0u);
+}
+
+TEST_F(RichMenuFlow, LineRefusalIs502WithLinesBody) {
+  ASSERT_EQ(api("PUT", "/api/line/rich-menus/normal", {{"menu", menu("村民メニュー", "メニュー")}})
+                .status,
+            201);
+  set_token("wrong-token");
+  auto r = api("POST", "/api/line/rich-menus/normal/default");
+  EXPECT_EQ(r.status, 502);
+  EXPECT_EQ(r.body["error"]["details"]["line_status"], 401);
+  EXPECT_TRUE(r.body["error"]["details"]["line_body"].contains("message"));
+}
+
+TEST_F(RichMenuFlow, AdminOnly) {
+  auto r = send("GET", "http://127.0.0.1:" + std::to_string(port_) + "/api/line/rich-menus");
+  EXPECT_EQ(r.status, 401);
+}
+
+}  // namespace
+}  // namespace mg::line
