@@ -10,6 +10,7 @@
 #include "applications/routes.h"
 #include "auth/routes.h"
 #include "channels/line/channel.h"
+#include "channels/line/resident_notice.h"
 #include "channels/web/routes.h"
 #include "services/catalog.h"
 #include "services/routes.h"
@@ -86,11 +87,11 @@ int serve(const ServeConfig& config) {
       config.public_url.empty() ? "http://" + config.listen : config.public_url;
   auto line = line::register_channel(router, auth, *db, runner, chat, catalog,
                                      {public_url, config.demo_line_sim, config.line_senders});
+  // LINE residents get a message; web residents read the same on "my applications".
+  runner.handle("resident.notify",
+                [&](const jobs::Job& job) { line::notify_resident(*db, chat, job); });
   if (demo_tenant && !config.demo_line_sim.empty())
     line::configure_demo(*db, demo_tenant, config.demo_line_sim);
-  // Web residents read status changes on their "my applications" page; other channels
-  // replace this handler with one that pushes a message.
-  runner.handle("resident.notify", [](const jobs::Job&) {});
 
   router.get("/healthz", [&db](http::Request&) {
     db->read([](store::Tx& tx) { tx.one("SELECT 1"); });

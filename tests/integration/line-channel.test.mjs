@@ -99,8 +99,13 @@ test('follow: greeting and service menu arrive by reply; the resident is counted
   const menu = ms.find((m) => MENU.test(messageText(m)));
   assert.equal(menu.endpoint, 'reply');
   const services = actionsOf(menu).filter((a) => /mg=s&/.test(a.data ?? ''));
-  const templates = readdirSync(join(ROOT, 'templates')).filter((f) => f.endsWith('.json'));
-  assert.equal(services.length, templates.length, 'one postback per published service');
+  // Every published service still within its acceptance period (受付期間) is offered.
+  const today = new Date(Date.now() + 9 * 3600e3).toISOString().slice(0, 10);
+  const open = readdirSync(join(ROOT, 'templates')).filter((f) => f.endsWith('.json')).filter((f) => {
+    const a = JSON.parse(readFileSync(join(ROOT, 'templates', f), 'utf8')).available;
+    return !a || ((!a.from || a.from <= today) && (!a.to || a.to >= today));
+  });
+  assert.equal(services.length, open.length, 'one postback per service open today');
   await until('residents count to grow', async () => (await residents()) === before + 1);
 });
 
@@ -317,4 +322,33 @@ test('kill -9 while replies are in flight: after restart every resident has gree
     await ksim.stop();
     rmSync(db.dataDir, { recursive: true, force: true });
   }
+});
+
+test('after submitting on LINE, status changes and correction requests reach the resident', async () => {
+  const u = await sim.createUser('通知 太郎');
+  await waitMessages(sim, u, 0, { until: (ms) => ms.some((m) => MENU.test(messageText(m))) });
+  const { receipt, transcript } = await completeService(sim, u, '学校の欠席連絡');
+  assert.ok(receipt, transcript.join('\n'));
+  const app = (await admin.get(`/api/applications?q=${receipt}`)).json.items[0];
+  let seq = await lastSeq(sim, u);
+  assert.equal((await admin.patch(`/api/applications/${app.id}`, { status: 'in_progress' })).status, 200);
+  const status = await waitMessages(sim, u, seq, { until: (ms) => ms.some((m) => /処理中/.test(messageText(m))) });
+  const notice = status.find((m) => /処理中/.test(messageText(m)));
+  assert.match(messageText(notice), new RegExp(receipt));
+  assert.equal(notice.endpoint, 'push');
+  seq = await lastSeq(sim, u);
+  const corr = await admin.post(`/api/applications/${app.id}/corrections`, { step_ids: ['class'], reason: '学年・組を確認してください' });
+  assert.equal(corr.status, 201, corr.text);
+  const asked = await waitMessages(sim, u, seq, { until: (ms) => ms.some((m) => /学年・組を確認してください/.test(messageText(m))) });
+  assert.ok(asked.some((m) => /組/.test(messageText(m)) && !/確認してください/.test(messageText(m))), asked.map(describe).join('\n'));
+  seq = await lastSeq(sim, u);
+  await sim.text(u, '3年1組');
+  const summary = await waitMessages(sim, u, seq, { until: (ms) => ms.some((m) => actionsOf(m).length > 0) });
+  const confirm = summary.flatMap(actionsOf).find((a) => /申請|送信|確定|はい/.test(a.label ?? a.displayText ?? ''));
+  assert.ok(confirm, summary.map(describe).join('\n'));
+  await sim.postback(u, confirm.data);
+  await until('the application to be corrected', async () => {
+    const d = (await admin.get(`/api/applications/${app.id}`)).json;
+    return d.answers.some((a) => a.display === '3年1組') && d.corrections[0]?.status === 'resolved';
+  });
 });
