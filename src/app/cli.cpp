@@ -6,10 +6,10 @@
 
 #include "app/config.h"
 #include "app/server.h"
-#include "conversation/flow_test.h"
-#include "linesim/linesim_main.h"
 #include "auth/service.h"
+#include "conversation/flow_test.h"
 #include "core/errors.h"
+#include "linesim/linesim_main.h"
 #include "store/migrations.h"
 
 namespace mg::app {
@@ -24,7 +24,8 @@ const char* kUsage =
     "  serve           run the server (see madoguchi serve --help)\n"
     "  migrate         apply database migrations and exit\n"
     "  tenant create   create a municipality: --code CODE --name NAME [--lg-code CODE]\n"
-    "  admin create    create a staff account: --tenant CODE --email E --password-stdin [--role admin]\n"
+    "  admin create    create a staff account: --tenant CODE --email E --password-stdin [--role "
+    "admin]\n"
     "  flow test       run dialog tests: madoguchi flow test FILE...\n"
     "  line-sim        run the offline LINE platform (see madoguchi line-sim --help)\n";
 

@@ -11,8 +11,8 @@ namespace mg::app {
 struct ServeConfig {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./data";
-  std::string database;  // default: sqlite:<data_dir>/madoguchi.db
-  std::string web_root;  // default: web/dist beside the binary's project, else ./web/dist
+  std::string database;       // default: sqlite:<data_dir>/madoguchi.db
+  std::string web_root;       // default: web/dist beside the binary's project, else ./web/dist
   std::string templates_dir;  // default: templates beside web_root's project
   std::string public_url;     // for webhook URLs shown to admins; default http://<listen>
   bool demo = false;

@@ -20,8 +20,8 @@ DemoSetup ensure_demo(store::Db& db, auth::AuthService& auth) {
   db.write([&](store::Tx& tx) {
     auth.create_staff(tx, tenant.id, out.admin_email, "デモ管理者", out.admin_password, "admin",
                       "総務課");
-    auth.create_staff(tx, tenant.id, "operator@demo.example", "デモ職員",
-                      crypto::random_token(12), "operator", "市民課");
+    auth.create_staff(tx, tenant.id, "operator@demo.example", "デモ職員", crypto::random_token(12),
+                      "operator", "市民課");
   });
   return out;
 }

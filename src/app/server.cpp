@@ -12,14 +12,14 @@
 #include "channels/line/channel.h"
 #include "channels/line/resident_notice.h"
 #include "channels/web/routes.h"
-#include "services/catalog.h"
-#include "services/routes.h"
 #include "core/errors.h"
 #include "core/http_server.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/router.h"
 #include "jobs/queue.h"
+#include "services/catalog.h"
+#include "services/routes.h"
 #include "store/migrations.h"
 
 namespace mg::app {
@@ -64,7 +64,8 @@ int serve(const ServeConfig& config) {
     auto demo = ensure_demo(*db, auth);
     demo_tenant = demo.tenant_id;
     if (demo.created) {
-      int n = catalog.import_directory(demo.tenant_id, default_dir(config.templates_dir, "templates"));
+      int n =
+          catalog.import_directory(demo.tenant_id, default_dir(config.templates_dir, "templates"));
       log::info("demo templates imported", {{"count", n}});
     }
     if (demo.created) {
@@ -95,7 +96,9 @@ int serve(const ServeConfig& config) {
 
   router.get("/healthz", [&db](http::Request&) {
     db->read([](store::Tx& tx) { tx.one("SELECT 1"); });
-    return http::Response::json({{"status", "ok"}, {"database", db->backend() == store::Backend::sqlite ? "sqlite" : "postgresql"}});
+    return http::Response::json(
+        {{"status", "ok"},
+         {"database", db->backend() == store::Backend::sqlite ? "sqlite" : "postgresql"}});
   });
   router.get("/metrics", [](http::Request&) {
     return http::Response::text(metrics::render(), "text/plain; version=0.0.4; charset=utf-8");
@@ -131,8 +134,10 @@ int serve(const ServeConfig& config) {
   runner.start();
   double startup_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  log::info("listening", {{"listen", config.listen}, {"port", port},
-                          {"database", db->describe()}, {"startup_ms", startup_ms},
+  log::info("listening", {{"listen", config.listen},
+                          {"port", port},
+                          {"database", db->describe()},
+                          {"startup_ms", startup_ms},
                           {"web", web.available()}});
   server.run();
   line.stop();

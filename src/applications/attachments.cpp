@@ -19,7 +19,8 @@ int64_t store_attachment(store::Tx& tx, int64_t tenant_id, std::optional<int64_t
                          const std::string& bytes) {
   std::string type = content_type.substr(0, content_type.find(';'));
   if (type != "image/jpeg" && type != "image/png")
-    throw ApiError(415, "unsupported_type", "JPEG または PNG の画像を送ってください", "content_type");
+    throw ApiError(415, "unsupported_type", "JPEG または PNG の画像を送ってください",
+                   "content_type");
   if (bytes.empty()) throw ApiError::bad_request("ファイルが空です", "file");
   if (bytes.size() > kMaxAttachmentBytes)
     throw ApiError(413, "too_large", "ファイルが大きすぎます (8MB まで)", "file");

@@ -46,5 +46,4 @@ class ChatService {
   int64_t idle_ms_;
 };
 
-
 }  // namespace mg::applications

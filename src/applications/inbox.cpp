@@ -116,9 +116,9 @@ Json Inbox::list(int64_t tenant_id, const ListFilter& f) {
     params.push_back(f.limit);
     params.push_back(f.offset);
     Json items = Json::array();
-    for (const auto& r :
-         tx.query(std::string(kListCols) + where + " ORDER BY a.submitted_at DESC, a.id DESC LIMIT ? OFFSET ?",
-                  params))
+    for (const auto& r : tx.query(std::string(kListCols) + where +
+                                      " ORDER BY a.submitted_at DESC, a.id DESC LIMIT ? OFFSET ?",
+                                  params))
       items.push_back(summary(r));
     return Json{{"items", items}, {"total", total}};
   });
@@ -126,7 +126,8 @@ Json Inbox::list(int64_t tenant_id, const ListFilter& f) {
 
 Json Inbox::detail(int64_t tenant_id, int64_t id) {
   return db_.read([&](store::Tx& tx) {
-    auto r = tx.one(std::string(kListCols) + " WHERE a.tenant_id = ? AND a.id = ?", {tenant_id, id});
+    auto r =
+        tx.one(std::string(kListCols) + " WHERE a.tenant_id = ? AND a.id = ?", {tenant_id, id});
     if (!r) throw ApiError::not_found();
     Json out = summary(*r);
     out["memo"] = r->str(10);
@@ -199,14 +200,16 @@ Json Inbox::update(const auth::Principal& who, int64_t id, const Json& body) {
   if (!status && !memo && !assignee)
     throw ApiError::bad_request("status, memo, assignee_id のいずれかを指定してください");
   db_.write([&](store::Tx& tx) {
-    auto cur = tx.one(std::string("SELECT status FROM applications WHERE tenant_id = ? AND id = ?") +
-                          store::for_update(tx),
-                      {who.tenant_id, id});
+    auto cur =
+        tx.one(std::string("SELECT status FROM applications WHERE tenant_id = ? AND id = ?") +
+                   store::for_update(tx),
+               {who.tenant_id, id});
     if (!cur) throw ApiError::not_found();
     int64_t now = clock::now_ms();
     Json detail = Json::object();
     if (status && *status != cur->str(0)) {
-      tx.exec("UPDATE applications SET status = ?, updated_at = ? WHERE id = ?", {*status, now, id});
+      tx.exec("UPDATE applications SET status = ?, updated_at = ? WHERE id = ?",
+              {*status, now, id});
       detail["status"] = {{"from", cur->str(0)}, {"to", *status}};
     }
     if (memo) {
@@ -273,7 +276,8 @@ std::function<bool(std::string&)> Inbox::export_csv(int64_t tenant_id, const Lis
   return [this, tenant_id, f, st](std::string& out) -> bool {
     if (!st->header) {
       st->header = true;
-      out = "\xEF\xBB\xBF受付番号,サービス,状態,受付日時,チャネル,担当課,担当者,手数料,メモ,回答\r\n";
+      out =
+          "\xEF\xBB\xBF受付番号,サービス,状態,受付日時,チャネル,担当課,担当者,手数料,メモ,回答\r\n";
       return true;
     }
     store::Params params;
@@ -290,7 +294,8 @@ std::function<bool(std::string&)> Inbox::export_csv(int64_t tenant_id, const Lis
                 if (a.is_array())
                   for (const auto& x : a) {
                     if (!answers.empty()) answers += " / ";
-                    answers += x.value("label", x.value("step_id", "")) + ": " + x.value("display", "");
+                    answers +=
+                        x.value("label", x.value("step_id", "")) + ": " + x.value("display", "");
                   }
                 out += csv_field(r.str(1)) + "," + csv_field(r.str(2)) + "," +
                        csv_field(status_label(r.str(3))) + "," + jst_time(r.i64(6)) + "," +
@@ -315,11 +320,10 @@ Json Inbox::for_resident(int64_t tenant_id, int64_t resident_id) {
              "LIMIT 1), a.service_id FROM applications a JOIN services s ON s.id = a.service_id "
              "WHERE a.tenant_id = ? AND a.resident_id = ? ORDER BY a.submitted_at DESC LIMIT 100",
              {tenant_id, resident_id})) {
-      Json item = {{"receipt_number", r.str(0)},   {"service_title", r.str(1)},
-                   {"status", r.str(2)},           {"status_label", status_label(r.str(2))},
-                   {"submitted_at", r.i64(3)},     {"service_id", r.i64(6)}};
-      if (!r.is_null(4))
-        item["correction"] = {{"reason", r.str(4)}, {"session_id", r.str(5)}};
+      Json item = {{"receipt_number", r.str(0)}, {"service_title", r.str(1)},
+                   {"status", r.str(2)},         {"status_label", status_label(r.str(2))},
+                   {"submitted_at", r.i64(3)},   {"service_id", r.i64(6)}};
+      if (!r.is_null(4)) item["correction"] = {{"reason", r.str(4)}, {"session_id", r.str(5)}};
       items.push_back(item);
     }
     return Json{{"items", items}};

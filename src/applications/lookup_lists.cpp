@@ -60,16 +60,17 @@ std::string norm(const std::string& s) { return conversation::normalize_text(s);
 std::optional<Json> DbLookupProvider::find(const std::string& list,
                                            const std::map<std::string, std::string>& fields) const {
   std::optional<Json> found;
-  tx_.each("SELECT data FROM lookup_rows WHERE tenant_id = ? AND list_name = ?",
-           {tenant_id_, list}, [&](const store::Row& r) {
-             Json row = Json::parse(r.str(0), nullptr, false);
-             for (const auto& [k, v] : fields) {
-               if (!row.contains(k) || !row[k].is_string() || norm(row[k].get<std::string>()) != norm(v))
-                 return true;
-             }
-             found = row;
-             return false;
-           });
+  tx_.each(
+      "SELECT data FROM lookup_rows WHERE tenant_id = ? AND list_name = ?", {tenant_id_, list},
+      [&](const store::Row& r) {
+        Json row = Json::parse(r.str(0), nullptr, false);
+        for (const auto& [k, v] : fields) {
+          if (!row.contains(k) || !row[k].is_string() || norm(row[k].get<std::string>()) != norm(v))
+            return true;
+        }
+        found = row;
+        return false;
+      });
   return found;
 }
 

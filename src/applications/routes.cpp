@@ -34,7 +34,8 @@ ListFilter filter_from(const http::Request& req) {
   f.department = req.query_or("department");
   f.q = req.query_or("q");
   if (f.q.size() > 200) throw ApiError::bad_request("検索語が長すぎます", "q");
-  if (!req.query_or("service_id").empty()) f.service_id = int_param(req, "service_id", 1, INT64_MAX);
+  if (!req.query_or("service_id").empty())
+    f.service_id = int_param(req, "service_id", 1, INT64_MAX);
   if (!req.query_or("from").empty()) f.from_ms = int_param(req, "from", 0, INT64_MAX);
   if (!req.query_or("to").empty()) f.to_ms = int_param(req, "to", 0, INT64_MAX);
   if (!req.query_or("limit").empty()) f.limit = int_param(req, "limit", 1, 500);
@@ -106,7 +107,8 @@ void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db, In
       steps.push_back(s.get<std::string>());
     }
     auto reason = auth::string_field(body, "reason", true, 2000);
-    return http::Response::json(inbox.request_correction(p, services::id_param(req), steps, reason), 201);
+    return http::Response::json(inbox.request_correction(p, services::id_param(req), steps, reason),
+                                201);
   });
   r.get("/api/attachments/{id}", [&](http::Request& req) {
     auto p = auth.require(req);
@@ -121,7 +123,8 @@ void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db, In
   r.put("/api/lookups/{name}", [&](http::Request& req) {
     auto p = auth.require(req, Role::editor);
     const auto& name = req.params["name"];
-    if (name.empty() || name.size() > 64) throw ApiError::bad_request("リスト名が正しくありません", "name");
+    if (name.empty() || name.size() > 64)
+      throw ApiError::bad_request("リスト名が正しくありません", "name");
     int64_t rows = db.write([&](store::Tx& tx) {
       int64_t n = replace_list(tx, p.tenant_id, name, req.body);
       auth::audit(tx, p, "lookup.replace", "lookup_list", name, {{"rows", n}});

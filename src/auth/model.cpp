@@ -12,10 +12,14 @@ std::optional<Role> parse_role(const std::string& s) {
 
 std::string role_name(Role r) {
   switch (r) {
-    case Role::viewer: return "viewer";
-    case Role::operator_: return "operator";
-    case Role::editor: return "editor";
-    case Role::admin: return "admin";
+    case Role::viewer:
+      return "viewer";
+    case Role::operator_:
+      return "operator";
+    case Role::editor:
+      return "editor";
+    case Role::admin:
+      return "admin";
   }
   return "viewer";
 }

@@ -33,9 +33,12 @@ Json principal_json(const Principal& p, const Tenant& t) {
 }
 
 Json staff_json(const sql::StaffRow& s, int64_t now) {
-  return {{"id", s.id},           {"email", s.email},
-          {"name", s.name},       {"role", s.role},
-          {"department", s.department}, {"locked", s.locked_until > now},
+  return {{"id", s.id},
+          {"email", s.email},
+          {"name", s.name},
+          {"role", s.role},
+          {"department", s.department},
+          {"locked", s.locked_until > now},
           {"created_at", s.created_at}};
 }
 }  // namespace
@@ -43,8 +46,9 @@ Json staff_json(const sql::StaffRow& s, int64_t now) {
 void register_routes(http::Router& r, AuthService& auth, store::Db& db) {
   r.post("/api/login", [&auth](http::Request& req) {
     auto body = req.json_body();
-    auto res = auth.login(string_field(body, "tenant", true, 64), string_field(body, "email", true, 254),
-                          string_field(body, "password", true, 256), req.remote_addr);
+    auto res =
+        auth.login(string_field(body, "tenant", true, 64), string_field(body, "email", true, 254),
+                   string_field(body, "password", true, 256), req.remote_addr);
     auto out = http::Response::json(principal_json(res.principal, res.tenant));
     out.header("Set-Cookie", auth.session_cookie(res.session_token, kSessionMs / 1000));
     return out;
@@ -92,7 +96,8 @@ void register_routes(http::Router& r, AuthService& auth, store::Db& db) {
     auto p = auth.require(req, Role::admin);
     int64_t limit = 100, before = INT64_MAX;
     try {
-      if (auto l = req.query_or("limit"); !l.empty()) limit = std::clamp<int64_t>(std::stoll(l), 1, 500);
+      if (auto l = req.query_or("limit"); !l.empty())
+        limit = std::clamp<int64_t>(std::stoll(l), 1, 500);
       if (auto b = req.query_or("before_id"); !b.empty()) before = std::stoll(b);
     } catch (const std::exception&) {
       throw ApiError::bad_request("limit / before_id は数値で指定してください", "limit");

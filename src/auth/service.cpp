@@ -32,7 +32,8 @@ bool valid_email(const std::string& e) {
 
 LoginResult AuthService::login(const std::string& tenant_code, const std::string& email,
                                const std::string& password, const std::string& ip) {
-  auto bad = ApiError(401, "bad_credentials", "団体コード、メールアドレスまたはパスワードが違います");
+  auto bad =
+      ApiError(401, "bad_credentials", "団体コード、メールアドレスまたはパスワードが違います");
   auto found = db_.read([&](store::Tx& tx) {
     std::optional<std::pair<Tenant, sql::StaffRow>> out;
     auto t = sql::tenant_by_code(tx, tenant_code);
@@ -48,25 +49,32 @@ LoginResult AuthService::login(const std::string& tenant_code, const std::string
   auto& [tenant, staff] = *found;
   int64_t now = clock::now_ms();
   if (staff.locked_until > now)
-    throw ApiError(423, "locked",
-                   "ログインの失敗が続いたため、このアカウントは一時的にロックされています。15分後に"
-                   "もう一度お試しください");
+    throw ApiError(
+        423, "locked",
+        "ログインの失敗が続いたため、このアカウントは一時的にロックされています。15分後に"
+        "もう一度お試しください");
   if (!verify_password(staff.password_hash, password)) {
     db_.write([&](store::Tx& tx) {
       // Lock once the count reaches the limit; the count is read fresh inside the write.
       auto row = tx.one("SELECT failed_logins FROM staff WHERE id = ?", {staff.id});
       int64_t failures = (row ? row->i64(0) : 0) + 1;
       sql::record_login_failure(tx, staff.id, failures >= kMaxFailedLogins ? now + kLockMs : 0);
-      sql::insert_audit(tx, tenant.id, staff.id, "login_failed", "staff",
-                        std::to_string(staff.id), ip, {{"failures", failures}});
+      sql::insert_audit(tx, tenant.id, staff.id, "login_failed", "staff", std::to_string(staff.id),
+                        ip, {{"failures", failures}});
     });
     throw bad;
   }
   LoginResult res;
   res.session_token = crypto::random_token(32);
   res.tenant = tenant;
-  res.principal = {staff.id, tenant.id, staff.email, staff.name, *parse_role(staff.role),
-                   staff.department, crypto::random_token(24), ip};
+  res.principal = {staff.id,
+                   tenant.id,
+                   staff.email,
+                   staff.name,
+                   *parse_role(staff.role),
+                   staff.department,
+                   crypto::random_token(24),
+                   ip};
   db_.write([&](store::Tx& tx) {
     sql::reset_login_failures(tx, staff.id);
     sql::insert_session(tx, crypto::sha256_hex(res.session_token), tenant.id, staff.id,
@@ -96,8 +104,8 @@ std::optional<Principal> AuthService::current(const http::Request& req) {
   if (row->i64(8) > now) return std::nullopt;  // locked accounts lose their sessions
   auto role = parse_role(row->str(6));
   if (!role) return std::nullopt;
-  Principal p{row->i64(1), row->i64(0), row->str(4), row->str(5), *role, row->str(7),
-              row->str(2), req.remote_addr};
+  Principal p{row->i64(1), row->i64(0), row->str(4), row->str(5),
+              *role,       row->str(7), row->str(2), req.remote_addr};
   return p;
 }
 
@@ -114,8 +122,9 @@ Principal AuthService::require(const http::Request& req, Role min_role) {
 }
 
 std::string AuthService::session_cookie(const std::string& token, int64_t max_age_s) const {
-  return std::string(kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
-         std::to_string(max_age_s) + (secure_cookies_ ? "; Secure" : "");
+  return std::string(kSessionCookie) + "=" + token +
+         "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age_s) +
+         (secure_cookies_ ? "; Secure" : "");
 }
 
 Tenant AuthService::tenant(int64_t id) {
@@ -152,7 +161,8 @@ Tenant AuthService::create_tenant(const std::string& code, const std::string& na
 int64_t AuthService::create_staff(store::Tx& tx, int64_t tenant_id, const std::string& email,
                                   const std::string& name, const std::string& password,
                                   const std::string& role, const std::string& department) {
-  if (!valid_email(email)) throw ApiError::bad_request("メールアドレスの形式が正しくありません", "email");
+  if (!valid_email(email))
+    throw ApiError::bad_request("メールアドレスの形式が正しくありません", "email");
   if (auto why = password_problem(password); !why.empty())
     throw ApiError::bad_request(why, "password");
   if (!parse_role(role)) throw ApiError::bad_request("役割が正しくありません", "role");
@@ -160,7 +170,8 @@ int64_t AuthService::create_staff(store::Tx& tx, int64_t tenant_id, const std::s
   std::optional<int64_t> dept;
   if (!department.empty()) dept = sql::department_id(tx, tenant_id, department);
   try {
-    return sql::insert_staff(tx, tenant_id, lower(email), name, hash_password(password), role, dept);
+    return sql::insert_staff(tx, tenant_id, lower(email), name, hash_password(password), role,
+                             dept);
   } catch (const store::UniqueViolation&) {
     throw ApiError::conflict("このメールアドレスの職員は登録済みです", "email");
   }
@@ -168,7 +179,8 @@ int64_t AuthService::create_staff(store::Tx& tx, int64_t tenant_id, const std::s
 
 void audit(store::Tx& tx, const Principal& who, const std::string& action,
            const std::string& object_type, const std::string& object_id, const Json& detail) {
-  sql::insert_audit(tx, who.tenant_id, who.staff_id, action, object_type, object_id, who.ip, detail);
+  sql::insert_audit(tx, who.tenant_id, who.staff_id, action, object_type, object_id, who.ip,
+                    detail);
 }
 
 }  // namespace mg::auth

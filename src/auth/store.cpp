@@ -10,8 +10,8 @@ constexpr const char* kStaffCols =
     "s.failed_logins, s.locked_until, s.created_at";
 
 StaffRow to_staff(const store::Row& r) {
-  return {r.i64(0), r.i64(1), r.str(2), r.str(3), r.str(4), r.str(5), r.str(6),
-          r.i64(7), r.i64(8), r.i64(9)};
+  return {r.i64(0), r.i64(1), r.str(2), r.str(3), r.str(4),
+          r.str(5), r.str(6), r.i64(7), r.i64(8), r.i64(9)};
 }
 
 Tenant to_tenant(const store::Row& r) {
@@ -120,7 +120,8 @@ void delete_session(store::Tx& tx, const std::string& token_hash) {
 }
 
 void extend_session(store::Tx& tx, const std::string& token_hash, int64_t expires_at) {
-  tx.exec("UPDATE staff_sessions SET expires_at = ? WHERE token_hash = ?", {expires_at, token_hash});
+  tx.exec("UPDATE staff_sessions SET expires_at = ? WHERE token_hash = ?",
+          {expires_at, token_hash});
 }
 
 void insert_audit(store::Tx& tx, int64_t tenant_id, std::optional<int64_t> staff_id,

@@ -17,9 +17,12 @@ std::string random_token(std::size_t bytes) {
   std::string b64 = base64_encode(raw);
   std::string out;
   for (char c : b64) {
-    if (c == '+') out.push_back('-');
-    else if (c == '/') out.push_back('_');
-    else if (c != '=') out.push_back(c);
+    if (c == '+')
+      out.push_back('-');
+    else if (c == '/')
+      out.push_back('_');
+    else if (c != '=')
+      out.push_back(c);
   }
   return out;
 }

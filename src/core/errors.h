@@ -11,7 +11,9 @@ namespace mg {
 class ApiError : public std::runtime_error {
  public:
   ApiError(int status, std::string code, std::string message, std::string field = {})
-      : std::runtime_error(message), status_(status), code_(std::move(code)),
+      : std::runtime_error(message),
+        status_(status),
+        code_(std::move(code)),
         field_(std::move(field)) {}
   int status() const { return status_; }
   const std::string& code() const { return code_; }

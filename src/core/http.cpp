@@ -129,5 +129,4 @@ std::map<std::string, std::string> parse_query(std::string_view q) {
   return out;
 }
 
-
 }  // namespace mg::http

@@ -1,6 +1,6 @@
 // The only translation unit that includes Boost.Beast/Asio.
-#include <utility>  // before Asio, for C++20 coroutine support in Boost 1.74
 #include "core/http_server.h"
+#include <utility>  // before Asio, for C++20 coroutine support in Boost 1.74
 
 #include <boost/asio.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -12,8 +12,8 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "core/crypto.h"
@@ -38,8 +38,8 @@ Response run_handler(const Handler& handler, Request& req) {
   } catch (const ApiError& e) {
     return Response::error(e.status(), e.code(), e.what(), e.field(), e.details());
   } catch (const std::exception& e) {
-    log::error("handler failed", {{"request_id", req.request_id}, {"route", req.route},
-                                  {"error", e.what()}});
+    log::error("handler failed",
+               {{"request_id", req.request_id}, {"route", req.route}, {"error", e.what()}});
     return Response::error(500, "internal", "サーバーでエラーが発生しました");
   }
 }
@@ -71,8 +71,7 @@ awaitable<Response> call_handler(const Handler* handler, Request* req) {
   co_return run_handler(*handler, *req);
 }
 
-awaitable<std::pair<std::string, bool>> produce_chunk(
-    std::function<bool(std::string&)>* producer) {
+awaitable<std::pair<std::string, bool>> produce_chunk(std::function<bool(std::string&)>* producer) {
   std::string buf, chunk;
   bool more = true;
   while (more && buf.size() < 64 * 1024) {
@@ -143,7 +142,8 @@ struct Server::Impl {
     for (;;) {
       auto [buf, more] = co_await net::co_spawn(pool, produce_chunk(&res.stream), use_awaitable);
       stream.expires_after(std::chrono::seconds(opt.read_timeout_seconds * 4));
-      if (!buf.empty()) co_await net::async_write(stream, bhttp::make_chunk(net::buffer(buf)), use_awaitable);
+      if (!buf.empty())
+        co_await net::async_write(stream, bhttp::make_chunk(net::buffer(buf)), use_awaitable);
       if (!more) break;
     }
     co_await net::async_write(stream, bhttp::make_chunk_last(), use_awaitable);
@@ -200,8 +200,11 @@ struct Server::Impl {
                                secs);
       // The route pattern, never the raw path: paths can carry receipt numbers or ids.
       log::write(res.status >= 500 ? log::Level::error : log::Level::info, "request",
-                 {{"request_id", req.request_id}, {"method", req.method}, {"route", req.route},
-                  {"status", res.status}, {"ms", secs * 1000}});
+                 {{"request_id", req.request_id},
+                  {"method", req.method},
+                  {"route", req.route},
+                  {"status", res.status},
+                  {"ms", secs * 1000}});
       if (stopping) keep_alive = false;
       try {
         co_await write_response(stream, req, res, keep_alive, in.version());

@@ -21,8 +21,8 @@ struct Gauge {
   std::function<double()> fn;
 };
 std::mutex g_mu;
-std::map<std::string, uint64_t> g_requests;      // labels -> count
-std::map<std::string, Histogram> g_latency;      // labels -> histogram
+std::map<std::string, uint64_t> g_requests;                       // labels -> count
+std::map<std::string, Histogram> g_latency;                       // labels -> histogram
 std::map<std::string, std::map<std::string, double>> g_counters;  // name -> labels -> value
 std::vector<Gauge> g_gauges;
 
@@ -70,7 +70,8 @@ std::string render() {
     std::lock_guard lock(g_mu);
     out << "# HELP madoguchi_http_requests_total HTTP requests by route and status.\n"
         << "# TYPE madoguchi_http_requests_total counter\n";
-    for (const auto& [l, v] : g_requests) out << "madoguchi_http_requests_total{" << l << "} " << v << "\n";
+    for (const auto& [l, v] : g_requests)
+      out << "madoguchi_http_requests_total{" << l << "} " << v << "\n";
     out << "# HELP madoguchi_http_request_duration_seconds Request latency by route.\n"
         << "# TYPE madoguchi_http_request_duration_seconds histogram\n";
     for (const auto& [l, h] : g_latency) {

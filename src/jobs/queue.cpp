@@ -33,10 +33,14 @@ QueueStats stats(store::Db& db) {
     QueueStats s;
     for (const auto& r : tx.query("SELECT status, COUNT(*) FROM jobs GROUP BY status")) {
       auto st = r.str(0);
-      if (st == "pending") s.pending = r.i64(1);
-      else if (st == "running") s.running = r.i64(1);
-      else if (st == "dead") s.dead = r.i64(1);
-      else if (st == "done") s.done = r.i64(1);
+      if (st == "pending")
+        s.pending = r.i64(1);
+      else if (st == "running")
+        s.running = r.i64(1);
+      else if (st == "dead")
+        s.dead = r.i64(1);
+      else if (st == "done")
+        s.done = r.i64(1);
     }
     return s;
   });
@@ -67,10 +71,10 @@ void Runner::every(const std::string& name, const std::string& kind, const Json&
 void Runner::tick_schedules() {
   int64_t now = clock::now_ms();
   db_.write([&](store::Tx& tx) {
-    for (const auto& r : tx.query(
-             "SELECT name, kind, payload, interval_ms, next_run_at FROM schedules WHERE "
-             "next_run_at <= ?",
-             {now})) {
+    for (const auto& r :
+         tx.query("SELECT name, kind, payload, interval_ms, next_run_at FROM schedules WHERE "
+                  "next_run_at <= ?",
+                  {now})) {
       int64_t next = std::max(r.i64(4) + r.i64(3), now + 1);
       if (tx.exec("UPDATE schedules SET next_run_at = ? WHERE name = ? AND next_run_at = ?",
                   {next, r.str(0), r.i64(4)}) == 1)
@@ -139,8 +143,11 @@ void Runner::run_one(const Job& job) {
   failures_++;
   bool dead = permanent || job.attempts >= job.max_attempts;
   metrics::count("madoguchi_jobs_failed_total", "kind=\"" + job.kind + "\"");
-  log::warn("job failed", {{"job_id", job.id}, {"kind", job.kind}, {"attempt", job.attempts},
-                           {"dead", dead}, {"error", error.substr(0, 300)}});
+  log::warn("job failed", {{"job_id", job.id},
+                           {"kind", job.kind},
+                           {"attempt", job.attempts},
+                           {"dead", dead},
+                           {"error", error.substr(0, 300)}});
   db_.write([&](store::Tx& tx) {
     if (dead)
       tx.exec(

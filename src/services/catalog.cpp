@@ -57,7 +57,8 @@ conversation::ServiceDefinition load_or_throw(const Json& definition) {
   auto res = conversation::load_definition(definition);
   if (!res.definition) {
     std::string first = res.issues.empty() ? "" : res.issues.front().message;
-    throw ApiError(400, "invalid_definition", "サービス定義に問題があります: " + first, "definition")
+    throw ApiError(400, "invalid_definition", "サービス定義に問題があります: " + first,
+                   "definition")
         .with_details(res.issues_json());
   }
   return *res.definition;
@@ -75,13 +76,16 @@ ServiceSummary Catalog::save(store::Tx& tx, int64_t tenant_id, std::optional<int
     auto n = tx.exec(
         "UPDATE services SET service_key = ?, title = ?, category = ?, department = ?, draft = ?, "
         "draft_updated_at = ? WHERE tenant_id = ? AND id = ?",
-        {def.service_key, def.title, def.category, def.department, raw.dump(), now, tenant_id, *id});
+        {def.service_key, def.title, def.category, def.department, raw.dump(), now, tenant_id,
+         *id});
     if (n == 0) throw ApiError::not_found();
   } else {
     id = tx.insert_id(
         "INSERT INTO services(tenant_id, service_key, title, category, department, draft, "
-        "draft_updated_at, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?) RETURNING id",
-        {tenant_id, def.service_key, def.title, def.category, def.department, raw.dump(), now, now});
+        "draft_updated_at, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?) RETURNING "
+        "id",
+        {tenant_id, def.service_key, def.title, def.category, def.department, raw.dump(), now,
+         now});
   }
   auto r = tx.one(std::string("SELECT ") + kCols + " FROM services WHERE tenant_id = ? AND id = ?",
                   {tenant_id, *id});
@@ -102,7 +106,8 @@ ServiceSummary Catalog::save_draft(const auth::Principal& who, const Json& defin
   }
 }
 
-ServiceSummary Catalog::replace_draft(const auth::Principal& who, int64_t id, const Json& definition) {
+ServiceSummary Catalog::replace_draft(const auth::Principal& who, int64_t id,
+                                      const Json& definition) {
   auto def = load_or_throw(definition);
   try {
     return db_.write([&](store::Tx& tx) {
@@ -132,12 +137,12 @@ std::vector<ServiceSummary> Catalog::published(int64_t tenant_id) {
   // Residents see the published version's metadata, not the draft's.
   return db_.read([&](store::Tx& tx) {
     std::vector<ServiceSummary> out;
-    for (const auto& r : tx.query(
-             "SELECT s.id, s.service_key, s.title, s.category, s.department, s.status, "
-             "s.published_version, s.draft_updated_at, v.definition FROM services s JOIN "
-             "service_versions v ON v.service_id = s.id AND v.version = s.published_version "
-             "WHERE s.tenant_id = ? AND s.status = 'published' ORDER BY s.category, s.id",
-             {tenant_id})) {
+    for (const auto& r :
+         tx.query("SELECT s.id, s.service_key, s.title, s.category, s.department, s.status, "
+                  "s.published_version, s.draft_updated_at, v.definition FROM services s JOIN "
+                  "service_versions v ON v.service_id = s.id AND v.version = s.published_version "
+                  "WHERE s.tenant_id = ? AND s.status = 'published' ORDER BY s.category, s.id",
+                  {tenant_id})) {
       auto s = to_summary(r);
       Json d = Json::parse(r.str(8), nullptr, false);
       if (d.is_object()) {
@@ -157,8 +162,9 @@ std::vector<ServiceSummary> Catalog::published(int64_t tenant_id) {
 
 Json Catalog::detail(int64_t tenant_id, int64_t id) {
   return db_.read([&](store::Tx& tx) {
-    auto r = tx.one(std::string("SELECT ") + kCols + " FROM services WHERE tenant_id = ? AND id = ?",
-                    {tenant_id, id});
+    auto r =
+        tx.one(std::string("SELECT ") + kCols + " FROM services WHERE tenant_id = ? AND id = ?",
+               {tenant_id, id});
     if (!r) throw ApiError::not_found();
     Json out = to_summary(*r).to_json();
     out["definition"] = Json::parse(r->str(8), nullptr, false);
@@ -191,8 +197,8 @@ int64_t Catalog::publish_in(store::Tx& tx, int64_t tenant_id, int64_t id,
   if (!r) throw ApiError::not_found();
   Json draft = Json::parse(r->str(0));
   load_or_throw(draft);  // a draft saved by an older release may no longer validate
-  auto last = tx.one("SELECT COALESCE(MAX(version), 0) FROM service_versions WHERE service_id = ?",
-                     {id});
+  auto last =
+      tx.one("SELECT COALESCE(MAX(version), 0) FROM service_versions WHERE service_id = ?", {id});
   int64_t version = (last ? last->i64(0) : 0) + 1;
   tx.exec(
       "INSERT INTO service_versions(tenant_id, service_id, version, definition, published_at, "
@@ -217,7 +223,8 @@ ServiceSummary Catalog::unpublish(const auth::Principal& who, int64_t id) {
                 {who.tenant_id, id}) == 0)
       throw ApiError::not_found();
     auth::audit(tx, who, "service.unpublish", "service", std::to_string(id));
-    return to_summary(*tx.one(std::string("SELECT ") + kCols + " FROM services WHERE id = ?", {id}));
+    return to_summary(
+        *tx.one(std::string("SELECT ") + kCols + " FROM services WHERE id = ?", {id}));
   });
 }
 

@@ -39,7 +39,8 @@ void register_routes(http::Router& r, auth::AuthService& auth, Catalog& catalog)
   });
   r.put("/api/services/{id}", [&](http::Request& req) {
     auto p = auth.require(req, Role::editor);
-    return http::Response::json(catalog.replace_draft(p, id_param(req), definition_from(req)).to_json());
+    return http::Response::json(
+        catalog.replace_draft(p, id_param(req), definition_from(req)).to_json());
   });
   r.post("/api/services/{id}/publish", [&](http::Request& req) {
     auto p = auth.require(req, Role::editor);

@@ -7,9 +7,9 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
-#include <type_traits>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -31,7 +31,9 @@ class Row {
   Row(std::shared_ptr<const std::vector<std::string>> columns, std::vector<Value> values)
       : columns_(std::move(columns)), values_(std::move(values)) {}
   std::size_t size() const { return values_.size(); }
-  bool is_null(std::size_t i) const { return std::holds_alternative<std::nullptr_t>(values_.at(i)); }
+  bool is_null(std::size_t i) const {
+    return std::holds_alternative<std::nullptr_t>(values_.at(i));
+  }
   int64_t i64(std::size_t i) const;  // converts text/double; 0 for null
   double f64(std::size_t i) const;
   std::string str(std::size_t i) const;  // "" for null
@@ -120,7 +122,6 @@ class Db {
     }
   }
 };
-
 
 // "sqlite:PATH", a bare file path, or "postgresql://..." / "postgres://...".
 std::unique_ptr<Db> open(const std::string& url, int pool_size = 0);

@@ -12,7 +12,8 @@ namespace {
 std::string render(const std::string& sql, Backend b) {
   std::string out = sql;
   const std::string token = "{{pk}}";
-  const std::string pk = b == Backend::sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY";
+  const std::string pk =
+      b == Backend::sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY";
   for (auto pos = out.find(token); pos != std::string::npos; pos = out.find(token, pos))
     out.replace(pos, token.size(), pk);
   return out;

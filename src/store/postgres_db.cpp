@@ -123,12 +123,19 @@ Row make_row(PGresult* r, int row, const std::shared_ptr<std::vector<std::string
     switch (PQftype(r, i)) {
       case kInt8:
       case kInt4:
-      case kInt2: vals.emplace_back(static_cast<int64_t>(std::strtoll(s, nullptr, 10))); break;
-      case kBool: vals.emplace_back(static_cast<int64_t>(s[0] == 't' ? 1 : 0)); break;
+      case kInt2:
+        vals.emplace_back(static_cast<int64_t>(std::strtoll(s, nullptr, 10)));
+        break;
+      case kBool:
+        vals.emplace_back(static_cast<int64_t>(s[0] == 't' ? 1 : 0));
+        break;
       case kFloat4:
       case kFloat8:
-      case kNumeric: vals.emplace_back(std::strtod(s, nullptr)); break;
-      default: vals.emplace_back(std::string(s, static_cast<std::size_t>(PQgetlength(r, row, i))));
+      case kNumeric:
+        vals.emplace_back(std::strtod(s, nullptr));
+        break;
+      default:
+        vals.emplace_back(std::string(s, static_cast<std::size_t>(PQgetlength(r, row, i))));
     }
   }
   return Row(cols, std::move(vals));

@@ -49,8 +49,8 @@ class Conn {
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                            &st, nullptr) != SQLITE_OK)
-      throw std::runtime_error(std::string("sqlite prepare: ") + sqlite3_errmsg(db_) + " in: " +
-                               std::string(sql.substr(0, 200)));
+      throw std::runtime_error(std::string("sqlite prepare: ") + sqlite3_errmsg(db_) +
+                               " in: " + std::string(sql.substr(0, 200)));
     cache_.emplace(std::string(sql), st);
     return st;
   }
@@ -131,12 +131,19 @@ class SqliteTx : public Tx {
       vals.reserve(static_cast<std::size_t>(n));
       for (int i = 0; i < n; ++i) {
         switch (sqlite3_column_type(st, i)) {
-          case SQLITE_NULL: vals.emplace_back(nullptr); break;
-          case SQLITE_INTEGER: vals.emplace_back(static_cast<int64_t>(sqlite3_column_int64(st, i))); break;
-          case SQLITE_FLOAT: vals.emplace_back(sqlite3_column_double(st, i)); break;
+          case SQLITE_NULL:
+            vals.emplace_back(nullptr);
+            break;
+          case SQLITE_INTEGER:
+            vals.emplace_back(static_cast<int64_t>(sqlite3_column_int64(st, i)));
+            break;
+          case SQLITE_FLOAT:
+            vals.emplace_back(sqlite3_column_double(st, i));
+            break;
           default: {
             auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
-            vals.emplace_back(std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(st, i))));
+            vals.emplace_back(
+                std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(st, i))));
           }
         }
       }

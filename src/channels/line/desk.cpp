@@ -56,7 +56,8 @@ EventAnswer Desk::to_session(store::Tx& tx, const ResidentContext& ctx, const Js
   return a;
 }
 
-EventAnswer Desk::start_service(store::Tx& tx, const ResidentContext& ctx, const std::string& service_id) {
+EventAnswer Desk::start_service(store::Tx& tx, const ResidentContext& ctx,
+                                const std::string& service_id) {
   EventAnswer a;
   int64_t id = 0;
   try {
@@ -93,7 +94,8 @@ EventAnswer Desk::on_postback(store::Tx& tx, const ResidentContext& ctx, const J
       return to_session(tx, ctx, {{"type", "date"}, {"date", date}});
     }
     case Postback::Kind::edit:
-      return to_session(tx, ctx, {{"type", "command"}, {"command", "edit"}, {"step_id", pb->value}});
+      return to_session(tx, ctx,
+                        {{"type", "command"}, {"command", "edit"}, {"step_id", pb->value}});
     case Postback::Kind::command:
       return to_session(tx, ctx, {{"type", "command"}, {"command", pb->value}});
     case Postback::Kind::service:
@@ -157,7 +159,8 @@ EventAnswer Desk::answer(store::Tx& tx, const Json& event, const ResidentContext
     return a;
   }
   if (type == "message" && event.contains("message")) return on_message(tx, ctx, event["message"]);
-  if (type == "postback" && event.contains("postback")) return on_postback(tx, ctx, event["postback"]);
+  if (type == "postback" && event.contains("postback"))
+    return on_postback(tx, ctx, event["postback"]);
   return {};
 }
 

@@ -40,7 +40,8 @@ class Desk {
   Json turn_messages(const applications::ChatTurn& turn);
   Json menu(const ResidentContext& ctx, int page, const std::string& intro);
   EventAnswer to_session(store::Tx& tx, const ResidentContext& ctx, const Json& input);
-  EventAnswer start_service(store::Tx& tx, const ResidentContext& ctx, const std::string& service_id);
+  EventAnswer start_service(store::Tx& tx, const ResidentContext& ctx,
+                            const std::string& service_id);
   EventAnswer on_text(store::Tx& tx, const ResidentContext& ctx, const std::string& text);
   EventAnswer on_postback(store::Tx& tx, const ResidentContext& ctx, const Json& postback);
   EventAnswer on_message(store::Tx& tx, const ResidentContext& ctx, const Json& message);

@@ -32,10 +32,9 @@ void notify_resident(store::Db& db, applications::ChatService& chat, const jobs:
           "SELECT reason FROM corrections WHERE tenant_id = ? AND application_id = ? ORDER BY id "
           "DESC LIMIT 1",
           {tenant, app_id});
-      out.messages = Json::array(
-          {{{"type", "text"},
-            {"text", head + "について、内容の修正をお願いします。\n理由: " +
-                         (c ? c->str(0) : std::string())}}});
+      out.messages = Json::array({{{"type", "text"},
+                                   {"text", head + "について、内容の修正をお願いします。\n理由: " +
+                                                (c ? c->str(0) : std::string())}}});
       auto turn = chat.resume(tx, tenant, a->i64(6), job.payload.value("session_id", ""));
       for (const auto& m : render_prompts(turn.prompts)) out.messages.push_back(m);
     } else {

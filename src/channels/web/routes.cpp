@@ -37,9 +37,8 @@ Visitor visitor(auth::AuthService& auth, store::Db& db, const http::Request& req
   }
   std::string ext = crypto::sha256_hex(token);
   if (create) {
-    v.resident_id = db.write([&](store::Tx& tx) {
-      return residents::find_or_create(tx, v.tenant_id, "web", ext).id;
-    });
+    v.resident_id = db.write(
+        [&](store::Tx& tx) { return residents::find_or_create(tx, v.tenant_id, "web", ext).id; });
   } else {
     auto r = db.read([&](store::Tx& tx) { return residents::find(tx, v.tenant_id, "web", ext); });
     if (r) v.resident_id = r->id;
@@ -96,7 +95,8 @@ void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db,
   r.get("/api/public/{tenant}/chat/{session}", [&](http::Request& req) {
     auto v = visitor(auth, db, req, false);
     if (!v.resident_id) throw ApiError::not_found("会話が見つかりません");
-    return http::Response::json(chat.resume(v.tenant_id, v.resident_id, req.params.at("session")).to_json());
+    return http::Response::json(
+        chat.resume(v.tenant_id, v.resident_id, req.params.at("session")).to_json());
   });
   r.post("/api/public/{tenant}/chat/{session}/input", [&](http::Request& req) {
     require_json(req);

@@ -73,7 +73,8 @@ TEST_P(DbTest, ConcurrentWritersNeverFailAndNeverLoseUpdates) {
     threads.emplace_back([&] {
       for (int i = 0; i < 50; ++i)
         db->write([](store::Tx& tx) {
-          auto n = tx.one(std::string("SELECT n FROM c WHERE id = 1") + store::for_update(tx))->i64(0);
+          auto n =
+              tx.one(std::string("SELECT n FROM c WHERE id = 1") + store::for_update(tx))->i64(0);
           tx.exec("UPDATE c SET n = ? WHERE id = 1", {n + 1});
         });
     });
@@ -93,5 +94,6 @@ TEST_P(DbTest, MigrationsAreIdempotent) {
 INSTANTIATE_TEST_SUITE_P(Backends, DbTest, ::testing::ValuesIn(testdb::backends()));
 
 TEST(Placeholders, RewritesQuestionMarksOutsideQuotes) {
-  EXPECT_EQ(store::to_dollar_params("SELECT ? , '?' , \"a?\" , ?"), "SELECT $1 , '?' , \"a?\" , $2");
+  EXPECT_EQ(store::to_dollar_params("SELECT ? , '?' , \"a?\" , ?"),
+            "SELECT $1 , '?' , \"a?\" , $2");
 }

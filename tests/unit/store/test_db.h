@@ -3,12 +3,12 @@
 // MG_PG_ADMIN_URL is set (./test starts a server), as a new database per call.
 #include <libpq-fe.h>
 
+#include <unistd.h>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "store/db.h"
