@@ -97,15 +97,6 @@ jobs::EnqueueOptions tenant_job(int64_t tenant_id) {
   return o;
 }
 
-std::string jst_time(int64_t ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000 + 9 * 3600);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
-
 }  // namespace
 
 Json Inbox::list(int64_t tenant_id, const ListFilter& f) {
@@ -298,7 +289,8 @@ std::function<bool(std::string&)> Inbox::export_csv(int64_t tenant_id, const Lis
                         x.value("label", x.value("step_id", "")) + ": " + x.value("display", "");
                   }
                 out += csv_field(r.str(1)) + "," + csv_field(r.str(2)) + "," +
-                       csv_field(status_label(r.str(3))) + "," + jst_time(r.i64(6)) + "," +
+                       csv_field(status_label(r.str(3))) + "," +
+                       clock::format_jst(r.i64(6), "%Y-%m-%d %H:%M:%S") + "," +
                        csv_field(r.str(7)) + "," + csv_field(r.str(8)) + "," + csv_field(r.str(5)) +
                        "," + std::to_string(r.i64(9)) + "," + csv_field(r.str(10)) + "," +
                        csv_field(answers) + "\r\n";

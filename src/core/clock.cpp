@@ -18,13 +18,15 @@ int64_t now_ms() {
 
 void set_offset_ms(int64_t offset) { g_offset.store(offset); }
 
-std::string date_jst(int64_t ms) {
+std::string format_jst(int64_t ms, const char* format) {
   std::time_t t = static_cast<std::time_t>(ms / 1000 + 9 * 3600);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
+  char buf[64];
+  std::size_t n = std::strftime(buf, sizeof buf, format, &tm);
+  return std::string(buf, n);
 }
+
+std::string date_jst(int64_t ms) { return format_jst(ms, "%Y-%m-%d"); }
 
 }  // namespace mg::clock

@@ -1,0 +1,86 @@
+#include <gtest/gtest.h>
+
+#include "core/clock.h"
+#include "core/crypto.h"
+#include "core/errors.h"
+#include "core/http.h"
+#include "core/router.h"
+
+using namespace mg;
+
+TEST(Router, MatchesPathParametersAndRest) {
+  http::Router r;
+  r.get("/api/applications/{id}", [](http::Request& q) {
+    return http::Response::json({{"id", q.params["id"]}});
+  });
+  r.get("/static/{*rest}", [](http::Request& q) {
+    return http::Response::json({{"rest", q.params["rest"]}});
+  });
+  http::Request q;
+  q.method = "GET";
+  q.path = "/api/applications/42";
+  auto res = r.dispatch(q);
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(Json::parse(res.body)["id"], "42");
+  EXPECT_EQ(q.route, "/api/applications/{id}");
+  q.path = "/static/assets/app.js";
+  EXPECT_EQ(Json::parse(r.dispatch(q).body)["rest"], "assets/app.js");
+}
+
+TEST(Router, UnknownPathIs404AndWrongMethod405InTheErrorFormat) {
+  http::Router r;
+  r.get("/a", [](http::Request&) { return http::Response::json({}); });
+  http::Request q;
+  q.method = "GET";
+  q.path = "/nope";
+  auto res = r.dispatch(q);
+  EXPECT_EQ(res.status, 404);
+  EXPECT_EQ(Json::parse(res.body)["error"]["code"], "not_found");
+  q.method = "POST";
+  q.path = "/a";
+  EXPECT_EQ(r.dispatch(q).status, 405);
+}
+
+TEST(Request, CookiesHeadersQueryAndJsonBody) {
+  http::Request q;
+  q.headers = {{"cookie", "a=1; mg_session=tok en ; b=2"}, {"x-csrf-token", "t"}};
+  EXPECT_EQ(q.cookie("mg_session").value(), "tok en");
+  EXPECT_FALSE(q.cookie("missing"));
+  EXPECT_EQ(q.header("X-CSRF-Token").value(), "t");
+  auto query = http::parse_query("q=%E5%B1%B1%E7%94%B0+%E5%A4%AA%E9%83%8E&limit=5&flag");
+  EXPECT_EQ(query["q"], "山田 太郎");
+  EXPECT_EQ(query["limit"], "5");
+  EXPECT_TRUE(query.count("flag"));
+  q.body = "{bad";
+  try {
+    q.json_body();
+    FAIL() << "malformed JSON accepted";
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.status(), 400);
+    EXPECT_EQ(e.code(), "invalid_json");
+  }
+  q.body = "[1]";
+  EXPECT_THROW(q.json_body(), ApiError);
+  q.body = R"({"a":1})";
+  EXPECT_EQ(q.json_body()["a"], 1);
+}
+
+TEST(Crypto, HmacMatchesRfc4231AndBase64RoundTrips) {
+  // RFC 4231 test case 2.
+  auto mac = crypto::hmac_sha256("Jefe", "what do ya want for nothing?");
+  EXPECT_EQ(crypto::base64_encode(mac), "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM=");
+  for (std::string s : {"", "a", "ab", "abc", "日本語のテキスト"})
+    EXPECT_EQ(crypto::base64_decode(crypto::base64_encode(s)), s);
+  EXPECT_EQ(crypto::base64_decode("not base64!"), "");
+  EXPECT_TRUE(crypto::constant_time_equal("abc", "abc"));
+  EXPECT_FALSE(crypto::constant_time_equal("abc", "abd"));
+  EXPECT_FALSE(crypto::constant_time_equal("abc", "abcd"));
+  EXPECT_NE(crypto::random_token(), crypto::random_token());
+}
+
+TEST(Clock, JapanDatesAreUtcPlusNine) {
+  // 2025-03-31T15:00:00Z is already 2025-04-01 (new fiscal year) in Japan.
+  EXPECT_EQ(clock::date_jst(1743433200000), "2025-04-01");
+  EXPECT_EQ(clock::date_jst(1743433199000), "2025-03-31");
+  EXPECT_EQ(clock::format_jst(1743433200000, "%H:%M"), "00:00");
+}
