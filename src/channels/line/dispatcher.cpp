@@ -34,14 +34,47 @@ void Dispatcher::start() {
     });
   }
   stopping_ = false;
-  for (int i = 0; i < threads_; ++i) workers_.emplace_back([this] { loop(); });
+  workers_.emplace_back([this] { coordinate(); });
+  for (int i = 0; i < threads_; ++i) workers_.emplace_back([this] { send_loop(); });
 }
 
 void Dispatcher::stop() {
-  stopping_ = true;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
   cv_.notify_all();
+  send_cv_.notify_all();
   for (auto& t : workers_) t.join();
   workers_.clear();
+  // Record what was sent; hand rows nobody sent yet back as they were (no attempt was made).
+  std::vector<Result> done;
+  std::deque<Claimed> unsent;
+  {
+    std::lock_guard lock(mu_);
+    done.swap(results_);
+    unsent.swap(to_send_);
+  }
+  if (!done.empty() || !unsent.empty()) {
+    try {
+      db_.write([&](store::Tx& tx) {
+        finish(tx, done);
+        for (const auto& c : unsent)
+          tx.exec(
+              "UPDATE line_outbox SET status = ?, attempts = attempts - 1, endpoint = ?, sent_at = "
+              "? WHERE id = ? AND status = 'sending'",
+              {c.prior_status, c.prior_endpoint,
+               c.prior_not_before ? store::Value(*c.prior_not_before) : store::Value(nullptr),
+               c.id});
+      });
+    } catch (const std::exception& e) {
+      // The leases expire (or are taken over at the next start on SQLite): nothing is lost.
+      log::error("line dispatch stop failed", {{"error", e.what()}});
+    }
+  }
+  std::lock_guard lock(mu_);
+  in_flight_.clear();
+  unfinished_ = 0;
 }
 
 void Dispatcher::wake() {
@@ -52,28 +85,106 @@ void Dispatcher::wake() {
   cv_.notify_all();
 }
 
-void Dispatcher::loop() {
-  while (!stopping_) {
-    uint64_t seen;
+Dispatcher::Result Dispatcher::send_one(Claimed c) {
+  auto r = c.endpoint == "reply" ? reply_message_raw(c.line, c.reply_token, c.messages)
+                                 : push_message_raw(c.line, c.user_id, c.messages, c.retry_key);
+  auto outcome = classify_response(c.endpoint, r, c.earlier_reply_uncertain);
+  return {std::move(c), std::move(outcome)};
+}
+
+void Dispatcher::send_loop() {
+  for (;;) {
+    Claimed c;
+    {
+      std::unique_lock lock(mu_);
+      send_cv_.wait(lock, [&] { return stopping_ || !to_send_.empty(); });
+      if (stopping_) return;
+      c = std::move(to_send_.front());
+      to_send_.pop_front();
+    }
+    Result r = send_one(std::move(c));
     {
       std::lock_guard lock(mu_);
-      seen = wake_seq_;
+      results_.push_back(std::move(r));
     }
-    int n = 0;
-    try {
-      n = run_once();
-    } catch (const std::exception& e) {
-      log::error("line dispatch failed", {{"error", e.what()}});
-    }
-    if (n > 0) continue;
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, std::chrono::milliseconds(200),
-                 [&] { return stopping_ || wake_seq_ != seen; });
+    cv_.notify_all();
   }
 }
 
-std::vector<Dispatcher::Claimed> Dispatcher::claim() {
+// One round = one write transaction: record the results senders handed back, then claim rows
+// for the free sender capacity. Rounds follow each other as fast as the transactions go, so
+// under load each one carries many rows.
+void Dispatcher::coordinate() {
+  const size_t cap =
+      timing_.max_in_flight ? timing_.max_in_flight : static_cast<size_t>(threads_) * 8;
+  std::vector<Result> done;
+  while (!stopping_) {
+    uint64_t seen;
+    size_t room;
+    std::set<std::string> busy;
+    {
+      std::lock_guard lock(mu_);
+      seen = wake_seq_;
+      for (auto& r : results_) done.push_back(std::move(r));
+      results_.clear();
+      room = cap > unfinished_ - done.size() ? cap - (unfinished_ - done.size()) : 0;
+      busy = in_flight_;
+    }
+    for (const auto& [c, o] : done) busy.erase(c.user_key);
+    std::vector<Claimed> got;
+    try {
+      std::lock_guard claim_lock(claim_mu_);
+      got = db_.write([&](store::Tx& tx) {
+        finish(tx, done);
+        return room > 0 ? claim(tx, room, busy) : std::vector<Claimed>{};
+      });
+    } catch (const std::exception& e) {
+      log::error("line dispatch failed", {{"error", e.what()}});
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping_.load(); });
+      continue;  // `done` is kept and recorded next round
+    }
+    {
+      std::lock_guard lock(mu_);
+      for (const auto& [c, o] : done) in_flight_.erase(c.user_key);
+      unfinished_ -= done.size();
+      for (auto& c : got) {
+        in_flight_.insert(c.user_key);
+        to_send_.push_back(std::move(c));
+      }
+      unfinished_ += got.size();
+    }
+    done.clear();
+    if (!got.empty()) {
+      send_cv_.notify_all();
+      continue;
+    }
+    // Nothing new claimed: let results gather a moment so one round records many of them.
+    std::unique_lock lock(mu_);
+    size_t want = std::max<size_t>(1, std::min(unfinished_, static_cast<size_t>(threads_)) / 4);
+    cv_.wait_for(lock, std::chrono::milliseconds(unfinished_ ? 5 : 200),
+                 [&] { return stopping_ || wake_seq_ != seen || results_.size() >= want; });
+  }
+  // Results not recorded yet (a failed last round) go back for stop() to record.
+  std::lock_guard lock(mu_);
+  for (auto& r : done) results_.push_back(std::move(r));
+}
+
+std::vector<Dispatcher::Claimed> Dispatcher::claim(size_t limit) {
   std::lock_guard claim_lock(claim_mu_);
+  std::set<std::string> busy;
+  {
+    std::lock_guard lock(mu_);
+    busy = in_flight_;
+  }
+  auto claimed = db_.write([&](store::Tx& tx) { return claim(tx, limit, busy); });
+  std::lock_guard lock(mu_);
+  for (const auto& c : claimed) in_flight_.insert(c.user_key);
+  return claimed;
+}
+
+std::vector<Dispatcher::Claimed> Dispatcher::claim(store::Tx& tx, size_t limit,
+                                                   std::set<std::string>& busy) {
   int64_t now = clock::now_ms();
   if (now - watermark_reset_at_ > 10'000) {
     // Ids can commit out of order on PostgreSQL; rescanning from the start now and then
@@ -81,135 +192,125 @@ std::vector<Dispatcher::Claimed> Dispatcher::claim() {
     watermark_ = 0;
     watermark_reset_at_ = now;
   }
-  std::set<std::string> busy;
-  {
-    std::lock_guard lock(mu_);
-    busy = in_flight_;
-  }
-  auto claimed = db_.write([&](store::Tx& tx) {
-    std::vector<Claimed> out;
-    std::map<int64_t, std::optional<ChannelSettings>> settings;
-    bool first = true;
-    auto rows = tx.query(
+  std::vector<Claimed> out;
+  std::map<int64_t, std::optional<ChannelSettings>> settings;
+  bool first = true;
+  // The scan reads only what decides; the message bodies are read for the chosen rows.
+  auto heads = tx.query(
+      "SELECT id, tenant_id, user_id, status, sent_at FROM line_outbox WHERE id >= ? AND status "
+      "IN ('pending', 'sending') ORDER BY id LIMIT 2000",
+      {watermark_});
+  for (const auto& h : heads) {
+    if (first) watermark_ = h.i64(0);
+    first = false;
+    if (out.size() >= limit) break;
+    std::string key = std::to_string(h.i64(1)) + ":" + h.str(2);
+    if (busy.count(key)) continue;
+    busy.insert(key);  // later rows of this resident wait for this one
+    int64_t not_before = h.is_null(4) ? 0 : h.i64(4);
+    if (not_before > now) continue;  // backing off, or leased by a live sender
+    auto full = tx.one(
         "SELECT id, tenant_id, user_id, reply_token, reply_token_at, messages, retry_key, status, "
-        "endpoint, attempts, sent_at FROM line_outbox WHERE id >= ? AND status IN ('pending', "
-        "'sending') ORDER BY id LIMIT 2000",
-        {watermark_});
-    for (const auto& r : rows) {
-      if (first) watermark_ = r.i64(0);
-      first = false;
-      if (out.size() >= timing_.batch) break;
-      std::string key = std::to_string(r.i64(1)) + ":" + r.str(2);
-      if (busy.count(key)) continue;
-      busy.insert(key);  // later rows of this resident wait for this one
-      std::string status = r.str(7);
-      int64_t not_before = r.is_null(10) ? 0 : r.i64(10);
-      if (not_before > now) continue;  // backing off, or leased by a live sender
-      Claimed c;
-      c.id = r.i64(0);
-      c.user_key = key;
-      c.user_id = r.str(2);
-      c.retry_key = r.str(6);
-      c.messages = Json::parse(r.str(5));
-      c.attempts = static_cast<int>(r.i64(9)) + 1;
-      std::string prior = r.str(8);
-      c.earlier_reply_uncertain = prior == "reply" && r.i64(9) > 0;
-      int64_t age = now - (r.is_null(4) ? 0 : r.i64(4));
-      int64_t limit =
-          c.earlier_reply_uncertain ? timing_.uncertain_reply_ms : timing_.reply_fresh_ms;
-      bool reply = !r.str(3).empty() && prior != "push" && age < limit;
-      c.endpoint = reply ? "reply" : "push";
-      c.reply_token = r.str(3);
-      auto found = settings.find(r.i64(1));
-      if (found == settings.end())
-        found = settings.emplace(r.i64(1), load_settings(tx, r.i64(1))).first;
-      const auto& s = found->second;
-      if (!s || s->access_token.empty()) {
-        tx.exec(
-            "UPDATE line_outbox SET status = 'failed', last_error = ?, sent_at = ? WHERE id = ?",
-            {"LINE channel not configured", now, c.id});
-        continue;
-      }
-      c.line = LineEndpoint{s->api_base, s->access_token};
-      // The endpoint is recorded before sending: after a crash it tells us a reply may have
-      // reached LINE (see send_outcome.h).
-      int64_t changed = tx.exec(
-          "UPDATE line_outbox SET status = 'sending', attempts = attempts + 1, endpoint = ?, "
-          "sent_at = ? WHERE id = ? AND status = ? AND attempts = ?",
-          {c.endpoint, now + timing_.lease_ms, c.id, status, r.i64(9)});
-      if (changed == 1) out.push_back(std::move(c));
+        "endpoint, attempts, sent_at FROM line_outbox WHERE id = ?",
+        {h.i64(0)});
+    if (!full) continue;
+    const auto& r = *full;
+    std::string status = r.str(7);
+    Claimed c;
+    c.id = r.i64(0);
+    c.user_key = key;
+    c.user_id = r.str(2);
+    c.retry_key = r.str(6);
+    c.messages = r.str(5);
+    c.attempts = static_cast<int>(r.i64(9)) + 1;
+    std::string prior = r.str(8);
+    c.prior_status = status;
+    c.prior_endpoint = prior;
+    if (!r.is_null(10)) c.prior_not_before = r.i64(10);
+    c.earlier_reply_uncertain = prior == "reply" && r.i64(9) > 0;
+    int64_t age = now - (r.is_null(4) ? 0 : r.i64(4));
+    int64_t lim = c.earlier_reply_uncertain ? timing_.uncertain_reply_ms : timing_.reply_fresh_ms;
+    bool reply = !r.str(3).empty() && prior != "push" && age < lim;
+    c.endpoint = reply ? "reply" : "push";
+    c.reply_token = r.str(3);
+    auto found = settings.find(r.i64(1));
+    if (found == settings.end())
+      found = settings.emplace(r.i64(1), load_settings(tx, r.i64(1))).first;
+    const auto& s = found->second;
+    if (!s || s->access_token.empty()) {
+      tx.exec("UPDATE line_outbox SET status = 'failed', last_error = ?, sent_at = ? WHERE id = ?",
+              {"LINE channel not configured", now, c.id});
+      continue;
     }
-    return out;
-  });
-  std::lock_guard lock(mu_);
-  for (const auto& c : claimed) in_flight_.insert(c.user_key);
-  return claimed;
+    c.line = LineEndpoint{s->api_base, s->access_token};
+    // The endpoint is recorded before sending: after a crash it tells us a reply may have
+    // reached LINE (see send_outcome.h).
+    int64_t changed = tx.exec(
+        "UPDATE line_outbox SET status = 'sending', attempts = attempts + 1, endpoint = ?, "
+        "sent_at = ? WHERE id = ? AND status = ? AND attempts = ?",
+        {c.endpoint, now + timing_.lease_ms, c.id, status, r.i64(9)});
+    if (changed == 1) out.push_back(std::move(c));
+  }
+  return out;
 }
 
-void Dispatcher::finish(const std::vector<std::pair<Claimed, SendOutcome>>& results) {
+void Dispatcher::finish(store::Tx& tx, const std::vector<Result>& results) {
   using V = SendOutcome::Verdict;
   int64_t now = clock::now_ms();
-  db_.write([&](store::Tx& tx) {
-    for (const auto& [c, o] : results) {
-      V v = o.verdict;
-      if (v == V::retry && c.attempts >= timing_.max_attempts) v = V::failed;
-      switch (v) {
-        case V::sent:
-          tx.exec(
-              "UPDATE line_outbox SET status = 'sent', sent_at = ?, endpoint = ?, last_error = '' "
-              "WHERE id = ?",
-              {now, c.endpoint, c.id});
-          break;
-        case V::retry: {
-          // A reply that surely did not arrive (429) frees the token for another try.
-          std::string endpoint =
-              c.endpoint == "reply" && !o.reply_maybe_delivered && !c.earlier_reply_uncertain
-                  ? ""
-                  : c.endpoint;
-          tx.exec(
-              "UPDATE line_outbox SET status = 'pending', sent_at = ?, endpoint = ?, last_error = "
-              "? "
-              "WHERE id = ?",
-              {now + retry_delay_ms(c.attempts), endpoint, o.error, c.id});
-          break;
-        }
-        case V::fallback_to_push:
-          tx.exec(
-              "UPDATE line_outbox SET status = 'pending', sent_at = NULL, endpoint = 'push', "
-              "last_error = ? WHERE id = ?",
-              {o.error, c.id});
-          break;
-        case V::failed:
-          tx.exec(
-              "UPDATE line_outbox SET status = 'failed', sent_at = ?, last_error = ? WHERE id = ?",
-              {now, o.error, c.id});
-          log::warn("line message failed", {{"outbox_id", c.id}, {"endpoint", c.endpoint}});
-          break;
+  for (const auto& [c, o] : results) {
+    V v = o.verdict;
+    if (v == V::retry && c.attempts >= timing_.max_attempts) v = V::failed;
+    switch (v) {
+      case V::sent:
+        tx.exec(
+            "UPDATE line_outbox SET status = 'sent', sent_at = ?, endpoint = ?, last_error = '' "
+            "WHERE id = ?",
+            {now, c.endpoint, c.id});
+        break;
+      case V::retry: {
+        // A reply that surely did not arrive (429) frees the token for another try.
+        std::string endpoint =
+            c.endpoint == "reply" && !o.reply_maybe_delivered && !c.earlier_reply_uncertain
+                ? ""
+                : c.endpoint;
+        tx.exec(
+            "UPDATE line_outbox SET status = 'pending', sent_at = ?, endpoint = ?, last_error = ? "
+            "WHERE id = ?",
+            {now + retry_delay_ms(c.attempts), endpoint, o.error, c.id});
+        break;
       }
+      case V::fallback_to_push:
+        tx.exec(
+            "UPDATE line_outbox SET status = 'pending', sent_at = NULL, endpoint = 'push', "
+            "last_error = ? WHERE id = ?",
+            {o.error, c.id});
+        break;
+      case V::failed:
+        tx.exec(
+            "UPDATE line_outbox SET status = 'failed', sent_at = ?, last_error = ? WHERE id = ?",
+            {now, o.error, c.id});
+        log::warn("line message failed", {{"outbox_id", c.id}, {"endpoint", c.endpoint}});
+        break;
     }
-  });
+  }
 }
 
 int Dispatcher::run_once() {
-  auto batch = claim();
+  auto batch = claim(timing_.batch);
   if (batch.empty()) return 0;
-  std::vector<std::pair<Claimed, SendOutcome>> results;
-  for (auto& c : batch) {
-    auto r = c.endpoint == "reply" ? reply_message(c.line, c.reply_token, c.messages)
-                                   : push_message(c.line, c.user_id, c.messages, c.retry_key);
-    results.emplace_back(c, classify_response(c.endpoint, r, c.earlier_reply_uncertain));
-  }
-  try {
-    finish(results);
-  } catch (...) {
+  std::vector<Result> results;
+  for (auto& c : batch) results.push_back(send_one(c));
+  auto release = [&] {
     std::lock_guard lock(mu_);
     for (const auto& c : batch) in_flight_.erase(c.user_key);
+  };
+  try {
+    db_.write([&](store::Tx& tx) { finish(tx, results); });
+  } catch (...) {
+    release();
     throw;
   }
-  {
-    std::lock_guard lock(mu_);
-    for (const auto& c : batch) in_flight_.erase(c.user_key);
-  }
+  release();
   bool again = std::any_of(results.begin(), results.end(), [](const auto& r) {
     return r.second.verdict == SendOutcome::Verdict::fallback_to_push;
   });

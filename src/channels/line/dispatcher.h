@@ -5,7 +5,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -23,9 +25,13 @@ struct DispatchTiming {
   int64_t uncertain_reply_ms = 58'000;  // retrying our own unanswered reply still tells us
   int64_t lease_ms = 30'000;            // a crashed sender's rows are taken over after this
   int max_attempts = 15;
-  size_t batch = 16;
+  size_t batch = 16;         // rows per run_once() (tests)
+  size_t max_in_flight = 0;  // rows claimed and not yet finished by the threads (0 = 8 per sender)
 };
 
+// Threads: one coordinator owns every database write (finish results, then claim more rows, in
+// one transaction per round) and hands claimed rows to `threads` sender threads through an
+// in-memory queue, so dozens of requests are in flight without dozens of database writers.
 class Dispatcher {
  public:
   Dispatcher(store::Db& db, int threads, DispatchTiming timing = {});
@@ -43,14 +49,21 @@ class Dispatcher {
   struct Claimed {
     int64_t id = 0;
     std::string user_key, user_id, reply_token, retry_key, endpoint;
-    Json messages;
+    std::string messages;  // the row's JSON array text, sent as is
     bool earlier_reply_uncertain = false;
     int attempts = 0;
     LineEndpoint line;
+    // The row as it was before the claim, to hand it back unsent at stop().
+    std::string prior_status, prior_endpoint;
+    std::optional<int64_t> prior_not_before;
   };
-  std::vector<Claimed> claim();
-  void finish(const std::vector<std::pair<Claimed, SendOutcome>>& results);
-  void loop();
+  using Result = std::pair<Claimed, SendOutcome>;
+  std::vector<Claimed> claim(store::Tx& tx, size_t limit, std::set<std::string>& busy);
+  std::vector<Claimed> claim(size_t limit);
+  void finish(store::Tx& tx, const std::vector<Result>& results);
+  Result send_one(Claimed c);
+  void coordinate();
+  void send_loop();
 
   store::Db& db_;
   int threads_;
@@ -58,7 +71,11 @@ class Dispatcher {
   std::mutex claim_mu_;  // one claimer at a time keeps "one in flight per resident" simple
   std::mutex mu_;
   std::condition_variable cv_;
-  std::set<std::string> in_flight_;
+  std::set<std::string> in_flight_;  // residents with a claimed, unfinished row
+  std::deque<Claimed> to_send_;      // claimed rows waiting for a sender (under mu_)
+  std::vector<Result> results_;      // sent rows waiting to be finished (under mu_)
+  std::condition_variable send_cv_;
+  size_t unfinished_ = 0;  // claimed by the coordinator, not yet finished
   int64_t watermark_ = 0;
   int64_t watermark_reset_at_ = 0;
   uint64_t wake_seq_ = 0;

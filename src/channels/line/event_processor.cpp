@@ -20,7 +20,6 @@ struct Claimed {
   std::optional<DownloadedPhoto> photo;
 };
 
-
 struct TenantInfo {
   std::string name;
   ChannelSettings settings;
@@ -88,22 +87,25 @@ void EventProcessor::loop() {
 
 int EventProcessor::run_once() {
   std::map<int64_t, TenantInfo> tenants;
-  // Claim: per tenant through the (tenant_id, status, user_id, timestamp_ms) index, then one
-  // ordering by resident and event time.
-  auto claimed = db_.write([&](store::Tx& tx) {
+  // Read the next events per tenant through the (tenant_id, status, user_id, timestamp_ms)
+  // index, ordered by resident and event time. They are claimed inside the batch's write
+  // transaction below, so a batch costs one write transaction, not two.
+  auto claimed = db_.read([&](store::Tx& tx) {
     std::vector<Claimed> out;
     auto tenant_rows = tx.query("SELECT tenant_id FROM line_channels ORDER BY tenant_id");
     for (const auto& t : tenant_rows) {
       if (out.size() >= batch_) break;
       int64_t tenant = t.i64(0);
       auto rows = tx.query(
-          "SELECT id, user_id, body, received_at, status FROM line_events WHERE tenant_id = ? AND "
+          "SELECT id, user_id, body, received_at FROM line_events WHERE tenant_id = ? AND "
           "status IN ('pending', 'recovered') ORDER BY user_id, timestamp_ms, id LIMIT ?",
           {tenant, static_cast<int64_t>(batch_ - out.size())});
+      if (rows.empty()) continue;
+      TenantInfo info;
+      if (auto n = tx.one("SELECT name FROM tenants WHERE id = ?", {tenant})) info.name = n->str(0);
+      if (auto s = load_settings(tx, tenant)) info.settings = *s;
+      tenants.emplace(tenant, std::move(info));
       for (const auto& r : rows) {
-        if (tx.exec("UPDATE line_events SET status = 'processing' WHERE id = ? AND status = ?",
-                    {r.i64(0), r.str(4)}) != 1)
-          continue;  // another process took it
         Claimed c;
         c.id = r.i64(0);
         c.tenant_id = tenant;
@@ -111,23 +113,6 @@ int EventProcessor::run_once() {
         c.received_at = r.i64(3);
         c.event = Json::parse(r.str(2), nullptr, false);
         out.push_back(std::move(c));
-      }
-    }
-    std::map<std::pair<int64_t, std::string>, int64_t> residents;
-    for (auto& c : out) {
-      auto key = std::make_pair(c.tenant_id, c.user_id);
-      auto it = residents.find(key);
-      if (it == residents.end())
-        it =
-            residents.emplace(key, residents::find_or_create(tx, c.tenant_id, "line", c.user_id).id)
-                .first;
-      c.resident_id = it->second;
-      if (!tenants.count(c.tenant_id)) {
-        TenantInfo info;
-        if (auto n = tx.one("SELECT name FROM tenants WHERE id = ?", {c.tenant_id}))
-          info.name = n->str(0);
-        if (auto s = load_settings(tx, c.tenant_id)) info.settings = *s;
-        tenants.emplace(c.tenant_id, std::move(info));
       }
     }
     return out;
@@ -145,18 +130,40 @@ int EventProcessor::run_once() {
       c.photo = download_photo(endpoint(c.tenant_id), c.event["message"].value("id", ""));
   }
 
-  // One transaction for the batch: each event's chat turn, its outbox rows and its status
+  // One transaction for the batch: each event's claim, chat turn, outbox rows and status
   // commit together. A savepoint per event keeps one bad event from undoing the others.
+  int handled = 0;
   db_.write([&](store::Tx& tx) {
+    handled = 0;
+    const std::string still_pending =
+        std::string("SELECT status FROM line_events WHERE id = ?") + store::for_update(tx);
+    std::map<std::pair<int64_t, std::string>, int64_t> residents;
+    for (auto& c : claimed) {
+      auto key = std::make_pair(c.tenant_id, c.user_id);
+      auto it = residents.find(key);
+      if (it == residents.end())
+        it =
+            residents.emplace(key, residents::find_or_create(tx, c.tenant_id, "line", c.user_id).id)
+                .first;
+      c.resident_id = it->second;
+    }
     for (const auto& c : claimed) {
+      // Another process may have handled it since it was read.
+      auto st = tx.one(still_pending, {c.id});
+      if (!st || (st->str(0) != "pending" && st->str(0) != "recovered")) continue;
+      ++handled;
       EventAnswer answer;
       std::string status = "done";
       tx.exec("SAVEPOINT line_event");
       try {
         if (c.event.is_discarded()) throw std::runtime_error("unreadable event");
         const auto& t = tenants.at(c.tenant_id);
-        ResidentContext ctx{c.tenant_id, c.resident_id,      t.name,
-                            t.settings.greeting, &t.services, endpoint(c.tenant_id),
+        ResidentContext ctx{c.tenant_id,
+                            c.resident_id,
+                            t.name,
+                            t.settings.greeting,
+                            &t.services,
+                            endpoint(c.tenant_id),
                             c.photo ? &*c.photo : nullptr};
         answer = desk_.answer(tx, c.event, ctx);
         if (answer.resident_status)
@@ -172,7 +179,7 @@ int EventProcessor::run_once() {
       OutgoingMessages out;
       out.tenant_id = c.tenant_id;
       out.user_id = c.user_id;
-      out.messages = answer.messages;
+      out.messages = std::move(answer.messages);
       if (c.event.is_object() && c.event.contains("replyToken") &&
           c.event["replyToken"].is_string()) {
         out.reply_token = c.event["replyToken"].get<std::string>();
@@ -183,7 +190,8 @@ int EventProcessor::run_once() {
       tx.exec("RELEASE SAVEPOINT line_event");
     }
   });
-  if (outbox_written_) outbox_written_();
+  if (handled > 0 && outbox_written_) outbox_written_();
+  // A batch whose events were all taken by another process still counts as work: read again.
   return static_cast<int>(claimed.size());
 }
 

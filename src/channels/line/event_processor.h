@@ -1,7 +1,8 @@
 #pragma once
 // Works through line_events in batches, per resident in timestamp order, apart from the
-// webhook request. A batch costs one transaction to claim and one to commit the outbox rows
-// and follow/unfollow changes (chat turns commit on their own, see docs/line-channel.md).
+// webhook request. A batch costs one read transaction (the next pending events) and one write
+// transaction that claims each event (still pending?), runs its chat turn and writes its
+// outbox rows and final status, with a savepoint per event.
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -18,7 +19,7 @@ namespace mg::line {
 class EventProcessor {
  public:
   EventProcessor(store::Db& db, applications::ChatService& chat, services::Catalog& catalog,
-                 std::function<void()> outbox_written, size_t batch = 256);
+                 std::function<void()> outbox_written, size_t batch = 64);
   ~EventProcessor();
   EventProcessor(const EventProcessor&) = delete;
   EventProcessor& operator=(const EventProcessor&) = delete;

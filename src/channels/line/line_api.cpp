@@ -42,6 +42,27 @@ http::ClientResponse push_message(const LineEndpoint& ep, const std::string& to,
   return http::send(req);
 }
 
+http::ClientResponse reply_message_raw(const LineEndpoint& ep, const std::string& reply_token,
+                                       const std::string& messages_json) {
+  std::string body =
+      "{\"replyToken\":" + Json(reply_token).dump() + ",\"messages\":" + messages_json + "}";
+  return call(ep, "POST", trim_slash(ep.api_base) + "/v2/bot/message/reply", "application/json",
+              body);
+}
+
+http::ClientResponse push_message_raw(const LineEndpoint& ep, const std::string& to,
+                                      const std::string& messages_json,
+                                      const std::string& retry_key) {
+  http::ClientRequest req;
+  req.method = "POST";
+  req.url = trim_slash(ep.api_base) + "/v2/bot/message/push";
+  req.headers = {{"Authorization", "Bearer " + ep.access_token},
+                 {"Content-Type", "application/json"},
+                 {"X-Line-Retry-Key", retry_key}};
+  req.body = "{\"to\":" + Json(to).dump() + ",\"messages\":" + messages_json + "}";
+  return http::send(req);
+}
+
 http::ClientResponse message_content(const LineEndpoint& ep, const std::string& message_id) {
   return call(ep, "GET",
               trim_slash(data_api_base(ep.api_base)) + "/v2/bot/message/" +

@@ -18,6 +18,12 @@ http::ClientResponse reply_message(const LineEndpoint& ep, const std::string& re
 // retry_key: X-Line-Retry-Key, so a resend after a crash or timeout is deduplicated by LINE.
 http::ClientResponse push_message(const LineEndpoint& ep, const std::string& to,
                                   const Json& messages, const std::string& retry_key);
+// The same, with `messages_json` an already serialised JSON array (the outbox row's text).
+http::ClientResponse reply_message_raw(const LineEndpoint& ep, const std::string& reply_token,
+                                       const std::string& messages_json);
+http::ClientResponse push_message_raw(const LineEndpoint& ep, const std::string& to,
+                                      const std::string& messages_json,
+                                      const std::string& retry_key);
 // GET {data host}/v2/bot/message/{id}/content: the bytes of a photo a resident sent.
 http::ClientResponse message_content(const LineEndpoint& ep, const std::string& message_id);
 
