@@ -23,7 +23,11 @@ bool is_menu_word(const std::string& t) {
 
 Json Desk::menu(const ResidentContext& ctx, int page, const std::string& intro) {
   static const std::vector<services::ServiceSummary> none;
-  return Json::array({service_menu_message(ctx.services ? *ctx.services : none, page, intro)});
+  bool cacheable = ctx.first_menu && page == 0 && intro == kMenuIntro;
+  if (cacheable && !ctx.first_menu->is_null()) return *ctx.first_menu;
+  Json m = Json::array({service_menu_message(ctx.services ? *ctx.services : none, page, intro)});
+  if (cacheable) *ctx.first_menu = m;
+  return m;
 }
 
 Json Desk::turn_messages(const applications::ChatTurn& turn) {

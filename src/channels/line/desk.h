@@ -24,6 +24,9 @@ struct ResidentContext {
   const std::vector<services::ServiceSummary>* services = nullptr;
   LineEndpoint line;
   const DownloadedPhoto* photo = nullptr;  // fetched before the transaction, for image events
+  // The first page of the service menu, rendered once per tenant and batch (most answers to
+  // new residents end with it); null disables the cache.
+  Json* first_menu = nullptr;
 };
 
 struct EventAnswer {

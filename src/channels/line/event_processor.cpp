@@ -24,6 +24,7 @@ struct TenantInfo {
   std::string name;
   ChannelSettings settings;
   std::vector<services::ServiceSummary> services;
+  Json first_menu;  // rendered on first use in this batch
 };
 
 }  // namespace
@@ -157,14 +158,15 @@ int EventProcessor::run_once() {
       tx.exec("SAVEPOINT line_event");
       try {
         if (c.event.is_discarded()) throw std::runtime_error("unreadable event");
-        const auto& t = tenants.at(c.tenant_id);
+        auto& t = tenants.at(c.tenant_id);
         ResidentContext ctx{c.tenant_id,
                             c.resident_id,
                             t.name,
                             t.settings.greeting,
                             &t.services,
                             endpoint(c.tenant_id),
-                            c.photo ? &*c.photo : nullptr};
+                            c.photo ? &*c.photo : nullptr,
+                            &t.first_menu};
         answer = desk_.answer(tx, c.event, ctx);
         if (answer.resident_status)
           residents::set_status(tx, c.tenant_id, c.resident_id, *answer.resident_status);
