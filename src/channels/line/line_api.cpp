@@ -23,25 +23,6 @@ http::ClientResponse call(const LineEndpoint& ep, const std::string& method, con
   return http::send(req);
 }
 
-http::ClientResponse reply_message(const LineEndpoint& ep, const std::string& reply_token,
-                                   const Json& messages) {
-  Json body{{"replyToken", reply_token}, {"messages", messages}};
-  return call(ep, "POST", trim_slash(ep.api_base) + "/v2/bot/message/reply", "application/json",
-              body.dump());
-}
-
-http::ClientResponse push_message(const LineEndpoint& ep, const std::string& to,
-                                  const Json& messages, const std::string& retry_key) {
-  http::ClientRequest req;
-  req.method = "POST";
-  req.url = trim_slash(ep.api_base) + "/v2/bot/message/push";
-  req.headers = {{"Authorization", "Bearer " + ep.access_token},
-                 {"Content-Type", "application/json"},
-                 {"X-Line-Retry-Key", retry_key}};
-  req.body = Json{{"to", to}, {"messages", messages}}.dump();
-  return http::send(req);
-}
-
 http::ClientResponse reply_message_raw(const LineEndpoint& ep, const std::string& reply_token,
                                        const std::string& messages_json) {
   std::string body =

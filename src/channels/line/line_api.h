@@ -13,14 +13,10 @@ struct LineEndpoint {
   std::string access_token;
 };
 
-http::ClientResponse reply_message(const LineEndpoint& ep, const std::string& reply_token,
-                                   const Json& messages);
-// retry_key: X-Line-Retry-Key, so a resend after a crash or timeout is deduplicated by LINE.
-http::ClientResponse push_message(const LineEndpoint& ep, const std::string& to,
-                                  const Json& messages, const std::string& retry_key);
-// The same, with `messages_json` an already serialised JSON array (the outbox row's text).
+// `messages_json` is an already serialised JSON array (the outbox row's text), sent as is.
 http::ClientResponse reply_message_raw(const LineEndpoint& ep, const std::string& reply_token,
                                        const std::string& messages_json);
+// retry_key: X-Line-Retry-Key, so a resend after a crash or timeout is deduplicated by LINE.
 http::ClientResponse push_message_raw(const LineEndpoint& ep, const std::string& to,
                                       const std::string& messages_json,
                                       const std::string& retry_key);

@@ -153,7 +153,8 @@ std::optional<Rgb> parse_rgb(const std::string& hex) {
   return Rgb{v[0], v[1], v[2]};
 }
 
-std::string placeholder_png(int width, int height, Rgb background, Rgb outline, const Json& areas) {
+std::string generated_menu_png(int width, int height, Rgb background, Rgb outline,
+                               const Json& areas) {
   const size_t stride = 1 + (static_cast<size_t>(width) + 7) / 8;  // filter byte + 1 bit/pixel
   std::string raw(stride * static_cast<size_t>(height), '\0');
   auto set = [&](int x, int y) {

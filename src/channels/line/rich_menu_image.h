@@ -1,7 +1,7 @@
 #pragma once
-// Placeholder rich menu images: a PNG of the menu's exact size (LINE rejects any other size)
-// in one colour, with the tap areas outlined so residents can see where to tap. Self-contained
-// (own deflate, CRC-32, Adler-32) because zlib is not linked into the build.
+// Generated rich menu images (used when staff give none): a PNG of the menu's exact size (LINE
+// rejects any other size) in one colour, with the tap areas outlined so residents can see where to
+// tap. Self-contained (own deflate, CRC-32, Adler-32) because zlib is not linked into the build.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,8 +20,8 @@ std::optional<Rgb> parse_rgb(const std::string& hex);
 
 // A 1-bit palette PNG: background everywhere, `outline` on the border of each area's bounds
 // (`areas` as in a LINE rich menu object; may be empty or null).
-std::string placeholder_png(int width, int height, Rgb background, Rgb outline,
-                            const Json& areas = nullptr);
+std::string generated_menu_png(int width, int height, Rgb background, Rgb outline,
+                               const Json& areas = nullptr);
 
 // Width and height from a PNG or JPEG header; nullopt when the bytes are neither.
 std::optional<std::pair<int, int>> image_size(const std::string& bytes);

@@ -39,8 +39,8 @@ std::string StoredRichMenu::image() const {
   if (!custom_image.empty()) return custom_image;
   const Json& size = menu.value("size", Json::object());
   Rgb bg = parse_rgb(color).value_or(Rgb{0xE8, 0xF5, 0xE9});
-  return placeholder_png(size.value("width", 0), size.value("height", 0), bg, Rgb{0x2E, 0x7D, 0x32},
-                         menu.value("areas", Json::array()));
+  return generated_menu_png(size.value("width", 0), size.value("height", 0), bg,
+                            Rgb{0x2E, 0x7D, 0x32}, menu.value("areas", Json::array()));
 }
 
 std::string StoredRichMenu::image_content_type() const {

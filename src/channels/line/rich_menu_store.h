@@ -18,13 +18,13 @@ struct StoredRichMenu {
   int64_t id = 0;
   std::string name;
   Json menu;                 // the LINE rich menu object as sent to POST /v2/bot/richmenu
-  std::string custom_image;  // uploaded PNG/JPEG bytes; empty -> generated placeholder
-  std::string color = kDefaultMenuColor;  // placeholder background
+  std::string custom_image;  // uploaded PNG/JPEG bytes; empty -> a generated image
+  std::string color = kDefaultMenuColor;  // background of the generated image
   std::string image_sha256;
   std::string line_rich_menu_id;      // '' until created on LINE
   std::string uploaded_image_sha256;  // the image LINE has for line_rich_menu_id
 
-  // The bytes to upload: the custom image, or the placeholder regenerated from the menu.
+  // The bytes to upload: the custom image, or the generated image rebuilt from the menu.
   std::string image() const;
   std::string image_content_type() const;
   bool on_line() const { return !line_rich_menu_id.empty(); }

@@ -21,6 +21,7 @@
 #include "core/http_server.h"
 #include "core/log.h"
 #include "jobs/queue.h"
+#include "line_sim_child.h"
 #include "services/catalog.h"
 #include "store/migrations.h"
 
@@ -28,20 +29,7 @@ namespace mg::line {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kRoot = fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path();
-
-int free_port() {
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
-  ::close(s);
-  return port;
-}
+using testing::kRoot;
 
 Json call(const std::string& method, const std::string& url, const Json& body = nullptr) {
   http::ClientRequest r;
@@ -89,22 +77,9 @@ class ChannelFlow : public ::testing::Test {
     port_ = server_->bind();
     server_thread_ = std::thread([this] { server_->run(); });
 
-    int sim_port = free_port();
-    sim_ = "http://127.0.0.1:" + std::to_string(sim_port);
-    const char* bin = std::getenv("MG_LINESIM_BIN");
-    std::string exe = bin ? bin : (kRoot / "build" / "madoguchi").string();
-    std::string listen = "127.0.0.1:" + std::to_string(sim_port);
-    std::string hook = "http://127.0.0.1:" + std::to_string(port_) + "/line/linet/webhook";
-    sim_pid_ = ::fork();
-    if (sim_pid_ == 0) {
-      ::execl(exe.c_str(), exe.c_str(), "line-sim", "--listen", listen.c_str(), "--webhook-url",
-              hook.c_str(), "--channel-secret", "sec", "--access-token", "tok", nullptr);
-      ::_exit(127);
-    }
-    for (int i = 0; i < 200; ++i) {
-      if (call("GET", sim_ + "/sim/health").is_object()) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    sim_child_.start("http://127.0.0.1:" + std::to_string(port_) + "/line/linet/webhook", "sec",
+                     "tok");
+    sim_ = sim_child_.base();
     db_->write([&](store::Tx& tx) {
       ChannelSettings s = unconfigured(tenant_);
       s.channel_secret = "sec";
@@ -115,10 +90,7 @@ class ChannelFlow : public ::testing::Test {
   }
 
   void TearDown() override {
-    if (sim_pid_ > 0) {
-      ::kill(sim_pid_, SIGTERM);
-      ::waitpid(sim_pid_, nullptr, 0);
-    }
+    sim_child_.stop();
     channel_->stop();
     server_->stop();
     server_thread_.join();
@@ -216,7 +188,7 @@ class ChannelFlow : public ::testing::Test {
   std::thread server_thread_;
   unsigned short port_ = 0;
   int64_t tenant_ = 0;
-  pid_t sim_pid_ = -1;
+  testing::LineSimChild sim_child_;
   std::string sim_;
 };
 

@@ -18,26 +18,14 @@
 #include "core/http_client.h"
 #include "core/http_server.h"
 #include "core/log.h"
+#include "line_sim_child.h"
 #include "store/migrations.h"
 
 namespace mg::line {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kRoot = fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path();
-
-int free_port() {
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
-  ::close(s);
-  return port;
-}
+using testing::kRoot;
 
 struct Reply {
   int status = 0;
@@ -100,31 +88,15 @@ class RichMenuFlow : public ::testing::Test {
     port_ = server_->bind();
     server_thread_ = std::thread([this] { server_->run(); });
 
-    int sim_port = free_port();
-    sim_ = "http://127.0.0.1:" + std::to_string(sim_port);
-    const char* bin = std::getenv("MG_LINESIM_BIN");
-    std::string exe = bin ? bin : (kRoot / "build" / "madoguchi").string();
-    std::string listen = "127.0.0.1:" + std::to_string(sim_port);
-    sim_pid_ = ::fork();
-    if (sim_pid_ == 0) {
-      // No webhook URL: residents are inserted directly, this test is about menus only.
-      ::execl(exe.c_str(), exe.c_str(), "line-sim", "--listen", listen.c_str(), "--channel-secret",
-              "sec", "--access-token", "tok", nullptr);
-      ::_exit(127);
-    }
-    for (int i = 0; i < 200; ++i) {
-      if (send("GET", sim_ + "/sim/health").body.is_object()) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    // No webhook URL: residents are inserted directly, this test is about menus only.
+    sim_child_.start("", "sec", "tok");
+    sim_ = sim_child_.base();
     ASSERT_TRUE(send("GET", sim_ + "/sim/health").body.is_object()) << "line-sim did not start";
     set_token("tok");
   }
 
   void TearDown() override {
-    if (sim_pid_ > 0) {
-      ::kill(sim_pid_, SIGTERM);
-      ::waitpid(sim_pid_, nullptr, 0);
-    }
+    sim_child_.stop();
     server_->stop();
     server_thread_.join();
     fs::remove_all(dir_);
@@ -181,7 +153,7 @@ class RichMenuFlow : public ::testing::Test {
   unsigned short port_ = 0;
   int64_t tenant_ = 0;
   http::Headers session_;
-  pid_t sim_pid_ = -1;
+  testing::LineSimChild sim_child_;
   std::string sim_;
 };
 

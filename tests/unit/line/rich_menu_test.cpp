@@ -1,4 +1,4 @@
-// Rich menu validation (400 naming the field, like LINE) and the placeholder PNG encoder.
+// Rich menu validation (400 naming the field, like LINE) and the generated PNG encoder.
 #include <dlfcn.h>
 #include <gtest/gtest.h>
 #include <zlib.h>  // types only: zlib is loaded with dlopen, the build does not link it
@@ -119,7 +119,7 @@ TEST(RichMenuValidation, ThrowsBadRequestWithFirstFieldAndDetails) {
 }
 
 TEST(RichMenuValidation, ImageMustBePngOrJpegOfTheMenuSize) {
-  std::string png = placeholder_png(800, 270, {255, 255, 255}, {0, 0, 0});
+  std::string png = generated_menu_png(800, 270, {255, 255, 255}, {0, 0, 0});
   EXPECT_TRUE(validate_rich_menu_image(png, 800, 270).empty());
   auto wrong = validate_rich_menu_image(png, 2500, 843);
   ASSERT_EQ(wrong.size(), 1u);
@@ -157,9 +157,9 @@ TEST(RichMenuImage, Crc32AndAdler32KnownValues) {
   EXPECT_EQ(adler32("Wikipedia"), 0x11E60398u);
 }
 
-TEST(RichMenuImage, PlaceholderHasSignatureHeaderAndValidCrcs) {
+TEST(RichMenuImage, GeneratedImageHasSignatureHeaderAndValidCrcs) {
   Json areas = Json::array({area(0, 0, 1250, 843), area(1250, 0, 1250, 843)});
-  std::string png = placeholder_png(2500, 843, {0xE8, 0xF5, 0xE9}, {0x2E, 0x7D, 0x32}, areas);
+  std::string png = generated_menu_png(2500, 843, {0xE8, 0xF5, 0xE9}, {0x2E, 0x7D, 0x32}, areas);
   ASSERT_GE(png.size(), 33u);
   EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n"));
   auto cs = chunks(png);
@@ -180,7 +180,7 @@ TEST(RichMenuImage, PlaceholderHasSignatureHeaderAndValidCrcs) {
   EXPECT_EQ(dims->first, 2500);
   EXPECT_EQ(dims->second, 843);
   // Well under LINE's 1 MB even at the largest size.
-  EXPECT_LT(placeholder_png(2500, 1686, {}, {}, areas).size(), 64u * 1024);
+  EXPECT_LT(generated_menu_png(2500, 1686, {}, {}, areas).size(), 64u * 1024);
 }
 
 // The deflate stream is checked against the real zlib when the system has it.
@@ -192,7 +192,7 @@ TEST(RichMenuImage, IdatInflatesToTheExpectedPixels) {
 
   const int w = 20, h = 10;
   Json areas = Json::array({area(0, 0, 10, 10)});
-  auto cs = chunks(placeholder_png(w, h, {}, {}, areas));
+  auto cs = chunks(generated_menu_png(w, h, {}, {}, areas));
   const std::string& z = cs[2].data;
   const size_t stride = 1 + (w + 7) / 8;
   std::string raw(stride * h, 'x');
