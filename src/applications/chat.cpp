@@ -173,13 +173,6 @@ ChatTurn ChatService::start(store::Tx& tx, int64_t tenant_id, int64_t resident_i
 
 ChatTurn ChatService::input(int64_t tenant_id, int64_t resident_id, const std::string& session_id,
                             const Json& input) {
-  // Resolve the pinned version before the write transaction (cached; versions never change).
-  auto version_id = db_.read([&](store::Tx& tx) {
-    auto s = load_session(tx, tenant_id, resident_id, session_id, false);
-    if (!s) throw ApiError::not_found("会話が見つかりません");
-    return s->version_id;
-  });
-  catalog_.version(tenant_id, version_id);
   return db_.write(
       [&](store::Tx& tx) { return this->input(tx, tenant_id, resident_id, session_id, input); });
 }
