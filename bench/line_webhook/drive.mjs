@@ -106,6 +106,7 @@ async function pollAnswers() {
   }
 }
 
+let warmupAnswered = 0;
 // warm-up (not timed): connections, code paths, the users' resident rows
 {
   const w = bodies.slice(0, WARMUP);
@@ -115,7 +116,8 @@ async function pollAnswers() {
   const deadline = Date.now() + DRAIN_MS;
   while (answered.reply + answered.push < want && Date.now() < deadline) { await pollAnswers(); await new Promise((r) => setTimeout(r, 100)); }
   await pollAnswers();
-  log(`warm-up: ${w.length} webhooks, ${answered.reply + answered.push}/${want} answered`);
+  warmupAnswered = answered.reply + answered.push;
+  log(`warm-up: ${w.length} webhooks, ${warmupAnswered}/${want} answered`);
   answered.reply = answered.push = answered.failed = 0;
   firstAnswerTs = lastAnswerTs = null;
 }
@@ -161,6 +163,7 @@ const result = {
   ack_p99_ms: Number(pct(99)?.toFixed(2)),
   ack_max_ms: Number(lat[lat.length - 1]?.toFixed(2)),
   answered: total,
+  warmup_answered: warmupAnswered,
   answered_by_reply: answered.reply,
   answered_by_push: answered.push,
   api_errors: answered.failed,

@@ -25,11 +25,12 @@ free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0
 wait_line() { # file regex pid
   local i; for i in $(seq 1 400); do grep -qE "$2" "$1" 2>/dev/null && return 0; kill -0 "$3" 2>/dev/null || return 1; sleep 0.05; done; return 1; }
 stop() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+cpu_s() { awk '{printf "%.2f", ($14+$15)/100}' "/proc/$1/stat"; } # user+system CPU seconds so far
 
 start_sim() { # -> SIM_PID SIM_URL
   local port; port=$(free_port)
   "$BIN" line-sim --listen "127.0.0.1:$port" --webhook-url "http://127.0.0.1:9/unused" \
-    --channel-secret demo-secret --access-token demo-token >"$OUT/sim-$1.log" 2>&1 &
+    --channel-secret demo-secret --access-token demo-token --log-level warn >"$OUT/sim-$1.log" 2>&1 &
   SIM_PID=$!; PIDS+=("$SIM_PID"); SIM_URL="http://127.0.0.1:$port"
   wait_line "$OUT/sim-$1.log" 'listening on port' "$SIM_PID" || { log "line-sim did not start"; exit 1; }
   # The platform's own rate limits (2,000/s reply) would cap both bots; lift them for the bench.
@@ -53,6 +54,7 @@ node bench/line_webhook/drive.mjs --label madoguchi --sim "$SIM_URL" --target "h
   >"$OUT/madoguchi.json" 2> >(tee "$OUT/drive-madoguchi.log" >&2)
 curl -s "http://127.0.0.1:$SRV_PORT/metrics" >"$OUT/mg-metrics.txt"
 MG_RSS=$(awk '/VmHWM/ {print int($2/1024)}' /proc/$SRV_PID/status)
+MG_CPU=$(cpu_s "$SRV_PID"); MG_SIM_CPU=$(cpu_s "$SIM_PID")
 stop "$SRV_PID"; stop "$SIM_PID"
 
 # ---------------------------------------------------------------- @line/bot-sdk echo bot
@@ -66,22 +68,28 @@ node bench/line_webhook/drive.mjs --label echo-sdk --sim "$SIM_URL" --target "ht
   --duration "$DUR" --concurrency "$CONC" --per-webhook "$PER" --users "$USERS" --max-events "$MAXEV" --drain "$DRAIN" \
   >"$OUT/echo.json" 2> >(tee "$OUT/drive-echo.log" >&2)
 ECHO_RSS=$(awk '/VmHWM/ {print int($2/1024)}' /proc/$BOT_PID/status)
+ECHO_CPU=$(cpu_s "$BOT_PID"); ECHO_SIM_CPU=$(cpu_s "$SIM_PID")
 stop "$BOT_PID"; stop "$SIM_PID"
 
-node - "$OUT/madoguchi.json" "$OUT/echo.json" "$HOST" "$MG_RSS" "$ECHO_RSS" "$DUR" "$CONC" "$PER" >>"$OUT/summary.md" <<'JS'
+node - "$OUT/madoguchi.json" "$OUT/echo.json" "$HOST" "$MG_RSS" "$ECHO_RSS" "$DUR" "$CONC" "$PER" \
+  "$MG_CPU" "$ECHO_CPU" "$MG_SIM_CPU" "$ECHO_SIM_CPU" >>"$OUT/summary.md" <<'JS'
 const fs = require('fs');
 const [m, e] = [process.argv[2], process.argv[3]].map((f) => JSON.parse(fs.readFileSync(f, 'utf8').trim().split('\n').pop()));
-const [host, mrss, erss, dur, conc, per] = process.argv.slice(4);
+const [host, mrss, erss, dur, conc, per, mcpu, ecpu, mscpu, escpu] = process.argv.slice(4);
+// CPU per event over the process's whole life (start-up, warm-up and load): machine-independent cost.
+const perEv = (cpu, x) => ((Number(cpu) * 1e6) / (x.answered + x.warmup_answered)).toFixed(0);
 const r = (a, b) => (b ? (a / b).toFixed(2) : 'n/a');
 console.log(`\nhost: ${host}; load: ${conc} concurrent webhook POSTs (keep-alive), ${per} text events from ${per} distinct users per webhook, ${dur} s; line-sim rate limits lifted\n`);
-console.log('| bot | acked events/s | ack p50 | ack p99 | end-to-end events/s (replies reaching line-sim) | answered / acked | by push | peak RSS |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
-for (const [x, rss] of [[m, mrss], [e, erss]])
-  console.log(`| ${x.label} | ${x.acked_events_per_s} | ${x.ack_p50_ms} ms | ${x.ack_p99_ms} ms | ${x.e2e_events_per_s} | ${x.answered} / ${x.events_acked} | ${x.answered_by_push} | ${rss} MiB |`);
+console.log('| bot | acked events/s | ack p50 | ack p99 | end-to-end events/s (replies reaching line-sim) | answered / acked | by push | peak RSS | bot CPU µs/event |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const [x, rss, cpu, scpu] of [[m, mrss, mcpu, mscpu], [e, erss, ecpu, escpu]])
+  console.log(`| ${x.label} | ${x.acked_events_per_s} | ${x.ack_p50_ms} ms | ${x.ack_p99_ms} ms | ${x.e2e_events_per_s} | ${x.answered} / ${x.events_acked} | ${x.answered_by_push} | ${rss} MiB | ${perEv(cpu, x)} |`);
 console.log(`\n| ratio madoguchi ÷ echo-sdk | value |\n|---|---:|`);
 console.log(`| end-to-end events/s | ${r(m.e2e_events_per_s, e.e2e_events_per_s)} |`);
 console.log(`| acked events/s | ${r(m.acked_events_per_s, e.acked_events_per_s)} |`);
 console.log(`| ack p99 latency | ${r(m.ack_p99_ms, e.ack_p99_ms)} |`);
+console.log(`| bot CPU per event | ${r(perEv(mcpu, m), perEv(ecpu, e))} |`);
 JS
 cat "$OUT/summary.md"
+log "CPU s (whole life): madoguchi $MG_CPU, its line-sim $MG_SIM_CPU; echo bot $ECHO_CPU, its line-sim $ECHO_SIM_CPU"
 log "raw results: $OUT"

@@ -41,10 +41,9 @@ std::string default_dir(const std::string& configured, const std::string& rel) {
 }
 
 log::Level parse_level(const std::string& s) {
-  if (s == "debug") return log::Level::debug;
-  if (s == "warn") return log::Level::warn;
-  if (s == "error") return log::Level::error;
-  return log::Level::info;
+  log::Level level = log::Level::info;
+  log::parse_level(s, level);
+  return level;
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "core/thread_name.h"
 
 namespace mg::http {
 
@@ -193,18 +194,24 @@ struct Server::Impl {
       Request req = to_request(in, remote);
       bool keep_alive = in.keep_alive() && !stopping;
       auto started = std::chrono::steady_clock::now();
-      Response res = co_await net::co_spawn(pool, call_handler(&handler, &req), use_awaitable);
+      Response res;
+      if (opt.run_inline && opt.run_inline(req))
+        res = run_handler(handler, req);
+      else
+        res = co_await net::co_spawn(pool, call_handler(&handler, &req), use_awaitable);
       double secs =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       metrics::observe_request(req.method, req.route.empty() ? "(none)" : req.route, res.status,
                                secs);
       // The route pattern, never the raw path: paths can carry receipt numbers or ids.
-      log::write(res.status >= 500 ? log::Level::error : log::Level::info, "request",
-                 {{"request_id", req.request_id},
-                  {"method", req.method},
-                  {"route", req.route},
-                  {"status", res.status},
-                  {"ms", secs * 1000}});
+      auto level = res.status >= 500 ? log::Level::error : log::Level::info;
+      if (log::enabled(level))
+        log::write(level, "request",
+                   {{"request_id", req.request_id},
+                    {"method", req.method},
+                    {"route", req.route},
+                    {"status", res.status},
+                    {"ms", secs * 1000}});
       if (stopping) keep_alive = false;
       try {
         co_await write_response(stream, req, res, keep_alive, in.version());
@@ -272,7 +279,11 @@ void Server::run() {
   });
   net::co_spawn(im->ioc, im->accept_loop(), net::detached);
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < im->opt.io_threads; ++i) threads.emplace_back([im] { im->ioc.run(); });
+  for (unsigned i = 1; i < im->opt.io_threads; ++i)
+    threads.emplace_back([im] {
+      name_this_thread("mg-http-io");
+      im->ioc.run();
+    });
   im->ioc.run();
   for (auto& t : threads) t.join();
 }

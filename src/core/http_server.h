@@ -17,6 +17,10 @@ struct ServerOptions {
   std::size_t max_body_bytes = 8 * 1024 * 1024;
   int read_timeout_seconds = 30;
   int idle_timeout_seconds = 60;
+  // When set and true for a request, its handler runs on the network thread instead of the
+  // worker pool: two thread hand-offs fewer, for handlers that never block (line-sim's
+  // in-memory Messaging API). Everything else keeps the pool.
+  std::function<bool(const Request&)> run_inline;
 };
 
 // Boost.Beast HTTP/1.1 server. Handlers run on a worker pool so database work never

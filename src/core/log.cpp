@@ -28,6 +28,17 @@ const char* name(Level l) {
 
 void set_level(Level level) { g_level = static_cast<int>(level); }
 
+bool enabled(Level level) { return static_cast<int>(level) >= g_level.load(); }
+
+bool parse_level(const std::string& s, Level& out) {
+  for (Level l : {Level::debug, Level::info, Level::warn, Level::error})
+    if (s == name(l)) {
+      out = l;
+      return true;
+    }
+  return false;
+}
+
 void write(Level level, const std::string& msg, const Json& fields) {
   if (static_cast<int>(level) < g_level.load()) return;
   Json line = {{"ts", clock::now_ms()}, {"level", name(level)}, {"msg", msg}};

@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "core/thread_name.h"
 
 namespace mg::jobs {
 
@@ -206,7 +207,11 @@ void Runner::worker_loop() {
 
 void Runner::start() {
   stopping_ = false;
-  for (int i = 0; i < workers_; ++i) threads_.emplace_back([this] { worker_loop(); });
+  for (int i = 0; i < workers_; ++i)
+    threads_.emplace_back([this] {
+      name_this_thread("mg-jobs");
+      worker_loop();
+    });
 }
 
 void Runner::wake() {

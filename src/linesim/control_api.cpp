@@ -1,5 +1,7 @@
 // The /sim control API: tests and the phone page drive virtual residents, read what the bot
 // sent, inspect webhook deliveries and flip fault switches. No auth: it is a test harness.
+#include <algorithm>
+
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/errors.h"
@@ -228,8 +230,11 @@ void Platform::add_control_routes() {
     int64_t after = after_param(req);
     std::lock_guard lock(mu_);
     Json list = Json::array();
-    for (const auto& e : api_log_)
-      if (e["seq"].get<int64_t>() > after) list.push_back(e);
+    // seq grows with every entry, so the entries after `after` are a suffix of the log.
+    auto first = std::partition_point(api_log_.begin(), api_log_.end(), [after](const Json& e) {
+      return e["seq"].get<int64_t>() <= after;
+    });
+    for (auto it = first; it != api_log_.end(); ++it) list.push_back(*it);
     return Response::json({{"requests", list}});
   });
 

@@ -1,5 +1,6 @@
 #include "linesim/linesim_main.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -16,12 +17,13 @@ namespace {
 constexpr const char* kUsage =
     "usage: madoguchi line-sim [--listen ADDR:PORT] [--webhook-url URL]\n"
     "         [--channel-secret S] [--access-token T] [--redelivery] [--state-dir DIR]\n"
-    "         [--webhook-threads N]\n";
+    "         [--webhook-threads N] [--log-level debug|info|warn|error]\n";
 
 struct Options {
   std::string listen = "127.0.0.1:8090";
   Config config;
   bool help = false;
+  log::Level log_level = log::Level::info;
 };
 
 // Accepts "--name value" and "--name=value". argv[0] may be "line-sim" or the program name.
@@ -64,6 +66,12 @@ bool parse(int argc, char** argv, Options& o, std::string& error) {
     } else if (name == "--state-dir") {
       if (!take()) return false;
       o.config.state_dir = value;
+    } else if (name == "--log-level") {
+      if (!take()) return false;
+      if (!log::parse_level(value, o.log_level)) {
+        error = "--log-level must be debug, info, warn or error";
+        return false;
+      }
     } else if (name == "--webhook-threads") {
       if (!take()) return false;
       try {
@@ -93,18 +101,21 @@ int linesim_main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
+  log::set_level(o.log_level);
   try {
     Platform platform(o.config);
     http::ServerOptions so;
     so.listen = o.listen;
+    so.run_inline = [&platform](const http::Request& r) { return platform.runs_inline(r); };
     http::Server server(so, [&platform](http::Request& req) { return platform.handle(req); });
     unsigned short port = server.bind();
     server.on_signal([&server] { server.stop(); });
-    log::info("line-sim listening", {{"listen", o.listen},
-                                     {"port", port},
-                                     {"webhookUrl", o.config.webhook_url},
-                                     {"botUserId", platform.bot_user_id()},
-                                     {"redelivery", o.config.redelivery}});
+    log::write(std::max(o.log_level, log::Level::info), "line-sim listening",
+               {{"listen", o.listen},
+                {"port", port},
+                {"webhookUrl", o.config.webhook_url},
+                {"botUserId", platform.bot_user_id()},
+                {"redelivery", o.config.redelivery}});
     // Tests read this line to learn the port when --listen ends in :0.
     std::printf("line-sim listening on port %u\n", port);
     std::fflush(stdout);

@@ -91,6 +91,12 @@ void Platform::add_api(const std::string& method, const std::string& pattern,
   router_.add(method, pattern, api(method, pattern, accepts_retry_key, std::move(fn)));
 }
 
+bool Platform::runs_inline(const http::Request& req) const {
+  if (req.path.rfind("/v2/", 0) != 0) return false;
+  std::lock_guard lock(mu_);
+  return faults_.latency_ms <= 0;
+}
+
 http::Handler Platform::api(const std::string& method, const std::string& pattern,
                             bool accepts_retry_key, ApiFn fn) {
   std::string key = method + " " + pattern;

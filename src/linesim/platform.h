@@ -47,8 +47,12 @@ class Platform {
   Platform(const Platform&) = delete;
   Platform& operator=(const Platform&) = delete;
 
-  // Thread-safe; the HTTP server calls it from its worker pool.
+  // Thread-safe; the HTTP server calls it from its worker pool, or from a network thread
+  // when runs_inline() says the request cannot block.
   http::Response handle(http::Request& req);
+  // Messaging API calls only touch memory, unless a latency fault is set; /sim calls may
+  // wait for webhook deliveries and must stay off the network threads.
+  bool runs_inline(const http::Request& req) const;
 
   // --- Virtual residents (the same operations the /sim control API offers) ---
   // Each returns the webhook event it queued (with replyToken when the event has one).

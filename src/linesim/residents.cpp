@@ -46,7 +46,7 @@ const Resident* ResidentBook::find(const std::string& user_id) const {
 ChatEntry& ResidentBook::append(Resident& r, ChatEntry entry) {
   entry.seq = ++seq_;
   // Benchmarks can push millions of messages; keep memory bounded.
-  if (r.timeline.size() >= kTimelineCap) r.timeline.erase(r.timeline.begin());
+  if (r.timeline.size() >= kTimelineCap) r.timeline.pop_front();
   r.timeline.push_back(std::move(entry));
   return r.timeline.back();
 }

@@ -3,6 +3,7 @@
 // what the bot sent them (reply/push/...) and what they sent, in order, for tests and the phone
 // page. Not thread-safe: the Platform's lock guards it.
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,9 +35,9 @@ struct Resident {
   bool ever_followed = false;
   std::string rich_menu_id;  // per-user link; empty = default menu applies
   int64_t followed_at = 0;
-  std::vector<ChatEntry> timeline;
-  Json profile_json() const;  // GET /v2/bot/profile shape
-  Json summary_json() const;  // control API shape
+  std::deque<ChatEntry> timeline;  // capped: the oldest entries drop off the front
+  Json profile_json() const;       // GET /v2/bot/profile shape
+  Json summary_json() const;       // control API shape
 };
 
 struct StoredContent {

@@ -26,6 +26,9 @@ class Conn {
     exec_simple("PRAGMA synchronous=NORMAL");
     exec_simple("PRAGMA foreign_keys=ON");
     exec_simple("PRAGMA temp_store=MEMORY");
+    // A larger page cache (16 MiB) than the 2 MiB default: each miss is a pread() system call.
+    // (mmap_size was tried too: its page faults cost more than the reads it saved.)
+    exec_simple("PRAGMA cache_size=-16384");
   }
   ~Conn() {
     for (auto& [sql, st] : cache_) sqlite3_finalize(st);

@@ -29,6 +29,7 @@ LineChannel register_channel(http::Router& router, auth::AuthService& auth, stor
   auto dispatcher = std::make_unique<Dispatcher>(db, opt.dispatch_threads);
   Dispatcher* d = dispatcher.get();
   auto events = std::make_unique<EventProcessor>(db, chat, catalog, [d] { d->wake(); });
+  events->send_through(d);
   EventProcessor* e = events.get();
   router.post("/line/{tenant}/webhook", [&auth, &db, e](http::Request& req) {
     return receive_webhook(req, auth, db, [e] { e->wake(); });

@@ -5,8 +5,10 @@
 #include <random>
 
 #include "channels/line/channel_settings.h"
+#include "channels/line/line_limits.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/thread_name.h"
 
 namespace mg::line {
 
@@ -30,18 +32,32 @@ void Dispatcher::start() {
   if (db_.backend() == store::Backend::sqlite) {
     // SQLite has one process: rows left 'sending' by a killed predecessor are ours to resume now.
     db_.write([](store::Tx& tx) {
-      tx.exec("UPDATE line_outbox SET sent_at = 0 WHERE status = 'sending'");
+      // (The IN term matches the partial index line_outbox_due, so no full scan.)
+      tx.exec(
+          "UPDATE line_outbox SET sent_at = 0 WHERE status IN ('pending', 'sending') AND status = "
+          "'sending'");
     });
   }
   stopping_ = false;
-  workers_.emplace_back([this] { coordinate(); });
-  for (int i = 0; i < threads_; ++i) workers_.emplace_back([this] { send_loop(); });
+  // Several processes share a PostgreSQL outbox; the in-memory "in flight" set is only the
+  // whole truth when this process is the only sender.
+  accepting_direct_ = db_.backend() == store::Backend::sqlite;
+  workers_.emplace_back([this] {
+    name_this_thread("mg-line-coord");
+    coordinate();
+  });
+  for (int i = 0; i < threads_; ++i)
+    workers_.emplace_back([this] {
+      name_this_thread("mg-line-send");
+      send_loop();
+    });
 }
 
 void Dispatcher::stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
+    accepting_direct_ = false;
   }
   cv_.notify_all();
   send_cv_.notify_all();
@@ -75,6 +91,73 @@ void Dispatcher::stop() {
   std::lock_guard lock(mu_);
   in_flight_.clear();
   unfinished_ = 0;
+}
+
+std::optional<Dispatcher::Claimed> Dispatcher::enqueue_claimed(store::Tx& tx,
+                                                               const OutgoingMessages& out,
+                                                               const LineEndpoint& line) {
+  if (!accepting_direct_ || line.access_token.empty() || !out.messages.is_array() ||
+      out.messages.empty() || out.messages.size() > kMaxMessagesPerRequest)
+    return std::nullopt;
+  std::string key = std::to_string(out.tenant_id) + ":" + out.user_id;
+  {
+    std::lock_guard lock(mu_);
+    if (!accepting_direct_ || in_flight_.count(key)) return std::nullopt;
+    in_flight_.insert(key);  // reserved: the coordinator will not claim this resident's rows
+  }
+  auto give_back = [&] {
+    std::lock_guard lock(mu_);
+    in_flight_.erase(key);
+  };
+  try {
+    // Rows already waiting for this resident (backing off, or queued behind another) go first.
+    if (tx.one("SELECT 1 FROM line_outbox WHERE tenant_id = ? AND user_id = ? AND status IN "
+               "('pending', 'sending') LIMIT 1",
+               {out.tenant_id, out.user_id})) {
+      give_back();
+      return std::nullopt;
+    }
+    int64_t now = clock::now_ms();
+    Claimed c;
+    c.user_key = key;
+    c.user_id = out.user_id;
+    c.retry_key = new_retry_key();
+    c.messages = out.messages.dump();
+    c.attempts = 1;
+    c.line = line;
+    c.prior_status = "pending";
+    bool has_token = out.reply_token && !out.reply_token->empty();
+    if (has_token) c.reply_token = *out.reply_token;
+    c.endpoint = has_token && now - out.reply_token_at < timing_.reply_fresh_ms ? "reply" : "push";
+    // As claim() would leave it: 'sending' under a lease, the endpoint recorded before sending.
+    c.id = tx.insert_id(
+        "INSERT INTO line_outbox(tenant_id, user_id, reply_token, reply_token_at, messages, "
+        "retry_key, status, endpoint, attempts, created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, "
+        "'sending', ?, 1, ?, ?) RETURNING id",
+        {out.tenant_id, out.user_id,
+         has_token ? store::Value(c.reply_token) : store::Value(nullptr),
+         has_token ? store::Value(out.reply_token_at) : store::Value(nullptr), c.messages,
+         c.retry_key, c.endpoint, now, now + timing_.lease_ms});
+    return c;
+  } catch (...) {
+    give_back();
+    throw;
+  }
+}
+
+void Dispatcher::hand_over(std::vector<Claimed> rows) {
+  if (rows.empty()) return;
+  {
+    std::lock_guard lock(mu_);
+    unfinished_ += rows.size();
+    for (auto& c : rows) to_send_.push_back(std::move(c));
+  }
+  send_cv_.notify_all();
+}
+
+void Dispatcher::release(const std::vector<Claimed>& rows) {
+  std::lock_guard lock(mu_);
+  for (const auto& c : rows) in_flight_.erase(c.user_key);
 }
 
 void Dispatcher::wake() {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "channels/line/line_api.h"
+#include "channels/line/outbox.h"
 #include "channels/line/send_outcome.h"
 #include "core/json.h"
 #include "store/db.h"
@@ -45,7 +46,18 @@ class Dispatcher {
   // Claims and sends one batch on the calling thread; returns how many rows it tried (tests).
   int run_once();
 
- private:
+  struct Claimed;
+  // Direct hand-off from the event processor, inside its write transaction (SQLite, one
+  // process, dispatcher started): when the resident has nothing queued or in flight and the
+  // answer fits one request, its row is inserted already claimed by this dispatcher, so no
+  // claim round (scan, read, update) stands between commit and sending. Otherwise returns
+  // nothing and the caller enqueues normally. After commit pass the rows to hand_over(); after
+  // a rollback to release().
+  std::optional<Claimed> enqueue_claimed(store::Tx& tx, const OutgoingMessages& out,
+                                         const LineEndpoint& line);
+  void hand_over(std::vector<Claimed> rows);
+  void release(const std::vector<Claimed>& rows);
+
   struct Claimed {
     int64_t id = 0;
     std::string user_key, user_id, reply_token, retry_key, endpoint;
@@ -57,6 +69,8 @@ class Dispatcher {
     std::string prior_status, prior_endpoint;
     std::optional<int64_t> prior_not_before;
   };
+
+ private:
   using Result = std::pair<Claimed, SendOutcome>;
   std::vector<Claimed> claim(store::Tx& tx, size_t limit, std::set<std::string>& busy);
   std::vector<Claimed> claim(size_t limit);
@@ -80,6 +94,7 @@ class Dispatcher {
   int64_t watermark_reset_at_ = 0;
   uint64_t wake_seq_ = 0;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> accepting_direct_{false};
   std::vector<std::thread> workers_;
 };
 

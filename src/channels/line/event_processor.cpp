@@ -7,6 +7,7 @@
 #include "channels/line/renderer.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/thread_name.h"
 #include "residents/directory.h"
 
 namespace mg::line {
@@ -42,14 +43,11 @@ EventProcessor::~EventProcessor() { stop(); }
 
 void EventProcessor::start() {
   if (thread_.joinable()) return;
-  // Events a stopped (or killed) process had claimed: their turns and replies commit in one
-  // transaction with the 'done' status, so nothing of them was applied. Run them again.
-  db_.write([](store::Tx& tx) {
-    tx.exec(
-        "UPDATE line_events SET status = 'pending' WHERE status IN ('processing', 'recovered')");
-  });
   stopping_ = false;
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    name_this_thread("mg-line-proc");
+    loop();
+  });
 }
 
 void EventProcessor::stop() {
@@ -88,9 +86,9 @@ void EventProcessor::loop() {
 
 int EventProcessor::run_once() {
   std::map<int64_t, TenantInfo> tenants;
-  // Read the next events per tenant through the (tenant_id, status, user_id, timestamp_ms)
-  // index, ordered by resident and event time. They are claimed inside the batch's write
-  // transaction below, so a batch costs one write transaction, not two.
+  // Read the next events per tenant through the partial index on pending events (tenant_id,
+  // user_id, timestamp_ms, id), ordered by resident and event time. They are claimed inside the
+  // batch's write transaction below, so a batch costs one write transaction, not two.
   auto claimed = db_.read([&](store::Tx& tx) {
     std::vector<Claimed> out;
     auto tenant_rows = tx.query("SELECT tenant_id FROM line_channels ORDER BY tenant_id");
@@ -99,7 +97,7 @@ int EventProcessor::run_once() {
       int64_t tenant = t.i64(0);
       auto rows = tx.query(
           "SELECT id, user_id, body, received_at FROM line_events WHERE tenant_id = ? AND "
-          "status IN ('pending', 'recovered') ORDER BY user_id, timestamp_ms, id LIMIT ?",
+          "status = 'pending' ORDER BY user_id, timestamp_ms, id LIMIT ?",
           {tenant, static_cast<int64_t>(batch_ - out.size())});
       if (rows.empty()) continue;
       TenantInfo info;
@@ -134,65 +132,84 @@ int EventProcessor::run_once() {
   // One transaction for the batch: each event's claim, chat turn, outbox rows and status
   // commit together. A savepoint per event keeps one bad event from undoing the others.
   int handled = 0;
-  db_.write([&](store::Tx& tx) {
-    handled = 0;
-    const std::string still_pending =
-        std::string("SELECT status FROM line_events WHERE id = ?") + store::for_update(tx);
-    std::map<std::pair<int64_t, std::string>, int64_t> residents;
-    for (auto& c : claimed) {
-      auto key = std::make_pair(c.tenant_id, c.user_id);
-      auto it = residents.find(key);
-      if (it == residents.end())
-        it =
-            residents.emplace(key, residents::find_or_create(tx, c.tenant_id, "line", c.user_id).id)
-                .first;
-      c.resident_id = it->second;
-    }
-    for (const auto& c : claimed) {
-      // Another process may have handled it since it was read.
-      auto st = tx.one(still_pending, {c.id});
-      if (!st || (st->str(0) != "pending" && st->str(0) != "recovered")) continue;
-      ++handled;
-      EventAnswer answer;
-      std::string status = "done";
-      tx.exec("SAVEPOINT line_event");
-      try {
-        if (c.event.is_discarded()) throw std::runtime_error("unreadable event");
-        auto& t = tenants.at(c.tenant_id);
-        ResidentContext ctx{c.tenant_id,
-                            c.resident_id,
-                            t.name,
-                            t.settings.greeting,
-                            &t.services,
-                            endpoint(c.tenant_id),
-                            c.photo ? &*c.photo : nullptr,
-                            &t.first_menu};
-        answer = desk_.answer(tx, c.event, ctx);
-        if (answer.resident_status)
-          residents::set_status(tx, c.tenant_id, c.resident_id, *answer.resident_status);
-      } catch (const std::exception& e) {
-        tx.exec("ROLLBACK TO SAVEPOINT line_event");
-        log::error("line event failed", {{"event_id", c.id}, {"error", e.what()}});
-        status = "failed";
-        answer.messages = text_messages(
-            "申し訳ありません。ただいま処理できませんでした。しばらくしてからもう一度お試しくださ"
-            "い。");
+  int queued = 0;  // rows left for the dispatcher's coordinator to claim
+  std::vector<Dispatcher::Claimed> direct;
+  auto release_direct = [&] {
+    if (dispatcher_) dispatcher_->release(direct);
+    direct.clear();
+  };
+  try {
+    db_.write([&](store::Tx& tx) {
+      handled = 0;
+      queued = 0;
+      release_direct();  // a retried transaction starts over
+      const std::string still_pending =
+          std::string("SELECT status FROM line_events WHERE id = ?") + store::for_update(tx);
+      std::map<std::pair<int64_t, std::string>, int64_t> residents;
+      for (auto& c : claimed) {
+        auto key = std::make_pair(c.tenant_id, c.user_id);
+        auto it = residents.find(key);
+        if (it == residents.end())
+          it = residents
+                   .emplace(key, residents::find_or_create(tx, c.tenant_id, "line", c.user_id).id)
+                   .first;
+        c.resident_id = it->second;
       }
-      OutgoingMessages out;
-      out.tenant_id = c.tenant_id;
-      out.user_id = c.user_id;
-      out.messages = std::move(answer.messages);
-      if (c.event.is_object() && c.event.contains("replyToken") &&
-          c.event["replyToken"].is_string()) {
-        out.reply_token = c.event["replyToken"].get<std::string>();
-        out.reply_token_at = c.received_at;
+      for (const auto& c : claimed) {
+        // Another process may have handled it since it was read.
+        auto st = tx.one(still_pending, {c.id});
+        if (!st || st->str(0) != "pending") continue;
+        ++handled;
+        EventAnswer answer;
+        std::string status = "done";
+        tx.exec("SAVEPOINT line_event");
+        try {
+          if (c.event.is_discarded()) throw std::runtime_error("unreadable event");
+          auto& t = tenants.at(c.tenant_id);
+          ResidentContext ctx{c.tenant_id,
+                              c.resident_id,
+                              t.name,
+                              t.settings.greeting,
+                              &t.services,
+                              endpoint(c.tenant_id),
+                              c.photo ? &*c.photo : nullptr,
+                              &t.first_menu};
+          answer = desk_.answer(tx, c.event, ctx);
+          if (answer.resident_status)
+            residents::set_status(tx, c.tenant_id, c.resident_id, *answer.resident_status);
+        } catch (const std::exception& e) {
+          tx.exec("ROLLBACK TO SAVEPOINT line_event");
+          log::error("line event failed", {{"event_id", c.id}, {"error", e.what()}});
+          status = "failed";
+          answer.messages = text_messages(
+              "申し訳ありません。ただいま処理できませんでした。しばらくしてからもう一度お試しくださ"
+              "い。");
+        }
+        OutgoingMessages out;
+        out.tenant_id = c.tenant_id;
+        out.user_id = c.user_id;
+        out.messages = std::move(answer.messages);
+        if (c.event.is_object() && c.event.contains("replyToken") &&
+            c.event["replyToken"].is_string()) {
+          out.reply_token = c.event["replyToken"].get<std::string>();
+          out.reply_token_at = c.received_at;
+        }
+        std::optional<Dispatcher::Claimed> claimed_row;
+        if (dispatcher_) claimed_row = dispatcher_->enqueue_claimed(tx, out, endpoint(c.tenant_id));
+        if (claimed_row)
+          direct.push_back(std::move(*claimed_row));
+        else
+          queued += enqueue_messages(tx, out);
+        tx.exec("UPDATE line_events SET status = ? WHERE id = ?", {status, c.id});
+        tx.exec("RELEASE SAVEPOINT line_event");
       }
-      enqueue_messages(tx, out);
-      tx.exec("UPDATE line_events SET status = ? WHERE id = ?", {status, c.id});
-      tx.exec("RELEASE SAVEPOINT line_event");
-    }
-  });
-  if (handled > 0 && outbox_written_) outbox_written_();
+    });
+  } catch (...) {
+    release_direct();
+    throw;
+  }
+  if (dispatcher_) dispatcher_->hand_over(std::move(direct));
+  if (queued > 0 && outbox_written_) outbox_written_();
   // A batch whose events were all taken by another process still counts as work: read again.
   return static_cast<int>(claimed.size());
 }

@@ -11,6 +11,7 @@
 
 #include "applications/chat.h"
 #include "channels/line/desk.h"
+#include "channels/line/dispatcher.h"
 #include "services/catalog.h"
 #include "store/db.h"
 
@@ -29,6 +30,9 @@ class EventProcessor {
   void wake();
   // Processes one batch on the calling thread; returns how many events it handled (tests).
   int run_once();
+  // Answers go straight to this dispatcher's senders when it can take them (see
+  // Dispatcher::enqueue_claimed); set before start().
+  void send_through(Dispatcher* dispatcher) { dispatcher_ = dispatcher; }
 
  private:
   void loop();
@@ -37,6 +41,7 @@ class EventProcessor {
   services::Catalog& catalog_;
   Desk desk_;
   std::function<void()> outbox_written_;
+  Dispatcher* dispatcher_ = nullptr;
   size_t batch_;
   std::mutex mu_;
   std::condition_variable cv_;

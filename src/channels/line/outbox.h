@@ -21,7 +21,8 @@ struct OutgoingMessages {
 // Splits into requests of at most 5 messages (one outbox row each, in order). Returns rows.
 int enqueue_messages(store::Tx& tx, const OutgoingMessages& out);
 
-// A random UUID (version 4), the form X-Line-Retry-Key requires.
+// A UUID (version 7: time-ordered, random below the millisecond), the form X-Line-Retry-Key
+// requires.
 std::string new_retry_key();
 
 }  // namespace mg::line

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <string>
+
 #include "channels/line/outbox.h"
+#include "core/clock.h"
 
 namespace mg::line {
 namespace {
@@ -50,11 +54,20 @@ TEST(SendOutcome, OtherClientErrorsFailWithLinesBody) {
   EXPECT_NE(o.error.find("1 error(s)"), std::string::npos);
 }
 
-TEST(RetryKey, IsAVersion4Uuid) {
+TEST(RetryKey, IsATimeOrderedVersion7Uuid) {
   auto k = new_retry_key();
   ASSERT_EQ(k.size(), 36u);
-  EXPECT_EQ(k[14], '4');
-  EXPECT_NE(k, new_retry_key());
+  for (size_t i : {8u, 13u, 18u, 23u}) EXPECT_EQ(k[i], '-');
+  EXPECT_EQ(k[14], '7');
+  EXPECT_NE(std::string("89ab").find(k[19]), std::string::npos);  // variant 10xx
+  // The first 48 bits are the current Unix time in milliseconds.
+  std::string ms_hex = k.substr(0, 8) + k.substr(9, 4);
+  int64_t ms = std::stoll(ms_hex, nullptr, 16);
+  EXPECT_LE(std::llabs(ms - clock::now_ms()), 5000);
+  // Later keys sort after earlier ones (index appends), and two keys differ.
+  auto later = new_retry_key();
+  EXPECT_NE(k, later);
+  EXPECT_LE(k.substr(0, 13), later.substr(0, 13));
 }
 
 }  // namespace
