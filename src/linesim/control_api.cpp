@@ -190,12 +190,14 @@ void Platform::add_control_routes() {
     faults_.fail_500 = body.value("fail500", faults_.fail_500);
     faults_.rate_limit_429 = body.value("rateLimit429", faults_.rate_limit_429);
     faults_.latency_ms = body.value("latencyMs", faults_.latency_ms);
+    slow_ = faults_.latency_ms > 0;
     return Response::json(faults_.to_json());
   });
 
   router_.del("/sim/faults", [this](Request&) {
     std::lock_guard lock(mu_);
     faults_ = Faults{};
+    slow_ = false;
     return Response::json(faults_.to_json());
   });
 

@@ -92,9 +92,7 @@ void Platform::add_api(const std::string& method, const std::string& pattern,
 }
 
 bool Platform::runs_inline(const http::Request& req) const {
-  if (req.path.rfind("/v2/", 0) != 0) return false;
-  std::lock_guard lock(mu_);
-  return faults_.latency_ms <= 0;
+  return !slow_ && req.path.rfind("/v2/", 0) == 0;
 }
 
 http::Handler Platform::api(const std::string& method, const std::string& pattern,
@@ -172,6 +170,7 @@ http::Handler Platform::api(const std::string& method, const std::string& patter
 void Platform::set_faults(const Faults& f) {
   std::lock_guard lock(mu_);
   faults_ = f;
+  slow_ = f.latency_ms > 0;
 }
 
 void Platform::set_rate_limit(const std::string& key, RateLimit limit) {
@@ -188,6 +187,7 @@ void Platform::reset() {
   retry_keys_ = RetryKeyBook{};
   limiter_ = RateLimiter{};
   faults_ = Faults{};
+  slow_ = false;
   quota_type_ = "none";
   quota_value_ = 0;
   quota_used_ = 0;

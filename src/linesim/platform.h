@@ -3,6 +3,7 @@
 // bodies, rate limits, retry keys and reply-token rules), virtual residents that send signed
 // webhooks, a control API under /sim and the phone page. Usable in-process: build a Request
 // and call handle(); no network needed unless a webhook URL is set.
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -130,6 +131,7 @@ class Platform {
   RetryKeyBook retry_keys_;
   RateLimiter limiter_;
   Faults faults_;
+  std::atomic<bool> slow_{false};  // faults_.latency_ms > 0, read without the lock
   std::string quota_type_ = "none";
   int64_t quota_value_ = 0;
   int64_t quota_used_ = 0;

@@ -270,13 +270,15 @@ CREATE INDEX line_outbox_due ON line_outbox(status, id)
 )SQL"},
       // The LINE queues' indexes cover only rows still to do: a handled event or a sent message
       // (nearly every row) then leaves them instead of moving to a random page of a "done" part
-      // of the index on every status change. line_outbox_open answers "has this resident
-      // anything queued?" for the dispatcher's direct hand-off. Statuses 'processing' and
+      // of the index on every status change. line_events_arrival finds the residents with
+      // the oldest pending events; line_outbox_open answers "has this resident anything
+      // queued?" for the dispatcher's direct hand-off. Statuses 'processing' and
       // 'recovered' are no longer used.
       {5, "line_queue_partial_indexes", R"SQL(
 UPDATE line_events SET status = 'pending' WHERE status IN ('processing', 'recovered');
 DROP INDEX line_events_pending;
 CREATE INDEX line_events_pending ON line_events(tenant_id, user_id, timestamp_ms, id) WHERE status = 'pending';
+CREATE INDEX line_events_arrival ON line_events(id) WHERE status = 'pending';
 DROP INDEX line_outbox_due;
 CREATE INDEX line_outbox_due ON line_outbox(id) WHERE status IN ('pending', 'sending');
 CREATE INDEX line_outbox_open ON line_outbox(tenant_id, user_id) WHERE status IN ('pending', 'sending')

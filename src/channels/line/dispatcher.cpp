@@ -30,12 +30,14 @@ Dispatcher::~Dispatcher() { stop(); }
 void Dispatcher::start() {
   if (!workers_.empty()) return;
   if (db_.backend() == store::Backend::sqlite) {
-    // SQLite has one process: rows left 'sending' by a killed predecessor are ours to resume now.
+    // SQLite has one process: rows left 'sending' by a killed predecessor are ours to resume
+    // now. They go back to 'pending' keeping endpoint and attempts, which is what tells claim()
+    // that an earlier reply may have arrived. (The IN term matches the partial index
+    // line_outbox_due, so no full scan.)
     db_.write([](store::Tx& tx) {
-      // (The IN term matches the partial index line_outbox_due, so no full scan.)
       tx.exec(
-          "UPDATE line_outbox SET sent_at = 0 WHERE status IN ('pending', 'sending') AND status = "
-          "'sending'");
+          "UPDATE line_outbox SET status = 'pending', sent_at = NULL WHERE status IN ('pending', "
+          "'sending') AND status = 'sending'");
     });
   }
   stopping_ = false;
@@ -278,11 +280,17 @@ std::vector<Dispatcher::Claimed> Dispatcher::claim(store::Tx& tx, size_t limit,
   std::vector<Claimed> out;
   std::map<int64_t, std::optional<ChannelSettings>> settings;
   bool first = true;
-  // The scan reads only what decides; the message bodies are read for the chosen rows.
-  auto heads = tx.query(
-      "SELECT id, tenant_id, user_id, status, sent_at FROM line_outbox WHERE id >= ? AND status "
-      "IN ('pending', 'sending') ORDER BY id LIMIT 2000",
-      {watermark_});
+  // The scan reads only what decides; the message bodies are read for the chosen rows. On
+  // SQLite every 'sending' row is this process's own (in flight, its resident in `busy`), so
+  // the scan skips them; on PostgreSQL another process's rows keep their residents busy and
+  // expired leases are taken over.
+  const char* scan =
+      db_.backend() == store::Backend::sqlite
+          ? "SELECT id, tenant_id, user_id, status, sent_at FROM line_outbox WHERE id >= ? AND "
+            "status IN ('pending', 'sending') AND status = 'pending' ORDER BY id LIMIT 2000"
+          : "SELECT id, tenant_id, user_id, status, sent_at FROM line_outbox WHERE id >= ? AND "
+            "status IN ('pending', 'sending') ORDER BY id LIMIT 2000";
+  auto heads = tx.query(scan, {watermark_});
   for (const auto& h : heads) {
     if (first) watermark_ = h.i64(0);
     first = false;
@@ -343,6 +351,9 @@ void Dispatcher::finish(store::Tx& tx, const std::vector<Result>& results) {
   for (const auto& [c, o] : results) {
     V v = o.verdict;
     if (v == V::retry && c.attempts >= timing_.max_attempts) v = V::failed;
+    // A row going back to 'pending' may lie below the scan's watermark (the scan skipped it
+    // while it was in flight).
+    if (v == V::retry || v == V::fallback_to_push) watermark_ = std::min(watermark_, c.id);
     switch (v) {
       case V::sent:
         tx.exec(

@@ -1,6 +1,7 @@
 #include "channels/line/event_processor.h"
 
 #include <map>
+#include <set>
 
 #include "channels/line/channel_settings.h"
 #include "channels/line/outbox.h"
@@ -86,33 +87,40 @@ void EventProcessor::loop() {
 
 int EventProcessor::run_once() {
   std::map<int64_t, TenantInfo> tenants;
-  // Read the next events per tenant through the partial index on pending events (tenant_id,
-  // user_id, timestamp_ms, id), ordered by resident and event time. They are claimed inside the
-  // batch's write transaction below, so a batch costs one write transaction, not two.
+  // The residents with the oldest pending events, across tenants (line_events_arrival), then
+  // each one's earliest pending event by LINE's timestamp (line_events_pending): one event per
+  // resident per batch keeps every resident's events in order and lets a batch's answers go
+  // out in parallel (the dispatcher sends one message at a time per resident). The events are
+  // claimed inside the batch's write transaction below: one write transaction per batch.
   auto claimed = db_.read([&](store::Tx& tx) {
     std::vector<Claimed> out;
-    auto tenant_rows = tx.query("SELECT tenant_id FROM line_channels ORDER BY tenant_id");
-    for (const auto& t : tenant_rows) {
-      if (out.size() >= batch_) break;
-      int64_t tenant = t.i64(0);
-      auto rows = tx.query(
-          "SELECT id, user_id, body, received_at FROM line_events WHERE tenant_id = ? AND "
-          "status = 'pending' ORDER BY user_id, timestamp_ms, id LIMIT ?",
-          {tenant, static_cast<int64_t>(batch_ - out.size())});
-      if (rows.empty()) continue;
-      TenantInfo info;
-      if (auto n = tx.one("SELECT name FROM tenants WHERE id = ?", {tenant})) info.name = n->str(0);
-      if (auto s = load_settings(tx, tenant)) info.settings = *s;
-      tenants.emplace(tenant, std::move(info));
-      for (const auto& r : rows) {
-        Claimed c;
-        c.id = r.i64(0);
-        c.tenant_id = tenant;
-        c.user_id = r.str(1);
-        c.received_at = r.i64(3);
-        c.event = Json::parse(r.str(2), nullptr, false);
-        out.push_back(std::move(c));
+    auto heads = tx.query(
+        "SELECT tenant_id, user_id FROM line_events WHERE status = 'pending' ORDER BY id LIMIT ?",
+        {static_cast<int64_t>(batch_)});
+    std::set<std::pair<int64_t, std::string>> seen;
+    for (const auto& h : heads) {
+      int64_t tenant = h.i64(0);
+      std::string user = h.str(1);
+      if (!seen.emplace(tenant, user).second) continue;
+      auto row = tx.one(
+          "SELECT id, body, received_at FROM line_events WHERE tenant_id = ? AND user_id = ? AND "
+          "status = 'pending' ORDER BY timestamp_ms, id LIMIT 1",
+          {tenant, user});
+      if (!row) continue;
+      if (!tenants.count(tenant)) {
+        TenantInfo info;
+        if (auto n = tx.one("SELECT name FROM tenants WHERE id = ?", {tenant}))
+          info.name = n->str(0);
+        if (auto s = load_settings(tx, tenant)) info.settings = *s;
+        tenants.emplace(tenant, std::move(info));
       }
+      Claimed c;
+      c.id = row->i64(0);
+      c.tenant_id = tenant;
+      c.user_id = std::move(user);
+      c.received_at = row->i64(2);
+      c.event = Json::parse(row->str(1), nullptr, false);
+      out.push_back(std::move(c));
     }
     return out;
   });

@@ -20,7 +20,7 @@ namespace mg::line {
 class EventProcessor {
  public:
   EventProcessor(store::Db& db, applications::ChatService& chat, services::Catalog& catalog,
-                 std::function<void()> outbox_written, size_t batch = 64);
+                 std::function<void()> outbox_written, size_t batch = 128);
   ~EventProcessor();
   EventProcessor(const EventProcessor&) = delete;
   EventProcessor& operator=(const EventProcessor&) = delete;
