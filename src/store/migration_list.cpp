@@ -280,7 +280,7 @@ DROP INDEX line_events_pending;
 CREATE INDEX line_events_pending ON line_events(tenant_id, user_id, timestamp_ms, id) WHERE status = 'pending';
 CREATE INDEX line_events_arrival ON line_events(id) WHERE status = 'pending';
 DROP INDEX line_outbox_due;
-CREATE INDEX line_outbox_due ON line_outbox(id) WHERE status IN ('pending', 'sending');
+CREATE INDEX line_outbox_due ON line_outbox(status, id) WHERE status IN ('pending', 'sending');
 CREATE INDEX line_outbox_open ON line_outbox(tenant_id, user_id) WHERE status IN ('pending', 'sending')
 )SQL"},
   };
