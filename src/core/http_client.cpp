@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <deque>
+#include <map>
 #include <mutex>
+#include <thread>
 
 namespace mg::http {
 
@@ -43,22 +46,8 @@ struct ThreadHandle {
     if (h) curl_easy_cleanup(h);
   }
 };
-}  // namespace
-
-std::string ClientResponse::header(const std::string& lower_name) const {
-  for (const auto& [k, v] : headers)
-    if (k == lower_name) return v;
-  return {};
-}
-
-ClientResponse send(const ClientRequest& req) {
-  thread_local ThreadHandle handle;
-  ClientResponse out;
-  CURL* h = handle.h;
-  if (!h) {
-    out.error = "curl init failed";
-    return out;
-  }
+// Sets up `h` for `req`; the header list is the caller's to free after the transfer.
+curl_slist* configure(CURL* h, const ClientRequest& req, ClientResponse* out) {
   curl_easy_reset(h);
   curl_easy_setopt(h, CURLOPT_URL, req.url.c_str());
   curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
@@ -75,20 +64,169 @@ ClientResponse send(const ClientRequest& req) {
   for (const auto& [k, v] : req.headers) hdrs = curl_slist_append(hdrs, (k + ": " + v).c_str());
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &out.body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &out->body);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &out);
-  CURLcode rc = curl_easy_perform(h);
-  curl_slist_free_all(hdrs);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, out);
+  return hdrs;
+}
+
+void complete(CURL* h, CURLcode rc, ClientResponse& out) {
   if (rc != CURLE_OK) {
     out.status = 0;
     out.error = curl_easy_strerror(rc);
-    return out;
+    return;
   }
   long code = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
   out.status = static_cast<int>(code);
+}
+
+}  // namespace
+
+std::string ClientResponse::header(const std::string& lower_name) const {
+  for (const auto& [k, v] : headers)
+    if (k == lower_name) return v;
+  return {};
+}
+
+ClientResponse send(const ClientRequest& req) {
+  thread_local ThreadHandle handle;
+  ClientResponse out;
+  CURL* h = handle.h;
+  if (!h) {
+    out.error = "curl init failed";
+    return out;
+  }
+  curl_slist* hdrs = configure(h, req, &out);
+  CURLcode rc = curl_easy_perform(h);
+  curl_slist_free_all(hdrs);
+  complete(h, rc, out);
   return out;
+}
+
+struct ConcurrentClient::Impl {
+  struct Transfer {
+    ClientRequest req;  // owns the body curl reads from
+    Done done;
+    ClientResponse out;
+    curl_slist* headers = nullptr;
+  };
+
+  CURLM* multi = nullptr;
+  int max_in_flight;
+  std::mutex mu;
+  std::deque<std::unique_ptr<Transfer>> queue;  // submitted, not started
+  bool stopping = false;
+  std::map<CURL*, std::unique_ptr<Transfer>> active;  // loop thread only
+  std::vector<CURL*> spare;                           // easy handles to reuse
+  std::thread thread;
+
+  explicit Impl(int max) : max_in_flight(std::max(1, max)) {
+    std::call_once(g_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    multi = curl_multi_init();
+    thread = std::thread([this] { loop(); });
+  }
+
+  ~Impl() {
+    for (CURL* h : spare) curl_easy_cleanup(h);
+    if (multi) curl_multi_cleanup(multi);
+  }
+
+  void start(std::unique_ptr<Transfer> t) {
+    CURL* h = nullptr;
+    if (!spare.empty()) {
+      h = spare.back();
+      spare.pop_back();
+    } else {
+      h = curl_easy_init();
+    }
+    if (!h) {
+      t->out.error = "curl init failed";
+      t->done(std::move(t->out));
+      return;
+    }
+    t->headers = configure(h, t->req, &t->out);
+    curl_multi_add_handle(multi, h);
+    active.emplace(h, std::move(t));
+  }
+
+  void finish(CURL* h, CURLcode rc) {
+    auto it = active.find(h);
+    if (it == active.end()) return;
+    auto t = std::move(it->second);
+    active.erase(it);
+    curl_multi_remove_handle(multi, h);
+    curl_slist_free_all(t->headers);
+    complete(h, rc, t->out);
+    spare.push_back(h);
+    t->done(std::move(t->out));
+  }
+
+  void loop() {
+    for (;;) {
+      std::vector<std::unique_ptr<Transfer>> starting;
+      {
+        std::lock_guard lock(mu);
+        if (stopping && active.empty()) return;
+        while (!stopping && !queue.empty() &&
+               active.size() + starting.size() < static_cast<size_t>(max_in_flight)) {
+          starting.push_back(std::move(queue.front()));
+          queue.pop_front();
+        }
+      }
+      for (auto& t : starting) start(std::move(t));
+      int running = 0;
+      curl_multi_perform(multi, &running);
+      int left = 0;
+      while (CURLMsg* m = curl_multi_info_read(multi, &left))
+        if (m->msg == CURLMSG_DONE) finish(m->easy_handle, m->data.result);
+      // Sleeps until a socket is ready, a submit() wakes it, or curl's own timeout is due.
+      curl_multi_poll(multi, nullptr, 0, active.empty() ? 1000 : 100, nullptr);
+    }
+  }
+};
+
+ConcurrentClient::ConcurrentClient(int max_in_flight)
+    : impl_(std::make_unique<Impl>(max_in_flight)) {}
+
+ConcurrentClient::~ConcurrentClient() { stop(); }
+
+void ConcurrentClient::submit(ClientRequest req, Done done) {
+  auto t = std::make_unique<Impl::Transfer>();
+  t->req = std::move(req);
+  t->done = std::move(done);
+  {
+    std::lock_guard lock(impl_->mu);
+    if (!impl_->stopping) {
+      impl_->queue.push_back(std::move(t));
+      t = nullptr;
+    }
+  }
+  if (t) {
+    ClientResponse r;
+    r.not_sent = true;
+    r.error = "not sent: client stopped";
+    t->done(std::move(r));
+    return;
+  }
+  curl_multi_wakeup(impl_->multi);
+}
+
+void ConcurrentClient::stop() {
+  std::deque<std::unique_ptr<Impl::Transfer>> unstarted;
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->stopping = true;
+    unstarted.swap(impl_->queue);
+  }
+  curl_multi_wakeup(impl_->multi);
+  if (impl_->thread.joinable()) impl_->thread.join();
+  for (auto& t : unstarted) {
+    ClientResponse r;
+    r.not_sent = true;
+    r.error = "not sent: client stopped";
+    t->done(std::move(r));
+  }
 }
 
 }  // namespace mg::http

@@ -1,4 +1,6 @@
 #pragma once
+#include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,7 +11,8 @@ struct ClientResponse {
   int status = 0;  // 0 when the request failed before a response (connect error, timeout)
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
-  std::string error;  // transport error text when status == 0
+  std::string error;      // transport error text when status == 0
+  bool not_sent = false;  // ConcurrentClient stopped before the request was started
   std::string header(const std::string& lower_name) const;
 };
 
@@ -24,5 +27,26 @@ struct ClientRequest {
 // Blocking HTTP(S) client on libcurl. Call it from job workers, never from a handler that
 // holds a database transaction.
 ClientResponse send(const ClientRequest& req);
+
+// Many requests in flight on one thread (libcurl's multi interface; connections are kept
+// alive and reused), for senders that would otherwise need a thread per outstanding request.
+// `done` runs on that thread: keep it short (hand the response to another queue).
+class ConcurrentClient {
+ public:
+  using Done = std::function<void(ClientResponse)>;
+  explicit ConcurrentClient(int max_in_flight);
+  ~ConcurrentClient();
+  ConcurrentClient(const ConcurrentClient&) = delete;
+  ConcurrentClient& operator=(const ConcurrentClient&) = delete;
+
+  void submit(ClientRequest req, Done done);
+  // Lets the requests in progress finish (their own timeouts bound this), then answers every
+  // request not started yet with not_sent = true, on the calling thread. Idempotent.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace mg::http

@@ -30,15 +30,16 @@ void validate_to_single(const Json& body, Problems& p) {
 
 }  // namespace
 
-Json Platform::deliver(Resident& r, const std::string& endpoint, const Json& messages,
-                       ApiCall& call, bool notification_disabled) {
+Json Platform::deliver(Resident& r, const std::string& endpoint, Json messages, ApiCall& call,
+                       bool notification_disabled) {
   Json sent = Json::array();
-  for (const auto& m : messages) {
-    Json stored = m;
+  for (auto& m : messages) {
+    bool quote = quotable(m);
+    Json stored = std::move(m);
     std::string id = ids::message_id();
     stored["id"] = id;
     Json s = {{"id", id}};
-    if (quotable(m)) s["quoteToken"] = ids::quote_token();
+    if (quote) s["quoteToken"] = ids::quote_token();
     sent.push_back(std::move(s));
     ChatEntry entry;
     entry.from = "bot";
@@ -159,7 +160,7 @@ void Platform::add_messaging_routes() {
     Json sent;
     bool quiet = body->value("notificationDisabled", false);
     if (r && r->following) {
-      sent = deliver(*r, "reply", (*body)["messages"], call, quiet);
+      sent = deliver(*r, "reply", std::move((*body)["messages"]), call, quiet);
     } else {
       sent = Json::array();
       for (std::size_t i = 0; i < (*body)["messages"].size(); ++i)

@@ -104,7 +104,7 @@ class Platform {
 
   // Messaging helpers (lock held).
   http::Response send_messages(const std::string& endpoint, const Json& body, ApiCall& call);
-  Json deliver(Resident& r, const std::string& endpoint, const Json& messages, ApiCall& call,
+  Json deliver(Resident& r, const std::string& endpoint, Json messages, ApiCall& call,
                bool notification_disabled);
   std::string effective_rich_menu(const Resident& r) const;
 

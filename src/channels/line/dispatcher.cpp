@@ -44,15 +44,11 @@ void Dispatcher::start() {
   // Several processes share a PostgreSQL outbox; the in-memory "in flight" set is only the
   // whole truth when this process is the only sender.
   accepting_direct_ = db_.backend() == store::Backend::sqlite;
+  client_ = std::make_unique<http::ConcurrentClient>(threads_);
   workers_.emplace_back([this] {
     name_this_thread("mg-line-coord");
     coordinate();
   });
-  for (int i = 0; i < threads_; ++i)
-    workers_.emplace_back([this] {
-      name_this_thread("mg-line-send");
-      send_loop();
-    });
 }
 
 void Dispatcher::stop() {
@@ -62,16 +58,17 @@ void Dispatcher::stop() {
     accepting_direct_ = false;
   }
   cv_.notify_all();
-  send_cv_.notify_all();
   for (auto& t : workers_) t.join();
   workers_.clear();
+  // Requests on the wire finish; those not started come back as not sent.
+  if (client_) client_->stop();
   // Record what was sent; hand rows nobody sent yet back as they were (no attempt was made).
   std::vector<Result> done;
-  std::deque<Claimed> unsent;
+  std::vector<Claimed> unsent;
   {
     std::lock_guard lock(mu_);
     done.swap(results_);
-    unsent.swap(to_send_);
+    unsent.swap(unsent_);
   }
   if (!done.empty() || !unsent.empty()) {
     try {
@@ -152,9 +149,8 @@ void Dispatcher::hand_over(std::vector<Claimed> rows) {
   {
     std::lock_guard lock(mu_);
     unfinished_ += rows.size();
-    for (auto& c : rows) to_send_.push_back(std::move(c));
   }
-  send_cv_.notify_all();
+  send_async(std::move(rows));
 }
 
 void Dispatcher::release(const std::vector<Claimed>& rows) {
@@ -177,22 +173,25 @@ Dispatcher::Result Dispatcher::send_one(Claimed c) {
   return {std::move(c), std::move(outcome)};
 }
 
-void Dispatcher::send_loop() {
-  for (;;) {
-    Claimed c;
-    {
-      std::unique_lock lock(mu_);
-      send_cv_.wait(lock, [&] { return stopping_ || !to_send_.empty(); });
-      if (stopping_) return;
-      c = std::move(to_send_.front());
-      to_send_.pop_front();
-    }
-    Result r = send_one(std::move(c));
-    {
-      std::lock_guard lock(mu_);
-      results_.push_back(std::move(r));
-    }
-    cv_.notify_all();
+void Dispatcher::send_async(std::vector<Claimed> rows) {
+  for (auto& row : rows) {
+    auto req = row.endpoint == "reply"
+                   ? reply_message_request(row.line, row.reply_token, row.messages)
+                   : push_message_request(row.line, row.user_id, row.messages, row.retry_key);
+    auto c = std::make_shared<Claimed>(std::move(row));
+    client_->submit(std::move(req), [this, c](http::ClientResponse r) {
+      if (r.not_sent) {
+        std::lock_guard lock(mu_);
+        unsent_.push_back(std::move(*c));
+        return;
+      }
+      auto outcome = classify_response(c->endpoint, r, c->earlier_reply_uncertain);
+      {
+        std::lock_guard lock(mu_);
+        results_.emplace_back(std::move(*c), std::move(outcome));
+      }
+      cv_.notify_all();
+    });
   }
 }
 
@@ -233,15 +232,12 @@ void Dispatcher::coordinate() {
       std::lock_guard lock(mu_);
       for (const auto& [c, o] : done) in_flight_.erase(c.user_key);
       unfinished_ -= done.size();
-      for (auto& c : got) {
-        in_flight_.insert(c.user_key);
-        to_send_.push_back(std::move(c));
-      }
+      for (auto& c : got) in_flight_.insert(c.user_key);
       unfinished_ += got.size();
     }
     done.clear();
     if (!got.empty()) {
-      send_cv_.notify_all();
+      send_async(std::move(got));
       continue;
     }
     // Nothing new claimed: let results gather a moment so one round records many of them.

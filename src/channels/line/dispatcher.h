@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -27,15 +28,16 @@ struct DispatchTiming {
   int64_t lease_ms = 30'000;            // a crashed sender's rows are taken over after this
   int max_attempts = 15;
   size_t batch = 16;         // rows per run_once() (tests)
-  size_t max_in_flight = 0;  // rows claimed and not yet finished by the threads (0 = 8 per sender)
+  size_t max_in_flight = 0;  // rows claimed and not yet finished (0 = 8 per connection)
 };
 
-// Threads: one coordinator owns every database write (finish results, then claim more rows, in
-// one transaction per round) and hands claimed rows to `threads` sender threads through an
-// in-memory queue, so dozens of requests are in flight without dozens of database writers.
+// Two threads: one coordinator owns every database write (finish results, then claim more rows,
+// in one transaction per round) and hands claimed rows to one HTTP client thread that keeps up
+// to `connections` requests in flight (libcurl multi), so dozens of requests are on the wire
+// without dozens of threads or database writers.
 class Dispatcher {
  public:
-  Dispatcher(store::Db& db, int threads, DispatchTiming timing = {});
+  Dispatcher(store::Db& db, int connections, DispatchTiming timing = {});
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
@@ -77,7 +79,8 @@ class Dispatcher {
   void finish(store::Tx& tx, const std::vector<Result>& results);
   Result send_one(Claimed c);
   void coordinate();
-  void send_loop();
+  // Hands rows to the HTTP client; each result comes back through results_ (or unsent_).
+  void send_async(std::vector<Claimed> rows);
 
   store::Db& db_;
   int threads_;
@@ -86,16 +89,16 @@ class Dispatcher {
   std::mutex mu_;
   std::condition_variable cv_;
   std::set<std::string> in_flight_;  // residents with a claimed, unfinished row
-  std::deque<Claimed> to_send_;      // claimed rows waiting for a sender (under mu_)
+  std::vector<Claimed> unsent_;      // claimed, never started before stop() (under mu_)
   std::vector<Result> results_;      // sent rows waiting to be finished (under mu_)
-  std::condition_variable send_cv_;
-  size_t unfinished_ = 0;  // claimed by the coordinator, not yet finished
+  size_t unfinished_ = 0;            // claimed by the coordinator, not yet finished
   int64_t watermark_ = 0;
   int64_t watermark_reset_at_ = 0;
   uint64_t wake_seq_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> accepting_direct_{false};
-  std::vector<std::thread> workers_;
+  std::vector<std::thread> workers_;                // the coordinator
+  std::unique_ptr<http::ConcurrentClient> client_;  // every send; at most `threads_` at once
 };
 
 }  // namespace mg::line

@@ -23,17 +23,20 @@ http::ClientResponse call(const LineEndpoint& ep, const std::string& method, con
   return http::send(req);
 }
 
-http::ClientResponse reply_message_raw(const LineEndpoint& ep, const std::string& reply_token,
-                                       const std::string& messages_json) {
-  std::string body =
-      "{\"replyToken\":" + Json(reply_token).dump() + ",\"messages\":" + messages_json + "}";
-  return call(ep, "POST", trim_slash(ep.api_base) + "/v2/bot/message/reply", "application/json",
-              body);
+http::ClientRequest reply_message_request(const LineEndpoint& ep, const std::string& reply_token,
+                                          const std::string& messages_json) {
+  http::ClientRequest req;
+  req.method = "POST";
+  req.url = trim_slash(ep.api_base) + "/v2/bot/message/reply";
+  req.headers = {{"Authorization", "Bearer " + ep.access_token},
+                 {"Content-Type", "application/json"}};
+  req.body = "{\"replyToken\":" + Json(reply_token).dump() + ",\"messages\":" + messages_json + "}";
+  return req;
 }
 
-http::ClientResponse push_message_raw(const LineEndpoint& ep, const std::string& to,
-                                      const std::string& messages_json,
-                                      const std::string& retry_key) {
+http::ClientRequest push_message_request(const LineEndpoint& ep, const std::string& to,
+                                         const std::string& messages_json,
+                                         const std::string& retry_key) {
   http::ClientRequest req;
   req.method = "POST";
   req.url = trim_slash(ep.api_base) + "/v2/bot/message/push";
@@ -41,7 +44,18 @@ http::ClientResponse push_message_raw(const LineEndpoint& ep, const std::string&
                  {"Content-Type", "application/json"},
                  {"X-Line-Retry-Key", retry_key}};
   req.body = "{\"to\":" + Json(to).dump() + ",\"messages\":" + messages_json + "}";
-  return http::send(req);
+  return req;
+}
+
+http::ClientResponse reply_message_raw(const LineEndpoint& ep, const std::string& reply_token,
+                                       const std::string& messages_json) {
+  return http::send(reply_message_request(ep, reply_token, messages_json));
+}
+
+http::ClientResponse push_message_raw(const LineEndpoint& ep, const std::string& to,
+                                      const std::string& messages_json,
+                                      const std::string& retry_key) {
+  return http::send(push_message_request(ep, to, messages_json, retry_key));
 }
 
 http::ClientResponse message_content(const LineEndpoint& ep, const std::string& message_id) {

@@ -13,7 +13,14 @@ struct LineEndpoint {
   std::string access_token;
 };
 
+// The requests themselves, for senders that run many at once (http::ConcurrentClient).
 // `messages_json` is an already serialised JSON array (the outbox row's text), sent as is.
+http::ClientRequest reply_message_request(const LineEndpoint& ep, const std::string& reply_token,
+                                          const std::string& messages_json);
+http::ClientRequest push_message_request(const LineEndpoint& ep, const std::string& to,
+                                         const std::string& messages_json,
+                                         const std::string& retry_key);
+
 http::ClientResponse reply_message_raw(const LineEndpoint& ep, const std::string& reply_token,
                                        const std::string& messages_json);
 // retry_key: X-Line-Retry-Key, so a resend after a crash or timeout is deduplicated by LINE.
