@@ -178,8 +178,13 @@ struct ConcurrentClient::Impl {
       int running = 0;
       curl_multi_perform(multi, &running);
       int left = 0;
+      bool finished = false;
       while (CURLMsg* m = curl_multi_info_read(multi, &left))
-        if (m->msg == CURLMSG_DONE) finish(m->easy_handle, m->data.result);
+        if (m->msg == CURLMSG_DONE) {
+          finish(m->easy_handle, m->data.result);
+          finished = true;
+        }
+      if (finished) continue;  // free slots: start queued requests before sleeping
       // Sleeps until a socket is ready, a submit() wakes it, or curl's own timeout is due.
       curl_multi_poll(multi, nullptr, 0, active.empty() ? 1000 : 100, nullptr);
     }
