@@ -1,13 +1,22 @@
 #include "core/http_client.h"
 
 #include <curl/curl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <chrono>
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
 #include <thread>
+
+#include "core/thread_name.h"
 
 namespace mg::http {
 
@@ -104,6 +113,9 @@ ClientResponse send(const ClientRequest& req) {
   return out;
 }
 
+// libcurl's multi "socket" interface driven by epoll: curl tells which sockets to watch, so a
+// wake-up costs one epoll_wait, not a poll() over every connection (which curl_multi_poll does,
+// and which showed as the client thread's main cost in the LINE benchmark).
 struct ConcurrentClient::Impl {
   struct Transfer {
     ClientRequest req;  // owns the body curl reads from
@@ -111,8 +123,12 @@ struct ConcurrentClient::Impl {
     ClientResponse out;
     curl_slist* headers = nullptr;
   };
+  using Clock = std::chrono::steady_clock;
 
   CURLM* multi = nullptr;
+  int epfd = -1;
+  int wakefd = -1;                            // eventfd: submit() and stop() wake the loop
+  std::optional<Clock::time_point> deadline;  // when curl wants socket_action(TIMEOUT)
   int max_in_flight;
   std::mutex mu;
   std::deque<std::unique_ptr<Transfer>> queue;  // submitted, not started
@@ -124,12 +140,56 @@ struct ConcurrentClient::Impl {
   explicit Impl(int max) : max_in_flight(std::max(1, max)) {
     std::call_once(g_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
     multi = curl_multi_init();
-    thread = std::thread([this] { loop(); });
+    epfd = ::epoll_create1(EPOLL_CLOEXEC);
+    wakefd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (!multi || epfd < 0 || wakefd < 0) throw std::runtime_error("http client: init failed");
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = wakefd;
+    ::epoll_ctl(epfd, EPOLL_CTL_ADD, wakefd, &ev);
+    curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
+    curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
+    curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
+    thread = std::thread([this] {
+      name_this_thread("mg-http-client");
+      loop();
+    });
   }
 
   ~Impl() {
     for (CURL* h : spare) curl_easy_cleanup(h);
     if (multi) curl_multi_cleanup(multi);
+    if (epfd >= 0) ::close(epfd);
+    if (wakefd >= 0) ::close(wakefd);
+  }
+
+  void wake() {
+    uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wakefd, &one, sizeof one);
+  }
+
+  static int on_socket(CURL*, curl_socket_t s, int what, void* self_ptr, void*) {
+    auto* self = static_cast<Impl*>(self_ptr);
+    if (what == CURL_POLL_REMOVE) {
+      ::epoll_ctl(self->epfd, EPOLL_CTL_DEL, s, nullptr);
+      return 0;
+    }
+    epoll_event ev{};
+    ev.data.fd = s;
+    ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+    if (::epoll_ctl(self->epfd, EPOLL_CTL_MOD, s, &ev) != 0)
+      ::epoll_ctl(self->epfd, EPOLL_CTL_ADD, s, &ev);
+    return 0;
+  }
+
+  static int on_timer(CURLM*, long ms, void* self_ptr) {
+    auto* self = static_cast<Impl*>(self_ptr);
+    if (ms < 0)
+      self->deadline.reset();
+    else
+      self->deadline = Clock::now() + std::chrono::milliseconds(ms);
+    return 0;
   }
 
   void start(std::unique_ptr<Transfer> t) {
@@ -162,7 +222,21 @@ struct ConcurrentClient::Impl {
     t->done(std::move(t->out));
   }
 
+  // Returns whether a transfer finished (a slot is free).
+  bool reap() {
+    bool finished = false;
+    int left = 0;
+    while (CURLMsg* m = curl_multi_info_read(multi, &left))
+      if (m->msg == CURLMSG_DONE) {
+        finish(m->easy_handle, m->data.result);
+        finished = true;
+      }
+    return finished;
+  }
+
   void loop() {
+    std::array<epoll_event, 64> events{};
+    bool free_slot = false;
     for (;;) {
       std::vector<std::unique_ptr<Transfer>> starting;
       {
@@ -175,18 +249,32 @@ struct ConcurrentClient::Impl {
         }
       }
       for (auto& t : starting) start(std::move(t));
+      int wait_ms = 1000;
+      if (deadline) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now());
+        wait_ms = static_cast<int>(std::clamp<int64_t>(left.count(), 0, 1000));
+      }
+      if (free_slot) wait_ms = 0;  // queued requests may be waiting for the slot just freed
+      int n = ::epoll_wait(epfd, events.data(), static_cast<int>(events.size()), wait_ms);
       int running = 0;
-      curl_multi_perform(multi, &running);
-      int left = 0;
-      bool finished = false;
-      while (CURLMsg* m = curl_multi_info_read(multi, &left))
-        if (m->msg == CURLMSG_DONE) {
-          finish(m->easy_handle, m->data.result);
-          finished = true;
+      for (int i = 0; i < n; ++i) {
+        int fd = events[i].data.fd;
+        if (fd == wakefd) {
+          uint64_t v = 0;
+          [[maybe_unused]] auto r = ::read(wakefd, &v, sizeof v);
+          continue;
         }
-      if (finished) continue;  // free slots: start queued requests before sleeping
-      // Sleeps until a socket is ready, a submit() wakes it, or curl's own timeout is due.
-      curl_multi_poll(multi, nullptr, 0, active.empty() ? 1000 : 100, nullptr);
+        int flags = 0;
+        if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
+        if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
+        if (events[i].events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
+        curl_multi_socket_action(multi, fd, flags, &running);
+      }
+      if (deadline && Clock::now() >= *deadline) {
+        deadline.reset();
+        curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running);
+      }
+      free_slot = reap();
     }
   }
 };
@@ -214,7 +302,7 @@ void ConcurrentClient::submit(ClientRequest req, Done done) {
     t->done(std::move(r));
     return;
   }
-  curl_multi_wakeup(impl_->multi);
+  impl_->wake();
 }
 
 void ConcurrentClient::stop() {
@@ -224,7 +312,7 @@ void ConcurrentClient::stop() {
     impl_->stopping = true;
     unstarted.swap(impl_->queue);
   }
-  curl_multi_wakeup(impl_->multi);
+  impl_->wake();
   if (impl_->thread.joinable()) impl_->thread.join();
   for (auto& t : unstarted) {
     ClientResponse r;
