@@ -240,14 +240,10 @@ void Dispatcher::coordinate() {
       send_async(std::move(got));
       continue;
     }
-    // Nothing new claimed: let results gather so one round records many of them. Each round
-    // takes SQLite's single writer lock, which the event processor needs for every batch: under
-    // load, fewer and bigger rounds leave it more of the lock (measured: the processor waited
-    // ~35 % of its time for the lock with a round per 8 results). New rows to claim (wake())
-    // still start a round at once.
+    // Nothing new claimed: let results gather a moment so one round records many of them.
     std::unique_lock lock(mu_);
-    size_t want = std::max<size_t>(1, unfinished_ / 2);
-    cv_.wait_for(lock, std::chrono::milliseconds(unfinished_ ? 25 : 200),
+    size_t want = std::max<size_t>(1, std::min(unfinished_, static_cast<size_t>(threads_)) / 4);
+    cv_.wait_for(lock, std::chrono::milliseconds(unfinished_ ? 5 : 200),
                  [&] { return stopping_ || wake_seq_ != seen || results_.size() >= want; });
   }
   // Results not recorded yet (a failed last round) go back for stop() to record.
