@@ -2,6 +2,7 @@
 
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include "channels/line/channel_settings.h"
 #include "channels/line/outbox.h"
@@ -117,6 +118,9 @@ int EventProcessor::run_once() {
       Claimed c;
       c.id = row->i64(0);
       c.tenant_id = tenant;
+      // Known residents are looked up here, outside the writer lock (ids never change);
+      // new ones are created in the write transaction.
+      if (auto known = residents::find(tx, tenant, "line", user)) c.resident_id = known->id;
       c.user_id = std::move(user);
       c.received_at = row->i64(2);
       c.event = Json::parse(row->str(1), nullptr, false);
@@ -155,6 +159,7 @@ int EventProcessor::run_once() {
           std::string("SELECT status FROM line_events WHERE id = ?") + store::for_update(tx);
       std::map<std::pair<int64_t, std::string>, int64_t> residents;
       for (auto& c : claimed) {
+        if (c.resident_id != 0) continue;
         auto key = std::make_pair(c.tenant_id, c.user_id);
         auto it = residents.find(key);
         if (it == residents.end())
@@ -164,9 +169,13 @@ int EventProcessor::run_once() {
         c.resident_id = it->second;
       }
       for (const auto& c : claimed) {
-        // Another process may have handled it since it was read.
-        auto st = tx.one(still_pending, {c.id});
-        if (!st || st->str(0) != "pending") continue;
+        // Another process may have handled it since it was read (PostgreSQL). On SQLite there
+        // is one process with one processor thread: what it read is still pending, and the
+        // status update below checks it anyway.
+        if (tx.backend() != store::Backend::sqlite) {
+          auto st = tx.one(still_pending, {c.id});
+          if (!st || st->str(0) != "pending") continue;
+        }
         ++handled;
         EventAnswer answer;
         std::string status = "done";
@@ -208,7 +217,9 @@ int EventProcessor::run_once() {
           direct.push_back(std::move(*claimed_row));
         else
           queued += enqueue_messages(tx, out);
-        tx.exec("UPDATE line_events SET status = ? WHERE id = ?", {status, c.id});
+        if (tx.exec("UPDATE line_events SET status = ? WHERE id = ? AND status = 'pending'",
+                    {status, c.id}) != 1)
+          throw std::logic_error("line event handled twice");  // the batch rolls back
         tx.exec("RELEASE SAVEPOINT line_event");
       }
     });

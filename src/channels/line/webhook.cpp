@@ -103,10 +103,8 @@ class GroupWriter {
         continue;
       }
       writing_ = true;
-      std::vector<Request*> group;
-      group.swap(queue_);
       lock.unlock();
-      commit(db, group);
+      commit(db);
       lock.lock();
       writing_ = false;
       cv_.notify_all();
@@ -115,9 +113,16 @@ class GroupWriter {
   }
 
  private:
-  static void commit(store::Db& db, std::vector<Request*>& group) {
+  // The group is taken once the SQLite writer lock is held, so every request that arrived while
+  // waiting for it (the event processor holds it most of the time under load) joins this commit.
+  void commit(store::Db& db) {
+    std::vector<Request*> group;
     try {
       db.write([&](store::Tx& tx) {
+        if (group.empty()) {  // a retried transaction (PostgreSQL) keeps its group
+          std::lock_guard lock(mu_);
+          group.swap(queue_);
+        }
         int64_t now = clock::now_ms();
         for (auto* r : group) {
           r->stored = 0;
@@ -138,8 +143,13 @@ class GroupWriter {
         }
       });
     } catch (...) {
+      if (group.empty()) {  // failed before taking the group: fail those waiting now
+        std::lock_guard lock(mu_);
+        group.swap(queue_);
+      }
       for (auto* r : group) r->error = std::current_exception();
     }
+    std::lock_guard lock(mu_);
     for (auto* r : group) r->done = true;
   }
 
