@@ -201,6 +201,21 @@ test('webhook: bad signature → 401 and nothing stored; the same event signed i
   assert.equal(ms.filter((m) => MENU.test(messageText(m))).length, 1, ms.map(describe).join('\n'));
 });
 
+test('a replaced channel secret is refused at once, the new one accepted', async (t) => {
+  const empty = JSON.stringify({ destination: 'U' + '1'.repeat(32), events: [] });
+  // Warm the webhook's settings cache with the current secret.
+  assert.equal((await postWebhook(empty)).status, 200);
+  t.after(async () => {
+    const back = await admin.put('/api/line/settings', { channel_secret: 'demo-secret' });
+    assert.equal(back.status, 200, back.text);
+  });
+  const r = await admin.put('/api/line/settings', { channel_secret: 'rotated-secret' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await postWebhook(empty, { signature: sign(empty, 'demo-secret') })).status, 401,
+    'the old secret must stop working as soon as the new one is saved');
+  assert.equal((await postWebhook(empty, { signature: sign(empty, 'rotated-secret') })).status, 200);
+});
+
 test('redelivery of a text event that advanced a dialog does not advance it again', async () => {
   const u = await residentAtDogName();
   const seq = await lastSeq(sim, u);

@@ -1,6 +1,7 @@
 #include "channels/line/settings_routes.h"
 
 #include "channels/line/channel_settings.h"
+#include "channels/line/webhook.h"
 #include "core/errors.h"
 
 namespace mg::line {
@@ -72,6 +73,7 @@ void register_settings_routes(http::Router& router, auth::AuthService& auth, sto
                   {{"fields", changed}});
       return s;
     });
+    forget_cached_channel_settings();  // after commit: the old secret stops working now
     return http::Response::json(settings_json(saved, base, tenant.code));
   });
 }

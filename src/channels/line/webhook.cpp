@@ -169,9 +169,9 @@ GroupWriter& group_writer(store::Db& db) {
 }
 
 // Tenant + channel settings per webhook URL, kept briefly in memory: every webhook needs the
-// secret, and reading it each time costs two read transactions. A signature that does not
-// match the cached secret is checked again against a fresh read, so a new secret works at once;
-// an old one keeps working for at most kSettingsTtlMs after it was replaced.
+// secret, and reading it each time costs two read transactions. Saving the settings clears the
+// cache (forget_cached_channel_settings); a signature that does not match the cached secret is
+// also checked again against a fresh read, for settings changed by another process.
 constexpr int64_t kSettingsTtlMs = 2000;
 
 struct ChannelKey {
@@ -212,6 +212,11 @@ class SettingsCache {
     return k;
   }
 
+  void clear() {
+    std::lock_guard lock(mu_);
+    entries_.clear();
+  }
+
  private:
   std::mutex mu_;
   std::map<std::pair<store::Db*, std::string>, ChannelKey> entries_;
@@ -223,6 +228,8 @@ SettingsCache& settings_cache() {
 }
 
 }  // namespace
+
+void forget_cached_channel_settings() { settings_cache().clear(); }
 
 WebhookReceipt store_events(store::Db& db, int64_t tenant_id, const std::string& raw_body) {
   WebhookReceipt receipt;

@@ -17,6 +17,10 @@ struct WebhookReceipt {
 // Inserts the events of an already verified body. Throws ApiError 400 on a malformed body.
 WebhookReceipt store_events(store::Db& db, int64_t tenant_id, const std::string& raw_body);
 
+// Drops the webhook's in-memory copy of every channel's settings: called after an admin saves
+// them, so a replaced secret stops verifying at once.
+void forget_cached_channel_settings();
+
 http::Response receive_webhook(http::Request& req, auth::AuthService& auth, store::Db& db,
                                const std::function<void()>& events_stored);
 
