@@ -6,9 +6,24 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <random>
 #include <stdexcept>
 
 namespace mg::crypto {
+
+std::string unique_id(std::size_t chars) {
+  static constexpr char kChars[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string out(chars, 'A');
+  uint64_t bits = 0;
+  for (std::size_t i = 0; i < chars; ++i) {
+    if (i % 10 == 0) bits = rng();  // 10 characters of 6 bits per draw
+    out[i] = kChars[bits & 63];
+    bits >>= 6;
+  }
+  return out;
+}
 
 std::string random_token(std::size_t bytes) {
   std::string raw(bytes, '\0');

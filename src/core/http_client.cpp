@@ -90,6 +90,13 @@ void complete(CURL* h, CURLcode rc, ClientResponse& out) {
   out.status = static_cast<int>(code);
 }
 
+ClientResponse not_sent() {
+  ClientResponse r;
+  r.not_sent = true;
+  r.error = "not sent: client stopped";
+  return r;
+}
+
 }  // namespace
 
 std::string ClientResponse::header(const std::string& lower_name) const {
@@ -296,10 +303,7 @@ void ConcurrentClient::submit(ClientRequest req, Done done) {
     }
   }
   if (t) {
-    ClientResponse r;
-    r.not_sent = true;
-    r.error = "not sent: client stopped";
-    t->done(std::move(r));
+    t->done(not_sent());
     return;
   }
   impl_->wake();
@@ -315,10 +319,7 @@ void ConcurrentClient::stop() {
   impl_->wake();
   if (impl_->thread.joinable()) impl_->thread.join();
   for (auto& t : unstarted) {
-    ClientResponse r;
-    r.not_sent = true;
-    r.error = "not sent: client stopped";
-    t->done(std::move(r));
+    t->done(not_sent());
   }
 }
 

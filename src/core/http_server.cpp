@@ -14,9 +14,9 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
-#include <random>
 #include <thread>
 
+#include "core/crypto.h"
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/metrics.h"
@@ -45,21 +45,6 @@ Response run_handler(const Handler& handler, Request& req) {
   }
 }
 
-// Request ids only need to be unique in the logs: a per-thread generator, not the CSPRNG
-// (RAND_bytes per request showed in profiles).
-std::string new_request_id() {
-  static constexpr char kChars[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  uint64_t bits = rng();
-  std::string id(10, 'A');
-  for (auto& c : id) {
-    c = kChars[bits & 63];
-    bits >>= 6;
-  }
-  return id;
-}
-
 Request to_request(const bhttp::request<bhttp::string_body>& in, const std::string& remote) {
   Request r;
   r.method = std::string(in.method_string());
@@ -76,7 +61,7 @@ Request to_request(const bhttp::request<bhttp::string_body>& in, const std::stri
   r.body = in.body();
   r.remote_addr = remote;
   auto rid = r.header("x-request-id");
-  r.request_id = rid && rid->size() <= 64 ? *rid : new_request_id();
+  r.request_id = rid && rid->size() <= 64 ? *rid : crypto::unique_id(10);
   return r;
 }
 
@@ -196,7 +181,7 @@ struct Server::Impl {
       }
       if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) {
         Request req;
-        req.request_id = new_request_id();
+        req.request_id = crypto::unique_id(10);
         Response res = ec == bhttp::error::body_limit
                            ? Response::error(413, "too_large", "リクエストが大きすぎます")
                            : Response::error(431, "headers_too_large", "ヘッダーが大きすぎます");

@@ -47,19 +47,8 @@ std::string message_id() {
   return std::to_string(dist(engine()));
 }
 
-std::string quote_token() {
-  // LINE's quote tokens are long opaque strings; a simulator's need not be secret.
-  static constexpr char kChars[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out(64, 'A');
-  uint64_t bits = 0;
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    if (i % 10 == 0) bits = engine()();
-    out[i] = kChars[bits & 63];
-    bits >>= 6;
-  }
-  return out;
-}
+// LINE's quote tokens are long opaque strings; a simulator's need not be secret.
+std::string quote_token() { return crypto::unique_id(64); }
 
 std::string request_id() {
   std::string h = random_hex(32);

@@ -20,6 +20,11 @@ int64_t retry_delay_ms(int attempts) {
   return base + static_cast<int64_t>(rng() % static_cast<uint64_t>(base / 5 + 1));
 }
 
+// One message at a time per resident: rows are keyed by tenant and LINE user.
+std::string user_key(int64_t tenant_id, const std::string& user_id) {
+  return std::to_string(tenant_id) + ":" + user_id;
+}
+
 }  // namespace
 
 Dispatcher::Dispatcher(store::Db& db, int threads, DispatchTiming timing)
@@ -98,7 +103,7 @@ std::optional<Dispatcher::Claimed> Dispatcher::enqueue_claimed(store::Tx& tx,
   if (!accepting_direct_ || line.access_token.empty() || !out.messages.is_array() ||
       out.messages.empty() || out.messages.size() > kMaxMessagesPerRequest)
     return std::nullopt;
-  std::string key = std::to_string(out.tenant_id) + ":" + out.user_id;
+  std::string key = user_key(out.tenant_id, out.user_id);
   {
     std::lock_guard lock(mu_);
     if (!accepting_direct_ || in_flight_.count(key)) return std::nullopt;
@@ -166,18 +171,20 @@ void Dispatcher::wake() {
   cv_.notify_all();
 }
 
+http::ClientRequest Dispatcher::request_for(const Claimed& c) {
+  return c.endpoint == "reply" ? reply_message_request(c.line, c.reply_token, c.messages)
+                               : push_message_request(c.line, c.user_id, c.messages, c.retry_key);
+}
+
 Dispatcher::Result Dispatcher::send_one(Claimed c) {
-  auto r = c.endpoint == "reply" ? reply_message_raw(c.line, c.reply_token, c.messages)
-                                 : push_message_raw(c.line, c.user_id, c.messages, c.retry_key);
+  auto r = http::send(request_for(c));
   auto outcome = classify_response(c.endpoint, r, c.earlier_reply_uncertain);
   return {std::move(c), std::move(outcome)};
 }
 
 void Dispatcher::send_async(std::vector<Claimed> rows) {
   for (auto& row : rows) {
-    auto req = row.endpoint == "reply"
-                   ? reply_message_request(row.line, row.reply_token, row.messages)
-                   : push_message_request(row.line, row.user_id, row.messages, row.retry_key);
+    auto req = request_for(row);
     auto c = std::make_shared<Claimed>(std::move(row));
     client_->submit(std::move(req), [this, c](http::ClientResponse r) {
       if (r.not_sent) {
@@ -291,7 +298,7 @@ std::vector<Dispatcher::Claimed> Dispatcher::claim(store::Tx& tx, size_t limit,
     if (first) watermark_ = h.i64(0);
     first = false;
     if (out.size() >= limit) break;
-    std::string key = std::to_string(h.i64(1)) + ":" + h.str(2);
+    std::string key = user_key(h.i64(1), h.str(2));
     if (busy.count(key)) continue;
     busy.insert(key);  // later rows of this resident wait for this one
     int64_t not_before = h.is_null(4) ? 0 : h.i64(4);

@@ -77,6 +77,7 @@ class Dispatcher {
   std::vector<Claimed> claim(store::Tx& tx, size_t limit, std::set<std::string>& busy);
   std::vector<Claimed> claim(size_t limit);
   void finish(store::Tx& tx, const std::vector<Result>& results);
+  static http::ClientRequest request_for(const Claimed& c);  // reply or push, per the row
   Result send_one(Claimed c);
   void coordinate();
   // Hands rows to the HTTP client; each result comes back through results_ (or unsent_).

@@ -47,17 +47,6 @@ http::ClientRequest push_message_request(const LineEndpoint& ep, const std::stri
   return req;
 }
 
-http::ClientResponse reply_message_raw(const LineEndpoint& ep, const std::string& reply_token,
-                                       const std::string& messages_json) {
-  return http::send(reply_message_request(ep, reply_token, messages_json));
-}
-
-http::ClientResponse push_message_raw(const LineEndpoint& ep, const std::string& to,
-                                      const std::string& messages_json,
-                                      const std::string& retry_key) {
-  return http::send(push_message_request(ep, to, messages_json, retry_key));
-}
-
 http::ClientResponse message_content(const LineEndpoint& ep, const std::string& message_id) {
   return call(ep, "GET",
               trim_slash(data_api_base(ep.api_base)) + "/v2/bot/message/" +

@@ -13,20 +13,15 @@ struct LineEndpoint {
   std::string access_token;
 };
 
-// The requests themselves, for senders that run many at once (http::ConcurrentClient).
-// `messages_json` is an already serialised JSON array (the outbox row's text), sent as is.
+// The send requests, for http::send or http::ConcurrentClient. `messages_json` is an already
+// serialised JSON array (the outbox row's text), sent as is. push: retry_key is
+// X-Line-Retry-Key, so a resend after a crash or timeout is deduplicated by LINE.
 http::ClientRequest reply_message_request(const LineEndpoint& ep, const std::string& reply_token,
                                           const std::string& messages_json);
 http::ClientRequest push_message_request(const LineEndpoint& ep, const std::string& to,
                                          const std::string& messages_json,
                                          const std::string& retry_key);
 
-http::ClientResponse reply_message_raw(const LineEndpoint& ep, const std::string& reply_token,
-                                       const std::string& messages_json);
-// retry_key: X-Line-Retry-Key, so a resend after a crash or timeout is deduplicated by LINE.
-http::ClientResponse push_message_raw(const LineEndpoint& ep, const std::string& to,
-                                      const std::string& messages_json,
-                                      const std::string& retry_key);
 // GET {data host}/v2/bot/message/{id}/content: the bytes of a photo a resident sent.
 http::ClientResponse message_content(const LineEndpoint& ep, const std::string& message_id);
 

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/errors.h"
@@ -76,6 +78,15 @@ TEST(Crypto, HmacMatchesRfc4231AndBase64RoundTrips) {
   EXPECT_FALSE(crypto::constant_time_equal("abc", "abd"));
   EXPECT_FALSE(crypto::constant_time_equal("abc", "abcd"));
   EXPECT_NE(crypto::random_token(), crypto::random_token());
+}
+
+TEST(Crypto, UniqueIdsHaveTheLengthAndUrlSafeCharactersAndDiffer) {
+  auto a = crypto::unique_id(64), b = crypto::unique_id(64);
+  EXPECT_EQ(a.size(), 64u);
+  EXPECT_EQ(crypto::unique_id(10).size(), 10u);
+  EXPECT_NE(a, b);
+  for (char c : a + b)
+    EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') << c;
 }
 
 TEST(Clock, JapanDatesAreUtcPlusNine) {
