@@ -96,7 +96,7 @@ jar = {"mg_session": c(sys.argv[2])}
 if sys.argv[3]: jar["mg_device"] = c(sys.argv[3])
 json.dump({"127.0.0.1": {"/": jar}}, open(sys.argv[1], "w"))
 PY
-echo "scan: admin session ok, device cookie ${DEVICE:+ok}${DEVICE:-missing}, service $SERVICE_ID, chat $CHAT_ID"
+echo "scan: admin session ok, device cookie ${DEVICE:+set}, service $SERVICE_ID, chat $CHAT_ID"
 
 # The SPA builds its links in JavaScript, so the crawler gets the API as start URLs, each
 # with its query parameters, for the attack modules to mutate.
@@ -113,13 +113,20 @@ STARTS=(
 ARGS=()
 for s in "${STARTS[@]}"; do ARGS+=(-s "$BASE$s"); done
 
+# Keep the two database-downloading modules from trying even when loaded (wapiti 3.0.4
+# constructs every module, selected or not; mod_wapp fetches its database from GitHub when
+# the file is missing).
+mkdir -p "$WORK/wapiti-config" && echo '{}' >"$WORK/wapiti-config/apps.json"
+
 echo "scan: wapiti against $BASE (modules: $MODULES; crawl ${SCAN_TIME}s, ${ATTACK_TIME}s per module)"
 START=$(date +%s)
+# No `-x` exclusions: Debian's wapiti 3.0.4 crashes on them under Python 3.11 (its wildcard
+# regex puts `(?ms)` last). Nothing links to POST /api/logout, so the session survives.
 wapiti -u "$BASE/" --scope folder "${ARGS[@]}" \
-  -x "$BASE/api/logout" -c "$WORK/cookies.json" -H "X-CSRF-Token: $CSRF" \
+  -c "$WORK/cookies.json" -H "X-CSRF-Token: $CSRF" \
   -m "$MODULES" --endpoint "$ENDPOINT" --no-bugreport \
   --flush-session --store-session "$WORK/wapiti-session" --store-config "$WORK/wapiti-config" \
-  -d 4 --max-links-per-page 100 --max-files-per-dir 50 \
+  -l 2 -d 4 --max-links-per-page 100 --max-files-per-dir 50 \
   --max-scan-time "$SCAN_TIME" --max-attack-time "$ATTACK_TIME" -t 10 \
   -f json -o "$OUT/report.json" -v 1 >"$OUT/wapiti.log" 2>&1
 WAPITI_RC=$?
@@ -127,6 +134,21 @@ echo "scan: wapiti finished in $(($(date +%s) - START)) s (exit $WAPITI_RC); log
 [ -s "$OUT/report.json" ] || { echo "scan: no report written" >&2; tail -20 "$OUT/wapiti.log" >&2; exit 2; }
 
 RC=0
+# wapiti 3.0 mutates parameters, never the path: a few path probes of our own for file
+# disclosure through the static file handler (the answer must not be a file outside web/dist).
+PROBES=("//etc/passwd" "/..%2f..%2f..%2f..%2fetc/passwd" "/%2e%2e/%2e%2e/%2e%2e/etc/passwd"
+  "/assets/../../../../etc/passwd" "/assets/..%5c..%5c..%5cetc/passwd" "/.%2e/.%2e/.%2e/etc/passwd"
+  "///etc/passwd" "/%2fetc%2fpasswd" "/t/demo/..%2f..%2f..%2f..%2fetc/passwd")
+echo "scan: path probes (static file root)"
+for path in "${PROBES[@]}"; do
+  code=$(curl -s --path-as-is -o "$WORK/probe" -w '%{http_code}' "$BASE$path")
+  if grep -q 'root:.*:0:0:' "$WORK/probe"; then
+    echo "  [high] NEW      Path traversal GET $path: $code with /etc/passwd"
+    RC=1
+  else
+    echo "  ok   GET $path: $code"
+  fi
+done
 if ! curl -sf "$BASE/healthz" >/dev/null || ! kill -0 "$SERVER" 2>/dev/null; then
   echo "scan: the server stopped answering during the scan (see $OUT/server-stderr.log)" >&2
   RC=1
