@@ -16,7 +16,9 @@
 # Env:   MG_BIN (default build/madoguchi), MG_WEB_ROOT (default web/dist),
 #        SCAN_TIME (crawl budget, s; default 30), ATTACK_TIME (per module, s; default 15),
 #        SCAN_MODULES (wapiti -m list), SCAN_OUT (report dir; default a new temp dir, kept).
-# Not part of ./test: it takes minutes and its result depends on the wapiti version.
+# Exit: 0 clean, 1 findings (or the server died), 2 could not run. Report and summary stay in
+# SCAN_OUT. Not part of ./test: it needs wapiti, takes a minute or more, and its result
+# depends on the wapiti version.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
