@@ -11,7 +11,7 @@
 // A new route without an entry in FIXTURES fails the test: add one line for it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { startServer, cli, Client, BACKEND, BIN } from './harness.mjs';
@@ -97,17 +97,33 @@ const clients = {};
 // leave an audit row saying it acted, nor touch sessions. Each line is "table<TAB>tenant<TAB>row".
 const VOLATILE = new Set(['schedules', 'schema_migrations']);
 
-function sql(text) {
-  if (BACKEND === 'postgres')
-    return execFileSync('psql', [srv.db.url, '-X', '-q', '-At', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-c', text], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  return execFileSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', '-separator', '\t', join(srv.db.dataDir, 'madoguchi.db'), text], { encoding: 'utf8', maxBuffer: 1 << 28 });
+// One long-lived psql / sqlite3 process: a snapshot is then a query, not a process start and
+// a login (which made the PostgreSQL run several times slower).
+let shell, shellOut = '', shellErr = '', shellWake = null;
+function openShell() {
+  shell = BACKEND === 'postgres'
+    ? spawn('psql', [srv.db.url, '-X', '-q', '-At', '-F', '\t'], { stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn('sqlite3', ['-batch', '-cmd', '.timeout 5000', '-separator', '\t', join(srv.db.dataDir, 'madoguchi.db')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  shell.stdout.setEncoding('utf8'); // a multi-byte character may straddle two chunks
+  shell.stderr.setEncoding('utf8');
+  shell.stdout.on('data', (d) => { shellOut += d; shellWake?.(); });
+  shell.stderr.on('data', (d) => { shellErr += d; });
+}
+const END = '__ISO_END__';
+async function sql(text) {
+  shellOut = '';
+  shellErr = '';
+  shell.stdin.write(`${text};\n${BACKEND === 'postgres' ? '\\echo' : '.print'} ${END}\n`);
+  while (!shellOut.endsWith(`${END}\n`)) await new Promise((r) => { shellWake = r; });
+  if (shellErr) throw new Error(`${shellErr}\nin: ${text.slice(0, 300)}`);
+  return shellOut.slice(0, -END.length - 1);
 }
 
-function buildSnapshotSql() {
+async function buildSnapshotSql() {
   const cols = new Map();
   const listing = BACKEND === 'postgres'
-    ? sql("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position")
-    : sql("SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid");
+    ? await sql("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position")
+    : await sql("SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid");
   for (const line of listing.split('\n').filter(Boolean)) {
     const [t, c] = line.split('\t');
     if (!VOLATILE.has(t)) cols.set(t, [...(cols.get(t) ?? []), c]);
@@ -126,7 +142,7 @@ function buildSnapshotSql() {
   return parts.join(' UNION ALL ');
 }
 
-const snapshot = () => sql(snapshotSql).split('\n').filter(Boolean).sort();
+const snapshot = async () => (await sql(snapshotSql)).split('\n').filter(Boolean).sort();
 
 // Lines only in `a` or only in `b`, skipping those of tenant `allowTenant` (its own namespace).
 function changes(a, b, allowTenant) {
@@ -144,10 +160,10 @@ function changes(a, b, allowTenant) {
 
 // Background work (jobs, LINE threads) must be idle before refused calls are compared.
 async function settle() {
-  let prev = snapshot();
+  let prev = await snapshot();
   for (let i = 0; i < 50; i++) {
     await new Promise((r) => setTimeout(r, 150));
-    const cur = snapshot();
+    const cur = await snapshot();
     if (changes(prev, cur).length === 0) return cur;
     prev = cur;
   }
@@ -180,12 +196,18 @@ function assertNoMarkers(key, r) {
   for (const m of markers()) assert.ok(!r.text.includes(m), `${key} shows tenant A's "${m}" to tenant B: ${r.text.slice(0, 300)}`);
 }
 
+// The snapshot after the last refused call is the next one's "before" (a refused call changes
+// nothing); anything else that may write clears it.
+let known = null;
 async function refused(key, expected, run, allowTenant) {
-  const before = snapshot();
+  const before = known ?? await snapshot();
+  known = null;
   const r = await run();
   assert.ok(expected.includes(r.status), `${key}: expected ${expected.join('/')}, got ${r.status}: ${r.text.slice(0, 300)}`);
-  const diff = changes(before, snapshot(), allowTenant);
+  const after = await snapshot();
+  const diff = changes(before, after, allowTenant);
   assert.deepEqual(diff, [], `${key} (${r.status}) changed the database:\n${diff.join('\n')}`);
+  known = after;
   return r;
 }
 
@@ -203,7 +225,7 @@ async function login(email, password, tenant = 'demo') {
 async function seedTenantA() {
   const admin = clients.admin;
   const a = {};
-  a.tenantId = Number(sql("SELECT id FROM tenants WHERE code = 'demo'").trim());
+  a.tenantId = Number((await sql("SELECT id FROM tenants WHERE code = 'demo'")).trim());
   for (const role of ['viewer', 'operator', 'editor']) {
     const email = role === 'viewer' ? 'iso-viewer@demo.example' : `iso-${role}@demo.example`;
     const r = await admin.post('/api/staff', { email, password: `iso-${role}-password`, role });
@@ -244,7 +266,7 @@ async function seedTenantA() {
   const open = await resident.post('/api/public/demo/chat', { service_id: a.service });
   assert.equal(open.status, 201, open.text);
   a.session = open.json.session_id;
-  a.resident = Number(sql(`SELECT resident_id FROM chat_sessions WHERE public_id = '${a.session}'`).trim());
+  a.resident = Number((await sql(`SELECT resident_id FROM chat_sessions WHERE public_id = '${a.session}'`)).trim());
   const up = await resident.request('POST', '/api/public/demo/attachments?filename=a.png', { raw: PNG, headers: { 'content-type': 'image/png' } });
   assert.equal(up.status, 201, up.text);
   a.attachment = up.json.attachment_id;
@@ -267,7 +289,7 @@ async function seedTenantA() {
   });
   a.webhookSignature = createHmac('sha256', A_SECRET).update(a.webhookBody).digest('base64');
   // A dead job (admins retry these); written directly: no real job fails on demand.
-  a.deadJob = Number(sql(`INSERT INTO jobs(tenant_id, kind, payload, status, run_at, attempts, max_attempts, last_error, created_at) VALUES (${a.tenantId}, 'iso.a.dead', '{}', 'dead', 0, 8, 8, 'ISO failure', 0) RETURNING id`).trim());
+  a.deadJob = Number((await sql(`INSERT INTO jobs(tenant_id, kind, payload, status, run_at, attempts, max_attempts, last_error, created_at) VALUES (${a.tenantId}, 'iso.a.dead', '{}', 'dead', 0, 8, 8, 'ISO failure', 0) RETURNING id`)).trim());
   assert.ok(a.deadJob > 0);
   return a;
 }
@@ -276,16 +298,17 @@ before(async () => {
   srv = await startServer();
   routes = JSON.parse(execFileSync(BIN, ['routes', ...srv.db.args], { encoding: 'utf8' }))
     .map((r) => ({ ...r, key: `${r.method} ${r.pattern}` }));
-  snapshotSql = buildSnapshotSql();
+  openShell();
+  snapshotSql = await buildSnapshotSql();
   clients.admin = await srv.admin();
   ctx = { a: await seedTenantA() };
   cli(srv.db, ['tenant', 'create', '--code', B_CODE, '--name', 'アイソ町']);
   cli(srv.db, ['admin', 'create', '--tenant', B_CODE, '--email', 'admin@iso-b.example', '--password-stdin'], 'iso-b-password\n');
   clients.b = await login('admin@iso-b.example', 'iso-b-password', B_CODE);
-  ctx.bTenantId = Number(sql(`SELECT id FROM tenants WHERE code = '${B_CODE}'`).trim());
+  ctx.bTenantId = Number((await sql(`SELECT id FROM tenants WHERE code = '${B_CODE}'`)).trim());
   await settle();
 });
-after(async () => { await srv?.cleanup(); });
+after(async () => { shell?.stdin.end(); await srv?.cleanup(); });
 
 // ---- the checks -----------------------------------------------------------------------------
 test('every registered route has an isolation fixture, and every fixture a route', () => {
@@ -308,11 +331,13 @@ test('every registered route has an isolation fixture, and every fixture a route
 });
 
 test('staff routes refuse callers without a session (401) and change nothing', async () => {
+  known = null;
   const anon = new Client(srv.base);
   for (const r of staffRoutes()) await refused(`anonymous ${r.key}`, [401], () => call(anon, r, fixtureFor(r)));
 });
 
 test('each role below a route\'s minimum gets 403 in its own tenant and changes nothing', async () => {
+  known = null;
   let checked = 0;
   for (const r of staffRoutes()) {
     const fx = fixtureFor(r);
@@ -339,6 +364,7 @@ test('tenant B\'s lists never show tenant A\'s objects', async () => {
 });
 
 test('tenant B\'s admin cannot read or change tenant A\'s objects by id or name', async () => {
+  known = null;
   const targets = staffRoutes().filter((r) => r.method !== 'GET' || /\{/.test(r.pattern)); // lists: previous test
   // Refusals first: an 'own' call makes B an object with A's name (a rich menu "iso-a-menu"),
   // after which B's calls on that name rightly reach B's own object.
@@ -359,9 +385,11 @@ test('tenant B\'s admin cannot read or change tenant A\'s objects by id or name'
 });
 
 test('a resident of A under tenant B\'s code (forged tenant) reaches nothing of A\'s', async () => {
+  known = null;
   for (const r of routes.filter((x) => fixtureFor(x).kind === 'public')) {
     const fx = fixtureFor(r);
     if (fx.foreign === 'list') {
+      known = null;
       const res = await call(clients.resident, r, fx);
       assert.equal(res.status, 200, `${r.key}: ${res.text.slice(0, 300)}`);
       assertNoMarkers(`forged ${r.key}`, res);
