@@ -67,7 +67,7 @@ Json read_json(const fs::path& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read " + path.string());
   try {
-    return Json::parse(in);
+    return parse_json(std::string(std::istreambuf_iterator<char>(in), {}));
   } catch (const Json::exception& e) {
     throw std::runtime_error(path.string() + ": invalid JSON: " + e.what());
   }

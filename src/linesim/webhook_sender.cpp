@@ -54,7 +54,7 @@ Json Delivery::to_json(bool with_body) const {
             {"durationMs", duration_ms}};
   if (!error.empty()) j["error"] = error;
   if (with_body) {
-    j["body"] = Json::parse(body, nullptr, false);
+    j["body"] = parse_stored_json(body);
     j["signature"] = signature;
   }
   return j;

@@ -14,7 +14,7 @@ int64_t id_param(const http::Request& req, const std::string& name) {
 
 namespace {
 Json definition_from(const http::Request& req) {
-  auto body = req.json_body();
+  auto body = req.json_body(kServiceDefinitionLimits);
   // Accept {definition: {...}} from the console, or the bare exported file.
   if (body.contains("definition")) return body["definition"];
   return body;

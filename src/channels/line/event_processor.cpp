@@ -123,7 +123,7 @@ int EventProcessor::run_once() {
       if (auto known = residents::find(tx, tenant, "line", user)) c.resident_id = known->id;
       c.user_id = std::move(user);
       c.received_at = row->i64(2);
-      c.event = Json::parse(row->str(1), nullptr, false);
+      c.event = parse_stored_json(row->str(1));
       out.push_back(std::move(c));
     }
     return out;

@@ -11,7 +11,7 @@ constexpr const char* kSegmentKey = "segment";
 constexpr const char* kLinkKey = "line_rich_menu";
 
 Json attributes_of(const std::string& text) {
-  Json j = Json::parse(text, nullptr, false);
+  Json j = parse_stored_json(text);
   return j.is_object() ? j : Json::object();
 }
 

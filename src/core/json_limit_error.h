@@ -1,0 +1,14 @@
+#pragma once
+// Kept apart from json_parse.h: core/json.h includes that one, and errors.h includes json.h.
+#include "core/errors.h"
+
+namespace mg {
+
+// Thrown when a text exceeds JsonLimits: 400 json_too_deep or 413 json_too_large, so it reaches
+// clients in the usual error format wherever it is thrown; callers catch ApiError.
+class JsonLimitError : public ApiError {
+ public:
+  using ApiError::ApiError;
+};
+
+}  // namespace mg
