@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 #include "jobs/queue.h"
 
 namespace mg::applications {

@@ -5,6 +5,7 @@
 #include "auth/service.h"
 #include "core/clock.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 #include "jobs/queue.h"
 
 namespace mg::applications {

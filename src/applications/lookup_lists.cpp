@@ -4,6 +4,7 @@
 
 #include "conversation/normalize.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 
 namespace mg::applications {
 

@@ -3,6 +3,7 @@
 #include "auth/store.h"
 #include "core/clock.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 
 namespace mg::auth {
 

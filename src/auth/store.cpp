@@ -1,6 +1,7 @@
 #include "auth/store.h"
 
 #include "core/clock.h"
+#include "core/json_parse.h"
 
 namespace mg::auth::sql {
 

@@ -8,6 +8,7 @@
 #include "conversation/engine.h"
 #include "conversation/normalize.h"
 #include "conversation/validation.h"
+#include "core/json_parse.h"
 
 namespace mg::conversation {
 namespace {

@@ -33,9 +33,8 @@ struct Request {
   std::optional<std::string> header(std::string_view name) const;
   std::optional<std::string> cookie(std::string_view name) const;
   std::string query_or(const std::string& key, std::string fallback = {}) const;
-  // Parses the body as a JSON object; throws ApiError 400 on malformed JSON or non-object,
-  // JsonLimitError when nested deeper or larger than limits.
-  Json json_body(JsonLimits limits = {}) const;
+  // Parses the body as a JSON object; throws ApiError 400 on malformed JSON or non-object.
+  Json json_body() const;
 };
 
 struct Response {

@@ -1,5 +1,4 @@
 #pragma once
-// Kept apart from json_parse.h: core/json.h includes that one, and errors.h includes json.h.
 #include "core/errors.h"
 
 namespace mg {

@@ -39,4 +39,10 @@ Json parse_json_or_discarded(std::string_view text, JsonLimits limits = {});
 // unreadable instead of failing every reader, a job claim or a LINE event batch.
 Json parse_stored_json(std::string_view text, JsonLimits limits = {});
 
+namespace http {
+struct Request;
+// Request::json_body() with limits other than the defaults (documents with a natural size).
+Json json_body(const Request& req, JsonLimits limits);
+}  // namespace http
+
 }  // namespace mg

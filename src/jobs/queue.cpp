@@ -3,6 +3,7 @@
 #include <random>
 
 #include "core/clock.h"
+#include "core/json_parse.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/thread_name.h"

@@ -7,6 +7,7 @@
 #include "core/crypto.h"
 #include "core/errors.h"
 #include "core/http_client.h"
+#include "core/json_parse.h"
 #include "core/log.h"
 #include "linesim/ids.h"
 #include "linesim/line_error.h"

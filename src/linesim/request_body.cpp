@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "core/json_parse.h"
 #include "linesim/line_error.h"
 
 namespace mg::linesim {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/crypto.h"
+#include "core/json_parse.h"
 #include "core/log.h"
 #include "linesim/platform.h"
 

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "core/clock.h"
+#include "core/json_parse.h"
 #include "core/log.h"
 #include "linesim/signature.h"
 

@@ -9,6 +9,7 @@
 #include "conversation/validation.h"
 #include "core/clock.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 
 namespace mg::services {
 

@@ -2,7 +2,7 @@
 // recursively) and kill the process with one request. Every body is now parsed with a depth
 // cap (64) and a size cap: such bodies answer 400 json_too_deep, the server stays up and nothing
 // is stored. Run: node --test tests/integration/security-json.test.mjs (MG_DB=postgres too).
-import { test, before, after } from 'node:test';
+import { test, beforeEach, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { expectError } from './harness.mjs';
@@ -10,21 +10,41 @@ import { startStack, sign, sleep } from './line-harness.mjs';
 
 const DEPTH = 200_000;
 const deepArray = () => '['.repeat(DEPTH) + ']'.repeat(DEPTH);
-const deepObject = () => '{"a":'.repeat(DEPTH) + '1' + '}'.repeat(DEPTH);
+// 150,000 levels of {"a": keep the body under the service definition's 1 MiB size cap.
+const deepObject = (depth = 150_000) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 
 let sim, srv, admin;
+const dataDirs = [];
 
-before(async () => {
-  ({ sim, srv } = await startStack());
-  admin = await srv.admin();
-});
-
-after(async () => {
+async function stopStack() {
   for (const c of [sim, srv]) {
     if (!c || c.proc.exitCode !== null || c.proc.signalCode) continue;
     try { await c.stop('SIGKILL'); } catch {}
   }
-  if (srv) rmSync(srv.db.dataDir, { recursive: true, force: true });
+}
+
+// One stack for all tests; a server a test killed (the old behaviour) is replaced, so every
+// route is shown to survive on its own.
+async function serving() {
+  if (!srv || srv.proc.exitCode !== null || srv.proc.signalCode) return false;
+  try {
+    return (await fetch(`${srv.base}/healthz`)).status === 200;
+  } catch {
+    return false;
+  }
+}
+
+beforeEach(async () => {
+  if (await serving()) return;
+  await stopStack();
+  ({ sim, srv } = await startStack());
+  dataDirs.push(srv.db.dataDir);
+  admin = await srv.admin();
+});
+
+after(async () => {
+  await stopStack();
+  for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
 });
 
 async function assertAlive(what) {

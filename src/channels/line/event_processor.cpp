@@ -8,6 +8,7 @@
 #include "channels/line/outbox.h"
 #include "channels/line/renderer.h"
 #include "core/clock.h"
+#include "core/json_parse.h"
 #include "core/log.h"
 #include "core/thread_name.h"
 #include "residents/directory.h"

@@ -2,6 +2,7 @@
 
 #include "core/clock.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 
 namespace mg::line {
 

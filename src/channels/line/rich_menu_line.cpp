@@ -5,6 +5,7 @@
 #include "channels/line/channel_settings.h"
 #include "core/errors.h"
 #include "core/http.h"
+#include "core/json_parse.h"
 
 namespace mg::line {
 

@@ -1,6 +1,7 @@
 #include "channels/line/rich_menu_store.h"
 
 #include "core/crypto.h"
+#include "core/json_parse.h"
 
 namespace mg::line {
 

@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 #include "core/log.h"
 
 #include <condition_variable>

@@ -133,7 +133,7 @@ TEST(RequestJsonBody, RefusesDeepBodiesAndKeepsMalformedBehaviour) {
   }
   req.body = R"({"a":{"b":[1]}})";
   EXPECT_EQ(req.json_body()["a"]["b"][0], 1);
-  EXPECT_EQ(req.json_body(JsonLimits{3, 1024}).size(), 1u);
-  EXPECT_THROW(req.json_body(JsonLimits{2, 1024}), JsonLimitError);
-  EXPECT_THROW(req.json_body(JsonLimits{64, 4}), JsonLimitError);
+  EXPECT_EQ(http::json_body(req, JsonLimits{3, 1024}).size(), 1u);
+  EXPECT_THROW(http::json_body(req, JsonLimits{2, 1024}), JsonLimitError);
+  EXPECT_THROW(http::json_body(req, JsonLimits{64, 4}), JsonLimitError);
 }
