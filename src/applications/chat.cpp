@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 #include "jobs/queue.h"
 
 namespace mg::applications {
@@ -38,8 +39,8 @@ std::optional<SessionRow> load_session(store::Tx& tx, int64_t tenant_id, int64_t
                     r->opt_i64(4),
                     r->str(5),
                     r->str(6),
-                    Json::parse(r->str(7)),
-                    Json::parse(r->str(8))};
+                    parse_json(r->str(7)),
+                    parse_json(r->str(8))};
 }
 
 int lookup_failures_today(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
@@ -52,7 +53,7 @@ int lookup_failures_today(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
 
 std::string receipt_salt(store::Tx& tx, int64_t tenant_id) {
   auto r = tx.one("SELECT settings FROM tenants WHERE id = ?", {tenant_id});
-  Json s = r ? Json::parse(r->str(0), nullptr, false) : Json();
+  Json s = r ? parse_stored_json(r->str(0)) : Json();
   if (s.is_object() && s.contains("receipt_salt") && s["receipt_salt"].is_string())
     return s["receipt_salt"].get<std::string>();
   return std::to_string(tenant_id);  // tenants created before salts existed
@@ -303,8 +304,8 @@ std::string ChatService::start_correction(store::Tx& tx, int64_t tenant_id, int6
   conv::Context ctx{clock::date_jst(now), now, nullptr, nullptr, 0};
   conv::StepResult res;
   try {
-    res = conv::start_correction(version->definition, Json::parse(app->str(3)), step_ids, reason,
-                                 ctx);
+    res =
+        conv::start_correction(version->definition, parse_json(app->str(3)), step_ids, reason, ctx);
   } catch (const std::invalid_argument& e) {
     throw ApiError::bad_request("やり直す項目を選んでください", "step_ids");
   }

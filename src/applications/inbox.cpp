@@ -5,6 +5,7 @@
 #include "auth/service.h"
 #include "core/clock.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 #include "jobs/queue.h"
 
 namespace mg::applications {
@@ -122,7 +123,7 @@ Json Inbox::detail(int64_t tenant_id, int64_t id) {
     if (!r) throw ApiError::not_found();
     Json out = summary(*r);
     out["memo"] = r->str(10);
-    Json answers = Json::parse(r->str(11), nullptr, false);
+    Json answers = parse_stored_json(r->str(11));
     out["answers"] = answers.is_array() ? answers : Json::array();
     out["updated_at"] = r->i64(12);
     out["service_id"] = r->i64(13);
@@ -148,7 +149,7 @@ Json Inbox::detail(int64_t tenant_id, int64_t id) {
              {tenant_id, id}))
       history.push_back({{"at", e.i64(0)},
                          {"kind", e.str(1)},
-                         {"detail", Json::parse(e.str(2), nullptr, false)},
+                         {"detail", parse_stored_json(e.str(2))},
                          {"staff", e.str(3)}});
     out["history"] = history;
     Json corrections = Json::array();
@@ -157,7 +158,7 @@ Json Inbox::detail(int64_t tenant_id, int64_t id) {
              "tenant_id = ? AND application_id = ? ORDER BY id",
              {tenant_id, id}))
       corrections.push_back({{"id", c.i64(0)},
-                             {"step_ids", Json::parse(c.str(1), nullptr, false)},
+                             {"step_ids", parse_stored_json(c.str(1))},
                              {"reason", c.str(2)},
                              {"status", c.str(3)},
                              {"created_at", c.i64(4)},
@@ -281,7 +282,7 @@ std::function<bool(std::string&)> Inbox::export_csv(int64_t tenant_id, const Lis
                 ++rows;
                 st->last_id = r.i64(0);
                 std::string answers;
-                Json a = Json::parse(r.str(11), nullptr, false);
+                Json a = parse_stored_json(r.str(11));
                 if (a.is_array())
                   for (const auto& x : a) {
                     if (!answers.empty()) answers += " / ";

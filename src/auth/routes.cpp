@@ -3,6 +3,7 @@
 #include "auth/store.h"
 #include "core/clock.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 
 namespace mg::auth {
 
@@ -112,7 +113,7 @@ void register_routes(http::Router& r, AuthService& auth, store::Db& db) {
                          {"object_type", a.str(4)},
                          {"object_id", a.str(5)},
                          {"ip", a.str(6)},
-                         {"detail", Json::parse(a.str(7), nullptr, false)}});
+                         {"detail", parse_stored_json(a.str(7))}});
       }
     });
     return http::Response::json({{"items", items}});

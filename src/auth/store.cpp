@@ -1,6 +1,7 @@
 #include "auth/store.h"
 
 #include "core/clock.h"
+#include "core/json_parse.h"
 
 namespace mg::auth::sql {
 
@@ -20,7 +21,7 @@ Tenant to_tenant(const store::Row& r) {
   t.code = r.str(1);
   t.name = r.str(2);
   t.lg_code = r.str(3);
-  t.settings = Json::parse(r.str(4), nullptr, false);
+  t.settings = parse_stored_json(r.str(4));
   if (t.settings.is_discarded()) t.settings = Json::object();
   return t;
 }

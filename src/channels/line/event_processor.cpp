@@ -8,6 +8,7 @@
 #include "channels/line/outbox.h"
 #include "channels/line/renderer.h"
 #include "core/clock.h"
+#include "core/json_parse.h"
 #include "core/log.h"
 #include "core/thread_name.h"
 #include "residents/directory.h"
@@ -123,7 +124,7 @@ int EventProcessor::run_once() {
       if (auto known = residents::find(tx, tenant, "line", user)) c.resident_id = known->id;
       c.user_id = std::move(user);
       c.received_at = row->i64(2);
-      c.event = Json::parse(row->str(1), nullptr, false);
+      c.event = parse_stored_json(row->str(1));
       out.push_back(std::move(c));
     }
     return out;

@@ -10,6 +10,7 @@
 #include "channels/line/text_units.h"
 #include "core/crypto.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 
 namespace mg::line {
 
@@ -72,7 +73,7 @@ std::string decode_image(const Json& body) {
 http::Response put_menu(http::Request& req, auth::AuthService& auth, store::Db& db) {
   auto who = auth.require(req, auth::Role::admin);
   std::string name = menu_name(req);
-  Json body = req.json_body();
+  Json body = http::json_body(req, kRichMenuLimits);
   Json menu = body.contains("menu") ? body["menu"] : Json(nullptr);
   auto problems = validate_rich_menu(menu);
   std::string color = kDefaultMenuColor;

@@ -1,6 +1,7 @@
 #include "channels/line/rich_menu_store.h"
 
 #include "core/crypto.h"
+#include "core/json_parse.h"
 
 namespace mg::line {
 
@@ -15,7 +16,7 @@ StoredRichMenu from_row(const store::Row& r) {
   StoredRichMenu m;
   m.id = r.i64(0);
   m.name = r.str(1);
-  Json def = Json::parse(r.str(2), nullptr, false);
+  Json def = parse_stored_json(r.str(2));
   if (def.is_object()) {
     m.menu = def.value("menu", Json::object());
     m.color = def.value("color", std::string(kDefaultMenuColor));
@@ -117,7 +118,7 @@ RichMenuState load_rich_menu_state(store::Tx& tx, int64_t tenant_id) {
   RichMenuState s;
   auto r = tx.one("SELECT settings FROM tenants WHERE id = ?", {tenant_id});
   if (!r) return s;
-  Json settings = Json::parse(r->str(0), nullptr, false);
+  Json settings = parse_stored_json(r->str(0));
   if (!settings.is_object() || !settings.contains(kSettingsKey)) return s;
   const Json& j = settings[kSettingsKey];
   s.default_name = j.value("default", std::string());
@@ -130,7 +131,7 @@ void save_rich_menu_state(store::Tx& tx, int64_t tenant_id, const RichMenuState&
   // Read-modify-write of our key only, locked, so other settings keys are kept.
   auto r = tx.one(std::string("SELECT settings FROM tenants WHERE id = ?") + store::for_update(tx),
                   {tenant_id});
-  Json settings = r ? Json::parse(r->str(0), nullptr, false) : Json::object();
+  Json settings = r ? parse_stored_json(r->str(0)) : Json::object();
   if (!settings.is_object()) settings = Json::object();
   settings[kSettingsKey] = {{"default", state.default_name},
                             {"previous_default", state.previous_default},

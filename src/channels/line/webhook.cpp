@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 #include "core/log.h"
 
 #include <condition_variable>
@@ -39,7 +40,7 @@ struct EventRow {
 
 // Parses and validates a body; throws ApiError 400 when malformed.
 std::vector<EventRow> parse_events(const std::string& raw_body, int& received) {
-  Json body = Json::parse(raw_body, nullptr, false);
+  Json body = parse_json_or_discarded(raw_body);
   if (body.is_discarded() || !body.is_object())
     throw ApiError(400, "invalid_json", "JSON を読み取れません");
   auto events = body.find("events");
