@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/router.h"
+#include "core/sealed_box.h"
 #include "jobs/queue.h"
 #include "services/catalog.h"
 #include "services/routes.h"
@@ -85,8 +86,15 @@ int serve(const ServeConfig& config) {
   web::register_routes(router, auth, *db, catalog, chat, inbox, config.secure_cookies);
   std::string public_url =
       config.public_url.empty() ? "http://" + config.listen : config.public_url;
-  auto line = line::register_channel(router, auth, *db, runner, chat, catalog,
-                                     {public_url, config.demo_line_sim, config.line_senders});
+  bool key_created = false;
+  std::string key_source;
+  auto secrets = std::make_shared<const crypto::SealedBox>(
+      resolve_secret_key(config, key_created, key_source));
+  if (key_created)
+    log::warn("secret key created: back it up with the database", {{"path", key_source}});
+  auto line = line::register_channel(
+      router, auth, *db, runner, chat, catalog,
+      {public_url, config.demo_line_sim, config.line_senders, config.line_api_allow, secrets});
   // LINE residents get a message; web residents read the same on "my applications".
   runner.handle("resident.notify",
                 [&](const jobs::Job& job) { line::notify_resident(*db, chat, job); });

@@ -80,6 +80,7 @@ class ChannelFlow : public ::testing::Test {
     sim_child_.start("http://127.0.0.1:" + std::to_string(port_) + "/line/linet/webhook", "sec",
                      "tok");
     sim_ = sim_child_.base();
+    allow_api_base(sim_);  // the operator setting (--line-api-allow) for this line-sim
     db_->write([&](store::Tx& tx) {
       ChannelSettings s = unconfigured(tenant_);
       s.channel_secret = "sec";
