@@ -10,10 +10,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKEND, cli, startServer, freshDatabase, Client, expectError } from './harness.mjs';
-import { startLineSim, sign, sleep, waitMessages, messageText, MENU_RE } from './line-harness.mjs';
+import { startLineSim, restartServer, sign, sleep, waitMessages, messageText, MENU_RE } from './line-harness.mjs';
 
 const B_SECRET = 'town-b-channel-secret-4f1d0c';
 const B_TOKEN = 'town-b-access-token-9a7e3b';
@@ -24,9 +24,7 @@ let srv;
 let admin;
 let bAdmin;
 
-async function start(extra = []) {
-  srv = await startServer({ db, extra: ['--demo-line-sim', sim.base, ...extra] });
-  await sim.settings({ webhookUrl: `${srv.base}/line/demo/webhook` });
+async function login() {
   admin = await srv.admin();
   bAdmin = new Client(srv.base);
   const r = await bAdmin.login('town-b', 'b@b.example', 'town-b-password');
@@ -35,7 +33,8 @@ async function start(extra = []) {
 
 async function restart(extra = []) {
   await srv.stop();
-  await start(extra);
+  srv = await restartServer(srv, sim, extra);
+  await login();
 }
 
 // SQL against the test database (sqlite3 CLI or psql).
@@ -83,14 +82,17 @@ before(async () => {
   // A second municipality with its own admin and LINE channel (on the same line-sim).
   cli(db, ['tenant', 'create', '--code', 'town-b', '--name', 'B町']);
   cli(db, ['admin', 'create', '--tenant', 'town-b', '--email', 'b@b.example', '--password-stdin'], 'town-b-password\n');
-  await start();
+  srv = await startServer({ db, extra: ['--demo-line-sim', sim.base] });
+  await sim.settings({ webhookUrl: `${srv.base}/line/demo/webhook` });
+  await login();
   const r = await bAdmin.put('/api/line/settings', { channel_secret: B_SECRET, access_token: 'demo-token', api_base: sim.base });
   assert.equal(r.status, 200, r.text);
 });
 
 after(async () => {
-  await srv?.cleanup();
+  await srv?.stop();
   await sim?.stop();
+  if (db) rmSync(db.dataDir, { recursive: true, force: true });
 });
 
 test('finding 10: a tenant admin cannot aim api_base at an internal host', async () => {
@@ -239,7 +241,6 @@ test('finding 12: channel secrets and tokens are sealed at rest, with a private 
 
 test('finding 12: a key file others can read is refused at start-up', async () => {
   const other = freshDatabase();
-  const { writeFileSync, rmSync } = await import('node:fs');
   writeFileSync(join(other.dataDir, 'secret.key'), Buffer.alloc(32, 7).toString('base64') + '\n', { mode: 0o644 });
   await assert.rejects(startServer({ db: other }), /secret key file/);
   rmSync(other.dataDir, { recursive: true, force: true });
@@ -283,5 +284,5 @@ test('finding 3: bounds near INT64_MAX → 400 at once, other tenants keep writi
   if (code === 'still running') srv.proc.kill('SIGKILL');
   assert.notEqual(code, 'still running', 'SIGTERM stopped the server');
   assert.ok(Date.now() - stopping < 10000);
-  await start(); // for after()
+  srv = await restartServer(srv, sim); // for after()
 });
