@@ -16,7 +16,9 @@ struct ServeConfig {
   std::string templates_dir;  // default: templates beside web_root's project
   std::string public_url;     // for webhook URLs shown to admins; default http://<listen>
   bool demo = false;
-  std::string demo_line_sim;  // line-sim base URL to wire the demo tenant to
+  std::string demo_line_sim;    // line-sim base URL to wire the demo tenant to
+  std::string line_api_allow;   // LINE API bases allowed besides LINE's own ("URL[,URL]")
+  std::string secret_key_file;  // default <data_dir>/secret.key (MADOGUCHI_SECRET_KEY wins)
   int job_workers = 2;
   int line_senders = 32;  // concurrent Messaging API calls (each is a blocking request)
   int db_pool = 0;
@@ -30,5 +32,9 @@ struct ServeConfig {
 // Parses argv for `serve`. Returns nullopt after printing --help.
 std::optional<ServeConfig> parse_serve_args(const std::vector<std::string>& args);
 std::string resolve_database_url(const ServeConfig& c);
+// The 32-byte key secrets are sealed with: MADOGUCHI_SECRET_KEY (hex or base64), else the key
+// file (created with mode 0600 on first start). Throws when unusable (e.g. a key file others
+// can read). `created` is set when a new key file was written.
+std::string resolve_secret_key(const ServeConfig& c, bool& created, std::string& source);
 
 }  // namespace mg::app

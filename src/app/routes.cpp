@@ -4,10 +4,22 @@
 #include "auth/routes.h"
 #include "channels/web/routes.h"
 #include "core/errors.h"
+#include "core/log.h"
 #include "core/metrics.h"
 #include "services/routes.h"
 
 namespace mg::app {
+
+namespace {
+// The key that seals LINE secrets at rest; created (0600) beside the data at first start.
+std::shared_ptr<const crypto::SealedBox> line_secrets(const ServeConfig& config) {
+  bool created = false;
+  std::string source;
+  auto box = std::make_shared<const crypto::SealedBox>(resolve_secret_key(config, created, source));
+  if (created) log::warn("secret key created: back it up with the database", {{"path", source}});
+  return box;
+}
+}  // namespace
 
 line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
   const auto& config = deps.config;
@@ -20,7 +32,8 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
       config.public_url.empty() ? "http://" + config.listen : config.public_url;
   auto line =
       line::register_channel(router, deps.auth, deps.db, deps.runner, deps.chat, deps.catalog,
-                             {public_url, config.demo_line_sim, config.line_senders});
+                             {public_url, config.demo_line_sim, config.line_senders,
+                              config.line_api_allow, line_secrets(config)});
 
   router.get("/healthz", [&db = deps.db](http::Request&) {
     db.read([](store::Tx& tx) { tx.one("SELECT 1"); });

@@ -283,6 +283,11 @@ DROP INDEX line_outbox_due;
 CREATE INDEX line_outbox_due ON line_outbox(status, id) WHERE status IN ('pending', 'sending');
 CREATE INDEX line_outbox_open ON line_outbox(tenant_id, user_id) WHERE status IN ('pending', 'sending')
 )SQL"},
+      // Why a LINE event was not answered: a malformed event is 'failed' on its own (the
+      // others go on), and the operator sees the reason here.
+      {6, "line_event_failure_reason", R"SQL(
+ALTER TABLE line_events ADD COLUMN failure_reason TEXT NOT NULL DEFAULT ''
+)SQL"},
   };
   return list;
 }

@@ -93,9 +93,12 @@ http::Response put_menu(http::Request& req, auth::AuthService& auth, store::Db& 
   }
   throw_if_invalid(problems);
 
+  // Image generation runs here, before the write transaction: the writer lock is shared by
+  // every tenant and must never wait on it.
+  std::string image_sha256 = rich_menu_image_sha256(menu, image, color);
   std::lock_guard lock(rich_menu_mutex());
   auto [saved, state] = db.write([&](store::Tx& tx) {
-    auto res = put_rich_menu(tx, who.tenant_id, name, menu, image, color);
+    auto res = put_rich_menu(tx, who.tenant_id, name, menu, image, color, image_sha256);
     auth::audit(tx, who, "line.rich_menu.put", "line_rich_menu", name,
                 {{"created", res.created},
                  {"image", image.empty() ? "generated" : "uploaded"},

@@ -1,5 +1,7 @@
 #include "channels/line/rich_menu_store.h"
 
+#include <algorithm>
+
 #include "core/crypto.h"
 #include "core/json_parse.h"
 
@@ -38,10 +40,15 @@ std::string definition_text(const StoredRichMenu& m) {
 
 std::string StoredRichMenu::image() const {
   if (!custom_image.empty()) return custom_image;
-  const Json& size = menu.value("size", Json::object());
+  auto side = [&](const char* key) {
+    if (!menu.is_object() || !menu.contains("size")) return 1;
+    const Json& size = menu["size"];
+    if (!size.is_object() || !size.contains(key) || !size[key].is_number_integer()) return 1;
+    return static_cast<int>(std::clamp<int64_t>(size[key].get<int64_t>(), 1, kMaxGeneratedSide));
+  };
   Rgb bg = parse_rgb(color).value_or(Rgb{0xE8, 0xF5, 0xE9});
-  return generated_menu_png(size.value("width", 0), size.value("height", 0), bg,
-                            Rgb{0x2E, 0x7D, 0x32}, menu.value("areas", Json::array()));
+  return generated_menu_png(side("width"), side("height"), bg, Rgb{0x2E, 0x7D, 0x32},
+                            menu.is_object() && menu.contains("areas") ? menu["areas"] : Json());
 }
 
 std::string StoredRichMenu::image_content_type() const {
@@ -66,8 +73,18 @@ std::vector<StoredRichMenu> list_rich_menus(store::Tx& tx, int64_t tenant_id) {
   return out;
 }
 
+std::string rich_menu_image_sha256(const Json& menu, const std::string& custom_image,
+                                   const std::string& color) {
+  StoredRichMenu m;
+  m.menu = menu;
+  m.custom_image = custom_image;
+  m.color = color;
+  return crypto::sha256_hex(m.image());
+}
+
 PutResult put_rich_menu(store::Tx& tx, int64_t tenant_id, const std::string& name, const Json& menu,
-                        const std::string& custom_image, const std::string& color) {
+                        const std::string& custom_image, const std::string& color,
+                        const std::string& image_sha256) {
   PutResult res;
   auto existing = find_rich_menu(tx, tenant_id, name);
   StoredRichMenu& m = res.menu;
@@ -76,7 +93,7 @@ PutResult put_rich_menu(store::Tx& tx, int64_t tenant_id, const std::string& nam
   m.menu = menu;
   m.custom_image = custom_image;
   m.color = color;
-  m.image_sha256 = crypto::sha256_hex(m.image());
+  m.image_sha256 = image_sha256;
   if (!existing) {
     res.created = true;
     m.id = tx.insert_id(
