@@ -99,7 +99,9 @@ int serve(const ServeConfig& config) {
         {{"status", "ok"},
          {"database", db->backend() == store::Backend::sqlite ? "sqlite" : "postgresql"}});
   });
-  router.get("/metrics", [](http::Request&) {
+  router.get("/metrics", [&config](http::Request& req) {
+    if (!metrics::may_scrape(req, config.metrics_token))
+      throw ApiError::not_found("見つかりません");
     return http::Response::text(metrics::render(), "text/plain; version=0.0.4; charset=utf-8");
   });
   metrics::gauge("madoguchi_db_pool_size", "Database connections available.",
@@ -124,6 +126,8 @@ int serve(const ServeConfig& config) {
   so.listen = config.listen;
   so.io_threads = static_cast<unsigned>(config.io_threads);
   so.max_body_bytes = config.max_body_bytes;
+  so.max_connections = static_cast<std::size_t>(std::max(1, config.max_connections));
+  so.security_headers = true;
   http::Server server(so, [&router](http::Request& req) { return router.dispatch(req); });
   auto port = server.bind();
   server.on_signal([&server] {
