@@ -101,7 +101,8 @@ bool has_header(const Headers& headers, std::string_view name) {
 template <class Message>
 void set_security_headers(Message& out, const Response& res) {
   auto add = [&](const char* name, std::string_view value) {
-    if (!has_header(res.headers, name)) out.set(name, value);
+    if (!has_header(res.headers, name))
+      out.set(beast::string_view(name), beast::string_view(value.data(), value.size()));
   };
   add("Content-Security-Policy", content_security_policy(res.content_type));
   add("X-Frame-Options", "DENY");

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "app/static_files.h"
 #include "app/static_path.h"
@@ -139,9 +140,9 @@ TEST_F(StaticPathTest, StaticFilesNeverReadOutsideTheRoot) {
   // Extension-less client routes get the SPA index, as before.
   EXPECT_EQ(web.serve(get("/console/login")).body, "<!doctype html>index");
   std::string secret = (base_ / "outside" / "secret.txt").string();
-  for (std::string target :
-       {"/" + secret, "/%2F" + secret.substr(1), "//etc/passwd", "/%2Fetc/passwd", "/secret.txt",
-        "/out/secret.txt", "/../outside", "/..%2f..%2fetc/passwd"}) {
+  for (const std::string& target : std::vector<std::string>{
+           "/" + secret, "/%2F" + secret.substr(1), "//etc/passwd", "/%2Fetc/passwd", "/secret.txt",
+           "/out/secret.txt", "/../outside", "/..%2f..%2fetc/passwd"}) {
     auto res = web.serve(get(target));
     EXPECT_EQ(res.status, 404) << target;
     EXPECT_EQ(res.body.find("SECRET"), std::string::npos) << target;
