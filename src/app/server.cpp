@@ -4,22 +4,17 @@
 #include <iostream>
 
 #include "app/demo.h"
+#include "app/routes.h"
 #include "app/static_files.h"
 #include "applications/chat.h"
 #include "applications/inbox.h"
-#include "applications/routes.h"
-#include "auth/routes.h"
 #include "channels/line/channel.h"
 #include "channels/line/resident_notice.h"
-#include "channels/web/routes.h"
-#include "core/errors.h"
 #include "core/http_server.h"
 #include "core/log.h"
 #include "core/metrics.h"
-#include "core/router.h"
 #include "jobs/queue.h"
 #include "services/catalog.h"
-#include "services/routes.h"
 #include "store/migrations.h"
 
 namespace mg::app {
@@ -78,32 +73,15 @@ int serve(const ServeConfig& config) {
   }
 
   jobs::Runner runner(*db, config.job_workers);
+  StaticFiles web(default_dir(config.web_root, "web/dist"));
   http::Router router;
-  auth::register_routes(router, auth, *db);
-  services::register_routes(router, auth, catalog);
-  applications::register_routes(router, auth, *db, inbox);
-  web::register_routes(router, auth, *db, catalog, chat, inbox, config.secure_cookies);
-  std::string public_url =
-      config.public_url.empty() ? "http://" + config.listen : config.public_url;
-  auto line = line::register_channel(router, auth, *db, runner, chat, catalog,
-                                     {public_url, config.demo_line_sim, config.line_senders});
+  auto line = register_all_routes(router, {config, *db, auth, catalog, chat, inbox, runner, web});
   // LINE residents get a message; web residents read the same on "my applications".
   runner.handle("resident.notify",
                 [&](const jobs::Job& job) { line::notify_resident(*db, chat, job); });
   if (demo_tenant && !config.demo_line_sim.empty())
     line::configure_demo(*db, demo_tenant, config.demo_line_sim);
 
-  router.get("/healthz", [&db](http::Request&) {
-    db->read([](store::Tx& tx) { tx.one("SELECT 1"); });
-    return http::Response::json(
-        {{"status", "ok"},
-         {"database", db->backend() == store::Backend::sqlite ? "sqlite" : "postgresql"}});
-  });
-  router.get("/metrics", [&config](http::Request& req) {
-    if (!metrics::may_scrape(req, config.metrics_token))
-      throw ApiError::not_found("見つかりません");
-    return http::Response::text(metrics::render(), "text/plain; version=0.0.4; charset=utf-8");
-  });
   metrics::gauge("madoguchi_db_pool_size", "Database connections available.",
                  [&db] { return db->pool_size(); });
   metrics::gauge("madoguchi_db_pool_in_use", "Database connections in use.",
@@ -114,13 +92,6 @@ int serve(const ServeConfig& config) {
                  [&db] { return static_cast<double>(jobs::stats(*db).dead); });
   metrics::gauge("madoguchi_job_failures", "Job attempts that failed in this process.",
                  [&runner] { return static_cast<double>(runner.failures()); });
-
-  StaticFiles web(default_dir(config.web_root, "web/dist"));
-  for (const char* m : {"GET", "POST", "PUT", "PATCH", "DELETE"})
-    router.add(m, "/api/{*rest}", [](http::Request&) -> http::Response {
-      throw ApiError::not_found("API が見つかりません");
-    });
-  router.get("/{*path}", [&web](http::Request& req) { return web.serve(req); });
 
   http::ServerOptions so;
   so.listen = config.listen;

@@ -88,6 +88,8 @@ void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db,
     auto body = req.json_body();
     if (!body.contains("service_id") || !body["service_id"].is_number_integer())
       throw ApiError::bad_request("service_id を数値で指定してください", "service_id");
+    // An unknown service (or another municipality's) is a 404 before any resident row is made.
+    catalog.current_version(tenant_of(auth, req), body["service_id"].get<int64_t>());
     auto v = visitor(auth, db, req, true);
     auto turn = chat.start(v.tenant_id, v.resident_id, body["service_id"].get<int64_t>(), "web");
     return with_cookie(http::Response::json(turn.to_json(), 201), v, secure);
