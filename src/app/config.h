@@ -27,6 +27,8 @@ struct ServeConfig {
   bool secure_cookies = false;
   std::string log_level = "info";
   int session_idle_minutes = 60;
+  std::string metrics_token;   // empty: /metrics only for direct loopback connections
+  int max_connections = 1000;  // lowered to fit RLIMIT_NOFILE at startup
 };
 
 // Parses argv for `serve`. Returns nullopt after printing --help.

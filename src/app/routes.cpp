@@ -41,7 +41,9 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
         {{"status", "ok"},
          {"database", db.backend() == store::Backend::sqlite ? "sqlite" : "postgresql"}});
   });
-  router.get("/metrics", [](http::Request&) {
+  router.get("/metrics", [&config](http::Request& req) {
+    if (!metrics::may_scrape(req, config.metrics_token))
+      throw ApiError::not_found("見つかりません");
     return http::Response::text(metrics::render(), "text/plain; version=0.0.4; charset=utf-8");
   });
 

@@ -97,6 +97,8 @@ int serve(const ServeConfig& config) {
   so.listen = config.listen;
   so.io_threads = static_cast<unsigned>(config.io_threads);
   so.max_body_bytes = config.max_body_bytes;
+  so.max_connections = static_cast<std::size_t>(std::max(1, config.max_connections));
+  so.security_headers = true;
   http::Server server(so, [&router](http::Request& req) { return router.dispatch(req); });
   auto port = server.bind();
   server.on_signal([&server] {

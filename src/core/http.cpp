@@ -100,6 +100,26 @@ std::string url_decode(std::string_view s) {
   return out;
 }
 
+std::string url_decode_path(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      auto c = static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      if (c == '/' || c == '\\') {
+        out.append(s.substr(i, 3));
+      } else {
+        out.push_back(c);
+      }
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
 std::string url_encode(std::string_view s) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;
