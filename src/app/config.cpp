@@ -37,6 +37,9 @@ std::optional<ServeConfig> parse_serve_args(const std::vector<std::string>& args
     ("max-body-bytes", po::value(&c.max_body_bytes)->default_value(c.max_body_bytes), "largest accepted request body")
     ("secure-cookies", po::bool_switch(&c.secure_cookies), "mark cookies Secure (behind HTTPS)")
     ("session-idle-minutes", po::value(&c.session_idle_minutes)->default_value(c.session_idle_minutes), "resident chat sessions expire after this idle time")
+    ("upload-daily-count", po::value(&c.upload_daily_count)->default_value(c.upload_daily_count), "photos a resident's device may upload per day (ten times that per address)")
+    ("upload-daily-mb", po::value(&c.upload_daily_mb)->default_value(c.upload_daily_mb), "megabytes a resident's device may upload per day (ten times that per address)")
+    ("upload-unclaimed-seconds", po::value(&c.upload_unclaimed_seconds)->default_value(c.upload_unclaimed_seconds), "uploads no application claims are removed after this time")
     ("log-level", po::value(&c.log_level)->default_value(c.log_level), "debug, info, warn or error");
   // clang-format on
   po::variables_map vm;

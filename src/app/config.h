@@ -25,6 +25,11 @@ struct ServeConfig {
   bool secure_cookies = false;
   std::string log_level = "info";
   int session_idle_minutes = 60;
+  // Residents' photo uploads: per device and day (ten times that per address), and how long
+  // an upload no application claims is kept.
+  int upload_daily_count = 20;
+  int upload_daily_mb = 100;
+  int upload_unclaimed_seconds = 24 * 3600;
 };
 
 // Parses argv for `serve`. Returns nullopt after printing --help.
