@@ -1,5 +1,9 @@
 #include "applications/attachments.h"
 
+#include <arpa/inet.h>
+
+#include <cstring>
+
 #include "conversation/session.h"
 #include "core/clock.h"
 #include "core/crypto.h"
@@ -46,6 +50,22 @@ void count_upload(store::Tx& tx, int64_t tenant_id, const std::string& holder,
         "本日送ることのできる写真の上限に達しました。明日以降にもう一度お試しください。");
 }
 
+// The quota holder for a client address. An IPv6 host usually owns a whole /64, so the
+// quota covers the /64 rather than one address the client can rotate within it.
+std::string address_holder(const std::string& address) {
+  unsigned char v6[16];
+  static const unsigned char kV4Mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+  std::string key = address;
+  if (inet_pton(AF_INET6, address.c_str(), v6) == 1 && std::memcmp(v6, kV4Mapped, 12) != 0) {
+    char buf[INET6_ADDRSTRLEN];
+    std::memset(v6 + 8, 0, 8);
+    if (inet_ntop(AF_INET6, v6, buf, sizeof buf)) key = std::string(buf) + "/64";
+  } else if (address.rfind("::ffff:", 0) == 0) {
+    key = address.substr(7);
+  }
+  return "address:" + crypto::sha256_hex(key);
+}
+
 void collect_attachment_ids(const Json& v, std::vector<int64_t>& out) {
   if (v.is_object()) {
     if (v.contains("attachment_id") && v["attachment_id"].is_number_integer())
@@ -83,8 +103,8 @@ int64_t ResidentUploads::store(const Upload& u) {
     std::string day = clock::date_jst(now);
     count_upload(tx, u.tenant_id, "device:" + std::to_string(u.resident_id), day, size,
                  limits_.device_daily_count, limits_.device_daily_bytes);
-    count_upload(tx, u.tenant_id, "address:" + crypto::sha256_hex(u.address), day, size,
-                 limits_.address_daily_count, limits_.address_daily_bytes);
+    count_upload(tx, u.tenant_id, address_holder(u.address), day, size, limits_.address_daily_count,
+                 limits_.address_daily_bytes);
     return tx.insert_id(
         "INSERT INTO attachments(tenant_id, resident_id, session_id, filename, content_type, "
         "size, data_b64, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
