@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 
 namespace mg::applications {
 
@@ -90,7 +91,7 @@ int64_t ResidentUploads::store(const Upload& u) {
     if (!s) throw ApiError::not_found("会話が見つかりません");
     std::optional<conv::SessionState> state;
     try {
-      state = conv::SessionState::from_json(Json::parse(s->str(3), nullptr, false));
+      state = conv::SessionState::from_json(parse_stored_json(s->str(3)));
     } catch (const std::invalid_argument&) {
     }
     if (s->str(2) != "open" || !state || conv::expired(*state, now, idle_ms_))

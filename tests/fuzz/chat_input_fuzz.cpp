@@ -1,6 +1,6 @@
 // The residents' web chat: POST /api/public/{tenant}/chat/{session}/input takes any bytes as
-// its body. They go through the same code as in the server: Request::json_body (a 400
-// ApiError for anything but a JSON object), conversation::parse_input (an Input or an
+// its body. They go through the same code as in the server: Request::json_body (a 400/413
+// ApiError for anything but a bounded JSON object), conversation::parse_input (an Input or an
 // InputError, never an exception), and the engine answering it at every step of a small
 // service. Invariants: a parsed Input matches its JSON, an InputError has a message for the
 // resident, the engine's state survives its JSON round trip.
@@ -14,6 +14,7 @@
 #include "conversation/input.h"
 #include "core/errors.h"
 #include "core/http.h"
+#include "core/json_parse.h"
 
 namespace conv = mg::conversation;
 using mg::Json;
@@ -26,7 +27,7 @@ void check(bool ok) {
 // Every kind of question a web resident answers (no lookup: that needs the database).
 const conv::ServiceDefinition& service() {
   static const conv::ServiceDefinition def = [] {
-    auto parsed = conv::parse_definition(Json::parse(R"({
+    auto parsed = conv::parse_definition(mg::parse_json(R"({
       "format": "madoguchi.service/1", "service_key": "fuzz", "title": "fuzz",
       "department": "建設課",
       "steps": [
@@ -86,7 +87,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     body = req.json_body();
   } catch (const mg::ApiError& e) {
-    check(e.status() == 400 && e.code() == "invalid_json");
+    // Malformed, not an object, or over the nesting / size limits (core/json_parse.h).
+    check((e.status() == 400 && (e.code() == "invalid_json" || e.code() == "json_too_deep")) ||
+          (e.status() == 413 && e.code() == "json_too_large"));
     return 0;
   }
   check(body.is_object());
