@@ -45,6 +45,9 @@ std::optional<ServeConfig> parse_serve_args(const std::vector<std::string>& args
     ("session-idle-minutes", po::value(&c.session_idle_minutes)->default_value(c.session_idle_minutes), "resident chat sessions expire after this idle time")
     ("metrics-token", po::value(&c.metrics_token), "bearer token required to read /metrics; without it only direct loopback connections may (set it via MADOGUCHI_METRICS_TOKEN or --config, not argv)")
     ("max-connections", po::value(&c.max_connections)->default_value(c.max_connections), "open client connections at most (capped by the open-file limit)")
+    ("upload-daily-count", po::value(&c.upload_daily_count)->default_value(c.upload_daily_count), "photos a resident's device may upload per day (ten times that per address)")
+    ("upload-daily-mb", po::value(&c.upload_daily_mb)->default_value(c.upload_daily_mb), "megabytes a resident's device may upload per day (ten times that per address)")
+    ("upload-unclaimed-seconds", po::value(&c.upload_unclaimed_seconds)->default_value(c.upload_unclaimed_seconds), "uploads no application claims are removed after this time")
     ("log-level", po::value(&c.log_level)->default_value(c.log_level), "debug, info, warn or error");
   // clang-format on
   po::variables_map vm;

@@ -29,6 +29,11 @@ struct ServeConfig {
   int session_idle_minutes = 60;
   std::string metrics_token;   // empty: /metrics only for direct loopback connections
   int max_connections = 1000;  // lowered to fit RLIMIT_NOFILE at startup
+  // Residents' photo uploads: per device and day (ten times that per address), and how long
+  // an upload no application claims is kept.
+  int upload_daily_count = 20;
+  int upload_daily_mb = 100;
+  int upload_unclaimed_seconds = 24 * 3600;
 };
 
 // Parses argv for `serve`. Returns nullopt after printing --help.

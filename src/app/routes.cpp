@@ -21,13 +21,19 @@ std::shared_ptr<const crypto::SealedBox> line_secrets(const ServeConfig& config)
 }
 }  // namespace
 
+applications::UploadLimits upload_limits(const ServeConfig& config) {
+  return applications::UploadLimits::per_device(config.upload_daily_count,
+                                                int64_t{config.upload_daily_mb} << 20,
+                                                int64_t{config.upload_unclaimed_seconds} * 1000);
+}
+
 line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
   const auto& config = deps.config;
   auth::register_routes(router, deps.auth, deps.db);
   services::register_routes(router, deps.auth, deps.catalog);
   applications::register_routes(router, deps.auth, deps.db, deps.inbox);
   web::register_routes(router, deps.auth, deps.db, deps.catalog, deps.chat, deps.inbox,
-                       config.secure_cookies);
+                       config.secure_cookies, upload_limits(config));
   std::string public_url =
       config.public_url.empty() ? "http://" + config.listen : config.public_url;
   auto line =

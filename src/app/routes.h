@@ -1,6 +1,7 @@
 #pragma once
 #include "app/config.h"
 #include "app/static_files.h"
+#include "applications/attachments.h"
 #include "applications/chat.h"
 #include "applications/inbox.h"
 #include "auth/service.h"
@@ -28,5 +29,8 @@ struct Deps {
 // same set, so the isolation test covers exactly what is served. Starts the LINE channel's
 // threads: keep the result alive while the router is used, stop() it before the deps go.
 [[nodiscard]] line::LineChannel register_all_routes(http::Router& router, const Deps& deps);
+
+// Residents' upload quotas and how long unclaimed uploads are kept, from the settings.
+applications::UploadLimits upload_limits(const ServeConfig& config);
 
 }  // namespace mg::app

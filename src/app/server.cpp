@@ -1,5 +1,6 @@
 #include "app/server.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -10,6 +11,7 @@
 #include "applications/inbox.h"
 #include "channels/line/channel.h"
 #include "channels/line/resident_notice.h"
+#include "core/clock.h"
 #include "core/http_server.h"
 #include "core/log.h"
 #include "core/metrics.h"
@@ -76,6 +78,12 @@ int serve(const ServeConfig& config) {
   StaticFiles web(default_dir(config.web_root, "web/dist"));
   http::Router router;
   auto line = register_all_routes(router, {config, *db, auth, catalog, chat, inbox, runner, web});
+  // Uploads no application claimed are removed (the web chat's upload route is in routes.cpp).
+  runner.handle("attachments.purge", [&](const jobs::Job&) {
+    applications::purge_unclaimed(*db, clock::now_ms(), upload_limits(config).unclaimed_ms);
+  });
+  runner.every("attachments.purge", "attachments.purge", Json::object(),
+               std::clamp<int64_t>(upload_limits(config).unclaimed_ms / 4, 1000, 3600 * 1000));
   // LINE residents get a message; web residents read the same on "my applications".
   runner.handle("resident.notify",
                 [&](const jobs::Job& job) { line::notify_resident(*db, chat, job); });

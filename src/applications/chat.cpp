@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "applications/attachments.h"
 #include "applications/lookup_lists.h"
 #include "conversation/engine.h"
 #include "conversation/receipt.h"
@@ -93,6 +94,7 @@ std::optional<std::string> apply_effects(store::Tx& tx, int64_t tenant_id, const
             "UPDATE applications SET receipt_number = ?, search_text = ? || search_text WHERE id = "
             "?",
             {*receipt, *receipt + " ", id});
+        claim_attachments(tx, tenant_id, s.resident_id, e.answers);
         tx.exec(
             "INSERT INTO application_events(tenant_id, application_id, at, kind, detail) VALUES "
             "(?, ?, ?, 'submitted', ?)",
@@ -106,6 +108,7 @@ std::optional<std::string> apply_effects(store::Tx& tx, int64_t tenant_id, const
             "status = CASE WHEN status = 'done' THEN 'in_progress' ELSE status END, updated_at = ? "
             "WHERE tenant_id = ? AND id = ?",
             {e.answers.dump(), search_text(e.answers), now, tenant_id, *s.correction_of});
+        claim_attachments(tx, tenant_id, s.resident_id, e.answers);
         tx.exec(
             "UPDATE corrections SET status = 'resolved', resolved_at = ? WHERE tenant_id = ? AND "
             "application_id = ? AND session_id = ?",

@@ -46,9 +46,27 @@ std::string where_clause(int64_t tenant_id, const ListFilter& f, store::Params& 
   return w;
 }
 
+namespace {
+// OWASP's CSV injection rule: a cell a spreadsheet could read as a formula starts with = + - @
+// TAB or CR. Spreadsheets also skip leading blanks before a formula, so the check looks past
+// spaces, line breaks and the ideographic space residents type in Japanese.
+bool formula_like(const std::string& v) {
+  if (!v.empty() && (v[0] == '\t' || v[0] == '\r')) return true;
+  std::size_t i = 0;
+  while (i < v.size()) {
+    if (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n')
+      ++i;
+    else if (v.compare(i, 3, "\xE3\x80\x80") == 0)
+      i += 3;
+    else
+      break;
+  }
+  return i < v.size() && (v[i] == '=' || v[i] == '+' || v[i] == '-' || v[i] == '@');
+}
+}  // namespace
+
 std::string csv_field(const std::string& s) {
-  std::string v = s;
-  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) v = "'" + v;
+  std::string v = formula_like(s) ? "'" + s : s;
   bool quote = v.find_first_of(",\"\r\n") != std::string::npos;
   if (!quote) return v;
   std::string out = "\"";

@@ -288,6 +288,25 @@ CREATE INDEX line_outbox_open ON line_outbox(tenant_id, user_id) WHERE status IN
       {6, "line_event_failure_reason", R"SQL(
 ALTER TABLE line_events ADD COLUMN failure_reason TEXT NOT NULL DEFAULT ''
 )SQL"},
+      // Residents' uploads go into a chat session and count against daily quotas; an upload
+      // no application claims is removed after a while. Files stored before this migration
+      // count as claimed, so none of them disappears. residents_identity lets the web channel
+      // check that a device cookie was issued by us, whatever the tenant.
+      {8, "resident_upload_limits", R"SQL(
+ALTER TABLE attachments ADD COLUMN session_id BIGINT;
+ALTER TABLE attachments ADD COLUMN claimed_at BIGINT;
+UPDATE attachments SET claimed_at = created_at;
+CREATE INDEX attachments_unclaimed ON attachments(created_at) WHERE claimed_at IS NULL;
+CREATE TABLE upload_quotas (
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  holder TEXT NOT NULL,
+  day TEXT NOT NULL,
+  uploads BIGINT NOT NULL,
+  bytes BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, holder, day)
+);
+CREATE INDEX residents_identity ON residents(channel, external_id)
+)SQL"},
   };
   return list;
 }

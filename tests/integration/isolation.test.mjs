@@ -76,7 +76,7 @@ const FIXTURES = {
   'POST /api/public/{tenant}/chat': { kind: 'public', body: (c) => ({ service_id: c.a.service }) },
   'GET /api/public/{tenant}/chat/{session}': { kind: 'public', params: { session: (c) => c.a.session } },
   'POST /api/public/{tenant}/chat/{session}/input': { kind: 'public', params: { session: (c) => c.a.session }, body: () => ({ type: 'text', text: 'ISO' }) },
-  'POST /api/public/{tenant}/attachments': { kind: 'public', foreign: 'own', status: 201, raw: () => PNG, headers: { 'content-type': 'image/png' } },
+  'POST /api/public/{tenant}/chat/{session}/attachments': { kind: 'public', params: { session: (c) => c.a.photoSession }, raw: () => PNG, headers: { 'content-type': 'image/png' } },
   'GET /api/public/{tenant}/my/applications': { kind: 'public', foreign: 'list' },
   'GET /healthz': { kind: 'open' },
   'GET /metrics': { kind: 'open' },
@@ -269,7 +269,12 @@ async function seedTenantA() {
   assert.equal(open.status, 201, open.text);
   a.session = open.json.session_id;
   a.resident = Number((await sql(`SELECT resident_id FROM chat_sessions WHERE public_id = '${a.session}'`)).trim());
-  const up = await resident.request('POST', '/api/public/demo/attachments?filename=a.png', { raw: PNG, headers: { 'content-type': 'image/png' } });
+  // A photo uploaded into a road-damage session at its photo step (the only place uploads go).
+  const road = await resident.post('/api/public/demo/chat', { service_id: services.find((s) => s.service_key === 'road-damage').id });
+  assert.equal(road.status, 201, road.text);
+  a.photoSession = road.json.session_id;
+  assert.equal((await resident.post(`/api/public/demo/chat/${a.photoSession}/input`, { type: 'choice', value: 'pothole' })).status, 200);
+  const up = await resident.request('POST', `/api/public/demo/chat/${a.photoSession}/attachments?filename=a.png`, { raw: PNG, headers: { 'content-type': 'image/png' } });
   assert.equal(up.status, 201, up.text);
   a.attachment = up.json.attachment_id;
 
