@@ -91,14 +91,22 @@ test('roles: a viewer can read but not write; only admins manage staff', async (
   assert.equal(entry.ip, '127.0.0.1');
 });
 
-test('five failed logins lock the account, even for the right password', async () => {
+test('five failed logins throttle the account (429 + Retry-After) instead of locking it', async () => {
   const admin = await srv.admin();
   await admin.post('/api/staff', { email: 'lock@demo.example', password: 'lock-password-1', role: 'operator' });
   const c = srv.client();
   for (let i = 0; i < 5; i++) expectError(assert, await c.post('/api/login', { tenant: 'demo', email: 'lock@demo.example', password: 'wrong-pass-' + i }), 401);
-  expectError(assert, await c.post('/api/login', { tenant: 'demo', email: 'lock@demo.example', password: 'lock-password-1' }), 423, 'locked');
+  const throttled = await c.post('/api/login', { tenant: 'demo', email: 'lock@demo.example', password: 'lock-password-1' });
+  expectError(assert, throttled, 429, 'too_many_attempts');
+  const retry = Number(throttled.headers.get('retry-after'));
+  assert.equal(retry, 1);
   const staff = (await admin.get('/api/staff')).json.items.find((s) => s.email === 'lock@demo.example');
   assert.equal(staff.locked, true);
+  // A short wait, not 15 minutes: the right password then works and clears the count.
+  await new Promise((r) => setTimeout(r, retry * 1000 + 100));
+  assert.equal((await c.post('/api/login', { tenant: 'demo', email: 'lock@demo.example', password: 'lock-password-1' })).status, 200);
+  const after = (await admin.get('/api/staff')).json.items.find((s) => s.email === 'lock@demo.example');
+  assert.equal(after.locked, false);
 });
 
 test('admin create from the command line; tenants never see each other', async () => {

@@ -1,0 +1,159 @@
+// Security finding 7 (lockout as an outside denial of service) and the password rule of 12:
+// logins are throttled per account and per address with growing delays instead of locking,
+// attempts are counted before the password is checked, sessions survive an attack, unknown
+// and known e-mails answer alike, e-mails compare case-insensitively, and passwords are
+// 12+ Unicode characters and not common.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, cli, expectError, Client } from './harness.mjs';
+
+let srv;
+let admin;
+before(async () => {
+  srv = await startServer();
+  admin = await srv.admin();
+});
+after(async () => { await srv?.cleanup(); });
+
+const login = (email, password, tenant = 'demo') => srv.client().post('/api/login', { tenant, email, password });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function addStaff(email, password, role = 'operator') {
+  const r = await admin.post('/api/staff', { email, name: '職員', password, role });
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
+
+async function failedChecks(staffId) {
+  const items = (await admin.get('/api/audit?limit=500')).json.items;
+  return items.filter((a) => a.action === 'login_failed' && a.object_id === String(staffId)).length;
+}
+
+function expectThrottled(r) {
+  expectError(assert, r, 429, 'too_many_attempts');
+  const retry = Number(r.headers.get('retry-after'));
+  assert.ok(Number.isInteger(retry) && retry >= 1 && retry <= 900, `Retry-After ${r.headers.get('retry-after')}`);
+  assert.equal(r.json.error.details.retry_after, retry);
+  assert.match(r.json.error.message, /ログイン/);
+  return retry;
+}
+
+test('40 parallel wrong guesses check at most 5 passwords; the rest get 429 with Retry-After', async () => {
+  const victim = await addStaff('victim@demo.example', 'victim-passphrase-42');
+  // A session from before the attack.
+  const desk = new Client(srv.base);
+  assert.equal((await desk.login('demo', 'victim@demo.example', 'victim-passphrase-42')).status, 200);
+
+  const guesses = await Promise.all(Array.from({ length: 40 }, (_, i) => login('victim@demo.example', `guess-number-${i}-xyz`)));
+  const rejected = guesses.filter((r) => r.status === 401);
+  const throttled = guesses.filter((r) => r.status === 429);
+  assert.equal(rejected.length + throttled.length, 40, guesses.map((r) => r.status).join(','));
+  assert.ok(rejected.length <= 5, `${rejected.length} passwords were checked`);
+  assert.ok(rejected.length >= 1);
+  for (const r of throttled) expectThrottled(r);
+  // The audit log holds one login_failed row per password actually checked.
+  assert.equal(await failedChecks(victim.id), rejected.length);
+
+  // Even the right password waits now, but the session from before keeps working, writes too.
+  expectThrottled(await login('victim@demo.example', 'victim-passphrase-42'));
+  assert.equal((await desk.get('/api/session')).status, 200);
+  assert.equal((await desk.get('/api/session')).json.user.email, 'victim@demo.example');
+
+  // The admin sees the throttle and can lift it; the audit rows stay.
+  const row = (await admin.get('/api/staff')).json.items.find((s) => s.email === 'victim@demo.example');
+  assert.equal(row.locked, true);
+  expectError(assert, await desk.post('/api/staff/' + victim.id + '/unlock', {}), 403, 'forbidden');
+  expectError(assert, await admin.post('/api/staff/999999/unlock', {}), 404, 'not_found');
+  assert.equal((await admin.post('/api/staff/' + victim.id + '/unlock', {})).status, 200);
+  assert.equal((await login('victim@demo.example', 'victim-passphrase-42')).status, 200);
+  assert.equal(await failedChecks(victim.id), rejected.length);
+  const audit = (await admin.get('/api/audit?limit=500')).json.items;
+  assert.ok(audit.some((a) => a.action === 'staff.unlock' && a.object_id === String(victim.id)));
+  assert.equal((await desk.post('/api/logout', {})).status, 200);
+});
+
+test('known and unknown e-mails answer identically during and after throttling', async () => {
+  await addStaff('known@demo.example', 'known-passphrase-42');
+  const burst = async (email) => {
+    const rs = await Promise.all(Array.from({ length: 8 }, (_, i) => login(email, `wrong-password-${i}-abc`)));
+    return rs.map((r) => `${r.status} ${r.headers.get('retry-after') ?? '-'} ${r.text}`).sort();
+  };
+  const known = await burst('known@demo.example');
+  const unknown = await burst('nobody@demo.example');
+  assert.deepEqual(unknown, known);
+  assert.equal(known.filter((s) => s.startsWith('401')).length, 5, known.join('\n'));
+  assert.equal(known.filter((s) => s.startsWith('429')).length, 3);
+
+  // After the wait: one more check each (401, alike), then a doubled wait (alike).
+  await sleep(1100);
+  const [k1, u1] = await Promise.all([login('known@demo.example', 'wrong-password-again'), login('nobody@demo.example', 'wrong-password-again')]);
+  expectError(assert, k1, 401, 'bad_credentials');
+  assert.equal(u1.status, k1.status);
+  assert.equal(u1.text, k1.text);
+  const [k2, u2] = await Promise.all([login('known@demo.example', 'wrong-password-again'), login('nobody@demo.example', 'wrong-password-again')]);
+  assert.ok([1, 2].includes(expectThrottled(k2)));
+  assert.equal(u2.status, k2.status);
+  assert.equal(u2.text, k2.text);
+  assert.equal(u2.headers.get('retry-after'), k2.headers.get('retry-after'));
+  // Case does not make a fresh account to guess at.
+  expectThrottled(await login('NOBODY@demo.example', 'wrong-password-again'));
+});
+
+test('e-mails compare case-insensitively at login and staff creation', async () => {
+  const r = await login('Admin@Demo.EXAMPLE', srv.password);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.user.email, 'admin@demo.example');
+  const created = await addStaff('Mixed.Case@Demo.example', 'mixed-case-passphrase');
+  assert.equal(created.email, 'mixed.case@demo.example');
+  expectError(assert, await admin.post('/api/staff', { email: 'MIXED.case@demo.EXAMPLE', password: 'another-passphrase-9', role: 'viewer' }), 409, 'conflict');
+  assert.equal((await login('mixed.CASE@demo.example', 'mixed-case-passphrase')).status, 200);
+});
+
+test('passwords: 12+ Unicode characters, not common, long passphrases welcome', async () => {
+  const short = await admin.post('/api/staff', { email: 'p1@demo.example', password: 'abcdefghij1', role: 'viewer' });
+  expectError(assert, short, 400, 'invalid');
+  assert.equal(short.json.error.field, 'password');
+  assert.match(short.json.error.message, /12文字以上/);
+
+  const japanese = 'しやくしょのまどぐちです';  // 12 characters, 36 bytes
+  assert.equal([...japanese].length, 12);
+  await addStaff('p2@demo.example', japanese);
+  assert.equal((await login('p2@demo.example', japanese)).status, 200);
+  expectError(assert, await admin.post('/api/staff', { email: 'p2b@demo.example', password: 'しやくしょのまどぐちで', role: 'viewer' }), 400, 'invalid');
+
+  for (const common of ['password1234', 'Password1234', 'qwerty123456', '1qaz2wsx3edc']) {
+    const r = await admin.post('/api/staff', { email: 'p3@demo.example', password: common, role: 'viewer' });
+    expectError(assert, r, 400, 'invalid');
+    assert.match(r.json.error.message, /よく使われ/, common);
+  }
+
+  const passphrase = 'the quick brown fox jumps over the lazy dog at the city hall window '.repeat(3).slice(0, 200);
+  assert.equal(passphrase.length, 200);
+  await addStaff('p4@demo.example', passphrase);
+  assert.equal((await login('p4@demo.example', passphrase)).status, 200);
+  const kanji = '窓'.repeat(256);  // 256 characters, 768 bytes
+  await addStaff('p5@demo.example', kanji);
+  assert.equal((await login('p5@demo.example', kanji)).status, 200);
+  expectError(assert, await admin.post('/api/staff', { email: 'p6@demo.example', password: '窓'.repeat(257), role: 'viewer' }), 400, 'invalid');
+  expectError(assert, await admin.post('/api/staff', { email: 'p6@demo.example', password: 'x'.repeat(1100), role: 'viewer' }), 400, 'invalid');
+
+  // The command line applies the same rule.
+  assert.throws(() => cli(srv.db, ['admin', 'create', '--tenant', 'demo', '--email', 'c1@demo.example', '--password-stdin'], 'abcdefghij1\n'));
+  assert.throws(() => cli(srv.db, ['admin', 'create', '--tenant', 'demo', '--email', 'c1@demo.example', '--password-stdin'], 'password1234\n'));
+  assert.match(cli(srv.db, ['admin', 'create', '--tenant', 'demo', '--email', 'c1@demo.example', '--password-stdin'], `${japanese}\n`), /created staff c1@demo.example/);
+  // The demo admin's generated password passes the rule (the server started with it).
+  assert.ok(srv.password.length >= 12);
+});
+
+test('one address spraying many accounts is throttled too', async () => {
+  const s2 = await startServer();
+  try {
+    const spray = [];
+    for (let i = 0; i < 30; i++) spray.push(await s2.client().post('/api/login', { tenant: 'demo', email: `user${i}@demo.example`, password: 'spring-2026-spray' }));
+    assert.ok(spray.every((r) => r.status === 401), spray.map((r) => r.status).join(','));
+    const next = await s2.client().post('/api/login', { tenant: 'demo', email: 'someone-else@demo.example', password: 'spring-2026-spray' });
+    expectThrottled(next);
+  } finally {
+    await s2.cleanup();
+  }
+});
