@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/errors.h"
+#include "core/metrics.h"
 
 namespace mg::auth {
 
@@ -77,11 +78,16 @@ LoginResult AuthService::login(const std::string& tenant_code, const std::string
     if (out.tenant) out.staff = sql::staff_by_email(tx, out.tenant->id, email_key);
     return out;
   });
-  if (r.wait_ms > 0) throw LoginThrottled(retry_after_seconds(r.wait_ms));
+  if (r.wait_ms > 0) {
+    metrics::count("madoguchi_login_attempts_total", "result=\"throttled\"");
+    throw LoginThrottled(retry_after_seconds(r.wait_ms));
+  }
 
   // Unknown accounts are checked against a fixed hash, so both take the same time.
   bool ok = verify_password(r.staff ? r.staff->password_hash : dummy_hash(), password) &&
             r.staff.has_value();
+  metrics::count("madoguchi_login_attempts_total",
+                 ok ? "result=\"success\"" : "result=\"failure\"");
   if (!ok) {
     if (r.tenant) {
       db_.write([&](store::Tx& tx) {

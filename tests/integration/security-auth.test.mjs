@@ -29,6 +29,12 @@ async function failedChecks(staffId) {
   return items.filter((a) => a.action === 'login_failed' && a.object_id === String(staffId)).length;
 }
 
+async function loginMetric(result) {
+  const text = (await srv.client().get('/metrics')).text;
+  const m = text.match(new RegExp(`madoguchi_login_attempts_total\\{result="${result}"\\} (\\d+)`));
+  return m ? Number(m[1]) : 0;
+}
+
 function expectThrottled(r) {
   expectError(assert, r, 429, 'too_many_attempts');
   const retry = Number(r.headers.get('retry-after'));
@@ -44,6 +50,7 @@ test('40 parallel wrong guesses check at most 5 passwords; the rest get 429 with
   const desk = new Client(srv.base);
   assert.equal((await desk.login('demo', 'victim@demo.example', 'victim-passphrase-42')).status, 200);
 
+  const checkedBefore = await loginMetric('failure');
   const guesses = await Promise.all(Array.from({ length: 40 }, (_, i) => login('victim@demo.example', `guess-number-${i}-xyz`)));
   const rejected = guesses.filter((r) => r.status === 401);
   const throttled = guesses.filter((r) => r.status === 429);
@@ -53,8 +60,20 @@ test('40 parallel wrong guesses check at most 5 passwords; the rest get 429 with
   for (const r of throttled) expectThrottled(r);
   // The audit log holds one login_failed row per password actually checked.
   assert.equal(await failedChecks(victim.id), rejected.length);
+  assert.equal(await loginMetric('failure') - checkedBefore, rejected.length);
+  assert.ok(await loginMetric('throttled') >= throttled.length);
 
-  // Even the right password waits now, but the session from before keeps working, writes too.
+  // Each further guess waits 1 s, 2 s, 4 s …; the five checks above may already have taken
+  // longer than the first wait on a slow machine, so guess on until one is refused.
+  let extra = 0;
+  let refused;
+  while (!refused && extra < 8) {
+    const r = await login('victim@demo.example', `another-guess-${extra}-xyz`);
+    if (r.status === 401) extra++;
+    else refused = r;
+  }
+  expectThrottled(refused);
+  // Even the right password waits now, but the session from before keeps working.
   expectThrottled(await login('victim@demo.example', 'victim-passphrase-42'));
   assert.equal((await desk.get('/api/session')).status, 200);
   assert.equal((await desk.get('/api/session')).json.user.email, 'victim@demo.example');
@@ -66,7 +85,7 @@ test('40 parallel wrong guesses check at most 5 passwords; the rest get 429 with
   expectError(assert, await admin.post('/api/staff/999999/unlock', {}), 404, 'not_found');
   assert.equal((await admin.post('/api/staff/' + victim.id + '/unlock', {})).status, 200);
   assert.equal((await login('victim@demo.example', 'victim-passphrase-42')).status, 200);
-  assert.equal(await failedChecks(victim.id), rejected.length);
+  assert.equal(await failedChecks(victim.id), rejected.length + extra);
   const audit = (await admin.get('/api/audit?limit=500')).json.items;
   assert.ok(audit.some((a) => a.action === 'staff.unlock' && a.object_id === String(victim.id)));
   assert.equal((await desk.post('/api/logout', {})).status, 200);
