@@ -51,11 +51,16 @@ test('40 parallel wrong guesses check at most 5 passwords; the rest get 429 with
   assert.equal((await desk.login('demo', 'victim@demo.example', 'victim-passphrase-42')).status, 200);
 
   const checkedBefore = await loginMetric('failure');
+  const started = Date.now();
   const guesses = await Promise.all(Array.from({ length: 40 }, (_, i) => login('victim@demo.example', `guess-number-${i}-xyz`)));
+  const seconds = (Date.now() - started) / 1000;
   const rejected = guesses.filter((r) => r.status === 401);
   const throttled = guesses.filter((r) => r.status === 429);
   assert.equal(rejected.length + throttled.length, 40, guesses.map((r) => r.status).join(','));
-  assert.ok(rejected.length <= 5, `${rejected.length} passwords were checked`);
+  // Five checks, plus one more only if the burst outlasted the waits after the fifth
+  // (1 s, then 2 s more, …): a loaded machine can take seconds to answer 40 requests.
+  const allowed = 5 + Math.floor(Math.log2(seconds + 1));
+  assert.ok(rejected.length <= allowed, `${rejected.length} passwords were checked in ${seconds} s (allowed ${allowed})`);
   assert.ok(rejected.length >= 1);
   for (const r of throttled) expectThrottled(r);
   // The audit log holds one login_failed row per password actually checked.
