@@ -5,6 +5,7 @@
 
 #include "auth/password.h"
 #include "auth/store.h"
+#include "auth/throttle.h"
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/errors.h"
@@ -42,6 +43,12 @@ LoginThrottled::LoginThrottled(int64_t retry_after_s)
 }
 
 namespace {
+// Per account (known or not): 5 free failures, then 1 s, 2 s, 4 s … up to 15 minutes.
+constexpr ThrottleRule kAccountThrottle{5, 15 * 60 * 1000, 60 * 60 * 1000};
+// Per client address, across accounts (password spraying). More free failures, since a
+// town hall's staff often share one address.
+constexpr ThrottleRule kAddressThrottle{50, 15 * 60 * 1000, 60 * 60 * 1000};
+
 constexpr const char* kAccount = "account";
 constexpr const char* kAddress = "address";
 

@@ -6,7 +6,6 @@
 #include <string>
 
 #include "auth/model.h"
-#include "auth/throttle.h"
 #include "core/errors.h"
 #include "core/http.h"
 #include "store/db.h"
@@ -14,11 +13,6 @@
 namespace mg::auth {
 
 constexpr const char* kSessionCookie = "mg_session";
-// Per account (known or not): 5 free failures, then 1 s, 2 s, 4 s … up to 15 minutes.
-constexpr ThrottleRule kAccountThrottle{5, 15 * 60 * 1000, 60 * 60 * 1000};
-// Per client address, across accounts (password spraying). More free failures, since a
-// town hall's staff often share one address.
-constexpr ThrottleRule kAddressThrottle{30, 15 * 60 * 1000, 60 * 60 * 1000};
 constexpr int64_t kSessionMs = 8 * 3600 * 1000;  // one working day
 
 // 429 for a throttled login; the route adds Retry-After.
