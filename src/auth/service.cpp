@@ -70,11 +70,14 @@ LoginResult AuthService::login(const std::string& tenant_code, const std::string
   // parallel guesses cannot all pass the check; argon2 then runs outside any transaction.
   auto r = db_.write([&](store::Tx& tx) {
     Reservation out;
-    int64_t now = clock::now_ms();
     if (purge)
-      sql::purge_throttle(tx, now - std::max(kAccountThrottle.quiet_ms, kAddressThrottle.quiet_ms));
+      sql::purge_throttle(
+          tx, clock::now_ms() - std::max(kAccountThrottle.quiet_ms, kAddressThrottle.quiet_ms));
     auto account = sql::lock_throttle(tx, kAccount, tenant_key, email_key);
     auto address = sql::lock_throttle(tx, kAddress, "", ip);
+    // Read the clock only once the rows are locked: a transaction that waited for the lock
+    // must not see the previous holder's "now" as a time in its future.
+    int64_t now = clock::now_ms();
     out.wait_ms = std::max(throttle_wait_ms(account, now), throttle_wait_ms(address, now));
     if (out.wait_ms > 0) return out;
     account = throttle_count(kAccountThrottle, account, now);

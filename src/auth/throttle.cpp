@@ -13,6 +13,9 @@ int64_t throttle_delay_ms(const ThrottleRule& rule, int64_t failures) {
 }
 
 int64_t throttle_wait_ms(const ThrottleState& s, int64_t now) {
+  // Below the limit next_at == last_at: never a wait, even if another server's clock (or a
+  // transaction that read the clock before waiting for the row) is a little behind.
+  if (s.next_at <= s.last_at) return 0;
   return s.next_at > now ? s.next_at - now : 0;
 }
 

@@ -62,6 +62,14 @@ TEST(Throttle, ForgivingASuccessfulAttempt) {
   EXPECT_EQ(throttle_forgive(kRule, zero).failures, 0);
 }
 
+TEST(Throttle, NoWaitBelowTheLimitEvenWithAClockBehind) {
+  ThrottleState s;
+  s = throttle_count(kRule, s, 5000);
+  EXPECT_EQ(throttle_wait_ms(s, 4990), 0);  // a reader whose clock is 10 ms behind
+  for (int i = 0; i < 4; ++i) s = throttle_count(kRule, s, 5000);
+  EXPECT_EQ(throttle_wait_ms(s, 4990), 1010);
+}
+
 TEST(Throttle, RetryAfterRoundsUp) {
   EXPECT_EQ(retry_after_seconds(1), 1);
   EXPECT_EQ(retry_after_seconds(1000), 1);
