@@ -288,6 +288,22 @@ CREATE INDEX line_outbox_open ON line_outbox(tenant_id, user_id) WHERE status IN
       {6, "line_event_failure_reason", R"SQL(
 ALTER TABLE line_events ADD COLUMN failure_reason TEXT NOT NULL DEFAULT ''
 )SQL"},
+      // Login throttling replaces the hard lock (staff.failed_logins/locked_until are no longer
+      // read): one row per account as typed (tenant code, lower-cased e-mail, whether or not
+      // it exists) and per client address. Existing locks are lifted.
+      {7, "login_throttle", R"SQL(
+CREATE TABLE login_throttle (
+  scope TEXT NOT NULL,
+  tenant TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  failures BIGINT NOT NULL DEFAULT 0,
+  last_at BIGINT NOT NULL DEFAULT 0,
+  next_at BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (scope, tenant, subject)
+);
+CREATE INDEX login_throttle_last ON login_throttle(last_at);
+UPDATE staff SET failed_logins = 0, locked_until = 0
+)SQL"},
       // Residents' uploads go into a chat session and count against daily quotas; an upload
       // no application claims is removed after a while. Files stored before this migration
       // count as claimed, so none of them disappears. residents_identity lets the web channel
