@@ -45,6 +45,7 @@ const FIXTURES = {
   'GET /api/session': { min: 'viewer' },
   'GET /api/staff': { min: 'admin' },
   'POST /api/staff': { min: 'admin', foreign: 'own', body: () => ({ email: `iso-new-${++staffCounter}@example.com`, password: 'iso-new-password-1', role: 'admin' }) },
+  'POST /api/staff/{id}/unlock': { min: 'admin', params: { id: (c) => c.a.staff }, body: () => ({}) },
   'GET /api/audit': { min: 'admin' },
   'GET /api/services': { min: 'viewer' },
   'POST /api/services': { min: 'editor', foreign: 'own', body: (c) => ({ definition: { ...c.a.serviceDef, title: 'ISO copy' } }) },
@@ -164,7 +165,9 @@ async function settle() {
   for (let i = 0; i < 50; i++) {
     await new Promise((r) => setTimeout(r, 150));
     const cur = await snapshot();
-    if (changes(prev, cur).length === 0) return cur;
+    // Stable is not enough: a due job (e.g. a resident notice) may not have been claimed yet.
+    const due = Number((await sql(`SELECT COUNT(*) FROM jobs WHERE status IN ('pending', 'running') AND run_at <= ${Date.now()}`)).trim());
+    if (due === 0 && changes(prev, cur).length === 0) return cur;
     prev = cur;
   }
   throw new Error('the database did not settle');
@@ -232,6 +235,8 @@ async function seedTenantA() {
     const email = role === 'viewer' ? 'iso-viewer@demo.example' : `iso-${role}@demo.example`;
     const r = await admin.post('/api/staff', { email, password: `iso-${role}-password`, role });
     assert.equal(r.status, 201, r.text);
+    a.staff = r.json.id ?? r.json.staff?.id;
+    assert.ok(a.staff > 0, `staff id in ${r.text}`);
     clients[role] = await login(email, `iso-${role}-password`);
   }
   const services = (await admin.get('/api/services')).json.items;
@@ -302,7 +307,8 @@ async function seedTenantA() {
 }
 
 before(async () => {
-  srv = await startServer();
+  // A's LINE channel points at an unreachable loopback API, which only the operator may allow.
+  srv = await startServer({ extra: ['--line-api-allow', 'http://127.0.0.1:9'] });
   routes = JSON.parse(execFileSync(BIN, ['routes', ...srv.db.args], { encoding: 'utf8' }))
     .map((r) => ({ ...r, key: `${r.method} ${r.pattern}` }));
   openShell();
