@@ -44,6 +44,7 @@ std::optional<ServeConfig> parse_serve_args(const std::vector<std::string>& args
     ("secure-cookies", po::bool_switch(&c.secure_cookies), "mark cookies Secure (behind HTTPS)")
     ("session-idle-minutes", po::value(&c.session_idle_minutes)->default_value(c.session_idle_minutes), "resident chat sessions expire after this idle time")
     ("metrics-token", po::value(&c.metrics_token), "bearer token required to read /metrics; without it only direct loopback connections may (set it via MADOGUCHI_METRICS_TOKEN or --config, not argv)")
+    ("trusted-proxy", po::value(&c.trusted_proxy), "comma-separated addresses of reverse proxies whose X-Forwarded-For names the client (e.g. 127.0.0.1 for nginx on this host)")
     ("max-connections", po::value(&c.max_connections)->default_value(c.max_connections), "open client connections at most (capped by the open-file limit)")
     ("upload-daily-count", po::value(&c.upload_daily_count)->default_value(c.upload_daily_count), "photos a resident's device may upload per day (ten times that per address)")
     ("upload-daily-mb", po::value(&c.upload_daily_mb)->default_value(c.upload_daily_mb), "megabytes a resident's device may upload per day (ten times that per address)")

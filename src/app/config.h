@@ -27,6 +27,7 @@ struct ServeConfig {
   bool secure_cookies = false;
   std::string log_level = "info";
   int session_idle_minutes = 60;
+  std::string trusted_proxy;   // comma-separated; empty: the socket peer is the client
   std::string metrics_token;   // empty: /metrics only for direct loopback connections
   int max_connections = 1000;  // lowered to fit RLIMIT_NOFILE at startup
   // Residents' photo uploads: per device and day (ten times that per address), and how long

@@ -153,4 +153,38 @@ std::map<std::string, std::string> parse_query(std::string_view q) {
   return out;
 }
 
+namespace {
+bool looks_like_ip(std::string_view s) {
+  if (s.empty() || s.size() > 45) return false;
+  for (char c : s)
+    if (!std::isxdigit(static_cast<unsigned char>(c)) && c != '.' && c != ':') return false;
+  return true;
+}
+std::string_view trim_blanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+}  // namespace
+
+std::string client_address(std::string_view peer, const std::optional<std::string>& forwarded_for,
+                           const std::vector<std::string>& trusted_proxies) {
+  auto trusted = [&](std::string_view a) {
+    return std::find(trusted_proxies.begin(), trusted_proxies.end(), a) != trusted_proxies.end();
+  };
+  if (!forwarded_for || !trusted(peer)) return std::string(peer);
+  std::string_view rest = *forwarded_for;
+  std::string_view chosen;
+  while (!rest.empty()) {
+    auto comma = rest.rfind(',');
+    std::string_view item =
+        trim_blanks(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
+    if (!looks_like_ip(item)) break;
+    chosen = item;
+    if (!trusted(item)) break;
+  }
+  return chosen.empty() || !looks_like_ip(chosen) ? std::string(peer) : std::string(chosen);
+}
+
 }  // namespace mg::http

@@ -63,6 +63,12 @@ std::string url_decode(std::string_view s);
 // encoded so a decoded path never gains separators the client did not send as such.
 std::string url_decode_path(std::string_view s);
 std::string url_encode(std::string_view s);
+// The client's address: the socket peer, unless the peer is one of the operator's trusted
+// reverse proxies and sent X-Forwarded-For; then the right-most address in it that is not
+// itself a trusted proxy (the left part is whatever the client claimed). Malformed entries
+// leave the peer address.
+std::string client_address(std::string_view peer, const std::optional<std::string>& forwarded_for,
+                           const std::vector<std::string>& trusted_proxies);
 std::map<std::string, std::string> parse_query(std::string_view q);
 
 }  // namespace mg::http

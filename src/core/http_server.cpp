@@ -258,6 +258,9 @@ struct Server::Impl {
       if (ec) break;  // closed, timed out or malformed: nothing more to say on this socket
       auto& in = parser.get();
       Request req = to_request(in, remote);
+      if (!opt.trusted_proxies.empty())
+        req.remote_addr =
+            client_address(remote, req.header("x-forwarded-for"), opt.trusted_proxies);
       bool keep_alive = in.keep_alive() && !stopping;
       auto started = std::chrono::steady_clock::now();
       Response res;

@@ -33,6 +33,9 @@ struct ServerOptions {
   // Content-Security-Policy (one for HTML pages, a deny-all one for everything else),
   // X-Frame-Options, Referrer-Policy and nosniff on every response that does not set its own.
   bool security_headers = false;
+  // Addresses of the operator's reverse proxies: only from these is X-Forwarded-For believed
+  // (the client address then drives login throttling, upload quotas and the audit log).
+  std::vector<std::string> trusted_proxies;
   // When set and true for a request, its handler runs on the network thread instead of the
   // worker pool: two thread hand-offs fewer, for handlers that never block (line-sim's
   // in-memory Messaging API). Everything else keeps the pool.

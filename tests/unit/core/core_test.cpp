@@ -95,3 +95,21 @@ TEST(Clock, JapanDatesAreUtcPlusNine) {
   EXPECT_EQ(clock::date_jst(1743433199000), "2025-03-31");
   EXPECT_EQ(clock::format_jst(1743433200000, "%H:%M"), "00:00");
 }
+
+TEST(ClientAddress, ForwardedForIsBelievedOnlyFromTrustedProxies) {
+  using mg::http::client_address;
+  std::vector<std::string> proxies{"127.0.0.1", "10.0.0.5"};
+  // No trusted proxy in front: the header is the client's claim and ignored.
+  EXPECT_EQ(client_address("198.51.100.9", std::string("203.0.113.7"), proxies), "198.51.100.9");
+  EXPECT_EQ(client_address("127.0.0.1", std::string("203.0.113.7"), {}), "127.0.0.1");
+  // Through the proxy: the right-most address not itself a proxy; a forged left part is skipped.
+  EXPECT_EQ(client_address("127.0.0.1", std::string("203.0.113.7"), proxies), "203.0.113.7");
+  EXPECT_EQ(client_address("127.0.0.1", std::string("1.2.3.4, 203.0.113.7, 10.0.0.5"), proxies),
+            "203.0.113.7");
+  EXPECT_EQ(client_address("127.0.0.1", std::string(" 2001:db8::1 "), proxies), "2001:db8::1");
+  // No header, or garbage where the proxy's entry should be: the peer.
+  EXPECT_EQ(client_address("127.0.0.1", std::nullopt, proxies), "127.0.0.1");
+  EXPECT_EQ(client_address("127.0.0.1", std::string("<script>"), proxies), "127.0.0.1");
+  EXPECT_EQ(client_address("127.0.0.1", std::string("203.0.113.7, not-an-ip"), proxies),
+            "127.0.0.1");
+}
