@@ -26,6 +26,7 @@ struct PromptChoice {
   std::string value;
   std::string label;  // ≤ kMaxLabelChars
   std::optional<int64_t> fee;
+  std::string full_label;  // the whole label when `label` is cut for LINE buttons
 };
 
 struct SummaryItem {
@@ -44,6 +45,9 @@ struct Prompt {
   std::string input;    // text|choice|multi_choice|date|location|photo|rating|confirm
   std::string hint;
   std::vector<PromptChoice> choices;
+  // multi_choice: what is ticked now (the stored answer when editing it), with full labels,
+  // so a client can pre-tick boxes on any page.
+  std::vector<PromptChoice> selected;
   std::optional<std::pair<int, int>> page;  // index, count
   std::string min_date, max_date;
   // summary
