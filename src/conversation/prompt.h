@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/json.h"
@@ -23,6 +24,11 @@ inline constexpr const char* kPrevPage = "__prev__";
 inline constexpr const char* kSkip = "__skip__";
 
 struct PromptChoice {
+  PromptChoice() = default;
+  PromptChoice(std::string v, std::string l, std::optional<int64_t> f = std::nullopt,
+               std::string full = {})
+      : value(std::move(v)), label(std::move(l)), fee(f), full_label(std::move(full)) {}
+
   std::string value;
   std::string label;  // ≤ kMaxLabelChars
   std::optional<int64_t> fee;

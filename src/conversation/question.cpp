@@ -122,14 +122,14 @@ Prompt question_for(const Step& step, const SessionState& state, const Context& 
       if (step.multiple) {
         add_paged_choices(p, all, state.page, kChoicesPerPage - 1);
         // Same word as the web's own button, so the hint names what the resident sees.
-        p.choices.push_back(PromptChoice{kDoneSelecting, "決定", std::nullopt, {}});
+        p.choices.push_back(PromptChoice{kDoneSelecting, "決定"});
         Json ticked = Json::array();  // definition order, as answers are stored
         if (state.pending.is_object() && state.pending.contains("selected") &&
             state.pending["selected"].is_array()) {
           const Json& sel = state.pending["selected"];
           for (const auto& c : step.choices) {
             if (std::find(sel.begin(), sel.end(), c.value) == sel.end()) continue;
-            p.selected.push_back(PromptChoice{c.value, c.label, c.fee, {}});
+            p.selected.push_back(PromptChoice{c.value, c.label, c.fee});
             ticked.push_back(c.value);
           }
         }
