@@ -88,7 +88,7 @@ export function isNavChoice(c: Choice): boolean {
 
 /**
  * Split a question's choices into answer options, extra actions (skip, "わからない", … —
- * engine values that start with "__"), and paging controls. The multi-choice "選択を終える"
+ * engine values that start with "__"), and paging controls. The multi-choice "決定"
  * (__done__) is dropped: the web chat has its own 決定 button.
  */
 export function splitChoices(choices: Choice[] | undefined): { options: Choice[]; extra: Choice[]; nav: Choice[] } {
