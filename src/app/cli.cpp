@@ -5,11 +5,16 @@
 #include <iostream>
 
 #include "app/config.h"
+#include "app/routes.h"
 #include "app/server.h"
+#include "applications/chat.h"
+#include "applications/inbox.h"
 #include "auth/service.h"
 #include "conversation/flow_test.h"
 #include "core/errors.h"
+#include "core/json.h"
 #include "linesim/linesim_main.h"
+#include "services/catalog.h"
 #include "store/migrations.h"
 
 namespace mg::app {
@@ -26,6 +31,8 @@ const char* kUsage =
     "  tenant create   create a municipality: --code CODE --name NAME [--lg-code CODE]\n"
     "  admin create    create a staff account: --tenant CODE --email E --password-stdin [--role "
     "admin]\n"
+    "  routes          print every HTTP route serve registers as JSON [--data DIR | --database "
+    "URL]\n"
     "  flow test       run dialog tests: madoguchi flow test FILE...\n"
     "  line-sim        run the offline LINE platform (see madoguchi line-sim --help)\n";
 
@@ -123,6 +130,37 @@ int admin_create(const std::vector<std::string>& args) {
   return 0;
 }
 
+// The routes are registered exactly as serve does; the database is opened because the
+// LINE channel reads it while wiring, and its threads are stopped before printing.
+int routes_cmd(const std::vector<std::string>& args) {
+  DbOptions db;
+  po::options_description d("madoguchi routes");
+  d.add_options()("help,h", "show help");
+  db.add(d);
+  auto vm = parse(args, 1, d);
+  if (vm.count("help")) {
+    std::cout << d << "\n";
+    return 0;
+  }
+  auto conn = db.open();
+  store::migrate(*conn);
+  ServeConfig config;
+  auth::AuthService auth(*conn);
+  services::Catalog catalog(*conn);
+  applications::ChatService chat(*conn, catalog, int64_t{config.session_idle_minutes} * 60 * 1000);
+  applications::Inbox inbox(*conn, chat);
+  jobs::Runner runner(*conn, 1);
+  StaticFiles web("");
+  http::Router router;
+  auto line = register_all_routes(router, {config, *conn, auth, catalog, chat, inbox, runner, web});
+  line.stop();
+  Json out = Json::array();
+  for (const auto& r : router.routes())
+    out.push_back({{"method", r.method}, {"pattern", r.pattern}});
+  std::cout << out.dump(2) << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args) {
@@ -137,6 +175,7 @@ int run_cli(const std::vector<std::string>& args) {
       return cfg ? serve(*cfg) : 0;
     }
     if (cmd == "migrate") return migrate_cmd(args);
+    if (cmd == "routes") return routes_cmd(args);
     if (cmd == "flow" && args.size() > 1 && args[1] == "test") {
       if (args.size() < 3) {
         std::cerr << "usage: madoguchi flow test FILE...\n";

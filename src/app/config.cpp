@@ -2,9 +2,13 @@
 
 #include <boost/program_options.hpp>
 
+#include <cstdlib>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+
+#include "core/sealed_box.h"
 
 namespace mg::app {
 
@@ -29,7 +33,9 @@ std::optional<ServeConfig> parse_serve_args(const std::vector<std::string>& args
     ("templates", po::value(&c.templates_dir), "directory of bundled service templates (default templates)")
     ("public-url", po::value(&c.public_url), "external base URL, used in webhook URLs shown to admins")
     ("demo", po::bool_switch(&c.demo), "create a demo municipality with an admin account and published templates")
-    ("demo-line-sim", po::value(&c.demo_line_sim), "wire the demo municipality's LINE channel to a line-sim at this URL")
+    ("demo-line-sim", po::value(&c.demo_line_sim), "wire the demo municipality's LINE channel to a line-sim at this URL (also allows it as a LINE API base)")
+    ("line-api-allow", po::value(&c.line_api_allow), "LINE Messaging API base URLs tenants may use besides https://api.line.me (URL[,URL])")
+    ("secret-key-file", po::value(&c.secret_key_file), "key file sealing LINE channel secrets (default <data>/secret.key, created 0600; MADOGUCHI_SECRET_KEY overrides)")
     ("workers", po::value(&c.job_workers)->default_value(c.job_workers), "background job workers")
     ("line-senders", po::value(&c.line_senders)->default_value(c.line_senders), "concurrent LINE Messaging API requests")
     ("db-pool", po::value(&c.db_pool)->default_value(c.db_pool), "database connections (0 = automatic)")
@@ -37,6 +43,11 @@ std::optional<ServeConfig> parse_serve_args(const std::vector<std::string>& args
     ("max-body-bytes", po::value(&c.max_body_bytes)->default_value(c.max_body_bytes), "largest accepted request body")
     ("secure-cookies", po::bool_switch(&c.secure_cookies), "mark cookies Secure (behind HTTPS)")
     ("session-idle-minutes", po::value(&c.session_idle_minutes)->default_value(c.session_idle_minutes), "resident chat sessions expire after this idle time")
+    ("metrics-token", po::value(&c.metrics_token), "bearer token required to read /metrics; without it only direct loopback connections may (set it via MADOGUCHI_METRICS_TOKEN or --config, not argv)")
+    ("max-connections", po::value(&c.max_connections)->default_value(c.max_connections), "open client connections at most (capped by the open-file limit)")
+    ("upload-daily-count", po::value(&c.upload_daily_count)->default_value(c.upload_daily_count), "photos a resident's device may upload per day (ten times that per address)")
+    ("upload-daily-mb", po::value(&c.upload_daily_mb)->default_value(c.upload_daily_mb), "megabytes a resident's device may upload per day (ten times that per address)")
+    ("upload-unclaimed-seconds", po::value(&c.upload_unclaimed_seconds)->default_value(c.upload_unclaimed_seconds), "uploads no application claims are removed after this time")
     ("log-level", po::value(&c.log_level)->default_value(c.log_level), "debug, info, warn or error");
   // clang-format on
   po::variables_map vm;
@@ -69,6 +80,20 @@ std::string resolve_database_url(const ServeConfig& c) {
   if (!c.database.empty()) return c.database;
   fs::create_directories(c.data_dir);
   return "sqlite:" + (fs::path(c.data_dir) / "madoguchi.db").string();
+}
+
+std::string resolve_secret_key(const ServeConfig& c, bool& created, std::string& source) {
+  created = false;
+  // Read directly, not as an option: a key on the command line would show in `ps`.
+  if (const char* env = std::getenv("MADOGUCHI_SECRET_KEY"); env && *env) {
+    source = "MADOGUCHI_SECRET_KEY";
+    return crypto::parse_secret_key(env);
+  }
+  fs::path path =
+      c.secret_key_file.empty() ? fs::path(c.data_dir) / "secret.key" : fs::path(c.secret_key_file);
+  if (path.has_parent_path()) fs::create_directories(path.parent_path());
+  source = path.string();
+  return crypto::load_or_create_key_file(path.string(), created);
 }
 
 }  // namespace mg::app

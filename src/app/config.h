@@ -16,7 +16,9 @@ struct ServeConfig {
   std::string templates_dir;  // default: templates beside web_root's project
   std::string public_url;     // for webhook URLs shown to admins; default http://<listen>
   bool demo = false;
-  std::string demo_line_sim;  // line-sim base URL to wire the demo tenant to
+  std::string demo_line_sim;    // line-sim base URL to wire the demo tenant to
+  std::string line_api_allow;   // LINE API bases allowed besides LINE's own ("URL[,URL]")
+  std::string secret_key_file;  // default <data_dir>/secret.key (MADOGUCHI_SECRET_KEY wins)
   int job_workers = 2;
   int line_senders = 32;  // concurrent Messaging API calls (each is a blocking request)
   int db_pool = 0;
@@ -25,10 +27,21 @@ struct ServeConfig {
   bool secure_cookies = false;
   std::string log_level = "info";
   int session_idle_minutes = 60;
+  std::string metrics_token;   // empty: /metrics only for direct loopback connections
+  int max_connections = 1000;  // lowered to fit RLIMIT_NOFILE at startup
+  // Residents' photo uploads: per device and day (ten times that per address), and how long
+  // an upload no application claims is kept.
+  int upload_daily_count = 20;
+  int upload_daily_mb = 100;
+  int upload_unclaimed_seconds = 24 * 3600;
 };
 
 // Parses argv for `serve`. Returns nullopt after printing --help.
 std::optional<ServeConfig> parse_serve_args(const std::vector<std::string>& args);
 std::string resolve_database_url(const ServeConfig& c);
+// The 32-byte key secrets are sealed with: MADOGUCHI_SECRET_KEY (hex or base64), else the key
+// file (created with mode 0600 on first start). Throws when unusable (e.g. a key file others
+// can read). `created` is set when a new key file was written.
+std::string resolve_secret_key(const ServeConfig& c, bool& created, std::string& source);
 
 }  // namespace mg::app

@@ -1,25 +1,22 @@
 #include "app/server.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
 #include "app/demo.h"
+#include "app/routes.h"
 #include "app/static_files.h"
 #include "applications/chat.h"
 #include "applications/inbox.h"
-#include "applications/routes.h"
-#include "auth/routes.h"
 #include "channels/line/channel.h"
 #include "channels/line/resident_notice.h"
-#include "channels/web/routes.h"
-#include "core/errors.h"
+#include "core/clock.h"
 #include "core/http_server.h"
 #include "core/log.h"
 #include "core/metrics.h"
-#include "core/router.h"
 #include "jobs/queue.h"
 #include "services/catalog.h"
-#include "services/routes.h"
 #include "store/migrations.h"
 
 namespace mg::app {
@@ -78,30 +75,21 @@ int serve(const ServeConfig& config) {
   }
 
   jobs::Runner runner(*db, config.job_workers);
+  StaticFiles web(default_dir(config.web_root, "web/dist"));
   http::Router router;
-  auth::register_routes(router, auth, *db);
-  services::register_routes(router, auth, catalog);
-  applications::register_routes(router, auth, *db, inbox);
-  web::register_routes(router, auth, *db, catalog, chat, inbox, config.secure_cookies);
-  std::string public_url =
-      config.public_url.empty() ? "http://" + config.listen : config.public_url;
-  auto line = line::register_channel(router, auth, *db, runner, chat, catalog,
-                                     {public_url, config.demo_line_sim, config.line_senders});
+  auto line = register_all_routes(router, {config, *db, auth, catalog, chat, inbox, runner, web});
+  // Uploads no application claimed are removed (the web chat's upload route is in routes.cpp).
+  runner.handle("attachments.purge", [&](const jobs::Job&) {
+    applications::purge_unclaimed(*db, clock::now_ms(), upload_limits(config).unclaimed_ms);
+  });
+  runner.every("attachments.purge", "attachments.purge", Json::object(),
+               std::clamp<int64_t>(upload_limits(config).unclaimed_ms / 4, 1000, 3600 * 1000));
   // LINE residents get a message; web residents read the same on "my applications".
   runner.handle("resident.notify",
                 [&](const jobs::Job& job) { line::notify_resident(*db, chat, job); });
   if (demo_tenant && !config.demo_line_sim.empty())
     line::configure_demo(*db, demo_tenant, config.demo_line_sim);
 
-  router.get("/healthz", [&db](http::Request&) {
-    db->read([](store::Tx& tx) { tx.one("SELECT 1"); });
-    return http::Response::json(
-        {{"status", "ok"},
-         {"database", db->backend() == store::Backend::sqlite ? "sqlite" : "postgresql"}});
-  });
-  router.get("/metrics", [](http::Request&) {
-    return http::Response::text(metrics::render(), "text/plain; version=0.0.4; charset=utf-8");
-  });
   metrics::gauge("madoguchi_db_pool_size", "Database connections available.",
                  [&db] { return db->pool_size(); });
   metrics::gauge("madoguchi_db_pool_in_use", "Database connections in use.",
@@ -113,17 +101,12 @@ int serve(const ServeConfig& config) {
   metrics::gauge("madoguchi_job_failures", "Job attempts that failed in this process.",
                  [&runner] { return static_cast<double>(runner.failures()); });
 
-  StaticFiles web(default_dir(config.web_root, "web/dist"));
-  for (const char* m : {"GET", "POST", "PUT", "PATCH", "DELETE"})
-    router.add(m, "/api/{*rest}", [](http::Request&) -> http::Response {
-      throw ApiError::not_found("API が見つかりません");
-    });
-  router.get("/{*path}", [&web](http::Request& req) { return web.serve(req); });
-
   http::ServerOptions so;
   so.listen = config.listen;
   so.io_threads = static_cast<unsigned>(config.io_threads);
   so.max_body_bytes = config.max_body_bytes;
+  so.max_connections = static_cast<std::size_t>(std::max(1, config.max_connections));
+  so.security_headers = true;
   http::Server server(so, [&router](http::Request& req) { return router.dispatch(req); });
   auto port = server.bind();
   server.on_signal([&server] {

@@ -1,5 +1,7 @@
 #include "app/static_files.h"
 
+#include "app/static_path.h"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -33,20 +35,30 @@ bool read_file(const fs::path& p, std::string& out) {
 }
 }  // namespace
 
-bool StaticFiles::available() const { return fs::exists(fs::path(root_) / "index.html"); }
+StaticFiles::StaticFiles(std::string root) {
+  std::error_code ec;
+  root_ = fs::canonical(root, ec);
+  // Not built yet: keep an absolute path so available() and the 503 page still work.
+  if (ec) root_ = fs::absolute(root, ec).lexically_normal();
+}
+
+bool StaticFiles::available() const { return fs::exists(root_ / "index.html"); }
 
 http::Response StaticFiles::serve(const http::Request& req) const {
-  std::string rel = req.path;
-  // Refuse traversal outright rather than normalising it.
-  if (rel.find("..") != std::string::npos || rel.find('\0') != std::string::npos)
-    return http::Response::error(404, "not_found", "見つかりません");
-  fs::path p = fs::path(root_) / rel.substr(rel.empty() || rel[0] != '/' ? 0 : 1);
+  // The raw target, decoded here exactly once: req.path is already decoded.
+  std::string_view raw = req.target;
+  raw = raw.substr(0, raw.find('?'));
+  auto resolved = resolve_static_path(root_, raw);
+  if (!resolved) return http::Response::error(404, "not_found", "見つかりません");
+  fs::path p = *resolved;
+  fs::path index = root_ / "index.html";
   std::error_code ec;
-  if (rel == "/" || rel.empty() || fs::is_directory(p, ec)) p = fs::path(root_) / "index.html";
+  if (p == root_) p = index;
   std::string body;
   if (!fs::is_regular_file(p, ec)) {
+    // Client routes of the single-page app have no extension; missing assets do.
     if (p.has_extension()) return http::Response::error(404, "not_found", "見つかりません");
-    p = fs::path(root_) / "index.html";
+    p = index;
   }
   if (!read_file(p, body)) {
     return http::Response::text(
@@ -55,7 +67,7 @@ http::Response StaticFiles::serve(const http::Request& req) const {
         "text/html; charset=utf-8", 503);
   }
   auto res = http::Response::text(std::move(body), content_type(p.extension().string()));
-  if (rel.rfind("/assets/", 0) == 0)
+  if (raw.rfind("/assets/", 0) == 0)
     res.header("Cache-Control", "public, max-age=31536000, immutable");
   else
     res.header("Cache-Control", "no-cache");

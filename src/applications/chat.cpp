@@ -2,12 +2,14 @@
 
 #include <ctime>
 
+#include "applications/attachments.h"
 #include "applications/lookup_lists.h"
 #include "conversation/engine.h"
 #include "conversation/receipt.h"
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 #include "jobs/queue.h"
 
 namespace mg::applications {
@@ -38,8 +40,8 @@ std::optional<SessionRow> load_session(store::Tx& tx, int64_t tenant_id, int64_t
                     r->opt_i64(4),
                     r->str(5),
                     r->str(6),
-                    Json::parse(r->str(7)),
-                    Json::parse(r->str(8))};
+                    parse_json(r->str(7)),
+                    parse_json(r->str(8))};
 }
 
 int lookup_failures_today(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
@@ -52,7 +54,7 @@ int lookup_failures_today(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
 
 std::string receipt_salt(store::Tx& tx, int64_t tenant_id) {
   auto r = tx.one("SELECT settings FROM tenants WHERE id = ?", {tenant_id});
-  Json s = r ? Json::parse(r->str(0), nullptr, false) : Json();
+  Json s = r ? parse_stored_json(r->str(0)) : Json();
   if (s.is_object() && s.contains("receipt_salt") && s["receipt_salt"].is_string())
     return s["receipt_salt"].get<std::string>();
   return std::to_string(tenant_id);  // tenants created before salts existed
@@ -92,6 +94,7 @@ std::optional<std::string> apply_effects(store::Tx& tx, int64_t tenant_id, const
             "UPDATE applications SET receipt_number = ?, search_text = ? || search_text WHERE id = "
             "?",
             {*receipt, *receipt + " ", id});
+        claim_attachments(tx, tenant_id, s.resident_id, e.answers);
         tx.exec(
             "INSERT INTO application_events(tenant_id, application_id, at, kind, detail) VALUES "
             "(?, ?, ?, 'submitted', ?)",
@@ -105,6 +108,7 @@ std::optional<std::string> apply_effects(store::Tx& tx, int64_t tenant_id, const
             "status = CASE WHEN status = 'done' THEN 'in_progress' ELSE status END, updated_at = ? "
             "WHERE tenant_id = ? AND id = ?",
             {e.answers.dump(), search_text(e.answers), now, tenant_id, *s.correction_of});
+        claim_attachments(tx, tenant_id, s.resident_id, e.answers);
         tx.exec(
             "UPDATE corrections SET status = 'resolved', resolved_at = ? WHERE tenant_id = ? AND "
             "application_id = ? AND session_id = ?",
@@ -307,8 +311,8 @@ std::string ChatService::start_correction(store::Tx& tx, int64_t tenant_id, int6
   conv::Context ctx{clock::date_jst(now), now, nullptr, nullptr, 0};
   conv::StepResult res;
   try {
-    res = conv::start_correction(version->definition, Json::parse(app->str(3)), step_ids, reason,
-                                 ctx);
+    res =
+        conv::start_correction(version->definition, parse_json(app->str(3)), step_ids, reason, ctx);
   } catch (const std::invalid_argument& e) {
     throw ApiError::bad_request("やり直す項目を選んでください", "step_ids");
   }

@@ -25,6 +25,8 @@ class ChatService {
   std::optional<std::string> open_session(int64_t tenant_id, int64_t resident_id);
   // Closes any open session of the resident (a new service chosen from the menu).
   void close_open_sessions(int64_t tenant_id, int64_t resident_id);
+  // How long an open session may stay idle before it expires.
+  int64_t idle_ms() const { return idle_ms_; }
 
   // The same operations inside the caller's write transaction, so a channel can commit the
   // turn together with the messages that answer it (LINE's outbox).

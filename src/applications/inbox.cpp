@@ -5,6 +5,7 @@
 #include "auth/service.h"
 #include "core/clock.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 #include "jobs/queue.h"
 
 namespace mg::applications {
@@ -45,9 +46,27 @@ std::string where_clause(int64_t tenant_id, const ListFilter& f, store::Params& 
   return w;
 }
 
+namespace {
+// OWASP's CSV injection rule: a cell a spreadsheet could read as a formula starts with = + - @
+// TAB or CR. Spreadsheets also skip leading blanks before a formula, so the check looks past
+// spaces, line breaks and the ideographic space residents type in Japanese.
+bool formula_like(const std::string& v) {
+  if (!v.empty() && (v[0] == '\t' || v[0] == '\r')) return true;
+  std::size_t i = 0;
+  while (i < v.size()) {
+    if (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n')
+      ++i;
+    else if (v.compare(i, 3, "\xE3\x80\x80") == 0)
+      i += 3;
+    else
+      break;
+  }
+  return i < v.size() && (v[i] == '=' || v[i] == '+' || v[i] == '-' || v[i] == '@');
+}
+}  // namespace
+
 std::string csv_field(const std::string& s) {
-  std::string v = s;
-  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) v = "'" + v;
+  std::string v = formula_like(s) ? "'" + s : s;
   bool quote = v.find_first_of(",\"\r\n") != std::string::npos;
   if (!quote) return v;
   std::string out = "\"";
@@ -122,7 +141,7 @@ Json Inbox::detail(int64_t tenant_id, int64_t id) {
     if (!r) throw ApiError::not_found();
     Json out = summary(*r);
     out["memo"] = r->str(10);
-    Json answers = Json::parse(r->str(11), nullptr, false);
+    Json answers = parse_stored_json(r->str(11));
     out["answers"] = answers.is_array() ? answers : Json::array();
     out["updated_at"] = r->i64(12);
     out["service_id"] = r->i64(13);
@@ -148,7 +167,7 @@ Json Inbox::detail(int64_t tenant_id, int64_t id) {
              {tenant_id, id}))
       history.push_back({{"at", e.i64(0)},
                          {"kind", e.str(1)},
-                         {"detail", Json::parse(e.str(2), nullptr, false)},
+                         {"detail", parse_stored_json(e.str(2))},
                          {"staff", e.str(3)}});
     out["history"] = history;
     Json corrections = Json::array();
@@ -157,7 +176,7 @@ Json Inbox::detail(int64_t tenant_id, int64_t id) {
              "tenant_id = ? AND application_id = ? ORDER BY id",
              {tenant_id, id}))
       corrections.push_back({{"id", c.i64(0)},
-                             {"step_ids", Json::parse(c.str(1), nullptr, false)},
+                             {"step_ids", parse_stored_json(c.str(1))},
                              {"reason", c.str(2)},
                              {"status", c.str(3)},
                              {"created_at", c.i64(4)},
@@ -281,7 +300,7 @@ std::function<bool(std::string&)> Inbox::export_csv(int64_t tenant_id, const Lis
                 ++rows;
                 st->last_id = r.i64(0);
                 std::string answers;
-                Json a = Json::parse(r.str(11), nullptr, false);
+                Json a = parse_stored_json(r.str(11));
                 if (a.is_array())
                   for (const auto& x : a) {
                     if (!answers.empty()) answers += " / ";

@@ -37,7 +37,8 @@ class Inbox {
 
 // Builds the WHERE clause shared by list and export. Appends to params.
 std::string where_clause(int64_t tenant_id, const ListFilter& f, store::Params& params);
-// Quotes a CSV field (RFC 4180) and neutralises spreadsheet formulas (=, +, -, @).
+// Quotes a CSV field (RFC 4180) and neutralises spreadsheet formulas: a cell starting with
+// = + - @ TAB or CR, also after leading blanks, gets an apostrophe in front.
 std::string csv_field(const std::string& s);
 
 }  // namespace mg::applications

@@ -4,6 +4,7 @@
 
 #include "conversation/normalize.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 
 namespace mg::applications {
 
@@ -63,7 +64,7 @@ std::optional<Json> DbLookupProvider::find(const std::string& list,
   tx_.each(
       "SELECT data FROM lookup_rows WHERE tenant_id = ? AND list_name = ?", {tenant_id_, list},
       [&](const store::Row& r) {
-        Json row = Json::parse(r.str(0), nullptr, false);
+        Json row = parse_stored_json(r.str(0));
         for (const auto& [k, v] : fields) {
           if (!row.contains(k) || !row[k].is_string() || norm(row[k].get<std::string>()) != norm(v))
             return true;

@@ -1,8 +1,10 @@
 #include "auth/routes.h"
 
+#include "auth/password.h"
 #include "auth/store.h"
 #include "core/clock.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 
 namespace mg::auth {
 
@@ -38,7 +40,9 @@ Json staff_json(const sql::StaffRow& s, int64_t now) {
           {"name", s.name},
           {"role", s.role},
           {"department", s.department},
-          {"locked", s.locked_until > now},
+          // Throttled after failed logins (new logins must wait; sessions keep working).
+          {"locked", s.throttled_until > now},
+          {"throttled_until", s.throttled_until > now ? s.throttled_until : 0},
           {"created_at", s.created_at}};
 }
 }  // namespace
@@ -46,9 +50,16 @@ Json staff_json(const sql::StaffRow& s, int64_t now) {
 void register_routes(http::Router& r, AuthService& auth, store::Db& db) {
   r.post("/api/login", [&auth](http::Request& req) {
     auto body = req.json_body();
-    auto res =
-        auth.login(string_field(body, "tenant", true, 64), string_field(body, "email", true, 254),
-                   string_field(body, "password", true, 256), req.remote_addr);
+    LoginResult res;
+    try {
+      res =
+          auth.login(string_field(body, "tenant", true, 64), string_field(body, "email", true, 254),
+                     string_field(body, "password", true, kMaxPasswordBytes), req.remote_addr);
+    } catch (const LoginThrottled& e) {
+      auto out = http::Response::error(e.status(), e.code(), e.what(), e.field(), e.details());
+      out.header("Retry-After", std::to_string(e.retry_after_s()));
+      return out;
+    }
     auto out = http::Response::json(principal_json(res.principal, res.tenant));
     out.header("Set-Cookie", auth.session_cookie(res.session_token, kSessionMs / 1000));
     return out;
@@ -81,7 +92,7 @@ void register_routes(http::Router& r, AuthService& auth, store::Db& db) {
     auto body = req.json_body();
     auto email = string_field(body, "email", true, 254);
     auto name = string_field(body, "name", false, 200);
-    auto password = string_field(body, "password", true, 256);
+    auto password = string_field(body, "password", true, kMaxPasswordBytes);
     auto role = body.contains("role") ? string_field(body, "role") : std::string("operator");
     auto dept = string_field(body, "department", false, 100);
     auto staff = db.write([&](store::Tx& tx) {
@@ -90,6 +101,25 @@ void register_routes(http::Router& r, AuthService& auth, store::Db& db) {
       return *sql::staff_by_id(tx, p.tenant_id, id);
     });
     return http::Response::json(staff_json(staff, 0), 201);
+  });
+
+  // Lifts the login throttle of one account at once, e.g. after an attack on it.
+  r.post("/api/staff/{id}/unlock", [&auth, &db](http::Request& req) {
+    auto p = auth.require(req, Role::admin);
+    auto it = req.params.find("id");
+    int64_t id = 0;
+    if (it == req.params.end() || it->second.empty() || it->second.size() > 18 ||
+        it->second.find_first_not_of("0123456789") != std::string::npos)
+      throw ApiError::not_found();
+    id = std::stoll(it->second);
+    auto staff = db.write([&](store::Tx& tx) {
+      auto s = sql::staff_by_id(tx, p.tenant_id, id);
+      if (!s) throw ApiError::not_found();
+      auth.clear_login_throttle(tx, p.tenant_id, s->email);
+      audit(tx, p, "staff.unlock", "staff", std::to_string(id));
+      return *s;
+    });
+    return http::Response::json(staff_json(staff, 0));
   });
 
   r.get("/api/audit", [&auth, &db](http::Request& req) {
@@ -112,7 +142,7 @@ void register_routes(http::Router& r, AuthService& auth, store::Db& db) {
                          {"object_type", a.str(4)},
                          {"object_id", a.str(5)},
                          {"ip", a.str(6)},
-                         {"detail", Json::parse(a.str(7), nullptr, false)}});
+                         {"detail", parse_stored_json(a.str(7))}});
       }
     });
     return http::Response::json({{"items", items}});

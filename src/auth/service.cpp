@@ -5,9 +5,11 @@
 
 #include "auth/password.h"
 #include "auth/store.h"
+#include "auth/throttle.h"
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/errors.h"
+#include "core/metrics.h"
 
 namespace mg::auth {
 
@@ -30,40 +32,86 @@ bool valid_email(const std::string& e) {
 }
 }  // namespace
 
+LoginThrottled::LoginThrottled(int64_t retry_after_s)
+    : ApiError(429, "too_many_attempts",
+               "ログインの失敗が続いたため、しばらくログインを受け付けません。" +
+                   (retry_after_s < 60 ? std::to_string(retry_after_s) + "秒"
+                                       : "約" + std::to_string((retry_after_s + 59) / 60) + "分") +
+                   "後にもう一度お試しください"),
+      retry_after_s_(retry_after_s) {
+  with_details({{"retry_after", retry_after_s}});
+}
+
+namespace {
+// Per account (known or not): 5 free failures, then 1 s, 2 s, 4 s … up to 15 minutes.
+constexpr ThrottleRule kAccountThrottle{5, 15 * 60 * 1000, 60 * 60 * 1000};
+// Per client address, across accounts (password spraying). More free failures, since a
+// town hall's staff often share one address.
+constexpr ThrottleRule kAddressThrottle{50, 15 * 60 * 1000, 60 * 60 * 1000};
+
+constexpr const char* kAccount = "account";
+constexpr const char* kAddress = "address";
+
+struct Reservation {
+  int64_t wait_ms = 0;  // > 0: throttled, nothing was counted
+  int64_t failures = 0;
+  std::optional<Tenant> tenant;
+  std::optional<sql::StaffRow> staff;
+};
+}  // namespace
+
 LoginResult AuthService::login(const std::string& tenant_code, const std::string& email,
                                const std::string& password, const std::string& ip) {
   auto bad =
       ApiError(401, "bad_credentials", "団体コード、メールアドレスまたはパスワードが違います");
-  auto found = db_.read([&](store::Tx& tx) {
-    std::optional<std::pair<Tenant, sql::StaffRow>> out;
-    auto t = sql::tenant_by_code(tx, tenant_code);
-    if (!t) return out;
-    auto s = sql::staff_by_email(tx, t->id, lower(email));
-    if (s) out.emplace(*t, *s);
+  const std::string tenant_key = lower(tenant_code), email_key = lower(email);
+  bool purge = attempts_.fetch_add(1, std::memory_order_relaxed) % 128 == 0;
+  // Count the attempt before checking the password, in one short transaction, so that
+  // parallel guesses cannot all pass the check; argon2 then runs outside any transaction.
+  auto r = db_.write([&](store::Tx& tx) {
+    Reservation out;
+    if (purge)
+      sql::purge_throttle(
+          tx, clock::now_ms() - std::max(kAccountThrottle.quiet_ms, kAddressThrottle.quiet_ms));
+    auto account = sql::lock_throttle(tx, kAccount, tenant_key, email_key);
+    auto address = sql::lock_throttle(tx, kAddress, "", ip);
+    // Read the clock only once the rows are locked: a transaction that waited for the lock
+    // must not see the previous holder's "now" as a time in its future.
+    int64_t now = clock::now_ms();
+    out.wait_ms = std::max(throttle_wait_ms(account, now), throttle_wait_ms(address, now));
+    if (out.wait_ms > 0) return out;
+    account = throttle_count(kAccountThrottle, account, now);
+    sql::save_throttle(tx, kAccount, tenant_key, email_key, account);
+    sql::save_throttle(tx, kAddress, "", ip, throttle_count(kAddressThrottle, address, now));
+    out.failures = account.failures;
+    out.tenant = sql::tenant_by_code(tx, tenant_key);
+    if (out.tenant) out.staff = sql::staff_by_email(tx, out.tenant->id, email_key);
     return out;
   });
-  if (!found) {
-    verify_password(dummy_hash(), password);
+  if (r.wait_ms > 0) {
+    metrics::count("madoguchi_login_attempts_total", "result=\"throttled\"");
+    throw LoginThrottled(retry_after_seconds(r.wait_ms));
+  }
+
+  // Unknown accounts are checked against a fixed hash, so both take the same time.
+  bool ok = verify_password(r.staff ? r.staff->password_hash : dummy_hash(), password) &&
+            r.staff.has_value();
+  metrics::count("madoguchi_login_attempts_total",
+                 ok ? "result=\"success\"" : "result=\"failure\"");
+  if (!ok) {
+    if (r.tenant) {
+      db_.write([&](store::Tx& tx) {
+        std::optional<int64_t> staff_id;
+        if (r.staff) staff_id = r.staff->id;
+        sql::insert_audit(tx, r.tenant->id, staff_id, "login_failed", "staff",
+                          r.staff ? std::to_string(r.staff->id) : std::string(), ip,
+                          {{"failures", r.failures}});
+      });
+    }
     throw bad;
   }
-  auto& [tenant, staff] = *found;
-  int64_t now = clock::now_ms();
-  if (staff.locked_until > now)
-    throw ApiError(
-        423, "locked",
-        "ログインの失敗が続いたため、このアカウントは一時的にロックされています。15分後に"
-        "もう一度お試しください");
-  if (!verify_password(staff.password_hash, password)) {
-    db_.write([&](store::Tx& tx) {
-      // Lock once the count reaches the limit; the count is read fresh inside the write.
-      auto row = tx.one("SELECT failed_logins FROM staff WHERE id = ?", {staff.id});
-      int64_t failures = (row ? row->i64(0) : 0) + 1;
-      sql::record_login_failure(tx, staff.id, failures >= kMaxFailedLogins ? now + kLockMs : 0);
-      sql::insert_audit(tx, tenant.id, staff.id, "login_failed", "staff", std::to_string(staff.id),
-                        ip, {{"failures", failures}});
-    });
-    throw bad;
-  }
+  const auto& tenant = *r.tenant;
+  const auto& staff = *r.staff;
   LoginResult res;
   res.session_token = crypto::random_token(32);
   res.tenant = tenant;
@@ -76,13 +124,22 @@ LoginResult AuthService::login(const std::string& tenant_code, const std::string
                    crypto::random_token(24),
                    ip};
   db_.write([&](store::Tx& tx) {
-    sql::reset_login_failures(tx, staff.id);
+    int64_t now = clock::now_ms();
+    sql::clear_throttle(tx, kAccount, tenant_key, email_key);
+    // The reservation counted this attempt against the address as if it failed; take it back.
+    auto address = sql::lock_throttle(tx, kAddress, "", ip);
+    sql::save_throttle(tx, kAddress, "", ip, throttle_forgive(kAddressThrottle, address));
     sql::insert_session(tx, crypto::sha256_hex(res.session_token), tenant.id, staff.id,
                         res.principal.csrf_token, now + kSessionMs);
     sql::insert_audit(tx, tenant.id, staff.id, "login", "staff", std::to_string(staff.id), ip,
                       Json::object());
   });
   return res;
+}
+
+void AuthService::clear_login_throttle(store::Tx& tx, int64_t tenant_id, const std::string& email) {
+  if (auto t = sql::tenant_by_id(tx, tenant_id))
+    sql::clear_throttle(tx, kAccount, lower(t->code), lower(email));
 }
 
 void AuthService::logout(const http::Request& req) {
@@ -101,7 +158,6 @@ std::optional<Principal> AuthService::current(const http::Request& req) {
   auto row = db_.read([&](store::Tx& tx) { return sql::session_with_staff(tx, hash); });
   int64_t now = clock::now_ms();
   if (!row || row->i64(3) < now) return std::nullopt;
-  if (row->i64(8) > now) return std::nullopt;  // locked accounts lose their sessions
   auto role = parse_role(row->str(6));
   if (!role) return std::nullopt;
   Principal p{row->i64(1), row->i64(0), row->str(4), row->str(5),

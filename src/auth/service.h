@@ -1,19 +1,29 @@
 #pragma once
-// Staff authentication and authorisation rules: login with lockout, cookie sessions with a
+// Staff authentication and authorisation rules: login with throttling, cookie sessions with a
 // CSRF token, role checks, and the audit log every staff write goes through.
+#include <atomic>
 #include <optional>
 #include <string>
 
 #include "auth/model.h"
+#include "core/errors.h"
 #include "core/http.h"
 #include "store/db.h"
 
 namespace mg::auth {
 
 constexpr const char* kSessionCookie = "mg_session";
-constexpr int kMaxFailedLogins = 5;
-constexpr int64_t kLockMs = 15 * 60 * 1000;
 constexpr int64_t kSessionMs = 8 * 3600 * 1000;  // one working day
+
+// 429 for a throttled login; the route adds Retry-After.
+class LoginThrottled : public ApiError {
+ public:
+  explicit LoginThrottled(int64_t retry_after_s);
+  int64_t retry_after_s() const { return retry_after_s_; }
+
+ private:
+  int64_t retry_after_s_;
+};
 
 struct LoginResult {
   std::string session_token;  // raw; only its hash is stored
@@ -26,8 +36,10 @@ class AuthService {
   explicit AuthService(store::Db& db, bool secure_cookies = false)
       : db_(db), secure_cookies_(secure_cookies) {}
 
-  // Throws ApiError 401 bad_credentials / 423 locked. The same answer for an unknown
-  // tenant, unknown e-mail or wrong password, so accounts cannot be probed.
+  // Throws ApiError 401 bad_credentials or LoginThrottled (429). The same answers, and the
+  // same work (a throttle reservation, one argon2 check, one write), for an unknown tenant,
+  // unknown e-mail or wrong password, so accounts cannot be probed. A throttled account's
+  // existing sessions keep working: throttling only slows new password guesses.
   LoginResult login(const std::string& tenant_code, const std::string& email,
                     const std::string& password, const std::string& ip);
   void logout(const http::Request& req);
@@ -44,7 +56,10 @@ class AuthService {
   std::optional<Tenant> tenant_by_code(const std::string& code);
   Tenant create_tenant(const std::string& code, const std::string& name,
                        const std::string& lg_code);
-  // Validates e-mail, password and role; ApiError 400/409 on problems.
+  // Lets the account log in again at once (admin action); the audit rows stay.
+  void clear_login_throttle(store::Tx& tx, int64_t tenant_id, const std::string& email);
+  // Validates e-mail, password and role; ApiError 400/409 on problems. E-mails are stored
+  // lower-cased, so addresses differing only in case are the same account.
   int64_t create_staff(store::Tx& tx, int64_t tenant_id, const std::string& email,
                        const std::string& name, const std::string& password,
                        const std::string& role, const std::string& department);
@@ -52,6 +67,7 @@ class AuthService {
  private:
   store::Db& db_;
   bool secure_cookies_;
+  std::atomic<uint64_t> attempts_{0};  // to purge stale throttle rows now and then
 };
 
 // Writes one audit row inside the caller's transaction.

@@ -1,17 +1,17 @@
 #include "auth/store.h"
 
 #include "core/clock.h"
+#include "core/json_parse.h"
 
 namespace mg::auth::sql {
 
 namespace {
 constexpr const char* kStaffCols =
     "s.id, s.tenant_id, s.email, s.name, s.password_hash, s.role, COALESCE(d.name, ''), "
-    "s.failed_logins, s.locked_until, s.created_at";
+    "0, s.created_at";
 
 StaffRow to_staff(const store::Row& r) {
-  return {r.i64(0), r.i64(1), r.str(2), r.str(3), r.str(4),
-          r.str(5), r.str(6), r.i64(7), r.i64(8), r.i64(9)};
+  return {r.i64(0), r.i64(1), r.str(2), r.str(3), r.str(4), r.str(5), r.str(6), r.i64(7), r.i64(8)};
 }
 
 Tenant to_tenant(const store::Row& r) {
@@ -20,7 +20,7 @@ Tenant to_tenant(const store::Row& r) {
   t.code = r.str(1);
   t.name = r.str(2);
   t.lg_code = r.str(3);
-  t.settings = Json::parse(r.str(4), nullptr, false);
+  t.settings = parse_stored_json(r.str(4));
   if (t.settings.is_discarded()) t.settings = Json::object();
   return t;
 }
@@ -65,10 +65,14 @@ std::optional<StaffRow> staff_by_id(store::Tx& tx, int64_t tenant_id, int64_t id
 
 std::vector<StaffRow> list_staff(store::Tx& tx, int64_t tenant_id) {
   std::vector<StaffRow> out;
-  for (const auto& r : tx.query(std::string("SELECT ") + kStaffCols +
-                                    " FROM staff s LEFT JOIN departments d ON d.id = "
-                                    "s.department_id WHERE s.tenant_id = ? ORDER BY s.id",
-                                {tenant_id}))
+  for (const auto& r :
+       tx.query("SELECT s.id, s.tenant_id, s.email, s.name, s.password_hash, s.role, "
+                "COALESCE(d.name, ''), COALESCE(lt.next_at, 0), s.created_at FROM staff s "
+                "JOIN tenants t ON t.id = s.tenant_id "
+                "LEFT JOIN departments d ON d.id = s.department_id "
+                "LEFT JOIN login_throttle lt ON lt.scope = 'account' AND lt.tenant = t.code AND "
+                "lt.subject = s.email WHERE s.tenant_id = ? ORDER BY s.id",
+                {tenant_id}))
     out.push_back(to_staff(r));
   return out;
 }
@@ -89,13 +93,36 @@ int64_t insert_staff(store::Tx& tx, int64_t tenant_id, const std::string& email,
       {tenant_id, email, name, hash, role, store::opt(department_id), clock::now_ms()});
 }
 
-void record_login_failure(store::Tx& tx, int64_t staff_id, int64_t locked_until) {
-  tx.exec("UPDATE staff SET failed_logins = failed_logins + 1, locked_until = ? WHERE id = ?",
-          {locked_until, staff_id});
+ThrottleState lock_throttle(store::Tx& tx, const std::string& scope, const std::string& tenant,
+                            const std::string& subject) {
+  tx.exec(
+      "INSERT INTO login_throttle(scope, tenant, subject, failures, last_at, next_at) "
+      "VALUES (?, ?, ?, 0, 0, 0) ON CONFLICT DO NOTHING",
+      {scope, tenant, subject});
+  auto r = tx.one(std::string("SELECT failures, last_at, next_at FROM login_throttle WHERE "
+                              "scope = ? AND tenant = ? AND subject = ?") +
+                      store::for_update(tx),
+                  {scope, tenant, subject});
+  if (!r) return {};
+  return {r->i64(0), r->i64(1), r->i64(2)};
 }
 
-void reset_login_failures(store::Tx& tx, int64_t staff_id) {
-  tx.exec("UPDATE staff SET failed_logins = 0, locked_until = 0 WHERE id = ?", {staff_id});
+void save_throttle(store::Tx& tx, const std::string& scope, const std::string& tenant,
+                   const std::string& subject, const ThrottleState& s) {
+  tx.exec(
+      "UPDATE login_throttle SET failures = ?, last_at = ?, next_at = ? WHERE scope = ? AND "
+      "tenant = ? AND subject = ?",
+      {s.failures, s.last_at, s.next_at, scope, tenant, subject});
+}
+
+void clear_throttle(store::Tx& tx, const std::string& scope, const std::string& tenant,
+                    const std::string& subject) {
+  tx.exec("DELETE FROM login_throttle WHERE scope = ? AND tenant = ? AND subject = ?",
+          {scope, tenant, subject});
+}
+
+void purge_throttle(store::Tx& tx, int64_t before) {
+  tx.exec("DELETE FROM login_throttle WHERE last_at < ?", {before});
 }
 
 void insert_session(store::Tx& tx, const std::string& token_hash, int64_t tenant_id,
@@ -109,7 +136,7 @@ void insert_session(store::Tx& tx, const std::string& token_hash, int64_t tenant
 std::optional<store::Row> session_with_staff(store::Tx& tx, const std::string& token_hash) {
   return tx.one(
       "SELECT ss.tenant_id, ss.staff_id, ss.csrf_token, ss.expires_at, s.email, s.name, s.role, "
-      "COALESCE(d.name, ''), s.locked_until FROM staff_sessions ss JOIN staff s ON s.id = "
+      "COALESCE(d.name, '') FROM staff_sessions ss JOIN staff s ON s.id = "
       "ss.staff_id AND s.tenant_id = ss.tenant_id LEFT JOIN departments d ON d.id = "
       "s.department_id WHERE ss.token_hash = ?",
       {token_hash});

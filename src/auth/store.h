@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "auth/model.h"
+#include "auth/throttle.h"
 #include "store/db.h"
 
 namespace mg::auth::sql {
@@ -12,7 +13,8 @@ namespace mg::auth::sql {
 struct StaffRow {
   int64_t id = 0, tenant_id = 0;
   std::string email, name, password_hash, role, department;
-  int64_t failed_logins = 0, locked_until = 0, created_at = 0;
+  // throttled_until: the account's login throttle (list_staff only; 0 elsewhere).
+  int64_t throttled_until = 0, created_at = 0;
 };
 
 std::optional<Tenant> tenant_by_code(store::Tx& tx, const std::string& code);
@@ -26,8 +28,18 @@ int64_t department_id(store::Tx& tx, int64_t tenant_id, const std::string& name)
 int64_t insert_staff(store::Tx& tx, int64_t tenant_id, const std::string& email,
                      const std::string& name, const std::string& hash, const std::string& role,
                      std::optional<int64_t> department_id);
-void record_login_failure(store::Tx& tx, int64_t staff_id, int64_t locked_until);
-void reset_login_failures(store::Tx& tx, int64_t staff_id);
+
+// Login throttle rows, keyed by (scope, tenant, subject): scope "account" with the tenant
+// code and lower-cased e-mail as typed (known or not), scope "address" with "" and the
+// client address.
+ThrottleState lock_throttle(store::Tx& tx, const std::string& scope, const std::string& tenant,
+                            const std::string& subject);  // creates the row; row-locked on PG
+void save_throttle(store::Tx& tx, const std::string& scope, const std::string& tenant,
+                   const std::string& subject, const ThrottleState& s);
+void clear_throttle(store::Tx& tx, const std::string& scope, const std::string& tenant,
+                    const std::string& subject);
+// Forgets rows whose last attempt is older than `before` (they would start from zero anyway).
+void purge_throttle(store::Tx& tx, int64_t before);
 
 void insert_session(store::Tx& tx, const std::string& token_hash, int64_t tenant_id,
                     int64_t staff_id, const std::string& csrf, int64_t expires_at);

@@ -8,6 +8,7 @@
 #include "conversation/engine.h"
 #include "conversation/normalize.h"
 #include "conversation/validation.h"
+#include "core/json_parse.h"
 
 namespace mg::conversation {
 namespace {
@@ -67,7 +68,7 @@ Json read_json(const fs::path& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read " + path.string());
   try {
-    return Json::parse(in);
+    return parse_json(std::string(std::istreambuf_iterator<char>(in), {}));
   } catch (const Json::exception& e) {
     throw std::runtime_error(path.string() + ": invalid JSON: " + e.what());
   }

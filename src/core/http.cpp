@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/errors.h"
+#include "core/json_parse.h"
 
 namespace mg::http {
 
@@ -48,13 +49,16 @@ std::string Request::query_or(const std::string& key, std::string fallback) cons
   return it == query.end() ? fallback : it->second;
 }
 
-Json Request::json_body() const {
-  if (body.empty()) throw ApiError(400, "invalid_json", "リクエスト本文がありません");
-  Json j = Json::parse(body, nullptr, false);
+Json json_body(const Request& req, JsonLimits limits) {
+  if (req.body.empty()) throw ApiError(400, "invalid_json", "リクエスト本文がありません");
+  Json j = parse_json_or_discarded(req.body, limits);
   if (j.is_discarded()) throw ApiError(400, "invalid_json", "JSON の形式が正しくありません");
   if (!j.is_object()) throw ApiError(400, "invalid_json", "JSON オブジェクトを送ってください");
   return j;
 }
+
+// Bounded like every parse (core/json_parse.h): too deep → 400 json_too_deep.
+Json Request::json_body() const { return http::json_body(*this, {}); }
 
 Response Response::json(const Json& j, int status) {
   Response r;
@@ -89,6 +93,26 @@ std::string url_decode(std::string_view s) {
       i += 2;
     } else if (s[i] == '+') {
       out.push_back(' ');
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+std::string url_decode_path(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      auto c = static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      if (c == '/' || c == '\\') {
+        out.append(s.substr(i, 3));
+      } else {
+        out.push_back(c);
+      }
+      i += 2;
     } else {
       out.push_back(s[i]);
     }

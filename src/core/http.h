@@ -59,6 +59,9 @@ struct Response {
 using Handler = std::function<Response(Request&)>;
 
 std::string url_decode(std::string_view s);
+// For the path of a request target: '+' stays '+', and encoded '/' and '\\' (%2F, %5C) stay
+// encoded so a decoded path never gains separators the client did not send as such.
+std::string url_decode_path(std::string_view s);
 std::string url_encode(std::string_view s);
 std::map<std::string, std::string> parse_query(std::string_view q);
 

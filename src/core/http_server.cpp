@@ -10,6 +10,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -50,7 +54,7 @@ Request to_request(const bhttp::request<bhttp::string_body>& in, const std::stri
   r.method = std::string(in.method_string());
   r.target = std::string(in.target());
   auto q = r.target.find('?');
-  r.path = url_decode(std::string_view(r.target).substr(0, q));
+  r.path = url_decode_path(std::string_view(r.target).substr(0, q));
   if (q != std::string::npos) r.query = parse_query(std::string_view(r.target).substr(q + 1));
   r.headers.reserve(16);
   for (const auto& f : in) {
@@ -83,7 +87,61 @@ awaitable<std::pair<std::string, bool>> produce_chunk(std::function<bool(std::st
   co_return std::make_pair(std::move(buf), more);
 }
 
+bool has_header(const Headers& headers, std::string_view name) {
+  return std::any_of(headers.begin(), headers.end(), [&](const auto& h) {
+    return h.first.size() == name.size() &&
+           std::equal(h.first.begin(), h.first.end(), name.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) ==
+                    std::tolower(static_cast<unsigned char>(b));
+           });
+  });
+}
+
+// Adds the protective headers a response did not set itself.
+template <class Message>
+void set_security_headers(Message& out, const Response& res) {
+  auto add = [&](const char* name, std::string_view value) {
+    if (!has_header(res.headers, name))
+      out.set(beast::string_view(name), beast::string_view(value.data(), value.size()));
+  };
+  add("Content-Security-Policy", content_security_policy(res.content_type));
+  add("X-Frame-Options", "DENY");
+  add("X-Content-Type-Options", "nosniff");
+  add("Referrer-Policy", "same-origin");
+}
+
+// Raises the soft open-file limit as far as the hard one allows and returns it.
+std::size_t open_file_limit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 1024;
+  if (rl.rlim_cur != RLIM_INFINITY && (rl.rlim_max == RLIM_INFINITY || rl.rlim_cur < rl.rlim_max)) {
+    rlimit raised = rl;
+    raised.rlim_cur =
+        rl.rlim_max == RLIM_INFINITY ? std::max<rlim_t>(rl.rlim_cur, 65536) : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
+  }
+  return rl.rlim_cur == RLIM_INFINITY ? std::size_t{1} << 20
+                                      : static_cast<std::size_t>(rl.rlim_cur);
+}
+
 }  // namespace
+
+std::size_t fit_connection_cap(std::size_t wanted, std::size_t fd_limit) {
+  std::size_t reserve = std::max<std::size_t>(32, fd_limit / 4);
+  std::size_t room = fd_limit > reserve ? fd_limit - reserve : 1;
+  return std::max<std::size_t>(1, std::min(wanted, room));
+}
+
+std::string_view content_security_policy(std::string_view content_type) {
+  // The built front end loads only its own hashed scripts and styles (no inline script);
+  // React sets style attributes, hence 'unsafe-inline' for styles only.
+  if (content_type.rfind("text/html", 0) == 0)
+    return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+           "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+           "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  // API answers and uploaded attachments must never run as a document.
+  return "default-src 'none'; frame-ancestors 'none'";
+}
 
 struct Server::Impl {
   ServerOptions opt;
@@ -94,6 +152,7 @@ struct Server::Impl {
   net::signal_set signals{ioc, SIGINT, SIGTERM};
   std::function<void()> signal_fn;
   std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> open_connections{0};
   std::mutex mu;
   // Connections waiting for a next request, woken on stop(); each is cancelled on its strand.
   std::map<void*, std::weak_ptr<beast::tcp_stream>> idle;
@@ -119,6 +178,7 @@ struct Server::Impl {
       out.set(bhttp::field::content_type, res.content_type);
       out.set("X-Request-Id", req.request_id);
       for (auto& [k, v] : res.headers) out.insert(k, v);
+      if (opt.security_headers) set_security_headers(out, res);
       out.keep_alive(keep_alive);
       if (req.method == "HEAD") {
         out.content_length(res.body.size());
@@ -136,6 +196,7 @@ struct Server::Impl {
     head.set(bhttp::field::content_type, res.content_type);
     head.set("X-Request-Id", req.request_id);
     for (auto& [k, v] : res.headers) head.insert(k, v);
+    if (opt.security_headers) set_security_headers(head, res);
     head.keep_alive(keep_alive);
     head.chunked(true);
     bhttp::response_serializer<bhttp::empty_body> sr{head};
@@ -151,6 +212,11 @@ struct Server::Impl {
   }
 
   awaitable<void> session(tcp::socket socket) {
+    // Counted from accept (accept_loop incremented it) until the socket is dropped here.
+    struct Slot {
+      std::atomic<std::size_t>& n;
+      ~Slot() { --n; }
+    } slot{open_connections};
     auto holder = std::make_shared<beast::tcp_stream>(std::move(socket));
     beast::tcp_stream& stream = *holder;
     std::string remote;
@@ -224,16 +290,32 @@ struct Server::Impl {
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
+  awaitable<void> pause(std::chrono::milliseconds d) {
+    net::steady_timer timer(ioc, d);
+    beast::error_code ec;
+    co_await timer.async_wait(net::redirect_error(use_awaitable, ec));
+  }
+
   awaitable<void> accept_loop() {
     for (;;) {
+      // At the cap, leave newcomers in the kernel's backlog until a connection closes.
+      while (open_connections.load() >= opt.max_connections && !stopping)
+        co_await pause(std::chrono::milliseconds(20));
+      if (stopping) co_return;
       beast::error_code ec;
       auto strand = net::make_strand(ioc);
       tcp::socket sock =
           co_await acceptor.async_accept(strand, net::redirect_error(use_awaitable, ec));
       if (ec) {
-        if (!acceptor.is_open()) co_return;
+        if (stopping || ec == net::error::operation_aborted) co_return;
+        // Out of descriptors: the pending connection keeps the listener readable, so retrying
+        // at once would spin. Wait for open connections to finish instead.
+        bool no_fds = ec == net::error::no_descriptors ||
+                      ec == beast::error_code(ENFILE, beast::system_category());
+        co_await pause(std::chrono::milliseconds(no_fds ? 100 : 10));
         continue;
       }
+      ++open_connections;
       net::co_spawn(strand, session(std::move(sock)), net::detached);
     }
   }
@@ -266,8 +348,16 @@ unsigned short Server::bind() {
   a.bind(ep, ec);
   if (ec) throw std::runtime_error("cannot listen on " + listen + ": " + ec.message());
   a.listen(net::socket_base::max_listen_connections);
+  auto& cap = impl_->opt.max_connections;
+  std::size_t fitted = fit_connection_cap(cap, open_file_limit());
+  if (fitted < cap)
+    log::warn("connection cap lowered to fit the open-file limit",
+              {{"max_connections", fitted}, {"requested", cap}});
+  cap = fitted;
   return a.local_endpoint().port();
 }
+
+std::size_t Server::max_connections() const { return impl_->opt.max_connections; }
 
 void Server::on_signal(std::function<void()> fn) { impl_->signal_fn = std::move(fn); }
 

@@ -4,10 +4,19 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/http.h"
 
 namespace mg::http {
+
+// The connection cap to use under an open-file limit: `wanted`, lowered so that a reserve of
+// a quarter of the limit (at least 32 descriptors) stays free for the database, files and
+// outgoing requests; never below 1.
+std::size_t fit_connection_cap(std::size_t wanted, std::size_t fd_limit);
+
+// Content-Security-Policy for a response of this content type.
+std::string_view content_security_policy(std::string_view content_type);
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";
@@ -17,6 +26,13 @@ struct ServerOptions {
   std::size_t max_body_bytes = 8 * 1024 * 1024;
   int read_timeout_seconds = 30;
   int idle_timeout_seconds = 60;
+  // Open client connections at most; over it the server stops accepting (the kernel queues
+  // newcomers) and keeps serving the open ones. Lowered at bind() to fit the open-file limit
+  // minus a reserve for the database, files and outgoing requests.
+  std::size_t max_connections = 1000;
+  // Content-Security-Policy (one for HTML pages, a deny-all one for everything else),
+  // X-Frame-Options, Referrer-Policy and nosniff on every response that does not set its own.
+  bool security_headers = false;
   // When set and true for a request, its handler runs on the network thread instead of the
   // worker pool: two thread hand-offs fewer, for handlers that never block (line-sim's
   // in-memory Messaging API). Everything else keeps the pool.
@@ -33,6 +49,7 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Binds; throws std::runtime_error when the address is taken. Returns the bound port.
+  // Also raises the soft open-file limit to the hard one and fits max_connections to it.
   unsigned short bind();
   // Blocks until stop() has been called and in-flight requests have finished.
   void run();
@@ -40,6 +57,8 @@ class Server {
   void stop();
   // Calls fn on SIGINT/SIGTERM (from a network thread) while run() is active.
   void on_signal(std::function<void()> fn);
+  // The connection cap in effect after bind().
+  std::size_t max_connections() const;
 
  private:
   struct Impl;

@@ -1,5 +1,7 @@
 #include "core/metrics.h"
 
+#include "core/crypto.h"
+
 #include <array>
 #include <map>
 #include <mutex>
@@ -40,9 +42,16 @@ std::string escape(const std::string& s) {
 }
 }  // namespace
 
+std::string_view method_label(std::string_view method) {
+  for (std::string_view known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+    if (method == known) return known;
+  return "other";
+}
+
 void observe_request(const std::string& method, const std::string& route, int status,
                      double seconds) {
-  std::string rl = "method=\"" + method + "\",route=\"" + escape(route) + "\"";
+  std::string rl =
+      "method=\"" + std::string(method_label(method)) + "\",route=\"" + escape(route) + "\"";
   std::string cl = rl + ",status=\"" + std::to_string(status) + "\"";
   std::lock_guard lock(g_mu);
   ++g_requests[cl];
@@ -101,6 +110,41 @@ std::string render() {
     out << g.name << " " << v << "\n";
   }
   return out.str();
+}
+
+bool is_loopback(std::string_view addr) {
+  if (addr == "::1") return true;
+  // IPv4-mapped IPv6 as dual-stack sockets report it.
+  if (addr.rfind("::ffff:", 0) == 0) addr.remove_prefix(7);
+  if (addr.rfind("127.", 0) != 0) return false;
+  // Dotted quad with every part a number 0-255.
+  int parts = 0, value = -1;
+  for (char c : addr) {
+    if (c == '.') {
+      if (value < 0) return false;
+      ++parts;
+      value = -1;
+    } else if (c >= '0' && c <= '9') {
+      value = (value < 0 ? 0 : value * 10) + (c - '0');
+      if (value > 255) return false;
+    } else {
+      return false;
+    }
+  }
+  return parts == 3 && value >= 0;
+}
+
+bool may_scrape(const http::Request& req, std::string_view token) {
+  if (!token.empty()) {
+    auto auth = req.header("authorization");
+    constexpr std::string_view kBearer = "Bearer ";
+    return auth && auth->size() > kBearer.size() &&
+           auth->compare(0, kBearer.size(), kBearer) == 0 &&
+           crypto::constant_time_equal(std::string_view(*auth).substr(kBearer.size()), token);
+  }
+  if (req.header("forwarded") || req.header("x-forwarded-for") || req.header("x-real-ip"))
+    return false;
+  return is_loopback(req.remote_addr);
 }
 
 }  // namespace mg::metrics

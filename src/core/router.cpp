@@ -25,6 +25,13 @@ void Router::add(std::string method, std::string pattern, Handler handler) {
   routes_.push_back({std::move(method), std::move(pattern), std::move(segs), std::move(handler)});
 }
 
+std::vector<Router::RouteInfo> Router::routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const auto& r : routes_) out.push_back({r.method, r.pattern});
+  return out;
+}
+
 Response Router::dispatch(Request& req) const {
   auto segs = split_path(req.path);
   bool path_matched = false;

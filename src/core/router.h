@@ -10,6 +10,11 @@ namespace mg::http {
 // captures the remainder (used for static files).
 class Router {
  public:
+  struct RouteInfo {
+    std::string method;
+    std::string pattern;
+  };
+
   void add(std::string method, std::string pattern, Handler handler);
   void get(std::string p, Handler h) { add("GET", std::move(p), std::move(h)); }
   void post(std::string p, Handler h) { add("POST", std::move(p), std::move(h)); }
@@ -19,6 +24,9 @@ class Router {
 
   // Sets req.params and req.route; 404/405 errors as JSON when nothing matches.
   Response dispatch(Request& req) const;
+
+  // Every registered route in matching order (`madoguchi routes`, the isolation test).
+  std::vector<RouteInfo> routes() const;
 
  private:
   struct Route {

@@ -3,6 +3,7 @@
 #include <random>
 
 #include "core/clock.h"
+#include "core/json_parse.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/thread_name.h"
@@ -79,7 +80,7 @@ void Runner::tick_schedules() {
       int64_t next = std::max(r.i64(4) + r.i64(3), now + 1);
       if (tx.exec("UPDATE schedules SET next_run_at = ? WHERE name = ? AND next_run_at = ?",
                   {next, r.str(0), r.i64(4)}) == 1)
-        enqueue(tx, r.str(1), Json::parse(r.str(2)));
+        enqueue(tx, r.str(1), parse_json(r.str(2)));
     }
   });
 }
@@ -102,7 +103,7 @@ std::vector<Job> Runner::claim(int limit) {
       j.id = r.i64(0);
       j.tenant_id = r.opt_i64(1);
       j.kind = r.str(2);
-      j.payload = Json::parse(r.str(3), nullptr, false);
+      j.payload = parse_stored_json(r.str(3));
       j.attempts = static_cast<int>(r.i64(4));
       j.max_attempts = static_cast<int>(r.i64(5));
       out.push_back(std::move(j));

@@ -7,6 +7,7 @@
 #include "core/crypto.h"
 #include "core/errors.h"
 #include "core/http_client.h"
+#include "core/json_parse.h"
 #include "core/log.h"
 #include "linesim/ids.h"
 #include "linesim/line_error.h"
@@ -158,7 +159,7 @@ http::Handler Platform::api(const std::string& method, const std::string& patter
     auto res = fn(req, call);
     if (!call.retry_key.empty() && res.status >= 200 && res.status < 300) {
       AcceptedRequest accepted{call.request_id, nullptr, call.now};
-      Json parsed = Json::parse(res.body, nullptr, false);
+      Json parsed = parse_stored_json(res.body);
       if (parsed.is_object() && parsed.contains("sentMessages"))
         accepted.sent_messages = parsed["sentMessages"];
       retry_keys_.accept(call.retry_key, std::move(accepted));

@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "core/json_parse.h"
 #include "linesim/line_error.h"
 
 namespace mg::linesim {
@@ -12,7 +13,7 @@ std::optional<Json> parse_line_body(const http::Request& req, http::Response& er
     return std::nullopt;
   }
   try {
-    Json j = Json::parse(req.body);
+    Json j = parse_json(req.body);
     if (!j.is_object()) {
       error = line_error(400, "The request body could not be parsed as JSON (line: 1, column: 1)");
       return std::nullopt;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/crypto.h"
+#include "core/json_parse.h"
 #include "core/log.h"
 #include "linesim/platform.h"
 
@@ -62,7 +63,7 @@ void Platform::load_state() {
   if (!in) return;
   std::stringstream ss;
   ss << in.rdbuf();
-  Json state = Json::parse(ss.str(), nullptr, false);
+  Json state = parse_stored_json(ss.str(), {64, std::size_t{1} << 30});
   if (!state.is_object()) {
     log::warn("linesim state file unreadable; starting empty");
     return;

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "core/clock.h"
+#include "core/json_parse.h"
 #include "core/log.h"
 #include "linesim/signature.h"
 
@@ -54,7 +55,7 @@ Json Delivery::to_json(bool with_body) const {
             {"durationMs", duration_ms}};
   if (!error.empty()) j["error"] = error;
   if (with_body) {
-    j["body"] = Json::parse(body, nullptr, false);
+    j["body"] = parse_stored_json(body);
     j["signature"] = signature;
   }
   return j;

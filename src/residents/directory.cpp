@@ -24,6 +24,13 @@ Resident find_or_create(store::Tx& tx, int64_t tenant_id, const std::string& cha
   return *find(tx, tenant_id, channel, external_id);
 }
 
+bool issued(store::Tx& tx, const std::string& channel, const std::string& external_id) {
+  return tx
+      .one("SELECT 1 FROM residents WHERE channel = ? AND external_id = ? LIMIT 1",
+           {channel, external_id})
+      .has_value();
+}
+
 void set_status(store::Tx& tx, int64_t tenant_id, int64_t resident_id, const std::string& status) {
   tx.exec("UPDATE residents SET status = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
           {status, clock::now_ms(), tenant_id, resident_id});

@@ -9,6 +9,7 @@
 #include "conversation/validation.h"
 #include "core/clock.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 
 namespace mg::services {
 
@@ -29,7 +30,7 @@ ServiceSummary to_summary(const store::Row& r) {
   s.status = r.str(5);
   s.published_version = r.opt_i64(6);
   s.draft_updated_at = r.i64(7);
-  Json d = Json::parse(r.str(8), nullptr, false);
+  Json d = parse_stored_json(r.str(8));
   if (d.is_object()) {
     s.description = d.value("description", "");
     if (d.contains("fee") && d["fee"].is_number_integer()) s.fee = d["fee"].get<int64_t>();
@@ -144,7 +145,7 @@ std::vector<ServiceSummary> Catalog::published(int64_t tenant_id) {
                   "WHERE s.tenant_id = ? AND s.status = 'published' ORDER BY s.category, s.id",
                   {tenant_id})) {
       auto s = to_summary(r);
-      Json d = Json::parse(r.str(8), nullptr, false);
+      Json d = parse_stored_json(r.str(8));
       if (d.is_object()) {
         s.title = d.value("title", s.title);
         // Outside its acceptance period (受付期間) a service is not offered at all.
@@ -167,7 +168,7 @@ Json Catalog::detail(int64_t tenant_id, int64_t id) {
                {tenant_id, id});
     if (!r) throw ApiError::not_found();
     Json out = to_summary(*r).to_json();
-    out["definition"] = Json::parse(r->str(8), nullptr, false);
+    out["definition"] = parse_stored_json(r->str(8));
     Json versions = Json::array();
     for (const auto& v : tx.query(
              "SELECT version, published_at, published_by FROM service_versions WHERE tenant_id = ? "
@@ -185,7 +186,7 @@ Json Catalog::export_definition(int64_t tenant_id, int64_t id) {
   return db_.read([&](store::Tx& tx) {
     auto r = tx.one("SELECT draft FROM services WHERE tenant_id = ? AND id = ?", {tenant_id, id});
     if (!r) throw ApiError::not_found();
-    return Json::parse(r->str(0));
+    return parse_json(r->str(0));
   });
 }
 
@@ -195,7 +196,7 @@ int64_t Catalog::publish_in(store::Tx& tx, int64_t tenant_id, int64_t id,
                       store::for_update(tx),
                   {tenant_id, id});
   if (!r) throw ApiError::not_found();
-  Json draft = Json::parse(r->str(0));
+  Json draft = parse_json(r->str(0));
   load_or_throw(draft);  // a draft saved by an older release may no longer validate
   auto last =
       tx.one("SELECT COALESCE(MAX(version), 0) FROM service_versions WHERE service_id = ?", {id});
@@ -248,7 +249,7 @@ std::shared_ptr<const PublishedVersion> Catalog::version(int64_t tenant_id, int6
   pv->version_id = row->i64(0);
   pv->service_id = row->i64(1);
   pv->version = row->i64(2);
-  pv->definition = load_or_throw(Json::parse(row->str(3)));
+  pv->definition = load_or_throw(parse_json(row->str(3)));
   pv->title = pv->definition.title;
   pv->tenant_id = tenant_id;
   std::lock_guard lock(cache_mu_);
@@ -278,7 +279,8 @@ int Catalog::import_directory(int64_t tenant_id, const std::string& dir) {
   std::sort(files.begin(), files.end());
   for (const auto& p : files) {
     std::ifstream in(p);
-    Json raw = Json::parse(in, nullptr, false);
+    Json raw = parse_json_or_discarded(std::string(std::istreambuf_iterator<char>(in), {}),
+                                       kServiceDefinitionLimits);
     auto def = load_or_throw(raw);
     db_.write([&](store::Tx& tx) {
       if (tx.one("SELECT 1 FROM services WHERE tenant_id = ? AND service_key = ?",

@@ -1,6 +1,7 @@
 #include "services/routes.h"
 
 #include "core/errors.h"
+#include "core/json_parse.h"
 
 namespace mg::services {
 
@@ -14,7 +15,7 @@ int64_t id_param(const http::Request& req, const std::string& name) {
 
 namespace {
 Json definition_from(const http::Request& req) {
-  auto body = req.json_body();
+  auto body = http::json_body(req, kServiceDefinitionLimits);
   // Accept {definition: {...}} from the console, or the bare exported file.
   if (body.contains("definition")) return body["definition"];
   return body;

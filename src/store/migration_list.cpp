@@ -283,6 +283,46 @@ DROP INDEX line_outbox_due;
 CREATE INDEX line_outbox_due ON line_outbox(status, id) WHERE status IN ('pending', 'sending');
 CREATE INDEX line_outbox_open ON line_outbox(tenant_id, user_id) WHERE status IN ('pending', 'sending')
 )SQL"},
+      // Why a LINE event was not answered: a malformed event is 'failed' on its own (the
+      // others go on), and the operator sees the reason here.
+      {6, "line_event_failure_reason", R"SQL(
+ALTER TABLE line_events ADD COLUMN failure_reason TEXT NOT NULL DEFAULT ''
+)SQL"},
+      // Login throttling replaces the hard lock (staff.failed_logins/locked_until are no longer
+      // read): one row per account as typed (tenant code, lower-cased e-mail, whether or not
+      // it exists) and per client address. Existing locks are lifted.
+      {7, "login_throttle", R"SQL(
+CREATE TABLE login_throttle (
+  scope TEXT NOT NULL,
+  tenant TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  failures BIGINT NOT NULL DEFAULT 0,
+  last_at BIGINT NOT NULL DEFAULT 0,
+  next_at BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (scope, tenant, subject)
+);
+CREATE INDEX login_throttle_last ON login_throttle(last_at);
+UPDATE staff SET failed_logins = 0, locked_until = 0
+)SQL"},
+      // Residents' uploads go into a chat session and count against daily quotas; an upload
+      // no application claims is removed after a while. Files stored before this migration
+      // count as claimed, so none of them disappears. residents_identity lets the web channel
+      // check that a device cookie was issued by us, whatever the tenant.
+      {8, "resident_upload_limits", R"SQL(
+ALTER TABLE attachments ADD COLUMN session_id BIGINT;
+ALTER TABLE attachments ADD COLUMN claimed_at BIGINT;
+UPDATE attachments SET claimed_at = created_at;
+CREATE INDEX attachments_unclaimed ON attachments(created_at) WHERE claimed_at IS NULL;
+CREATE TABLE upload_quotas (
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  holder TEXT NOT NULL,
+  day TEXT NOT NULL,
+  uploads BIGINT NOT NULL,
+  bytes BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, holder, day)
+);
+CREATE INDEX residents_identity ON residents(channel, external_id)
+)SQL"},
   };
   return list;
 }

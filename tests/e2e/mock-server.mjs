@@ -181,7 +181,7 @@ async function api(req, res, url) {
     if (rest === 'info' && m === 'GET') return ok({ code: tenant.code, name: tenant.name });
     if (rest === 'services' && m === 'GET') return ok({ items: services.filter((s) => s.status === 'published').map(({ id, service_key, title, category, department, description, fee }) => ({ id, service_key, title, category, department, description, fee })) });
     if (rest === 'my/applications') return ok({ items: apps.filter((a) => a.device === device).map((a) => ({ receipt_number: a.receipt_number, service_title: a.service_title, status: a.status, submitted_at: a.submitted_at, correction: a.corrections.at(-1) })) });
-    if (rest === 'attachments' && m === 'POST') {
+    if (/^chat\/[^/]+\/attachments$/.test(rest) && m === 'POST') {
       const ct = req.headers['content-type'] || '';
       if (!/^image\/(jpeg|png)/.test(ct)) return err(res, 415, 'unsupported_media_type', 'JPEG か PNG の画像を送ってください');
       const data = await body(req); const id = ++seq;

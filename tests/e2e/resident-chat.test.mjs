@@ -64,3 +64,44 @@ test('resident applies for 粗大ごみ and staff process it', async () => {
     await context.close();
   }
 });
+
+// The photo step uploads into the chat session (the server refuses uploads anywhere else),
+// and staff see the photo with the application.
+test('resident reports road damage with a photo and staff see it', async () => {
+  let receipt;
+  {
+    const { context, page } = await newPage(browser, { viewport: { width: 390, height: 844 }, context: { hasTouch: true, isMobile: true } });
+    try {
+      await page.goto(`/t/${encodeURIComponent(config.tenant)}`);
+      const link = page.getByTestId('service-link').filter({ hasText: '道路' }).first();
+      await link.waitFor();
+      await link.click();
+      await page.waitForURL(/\/chat\//);
+      const result = await driveChat(page, { maxSteps: 40, log: (l) => process.env.MG_VERBOSE && console.log(l) });
+      receipt = result.receipt;
+      assert.ok(result.transcript.some((l) => l.includes('photo.png')), 'the photo step was answered');
+      assert.ok(receipt, 'receipt number shown');
+      assert.deepEqual(page.problems, []);
+    } finally {
+      await context.close();
+    }
+  }
+  const { context, page } = await newPage(browser);
+  try {
+    await login(page);
+    await page.getByTestId('dashboard').waitFor();
+    await page.getByTestId('nav-applications').click();
+    await page.getByTestId('filter-q').fill(receipt);
+    await page.getByTestId('filter-apply').click();
+    await page.locator(`[data-testid=app-row][data-receipt="${receipt}"]`).getByTestId('app-link').click();
+    await page.getByTestId('application-detail').waitFor();
+    const img = page.getByTestId('attachments').locator('img').first();
+    await img.waitFor();
+    const src = await img.getAttribute('src');
+    const res = await page.request.get(src);
+    assert.equal(res.status(), 200);
+    assert.match(res.headers()['content-type'], /^image\//);
+  } finally {
+    await context.close();
+  }
+});

@@ -191,10 +191,14 @@ test('services: validation details, publish creates versions, export round-trips
 test('attachments: only real JPEG/PNG images are stored', async () => {
   const resident = srv.client();
   const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da636460f80f0000030101008d2e4a2a0000000049454e44ae426082', 'hex');
-  const ok = await resident.request('POST', '/api/public/demo/attachments?filename=a.png', { raw: png, headers: { 'content-type': 'image/png' } });
+  // Uploads go into a chat session waiting for a photo (road-damage, after the category).
+  const s = await startChat(resident, 'road-damage');
+  assert.equal((await say(resident, s, { type: 'choice', value: 'pothole' })).status, 200);
+  const url = `/api/public/demo/chat/${s}/attachments`;
+  const ok = await resident.request('POST', `${url}?filename=a.png`, { raw: png, headers: { 'content-type': 'image/png' } });
   assert.equal(ok.status, 201, ok.text);
-  expectError(assert, await resident.request('POST', '/api/public/demo/attachments', { raw: 'not an image', headers: { 'content-type': 'image/png' } }), 400);
-  expectError(assert, await resident.request('POST', '/api/public/demo/attachments', { raw: png, headers: { 'content-type': 'application/pdf' } }), 415);
+  expectError(assert, await resident.request('POST', url, { raw: 'not an image', headers: { 'content-type': 'image/png' } }), 400);
+  expectError(assert, await resident.request('POST', url, { raw: png, headers: { 'content-type': 'application/pdf' } }), 415);
   const img = await admin.get(`/api/attachments/${ok.json.attachment_id}`);
   assert.equal(img.status, 200);
   assert.equal(img.headers.get('content-type'), 'image/png');

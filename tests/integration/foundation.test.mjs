@@ -91,14 +91,33 @@ test('roles: a viewer can read but not write; only admins manage staff', async (
   assert.equal(entry.ip, '127.0.0.1');
 });
 
-test('five failed logins lock the account, even for the right password', async () => {
+test('five failed logins throttle the account (429 + Retry-After) instead of locking it', async () => {
   const admin = await srv.admin();
   await admin.post('/api/staff', { email: 'lock@demo.example', password: 'lock-password-1', role: 'operator' });
   const c = srv.client();
-  for (let i = 0; i < 5; i++) expectError(assert, await c.post('/api/login', { tenant: 'demo', email: 'lock@demo.example', password: 'wrong-pass-' + i }), 401);
-  expectError(assert, await c.post('/api/login', { tenant: 'demo', email: 'lock@demo.example', password: 'lock-password-1' }), 423, 'locked');
+  const attempt = (password) => c.post('/api/login', { tenant: 'demo', email: 'lock@demo.example', password });
+  for (let i = 0; i < 5; i++) expectError(assert, await attempt('wrong-pass-' + i), 401);
+  // From now on each further attempt waits 1 s, 2 s, 4 s …: keep guessing until one is refused
+  // with at least 2 s to wait (a slow machine may take over a second per check).
+  let throttled;
+  for (let i = 5; i < 400 && !throttled; i++) {
+    const r = await attempt('wrong-pass-' + i);
+    if (r.status === 429 && Number(r.headers.get('retry-after')) >= 2) throttled = r;
+    else if (r.status === 429) await new Promise((res) => setTimeout(res, 25));
+    else expectError(assert, r, 401, 'bad_credentials');
+  }
+  expectError(assert, throttled, 429, 'too_many_attempts');
+  const retry = Number(throttled.headers.get('retry-after'));
+  assert.ok(retry >= 2 && retry <= 900, `Retry-After ${retry}`);
+  // No lock: the right password is refused only until the wait is over.
+  expectError(assert, await attempt('lock-password-1'), 429, 'too_many_attempts');
   const staff = (await admin.get('/api/staff')).json.items.find((s) => s.email === 'lock@demo.example');
   assert.equal(staff.locked, true);
+  // A short wait, not 15 minutes: the right password then works and clears the count.
+  await new Promise((r) => setTimeout(r, retry * 1000 + 100));
+  assert.equal((await attempt('lock-password-1')).status, 200);
+  const after = (await admin.get('/api/staff')).json.items.find((s) => s.email === 'lock@demo.example');
+  assert.equal(after.locked, false);
 });
 
 test('admin create from the command line; tenants never see each other', async () => {

@@ -297,10 +297,11 @@ export async function completeService(sim, user, serviceTitle, { maxSteps = 60, 
 
 // Starts madoguchi again on an existing database (no demo password is printed then) and points
 // line-sim's webhooks at it.
-export async function restartServer(old, sim) {
+// `extra`: more serve options (e.g. --line-api-allow URL).
+export async function restartServer(old, sim, extra = []) {
   const port = await freePort();
   const proc = spawn(BIN, ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--log-level', 'warn',
-    ...old.db.args, '--demo-line-sim', sim.base], { stdio: ['ignore', 'pipe', 'pipe'] });
+    ...old.db.args, '--demo-line-sim', sim.base, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   proc.stderr.on('data', (d) => (err += d));
   proc.stdout.on('data', () => {});

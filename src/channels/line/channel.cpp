@@ -6,6 +6,7 @@
 #include "channels/line/rich_menu_routes.h"
 #include "channels/line/settings_routes.h"
 #include "channels/line/webhook.h"
+#include "core/log.h"
 
 namespace mg::line {
 
@@ -26,6 +27,11 @@ LineChannel register_channel(http::Router& router, auth::AuthService& auth, stor
                              jobs::Runner& runner, applications::ChatService& chat,
                              services::Catalog& catalog, const LineOptions& opt) {
   (void)runner;  // sending has its own outbox dispatcher (leases fit LINE's 1-minute tokens)
+  if (opt.secrets) use_secret_box(opt.secrets);
+  allow_api_bases(opt.api_allow);
+  allow_api_base(opt.demo_line_sim);
+  if (int n = seal_plain_channel_secrets(db); n > 0)
+    log::info("line channel credentials sealed", {{"count", n}});
   auto dispatcher = std::make_unique<Dispatcher>(db, opt.dispatch_threads);
   Dispatcher* d = dispatcher.get();
   auto events = std::make_unique<EventProcessor>(db, chat, catalog, [d] { d->wake(); });

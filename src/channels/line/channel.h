@@ -11,6 +11,7 @@
 #include "applications/chat.h"
 #include "auth/service.h"
 #include "core/router.h"
+#include "core/sealed_box.h"
 #include "jobs/queue.h"
 #include "services/catalog.h"
 #include "store/db.h"
@@ -19,8 +20,11 @@ namespace mg::line {
 
 struct LineOptions {
   std::string public_url;
-  std::string demo_line_sim;
+  std::string demo_line_sim;  // also allowed as an API base
   int dispatch_threads = 4;
+  std::string api_allow;  // "URL[,URL]": API bases the operator allows besides LINE's own
+  // The key channel secrets and tokens are sealed with; null keeps the current one (tests).
+  std::shared_ptr<const crypto::SealedBox> secrets;
 };
 
 class EventProcessor;

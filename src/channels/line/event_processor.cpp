@@ -5,9 +5,11 @@
 #include <stdexcept>
 
 #include "channels/line/channel_settings.h"
+#include "channels/line/event_shape.h"
 #include "channels/line/outbox.h"
 #include "channels/line/renderer.h"
 #include "core/clock.h"
+#include "core/json_parse.h"
 #include "core/log.h"
 #include "core/thread_name.h"
 #include "residents/directory.h"
@@ -20,6 +22,7 @@ struct Claimed {
   int64_t id = 0, tenant_id = 0, received_at = 0, resident_id = 0;
   std::string user_id;
   Json event;
+  std::string rejected;  // why the event cannot be answered (malformed); empty when it can
   std::optional<DownloadedPhoto> photo;
 };
 
@@ -123,7 +126,14 @@ int EventProcessor::run_once() {
       if (auto known = residents::find(tx, tenant, "line", user)) c.resident_id = known->id;
       c.user_id = std::move(user);
       c.received_at = row->i64(2);
-      c.event = Json::parse(row->str(1), nullptr, false);
+      c.event = parse_stored_json(row->str(1));
+      // Rows stored before the webhook classified events (or by an older version) may hold
+      // any shape: each is judged on its own here so it can only fail itself.
+      if (c.event.is_discarded()) {
+        c.rejected = "event: unreadable JSON";
+      } else if (auto shape = classify_event(c.event); shape.verdict != EventVerdict::answer) {
+        c.rejected = shape.reason.empty() ? "event: not answerable" : shape.reason;
+      }
       out.push_back(std::move(c));
     }
     return out;
@@ -136,9 +146,15 @@ int EventProcessor::run_once() {
   };
   // Network first, outside any transaction: photos residents sent.
   for (auto& c : claimed) {
-    if (c.event.is_object() && c.event.value("type", "") == "message" &&
-        c.event.contains("message") && c.event["message"].value("type", "") == "image")
-      c.photo = download_photo(endpoint(c.tenant_id), c.event["message"].value("id", ""));
+    if (!c.rejected.empty()) continue;
+    try {
+      const Json& ev = c.event;  // classify_event checked the shape of what is read here
+      if (ev.at("type") != "message" || ev.at("message").at("type") != "image") continue;
+      c.photo = download_photo(endpoint(c.tenant_id), ev.at("message").value("id", std::string()));
+    } catch (const std::exception& e) {
+      // The desk answers "could not receive the photo"; other events are not affected.
+      log::warn("line photo download failed", {{"event_id", c.id}, {"error", e.what()}});
+    }
   }
 
   // One transaction for the batch: each event's claim, chat turn, outbox rows and status
@@ -177,7 +193,17 @@ int EventProcessor::run_once() {
           if (!st || st->str(0) != "pending") continue;
         }
         ++handled;
+        if (!c.rejected.empty()) {
+          // Nothing to answer: the resident (if any) is not identifiable from a malformed event.
+          log::warn("line event rejected", {{"event_id", c.id}, {"reason", c.rejected}});
+          tx.exec(
+              "UPDATE line_events SET status = 'failed', failure_reason = ? WHERE id = ? AND "
+              "status = 'pending'",
+              {c.rejected, c.id});
+          continue;
+        }
         EventAnswer answer;
+        std::string reason;
         std::string status = "done";
         tx.exec("SAVEPOINT line_event");
         try {
@@ -198,6 +224,8 @@ int EventProcessor::run_once() {
           tx.exec("ROLLBACK TO SAVEPOINT line_event");
           log::error("line event failed", {{"event_id", c.id}, {"error", e.what()}});
           status = "failed";
+          reason = std::string("handler: ") + e.what();
+          if (reason.size() > 500) reason.resize(500);
           answer.messages = text_messages(
               "申し訳ありません。ただいま処理できませんでした。しばらくしてからもう一度お試しくださ"
               "い。");
@@ -217,8 +245,9 @@ int EventProcessor::run_once() {
           direct.push_back(std::move(*claimed_row));
         else
           queued += enqueue_messages(tx, out);
-        if (tx.exec("UPDATE line_events SET status = ? WHERE id = ? AND status = 'pending'",
-                    {status, c.id}) != 1)
+        if (tx.exec("UPDATE line_events SET status = ?, failure_reason = ? WHERE id = ? AND "
+                    "status = 'pending'",
+                    {status, reason, c.id}) != 1)
           throw std::logic_error("line event handled twice");  // the batch rolls back
         tx.exec("RELEASE SAVEPOINT line_event");
       }

@@ -2,6 +2,7 @@
 
 #include "core/clock.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 
 namespace mg::line {
 
@@ -11,7 +12,7 @@ constexpr const char* kSegmentKey = "segment";
 constexpr const char* kLinkKey = "line_rich_menu";
 
 Json attributes_of(const std::string& text) {
-  Json j = Json::parse(text, nullptr, false);
+  Json j = parse_stored_json(text);
   return j.is_object() ? j : Json::object();
 }
 

@@ -153,8 +153,24 @@ std::optional<Rgb> parse_rgb(const std::string& hex) {
   return Rgb{v[0], v[1], v[2]};
 }
 
+namespace {
+// A bound read from stored JSON, clamped to [0, limit]: whatever is stored, the drawing loops
+// below stay within the image (validation refuses such menus; this is the second line).
+int clamped(const Json& bounds, const char* key, int limit) {
+  auto it = bounds.find(key);
+  if (it == bounds.end() || !it->is_number_integer()) return 0;
+  if (it->is_number_unsigned())
+    return it->get<uint64_t>() > static_cast<uint64_t>(limit)
+               ? limit
+               : static_cast<int>(it->get<uint64_t>());
+  return static_cast<int>(std::clamp<int64_t>(it->get<int64_t>(), 0, limit));
+}
+}  // namespace
+
 std::string generated_menu_png(int width, int height, Rgb background, Rgb outline,
                                const Json& areas) {
+  width = std::clamp(width, 1, kMaxGeneratedSide);
+  height = std::clamp(height, 1, kMaxGeneratedSide);
   const size_t stride = 1 + (static_cast<size_t>(width) + 7) / 8;  // filter byte + 1 bit/pixel
   std::string raw(stride * static_cast<size_t>(height), '\0');
   auto set = [&](int x, int y) {
@@ -165,9 +181,11 @@ std::string generated_menu_png(int width, int height, Rgb background, Rgb outlin
   const int thick = std::max(2, std::min(width, height) / 200);
   if (areas.is_array())
     for (const auto& a : areas) {
-      const Json& b = a.value("bounds", Json::object());
-      int x0 = b.value("x", 0), y0 = b.value("y", 0);
-      int x1 = x0 + b.value("width", 0), y1 = y0 + b.value("height", 0);
+      if (!a.is_object() || !a.contains("bounds") || !a["bounds"].is_object()) continue;
+      const Json& b = a["bounds"];
+      int x0 = clamped(b, "x", width), y0 = clamped(b, "y", height);
+      int x1 = std::min(width, x0 + clamped(b, "width", width));
+      int y1 = std::min(height, y0 + clamped(b, "height", height));
       for (int y = y0; y < y1; ++y)
         for (int x = x0; x < x1; ++x)
           if (x < x0 + thick || x >= x1 - thick || y < y0 + thick || y >= y1 - thick) set(x, y);

@@ -18,6 +18,10 @@ struct Rgb {
 // "#RRGGBB" -> colour; nullopt when malformed.
 std::optional<Rgb> parse_rgb(const std::string& hex);
 
+// Sides are clamped to 1..kMaxGeneratedSide and area bounds to the image, so the work is
+// bounded whatever the JSON holds.
+inline constexpr int kMaxGeneratedSide = 2500;
+
 // A 1-bit palette PNG: background everywhere, `outline` on the border of each area's bounds
 // (`areas` as in a LINE rich menu object; may be empty or null).
 std::string generated_menu_png(int width, int height, Rgb background, Rgb outline,

@@ -5,6 +5,7 @@
 #include "channels/line/channel_settings.h"
 #include "core/errors.h"
 #include "core/http.h"
+#include "core/json_parse.h"
 
 namespace mg::line {
 
@@ -21,7 +22,7 @@ ApiError line_refused(const char* what, const http::ClientResponse& r) {
   if (r.status == 0)
     return ApiError(502, "line_unreachable",
                     std::string("LINE に接続できませんでした (") + what + "): " + r.error);
-  Json body = Json::parse(r.body, nullptr, false);
+  Json body = parse_stored_json(r.body);
   ApiError e(502, "line_error",
              std::string("LINE がリクエストを拒否しました (") + what + ", HTTP " +
                  std::to_string(r.status) +
@@ -52,7 +53,7 @@ http::ClientResponse RichMenuLine::send(const std::string& method, const std::st
 std::string RichMenuLine::create(const Json& menu) {
   auto r = send("POST", trim_slash(ep_.api_base) + "/v2/bot/richmenu", "application/json",
                 menu.dump(), "richmenu create");
-  Json j = Json::parse(r.body, nullptr, false);
+  Json j = parse_stored_json(r.body);
   if (!j.is_object() || !j.contains("richMenuId") || !j["richMenuId"].is_string())
     throw ApiError(502, "line_error", "LINE の応答に richMenuId がありません: " + r.body);
   return j["richMenuId"];

@@ -10,6 +10,7 @@
 #include "channels/line/text_units.h"
 #include "core/crypto.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 
 namespace mg::line {
 
@@ -72,7 +73,7 @@ std::string decode_image(const Json& body) {
 http::Response put_menu(http::Request& req, auth::AuthService& auth, store::Db& db) {
   auto who = auth.require(req, auth::Role::admin);
   std::string name = menu_name(req);
-  Json body = req.json_body();
+  Json body = http::json_body(req, kRichMenuLimits);
   Json menu = body.contains("menu") ? body["menu"] : Json(nullptr);
   auto problems = validate_rich_menu(menu);
   std::string color = kDefaultMenuColor;
@@ -92,9 +93,12 @@ http::Response put_menu(http::Request& req, auth::AuthService& auth, store::Db& 
   }
   throw_if_invalid(problems);
 
+  // Image generation runs here, before the write transaction: the writer lock is shared by
+  // every tenant and must never wait on it.
+  std::string image_sha256 = rich_menu_image_sha256(menu, image, color);
   std::lock_guard lock(rich_menu_mutex());
   auto [saved, state] = db.write([&](store::Tx& tx) {
-    auto res = put_rich_menu(tx, who.tenant_id, name, menu, image, color);
+    auto res = put_rich_menu(tx, who.tenant_id, name, menu, image, color, image_sha256);
     auth::audit(tx, who, "line.rich_menu.put", "line_rich_menu", name,
                 {{"created", res.created},
                  {"image", image.empty() ? "generated" : "uploaded"},

@@ -1,6 +1,9 @@
 #include "channels/line/rich_menu_store.h"
 
+#include <algorithm>
+
 #include "core/crypto.h"
+#include "core/json_parse.h"
 
 namespace mg::line {
 
@@ -15,7 +18,7 @@ StoredRichMenu from_row(const store::Row& r) {
   StoredRichMenu m;
   m.id = r.i64(0);
   m.name = r.str(1);
-  Json def = Json::parse(r.str(2), nullptr, false);
+  Json def = parse_stored_json(r.str(2));
   if (def.is_object()) {
     m.menu = def.value("menu", Json::object());
     m.color = def.value("color", std::string(kDefaultMenuColor));
@@ -37,10 +40,15 @@ std::string definition_text(const StoredRichMenu& m) {
 
 std::string StoredRichMenu::image() const {
   if (!custom_image.empty()) return custom_image;
-  const Json& size = menu.value("size", Json::object());
+  auto side = [&](const char* key) {
+    if (!menu.is_object() || !menu.contains("size")) return 1;
+    const Json& size = menu["size"];
+    if (!size.is_object() || !size.contains(key) || !size[key].is_number_integer()) return 1;
+    return static_cast<int>(std::clamp<int64_t>(size[key].get<int64_t>(), 1, kMaxGeneratedSide));
+  };
   Rgb bg = parse_rgb(color).value_or(Rgb{0xE8, 0xF5, 0xE9});
-  return generated_menu_png(size.value("width", 0), size.value("height", 0), bg,
-                            Rgb{0x2E, 0x7D, 0x32}, menu.value("areas", Json::array()));
+  return generated_menu_png(side("width"), side("height"), bg, Rgb{0x2E, 0x7D, 0x32},
+                            menu.is_object() && menu.contains("areas") ? menu["areas"] : Json());
 }
 
 std::string StoredRichMenu::image_content_type() const {
@@ -65,8 +73,18 @@ std::vector<StoredRichMenu> list_rich_menus(store::Tx& tx, int64_t tenant_id) {
   return out;
 }
 
+std::string rich_menu_image_sha256(const Json& menu, const std::string& custom_image,
+                                   const std::string& color) {
+  StoredRichMenu m;
+  m.menu = menu;
+  m.custom_image = custom_image;
+  m.color = color;
+  return crypto::sha256_hex(m.image());
+}
+
 PutResult put_rich_menu(store::Tx& tx, int64_t tenant_id, const std::string& name, const Json& menu,
-                        const std::string& custom_image, const std::string& color) {
+                        const std::string& custom_image, const std::string& color,
+                        const std::string& image_sha256) {
   PutResult res;
   auto existing = find_rich_menu(tx, tenant_id, name);
   StoredRichMenu& m = res.menu;
@@ -75,7 +93,7 @@ PutResult put_rich_menu(store::Tx& tx, int64_t tenant_id, const std::string& nam
   m.menu = menu;
   m.custom_image = custom_image;
   m.color = color;
-  m.image_sha256 = crypto::sha256_hex(m.image());
+  m.image_sha256 = image_sha256;
   if (!existing) {
     res.created = true;
     m.id = tx.insert_id(
@@ -117,7 +135,7 @@ RichMenuState load_rich_menu_state(store::Tx& tx, int64_t tenant_id) {
   RichMenuState s;
   auto r = tx.one("SELECT settings FROM tenants WHERE id = ?", {tenant_id});
   if (!r) return s;
-  Json settings = Json::parse(r->str(0), nullptr, false);
+  Json settings = parse_stored_json(r->str(0));
   if (!settings.is_object() || !settings.contains(kSettingsKey)) return s;
   const Json& j = settings[kSettingsKey];
   s.default_name = j.value("default", std::string());
@@ -130,7 +148,7 @@ void save_rich_menu_state(store::Tx& tx, int64_t tenant_id, const RichMenuState&
   // Read-modify-write of our key only, locked, so other settings keys are kept.
   auto r = tx.one(std::string("SELECT settings FROM tenants WHERE id = ?") + store::for_update(tx),
                   {tenant_id});
-  Json settings = r ? Json::parse(r->str(0), nullptr, false) : Json::object();
+  Json settings = r ? parse_stored_json(r->str(0)) : Json::object();
   if (!settings.is_object()) settings = Json::object();
   settings[kSettingsKey] = {{"default", state.default_name},
                             {"previous_default", state.previous_default},

@@ -40,10 +40,16 @@ struct PutResult {
   bool created = false;
   bool replaced_on_line = false;  // content changed: a new LINE menu will be created
 };
+// The SHA-256 of the image a menu uploads (generating it when there is no custom image).
+// Call it before opening a transaction: generating an image is work no writer lock should wait on.
+std::string rich_menu_image_sha256(const Json& menu, const std::string& custom_image,
+                                   const std::string& color);
 // Creates or replaces a menu. LINE menus and their images are immutable, so a change of the
 // menu or image forgets the LINE menu ID; the next default/link creates a new one.
+// `image_sha256` comes from rich_menu_image_sha256 (computed outside the transaction).
 PutResult put_rich_menu(store::Tx& tx, int64_t tenant_id, const std::string& name, const Json& menu,
-                        const std::string& custom_image, const std::string& color);
+                        const std::string& custom_image, const std::string& color,
+                        const std::string& image_sha256);
 void record_line_menu_id(store::Tx& tx, int64_t id, const std::string& line_rich_menu_id);
 void record_uploaded_image(store::Tx& tx, int64_t id, const std::string& sha256);
 

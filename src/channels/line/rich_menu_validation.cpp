@@ -38,13 +38,25 @@ class Checker {
     return &s;
   }
 
-  std::optional<int64_t> integer(const Json& obj, const char* key, const std::string& path) {
+  // An integer in [lo, hi]. Floats, strings and numbers out of range are refused before any
+  // arithmetic, so sums of validated values cannot overflow (an INT64_MAX bound once wrapped
+  // around the "inside the menu" check and sent image generation into an endless loop).
+  std::optional<int> integer(const Json& obj, const char* key, const std::string& path, int lo,
+                             int hi) {
     auto it = obj.find(key);
+    std::string f = path + "." + key;
     if (it == obj.end() || !it->is_number_integer()) {
-      add(path + "." + key, "整数で指定してください");
+      add(f, "整数で指定してください");
       return std::nullopt;
     }
-    return it->get<int64_t>();
+    bool in_range = it->is_number_unsigned() ? it->get<uint64_t>() <= static_cast<uint64_t>(hi) &&
+                                                   static_cast<int64_t>(it->get<uint64_t>()) >= lo
+                                             : it->get<int64_t>() >= lo && it->get<int64_t>() <= hi;
+    if (!in_range) {
+      add(f, std::to_string(lo) + "〜" + std::to_string(hi) + " の整数にしてください");
+      return std::nullopt;
+    }
+    return static_cast<int>(it->get<int64_t>());
   }
 
   void action(const Json& a, const std::string& path) {
@@ -102,17 +114,14 @@ std::vector<MenuProblem> validate_rich_menu(const Json& menu, const std::string&
     c.add(prefix, "リッチメニューのオブジェクトを指定してください");
     return out;
   }
-  int64_t width = 0, height = 0;
+  int width = 0, height = 0;  // 0: not known (reported), area bounds are then not compared
   auto size = menu.find("size");
   if (size == menu.end() || !size->is_object()) {
     c.add(prefix + ".size", "必須です");
   } else {
     std::string sp = prefix + ".size";
-    width = c.integer(*size, "width", sp).value_or(0);
-    height = c.integer(*size, "height", sp).value_or(0);
-    if (width && (width < kRichMenuMinWidth || width > kRichMenuMaxWidth))
-      c.add(sp + ".width", "800〜2500 にしてください");
-    if (height && height < kRichMenuMinHeight) c.add(sp + ".height", "250 以上にしてください");
+    width = c.integer(*size, "width", sp, kRichMenuMinWidth, kRichMenuMaxWidth).value_or(0);
+    height = c.integer(*size, "height", sp, kRichMenuMinHeight, kRichMenuMaxHeight).value_or(0);
     if (width && height &&
         static_cast<double>(width) / static_cast<double>(height) < kRichMenuMinAspect)
       c.add(sp, "幅÷高さを 1.45 以上にしてください（例: 2500x1686, 2500x843）");
@@ -142,10 +151,12 @@ std::vector<MenuProblem> validate_rich_menu(const Json& menu, const std::string&
       c.add(p + ".bounds", "必須です");
     } else {
       std::string bp = p + ".bounds";
-      auto x = c.integer(*bounds, "x", bp), y = c.integer(*bounds, "y", bp);
-      auto w = c.integer(*bounds, "width", bp), h = c.integer(*bounds, "height", bp);
-      if (x && y && w && h && width && height &&
-          (*x < 0 || *y < 0 || *w < 1 || *h < 1 || *x + *w > width || *y + *h > height))
+      // Each value is within 0..2500 here, so the sums below are exact.
+      auto x = c.integer(*bounds, "x", bp, 0, kRichMenuMaxWidth);
+      auto y = c.integer(*bounds, "y", bp, 0, kRichMenuMaxHeight);
+      auto w = c.integer(*bounds, "width", bp, 1, kRichMenuMaxWidth);
+      auto h = c.integer(*bounds, "height", bp, 1, kRichMenuMaxHeight);
+      if (x && y && w && h && width && height && (*x + *w > width || *y + *h > height))
         c.add(bp, "メニューの範囲内にしてください");
     }
     if (!a.contains("action"))

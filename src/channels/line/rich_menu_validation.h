@@ -12,6 +12,9 @@ namespace mg::line {
 inline constexpr int kRichMenuMinWidth = 800;
 inline constexpr int kRichMenuMaxWidth = 2500;
 inline constexpr int kRichMenuMinHeight = 250;
+// LINE gives no maximum height; width <= 2500 and the aspect rule put it below 1725. Checking a
+// maximum before any arithmetic keeps every later sum far from overflow.
+inline constexpr int kRichMenuMaxHeight = 2500;
 inline constexpr double kRichMenuMinAspect = 1.45;
 inline constexpr size_t kRichMenuMaxAreas = 20;
 inline constexpr size_t kRichMenuChatBarUnits = 14;

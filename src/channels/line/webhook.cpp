@@ -1,10 +1,12 @@
 #include "channels/line/webhook.h"
 
 #include "channels/line/channel_settings.h"
+#include "channels/line/event_shape.h"
 #include "channels/line/signature.h"
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/errors.h"
+#include "core/json_parse.h"
 #include "core/log.h"
 
 #include <condition_variable>
@@ -23,23 +25,15 @@ http::Response unauthorized() {
   return http::Response::error(401, "bad_signature", "署名を確認できませんでした");
 }
 
-std::string str(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 }  // namespace
 
 namespace {
 
-struct EventRow {
-  std::string id, user, type, body, status;
-  int64_t ts = 0;
-};
+using EventRow = WebhookEventRow;
 
 // Parses and validates a body; throws ApiError 400 when malformed.
 std::vector<EventRow> parse_events(const std::string& raw_body, int& received) {
-  Json body = Json::parse(raw_body, nullptr, false);
+  Json body = parse_json_or_discarded(raw_body);
   if (body.is_discarded() || !body.is_object())
     throw ApiError(400, "invalid_json", "JSON を読み取れません");
   auto events = body.find("events");
@@ -50,20 +44,18 @@ std::vector<EventRow> parse_events(const std::string& raw_body, int& received) {
   rows.reserve(events->size());
   int64_t now = clock::now_ms();
   for (const auto& e : *events) {
-    if (!e.is_object()) continue;
+    // Every event is stored, a malformed one as 'failed' with its reason: the body is validly
+    // signed, so LINE gets 200 (it would redeliver forever otherwise) and the record shows why.
+    EventShape shape = classify_event(e);
     EventRow r;
-    r.body = e.dump();
-    r.id = str(e, "webhookEventId");
+    r.body = e.dump(-1, ' ', false, Json::error_handler_t::replace);
+    r.id = shape.webhook_event_id;
     if (r.id.empty()) r.id = "sha256:" + crypto::sha256_hex(r.body);
-    auto src = e.find("source");
-    r.user = src != e.end() && src->is_object() ? str(*src, "userId") : "";
-    // Standby-mode events (another channel owns the chat) and events without a user are
-    // kept for the record but not answered.
-    bool answerable = !r.user.empty() && str(e, "mode") != "standby";
-    r.status = answerable ? "pending" : "skipped";
-    r.type = str(e, "type");
-    auto ts = e.find("timestamp");
-    r.ts = ts != e.end() && ts->is_number_integer() ? ts->get<int64_t>() : now;
+    r.user = shape.user_id;
+    r.type = shape.type;
+    r.status = verdict_status(shape.verdict);
+    r.reason = shape.reason;
+    r.ts = shape.timestamp_ms >= 0 ? shape.timestamp_ms : now;
     rows.push_back(std::move(r));
   }
   return rows;
@@ -75,9 +67,9 @@ int insert_events(store::Tx& tx, int64_t tenant_id, const std::vector<EventRow>&
   for (const auto& r : rows)
     stored += static_cast<int>(tx.exec(
         "INSERT INTO line_events(tenant_id, webhook_event_id, user_id, event_type, timestamp_ms, "
-        "body, status, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, "
-        "webhook_event_id) DO NOTHING",
-        {tenant_id, r.id, r.user, r.type, r.ts, r.body, r.status, now}));
+        "body, status, failure_reason, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON "
+        "CONFLICT (tenant_id, webhook_event_id) DO NOTHING",
+        {tenant_id, r.id, r.user, r.type, r.ts, r.body, r.status, r.reason, now}));
   return stored;
 }
 
@@ -228,6 +220,10 @@ SettingsCache& settings_cache() {
 }
 
 }  // namespace
+
+std::vector<WebhookEventRow> parse_webhook_body(const std::string& raw_body, int& received) {
+  return parse_events(raw_body, received);
+}
 
 void forget_cached_channel_settings() { settings_cache().clear(); }
 

@@ -1,5 +1,7 @@
 #include "channels/web/routes.h"
 
+#include <memory>
+
 #include "applications/attachments.h"
 #include "core/crypto.h"
 #include "core/errors.h"
@@ -14,7 +16,8 @@ constexpr const char* kDeviceCookie = "mg_device";
 struct Visitor {
   int64_t tenant_id = 0;
   int64_t resident_id = 0;
-  std::optional<std::string> new_cookie;  // set when the browser had none
+  std::optional<std::string> new_cookie;  // a token we just issued
+  bool forget_cookie = false;             // the browser sent a token we never issued
 };
 
 int64_t tenant_of(auth::AuthService& auth, const http::Request& req) {
@@ -24,25 +27,37 @@ int64_t tenant_of(auth::AuthService& auth, const http::Request& req) {
 }
 
 // The device token is random and only its hash is stored, so a leaked database does not
-// let anyone impersonate a browser.
+// let anyone impersonate a browser. Only tokens we issued are identities: a value someone
+// planted in a resident's browser (cookie fixation) is replaced by a fresh one, so whoever
+// planted it never sees what the resident applies for. A token issued for one municipality
+// is accepted by the others (the cookie's path is shared).
 Visitor visitor(auth::AuthService& auth, store::Db& db, const http::Request& req, bool create) {
   Visitor v;
   v.tenant_id = tenant_of(auth, req);
   std::string token = req.cookie(kDeviceCookie).value_or("");
+  bool unknown = !token.empty();  // a cookie we cannot find is forgotten
   if (token.size() < 20 || token.size() > 64) token.clear();
-  if (token.empty()) {
-    if (!create) return v;
-    token = crypto::random_token(24);
-    v.new_cookie = token;
+  std::string ext = token.empty() ? "" : crypto::sha256_hex(token);
+  if (!create) {
+    if (!ext.empty())
+      v.resident_id = db.read([&](store::Tx& tx) -> int64_t {
+        if (auto r = residents::find(tx, v.tenant_id, "web", ext)) return r->id;
+        unknown = !residents::issued(tx, "web", ext);
+        return 0;
+      });
+    v.forget_cookie = unknown && !v.resident_id;
+    return v;
   }
-  std::string ext = crypto::sha256_hex(token);
-  if (create) {
-    v.resident_id = db.write(
-        [&](store::Tx& tx) { return residents::find_or_create(tx, v.tenant_id, "web", ext).id; });
-  } else {
-    auto r = db.read([&](store::Tx& tx) { return residents::find(tx, v.tenant_id, "web", ext); });
-    if (r) v.resident_id = r->id;
-  }
+  v.resident_id = db.write([&](store::Tx& tx) -> int64_t {
+    v.new_cookie.reset();
+    if (!ext.empty()) {
+      if (auto r = residents::find(tx, v.tenant_id, "web", ext)) return r->id;
+      if (residents::issued(tx, "web", ext))
+        return residents::find_or_create(tx, v.tenant_id, "web", ext).id;
+    }
+    v.new_cookie = crypto::random_token(24);
+    return residents::find_or_create(tx, v.tenant_id, "web", crypto::sha256_hex(*v.new_cookie)).id;
+  });
   return v;
 }
 
@@ -59,13 +74,17 @@ http::Response with_cookie(http::Response res, const Visitor& v, bool secure) {
     res.header("Set-Cookie", std::string(kDeviceCookie) + "=" + *v.new_cookie +
                                  "; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000" +
                                  (secure ? "; Secure" : ""));
+  else if (v.forget_cookie)
+    res.header("Set-Cookie", std::string(kDeviceCookie) + "=; Path=/; HttpOnly; SameSite=Lax; " +
+                                 "Max-Age=0" + (secure ? "; Secure" : ""));
   return res;
 }
 }  // namespace
 
 void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db,
                      services::Catalog& catalog, applications::ChatService& chat,
-                     applications::Inbox& inbox, bool secure) {
+                     applications::Inbox& inbox, bool secure,
+                     const applications::UploadLimits& upload_limits) {
   r.get("/api/public/{tenant}/info", [&](http::Request& req) {
     auto t = auth.tenant_by_code(req.params.at("tenant"));
     if (!t) throw ApiError::not_found("自治体が見つかりません");
@@ -88,6 +107,8 @@ void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db,
     auto body = req.json_body();
     if (!body.contains("service_id") || !body["service_id"].is_number_integer())
       throw ApiError::bad_request("service_id を数値で指定してください", "service_id");
+    // An unknown service (or another municipality's) is a 404 before any resident row is made.
+    catalog.current_version(tenant_of(auth, req), body["service_id"].get<int64_t>());
     auto v = visitor(auth, db, req, true);
     auto turn = chat.start(v.tenant_id, v.resident_id, body["service_id"].get<int64_t>(), "web");
     return with_cookie(http::Response::json(turn.to_json(), 201), v, secure);
@@ -107,18 +128,27 @@ void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db,
     return http::Response::json(
         chat.input(v.tenant_id, v.resident_id, req.params.at("session"), body).to_json());
   });
-  r.post("/api/public/{tenant}/attachments", [&, secure](http::Request& req) {
-    auto v = visitor(auth, db, req, true);
-    std::string type = req.header("content-type").value_or("");
-    int64_t id = db.write([&](store::Tx& tx) {
-      return applications::store_attachment(tx, v.tenant_id, v.resident_id,
-                                            req.query_or("filename", "photo"), type, req.body);
-    });
-    return with_cookie(http::Response::json({{"attachment_id", id}}, 201), v, secure);
-  });
-  r.get("/api/public/{tenant}/my/applications", [&](http::Request& req) {
+  // Photos go into the session that asks for one (the resident's own, at a photo step);
+  // ResidentUploads checks that and the daily quotas. An upload never creates a resident.
+  auto uploads =
+      std::make_shared<applications::ResidentUploads>(db, catalog, upload_limits, chat.idle_ms());
+  r.post("/api/public/{tenant}/chat/{session}/attachments", [&, uploads](http::Request& req) {
     auto v = visitor(auth, db, req, false);
-    if (!v.resident_id) return http::Response::json({{"items", Json::array()}});
+    if (!v.resident_id) throw ApiError::not_found("会話が見つかりません");
+    applications::Upload u;
+    u.tenant_id = v.tenant_id;
+    u.resident_id = v.resident_id;
+    u.session_id = req.params.at("session");
+    u.address = req.remote_addr;
+    u.filename = req.query_or("filename", "photo");
+    u.content_type = req.header("content-type").value_or("");
+    u.bytes = &req.body;
+    return http::Response::json({{"attachment_id", uploads->store(u)}}, 201);
+  });
+  r.get("/api/public/{tenant}/my/applications", [&, secure](http::Request& req) {
+    auto v = visitor(auth, db, req, false);
+    if (!v.resident_id)
+      return with_cookie(http::Response::json({{"items", Json::array()}}), v, secure);
     return http::Response::json(inbox.for_resident(v.tenant_id, v.resident_id));
   });
 }

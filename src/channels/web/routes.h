@@ -1,5 +1,6 @@
 #pragma once
 // The residents' web chat API: no account; a device cookie identifies the browser.
+#include "applications/attachments.h"
 #include "applications/chat.h"
 #include "applications/inbox.h"
 #include "auth/service.h"
@@ -10,6 +11,7 @@ namespace mg::web {
 
 void register_routes(http::Router& router, auth::AuthService& auth, store::Db& db,
                      services::Catalog& catalog, applications::ChatService& chat,
-                     applications::Inbox& inbox, bool secure_cookies);
+                     applications::Inbox& inbox, bool secure_cookies,
+                     const applications::UploadLimits& upload_limits);
 
 }  // namespace mg::web

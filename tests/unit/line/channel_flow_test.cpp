@@ -67,7 +67,7 @@ class ChannelFlow : public ::testing::Test {
     chat_ = std::make_unique<applications::ChatService>(*db_, *catalog_, 3600 * 1000);
     runner_ = std::make_unique<jobs::Runner>(*db_, 1);
     channel_ = std::make_unique<LineChannel>(register_channel(
-        router_, *auth_, *db_, *runner_, *chat_, *catalog_, {"http://test", "", 4}));
+        router_, *auth_, *db_, *runner_, *chat_, *catalog_, {"http://test", "", 4, "", nullptr}));
     http::ServerOptions so;
     so.listen = "127.0.0.1:0";
     so.io_threads = 1;
@@ -80,6 +80,7 @@ class ChannelFlow : public ::testing::Test {
     sim_child_.start("http://127.0.0.1:" + std::to_string(port_) + "/line/linet/webhook", "sec",
                      "tok");
     sim_ = sim_child_.base();
+    allow_api_base(sim_);  // the operator setting (--line-api-allow) for this line-sim
     db_->write([&](store::Tx& tx) {
       ChannelSettings s = unconfigured(tenant_);
       s.channel_secret = "sec";

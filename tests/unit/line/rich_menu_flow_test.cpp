@@ -91,6 +91,7 @@ class RichMenuFlow : public ::testing::Test {
     // No webhook URL: residents are inserted directly, this test is about menus only.
     sim_child_.start("", "sec", "tok");
     sim_ = sim_child_.base();
+    allow_api_base(sim_);  // the operator setting (--line-api-allow) for this line-sim
     ASSERT_TRUE(send("GET", sim_ + "/sim/health").body.is_object()) << "line-sim did not start";
     set_token("tok");
   }

@@ -27,6 +27,9 @@ export default function Login({ onLogin }: { onLogin: (s: SessionInfo) => void }
       if (err instanceof ApiError && (err.status === 423 || err.code === 'locked')) {
         setLocked(true);
         setError(err.message || null);
+      } else if (err instanceof ApiError && err.status === 429) {
+        // Throttled after repeated failures: the server's message says how long to wait.
+        setError(err.message || t('login.failed'));
       } else if (err instanceof ApiError && err.status === 401) {
         setError(err.message || t('login.failed'));
       } else {

@@ -55,7 +55,8 @@ export default function Staff() {
           <div className="form-grid">
             <div className="field"><label htmlFor="st-name">{t('staff.name')}</label><input id="st-name" required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} /></div>
             <div className="field"><label htmlFor="st-email">{t('staff.email')}</label><input id="st-email" type="email" required autoComplete="off" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} /></div>
-            <div className="field"><label htmlFor="st-pass">{t('staff.password')}</label><input id="st-pass" type="password" required autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} /></div>
+            <div className="field"><label htmlFor="st-pass">{t('staff.password')}</label><input id="st-pass" type="password" required autoComplete="new-password" aria-describedby="st-pass-hint" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+              <small id="st-pass-hint" className="hint">{locale === 'ja' ? '12文字以上（日本語も使えます。長い文章も可）。よく使われるパスワードは使えません。' : 'At least 12 characters (Japanese and long passphrases welcome). Common passwords are refused.'}</small></div>
             <div className="field"><label htmlFor="st-role">{t('staff.role')}</label>
               <select id="st-role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
                 {ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}` as MessageKey)}</option>)}

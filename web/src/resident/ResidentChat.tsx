@@ -25,6 +25,7 @@ export default function ResidentChat() {
   const storeKey = sessionKey(tenant, serviceId);
   const [log, setLog] = useState<LogEntry[]>([]);
   const [sessionId, setSessionId] = useState<string | null>(null);
+  const uploadUrl = sessionId ? `${base}/${encodeURIComponent(sessionId)}/attachments` : '';
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
   const [starting, setStarting] = useState(true);
@@ -139,7 +140,7 @@ export default function ResidentChat() {
             <div key={e.key} className="bubble-row user"><div className="bubble bubble-user" data-testid="bubble-user"><span className="sr-only">{t('chat.you')}: </span>{e.text}</div></div>
           ) : (
             <BotPrompt key={e.key} prompt={e.prompt} active={i === activeIdx && !done && !busy} inBatch={i >= batchStart && !done && !busy}
-              send={send} activeRef={i === activeIdx ? activeRef : undefined} tenant={tenant} onError={setError} selections={selections.current} />
+              send={send} activeRef={i === activeIdx ? activeRef : undefined} uploadUrl={uploadUrl} onError={setError} selections={selections.current} />
           ))}
           {busy && <p className="muted typing" data-testid="chat-busy">{t('chat.sending')}</p>}
           <div ref={endRef} />
@@ -180,9 +181,9 @@ export default function ResidentChat() {
 
 type SendFn = (input: Input, about?: QuestionPrompt | SummaryPrompt | null) => Promise<void>;
 
-function BotPrompt({ prompt, active, inBatch, send, activeRef, tenant, onError, selections }: {
+function BotPrompt({ prompt, active, inBatch, send, activeRef, uploadUrl, onError, selections }: {
   prompt: Prompt; active: boolean; inBatch: boolean; send: SendFn;
-  activeRef?: React.RefObject<HTMLDivElement | null>; tenant: string; onError: (s: string | null) => void;
+  activeRef?: React.RefObject<HTMLDivElement | null>; uploadUrl: string; onError: (s: string | null) => void;
   selections: Map<string, Choice[]>;
 }) {
   const { t, locale } = useI18n();
@@ -235,7 +236,7 @@ function BotPrompt({ prompt, active, inBatch, send, activeRef, tenant, onError, 
         </div>
       );
     case 'question':
-      return <Question q={prompt} active={active} send={send} activeRef={activeRef} tenant={tenant} onError={onError} selections={selections} />;
+      return <Question q={prompt} active={active} send={send} activeRef={activeRef} uploadUrl={uploadUrl} onError={onError} selections={selections} />;
     default:
       return null;
   }
@@ -253,8 +254,8 @@ function ChoiceButtons({ choices, q, send, primary, testId = 'choice' }: { choic
   );
 }
 
-function Question({ q, active, send, activeRef, tenant, onError, selections }: {
-  q: QuestionPrompt; active: boolean; send: SendFn; activeRef?: React.RefObject<HTMLDivElement | null>; tenant: string;
+function Question({ q, active, send, activeRef, uploadUrl, onError, selections }: {
+  q: QuestionPrompt; active: boolean; send: SendFn; activeRef?: React.RefObject<HTMLDivElement | null>; uploadUrl: string;
   onError: (s: string | null) => void; selections: Map<string, Choice[]>;
 }) {
   const { t, locale } = useI18n();
@@ -283,7 +284,7 @@ function Question({ q, active, send, activeRef, tenant, onError, selections }: {
             {w === 'multi_choice' && <MultiChoice q={q} options={options} send={send} selections={selections} />}
             {w === 'rating' && <Rating q={q} send={send} />}
             {w === 'date' && <DatePicker q={q} send={send} />}
-            {w === 'photo' && <PhotoUpload q={q} send={send} tenant={tenant} onError={onError} />}
+            {w === 'photo' && <PhotoUpload q={q} send={send} uploadUrl={uploadUrl} onError={onError} />}
             {w === 'location' && <LocationInput q={q} send={send} />}
             {w === 'text' && <p className="sr-only">{t('chat.textLabel')}</p>}
             {(w === 'text' || w === 'date' || w === 'photo' || w === 'location') && options.length > 0 && (
@@ -358,7 +359,8 @@ function DatePicker({ q, send }: { q: QuestionPrompt; send: SendFn }) {
   );
 }
 
-function PhotoUpload({ q, send, tenant, onError }: { q: QuestionPrompt; send: SendFn; tenant: string; onError: (s: string | null) => void }) {
+// Photos are uploaded into the chat session that asks for them (the server accepts nothing else).
+function PhotoUpload({ q, send, uploadUrl, onError }: { q: QuestionPrompt; send: SendFn; uploadUrl: string; onError: (s: string | null) => void }) {
   const { t } = useI18n();
   const [uploading, setUploading] = useState(false);
   const id = `photo-${q.step_id}`;
@@ -368,7 +370,7 @@ function PhotoUpload({ q, send, tenant, onError }: { q: QuestionPrompt; send: Se
     try {
       const blob = await prepareImage(file);
       const r = await api.post<{ attachment_id: number }>(
-        `/api/public/${encodeURIComponent(tenant)}/attachments?filename=${encodeURIComponent(file.name || 'photo.jpg')}`,
+        `${uploadUrl}?filename=${encodeURIComponent(file.name || 'photo.jpg')}`,
         undefined, { raw: blob, contentType: blob.type });
       await send({ type: 'photo', attachment_id: r.attachment_id }, q);
     } catch (e) {

@@ -1,0 +1,420 @@
+// Tenant isolation and roles for EVERY route the server registers (`madoguchi routes`).
+// Tenant A is the demo municipality, which owns one object of each kind; tenant B is a second
+// municipality. Each route is called:
+//   - without a session (staff routes): 401;
+//   - in A by every role below the route's minimum: 403;
+//   - as B's admin with A's ids/names: 404 (or 403), or, for routes that act on B's own
+//     namespace ("own"), success that touches none of A's rows; list routes must not show A's
+//     objects to B;
+//   - public resident routes: A's resident (A's device cookie, A's session ids) under B's code.
+// A refused call must change nothing: the whole database is compared before and after.
+// A new route without an entry in FIXTURES fails the test: add one line for it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { join } from 'node:path';
+import { startServer, cli, Client, BACKEND, BIN } from './harness.mjs';
+
+const ROLES = ['viewer', 'operator', 'editor', 'admin']; // src/auth/model.h, lowest first
+const B_CODE = 'iso-b';
+const A_SECRET = 'iso-a-line-secret';
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da636460f80f0000030101008d2e4a2a0000000049454e44ae426082', 'hex');
+const richMenu = () => ({
+  menu: {
+    size: { width: 2500, height: 843 }, selected: true, name: 'iso', chatBarText: 'メニュー',
+    areas: [{ bounds: { x: 0, y: 0, width: 2500, height: 843 }, action: { type: 'message', label: '申請', text: '申請' } }],
+  },
+});
+let staffCounter = 0;
+
+// One entry per "METHOD pattern" that `madoguchi routes` prints.
+//   kind:    'staff' (default: staff session), 'public' (resident routes, {tenant} = B's code
+//            with A's device cookie), 'session' (login/logout: nothing tenant-owned to cross),
+//            'open' (no tenant data: health, metrics, fallbacks).
+//   min:     lowest role allowed (staff routes). Every role below gets 403, nothing changed.
+//   params:  {name: ctx => A's id/name}; the path parameters to fill.
+//   body / raw / headers: what to send (ctx => ...); valid, so a hole would really act.
+//   foreign: what B (or the forged tenant) gets. Default: 404/403 with params or on public
+//            routes, 'list' for GETs without params (A's markers must not appear).
+//            'own': acts on B's own namespace; must succeed and leave A's rows as they were.
+//   status:  the expected foreign status when it is not 404/403.
+const FIXTURES = {
+  'POST /api/login': { kind: 'session' },
+  'POST /api/logout': { kind: 'session' },
+  'GET /api/session': { min: 'viewer' },
+  'GET /api/staff': { min: 'admin' },
+  'POST /api/staff': { min: 'admin', foreign: 'own', body: () => ({ email: `iso-new-${++staffCounter}@example.com`, password: 'iso-new-password-1', role: 'admin' }) },
+  'GET /api/audit': { min: 'admin' },
+  'GET /api/services': { min: 'viewer' },
+  'POST /api/services': { min: 'editor', foreign: 'own', body: (c) => ({ definition: { ...c.a.serviceDef, title: 'ISO copy' } }) },
+  'GET /api/services/{id}': { min: 'viewer', params: { id: (c) => c.a.service } },
+  'PUT /api/services/{id}': { min: 'editor', params: { id: (c) => c.a.service }, body: (c) => ({ definition: { ...c.a.serviceDef, title: 'ISO changed' } }) },
+  'POST /api/services/{id}/publish': { min: 'editor', params: { id: (c) => c.a.service }, body: () => ({}) },
+  'POST /api/services/{id}/unpublish': { min: 'editor', params: { id: (c) => c.a.service }, body: () => ({}) },
+  'GET /api/services/{id}/export': { min: 'viewer', params: { id: (c) => c.a.service } },
+  'GET /api/dashboard': { min: 'viewer' },
+  'GET /api/applications': { min: 'viewer' },
+  'GET /api/applications/export.csv': { min: 'viewer' },
+  'GET /api/applications/{id}': { min: 'viewer', params: { id: (c) => c.a.application } },
+  'PATCH /api/applications/{id}': { min: 'operator', params: { id: (c) => c.a.application }, body: () => ({ status: 'done', memo: 'ISO' }) },
+  'POST /api/applications/{id}/corrections': { min: 'operator', params: { id: (c) => c.a.application }, body: () => ({ step_ids: ['class'], reason: 'ISO' }) },
+  'GET /api/attachments/{id}': { min: 'viewer', params: { id: (c) => c.a.attachment } },
+  'PUT /api/lookups/{name}': { min: 'editor', foreign: 'own', params: { name: (c) => c.a.lookup }, raw: () => 'key,value\nX9,changed\n', headers: { 'content-type': 'text/csv' } },
+  'GET /api/jobs': { min: 'admin' },
+  'POST /api/jobs/{id}/retry': { min: 'admin', params: { id: (c) => c.a.deadJob }, body: () => ({}) },
+  'GET /api/line/settings': { min: 'admin' },
+  'PUT /api/line/settings': { min: 'admin', foreign: 'own', body: () => ({ greeting: 'ISO greeting', channel_secret: 'iso-b-secret' }) },
+  'GET /api/line/rich-menus': { min: 'admin' },
+  'POST /api/line/rich-menus/switch-all': { min: 'admin', foreign: 404, body: (c) => ({ name: c.a.menu }) },
+  'PUT /api/line/rich-menus/{name}': { min: 'admin', foreign: 'own', status: 201, params: { name: (c) => c.a.menu }, body: richMenu },
+  'POST /api/line/rich-menus/{name}/default': { min: 'admin', params: { name: (c) => c.a.menu }, body: () => ({}) },
+  'POST /api/line/rich-menus/{name}/link': { min: 'admin', params: { name: (c) => c.a.menu }, body: (c) => ({ resident_ids: [c.a.resident] }) },
+  'POST /line/{tenant}/webhook': { kind: 'public', foreign: 401, raw: (c) => c.a.webhookBody, headers: (c) => ({ 'content-type': 'application/json', 'x-line-signature': c.a.webhookSignature }) },
+  'GET /api/public/{tenant}/info': { kind: 'public', foreign: 'list' },
+  'GET /api/public/{tenant}/services': { kind: 'public', foreign: 'list' },
+  'POST /api/public/{tenant}/chat': { kind: 'public', body: (c) => ({ service_id: c.a.service }) },
+  'GET /api/public/{tenant}/chat/{session}': { kind: 'public', params: { session: (c) => c.a.session } },
+  'POST /api/public/{tenant}/chat/{session}/input': { kind: 'public', params: { session: (c) => c.a.session }, body: () => ({ type: 'text', text: 'ISO' }) },
+  'POST /api/public/{tenant}/chat/{session}/attachments': { kind: 'public', params: { session: (c) => c.a.photoSession }, raw: () => PNG, headers: { 'content-type': 'image/png' } },
+  'GET /api/public/{tenant}/my/applications': { kind: 'public', foreign: 'list' },
+  'GET /healthz': { kind: 'open' },
+  'GET /metrics': { kind: 'open' },
+  'GET /api/{*rest}': { kind: 'open' },
+  'POST /api/{*rest}': { kind: 'open' },
+  'PUT /api/{*rest}': { kind: 'open' },
+  'PATCH /api/{*rest}': { kind: 'open' },
+  'DELETE /api/{*rest}': { kind: 'open' },
+  'GET /{*path}': { kind: 'open' },
+};
+
+let srv, routes, ctx, snapshotSql;
+const clients = {};
+
+// ---- database snapshots ---------------------------------------------------------------------
+// Every table except the job scheduler's own bookkeeping (schedules: next_run_at moves on its
+// own) and schema_migrations. audit_log and staff_sessions stay in: a refused call must not
+// leave an audit row saying it acted, nor touch sessions. Each line is "table<TAB>tenant<TAB>row".
+const VOLATILE = new Set(['schedules', 'schema_migrations']);
+
+// One long-lived psql / sqlite3 process: a snapshot is then a query, not a process start and
+// a login (which made the PostgreSQL run several times slower).
+let shell, shellOut = '', shellErr = '', shellWake = null;
+function openShell() {
+  shell = BACKEND === 'postgres'
+    ? spawn('psql', [srv.db.url, '-X', '-q', '-At', '-F', '\t'], { stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn('sqlite3', ['-batch', '-cmd', '.timeout 5000', '-separator', '\t', join(srv.db.dataDir, 'madoguchi.db')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  shell.stdout.setEncoding('utf8'); // a multi-byte character may straddle two chunks
+  shell.stderr.setEncoding('utf8');
+  shell.stdout.on('data', (d) => { shellOut += d; shellWake?.(); });
+  shell.stderr.on('data', (d) => { shellErr += d; });
+}
+const END = '__ISO_END__';
+async function sql(text) {
+  shellOut = '';
+  shellErr = '';
+  shell.stdin.write(`${text};\n${BACKEND === 'postgres' ? '\\echo' : '.print'} ${END}\n`);
+  while (!shellOut.endsWith(`${END}\n`)) await new Promise((r) => { shellWake = r; });
+  if (shellErr) throw new Error(`${shellErr}\nin: ${text.slice(0, 300)}`);
+  return shellOut.slice(0, -END.length - 1);
+}
+
+async function buildSnapshotSql() {
+  const cols = new Map();
+  const listing = BACKEND === 'postgres'
+    ? await sql("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position")
+    : await sql("SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid");
+  for (const line of listing.split('\n').filter(Boolean)) {
+    const [t, c] = line.split('\t');
+    if (!VOLATILE.has(t)) cols.set(t, [...(cols.get(t) ?? []), c]);
+  }
+  assert.ok(cols.has('applications') && cols.has('audit_log'), `tables found: ${[...cols.keys()]}`);
+  const parts = [];
+  for (const [t, cs] of cols) {
+    const tenant = t === 'tenants' ? 'id' : cs.includes('tenant_id') ? 'tenant_id' : 'NULL';
+    if (BACKEND === 'postgres') {
+      parts.push(`SELECT '${t}' || E'\\t' || coalesce((${tenant})::text, '') || E'\\t' || row_to_json(x)::text FROM ${t} x`);
+    } else {
+      const row = cs.map((c) => `replace(replace(quote("${c}"), char(10), '\\n'), char(13), '\\r')`).join(" || ',' || ");
+      parts.push(`SELECT '${t}' || char(9) || coalesce(CAST(${tenant} AS TEXT), '') || char(9) || ${row} FROM "${t}"`);
+    }
+  }
+  return parts.join(' UNION ALL ');
+}
+
+const snapshot = async () => (await sql(snapshotSql)).split('\n').filter(Boolean).sort();
+
+// Lines only in `a` or only in `b`, skipping those of tenant `allowTenant` (its own namespace).
+function changes(a, b, allowTenant) {
+  const count = new Map();
+  for (const l of a) count.set(l, (count.get(l) ?? 0) + 1);
+  for (const l of b) count.set(l, (count.get(l) ?? 0) - 1);
+  const out = [];
+  for (const [l, n] of count) {
+    if (n === 0) continue;
+    if (allowTenant !== undefined && l.split('\t')[1] === String(allowTenant)) continue;
+    out.push(`${n > 0 ? '-' : '+'} ${l.slice(0, 300)}`);
+  }
+  return out;
+}
+
+// Background work (jobs, LINE threads) must be idle before refused calls are compared.
+async function settle() {
+  let prev = await snapshot();
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 150));
+    const cur = await snapshot();
+    if (changes(prev, cur).length === 0) return cur;
+    prev = cur;
+  }
+  throw new Error('the database did not settle');
+}
+
+// ---- calling a route ------------------------------------------------------------------------
+function pathFor(route, fx, tenantCode) {
+  return route.pattern.replace(/\{(\*?)([a-z_]+)\}/g, (_, star, name) => {
+    if (star) return 'iso-nope';
+    if (name === 'tenant') return tenantCode;
+    const fill = fx.params?.[name];
+    if (!fill) throw new Error(`${route.key}: no value for {${name}} in its fixture`);
+    return encodeURIComponent(String(fill(ctx)));
+  });
+}
+
+function call(client, route, fx, tenantCode = B_CODE) {
+  const opts = { headers: typeof fx.headers === 'function' ? fx.headers(ctx) : { ...(fx.headers ?? {}) } };
+  if (fx.raw) opts.raw = fx.raw(ctx);
+  else if (fx.body) opts.body = fx.body(ctx);
+  else if (route.method !== 'GET') opts.body = {};
+  return client.request(route.method, pathFor(route, fx, tenantCode), opts);
+}
+
+// A's objects: none of these may appear in anything B or a forged tenant sees.
+const markers = () => [ctx.a.receipt, 'iso-a-svc', 'iso-viewer@demo.example', 'admin@demo.example', 'iso-a-menu', 'iso.a.dead', 'iso-a-list', 'デモ町', A_SECRET];
+
+function assertNoMarkers(key, r) {
+  for (const m of markers()) assert.ok(!r.text.includes(m), `${key} shows tenant A's "${m}" to tenant B: ${r.text.slice(0, 300)}`);
+}
+
+// The snapshot after the last refused call is the next one's "before" (a refused call changes
+// nothing); anything else that may write clears it.
+let known = null;
+async function refused(key, expected, run, allowTenant) {
+  const before = known ?? await snapshot();
+  known = null;
+  const r = await run();
+  assert.ok(expected.includes(r.status), `${key}: expected ${expected.join('/')}, got ${r.status}: ${r.text.slice(0, 300)}`);
+  const after = await snapshot();
+  const diff = changes(before, after, allowTenant);
+  assert.deepEqual(diff, [], `${key} (${r.status}) changed the database:\n${diff.join('\n')}`);
+  known = after;
+  return r;
+}
+
+const fixtureFor = (route) => FIXTURES[route.key];
+// Routes without a fixture fail the first test; the others check the rest.
+const covered = () => routes.filter((r) => fixtureFor(r));
+const staffRoutes = () => covered().filter((r) => (fixtureFor(r).kind ?? 'staff') === 'staff');
+
+// ---- tenant A's objects, tenant B ----------------------------------------------------------
+async function login(email, password, tenant = 'demo') {
+  const c = new Client(srv.base);
+  const r = await c.login(tenant, email, password);
+  assert.equal(r.status, 200, `${email}: ${r.text}`);
+  return c;
+}
+
+async function seedTenantA() {
+  const admin = clients.admin;
+  const a = {};
+  a.tenantId = Number((await sql("SELECT id FROM tenants WHERE code = 'demo'")).trim());
+  for (const role of ['viewer', 'operator', 'editor']) {
+    const email = role === 'viewer' ? 'iso-viewer@demo.example' : `iso-${role}@demo.example`;
+    const r = await admin.post('/api/staff', { email, password: `iso-${role}-password`, role });
+    assert.equal(r.status, 201, r.text);
+    clients[role] = await login(email, `iso-${role}-password`);
+  }
+  const services = (await admin.get('/api/services')).json.items;
+  const absence = services.find((s) => s.service_key === 'school-absence').id;
+  // A service of A's own, published (a service version).
+  const exported = (await admin.get(`/api/services/${services.find((s) => s.service_key === 'survey').id}/export`)).json;
+  a.serviceDef = { ...exported, service_key: 'iso-a-svc', title: 'ISO A service' };
+  const created = await admin.post('/api/services', { definition: a.serviceDef });
+  assert.equal(created.status, 201, created.text);
+  a.service = created.json.id;
+  assert.equal((await admin.post(`/api/services/${a.service}/publish`, {})).status, 200);
+
+  // An application made through the web chat, with a correction request.
+  const resident = new Client(srv.base);
+  clients.resident = resident;
+  const tomorrow = new Date(Date.now() + 9 * 3600e3 + 86400e3).toISOString().slice(0, 10);
+  const start = await resident.post('/api/public/demo/chat', { service_id: absence });
+  assert.equal(start.status, 201, start.text);
+  let last;
+  for (const input of [
+    { type: 'text', text: '魚津 ゆい' }, { type: 'text', text: '３年２組' }, { type: 'date', date: tomorrow },
+    { type: 'text', text: '欠席' }, { type: 'choice', value: 'sick' }, { type: 'choice', value: '__skip__' },
+    { type: 'choice', value: 'confirm' },
+  ]) {
+    last = await resident.post(`/api/public/demo/chat/${start.json.session_id}/input`, input);
+    assert.equal(last.status, 200, last.text);
+  }
+  a.receipt = last.json.receipt_number;
+  assert.ok(a.receipt, JSON.stringify(last.json));
+  a.application = (await admin.get(`/api/applications?q=${a.receipt}`)).json.items[0].id;
+  const corr = await admin.post(`/api/applications/${a.application}/corrections`, { step_ids: ['class'], reason: '組を確認してください' });
+  assert.equal(corr.status, 201, corr.text);
+  // An open chat session of A's resident, and A's resident id.
+  const open = await resident.post('/api/public/demo/chat', { service_id: a.service });
+  assert.equal(open.status, 201, open.text);
+  a.session = open.json.session_id;
+  a.resident = Number((await sql(`SELECT resident_id FROM chat_sessions WHERE public_id = '${a.session}'`)).trim());
+  // A photo uploaded into a road-damage session at its photo step (the only place uploads go).
+  const road = await resident.post('/api/public/demo/chat', { service_id: services.find((s) => s.service_key === 'road-damage').id });
+  assert.equal(road.status, 201, road.text);
+  a.photoSession = road.json.session_id;
+  assert.equal((await resident.post(`/api/public/demo/chat/${a.photoSession}/input`, { type: 'choice', value: 'pothole' })).status, 200);
+  const up = await resident.request('POST', `/api/public/demo/chat/${a.photoSession}/attachments?filename=a.png`, { raw: PNG, headers: { 'content-type': 'image/png' } });
+  assert.equal(up.status, 201, up.text);
+  a.attachment = up.json.attachment_id;
+
+  a.lookup = 'iso-a-list';
+  const lk = await admin.request('PUT', `/api/lookups/${a.lookup}`, { raw: 'key,value\nA1,secret\n', headers: { 'content-type': 'text/csv' } });
+  assert.equal(lk.status, 200, lk.text);
+  // LINE: A's channel (unreachable API: nothing is sent) and a rich menu.
+  const ls = await admin.put('/api/line/settings', { channel_secret: A_SECRET, access_token: 'iso-a-token', api_base: 'http://127.0.0.1:9' });
+  assert.equal(ls.status, 200, ls.text);
+  a.menu = 'iso-a-menu';
+  const rm = await admin.put(`/api/line/rich-menus/${a.menu}`, richMenu());
+  assert.equal(rm.status, 201, rm.text);
+  a.webhookBody = JSON.stringify({
+    destination: 'Uiso', events: [{
+      type: 'message', mode: 'active', timestamp: Date.now(), webhookEventId: '01ISOAWEBHOOK0000000000000',
+      source: { type: 'user', userId: 'U0123456789abcdef0123456789abcdef' }, replyToken: 'iso-reply',
+      deliveryContext: { isRedelivery: false }, message: { id: '1', type: 'text', text: 'ISO' },
+    }],
+  });
+  a.webhookSignature = createHmac('sha256', A_SECRET).update(a.webhookBody).digest('base64');
+  // A dead job (admins retry these); written directly: no real job fails on demand.
+  a.deadJob = Number((await sql(`INSERT INTO jobs(tenant_id, kind, payload, status, run_at, attempts, max_attempts, last_error, created_at) VALUES (${a.tenantId}, 'iso.a.dead', '{}', 'dead', 0, 8, 8, 'ISO failure', 0) RETURNING id`)).trim());
+  assert.ok(a.deadJob > 0);
+  return a;
+}
+
+before(async () => {
+  srv = await startServer();
+  routes = JSON.parse(execFileSync(BIN, ['routes', ...srv.db.args], { encoding: 'utf8' }))
+    .map((r) => ({ ...r, key: `${r.method} ${r.pattern}` }));
+  openShell();
+  snapshotSql = await buildSnapshotSql();
+  clients.admin = await srv.admin();
+  ctx = { a: await seedTenantA() };
+  cli(srv.db, ['tenant', 'create', '--code', B_CODE, '--name', 'アイソ町']);
+  cli(srv.db, ['admin', 'create', '--tenant', B_CODE, '--email', 'admin@iso-b.example', '--password-stdin'], 'iso-b-password\n');
+  clients.b = await login('admin@iso-b.example', 'iso-b-password', B_CODE);
+  ctx.bTenantId = Number((await sql(`SELECT id FROM tenants WHERE code = '${B_CODE}'`)).trim());
+  await settle();
+});
+after(async () => { shell?.stdin.end(); await srv?.cleanup(); });
+
+// ---- the checks -----------------------------------------------------------------------------
+test('every registered route has an isolation fixture, and every fixture a route', () => {
+  assert.ok(routes.length >= 30, `madoguchi routes listed ${routes.length}`);
+  const missing = routes.filter((r) => !fixtureFor(r)).map((r) => `route ${r.key} has no isolation fixture: add one to FIXTURES`);
+  if (missing.length) assert.fail(missing.join('\n'));
+  const keys = new Set(routes.map((r) => r.key));
+  const stale = Object.keys(FIXTURES).filter((k) => !keys.has(k));
+  assert.deepEqual(stale, [], 'fixtures for routes the server no longer registers');
+  for (const r of routes) {
+    const fx = fixtureFor(r);
+    const kind = fx.kind ?? 'staff';
+    assert.ok(['staff', 'public', 'session', 'open'].includes(kind), `${r.key}: kind ${kind}`);
+    if (kind !== 'staff') continue;
+    assert.ok(ROLES.includes(fx.min), `${r.key}: min role`);
+    assert.ok(r.method === 'GET' || fx.min !== 'viewer', `${r.key}: viewers must not write`);
+    if (r.method !== 'GET' && !/\{/.test(r.pattern))
+      assert.ok(fx.foreign !== undefined, `${r.key}: a write without an object id needs foreign: 'own' or a status`);
+  }
+});
+
+test('staff routes refuse callers without a session (401) and change nothing', async () => {
+  known = null;
+  const anon = new Client(srv.base);
+  for (const r of staffRoutes()) await refused(`anonymous ${r.key}`, [401], () => call(anon, r, fixtureFor(r)));
+});
+
+test('each role below a route\'s minimum gets 403 in its own tenant and changes nothing', async () => {
+  known = null;
+  let checked = 0;
+  for (const r of staffRoutes()) {
+    const fx = fixtureFor(r);
+    for (const role of ROLES.slice(0, ROLES.indexOf(fx.min))) {
+      await refused(`${role} ${r.key}`, [403], () => call(clients[role], r, fx));
+      checked++;
+    }
+  }
+  assert.ok(checked >= 40, `role refusals checked: ${checked}`);
+});
+
+test('tenant B\'s lists never show tenant A\'s objects', async () => {
+  for (const r of staffRoutes().filter((x) => x.method === 'GET' && !/\{/.test(x.pattern))) {
+    const res = await call(clients.b, r, fixtureFor(r));
+    assert.equal(res.status, 200, `${r.key} for B: ${res.text.slice(0, 300)}`);
+    assertNoMarkers(`B ${r.key}`, res);
+  }
+  // The same lists do show them to A: the markers are real.
+  const audit = await clients.admin.get('/api/audit');
+  assert.ok(audit.text.includes('iso-viewer@demo.example') || audit.text.includes('admin@demo.example'));
+  assert.ok((await clients.admin.get('/api/jobs')).text.includes('iso.a.dead'));
+  assert.ok((await clients.admin.get('/api/line/rich-menus')).text.includes('iso-a-menu'));
+  assert.ok((await clients.admin.get('/api/applications')).text.includes(ctx.a.receipt));
+});
+
+test('tenant B\'s admin cannot read or change tenant A\'s objects by id or name', async () => {
+  known = null;
+  const targets = staffRoutes().filter((r) => r.method !== 'GET' || /\{/.test(r.pattern)); // lists: previous test
+  // Refusals first: an 'own' call makes B an object with A's name (a rich menu "iso-a-menu"),
+  // after which B's calls on that name rightly reach B's own object.
+  for (const r of targets.filter((x) => fixtureFor(x).foreign !== 'own')) {
+    const fx = fixtureFor(r);
+    await refused(`B ${r.key}`, fx.foreign ? [fx.foreign] : [404, 403], () => call(clients.b, r, fx));
+  }
+  const acted = [];
+  for (const r of targets.filter((x) => fixtureFor(x).foreign === 'own')) {
+    const fx = fixtureFor(r);
+    const res = await refused(`B ${r.key}`, fx.status ? [fx.status] : [200, 201], () => call(clients.b, r, fx), ctx.bTenantId);
+    acted.push(`${r.key} ${res.status}`);
+  }
+  // A still sees its own objects intact.
+  assert.equal((await clients.admin.get(`/api/applications/${ctx.a.application}`)).json.status, 'new');
+  assert.equal((await clients.admin.get(`/api/services/${ctx.a.service}`)).status, 200);
+  assert.ok(acted.length >= 3, acted.join(', '));
+});
+
+test('a resident of A under tenant B\'s code (forged tenant) reaches nothing of A\'s', async () => {
+  known = null;
+  for (const r of covered().filter((x) => fixtureFor(x).kind === 'public')) {
+    const fx = fixtureFor(r);
+    if (fx.foreign === 'list') {
+      known = null;
+      const res = await call(clients.resident, r, fx);
+      assert.equal(res.status, 200, `${r.key}: ${res.text.slice(0, 300)}`);
+      assertNoMarkers(`forged ${r.key}`, res);
+    } else if (fx.foreign === 'own') {
+      await refused(`forged ${r.key}`, [fx.status], () => call(clients.resident, r, fx), ctx.bTenantId);
+    } else {
+      await refused(`forged ${r.key}`, fx.foreign ? [fx.foreign] : [404], () => call(clients.resident, r, fx));
+    }
+  }
+  // Under A's own code the same resident does reach them: the fixtures are live.
+  assert.equal((await clients.resident.get(`/api/public/demo/chat/${ctx.a.session}`)).status, 200);
+  assert.ok((await clients.resident.get('/api/public/demo/my/applications')).text.includes(ctx.a.receipt));
+});
+
+test('routes without tenant data leak nothing of A\'s to B', async () => {
+  for (const r of covered().filter((x) => fixtureFor(x).kind === 'open')) {
+    const res = await call(clients.b, r, fixtureFor(r));
+    assert.notEqual(res.status, 500, `${r.key}: ${res.text.slice(0, 300)}`); // 503: no web/dist
+    assertNoMarkers(`open ${r.key}`, res);
+  }
+});
