@@ -70,7 +70,7 @@ std::string search_text(const Json& answers) {
 }
 
 // Applies the engine's effects inside the turn's transaction. Returns the receipt number of
-// a new application, if one was created.
+// a new application, or of the corrected one on resubmit (its completion message shows it).
 std::optional<std::string> apply_effects(store::Tx& tx, int64_t tenant_id, const SessionRow& s,
                                          const std::string& department,
                                          const std::vector<conv::Effect>& effects,
@@ -117,6 +117,10 @@ std::optional<std::string> apply_effects(store::Tx& tx, int64_t tenant_id, const
             "INSERT INTO application_events(tenant_id, application_id, at, kind, detail) VALUES "
             "(?, ?, ?, 'corrected', '{}')",
             {tenant_id, *s.correction_of, now});
+        if (auto a =
+                tx.one("SELECT receipt_number FROM applications WHERE tenant_id = ? AND id = ?",
+                       {tenant_id, *s.correction_of}))
+          receipt = a->str(0);
         break;
       }
       case conv::Effect::Kind::rating: {

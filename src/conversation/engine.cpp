@@ -201,11 +201,24 @@ class Turn {
         case StepKind::confirm:
         default:
           st.current = s->id;
+          start_from_answer(*s);
           ask(*s);
           return;
       }
     }
     end();
+  }
+
+  // Re-asking an answered multi-choice (edit, correction, 戻る) starts from the stored
+  // selection, so ticking one more item adds to it instead of replacing it.
+  void start_from_answer(const Step& s) {
+    SessionState& st = r_.state;
+    if (s.kind != StepKind::choice || !s.multiple) return;
+    auto a = st.answers.find(s.id);
+    if (a == st.answers.end() || !a->second.value.is_array()) return;
+    for (const auto& v : a->second.value)
+      if (!v.is_string()) return;
+    st.pending = Json{{"selected", a->second.value}};
   }
 
   // Returns false when the dialog ends here (daily limit); otherwise sets id to go on.

@@ -79,7 +79,7 @@ std::string visible_text(const std::vector<Prompt>& prompts) {
   std::string all;
   for (const auto& p : prompts) {
     all += p.text + "\n" + p.hint + "\n";
-    for (const auto& c : p.choices) all += c.label + "\n";
+    for (const auto& c : p.choices) all += c.label + "\n" + c.full_label + "\n";
     for (const auto& i : p.items) all += i.label + "：" + i.display + "\n";
   }
   return all;

@@ -69,9 +69,15 @@ Json Prompt::to_json() const {
         for (const auto& c : choices) {
           Json cj{{"value", c.value}, {"label", c.label}};
           if (c.fee) cj["fee"] = *c.fee;
+          if (!c.full_label.empty()) cj["full_label"] = c.full_label;
           cs.push_back(cj);
         }
         j["choices"] = cs;
+      }
+      if (!selected.empty()) {
+        Json sel = Json::array();
+        for (const auto& c : selected) sel.push_back({{"value", c.value}, {"label", c.label}});
+        j["selected"] = sel;
       }
       if (page) j["page"] = Json{{"index", page->first}, {"count", page->second}};
       if (!min_date.empty()) j["min_date"] = min_date;

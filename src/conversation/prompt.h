@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/json.h"
@@ -23,9 +24,15 @@ inline constexpr const char* kPrevPage = "__prev__";
 inline constexpr const char* kSkip = "__skip__";
 
 struct PromptChoice {
+  PromptChoice() = default;
+  PromptChoice(std::string v, std::string l, std::optional<int64_t> f = std::nullopt,
+               std::string full = {})
+      : value(std::move(v)), label(std::move(l)), fee(f), full_label(std::move(full)) {}
+
   std::string value;
   std::string label;  // ≤ kMaxLabelChars
   std::optional<int64_t> fee;
+  std::string full_label;  // the whole label when `label` is cut for LINE buttons
 };
 
 struct SummaryItem {
@@ -44,6 +51,9 @@ struct Prompt {
   std::string input;    // text|choice|multi_choice|date|location|photo|rating|confirm
   std::string hint;
   std::vector<PromptChoice> choices;
+  // multi_choice: what is ticked now (the stored answer when editing it), with full labels,
+  // so a client can pre-tick boxes on any page.
+  std::vector<PromptChoice> selected;
   std::optional<std::pair<int, int>> page;  // index, count
   std::string min_date, max_date;
   // summary

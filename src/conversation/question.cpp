@@ -53,7 +53,7 @@ std::string format_hint(const Step& s) {
     case StepKind::location:
       return "位置情報を送るか、場所を文字で入力してください。";
     case StepKind::choice:
-      return s.multiple ? "複数選べます。選び終わったら「選択を終える」を押してください。" : "";
+      return s.multiple ? "複数選べます。選び終わったら「決定」を押してください。" : "";
     default:
       return {};
   }
@@ -111,25 +111,33 @@ Prompt question_for(const Step& step, const SessionState& state, const Context& 
   Date today = parse_iso_date(ctx.today).value_or(Date{2000, 1, 1});
   switch (step.kind) {
     case StepKind::choice: {
+      // Cut button labels carry their full wording in full_label; the LINE renderer lists
+      // those in its text, the web shows them on the buttons.
       std::vector<PromptChoice> all;
-      std::string full_labels;
-      for (size_t i = 0; i < step.choices.size(); ++i) {
-        const auto& c = step.choices[i];
-        std::string label = button_label(c);
-        all.push_back(PromptChoice{c.value, label, c.fee});
-        if (label != c.label) full_labels += "\n・" + c.label;
+      for (const auto& c : step.choices) {
+        PromptChoice pc{c.value, button_label(c), c.fee, {}};
+        if (pc.label != c.label) pc.full_label = c.label;
+        all.push_back(std::move(pc));
       }
-      // Cut labels hide wording the resident must read: list them in full in the text.
-      if (!full_labels.empty()) p.text += "\n" + full_labels.substr(1);
       if (step.multiple) {
         add_paged_choices(p, all, state.page, kChoicesPerPage - 1);
-        p.choices.push_back(PromptChoice{kDoneSelecting, "選択を終える", std::nullopt});
+        // Same word as the web's own button, so the hint names what the resident sees.
+        p.choices.push_back(PromptChoice{kDoneSelecting, "決定"});
+        Json ticked = Json::array();  // definition order, as answers are stored
         if (state.pending.is_object() && state.pending.contains("selected") &&
-            !state.pending["selected"].empty()) {
+            state.pending["selected"].is_array()) {
+          const Json& sel = state.pending["selected"];
+          for (const auto& c : step.choices) {
+            if (std::find(sel.begin(), sel.end(), c.value) == sel.end()) continue;
+            p.selected.push_back(PromptChoice{c.value, c.label, c.fee});
+            ticked.push_back(c.value);
+          }
+        }
+        // A running tally for taps (LINE); an untouched edit already shows 現在の回答.
+        bool untouched = previous != state.answers.end() && previous->second.value == ticked;
+        if (!p.selected.empty() && !untouched) {
           std::string chosen;
-          for (const auto& v : state.pending["selected"])
-            for (const auto& c : step.choices)
-              if (c.value == v) chosen += (chosen.empty() ? "" : "、") + c.label;
+          for (const auto& c : p.selected) chosen += (chosen.empty() ? "" : "、") + c.label;
           p.hint += (p.hint.empty() ? "" : "\n") + std::string("選択中：") + chosen;
         }
       } else {

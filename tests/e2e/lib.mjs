@@ -151,9 +151,10 @@ async function pickConfirm(locator) {
 /**
  * Answer the resident chat until a completion appears. Generic: reads the active prompt's
  * data attributes (data-input-type, data-format, data-step-id, data-min-date, data-max-date).
- * Returns { receipt, steps, transcript }.
+ * Returns { receipt, steps, transcript }; with `until({ type, stepId })`, stops (without
+ * answering) at the first active prompt it accepts and returns { stopped: true, ... }.
  */
-export async function driveChat(page, { maxSteps = 40, log = () => {} } = {}) {
+export async function driveChat(page, { maxSteps = 40, log = () => {}, until } = {}) {
   const visits = new Map();
   const transcript = [];
   for (let step = 0; step < maxSteps; step++) {
@@ -171,6 +172,7 @@ export async function driveChat(page, { maxSteps = 40, log = () => {} } = {}) {
     const active = page.getByTestId('chat-active');
     const type = await active.getAttribute('data-input-type');
     const stepId = (await active.getAttribute('data-step-id')) || type;
+    if (until && until({ type, stepId })) return { stopped: true, steps: step, transcript };
     const extras = active.getByTestId('choice-extra');
     const format = (await active.getAttribute('data-format')) || '';
     const textOf = async (sel) => { const l = active.locator(sel); return (await l.count()) ? (await l.first().innerText()).trim() : ''; };

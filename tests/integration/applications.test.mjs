@@ -148,6 +148,15 @@ test('correction request: the resident answers again and the application updates
   assert.ok(r1.json.prompts.some((p) => p.type === 'summary'), JSON.stringify(r1.json.prompts));
   const r2 = await say(resident, cs, { type: 'choice', value: 'confirm' });
   assert.equal(r2.json.done, true);
+  // The completion names the corrected application's receipt number, not the placeholder.
+  const completion = r2.json.prompts.find((p) => p.type === 'completion');
+  assert.ok(completion, JSON.stringify(r2.json.prompts));
+  assert.ok(!completion.text.includes('{{'), completion.text);
+  assert.ok(completion.text.includes(receipt), completion.text);
+  assert.equal(completion.receipt_number, receipt);
+  assert.equal(r2.json.receipt_number, receipt);
+  const resumedDone = (await resident.get(`/api/public/demo/chat/${cs}`)).json;
+  assert.ok(!JSON.stringify(resumedDone.prompts).includes('{{receipt_number}}'));
   const detail = (await admin.get(`/api/applications/${id}`)).json;
   assert.ok(detail.answers.some((a) => a.display === '3年1組'), JSON.stringify(detail.answers));
   assert.ok(detail.history.some((h) => h.kind === 'corrected'));

@@ -361,7 +361,11 @@ test('after submitting on LINE, status changes and correction requests reach the
   const summary = await waitMessages(sim, u, seq, { until: (ms) => ms.some((m) => actionsOf(m).length > 0) });
   const confirm = summary.flatMap(actionsOf).find((a) => /申請|送信|確定|はい/.test(a.label ?? a.displayText ?? ''));
   assert.ok(confirm, summary.map(describe).join('\n'));
+  seq = await lastSeq(sim, u);
   await sim.postback(u, confirm.data);
+  const done = await waitMessages(sim, u, seq, { until: (ms) => ms.some((m) => new RegExp(receipt).test(messageText(m)) || /\{\{/.test(messageText(m))) });
+  assert.ok(!done.some((m) => /\{\{receipt_number\}\}/.test(messageText(m))), done.map(describe).join('\n'));
+  assert.ok(done.some((m) => messageText(m).includes(`受付番号：${receipt}`)), done.map(describe).join('\n'));
   await until('the application to be corrected', async () => {
     const d = (await admin.get(`/api/applications/${app.id}`)).json;
     return d.answers.some((a) => a.display === '3年1組') && d.corrections[0]?.status === 'resolved';

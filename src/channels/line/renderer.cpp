@@ -1,5 +1,7 @@
 #include "channels/line/renderer.h"
 
+#include <algorithm>
+
 #include "channels/line/line_limits.h"
 #include "channels/line/postback_data.h"
 #include "channels/line/text_units.h"
@@ -45,8 +47,18 @@ Json question_quick_replies(const Json& q) {
     items.push_back(quick_item({{"type", "camera"}, {"label", "カメラで撮る"}}));
     items.push_back(quick_item({{"type", "cameraRoll"}, {"label", "写真を選ぶ"}}));
   }
-  if (auto cs = q.find("choices"); cs != q.end() && cs->is_array())
-    for (const auto& c : *cs) items.push_back(quick_item(choice_action(c)));
+  // Multi-choice items already ticked (e.g. the current answer when editing) carry a ✓.
+  std::vector<std::string> ticked;
+  if (auto sel = q.find("selected"); sel != q.end() && sel->is_array())
+    for (const auto& c : *sel) ticked.push_back(str(c, "value"));
+  if (auto cs = q.find("choices"); cs != q.end() && cs->is_array()) {
+    for (const auto& c : *cs) {
+      Json a = choice_action(c);
+      if (std::find(ticked.begin(), ticked.end(), str(c, "value")) != ticked.end())
+        a["label"] = truncate_utf16("✓" + str(c, "label"), kMaxActionLabelUnits);
+      items.push_back(quick_item(std::move(a)));
+    }
+  }
   // A way back for questions answered by typing, when there is room.
   if (items.size() < kMaxQuickReplyItems && input != "confirm")
     items.push_back(
@@ -151,6 +163,10 @@ Json render_prompts(const Json& prompts) {
       out.push_back(summary_message(p, confirm ? next : nullptr));
     } else if (type == "question") {
       std::string text = str(p, "text");
+      // Buttons cut long labels; the text lists their full wording (LINE only).
+      if (auto cs = p.find("choices"); cs != p.end() && cs->is_array())
+        for (const auto& c : *cs)
+          if (!str(c, "full_label").empty()) text += "\n・" + str(c, "full_label");
       if (!str(p, "hint").empty()) text += "\n" + str(p, "hint");
       Json ms = text_messages(text);
       Json items = question_quick_replies(p);

@@ -350,7 +350,11 @@ TEST(Engine, LongLabelsAreTruncatedAndListedInFull) {
   EXPECT_EQ(p.choices[0].label, "とても長い選択肢のラベルで二十文字を超…");
   EXPECT_LE(char_count(p.choices[0].label), kMaxLabelChars);
   EXPECT_EQ(p.choices[1].label, "短いB");
-  EXPECT_NE(p.text.find(long_label), std::string::npos);
+  // The full wording travels with the choice; the text (shared with the web) stays as written.
+  EXPECT_EQ(p.choices[0].full_label, long_label);
+  EXPECT_EQ(p.choices[1].full_label, long_label + "B");
+  EXPECT_EQ(p.text, "選んで");
+  EXPECT_EQ(p.to_json()["choices"][0]["full_label"], long_label);
 }
 
 TEST(Engine, MultipleChoiceTapsToggle) {
@@ -544,4 +548,112 @@ TEST(Engine, EditThatChangesTheBranchDropsOffPathAnswers) {
   EXPECT_EQ(summary->items[1].label, "中止日");
   auto& done = d.choice("confirm");
   EXPECT_EQ(find_effect(done, Effect::Kind::submit)->answers.size(), 2u);  // no stale 開始日
+}
+
+namespace {
+ServiceDefinition bulky() {
+  Json choices = Json::array();
+  // 13 items: two pages of 10 + 決定; 電子レンジ lands on the second page.
+  const char* names[] = {"自転車",   "ソファ",     "机",      "椅子",   "布団",
+                         "扇風機",   "カーペット", "タンス",  "ベッド", "マットレス",
+                         "物干し台", "電子レンジ", "ストーブ"};
+  const char* values[] = {"bicycle", "sofa", "desk",     "chair", "futon",     "fan",   "carpet",
+                          "chest",   "bed",  "mattress", "pole",  "microwave", "heater"};
+  int64_t fees[] = {400, 800, 400, 400, 200, 200, 400, 800, 800, 800, 200, 400, 400};
+  for (size_t i = 0; i < 13; ++i)
+    choices.push_back({{"value", values[i]}, {"label", names[i]}, {"fee", fees[i]}});
+  return must_load(service({{{"id", "items"},
+                             {"kind", "choice"},
+                             {"multiple", true},
+                             {"min_selections", 1},
+                             {"text", "品目を選んでください"},
+                             {"choices", choices}},
+                            {{"id", "confirm"}, {"kind", "confirm"}},
+                            {{"id", "s"}, {"kind", "submit"}}}));
+}
+
+std::vector<std::string> values_of(const std::vector<PromptChoice>& cs) {
+  std::vector<std::string> out;
+  for (const auto& c : cs) out.push_back(c.value);
+  return out;
+}
+}  // namespace
+
+TEST(Engine, EditingAMultiChoiceStartsFromTheCurrentSelection) {
+  Dialog d(bulky(), today());
+  Input both;
+  both.type = Input::Type::choices;
+  both.values = {"sofa", "desk"};
+  auto& summary = d.send(both);
+  ASSERT_EQ(d.step(), "confirm");
+  EXPECT_EQ(find_prompt(summary, Prompt::Type::summary)->total_fee, 1200);
+
+  auto& edit = d.command("edit", "items");
+  const Prompt* q = find_prompt(edit, Prompt::Type::question);
+  ASSERT_TRUE(q);
+  EXPECT_EQ(values_of(q->selected), (std::vector<std::string>{"sofa", "desk"}));
+  EXPECT_EQ(q->selected[0].label, "ソファ");
+  EXPECT_EQ(q->to_json()["selected"][1], (Json{{"value", "desk"}, {"label", "机"}}));
+  // Untouched, the hint shows 現在の回答 once, not a second 選択中 line.
+  EXPECT_NE(q->hint.find("現在の回答：ソファ、机"), std::string::npos);
+  EXPECT_EQ(q->hint.find("選択中"), std::string::npos);
+
+  // One more tap adds to the answer instead of replacing it.
+  auto& tapped = d.choice("futon");
+  q = find_prompt(tapped, Prompt::Type::question);
+  EXPECT_EQ(values_of(q->selected), (std::vector<std::string>{"sofa", "desk", "futon"}));
+  EXPECT_NE(q->hint.find("選択中：ソファ、机、布団"), std::string::npos);
+  auto& back = d.choice("__done__");
+  ASSERT_EQ(d.step(), "confirm");
+  const Prompt* s = find_prompt(back, Prompt::Type::summary);
+  EXPECT_EQ(s->items[0].display, "ソファ、机、布団");
+  EXPECT_EQ(s->total_fee, 1400);
+
+  // 決定 right away keeps the answer as it was.
+  d.command("edit", "items");
+  auto& same = d.choice("__done__");
+  EXPECT_EQ(find_prompt(same, Prompt::Type::summary)->total_fee, 1400);
+}
+
+TEST(Engine, CorrectingAMultiChoiceStartsFromTheSubmittedSelection) {
+  auto def = bulky();
+  Json answers =
+      Json::array({{{"step_id", "items"}, {"value", {"sofa", "desk"}}, {"display", "ソファ、机"}}});
+  auto r = start_correction(def, answers, {"items"}, "品目を確認してください", today());
+  const Prompt* q = find_prompt(r, Prompt::Type::question);
+  ASSERT_TRUE(q);
+  EXPECT_EQ(values_of(q->selected), (std::vector<std::string>{"sofa", "desk"}));
+  auto r2 = handle(def, r.state, Input::of_choice("futon"), today());
+  auto r3 = handle(def, r2.state, Input::of_choice("__done__"), today());
+  EXPECT_EQ(find_prompt(r3, Prompt::Type::summary)->total_fee, 1400);
+  // A stored value that is not a list of strings is not taken as a selection.
+  Json odd = Json::array({{{"step_id", "items"}, {"value", {1, 2}}, {"display", "?"}}});
+  auto r4 = start_correction(def, odd, {"items"}, "", today());
+  EXPECT_TRUE(find_prompt(r4, Prompt::Type::question)->selected.empty());
+}
+
+TEST(Engine, MultiChoiceSelectionAcrossPagesKeepsLabelsAndNamesTheButtonInTheHint) {
+  Dialog d(bulky(), today());
+  const Prompt* q = find_prompt(d.last(), Prompt::Type::question);
+  ASSERT_TRUE(q);
+  ASSERT_TRUE(q->page.has_value());
+  // The hint names the finishing button by the label it has.
+  const auto& done = q->choices.back();
+  EXPECT_EQ(done.value, "__done__");
+  EXPECT_NE(q->hint.find("「" + done.label + "」"), std::string::npos) << q->hint;
+  EXPECT_EQ(done.label, "決定");
+  d.choice("bicycle");
+  d.choice("chair");
+  d.choice("__next__");
+  auto& r = d.choice("microwave");
+  q = find_prompt(r, Prompt::Type::question);
+  // Values picked on page 1 come back with their labels while page 2 is shown.
+  ASSERT_EQ(q->selected.size(), 3u);
+  EXPECT_EQ(q->selected[0].label, "自転車");
+  EXPECT_EQ(q->selected[1].label, "椅子");
+  EXPECT_EQ(q->selected[2].label, "電子レンジ");
+  EXPECT_NE(q->hint.find("選択中：自転車、椅子、電子レンジ"), std::string::npos);
+  // Typed 決定 finishes too.
+  d.text("決定");
+  EXPECT_EQ(d.step(), "confirm");
 }

@@ -116,6 +116,30 @@ TEST(Renderer, CompletionShowsReceiptNumber) {
   EXPECT_NE(ms[0]["text"].get<std::string>().find("A7K-3F9"), std::string::npos);
 }
 
+TEST(Renderer, MultiChoiceListsFullLabelsAndTicksTheSelection) {
+  Json q{{"type", "question"},
+         {"step_id", "items"},
+         {"input", "multi_choice"},
+         {"text", "品目を選んでください"},
+         {"choices",
+          {{{"value", "desk"}, {"label", "机"}},
+           {{"value", "heater"},
+            {"label", "ストーブ"},
+            {"full_label", "ストーブ（灯油を抜いたもの）"}},
+           {{"value", "__done__"}, {"label", "決定"}}}},
+         {"selected", {{{"value", "desk"}, {"label", "机"}}}}};
+  Json ms = render_prompts(Json::array({q}));
+  ASSERT_EQ(ms.size(), 1u);
+  EXPECT_TRUE(testing::validate_message(ms[0]).empty());
+  // The engine no longer puts the full labels in the shared text; LINE lists them itself.
+  EXPECT_NE(ms[0]["text"].get<std::string>().find("\n・ストーブ（灯油を抜いたもの）"),
+            std::string::npos);
+  const Json& items = ms[0]["quickReply"]["items"];
+  EXPECT_EQ(items[0]["action"]["label"], "✓机");
+  EXPECT_EQ(items[0]["action"]["displayText"], "机");
+  EXPECT_EQ(items[1]["action"]["label"], "ストーブ");
+}
+
 TEST(Renderer, ValidatorCatchesBrokenMessages) {
   Json action{{"type", "postback"}, {"label", std::string(30, 'a')}, {"data", "x"}};
   Json item{{"type", "action"}, {"action", action}};

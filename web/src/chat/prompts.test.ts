@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  activeIndexInLog, activePromptIndex, appendPrompts, choiceLabel, confirmChoices, describeInput, isNavChoice,
+  activeIndexInLog, activePromptIndex, appendPrompts, choiceLabel, choiceText, confirmChoices, describeInput, initialSelection, isNavChoice,
   ratingChoices, receiptOf, sessionKey, splitChoices, starsLabel, textInputAttrs, widgetFor,
   type LogEntry, type Prompt, type QuestionPrompt, type SummaryPrompt,
 } from './prompts';
@@ -103,5 +103,28 @@ describe('misc', () => {
   });
   it('keys resume storage by tenant and service', () => {
     expect(sessionKey('demo', 3)).toBe('mg_chat:demo:3');
+  });
+});
+
+describe('multi-choice across pages and edits', () => {
+  const page2 = q({
+    step_id: 'items', input: 'multi_choice',
+    choices: [{ value: '__prev__', label: '前へ' }, { value: 'microwave', label: '電子レンジ' }, { value: 'heater', label: 'ストーブ', full_label: 'ストーブ（灯油を抜いたもの）' }],
+    selected: [{ value: 'bicycle', label: '自転車' }, { value: 'chair', label: '椅子' }],
+  });
+  it('echoes labels, not values, for choices ticked on another page', () => {
+    const input = { type: 'choices' as const, values: ['bicycle', 'chair', 'microwave'] };
+    expect(describeInput(input, page2, 'ja')).toBe('自転車、椅子、電子レンジ');
+  });
+  it('shows the full wording of labels cut for LINE', () => {
+    const heater = page2.choices![2];
+    expect(choiceText(heater)).toBe('ストーブ（灯油を抜いたもの）');
+    expect(choiceLabel({ ...heater, fee: 400 }, 'ja')).toBe('ストーブ（灯油を抜いたもの）（400円）');
+    expect(describeInput({ type: 'choice', value: 'heater' }, page2, 'ja')).toBe('ストーブ（灯油を抜いたもの）');
+  });
+  it('starts from the server selection unless ticks were kept while paging', () => {
+    expect(initialSelection(page2, undefined).map((c) => c.value)).toEqual(['bicycle', 'chair']);
+    expect(initialSelection(page2, [])).toEqual([]);
+    expect(initialSelection(q({ input: 'multi_choice' }), undefined)).toEqual([]);
   });
 });

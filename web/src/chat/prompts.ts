@@ -4,7 +4,8 @@
 import { formatIsoDateLong, formatYen } from '../format';
 import { translate, type Locale } from '../i18n';
 
-export interface Choice { value: string; label: string; fee?: number | null }
+/** label is cut for LINE buttons; full_label (when present) is the whole wording. */
+export interface Choice { value: string; label: string; fee?: number | null; full_label?: string }
 
 export type QuestionInput =
   | 'text' | 'choice' | 'multi_choice' | 'date' | 'location' | 'photo' | 'rating' | 'confirm';
@@ -18,6 +19,8 @@ export interface QuestionPrompt {
   hint?: string;
   format?: string;
   choices?: Choice[];
+  /** multi_choice: what is ticked now (the current answer when editing), from any page. */
+  selected?: Choice[];
   page?: { index: number; count: number };
   min_date?: string;
   max_date?: string;
@@ -85,7 +88,7 @@ export function isNavChoice(c: Choice): boolean {
 
 /**
  * Split a question's choices into answer options, extra actions (skip, "わからない", … —
- * engine values that start with "__"), and paging controls. The multi-choice "選択を終える"
+ * engine values that start with "__"), and paging controls. The multi-choice "決定"
  * (__done__) is dropped: the web chat has its own 決定 button.
  */
 export function splitChoices(choices: Choice[] | undefined): { options: Choice[]; extra: Choice[]; nav: Choice[] } {
@@ -101,9 +104,19 @@ export function splitChoices(choices: Choice[] | undefined): { options: Choice[]
   return { options, extra, nav };
 }
 
+/** The whole wording of a choice (the web has room for labels cut for LINE buttons). */
+export function choiceText(c: Choice): string {
+  return c.full_label || c.label;
+}
+
 /** Choice label with its fee, e.g. "冷蔵庫（1,500円）". */
 export function choiceLabel(c: Choice, locale: Locale): string {
-  return c.fee ? `${c.label}（${formatYen(c.fee, locale)}）` : c.label;
+  return c.fee ? `${choiceText(c)}（${formatYen(c.fee, locale)}）` : choiceText(c);
+}
+
+/** Ticks a multi-choice starts with: ticks kept while paging, else the server's selection. */
+export function initialSelection(q: QuestionPrompt, kept: Choice[] | undefined): Choice[] {
+  return kept ?? (q.selected ?? []).map((c) => ({ value: c.value, label: choiceText(c) }));
 }
 
 /** Rating options, lowest first: the server's choices (it sends 5…1) or 1…5. */
@@ -149,7 +162,8 @@ export function textInputAttrs(format?: string): { type: string; inputMode?: 'te
 /** What to show in the resident's own bubble after sending an input. */
 export function describeInput(input: Input, q: QuestionPrompt | SummaryPrompt | null, locale: Locale): string {
   const t = (k: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate(locale, k, p);
-  const findLabel = (v: string) => q?.choices?.find((c) => c.value === v)?.label ?? v;
+  const known = [...(q?.choices ?? []), ...(q && q.type === 'question' ? q.selected ?? [] : [])];
+  const findLabel = (v: string) => { const c = known.find((k) => k.value === v); return c ? choiceText(c) : v; };
   switch (input.type) {
     case 'text': return input.text;
     case 'choice':

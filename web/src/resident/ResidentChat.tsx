@@ -5,7 +5,7 @@ import { errorText, useLoad } from '../common';
 import { defaultPickerDate, formatYen } from '../format';
 import { useI18n } from '../i18n-react';
 import {
-  activeIndexInLog, appendPrompts, choiceLabel, confirmChoices, describeInput, ratingChoices, receiptOf,
+  activeIndexInLog, appendPrompts, choiceLabel, choiceText, confirmChoices, describeInput, initialSelection, ratingChoices, receiptOf,
   sessionKey, splitChoices, textInputAttrs, widgetFor,
   type ChatResponse, type Choice, type Input, type LogEntry, type Prompt, type QuestionPrompt, type SummaryPrompt,
 } from '../chat/prompts';
@@ -37,7 +37,7 @@ export default function ResidentChat() {
   const endRef = useRef<HTMLDivElement>(null);
   const activeRef = useRef<HTMLDivElement>(null);
   const composerRef = useRef<HTMLInputElement>(null);
-  const selections = useRef(new Map<string, string[]>());
+  const selections = useRef(new Map<string, Choice[]>());
 
   const applyResponse = useCallback((res: ChatResponse, replace: boolean) => {
     let prompts = res.prompts ?? [];
@@ -184,7 +184,7 @@ type SendFn = (input: Input, about?: QuestionPrompt | SummaryPrompt | null) => P
 function BotPrompt({ prompt, active, inBatch, send, activeRef, uploadUrl, onError, selections }: {
   prompt: Prompt; active: boolean; inBatch: boolean; send: SendFn;
   activeRef?: React.RefObject<HTMLDivElement | null>; uploadUrl: string; onError: (s: string | null) => void;
-  selections: Map<string, string[]>;
+  selections: Map<string, Choice[]>;
 }) {
   const { t, locale } = useI18n();
   switch (prompt.type) {
@@ -256,7 +256,7 @@ function ChoiceButtons({ choices, q, send, primary, testId = 'choice' }: { choic
 
 function Question({ q, active, send, activeRef, uploadUrl, onError, selections }: {
   q: QuestionPrompt; active: boolean; send: SendFn; activeRef?: React.RefObject<HTMLDivElement | null>; uploadUrl: string;
-  onError: (s: string | null) => void; selections: Map<string, string[]>;
+  onError: (s: string | null) => void; selections: Map<string, Choice[]>;
 }) {
   const { t, locale } = useI18n();
   const w = widgetFor(q);
@@ -305,24 +305,26 @@ function hash(s: string): number {
   return h;
 }
 
-// Selections survive paging (each page is a new prompt from the server) via the chat-level map.
-function MultiChoice({ q, options, send, selections }: { q: QuestionPrompt; options: Choice[]; send: SendFn; selections: Map<string, string[]> }) {
+// Selections survive paging (each page is a new prompt from the server) via the chat-level map;
+// they keep labels, since ticks from another page are not among this page's options.
+function MultiChoice({ q, options, send, selections }: { q: QuestionPrompt; options: Choice[]; send: SendFn; selections: Map<string, Choice[]> }) {
   const { t, locale } = useI18n();
-  const [sel, setSelState] = useState<string[]>(() => selections.get(q.step_id) ?? []);
-  const setSel = (v: string[]) => { selections.set(q.step_id, v); setSelState(v); };
+  const [sel, setSelState] = useState<Choice[]>(() => initialSelection(q, selections.get(q.step_id)));
+  const setSel = (v: Choice[]) => { selections.set(q.step_id, v); setSelState(v); };
+  const ticked = (c: Choice) => sel.some((s) => s.value === c.value);
   return (
     <fieldset className="multi">
       <legend className="sr-only">{q.text}</legend>
       {options.map((c) => (
         <label key={c.value} className="check check-big">
-          <input type="checkbox" value={c.value} checked={sel.includes(c.value)} data-testid="multi-option"
-            onChange={(e) => setSel(e.target.checked ? [...sel, c.value] : sel.filter((v) => v !== c.value))} />
+          <input type="checkbox" value={c.value} checked={ticked(c)} data-testid="multi-option"
+            onChange={(e) => setSel(e.target.checked ? [...sel, { value: c.value, label: choiceText(c) }] : sel.filter((s) => s.value !== c.value))} />
           <span>{choiceLabel(c, locale)}</span>
         </label>
       ))}
-      {sel.length > 0 && <p className="muted">{t('chat.selected', { labels: sel.map((v) => options.find((c) => c.value === v)?.label ?? v).join('、') })}</p>}
+      {sel.length > 0 && <p className="muted" data-testid="multi-selected">{t('chat.selected', { labels: sel.map((c) => c.label).join('、') })}</p>}
       <button type="button" className="btn btn-primary" data-testid="multi-decide"
-        onClick={() => { selections.delete(q.step_id); void send({ type: 'choices', values: sel }, q); }}>{t('chat.decide')}</button>
+        onClick={() => { selections.delete(q.step_id); void send({ type: 'choices', values: sel.map((c) => c.value) }, { ...q, choices: [...(q.choices ?? []), ...sel] }); }}>{t('chat.decide')}</button>
     </fieldset>
   );
 }
