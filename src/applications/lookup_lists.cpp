@@ -1,5 +1,7 @@
 #include "applications/lookup_lists.h"
 
+#include <unicode/utf8.h>
+
 #include <vector>
 
 #include "conversation/normalize.h"
@@ -55,6 +57,19 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
 }
 
 std::string norm(const std::string& s) { return conversation::normalize_text(s); }
+
+// Stored rows are JSON, which must be UTF-8 (the serialiser throws otherwise, a 500); Excel in
+// Japan saves CSV as Shift_JIS by default, so say so.
+bool is_utf8(const std::string& s) {
+  int32_t i = 0;
+  const auto n = static_cast<int32_t>(s.size());
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(s.data(), i, n, c);
+    if (c < 0) return false;
+  }
+  return true;
+}
 }  // namespace
 
 std::optional<Json> DbLookupProvider::find(const std::string& list,
@@ -75,6 +90,9 @@ std::optional<Json> DbLookupProvider::find(const std::string& list,
 }
 
 std::vector<std::string> parse_lookup_csv(const std::string& csv) {
+  if (!is_utf8(csv))
+    throw ApiError::bad_request("CSV は UTF-8 で保存してください（Shift_JIS などは読み込めません）",
+                                "csv");
   auto rows = parse_csv(csv);
   if (rows.empty()) throw ApiError::bad_request("CSV が空です", "csv");
   const auto& header = rows.front();

@@ -12,7 +12,7 @@ BUILD_DIR=build-fuzz
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
-  CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Fuzz \
     -DMADOGUCHI_FUZZ=ON -DMADOGUCHI_BENCH=OFF >/dev/null || { echo "fuzz: configure failed"; exit 1; }
 fi
 cmake --build "$BUILD_DIR" || { echo "fuzz: build failed"; exit 1; }
