@@ -12,13 +12,13 @@
 #include "support.h"
 
 using namespace mg::conversation;
-using Dialog;
-using find_effect;
-using find_prompt;
-using must_load;
-using service;
-using today;
 using mg::Json;
+using mg::conversation::testing::Dialog;
+using mg::conversation::testing::find_effect;
+using mg::conversation::testing::find_prompt;
+using mg::conversation::testing::must_load;
+using mg::conversation::testing::service;
+using mg::conversation::testing::today;
 
 namespace {
 
