@@ -95,7 +95,8 @@ int64_t saturate(bool overflowed, int64_t value, bool negative) {
 
 int64_t add_fee(int64_t a, int64_t b) {
   int64_t out = 0;
-  return saturate(__builtin_add_overflow(a, b, &out), out, b < 0);
+  bool overflowed = __builtin_add_overflow(a, b, &out);
+  return saturate(overflowed, out, b < 0);
 }
 
 // Counts below 1e15 are stored as integers (interpret); a larger or fractional one is a double,
@@ -105,7 +106,8 @@ int64_t unit_fee_total(int64_t unit_fee, const Json& count) {
                   ? count.get<int64_t>()
                   : static_cast<int64_t>(std::clamp(count.get<double>(), -1e15, 1e15));
   int64_t out = 0;
-  return saturate(__builtin_mul_overflow(unit_fee, n, &out), out, (unit_fee < 0) != (n < 0));
+  bool overflowed = __builtin_mul_overflow(unit_fee, n, &out);
+  return saturate(overflowed, out, (unit_fee < 0) != (n < 0));
 }
 
 }  // namespace
