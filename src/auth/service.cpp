@@ -46,7 +46,9 @@ LoginResult AuthService::login(const std::string& tenant_code, const std::string
     verify_password(dummy_hash(), password);
     throw bad;
   }
-  auto& [tenant, staff] = *found;
+  // Not a structured binding: clang 14 cannot capture one in the lambdas below.
+  auto& tenant = found->first;
+  auto& staff = found->second;
   int64_t now = clock::now_ms();
   if (staff.locked_until > now)
     throw ApiError(
