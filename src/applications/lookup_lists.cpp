@@ -1,5 +1,7 @@
 #include "applications/lookup_lists.h"
 
+#include <unicode/utf8.h>
+
 #include <vector>
 
 #include "conversation/normalize.h"
@@ -56,6 +58,19 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
 }
 
 std::string norm(const std::string& s) { return conversation::normalize_text(s); }
+
+// Stored rows are JSON, which must be UTF-8 (the serialiser throws otherwise, a 500); Excel in
+// Japan saves CSV as Shift_JIS by default, so say so.
+bool is_utf8(const std::string& s) {
+  int32_t i = 0;
+  const auto n = static_cast<int32_t>(s.size());
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(s.data(), i, n, c);
+    if (c < 0) return false;
+  }
+  return true;
+}
 }  // namespace
 
 std::optional<Json> DbLookupProvider::find(const std::string& list,
@@ -75,25 +90,34 @@ std::optional<Json> DbLookupProvider::find(const std::string& list,
   return found;
 }
 
-int64_t replace_list(store::Tx& tx, int64_t tenant_id, const std::string& list,
-                     const std::string& csv) {
+std::vector<std::string> parse_lookup_csv(const std::string& csv) {
+  if (!is_utf8(csv))
+    throw ApiError::bad_request("CSV は UTF-8 で保存してください（Shift_JIS などは読み込めません）",
+                                "csv");
   auto rows = parse_csv(csv);
   if (rows.empty()) throw ApiError::bad_request("CSV が空です", "csv");
   const auto& header = rows.front();
   for (std::size_t i = 1; i < rows.size(); ++i)
     if (rows[i].size() != header.size() && !(rows[i].size() == 1 && rows[i][0].empty()))
       throw ApiError::bad_request(std::to_string(i + 1) + " 行目の列の数が見出しと違います", "csv");
-  tx.exec("DELETE FROM lookup_rows WHERE tenant_id = ? AND list_name = ?", {tenant_id, list});
-  int64_t n = 0;
+  std::vector<std::string> out;
   for (std::size_t i = 1; i < rows.size(); ++i) {
     if (rows[i].size() != header.size()) continue;
     Json data = Json::object();
     for (std::size_t c = 0; c < header.size(); ++c) data[norm(header[c])] = rows[i][c];
-    tx.exec("INSERT INTO lookup_rows(tenant_id, list_name, match_key, data) VALUES (?, ?, '', ?)",
-            {tenant_id, list, data.dump()});
-    ++n;
+    out.push_back(data.dump());
   }
-  return n;
+  return out;
+}
+
+int64_t replace_list(store::Tx& tx, int64_t tenant_id, const std::string& list,
+                     const std::string& csv) {
+  auto rows = parse_lookup_csv(csv);
+  tx.exec("DELETE FROM lookup_rows WHERE tenant_id = ? AND list_name = ?", {tenant_id, list});
+  for (const auto& data : rows)
+    tx.exec("INSERT INTO lookup_rows(tenant_id, list_name, match_key, data) VALUES (?, ?, '', ?)",
+            {tenant_id, list, data});
+  return static_cast<int64_t>(rows.size());
 }
 
 }  // namespace mg::applications

@@ -1,6 +1,7 @@
 #pragma once
 // Staff-uploaded lists (CSV) that lookup steps check answers against, e.g. 対象者台帳.
 #include <string>
+#include <vector>
 
 #include "conversation/context.h"
 #include "store/db.h"
@@ -18,6 +19,11 @@ class DbLookupProvider : public conversation::LookupProvider {
   store::Tx& tx_;
   int64_t tenant_id_;
 };
+
+// The CSV's data rows as they are stored: one JSON object per row, keyed by the normalised
+// header fields. Pure (no database) so the parser can be fuzzed; ApiError 400 naming the line on
+// malformed CSV.
+std::vector<std::string> parse_lookup_csv(const std::string& csv);
 
 // Replaces the list with the CSV's rows (header row = field names). Returns the row count;
 // ApiError 400 naming the line on malformed CSV.

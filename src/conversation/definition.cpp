@@ -1,6 +1,9 @@
 #include "conversation/definition.h"
 
+#include <cstdint>
+#include <limits>
 #include <stdexcept>
+#include <type_traits>
 
 namespace mg::conversation {
 
@@ -54,7 +57,25 @@ class Reader {
       issue(key, "wrong_type", std::string("\"") + key + "\" must be a number");
       return std::nullopt;
     }
+    if (!fits<T>(j_[key])) {
+      issue(key, "out_of_range", std::string("\"") + key + "\" is out of range");
+      return std::nullopt;
+    }
     return j_[key].get<T>();
+  }
+  // 1e300 to int is undefined behaviour and 2^40 to int wraps, so check before get<T>().
+  template <typename T>
+  static bool fits(const Json& v) {
+    if constexpr (std::is_integral_v<T>) {
+      using limits = std::numeric_limits<T>;
+      if (v.is_number_unsigned()) return v.get<uint64_t>() <= static_cast<uint64_t>(limits::max());
+      if (v.is_number_integer())
+        return v.get<int64_t>() >= limits::min() && v.get<int64_t>() <= limits::max();
+      double d = v.get<double>();  // two's complement: max + 1 == -min, both exact doubles
+      return d >= static_cast<double>(limits::min()) && d < -static_cast<double>(limits::min());
+    } else {
+      return true;
+    }
   }
   void issue(const std::string& field, const std::string& code, const std::string& message) {
     issues_.push_back(Issue{step_id_, field, code, message});

@@ -195,12 +195,14 @@ Interpretation interpret_text(const Step& step, const Input& in) {
       auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
       if (ec != std::errc() || p != digits.data() + digits.size() || !std::isfinite(v))
         return error("数字で入力してください。");
+      // Limits print as integers; casting one beyond ±1e15 (staff may write 1e300) is undefined.
+      auto limit = [](double l) {
+        return std::fabs(l) < 1e15 ? std::to_string(static_cast<long long>(l)) : std::to_string(l);
+      };
       if (step.min && v < *step.min)
-        return error(std::to_string(static_cast<long long>(*step.min)) +
-                     "以上の数を入力してください。");
+        return error(limit(*step.min) + "以上の数を入力してください。");
       if (step.max && v > *step.max)
-        return error(std::to_string(static_cast<long long>(*step.max)) +
-                     "以下の数を入力してください。");
+        return error(limit(*step.max) + "以下の数を入力してください。");
       if (v == std::floor(v) && std::fabs(v) < 1e15)
         return answer(static_cast<int64_t>(v), std::to_string(static_cast<int64_t>(v)));
       return answer(v, digits);

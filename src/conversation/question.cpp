@@ -1,6 +1,8 @@
 #include "conversation/question.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 
 #include "conversation/date_parse.h"
 #include "conversation/normalize.h"
@@ -83,6 +85,29 @@ std::string yen(int64_t n) {
     out += digits[i];
   }
   return out + "円";
+}
+
+// Fees are staff-written and counts resident-typed, so the sum saturates instead of overflowing.
+int64_t saturate(bool overflowed, int64_t value, bool negative) {
+  if (!overflowed) return value;
+  return negative ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max();
+}
+
+int64_t add_fee(int64_t a, int64_t b) {
+  int64_t out = 0;
+  bool overflowed = __builtin_add_overflow(a, b, &out);
+  return saturate(overflowed, out, b < 0);
+}
+
+// Counts below 1e15 are stored as integers (interpret); a larger or fractional one is a double,
+// truncated as before but clamped first so the conversion is defined.
+int64_t unit_fee_total(int64_t unit_fee, const Json& count) {
+  int64_t n = count.is_number_integer()
+                  ? count.get<int64_t>()
+                  : static_cast<int64_t>(std::clamp(count.get<double>(), -1e15, 1e15));
+  int64_t out = 0;
+  bool overflowed = __builtin_mul_overflow(unit_fee, n, &out);
+  return saturate(overflowed, out, (unit_fee < 0) != (n < 0));
 }
 
 }  // namespace
@@ -192,10 +217,10 @@ int64_t total_fee(const ServiceDefinition& def, const Answers& answers, const Da
       for (const auto& c : s->choices) {
         bool chosen =
             v.is_array() ? std::find(v.begin(), v.end(), c.value) != v.end() : v == c.value;
-        if (chosen && c.fee) total += *c.fee;
+        if (chosen && c.fee) total = add_fee(total, *c.fee);
       }
     } else if (s->kind == StepKind::text && s->unit_fee && v.is_number()) {
-      total += *s->unit_fee * v.get<int64_t>();
+      total = add_fee(total, unit_fee_total(*s->unit_fee, v));
     }
   }
   return total;

@@ -392,7 +392,7 @@ void Server::stop() {
     std::lock_guard lock(im->mu);
     for (auto& [key, weak] : im->idle) {
       if (auto s = weak.lock()) {
-        net::post(s->get_executor(), [weak] {
+        net::post(s->get_executor(), [weak = weak] {  // clang 14: no structured-binding capture
           if (auto st = weak.lock()) {
             beast::error_code ignored;
             st->socket().cancel(ignored);

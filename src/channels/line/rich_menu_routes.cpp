@@ -164,11 +164,13 @@ http::Response link_menu(http::Request& req, auth::AuthService& auth, store::Db&
   }
   std::lock_guard lock(rich_menu_mutex());
   StoredRichMenu m = require_menu(db, who.tenant_id, name);
-  auto [targets, state] = db.read([&](store::Tx& tx) {
+  auto read = db.read([&](store::Tx& tx) {
     auto t = by_segment ? residents_in_segment(tx, who.tenant_id, segment)
                         : residents_by_id(tx, who.tenant_id, body["resident_ids"]);
     return std::make_pair(t, load_rich_menu_state(tx, who.tenant_id));
   });
+  auto& targets = read.first;  // not a structured binding: clang 14 cannot capture one
+  auto& state = read.second;
   // During switch-all, per-user links would hide the disaster menu: remember them only; the
   // restore applies them.
   bool deferred = state.switched_all;
@@ -196,7 +198,8 @@ http::Response restore(const auth::Principal& who, store::Db& db, RichMenuState 
   auto links = db.read([&](store::Tx& tx) { return remembered_links(tx, who.tenant_id); });
   size_t relinked = 0;
   for (const auto& [menu, targets] : links) {
-    auto m = db.read([&](store::Tx& tx) { return find_rich_menu(tx, who.tenant_id, menu); });
+    auto m = db.read(
+        [&, &menu = menu](store::Tx& tx) { return find_rich_menu(tx, who.tenant_id, menu); });
     if (!m) continue;  // the menu was removed from configuration
     line.bulk_link(user_ids(targets), line.ensure(db, *m));
     relinked += targets.size();

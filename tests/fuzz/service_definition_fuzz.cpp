@@ -1,0 +1,141 @@
+// Staff import service definitions as JSON (API upload, templates): bytes -> JSON -> parse +
+// validate. A definition that validates is then driven through the pure engine for a few turns,
+// as the chat and LINE channels would, with the state round-tripped through JSON like the
+// database does between turns.
+//
+// Input layout: the definition JSON itself. An optional top-level "_fuzz" object (ignored by the
+// parser) carries the dialog: {"inputs": [text or Input JSON...], "today": "YYYY-MM-DD",
+// "lookup_lists": {list: [rows]}, "addresses": {postal: address}, "correct": [step ids]}.
+// Without inputs, answers are derived from each prompt (its choices, else a rotating text).
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "conversation/engine.h"
+#include "conversation/normalize.h"
+#include "conversation/validation.h"
+
+using namespace mg;
+using namespace mg::conversation;
+
+namespace {
+
+constexpr size_t kMaxTurns = 40;
+
+class FuzzLookup : public LookupProvider {
+ public:
+  explicit FuzzLookup(Json lists) : lists_(std::move(lists)) {}
+  std::optional<Json> find(const std::string& list,
+                           const std::map<std::string, std::string>& fields) const override {
+    if (!lists_.is_object() || !lists_.contains(list) || !lists_[list].is_array())
+      return std::nullopt;
+    for (const auto& row : lists_[list]) {
+      if (!row.is_object()) continue;
+      bool all = true;
+      for (const auto& [k, v] : fields) {
+        if (!row.contains(k) || !row[k].is_string() ||
+            normalize_text(row[k].get<std::string>()) != normalize_text(v)) {
+          all = false;
+          break;
+        }
+      }
+      if (all) return row;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  Json lists_;
+};
+
+class FuzzAddresses : public AddressLookup {
+ public:
+  explicit FuzzAddresses(Json map) : map_(std::move(map)) {}
+  std::optional<std::string> address_for(const std::string& postal) const override {
+    if (map_.is_object() && map_.contains(postal) && map_[postal].is_string())
+      return map_[postal].get<std::string>();
+    return std::nullopt;
+  }
+
+ private:
+  Json map_;
+};
+
+// What a resident plausibly sends next when the corpus gives no more inputs.
+Input derived_input(const StepResult& r, size_t turn) {
+  static const char* kTexts[] = {"はい",         "2025-04-01", "2",       "山田 太郎", "ヤマダ",
+                                 "090-1234-5678", "100-0001",   "令和元年5月1日", "戻る", "confirm"};
+  for (auto it = r.prompts.rbegin(); it != r.prompts.rend(); ++it) {
+    if (!it->choices.empty()) return Input::of_choice(it->choices[turn % it->choices.size()].value);
+  }
+  return Input::of_text(kTexts[turn % (sizeof kTexts / sizeof kTexts[0])]);
+}
+
+void drive(const ServiceDefinition& def, const Json& fuzz) {
+  FuzzLookup lookup(fuzz.value("lookup_lists", Json::object()));
+  FuzzAddresses addresses(fuzz.value("addresses", Json::object()));
+  Context ctx;
+  ctx.today = fuzz.contains("today") && fuzz["today"].is_string() ? fuzz["today"].get<std::string>()
+                                                                  : "2025-04-01";
+  ctx.now_ms = 1'700'000'000'000;
+  ctx.lookup = &lookup;
+  ctx.addresses = &addresses;
+
+  StepResult r = start(def, ctx);
+  (void)r.to_json();
+  const Json inputs = fuzz.contains("inputs") && fuzz["inputs"].is_array() ? fuzz["inputs"]
+                                                                           : Json::array();
+  for (size_t turn = 0; turn < kMaxTurns && !r.done; ++turn) {
+    ctx.now_ms += 1000;
+    SessionState st = SessionState::from_json(r.state.to_json());
+    if (turn < inputs.size()) {
+      const Json& in = inputs[turn];
+      r = in.is_string() ? handle(def, st, Input::of_text(in.get<std::string>()), ctx)
+                         : handle_json(def, st, in, ctx);
+    } else {
+      r = handle(def, st, derived_input(r, turn), ctx);
+    }
+    (void)r.to_json();
+  }
+
+  // 不備 correction of whatever was answered, as staff would request it.
+  if (fuzz.contains("correct") && fuzz["correct"].is_array()) {
+    std::vector<std::string> ids;
+    for (const auto& id : fuzz["correct"])
+      if (id.is_string()) ids.push_back(id.get<std::string>());
+    Json answers = Json::array();
+    for (const auto& [id, a] : r.state.answers)
+      answers.push_back({{"step_id", id}, {"value", a.value}, {"display", a.display}});
+    try {
+      StepResult c = start_correction(def, answers, ids, "fuzz", ctx);
+      for (size_t turn = 0; turn < 8 && !c.done; ++turn)
+        c = handle(def, SessionState::from_json(c.state.to_json()), derived_input(c, turn), ctx);
+      (void)c.to_json();
+    } catch (const std::invalid_argument&) {
+      // documented: no correctable step among the ids
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  Json j = Json::parse(data, data + size, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return 0;
+
+  ParseResult parsed = parse_definition(j);
+  for (const auto& i : parsed.issues) (void)i.to_json();
+  LoadResult loaded = load_definition(j);
+  (void)loaded.issues_json();
+  if (!loaded.definition) return 0;
+  for (const auto& s : loaded.definition->steps) (void)successors(*loaded.definition, s);
+
+  const Json fuzz = j.is_object() && j.contains("_fuzz") && j["_fuzz"].is_object() ? j["_fuzz"]
+                                                                                 : Json::object();
+  drive(*loaded.definition, fuzz);
+  return 0;
+}
