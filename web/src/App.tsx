@@ -1,10 +1,13 @@
+import { lazy, Suspense } from 'react';
 import { Link, Route, Routes } from 'react-router-dom';
 import { useI18n, LocaleSwitch } from './i18n-react';
-import { NotFound } from './common';
-import ConsoleApp from './console/ConsoleApp';
+import { Loading, NotFound } from './common';
 import ResidentHome from './resident/ResidentHome';
 import ResidentChat from './resident/ResidentChat';
 import MyApplications from './resident/MyApplications';
+
+// The staff console is its own chunk: a resident's first page load never downloads it.
+const ConsoleApp = lazy(() => import('./console/ConsoleApp'));
 
 function Landing() {
   const { t } = useI18n();
@@ -23,7 +26,14 @@ export default function App() {
   return (
     <Routes>
       <Route path="/" element={<Landing />} />
-      <Route path="/console/*" element={<ConsoleApp />} />
+      <Route
+        path="/console/*"
+        element={
+          <Suspense fallback={<Loading />}>
+            <ConsoleApp />
+          </Suspense>
+        }
+      />
       <Route path="/t/:tenant" element={<ResidentHome />} />
       <Route path="/t/:tenant/chat/:serviceId" element={<ResidentChat />} />
       <Route path="/t/:tenant/my" element={<MyApplications />} />
