@@ -140,7 +140,7 @@ test('touch targets are at least 44 px on a 390 px phone', async () => {
       // 戻る/最初から/やめる in particular.
       for (const id of ['cmd-back', 'cmd-restart', 'cmd-quit', 'chat-send']) {
         const b = await page.getByTestId(id).boundingBox();
-        assert.ok(b.width >= 44 && b.height >= 44, `${id} is ${b.width}×${b.height}`);
+        if (b.width < 44 || b.height < 44) small.push(`${id} is ${Math.round(b.width)}×${Math.round(b.height)}`);
       }
       small.push(...(await smallTargets(page)).map((s) => `chat: ${s}`));
       await driveChat(page, { until: ({ type }) => type === 'summary' });
@@ -212,7 +212,8 @@ for (const width of [390, 320]) {
         await page.getByTestId(id).scrollIntoViewIfNeeded();
         assert.ok(await page.getByTestId(id).isVisible(), `${id} visible`);
       }
-      await page.getByTestId('chat-active').getByTestId('choice').first().click({ trial: true });
+      await page.getByTestId('chat-active').scrollIntoViewIfNeeded();
+      assert.ok(await page.getByTestId('chat-active').isVisible(), 'the question is visible');
       await driveChat(page, { until: ({ type }) => type === 'summary' });
       await check('summary');
       await driveChat(page);
@@ -248,7 +249,7 @@ test('page titles name the page and the town', async () => {
   try {
     await p2.goto('/console/login');
     await p2.getByTestId('login-email').waitFor();
-    assert.match(await p2.title(), /^ログイン｜/);
+    assert.match(await p2.title(), /^職員ログイン｜/);
     await login(p2);
     await p2.getByTestId('dashboard').waitFor();
     const expect = { '': 'ダッシュボード', applications: '申請一覧', services: 'サービス', staff: '職員', audit: '監査ログ', line: '設定(LINE)', jobs: 'ジョブ' };
