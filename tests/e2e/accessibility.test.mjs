@@ -137,6 +137,8 @@ test('touch targets are at least 44 px on a 390 px phone', async () => {
       await page.getByTestId('service-link').first().waitFor();
       small.push(...(await smallTargets(page)).map((s) => `home: ${s}`));
       await openChat(page);
+      // At normal text size 戻る/最初から/やめる stay in the fixed bar, always at hand.
+      assert.equal(await page.locator('.composer-wrap [data-testid=cmd-back]').count(), 1, 'commands in the fixed bar');
       // 戻る/最初から/やめる in particular.
       for (const id of ['cmd-back', 'cmd-restart', 'cmd-quit', 'chat-send']) {
         const b = await page.getByTestId(id).boundingBox();
@@ -221,6 +223,22 @@ for (const width of [390, 320]) {
       await page.goto(`${home()}/my`);
       await page.getByTestId('my-item').first().waitFor();
       await check('my');
+      // Staff pages: no horizontal page scroll either (wide tables scroll inside their own box).
+      await page.goto('/console/login');
+      await page.getByTestId('login-email').waitFor();
+      await check('console login');
+      await login(page);
+      await page.getByTestId('dashboard').waitFor();
+      for (const path of ['', 'applications', 'services', 'staff', 'audit', 'line', 'jobs']) {
+        await page.goto(`/console/${path}`);
+        await page.locator('main h1').first().waitFor();
+        await page.waitForFunction(() => !document.querySelector('main [role=status]:not(.notice-slot)'));
+        await check(`console/${path}`);
+      }
+      await page.goto('/console/applications');
+      await page.getByTestId('app-link').first().click();
+      await page.getByTestId('application-detail').waitFor();
+      await check('application detail');
     } finally {
       await context.close();
     }
