@@ -4,6 +4,14 @@ import { ApiError } from './api';
 import { useI18n } from './i18n-react';
 import type { MessageKey } from './i18n';
 
+/** Sets document.title to "page｜town" so tabs, history and screen readers name the page. */
+export function usePageTitle(page: string | undefined, town: string | undefined) {
+  const { t } = useI18n();
+  useEffect(() => {
+    document.title = [page, town || t('app.name')].filter(Boolean).join('｜');
+  }, [page, town, t]);
+}
+
 /** Load data on mount / when deps change. */
 export function useLoad<T>(fn: () => Promise<T>, deps: DependencyList) {
   const [data, setData] = useState<T | undefined>(undefined);

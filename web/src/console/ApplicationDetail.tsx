@@ -76,7 +76,7 @@ export default function ApplicationDetailPage() {
   };
 
   if (app.loading && !app.data) return <Loading />;
-  if (app.error) return <><p><Link to="/console/applications">← {t('app.backToList')}</Link></p><ErrorMessage error={app.error} /></>;
+  if (app.error) return <><p><Link className="back-link" to="/console/applications">← {t('app.backToList')}</Link></p><ErrorMessage error={app.error} /></>;
   const a = app.data;
   if (!a) return null;
   const staffItems = staff.data?.items; // hidden when /api/staff is 403 (non-admin)
@@ -84,7 +84,7 @@ export default function ApplicationDetailPage() {
 
   return (
     <section data-testid="application-detail" data-receipt={a.receipt_number}>
-      <p><Link to="/console/applications">← {t('app.backToList')}</Link></p>
+      <p><Link className="back-link" to="/console/applications">← {t('app.backToList')}</Link></p>
       <div className="page-head">
         <h1>
           <span className="h-sub">{a.service_title}</span>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { api, onUnauthorized, setCsrfToken, type SessionInfo } from '../api';
-import { Loading, NotFound } from '../common';
+import { Loading, NotFound, usePageTitle } from '../common';
 import { LocaleSwitch, useI18n } from '../i18n-react';
 import type { MessageKey } from '../i18n';
 import { SessionCtx, atLeast } from './session';
@@ -60,6 +60,10 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
   const location = useLocation();
   useEffect(() => setMenuOpen(false), [location.pathname]);
   const isAdmin = atLeast(session.user.role, 'admin');
+  const here = location.pathname.replace(/\/+$/, '');
+  const navHere = NAV.find((n) => n.to === here);
+  usePageTitle(navHere ? t(navHere.key) : /^\/console\/applications\/[^/]+$/.test(here) ? t('title.detail') : undefined,
+    t('title.staff', { town: session.tenant.name }));
 
   const logout = async () => {
     try { await api.post('/api/logout'); } catch { /* already gone */ }

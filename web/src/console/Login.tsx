@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, api, type SessionInfo } from '../api';
-import { errorText } from '../common';
+import { errorText, usePageTitle } from '../common';
 import { LocaleSwitch, useI18n } from '../i18n-react';
 
 const LAST_TENANT = 'mg_last_tenant';
 
 export default function Login({ onLogin }: { onLogin: (s: SessionInfo) => void }) {
   const { t } = useI18n();
+  usePageTitle(t('login.title'), undefined);
   const [tenant, setTenant] = useState(() => { try { return localStorage.getItem(LAST_TENANT) || ''; } catch { return ''; } });
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');

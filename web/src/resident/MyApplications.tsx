@@ -1,6 +1,6 @@
 import { Link, useParams } from 'react-router-dom';
 import { api, type MyApplication } from '../api';
-import { ErrorMessage, Loading, StatusBadge, useLoad } from '../common';
+import { ErrorMessage, Loading, StatusBadge, useLoad, usePageTitle } from '../common';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n-react';
 import ResidentLayout, { useTenantInfo } from './ResidentLayout';
@@ -19,6 +19,7 @@ export default function MyApplications() {
   const { tenant = '' } = useParams();
   const { t, locale } = useI18n();
   const info = useTenantInfo(tenant);
+  usePageTitle(t('res.my'), info.data?.name);
   const my = useLoad(() => api.get<{ items: MyApplication[] }>(`/api/public/${encodeURIComponent(tenant)}/my/applications`), [tenant]);
   return (
     <ResidentLayout tenant={tenant} name={info.data?.name}>
@@ -39,7 +40,7 @@ export default function MyApplications() {
           ))}
         </ul>
       ))}
-      <p><Link to={`/t/${encodeURIComponent(tenant)}`}>← {t('res.backToList')}</Link></p>
+      <p><Link className="back-link" to={`/t/${encodeURIComponent(tenant)}`}>← {t('res.backToList')}</Link></p>
     </ResidentLayout>
   );
 }

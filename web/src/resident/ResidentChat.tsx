@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError, api, type PublicService } from '../api';
-import { errorText, useLoad } from '../common';
+import { errorText, useLoad, usePageTitle } from '../common';
 import { defaultPickerDate, formatYen } from '../format';
 import { useI18n } from '../i18n-react';
 import {
@@ -20,6 +20,7 @@ export default function ResidentChat() {
   const info = useTenantInfo(tenant);
   const svcs = useLoad(() => api.get<{ items: PublicService[] }>(`/api/public/${encodeURIComponent(tenant)}/services`), [tenant]);
   const service = svcs.data?.items.find((s) => String(s.id) === serviceId);
+  usePageTitle(service?.title, info.data?.name);
 
   const base = `/api/public/${encodeURIComponent(tenant)}/chat`;
   const storeKey = sessionKey(tenant, serviceId);
@@ -38,6 +39,11 @@ export default function ResidentChat() {
   const activeRef = useRef<HTMLDivElement>(null);
   const composerRef = useRef<HTMLInputElement>(null);
   const selections = useRef(new Map<string, Choice[]>());
+  const formRef = useRef<HTMLFormElement>(null);
+  const commandsRef = useRef<HTMLDivElement>(null);
+  // How much of the input bar stays fixed at the bottom: with large text or zoom on a small phone
+  // a fixed bar would hide the conversation, so it may cover at most a third of the screen.
+  const [fixedBar, setFixedBar] = useState<'all' | 'input' | 'none'>('all');
 
   const applyResponse = useCallback((res: ChatResponse, replace: boolean) => {
     let prompts = res.prompts ?? [];
@@ -108,6 +114,21 @@ export default function ResidentChat() {
     }
   }, [log, busy, active]);
 
+  useEffect(() => {
+    const form = formRef.current, commands = commandsRef.current;
+    if (!form || !commands) return;
+    const measure = () => {
+      const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+      const limit = window.innerHeight / 3, pad = 1.5 * rem;
+      setFixedBar(form.offsetHeight + commands.offsetHeight + pad <= limit ? 'all' : form.offsetHeight + pad <= limit ? 'input' : 'none');
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(form); ro.observe(commands);
+    window.addEventListener('resize', measure);
+    return () => { ro.disconnect(); window.removeEventListener('resize', measure); };
+  }, [done, fixedBar]);
+
   const onText = (e: FormEvent) => {
     e.preventDefault();
     const v = text.trim();
@@ -125,11 +146,19 @@ export default function ResidentChat() {
   const textAttrs = textInputAttrs(q && widgetFor(q) === 'text' ? q.format : undefined);
   const title = service?.title;
 
+  const commands = (
+    <div className="commands" role="group" aria-label={t('chat.commands')} ref={commandsRef}>
+      <button type="button" className="btn btn-small" disabled={!sessionId || busy} onClick={() => send({ type: 'command', command: 'back' })} data-testid="cmd-back">{t('chat.back')}</button>
+      <button type="button" className="btn btn-small" disabled={!sessionId || busy} onClick={() => send({ type: 'command', command: 'restart' })} data-testid="cmd-restart">{t('chat.restart')}</button>
+      <button type="button" className="btn btn-small" disabled={!sessionId || busy} onClick={() => send({ type: 'command', command: 'quit' })} data-testid="cmd-quit">{t('chat.quit')}</button>
+    </div>
+  );
+
   return (
     <ResidentLayout tenant={tenant} name={info.data?.name} wide>
       <div className="chat">
         <div className="chat-head">
-          <Link to={`/t/${encodeURIComponent(tenant)}`} className="chat-back-link">← {t('res.backToList')}</Link>
+          <Link to={`/t/${encodeURIComponent(tenant)}`} className="chat-back-link back-link">← {t('res.backToList')}</Link>
           <h1 className="chat-title" data-testid="chat-title">{title ?? ''}</h1>
           {service?.fee ? <p className="muted">{t('res.fee', { fee: formatYen(service.fee, locale) })}</p> : null}
         </div>
@@ -158,8 +187,9 @@ export default function ResidentChat() {
             </div>
           </div>
         ) : (
-          <div className="composer-wrap">
-            <form className="composer" onSubmit={onText}>
+          <>
+          <div className={fixedBar === 'none' ? 'composer-wrap composer-static' : 'composer-wrap'}>
+            <form className="composer" onSubmit={onText} ref={formRef}>
               <label htmlFor="chat-text" className="sr-only">{t('chat.textLabel')}</label>
               <input id="chat-text" ref={composerRef} value={text} onChange={(e) => setText(e.target.value)}
                 type={textAttrs.type} inputMode={textAttrs.inputMode} autoComplete={textAttrs.autoComplete ?? 'off'}
@@ -167,12 +197,10 @@ export default function ResidentChat() {
                 data-testid="chat-text-input" enterKeyHint="send" />
               <button type="submit" className="btn btn-primary" disabled={!sessionId || busy || !text.trim()} data-testid="chat-send">{t('chat.send')}</button>
             </form>
-            <div className="commands" role="group" aria-label={t('chat.commands')}>
-              <button type="button" className="btn btn-small" disabled={!sessionId || busy} onClick={() => send({ type: 'command', command: 'back' })} data-testid="cmd-back">{t('chat.back')}</button>
-              <button type="button" className="btn btn-small" disabled={!sessionId || busy} onClick={() => send({ type: 'command', command: 'restart' })} data-testid="cmd-restart">{t('chat.restart')}</button>
-              <button type="button" className="btn btn-small" disabled={!sessionId || busy} onClick={() => send({ type: 'command', command: 'quit' })} data-testid="cmd-quit">{t('chat.quit')}</button>
-            </div>
+            {fixedBar === 'all' && commands}
           </div>
+          {fixedBar !== 'all' && commands}
+          </>
         )}
       </div>
     </ResidentLayout>

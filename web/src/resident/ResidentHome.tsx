@@ -1,6 +1,6 @@
 import { Link, useParams } from 'react-router-dom';
 import { ApiError, api, type PublicService } from '../api';
-import { ErrorMessage, Loading, useLoad } from '../common';
+import { ErrorMessage, Loading, useLoad, usePageTitle } from '../common';
 import { formatYen } from '../format';
 import { useI18n } from '../i18n-react';
 import ResidentLayout, { useTenantInfo } from './ResidentLayout';
@@ -11,6 +11,7 @@ export default function ResidentHome() {
   const { t, locale } = useI18n();
   const info = useTenantInfo(tenant);
   const svcs = useLoad(() => api.get<{ items: PublicService[] }>(`/api/public/${encodeURIComponent(tenant)}/services`), [tenant]);
+  usePageTitle(t('title.home'), info.data?.name);
   const notFound = info.error instanceof ApiError && info.error.status === 404;
 
   return (
