@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "applications/status.h"
+
 #include "auth/service.h"
 #include "core/clock.h"
 #include "core/errors.h"
@@ -110,6 +112,13 @@ void collect_attachments(const Json& v, std::vector<int64_t>& out) {
   }
 }
 
+bool correction_open(store::Tx& tx, int64_t application_id) {
+  return tx
+      .one("SELECT 1 FROM corrections WHERE application_id = ? AND status = 'open' LIMIT 1",
+           {application_id})
+      .has_value();
+}
+
 jobs::EnqueueOptions tenant_job(int64_t tenant_id) {
   jobs::EnqueueOptions o;
   o.tenant_id = tenant_id;
@@ -182,6 +191,8 @@ Json Inbox::detail(int64_t tenant_id, int64_t id) {
                              {"created_at", c.i64(4)},
                              {"resolved_at", c.opt_i64(5) ? Json(*c.opt_i64(5)) : Json(nullptr)}});
     out["corrections"] = corrections;
+    // The console offers only these, so staff are not shown choices the server would refuse.
+    out["allowed_statuses"] = allowed_statuses(r->str(3), correction_open(tx, id));
     return out;
   });
 }
@@ -218,6 +229,8 @@ Json Inbox::update(const auth::Principal& who, int64_t id, const Json& body) {
     int64_t now = clock::now_ms();
     Json detail = Json::object();
     if (status && *status != cur->str(0)) {
+      if (auto refusal = transition_refusal(cur->str(0), *status, correction_open(tx, id)))
+        throw ApiError::conflict(*refusal, "status");
       tx.exec("UPDATE applications SET status = ?, updated_at = ? WHERE id = ?",
               {*status, now, id});
       detail["status"] = {{"from", cur->str(0)}, {"to", *status}};
