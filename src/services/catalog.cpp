@@ -67,15 +67,15 @@ Json resident_visibility(const std::string& status, const Json& published_defini
 
 Json ServiceSummary::to_json() const {
   Json j = {{"id", id},
-          {"service_key", service_key},
-          {"title", title},
-          {"category", category},
-          {"department", department},
-          {"description", description},
-          {"status", status},
-          {"fee", fee ? Json(*fee) : Json(nullptr)},
-          {"published_version", published_version ? Json(*published_version) : Json(nullptr)},
-          {"draft_updated_at", draft_updated_at}};
+            {"service_key", service_key},
+            {"title", title},
+            {"category", category},
+            {"department", department},
+            {"description", description},
+            {"status", status},
+            {"fee", fee ? Json(*fee) : Json(nullptr)},
+            {"published_version", published_version ? Json(*published_version) : Json(nullptr)},
+            {"draft_updated_at", draft_updated_at}};
   if (visibility) j["visibility"] = *visibility;
   return j;
 }
@@ -161,8 +161,8 @@ std::vector<ServiceSummary> Catalog::list(int64_t tenant_id) {
              "WHERE s.tenant_id = ? ORDER BY s.category, s.id",
              {tenant_id})) {
       auto s = to_summary(r);
-      s.visibility = resident_visibility(
-          s.status, r.is_null(9) ? Json() : parse_stored_json(r.str(9)), today);
+      s.visibility =
+          resident_visibility(s.status, r.is_null(9) ? Json() : parse_stored_json(r.str(9)), today);
       out.push_back(std::move(s));
     }
     return out;
@@ -202,9 +202,9 @@ Json Catalog::detail(int64_t tenant_id, int64_t id) {
     auto summary = to_summary(*r);
     Json published;
     if (summary.published_version)
-      if (auto v = tx.one(
-              "SELECT definition FROM service_versions WHERE service_id = ? AND version = ?",
-              {id, *summary.published_version}))
+      if (auto v =
+              tx.one("SELECT definition FROM service_versions WHERE service_id = ? AND version = ?",
+                     {id, *summary.published_version}))
         published = parse_stored_json(v->str(0));
     summary.visibility =
         resident_visibility(summary.status, published, clock::date_jst(clock::now_ms()));

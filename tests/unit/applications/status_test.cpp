@@ -11,8 +11,7 @@ using V = std::vector<std::string>;
 
 TEST(StatusTransitions, TableWithoutCorrection) {
   EXPECT_EQ(allowed_statuses("new", false), (V{"in_progress", "done", "rejected", "withdrawn"}));
-  EXPECT_EQ(allowed_statuses("in_progress", false),
-            (V{"new", "done", "rejected", "withdrawn"}));
+  EXPECT_EQ(allowed_statuses("in_progress", false), (V{"new", "done", "rejected", "withdrawn"}));
   EXPECT_EQ(allowed_statuses("done", false), (V{"in_progress"}));
   EXPECT_EQ(allowed_statuses("rejected", false), (V{"in_progress"}));
   EXPECT_EQ(allowed_statuses("withdrawn", false), V{});
