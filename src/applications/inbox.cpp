@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "applications/status.h"
+
 #include "auth/service.h"
 #include "core/clock.h"
 #include "core/errors.h"
@@ -110,6 +112,15 @@ void collect_attachments(const Json& v, std::vector<int64_t>& out) {
   }
 }
 
+bool correction_open(store::Tx& tx, int64_t tenant_id, int64_t application_id) {
+  return tx
+      .one(
+          "SELECT 1 FROM corrections WHERE tenant_id = ? AND application_id = ? AND status = "
+          "'open' LIMIT 1",
+          {tenant_id, application_id})
+      .has_value();
+}
+
 jobs::EnqueueOptions tenant_job(int64_t tenant_id) {
   jobs::EnqueueOptions o;
   o.tenant_id = tenant_id;
@@ -182,6 +193,8 @@ Json Inbox::detail(int64_t tenant_id, int64_t id) {
                              {"created_at", c.i64(4)},
                              {"resolved_at", c.opt_i64(5) ? Json(*c.opt_i64(5)) : Json(nullptr)}});
     out["corrections"] = corrections;
+    // The console offers only these, so staff are not shown choices the server would refuse.
+    out["allowed_statuses"] = allowed_statuses(r->str(3), correction_open(tx, tenant_id, id));
     return out;
   });
 }
@@ -218,6 +231,9 @@ Json Inbox::update(const auth::Principal& who, int64_t id, const Json& body) {
     int64_t now = clock::now_ms();
     Json detail = Json::object();
     if (status && *status != cur->str(0)) {
+      if (auto refusal =
+              transition_refusal(cur->str(0), *status, correction_open(tx, who.tenant_id, id)))
+        throw ApiError::conflict(*refusal, "status");
       tx.exec("UPDATE applications SET status = ?, updated_at = ? WHERE id = ?",
               {*status, now, id});
       detail["status"] = {{"from", cur->str(0)}, {"to", *status}};
@@ -253,7 +269,10 @@ Json Inbox::request_correction(const auth::Principal& who, int64_t id,
   if (step_ids.empty()) throw ApiError::bad_request("やり直す項目を選んでください", "step_ids");
   if (reason.empty()) throw ApiError::bad_request("理由を入力してください", "reason");
   db_.write([&](store::Tx& tx) {
-    if (!tx.one("SELECT 1 FROM applications WHERE tenant_id = ? AND id = ?", {who.tenant_id, id}))
+    // Locked like update() does, so a status change and a new correction cannot interleave.
+    if (!tx.one(std::string("SELECT 1 FROM applications WHERE tenant_id = ? AND id = ?") +
+                    store::for_update(tx),
+                {who.tenant_id, id}))
       throw ApiError::not_found();
     std::string session = chat_.start_correction(tx, who.tenant_id, id, step_ids, reason);
     auto sid = tx.one("SELECT id FROM chat_sessions WHERE public_id = ?", {session})->i64(0);

@@ -37,19 +37,47 @@ ServiceSummary to_summary(const store::Row& r) {
   }
   return s;
 }
+
+// "2025-04-01" → "2025/4/1", the way dates read in Japanese notices.
+std::string display_date(const std::string& iso) {
+  if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return iso;
+  auto part = [&](std::size_t pos) {
+    std::string p = iso.substr(pos, 2);
+    return p[0] == '0' ? p.substr(1) : p;
+  };
+  return iso.substr(0, 4) + "/" + part(5) + "/" + part(8);
+}
 }  // namespace
 
+Json resident_visibility(const std::string& status, const Json& published_definition,
+                         const std::string& today) {
+  if (status != "published") return {{"visible", false}, {"reason", "公開されていません"}};
+  const Json& d = published_definition;
+  const Json& avail = d.is_object() && d.contains("available") ? d["available"] : Json();
+  if (avail.is_object()) {
+    std::string from = avail.value("from", ""), to = avail.value("to", "");
+    std::string period = "受付期間（" + display_date(from) + "〜" + display_date(to) + "）";
+    if (!from.empty() && today < from)
+      return {{"visible", false}, {"reason", period + "がまだ始まっていません"}};
+    if (!to.empty() && today > to)
+      return {{"visible", false}, {"reason", period + "が終わっています"}};
+  }
+  return {{"visible", true}, {"reason", ""}};
+}
+
 Json ServiceSummary::to_json() const {
-  return {{"id", id},
-          {"service_key", service_key},
-          {"title", title},
-          {"category", category},
-          {"department", department},
-          {"description", description},
-          {"status", status},
-          {"fee", fee ? Json(*fee) : Json(nullptr)},
-          {"published_version", published_version ? Json(*published_version) : Json(nullptr)},
-          {"draft_updated_at", draft_updated_at}};
+  Json j = {{"id", id},
+            {"service_key", service_key},
+            {"title", title},
+            {"category", category},
+            {"department", department},
+            {"description", description},
+            {"status", status},
+            {"fee", fee ? Json(*fee) : Json(nullptr)},
+            {"published_version", published_version ? Json(*published_version) : Json(nullptr)},
+            {"draft_updated_at", draft_updated_at}};
+  if (visibility) j["visibility"] = *visibility;
+  return j;
 }
 
 conversation::ServiceDefinition load_or_throw(const Json& definition) {
@@ -123,12 +151,20 @@ ServiceSummary Catalog::replace_draft(const auth::Principal& who, int64_t id,
 }
 
 std::vector<ServiceSummary> Catalog::list(int64_t tenant_id) {
+  std::string today = clock::date_jst(clock::now_ms());
   return db_.read([&](store::Tx& tx) {
     std::vector<ServiceSummary> out;
-    for (const auto& r : tx.query(std::string("SELECT ") + kCols +
-                                      " FROM services WHERE tenant_id = ? ORDER BY category, id",
-                                  {tenant_id}))
-      out.push_back(to_summary(r));
+    for (const auto& r : tx.query(
+             "SELECT s.id, s.service_key, s.title, s.category, s.department, s.status, "
+             "s.published_version, s.draft_updated_at, s.draft, v.definition FROM services s LEFT "
+             "JOIN service_versions v ON v.service_id = s.id AND v.version = s.published_version "
+             "WHERE s.tenant_id = ? ORDER BY s.category, s.id",
+             {tenant_id})) {
+      auto s = to_summary(r);
+      s.visibility =
+          resident_visibility(s.status, r.is_null(9) ? Json() : parse_stored_json(r.str(9)), today);
+      out.push_back(std::move(s));
+    }
     return out;
   });
 }
@@ -149,11 +185,7 @@ std::vector<ServiceSummary> Catalog::published(int64_t tenant_id) {
       if (d.is_object()) {
         s.title = d.value("title", s.title);
         // Outside its acceptance period (受付期間) a service is not offered at all.
-        const Json& avail = d.contains("available") ? d["available"] : Json();
-        if (avail.is_object()) {
-          std::string from = avail.value("from", ""), to = avail.value("to", "");
-          if ((!from.empty() && today < from) || (!to.empty() && today > to)) continue;
-        }
+        if (!resident_visibility(s.status, d, today)["visible"].get<bool>()) continue;
       }
       out.push_back(std::move(s));
     }
@@ -167,7 +199,16 @@ Json Catalog::detail(int64_t tenant_id, int64_t id) {
         tx.one(std::string("SELECT ") + kCols + " FROM services WHERE tenant_id = ? AND id = ?",
                {tenant_id, id});
     if (!r) throw ApiError::not_found();
-    Json out = to_summary(*r).to_json();
+    auto summary = to_summary(*r);
+    Json published;
+    if (summary.published_version)
+      if (auto v =
+              tx.one("SELECT definition FROM service_versions WHERE service_id = ? AND version = ?",
+                     {id, *summary.published_version}))
+        published = parse_stored_json(v->str(0));
+    summary.visibility =
+        resident_visibility(summary.status, published, clock::date_jst(clock::now_ms()));
+    Json out = summary.to_json();
     out["definition"] = parse_stored_json(r->str(8));
     Json versions = Json::array();
     for (const auto& v : tx.query(

@@ -20,6 +20,8 @@ struct ServiceSummary {
   std::optional<int64_t> published_version;
   std::optional<int64_t> fee;
   int64_t draft_updated_at = 0;
+  // Whether residents see the service now, and why not ({visible, reason}); staff lists only.
+  std::optional<Json> visibility;
   Json to_json() const;
 };
 
@@ -66,6 +68,11 @@ class Catalog {
   std::mutex cache_mu_;
   std::map<int64_t, std::shared_ptr<const PublishedVersion>> cache_;  // version_id -> version
 };
+
+// The rule the resident list applies: published, and today (JST, YYYY-MM-DD) within the
+// published version's 受付期間. Returns {visible, reason}; reason is Japanese for staff.
+Json resident_visibility(const std::string& status, const Json& published_definition,
+                         const std::string& today);
 
 // Parses and validates; ApiError 400 "invalid_definition" with details[] otherwise.
 conversation::ServiceDefinition load_or_throw(const Json& definition);

@@ -141,6 +141,8 @@ export interface ApplicationDetail extends ApplicationRow {
   memo?: string;
   corrections: Record<string, unknown>[];
   assignee_id?: number | null;
+  /** Statuses the server accepts from here (the workflow table); absent from older servers. */
+  allowed_statuses?: string[];
 }
 export interface StaffRow { id: number; email: string; name: string; role: Role; department?: string; locked?: boolean; created_at?: number }
 export interface AuditRow { id: number; at: number; staff_email?: string; action: string; object_type?: string; object_id?: string | number; ip?: string; detail?: unknown }
@@ -148,6 +150,8 @@ export interface JobRow { id: number; kind: string; status: string; attempts: nu
 export interface ServiceRow {
   id: number; service_key: string; title: string; category?: string; department?: string;
   status: string; published_version?: number | null; draft_updated_at?: number | null;
+  /** Whether residents see it now; reason (Japanese) when not, e.g. 受付期間 over. */
+  visibility?: { visible: boolean; reason: string };
 }
 export interface ServiceVersion { version: number; published_at: number; published_by?: string }
 export interface ServiceDetail extends ServiceRow { definition: unknown; versions: ServiceVersion[] }

@@ -138,6 +138,9 @@ const ja = {
   'svc.publishedBy': '公開者',
   'svc.empty': 'サービスはまだありません。',
   'svc.replace': 'この下書きを置き換え',
+  'svc.hiddenFromResidents': '住民には表示されていません',
+  'app.noStatusChange': 'この申請の状態は変更できません。',
+  'app.correctionBlocksStatus': '修正依頼中のため、住民の修正が届くまで完了・却下・取り下げにはできません。',
 
   'audit.title': '監査ログ',
   'audit.at': '日時',
@@ -365,6 +368,9 @@ const en: Record<MessageKey, string> = {
   'svc.publishedBy': 'Published by',
   'svc.empty': 'No services yet.',
   'svc.replace': 'Replace this draft',
+  'svc.hiddenFromResidents': 'Not shown to residents',
+  'app.noStatusChange': 'The status of this application can no longer be changed.',
+  'app.correctionBlocksStatus': 'A correction is open: it cannot be completed, rejected or withdrawn until the resident sends the correction.',
 
   'audit.title': 'Audit log',
   'audit.at': 'Time',

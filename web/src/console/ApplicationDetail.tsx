@@ -80,6 +80,9 @@ export default function ApplicationDetailPage() {
   const a = app.data;
   if (!a) return null;
   const staffItems = staff.data?.items; // hidden when /api/staff is 403 (non-admin)
+  // The server's workflow table decides; an older server without the field allows them all.
+  const allowed: string[] = a.allowed_statuses ?? STATUSES.filter((s) => s !== a.status);
+  const correctionOpen = a.corrections?.some((c) => c.status === 'open') ?? false;
   const assigneeId = a.assignee_id ?? (typeof a.assignee === 'object' && a.assignee ? a.assignee.id : undefined);
 
   return (
@@ -102,7 +105,7 @@ export default function ApplicationDetailPage() {
           <h2>{t('app.changeStatus')}</h2>
           <p className="sr-only" data-testid="current-status">{t('app.currentStatus', { status: statusLabel(a.status) })}</p>
           <div className="btn-row" role="group" aria-label={t('app.changeStatus')}>
-            {STATUSES.map((s) => (
+            {STATUSES.filter((s) => s === a.status || allowed.includes(s)).map((s) => (
               <button key={s} type="button" className={`btn status-btn status-btn-${s}`} aria-pressed={a.status === s}
                 disabled={busy || a.status === s} data-testid={`status-${s}`}
                 onClick={() => patch({ status: s }, t('app.currentStatus', { status: statusLabel(s) }))}>
@@ -110,6 +113,8 @@ export default function ApplicationDetailPage() {
               </button>
             ))}
           </div>
+          {allowed.length === 0 && <p className="muted" data-testid="status-final">{t('app.noStatusChange')}</p>}
+          {correctionOpen && <p className="muted" data-testid="status-correction-note">{t('app.correctionBlocksStatus')}</p>}
           {staffItems && (
             <div className="field">
               <label htmlFor="assignee">{t('apps.assignee')}</label>

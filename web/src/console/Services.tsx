@@ -3,6 +3,7 @@ import { api, type ServiceDetail, type ServiceRow } from '../api';
 import { ErrorMessage, Loading, Notice, useLoad } from '../common';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n-react';
+import { ServiceVisibilityNote } from './ServiceVisibility';
 import { atLeast, useSession } from './session';
 
 async function readJsonFile(file: File): Promise<unknown> {
@@ -97,7 +98,7 @@ function ServiceRowView(props: {
         <td><strong>{s.title}</strong><br /><small className="mono muted">{s.service_key}</small></td>
         <td>{s.category}</td>
         <td>{s.department}</td>
-        <td><span className={`badge badge-svc-${s.status}`}>{props.statusText}</span></td>
+        <td><span className={`badge badge-svc-${s.status}`}>{props.statusText}</span><ServiceVisibilityNote s={s} /></td>
         <td>{s.published_version ?? '—'}</td>
         <td>{formatDateTime(s.draft_updated_at ?? undefined, locale)}</td>
         <td>
