@@ -156,9 +156,15 @@ void register_routes(http::Router& r, AuthService& auth, store::Db& db) {
   r.post("/api/session/password", [&auth](http::Request& req) {
     auto p = auth.require(req);
     auto body = req.json_body();
-    auth.change_own_password(req, p,
-                             string_field(body, "current_password", true, kMaxPasswordBytes),
-                             string_field(body, "new_password", true, kMaxPasswordBytes));
+    try {
+      auth.change_own_password(req, p,
+                               string_field(body, "current_password", true, kMaxPasswordBytes),
+                               string_field(body, "new_password", true, kMaxPasswordBytes));
+    } catch (const LoginThrottled& e) {
+      auto out = http::Response::error(e.status(), e.code(), e.what(), e.field(), e.details());
+      out.header("Retry-After", std::to_string(e.retry_after_s()));
+      return out;
+    }
     return http::Response::json({{"ok", true}});
   });
 

@@ -298,14 +298,31 @@ void AuthService::reset_password(const Principal& by, int64_t id, const std::str
 
 void AuthService::change_own_password(const http::Request& req, const Principal& p,
                                       const std::string& current, const std::string& next) {
-  auto me = db_.read([&](store::Tx& tx) { return sql::staff_by_id(tx, p.tenant_id, p.staff_id); });
-  if (!me) throw ApiError::unauthorized();
-  if (!verify_password(me->password_hash, current)) {
+  // Wrong current passwords count against the account's login throttle, so a stolen session
+  // cannot be used to guess the password faster than the login form allows.
+  std::string tenant_key;
+  int64_t wait_ms = 0;
+  auto me = db_.write([&](store::Tx& tx) {
+    auto t = sql::tenant_by_id(tx, p.tenant_id);
+    auto row = sql::staff_by_id(tx, p.tenant_id, p.staff_id);
+    if (!t || !row) throw ApiError::unauthorized();
+    tenant_key = lower(t->code);
+    auto account = sql::lock_throttle(tx, kAccount, tenant_key, row->email);
+    int64_t now = clock::now_ms();
+    wait_ms = throttle_wait_ms(account, now);
+    if (wait_ms == 0)
+      sql::save_throttle(tx, kAccount, tenant_key, row->email,
+                         throttle_count(kAccountThrottle, account, now));
+    return *row;
+  });
+  if (wait_ms > 0) throw LoginThrottled(retry_after_seconds(wait_ms));
+  if (!verify_password(me.password_hash, current)) {
     db_.write([&](store::Tx& tx) {
       audit(tx, p, "staff.password_change_failed", "staff", std::to_string(p.staff_id));
     });
     throw ApiError::bad_request("現在のパスワードが違います", "current_password");
   }
+  db_.write([&](store::Tx& tx) { sql::clear_throttle(tx, kAccount, tenant_key, me.email); });
   if (auto why = password_problem(next); !why.empty())
     throw ApiError::bad_request(why, "new_password");
   auto hash = hash_password(next);
@@ -313,7 +330,7 @@ void AuthService::change_own_password(const http::Request& req, const Principal&
   db_.write([&](store::Tx& tx) {
     auto locked = sql::lock_staff(tx, p.tenant_id, p.staff_id);
     // Changed meanwhile (an admin reset, another session): the check above is stale.
-    if (!locked || locked->password_hash != me->password_hash)
+    if (!locked || locked->password_hash != me.password_hash)
       throw ApiError::conflict("パスワードが別の操作で変更されました。もう一度お試しください");
     sql::set_password_hash(tx, p.tenant_id, p.staff_id, hash);
     sql::delete_staff_sessions(tx, p.tenant_id, p.staff_id,

@@ -136,6 +136,30 @@ test('every staff member changes their own password; other sessions end, this on
   assert.ok(actions.includes('staff.password_change') && actions.includes('staff.password_change_failed'), actions.join());
 });
 
+test('wrong current passwords count against the login throttle; an admin unlock lifts it', async () => {
+  const s = await addStaff('operator');
+  const { c: me } = await login(s.email, s.password);
+  const statuses = [];
+  let throttled;
+  for (let i = 0; i < 8; i++) {
+    const r = await me.post('/api/session/password', { current_password: `wrong-guess-${i}-xx`, new_password: 'third-passphrase-3' });
+    statuses.push(r.status);
+    if (r.status === 429) throttled = r;
+  }
+  assert.deepEqual(statuses.slice(0, 5), [400, 400, 400, 400, 400]);
+  assert.ok(throttled, `throttled after repeated guesses: ${statuses}`);
+  expectError(assert, throttled, 429, 'too_many_attempts');
+  assert.ok(Number(throttled.headers.get('retry-after')) >= 1);
+  // Even the right password waits, and so does the login form for this account.
+  expectError(assert, await me.post('/api/session/password', { current_password: s.password, new_password: 'third-passphrase-3' }), 429, 'too_many_attempts');
+  expectError(assert, (await login(s.email, s.password)).r, 429, 'too_many_attempts');
+  assert.equal((await listed(s.id)).locked, true);
+  assert.equal((await admin.post(`/api/staff/${s.id}/unlock`, {})).status, 200);
+  const ok = await me.post('/api/session/password', { current_password: s.password, new_password: 'third-passphrase-3' });
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal((await login(s.email, 'third-passphrase-3')).r.status, 200);
+});
+
 test('the last active admin cannot deactivate or demote themselves', async () => {
   const me = (await admin.get('/api/session')).json.user;
   // Every other admin of the tenant is deactivated first, so the demo admin is the last one.
