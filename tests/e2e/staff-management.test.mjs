@@ -3,7 +3,15 @@
 // Needs a running server with demo data: MG_BASE_URL, MG_TENANT, MG_ADMIN_EMAIL, MG_ADMIN_PASSWORD.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import AxeBuilder from '@axe-core/playwright';
 import { config, launch, login, newPage, screenshot } from './lib.mjs';
+
+/** Serious/critical axe violations on the page, as readable lines. */
+async function axeProblems(page) {
+  const res = await new AxeBuilder({ page }).analyze();
+  return res.violations.filter((v) => ['serious', 'critical'].includes(v.impact))
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -46,6 +54,7 @@ test('an admin adds, resets and deactivates a staff member, who changes their ow
     await editor.getByTestId('staff-reset-submit').click();
     await page.getByTestId('notice').filter({ hasText: 'パスワードを再設定しました' }).waitFor();
     await screenshot(page, 'staff-editor');
+    assert.deepEqual(await axeProblems(page), [], 'staff editor accessibility');
 
     // The staff member logs in with the reset password and changes it themselves.
     const s = staff.page;
@@ -63,6 +72,7 @@ test('an admin adds, resets and deactivates a staff member, who changes their ow
     await s.locator('#pw-confirm').fill(own);
     await s.getByTestId('password-submit').click();
     await s.getByTestId('notice').filter({ hasText: 'パスワードを変更しました' }).waitFor();
+    assert.deepEqual(await axeProblems(s), [], 'own password page accessibility');
     assert.equal((await s.request.get('/api/session')).status(), 200, 'the changing session stays');
     const old = await s.request.post('/api/login', { data: { tenant: config.tenant, email, password: reset } });
     assert.equal(old.status(), 401, 'the reset password no longer works');
