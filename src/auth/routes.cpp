@@ -43,7 +43,17 @@ Json staff_json(const sql::StaffRow& s, int64_t now) {
           // Throttled after failed logins (new logins must wait; sessions keep working).
           {"locked", s.throttled_until > now},
           {"throttled_until", s.throttled_until > now ? s.throttled_until : 0},
+          {"active", s.deactivated_at == 0},
           {"created_at", s.created_at}};
+}
+
+// The {id} path parameter; anything but a plain number is an unknown staff member.
+int64_t staff_id_param(const http::Request& req) {
+  auto it = req.params.find("id");
+  if (it == req.params.end() || it->second.empty() || it->second.size() > 18 ||
+      it->second.find_first_not_of("0123456789") != std::string::npos)
+    throw ApiError::not_found();
+  return std::stoll(it->second);
 }
 }  // namespace
 
@@ -106,12 +116,7 @@ void register_routes(http::Router& r, AuthService& auth, store::Db& db) {
   // Lifts the login throttle of one account at once, e.g. after an attack on it.
   r.post("/api/staff/{id}/unlock", [&auth, &db](http::Request& req) {
     auto p = auth.require(req, Role::admin);
-    auto it = req.params.find("id");
-    int64_t id = 0;
-    if (it == req.params.end() || it->second.empty() || it->second.size() > 18 ||
-        it->second.find_first_not_of("0123456789") != std::string::npos)
-      throw ApiError::not_found();
-    id = std::stoll(it->second);
+    int64_t id = staff_id_param(req);
     auto staff = db.write([&](store::Tx& tx) {
       auto s = sql::staff_by_id(tx, p.tenant_id, id);
       if (!s) throw ApiError::not_found();
@@ -120,6 +125,47 @@ void register_routes(http::Router& r, AuthService& auth, store::Db& db) {
       return *s;
     });
     return http::Response::json(staff_json(staff, 0));
+  });
+
+  r.patch("/api/staff/{id}", [&auth](http::Request& req) {
+    auto p = auth.require(req, Role::admin);
+    int64_t id = staff_id_param(req);
+    auto body = req.json_body();
+    if (!body.is_object()) throw ApiError::bad_request("内容を指定してください");
+    StaffChange change;
+    if (body.contains("name")) change.name = string_field(body, "name", false, 200);
+    if (body.contains("role")) change.role = string_field(body, "role", true, 20);
+    if (body.contains("department"))
+      change.department = string_field(body, "department", false, 100);
+    if (auto a = body.find("active"); a != body.end()) {
+      if (!a->is_boolean())
+        throw ApiError::bad_request("active は true か false で指定してください", "active");
+      change.active = a->get<bool>();
+    }
+    return http::Response::json(staff_json(auth.update_staff(p, id, change), 0));
+  });
+
+  r.post("/api/staff/{id}/password", [&auth](http::Request& req) {
+    auto p = auth.require(req, Role::admin);
+    int64_t id = staff_id_param(req);
+    auto body = req.json_body();
+    auth.reset_password(p, id, string_field(body, "password", true, kMaxPasswordBytes));
+    return http::Response::json({{"ok", true}});
+  });
+
+  r.post("/api/session/password", [&auth](http::Request& req) {
+    auto p = auth.require(req);
+    auto body = req.json_body();
+    try {
+      auth.change_own_password(req, p,
+                               string_field(body, "current_password", true, kMaxPasswordBytes),
+                               string_field(body, "new_password", true, kMaxPasswordBytes));
+    } catch (const LoginThrottled& e) {
+      auto out = http::Response::error(e.status(), e.code(), e.what(), e.field(), e.details());
+      out.header("Retry-After", std::to_string(e.retry_after_s()));
+      return out;
+    }
+    return http::Response::json({{"ok", true}});
   });
 
   r.get("/api/audit", [&auth, &db](http::Request& req) {

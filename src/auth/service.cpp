@@ -94,8 +94,9 @@ LoginResult AuthService::login(const std::string& tenant_code, const std::string
   }
 
   // Unknown accounts are checked against a fixed hash, so both take the same time.
+  // A deactivated account gets the same answer as a wrong password, after the same work.
   bool ok = verify_password(r.staff ? r.staff->password_hash : dummy_hash(), password) &&
-            r.staff.has_value();
+            r.staff.has_value() && r.staff->deactivated_at == 0;
   metrics::count("madoguchi_login_attempts_total",
                  ok ? "result=\"success\"" : "result=\"failure\"");
   if (!ok) {
@@ -231,6 +232,111 @@ int64_t AuthService::create_staff(store::Tx& tx, int64_t tenant_id, const std::s
   } catch (const store::UniqueViolation&) {
     throw ApiError::conflict("このメールアドレスの職員は登録済みです", "email");
   }
+}
+
+namespace {
+bool is_active_admin(const sql::StaffRow& s) { return s.role == "admin" && s.deactivated_at == 0; }
+}  // namespace
+
+sql::StaffRow AuthService::update_staff(const Principal& by, int64_t id,
+                                        const StaffChange& change) {
+  if (change.name && change.name->size() > 200)
+    throw ApiError::bad_request("氏名が長すぎます", "name");
+  if (change.role && !parse_role(*change.role))
+    throw ApiError::bad_request("権限が正しくありません", "role");
+  if (change.department && change.department->size() > 100)
+    throw ApiError::bad_request("所属が長すぎます", "department");
+  return db_.write([&](store::Tx& tx) {
+    auto before = sql::lock_staff(tx, by.tenant_id, id);
+    if (!before) throw ApiError::not_found();
+    auto after = *before;
+    if (change.name) after.name = *change.name;
+    if (change.role) after.role = *change.role;
+    if (change.department) after.department = *change.department;
+    if (change.active) after.deactivated_at = *change.active ? 0 : clock::now_ms();
+    if (change.active && *change.active == (before->deactivated_at == 0))
+      after.deactivated_at = before->deactivated_at;  // no change, keep the original time
+    if (is_active_admin(*before) && !is_active_admin(after)) {
+      auto admins = sql::lock_active_admins(tx, by.tenant_id);
+      bool another = std::any_of(admins.begin(), admins.end(), [&](int64_t a) { return a != id; });
+      if (!another)
+        throw ApiError(409, "last_admin",
+                       "有効な管理者がほかにいないため、この職員の無効化や権限の変更はできません。"
+                       "先に別の職員を管理者にしてください",
+                       change.active && !*change.active ? "active" : "role");
+    }
+    std::optional<int64_t> dept;
+    if (!after.department.empty()) dept = sql::department_id(tx, by.tenant_id, after.department);
+    sql::update_staff(tx, after, dept);
+    Json detail = Json::object();
+    if (after.name != before->name) detail["name"] = true;  // names are personal data
+    if (after.role != before->role) detail["role"] = {before->role, after.role};
+    if (after.department != before->department)
+      detail["department"] = {before->department, after.department};
+    if (detail.size() > 0) audit(tx, by, "staff.update", "staff", std::to_string(id), detail);
+    if (before->deactivated_at == 0 && after.deactivated_at != 0) {
+      sql::delete_staff_sessions(tx, by.tenant_id, id, "");
+      audit(tx, by, "staff.deactivate", "staff", std::to_string(id));
+    } else if (before->deactivated_at != 0 && after.deactivated_at == 0) {
+      audit(tx, by, "staff.reactivate", "staff", std::to_string(id));
+    }
+    return after;
+  });
+}
+
+void AuthService::reset_password(const Principal& by, int64_t id, const std::string& password) {
+  if (auto why = password_problem(password); !why.empty())
+    throw ApiError::bad_request(why, "password");
+  auto hash = hash_password(password);  // argon2 outside the transaction
+  db_.write([&](store::Tx& tx) {
+    if (!sql::lock_staff(tx, by.tenant_id, id)) throw ApiError::not_found();
+    sql::set_password_hash(tx, by.tenant_id, id, hash);
+    sql::delete_staff_sessions(tx, by.tenant_id, id, "");
+    audit(tx, by, "staff.password_reset", "staff", std::to_string(id));
+  });
+}
+
+void AuthService::change_own_password(const http::Request& req, const Principal& p,
+                                      const std::string& current, const std::string& next) {
+  // Wrong current passwords count against the account's login throttle, so a stolen session
+  // cannot be used to guess the password faster than the login form allows.
+  std::string tenant_key;
+  int64_t wait_ms = 0;
+  auto me = db_.write([&](store::Tx& tx) {
+    auto t = sql::tenant_by_id(tx, p.tenant_id);
+    auto row = sql::staff_by_id(tx, p.tenant_id, p.staff_id);
+    if (!t || !row) throw ApiError::unauthorized();
+    tenant_key = lower(t->code);
+    auto account = sql::lock_throttle(tx, kAccount, tenant_key, row->email);
+    int64_t now = clock::now_ms();
+    wait_ms = throttle_wait_ms(account, now);
+    if (wait_ms == 0)
+      sql::save_throttle(tx, kAccount, tenant_key, row->email,
+                         throttle_count(kAccountThrottle, account, now));
+    return *row;
+  });
+  if (wait_ms > 0) throw LoginThrottled(retry_after_seconds(wait_ms));
+  if (!verify_password(me.password_hash, current)) {
+    db_.write([&](store::Tx& tx) {
+      audit(tx, p, "staff.password_change_failed", "staff", std::to_string(p.staff_id));
+    });
+    throw ApiError::bad_request("現在のパスワードが違います", "current_password");
+  }
+  db_.write([&](store::Tx& tx) { sql::clear_throttle(tx, kAccount, tenant_key, me.email); });
+  if (auto why = password_problem(next); !why.empty())
+    throw ApiError::bad_request(why, "new_password");
+  auto hash = hash_password(next);
+  auto token = req.cookie(kSessionCookie);
+  db_.write([&](store::Tx& tx) {
+    auto locked = sql::lock_staff(tx, p.tenant_id, p.staff_id);
+    // Changed meanwhile (an admin reset, another session): the check above is stale.
+    if (!locked || locked->password_hash != me.password_hash)
+      throw ApiError::conflict("パスワードが別の操作で変更されました。もう一度お試しください");
+    sql::set_password_hash(tx, p.tenant_id, p.staff_id, hash);
+    sql::delete_staff_sessions(tx, p.tenant_id, p.staff_id,
+                               token ? crypto::sha256_hex(*token) : std::string());
+    audit(tx, p, "staff.password_change", "staff", std::to_string(p.staff_id));
+  });
 }
 
 void audit(store::Tx& tx, const Principal& who, const std::string& action,

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "auth/model.h"
+#include "auth/store.h"
 #include "core/errors.h"
 #include "core/http.h"
 #include "store/db.h"
@@ -23,6 +24,12 @@ class LoginThrottled : public ApiError {
 
  private:
   int64_t retry_after_s_;
+};
+
+// An admin's edit of one staff account; unset fields stay as they are.
+struct StaffChange {
+  std::optional<std::string> name, role, department;
+  std::optional<bool> active;
 };
 
 struct LoginResult {
@@ -63,6 +70,17 @@ class AuthService {
   int64_t create_staff(store::Tx& tx, int64_t tenant_id, const std::string& email,
                        const std::string& name, const std::string& password,
                        const std::string& role, const std::string& department);
+
+  // Admin edits of one account of the admin's tenant (404 otherwise), audited. Deactivating
+  // ends the account's sessions. 409 last_admin when the change would leave the tenant
+  // without an active admin.
+  sql::StaffRow update_staff(const Principal& by, int64_t id, const StaffChange& change);
+  // An admin sets a new password (the password rule applies); all the account's sessions end.
+  void reset_password(const Principal& by, int64_t id, const std::string& password);
+  // The staff member's own change: the current password is required; their other sessions
+  // end, the one making the change stays.
+  void change_own_password(const http::Request& req, const Principal& p, const std::string& current,
+                           const std::string& next);
 
  private:
   store::Db& db_;

@@ -8,10 +8,11 @@ namespace mg::auth::sql {
 namespace {
 constexpr const char* kStaffCols =
     "s.id, s.tenant_id, s.email, s.name, s.password_hash, s.role, COALESCE(d.name, ''), "
-    "0, s.created_at";
+    "0, s.created_at, s.deactivated_at";
 
 StaffRow to_staff(const store::Row& r) {
-  return {r.i64(0), r.i64(1), r.str(2), r.str(3), r.str(4), r.str(5), r.str(6), r.i64(7), r.i64(8)};
+  return {r.i64(0), r.i64(1), r.str(2), r.str(3), r.str(4),
+          r.str(5), r.str(6), r.i64(7), r.i64(8), r.i64(9)};
 }
 
 Tenant to_tenant(const store::Row& r) {
@@ -67,7 +68,8 @@ std::vector<StaffRow> list_staff(store::Tx& tx, int64_t tenant_id) {
   std::vector<StaffRow> out;
   for (const auto& r :
        tx.query("SELECT s.id, s.tenant_id, s.email, s.name, s.password_hash, s.role, "
-                "COALESCE(d.name, ''), COALESCE(lt.next_at, 0), s.created_at FROM staff s "
+                "COALESCE(d.name, ''), COALESCE(lt.next_at, 0), s.created_at, s.deactivated_at "
+                "FROM staff s "
                 "JOIN tenants t ON t.id = s.tenant_id "
                 "LEFT JOIN departments d ON d.id = s.department_id "
                 "LEFT JOIN login_throttle lt ON lt.scope = 'account' AND lt.tenant = t.code AND "
@@ -91,6 +93,38 @@ int64_t insert_staff(store::Tx& tx, int64_t tenant_id, const std::string& email,
       "INSERT INTO staff(tenant_id, email, name, password_hash, role, department_id, created_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
       {tenant_id, email, name, hash, role, store::opt(department_id), clock::now_ms()});
+}
+
+std::optional<StaffRow> lock_staff(store::Tx& tx, int64_t tenant_id, int64_t id) {
+  // FOR UPDATE cannot lock the nullable side of the outer join, so lock the staff row first.
+  if (!tx.one(std::string("SELECT id FROM staff WHERE tenant_id = ? AND id = ?") +
+                  store::for_update(tx),
+              {tenant_id, id}))
+    return std::nullopt;
+  return staff_by_id(tx, tenant_id, id);
+}
+
+void update_staff(store::Tx& tx, const StaffRow& s, std::optional<int64_t> department_id) {
+  tx.exec(
+      "UPDATE staff SET name = ?, role = ?, department_id = ?, deactivated_at = ? WHERE "
+      "tenant_id = ? AND id = ?",
+      {s.name, s.role, store::opt(department_id), s.deactivated_at, s.tenant_id, s.id});
+}
+
+void set_password_hash(store::Tx& tx, int64_t tenant_id, int64_t id, const std::string& hash) {
+  tx.exec("UPDATE staff SET password_hash = ? WHERE tenant_id = ? AND id = ?",
+          {hash, tenant_id, id});
+}
+
+std::vector<int64_t> lock_active_admins(store::Tx& tx, int64_t tenant_id) {
+  std::vector<int64_t> out;
+  for (const auto& r :
+       tx.query(std::string("SELECT id FROM staff WHERE tenant_id = ? AND role = 'admin' AND "
+                            "deactivated_at = 0 ORDER BY id") +
+                    store::for_update(tx),
+                {tenant_id}))
+    out.push_back(r.i64(0));
+  return out;
 }
 
 ThrottleState lock_throttle(store::Tx& tx, const std::string& scope, const std::string& tenant,
@@ -138,12 +172,18 @@ std::optional<store::Row> session_with_staff(store::Tx& tx, const std::string& t
       "SELECT ss.tenant_id, ss.staff_id, ss.csrf_token, ss.expires_at, s.email, s.name, s.role, "
       "COALESCE(d.name, '') FROM staff_sessions ss JOIN staff s ON s.id = "
       "ss.staff_id AND s.tenant_id = ss.tenant_id LEFT JOIN departments d ON d.id = "
-      "s.department_id WHERE ss.token_hash = ?",
+      "s.department_id WHERE ss.token_hash = ? AND s.deactivated_at = 0",
       {token_hash});
 }
 
 void delete_session(store::Tx& tx, const std::string& token_hash) {
   tx.exec("DELETE FROM staff_sessions WHERE token_hash = ?", {token_hash});
+}
+
+void delete_staff_sessions(store::Tx& tx, int64_t tenant_id, int64_t staff_id,
+                           const std::string& keep_hash) {
+  tx.exec("DELETE FROM staff_sessions WHERE tenant_id = ? AND staff_id = ? AND token_hash <> ?",
+          {tenant_id, staff_id, keep_hash});
 }
 
 void extend_session(store::Tx& tx, const std::string& token_hash, int64_t expires_at) {

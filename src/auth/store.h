@@ -15,6 +15,7 @@ struct StaffRow {
   std::string email, name, password_hash, role, department;
   // throttled_until: the account's login throttle (list_staff only; 0 elsewhere).
   int64_t throttled_until = 0, created_at = 0;
+  int64_t deactivated_at = 0;  // 0: active
 };
 
 std::optional<Tenant> tenant_by_code(store::Tx& tx, const std::string& code);
@@ -28,6 +29,12 @@ int64_t department_id(store::Tx& tx, int64_t tenant_id, const std::string& name)
 int64_t insert_staff(store::Tx& tx, int64_t tenant_id, const std::string& email,
                      const std::string& name, const std::string& hash, const std::string& role,
                      std::optional<int64_t> department_id);
+// Locks the row on PostgreSQL, so concurrent edits of one account serialise.
+std::optional<StaffRow> lock_staff(store::Tx& tx, int64_t tenant_id, int64_t id);
+void update_staff(store::Tx& tx, const StaffRow& s, std::optional<int64_t> department_id);
+void set_password_hash(store::Tx& tx, int64_t tenant_id, int64_t id, const std::string& hash);
+// Active admins of the tenant, rows locked on PostgreSQL (the last-admin rule).
+std::vector<int64_t> lock_active_admins(store::Tx& tx, int64_t tenant_id);
 
 // Login throttle rows, keyed by (scope, tenant, subject): scope "account" with the tenant
 // code and lower-cased e-mail as typed (known or not), scope "address" with "" and the
@@ -45,6 +52,9 @@ void insert_session(store::Tx& tx, const std::string& token_hash, int64_t tenant
                     int64_t staff_id, const std::string& csrf, int64_t expires_at);
 std::optional<store::Row> session_with_staff(store::Tx& tx, const std::string& token_hash);
 void delete_session(store::Tx& tx, const std::string& token_hash);
+// Ends every session of one staff member except `keep_hash` (the caller's own, or "").
+void delete_staff_sessions(store::Tx& tx, int64_t tenant_id, int64_t staff_id,
+                           const std::string& keep_hash);
 void extend_session(store::Tx& tx, const std::string& token_hash, int64_t expires_at);
 
 void insert_audit(store::Tx& tx, int64_t tenant_id, std::optional<int64_t> staff_id,

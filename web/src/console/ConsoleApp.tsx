@@ -11,7 +11,7 @@ import Applications from './Applications';
 import ApplicationDetailPage from './ApplicationDetail';
 import Services from './Services';
 import Audit from './Audit';
-import Staff from './Staff';
+import Staff, { OwnPassword } from './Staff';
 import LineSettingsPage from './LineSettings';
 import Jobs from './Jobs';
 
@@ -51,6 +51,7 @@ const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
   { to: '/console/staff', key: 'nav.staff', admin: true },
   { to: '/console/line', key: 'nav.line', admin: true },
   { to: '/console/jobs', key: 'nav.jobs', admin: true },
+  { to: '/console/password', key: 'nav.password' },
 ];
 
 function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => void }) {
@@ -108,6 +109,7 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="staff" element={<Staff />} />
             <Route path="line" element={<LineSettingsPage />} />
             <Route path="jobs" element={<Jobs />} />
+            <Route path="password" element={<OwnPassword />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </main>
