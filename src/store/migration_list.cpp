@@ -325,7 +325,7 @@ CREATE INDEX residents_identity ON residents(channel, external_id)
 )SQL"},
       // Admins deactivate staff instead of deleting them (audit rows and assignments keep
       // pointing at the account); 0 = active.
-      {10, "staff_deactivation", R"SQL(
+      {9, "staff_deactivation", R"SQL(
 ALTER TABLE staff ADD COLUMN deactivated_at BIGINT NOT NULL DEFAULT 0
 )SQL"},
   };
