@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "conversation/engine.h"
+#include "conversation/inline_data.h"
 #include "conversation/normalize.h"
 #include "conversation/validation.h"
 #include "core/json_parse.h"
@@ -14,48 +15,6 @@ namespace mg::conversation {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Lists given inline in the flow file, matched field by field as text.
-class InlineLookup : public LookupProvider {
- public:
-  explicit InlineLookup(Json lists) : lists_(std::move(lists)) {}
-  std::optional<Json> find(const std::string& list,
-                           const std::map<std::string, std::string>& fields) const override {
-    if (!lists_.is_object() || !lists_.contains(list)) return std::nullopt;
-    for (const auto& row : lists_[list]) {
-      bool all = true;
-      for (const auto& [k, v] : fields) {
-        if (!row.contains(k)) {
-          all = false;
-          break;
-        }
-        std::string cell = row[k].is_string() ? row[k].get<std::string>() : row[k].dump();
-        if (normalize_text(cell) != normalize_text(v)) {
-          all = false;
-          break;
-        }
-      }
-      if (all) return row;
-    }
-    return std::nullopt;
-  }
-
- private:
-  Json lists_;
-};
-
-class InlineAddresses : public AddressLookup {
- public:
-  explicit InlineAddresses(Json map) : map_(std::move(map)) {}
-  std::optional<std::string> address_for(const std::string& postal) const override {
-    if (map_.is_object() && map_.contains(postal) && map_[postal].is_string())
-      return map_[postal].get<std::string>();
-    return std::nullopt;
-  }
-
- private:
-  Json map_;
-};
 
 struct Row {
   std::string name;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "conversation/engine.h"
+#include "conversation/inline_data.h"
 #include "conversation/normalize.h"
 #include "conversation/validation.h"
 
@@ -26,49 +27,11 @@ namespace {
 
 constexpr size_t kMaxTurns = 40;
 
-class FuzzLookup : public LookupProvider {
- public:
-  explicit FuzzLookup(Json lists) : lists_(std::move(lists)) {}
-  std::optional<Json> find(const std::string& list,
-                           const std::map<std::string, std::string>& fields) const override {
-    if (!lists_.is_object() || !lists_.contains(list) || !lists_[list].is_array())
-      return std::nullopt;
-    for (const auto& row : lists_[list]) {
-      if (!row.is_object()) continue;
-      bool all = true;
-      for (const auto& [k, v] : fields) {
-        if (!row.contains(k) || !row[k].is_string() ||
-            normalize_text(row[k].get<std::string>()) != normalize_text(v)) {
-          all = false;
-          break;
-        }
-      }
-      if (all) return row;
-    }
-    return std::nullopt;
-  }
-
- private:
-  Json lists_;
-};
-
-class FuzzAddresses : public AddressLookup {
- public:
-  explicit FuzzAddresses(Json map) : map_(std::move(map)) {}
-  std::optional<std::string> address_for(const std::string& postal) const override {
-    if (map_.is_object() && map_.contains(postal) && map_[postal].is_string())
-      return map_[postal].get<std::string>();
-    return std::nullopt;
-  }
-
- private:
-  Json map_;
-};
-
 // What a resident plausibly sends next when the corpus gives no more inputs.
 Input derived_input(const StepResult& r, size_t turn) {
-  static const char* kTexts[] = {"はい",         "2025-04-01", "2",       "山田 太郎", "ヤマダ",
-                                 "090-1234-5678", "100-0001",   "令和元年5月1日", "戻る", "confirm"};
+  static const char* kTexts[] = {"はい",   "2025-04-01",    "2",        "山田 太郎",
+                                 "ヤマダ", "090-1234-5678", "100-0001", "令和元年5月1日",
+                                 "戻る",   "confirm"};
   for (auto it = r.prompts.rbegin(); it != r.prompts.rend(); ++it) {
     if (!it->choices.empty()) return Input::of_choice(it->choices[turn % it->choices.size()].value);
   }
@@ -76,8 +39,8 @@ Input derived_input(const StepResult& r, size_t turn) {
 }
 
 void drive(const ServiceDefinition& def, const Json& fuzz) {
-  FuzzLookup lookup(fuzz.value("lookup_lists", Json::object()));
-  FuzzAddresses addresses(fuzz.value("addresses", Json::object()));
+  InlineLookup lookup(fuzz.value("lookup_lists", Json::object()));
+  InlineAddresses addresses(fuzz.value("addresses", Json::object()));
   Context ctx;
   ctx.today = fuzz.contains("today") && fuzz["today"].is_string() ? fuzz["today"].get<std::string>()
                                                                   : "2025-04-01";
@@ -87,8 +50,8 @@ void drive(const ServiceDefinition& def, const Json& fuzz) {
 
   StepResult r = start(def, ctx);
   (void)r.to_json();
-  const Json inputs = fuzz.contains("inputs") && fuzz["inputs"].is_array() ? fuzz["inputs"]
-                                                                           : Json::array();
+  const Json inputs =
+      fuzz.contains("inputs") && fuzz["inputs"].is_array() ? fuzz["inputs"] : Json::array();
   for (size_t turn = 0; turn < kMaxTurns && !r.done; ++turn) {
     ctx.now_ms += 1000;
     SessionState st = SessionState::from_json(r.state.to_json());
@@ -134,8 +97,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!loaded.definition) return 0;
   for (const auto& s : loaded.definition->steps) (void)successors(*loaded.definition, s);
 
-  const Json fuzz = j.is_object() && j.contains("_fuzz") && j["_fuzz"].is_object() ? j["_fuzz"]
-                                                                                 : Json::object();
+  const Json fuzz =
+      j.is_object() && j.contains("_fuzz") && j["_fuzz"].is_object() ? j["_fuzz"] : Json::object();
   drive(*loaded.definition, fuzz);
   return 0;
 }
