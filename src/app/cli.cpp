@@ -145,6 +145,9 @@ int routes_cmd(const std::vector<std::string>& args) {
   auto conn = db.open();
   store::migrate(*conn);
   ServeConfig config;
+  // The same data dir as the database, so the LINE secrets' key is the server's own.
+  config.data_dir = db.data_dir;
+  config.database = db.database;
   auth::AuthService auth(*conn);
   services::Catalog catalog(*conn);
   applications::ChatService chat(*conn, catalog, int64_t{config.session_idle_minutes} * 60 * 1000);
