@@ -243,9 +243,13 @@ Json Inbox::update(const auth::Principal& who, int64_t id, const Json& body) {
       detail["memo"] = true;  // the memo itself may hold personal data: not in the audit log
     }
     if (assignee) {
-      if (*assignee && !tx.one("SELECT 1 FROM staff WHERE tenant_id = ? AND id = ?",
-                               {who.tenant_id, **assignee}))
-        throw ApiError::bad_request("担当者が見つかりません", "assignee_id");
+      if (*assignee) {
+        auto st = tx.one("SELECT deactivated_at FROM staff WHERE tenant_id = ? AND id = ?",
+                         {who.tenant_id, **assignee});
+        if (!st) throw ApiError::bad_request("担当者が見つかりません", "assignee_id");
+        if (st->i64(0) != 0)
+          throw ApiError::bad_request("無効になっている職員は担当者にできません", "assignee_id");
+      }
       tx.exec("UPDATE applications SET assignee_id = ?, updated_at = ? WHERE id = ?",
               {store::opt(*assignee), now, id});
       detail["assignee_id"] = *assignee ? Json(**assignee) : Json(nullptr);

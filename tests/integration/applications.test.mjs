@@ -112,6 +112,18 @@ test('staff work the inbox: status, memo, validation, roles, audit, CSV', async 
   expectError(assert, await admin.patch(`/api/applications/${id}`, { status: 'flying' }), 400, 'invalid');
   expectError(assert, await admin.patch(`/api/applications/${id}`, { memo: 5 }), 400, 'invalid');
   expectError(assert, await admin.patch(`/api/applications/${id}`, { assignee_id: 99999 }), 400, 'invalid');
+  // A deactivated staff member cannot be made the assignee; an active one can.
+  const helper = await admin.post('/api/staff', { email: 'assignee@demo.example', name: '担当', password: 'assignee-passphrase-1', role: 'operator' });
+  assert.equal(helper.status, 201, helper.text);
+  assert.equal((await admin.patch(`/api/staff/${helper.json.id}`, { active: false })).status, 200);
+  const refused = await admin.patch(`/api/applications/${id}`, { assignee_id: helper.json.id });
+  expectError(assert, refused, 400, 'invalid');
+  assert.match(refused.json.error.message, /無効/);
+  assert.equal((await admin.patch(`/api/staff/${helper.json.id}`, { active: true })).status, 200);
+  const assigned = await admin.patch(`/api/applications/${id}`, { assignee_id: helper.json.id });
+  assert.equal(assigned.status, 200, assigned.text);
+  assert.equal(assigned.json.assignee_id, helper.json.id);
+  assert.equal((await admin.patch(`/api/applications/${id}`, { assignee_id: null })).status, 200);
   expectError(assert, await admin.patch('/api/applications/abc', { status: 'done' }), 404);
   expectError(assert, await admin.get('/api/applications?limit=abc'), 400);
   assert.equal((await admin.get(`/api/applications/${id}`)).json.status, 'in_progress', 'bad updates changed nothing');

@@ -121,7 +121,7 @@ export default function ApplicationDetailPage() {
               <select id="assignee" value={assigneeId != null ? String(assigneeId) : ''} disabled={busy} data-testid="assignee-select"
                 onChange={(e) => patch({ assignee_id: e.target.value ? Number(e.target.value) : null }, t('common.saved'))}>
                 <option value="">{t('app.unassigned')}</option>
-                {staffItems.map((s) => <option key={s.id} value={String(s.id)}>{s.name || s.email}{s.department ? `（${s.department}）` : ''}</option>)}
+                {staffItems.filter((s) => s.active !== false || s.id === assigneeId).map((s) => <option key={s.id} value={String(s.id)}>{s.name || s.email}{s.department ? `（${s.department}）` : ''}</option>)}
               </select>
             </div>
           )}
