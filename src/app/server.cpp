@@ -15,6 +15,7 @@
 #include "core/http_server.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "core/setting_list.h"
 #include "jobs/queue.h"
 #include "services/catalog.h"
 #include "store/migrations.h"
@@ -107,13 +108,7 @@ int serve(const ServeConfig& config) {
   so.max_body_bytes = config.max_body_bytes;
   so.max_connections = static_cast<std::size_t>(std::max(1, config.max_connections));
   so.security_headers = true;
-  for (size_t at = 0; at <= config.trusted_proxy.size();) {
-    auto comma = std::min(config.trusted_proxy.find(',', at), config.trusted_proxy.size());
-    auto item = config.trusted_proxy.substr(at, comma - at);
-    std::erase(item, ' ');
-    if (!item.empty()) so.trusted_proxies.push_back(item);
-    at = comma + 1;
-  }
+  so.trusted_proxies = setting_list(config.trusted_proxy);
   http::Server server(so, [&router](http::Request& req) { return router.dispatch(req); });
   auto port = server.bind();
   server.on_signal([&server] {

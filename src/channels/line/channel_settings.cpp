@@ -5,6 +5,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/setting_list.h"
 
 namespace mg::line {
 
@@ -167,16 +168,7 @@ void allow_api_base(const std::string& base) {
 }
 
 void allow_api_bases(const std::string& comma_separated) {
-  size_t start = 0;
-  while (start <= comma_separated.size()) {
-    size_t end = comma_separated.find(',', start);
-    if (end == std::string::npos) end = comma_separated.size();
-    std::string item = comma_separated.substr(start, end - start);
-    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
-    while (!item.empty() && item.back() == ' ') item.pop_back();
-    allow_api_base(item);
-    start = end + 1;
-  }
+  for (const auto& item : setting_list(comma_separated)) allow_api_base(item);
 }
 
 bool api_base_allowed(const std::string& base) {

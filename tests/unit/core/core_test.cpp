@@ -7,6 +7,7 @@
 #include "core/errors.h"
 #include "core/http.h"
 #include "core/router.h"
+#include "core/setting_list.h"
 
 using namespace mg;
 
@@ -112,4 +113,13 @@ TEST(ClientAddress, ForwardedForIsBelievedOnlyFromTrustedProxies) {
   EXPECT_EQ(client_address("127.0.0.1", std::string("<script>"), proxies), "127.0.0.1");
   EXPECT_EQ(client_address("127.0.0.1", std::string("203.0.113.7, not-an-ip"), proxies),
             "127.0.0.1");
+}
+
+TEST(SettingList, SplitsOnCommasTrimsAndDropsEmptyItems) {
+  using mg::setting_list;
+  EXPECT_EQ(setting_list(""), std::vector<std::string>{});
+  EXPECT_EQ(setting_list(" , ,"), std::vector<std::string>{});
+  EXPECT_EQ(setting_list("127.0.0.1"), std::vector<std::string>{"127.0.0.1"});
+  EXPECT_EQ(setting_list(" 127.0.0.1 ,\t10.0.0.5,,::1 "),
+            (std::vector<std::string>{"127.0.0.1", "10.0.0.5", "::1"}));
 }
