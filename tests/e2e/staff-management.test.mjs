@@ -23,7 +23,7 @@ test('an admin adds, resets and deactivates a staff member, who changes their ow
   const reset = 'さいせっていのあいことば2';
   const own = 'じぶんできめたあいことば3';
   const admin = await newPage(browser);
-  const staff = await newPage(browser);
+  const staff = await newPage(browser, { viewport: { width: 390, height: 844 } }); // a phone
   try {
     const { page } = admin;
     await login(page);
@@ -60,6 +60,8 @@ test('an admin adds, resets and deactivates a staff member, who changes their ow
     const s = staff.page;
     await login(s, { email, password: reset });
     await s.getByTestId('dashboard').waitFor();
+    // On a phone the menu opens from ☰ first, as a staff member would do it.
+    await s.locator('.menu-toggle').click();
     await s.getByTestId('nav-password').click();
     await s.getByTestId('own-password').waitFor();
     await s.locator('#pw-current').fill('まちがったあいことばです');
