@@ -254,7 +254,10 @@ test('page titles name the page and the town', async () => {
     await page.waitForFunction((t) => document.title.includes(t), town);
     assert.equal(await page.title(), `手続きの一覧｜${town}`);
     await openChat(page);
+    // The title element appears before the service definition has loaded; wait for its text.
+    await page.waitForFunction(() => (document.querySelector('[data-testid=chat-title]')?.textContent || '').trim() !== '');
     const svc = (await page.getByTestId('chat-title').innerText()).trim();
+    assert.ok(svc, 'chat title has the service name');
     await page.waitForFunction((t) => document.title.includes(t), svc);
     assert.equal(await page.title(), `${svc}｜${town}`);
     await page.goto(`${home()}/my`);
