@@ -135,9 +135,8 @@ std::function<bool(std::string&)> Inbox::export_csv(int64_t tenant_id, const Lis
     std::string where = where_clause(tenant_id, f, params) + " AND a.id < ?";
     params.push_back(st->last_id);
     // The page's ids, for the per-page queries below (one SQL text, so it is prepared once).
-    std::string page_ids =
-        "SELECT a.id FROM applications a" + where + " ORDER BY a.id DESC LIMIT " +
-        std::to_string(kPageRows);
+    std::string page_ids = "SELECT a.id FROM applications a" + where +
+                           " ORDER BY a.id DESC LIMIT " + std::to_string(kPageRows);
     store::Params sub{tenant_id};
     sub.insert(sub.end(), params.begin(), params.end());
     std::vector<PageRow> rows;
@@ -170,15 +169,15 @@ std::function<bool(std::string&)> Inbox::export_csv(int64_t tenant_id, const Lis
           });
       if (rows.empty()) return;
       tx.each(
-          "SELECT e.application_id, e.at, e.kind, e.detail, COALESCE(NULLIF(s.name, ''), s.email, '') FROM "
+          "SELECT e.application_id, e.at, e.kind, e.detail, COALESCE(NULLIF(s.name, ''), s.email, "
+          "'') FROM "
           "application_events e LEFT JOIN staff s ON s.id = e.staff_id WHERE e.tenant_id = ? AND "
           "e.application_id IN (" +
               page_ids + ") ORDER BY e.id",
           sub, [&](const store::Row& e) {
             if (auto it = at.find(e.i64(0)); it != at.end())
-              rows[it->second].history.add(e.i64(1),
-                                            event_label(e.str(2), parse_stored_json(e.str(3))),
-                                            e.str(4));
+              rows[it->second].history.add(
+                  e.i64(1), event_label(e.str(2), parse_stored_json(e.str(3))), e.str(4));
             return true;
           });
       for (auto& p : rows) {

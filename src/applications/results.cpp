@@ -96,19 +96,19 @@ std::string range_sql(const DayRange& range, const char* column, store::Params& 
 
 Json service_results(store::Db& db, int64_t tenant_id, int64_t service_id, const DayRange& range) {
   return db.read([&](store::Tx& tx) {
-    auto service =
-        tx.one("SELECT title FROM services WHERE tenant_id = ? AND id = ?", {tenant_id, service_id});
+    auto service = tx.one("SELECT title FROM services WHERE tenant_id = ? AND id = ?",
+                          {tenant_id, service_id});
     if (!service) throw ApiError::not_found();
     auto questions = service_questions(tx, tenant_id, service_id);
 
     // Applications per status, counted by the database.
     store::Params params{tenant_id, service_id};
-    std::string where = " WHERE tenant_id = ? AND service_id = ?" +
-                        range_sql(range, "submitted_at", params);
+    std::string where =
+        " WHERE tenant_id = ? AND service_id = ?" + range_sql(range, "submitted_at", params);
     std::map<std::string, int64_t> by_status;
     int64_t total = 0;
-    for (const auto& r :
-         tx.query("SELECT status, COUNT(*) FROM applications" + where + " GROUP BY status", params)) {
+    for (const auto& r : tx.query(
+             "SELECT status, COUNT(*) FROM applications" + where + " GROUP BY status", params)) {
       by_status[r.str(0)] = r.i64(1);
       total += r.i64(1);
     }

@@ -17,7 +17,7 @@ struct Question {
   std::string step_id, label;
   conversation::StepKind kind = conversation::StepKind::text;
   bool multiple = false;
-  bool removed = false;  // only older published versions ask it
+  bool removed = false;                                      // only older published versions ask it
   std::vector<std::pair<std::string, std::string>> choices;  // value, label
 };
 
