@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "applications/inbox.h"
 #include "applications/model.h"
 #include "conversation/date_parse.h"
 #include "conversation/question.h"
@@ -101,14 +102,19 @@ Json service_results(store::Db& db, int64_t tenant_id, int64_t service_id, const
     if (!service) throw ApiError::not_found();
     auto questions = service_questions(tx, tenant_id, service_id);
 
-    // Applications per status, counted by the database.
-    store::Params params{tenant_id, service_id};
-    std::string where =
-        " WHERE tenant_id = ? AND service_id = ?" + range_sql(range, "submitted_at", params);
+    // Applications per status, counted by the database. The inbox's WHERE clause, so the
+    // results see exactly the applications the list and the export show for these filters.
+    ListFilter f;
+    f.service_id = service_id;
+    f.from_ms = range.from_ms;
+    if (range.to_ms) f.to_ms = *range.to_ms - 1;  // the clause's bound is inclusive
+    store::Params params;
+    std::string where = where_clause(tenant_id, f, params);
     std::map<std::string, int64_t> by_status;
     int64_t total = 0;
-    for (const auto& r : tx.query(
-             "SELECT status, COUNT(*) FROM applications" + where + " GROUP BY status", params)) {
+    for (const auto& r :
+         tx.query("SELECT a.status, COUNT(*) FROM applications a" + where + " GROUP BY a.status",
+                  params)) {
       by_status[r.str(0)] = r.i64(1);
       total += r.i64(1);
     }
@@ -126,7 +132,7 @@ Json service_results(store::Db& db, int64_t tenant_id, int64_t service_id, const
     for (const auto& q : questions)
       if (q.kind == conv::StepKind::choice) counts[q.step_id];
     if (!counts.empty())
-      tx.each("SELECT answers FROM applications" + where, params, [&](const store::Row& r) {
+      tx.each("SELECT a.answers FROM applications a" + where, params, [&](const store::Row& r) {
         Json answers = parse_stored_json(r.str(0));
         if (!answers.is_array()) return true;
         for (const auto& a : answers) {
