@@ -11,6 +11,7 @@
 #include "applications/inbox.h"
 #include "auth/service.h"
 #include "conversation/flow_test.h"
+#include "conversation/prompt.h"
 #include "core/errors.h"
 #include "core/json.h"
 #include "linesim/linesim_main.h"
@@ -34,6 +35,7 @@ const char* kUsage =
     "  routes          print every HTTP route serve registers as JSON [--data DIR | --database "
     "URL]\n"
     "  flow test       run dialog tests: madoguchi flow test FILE...\n"
+    "  schema prompt   print the JSON Schema of chat prompts and inputs\n"
     "  line-sim        run the offline LINE platform (see madoguchi line-sim --help)\n";
 
 // Options shared by commands that only need the database.
@@ -185,6 +187,10 @@ int run_cli(const std::vector<std::string>& args) {
         return 2;
       }
       return conversation::run_flow_tests({args.begin() + 2, args.end()}, std::cout);
+    }
+    if (cmd == "schema" && args.size() > 1 && args[1] == "prompt") {
+      std::cout << conversation::prompt_schema().dump(2) << "\n";
+      return 0;
     }
     if (cmd == "line-sim") {
       std::vector<char*> argv;

@@ -257,6 +257,12 @@ const ja = {
   'chat.sending': '送信中…',
   'chat.commands': '操作',
   'chat.selected': '選択: {labels}',
+
+  // h-prompt-fees (issue 9 item 6): fees on the service list and the staff detail.
+  'res.feeFrom': '手数料あり（{fee}〜）',
+  'res.feeVaries': '手数料あり（内容により異なります）',
+  'app.totalFee': '手数料の合計',
+  'app.noFee': 'なし',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -512,6 +518,12 @@ const en: Record<MessageKey, string> = {
   'chat.sending': 'Sending…',
   'chat.commands': 'Actions',
   'chat.selected': 'Selected: {labels}',
+
+  // h-prompt-fees (issue 9 item 6): fees on the service list and the staff detail.
+  'res.feeFrom': 'Fee from {fee}',
+  'res.feeVaries': 'Fee depends on your answers',
+  'app.totalFee': 'Total fee',
+  'app.noFee': 'None',
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { ja, en };
