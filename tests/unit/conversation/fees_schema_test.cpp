@@ -120,7 +120,9 @@ TEST(PromptSchema, EveryFieldAQuestionCanCarryIsDeclared) {
   Json schema = prompt_schema();
   const Json& defs = schema["$defs"];
   for (const auto& [name, def] : defs.items())
-    if (def.value("type", "") == "object") EXPECT_EQ(def["additionalProperties"], false) << name;
+    if (def.value("type", "") == "object") {
+      EXPECT_EQ(def["additionalProperties"], false) << name;
+    }
   // A question with every optional field set: each key must be in the schema.
   Prompt q;
   q.type = Prompt::Type::question;
@@ -138,8 +140,9 @@ TEST(PromptSchema, EveryFieldAQuestionCanCarryIsDeclared) {
   q.min = 1;
   q.max = 9;
   const Json& props = defs["QuestionPrompt"]["properties"];
-  for (const auto& [key, v] : q.to_json().items()) EXPECT_TRUE(props.contains(key)) << key;
-  for (const auto& [key, v] : q.to_json()["choices"][0].items())
+  const Json emitted = q.to_json();
+  for (const auto& [key, v] : emitted.items()) EXPECT_TRUE(props.contains(key)) << key;
+  for (const auto& [key, v] : emitted["choices"][0].items())
     EXPECT_TRUE(defs["Choice"]["properties"].contains(key)) << key;
   EXPECT_EQ(defs["TextFormat"]["enum"], (Json{"kana", "email", "phone", "postal_code", "number"}));
   for (TextFormat f : {TextFormat::kana, TextFormat::email, TextFormat::phone,
