@@ -97,6 +97,22 @@ test('the service list shows fees per choice or copy, not 無料', async () => {
   }
 });
 
+test('a choice whose label names its fee shows the fee once (住民票 郵送)', async () => {
+  const { context, page } = await newPage(browser, { viewport: PHONE });
+  try {
+    await page.goto(`/t/${encodeURIComponent(config.tenant)}`);
+    await page.locator('[data-testid=service-link][data-service-key="juminhyo"]').click();
+    await page.waitForURL(/\/chat\//);
+    const res = await driveChat(page, { until: ({ stepId }) => stepId === 'delivery' });
+    assert.ok(res.stopped, res.transcript?.join('\n'));
+    const labels = await page.locator('[data-testid=chat-active] [data-testid=choice]').allInnerTexts();
+    assert.deepEqual(labels.map((l) => l.trim()), ['住民登録地へ郵送（郵送料140円）', '市民課の窓口で受け取る']);
+    assert.deepEqual(await seriousAxe(page), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the staff detail shows the fee total of the application', async () => {
   const { context, page } = await newPage(browser, { viewport: PHONE });
   try {
