@@ -8,6 +8,7 @@
 
 using namespace mg::conversation;
 using namespace mg::conversation::testing;
+using mg::Json;
 
 namespace {
 
