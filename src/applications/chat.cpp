@@ -353,18 +353,24 @@ CorrectionChat ChatService::open_correction(int64_t tenant_id, int64_t resident_
   return db_.write([&](store::Tx& tx) {
     // One answer for "no such correction" and "not this device's": ids are sequential, so
     // telling them apart would reveal which corrections exist.
-    auto c = tx.one(
-        std::string(
-            "SELECT c.application_id, c.step_ids, c.reason, c.status, cs.public_id, cs.status, "
-            "a.receipt_number, a.service_id, s.title FROM corrections c JOIN applications a ON "
-            "a.id = c.application_id JOIN services s ON s.id = a.service_id LEFT JOIN "
-            "chat_sessions cs ON cs.id = c.session_id WHERE c.tenant_id = ? AND c.id = ? AND "
-            "a.resident_id = ?") +
-            store::for_update(tx),
+    auto owned = tx.one(
+        "SELECT c.application_id FROM corrections c JOIN applications a ON a.id = "
+        "c.application_id WHERE c.tenant_id = ? AND c.id = ? AND a.resident_id = ?",
         {tenant_id, correction_id, resident_id});
-    if (!c)
+    if (!owned)
       throw ApiError::not_found(
           "この修正依頼は見つかりません。申請したときと同じ端末・ブラウザで開いてください。");
+    // The application's row lock, as staff's status changes and correction requests take it,
+    // so a reopened dialog cannot race a resubmission or a new request.
+    tx.one(std::string("SELECT 1 FROM applications WHERE tenant_id = ? AND id = ?") +
+               store::for_update(tx),
+           {tenant_id, owned->i64(0)});
+    auto c = tx.one(
+        "SELECT c.application_id, c.step_ids, c.reason, c.status, cs.public_id, cs.status, "
+        "a.receipt_number, a.service_id, s.title FROM corrections c JOIN applications a ON a.id = "
+        "c.application_id JOIN services s ON s.id = a.service_id LEFT JOIN chat_sessions cs ON "
+        "cs.id = c.session_id WHERE c.tenant_id = ? AND c.id = ?",
+        {tenant_id, correction_id});
     CorrectionChat out;
     out.correction_id = correction_id;
     out.reason = c->str(2);
