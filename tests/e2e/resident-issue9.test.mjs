@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
-import { config, driveChat, launch, newPage, screenshot } from './lib.mjs';
+import { config, driveChat, launch, login, newPage, screenshot } from './lib.mjs';
 
 const PHONE = { viewport: { width: 390, height: 844 }, context: { hasTouch: true, isMobile: true } };
 const home = () => `/t/${encodeURIComponent(config.tenant)}`;
@@ -119,6 +119,18 @@ test('a web resident answers a correction from 申請した手続き; the link w
     assert.match(await refused.innerText(), /同じ端末/);
     assert.equal(await other.page.getByTestId('chat-log').count(), 0);
     bad.push(...await axe(other.page, 'correction refused'));
+    // Staff see the link to send in the application's detail.
+    const staffView = await newPage(browser);
+    try {
+      await login(staffView.page);
+      await staffView.page.getByTestId('dashboard').waitFor();
+      await staffView.page.goto(`/console/applications/${id}`);
+      const shown = staffView.page.getByTestId('correction-link');
+      await shown.waitFor();
+      assert.ok((await shown.innerText()).includes(`${config.base}${link2}`), await shown.innerText());
+    } finally {
+      await staffView.context.close();
+    }
     await page.goto(link2);
     await page.locator('[data-testid=chat-active][data-step-id=class]').waitFor();
     assert.ok((await page.getByTestId('chat-log').innerText()).includes('もう一度確認してください'));
