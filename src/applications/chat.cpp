@@ -377,6 +377,10 @@ CorrectionChat ChatService::open_correction(int64_t tenant_id, int64_t resident_
     out.receipt_number = c->str(6);
     out.service_id = c->i64(7);
     out.service_title = c->str(8);
+    if (c->str(3) == "superseded")
+      throw ApiError(
+          409, "correction_superseded",
+          "この修正依頼は新しい依頼に置き換えられました。申請した手続きから開いてください。");
     if (c->str(3) != "open")
       throw ApiError(409, "correction_resolved", "この修正依頼には、すでに回答済みです。");
     std::string session = c->is_null(4) ? "" : c->str(4);

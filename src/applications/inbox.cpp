@@ -286,6 +286,12 @@ Json Inbox::request_correction(const auth::Principal& who, int64_t id,
     std::string session = chat_.start_correction(tx, who.tenant_id, id, step_ids, reason);
     auto sid = tx.one("SELECT id FROM chat_sessions WHERE public_id = ?", {session})->i64(0);
     int64_t now = clock::now_ms();
+    // The new request replaces an unanswered one (whose dialog start_correction just closed);
+    // left open, it could never be answered and would hold the application from 完了 forever.
+    tx.exec(
+        "UPDATE corrections SET status = 'superseded', resolved_at = ? WHERE tenant_id = ? AND "
+        "application_id = ? AND status = 'open'",
+        {now, who.tenant_id, id});
     tx.exec(
         "INSERT INTO corrections(tenant_id, application_id, step_ids, reason, status, session_id, "
         "created_by, created_at) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",

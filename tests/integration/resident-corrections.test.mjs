@@ -167,3 +167,20 @@ test('date hints give today as the example, not a year in the past', async () =>
   const bad = (await say(resident, s, { type: 'text', text: 'そのうち' })).json.prompts.find((p) => p.type === 'error');
   assert.ok(bad.text.includes(`令和${era}年${m}月${d}日`), bad.text);
 });
+
+test('a second request replaces an unanswered one: the old link says so, and 完了 is possible after the answer', async () => {
+  const resident = srv.client();
+  const { id, correction: old } = await submittedWithCorrection(resident);
+  const second = await admin.post(`/api/applications/${id}/corrections`, { step_ids: ['class'], reason: '学年も確認してください' });
+  assert.equal(second.status, 201, second.text);
+  assert.deepEqual(second.json.corrections.map((c) => c.status), ['superseded', 'open']);
+  expectError(assert, await resident.post(`/api/public/demo/my/corrections/${old}/chat`, {}), 409, 'correction_superseded');
+  const mine = (await resident.get('/api/public/demo/my/applications')).json.items.find((a) => a.correction);
+  assert.equal(mine.correction.reason, '学年も確認してください');
+  const cs = (await resident.post(`/api/public/demo/my/corrections/${mine.correction.id}/chat`, {})).json.session_id;
+  await say(resident, cs, { type: 'text', text: '4年1組' });
+  assert.equal((await say(resident, cs, { type: 'choice', value: 'confirm' })).json.done, true);
+  const detail = (await admin.get(`/api/applications/${id}`)).json;
+  assert.ok(detail.allowed_statuses.includes('done'), JSON.stringify(detail.allowed_statuses));
+  assert.equal((await admin.patch(`/api/applications/${id}`, { status: 'done' })).status, 200);
+});
