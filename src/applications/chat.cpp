@@ -196,7 +196,8 @@ ChatTurn ChatService::input(store::Tx& tx, int64_t tenant_id, int64_t resident_i
   turn.session_id = session_id;
   turn.resident_id = resident_id;
   auto state = conv::SessionState::from_json(s->state);
-  if (s->status == "open" && conv::expired(state, now, idle_ms_)) {
+  // A correction waits for the resident however long they take (it is staff who asked).
+  if (s->status == "open" && !s->correction_of && conv::expired(state, now, idle_ms_)) {
     tx.exec("UPDATE chat_sessions SET status = 'expired', updated_at = ? WHERE id = ?",
             {now, s->id});
     s->status = "expired";
@@ -239,6 +240,11 @@ ChatTurn ChatService::input(store::Tx& tx, int64_t tenant_id, int64_t resident_i
     auto existing = tx.one("SELECT receipt_number FROM applications WHERE session_id = ?", {s->id});
     if (existing) receipt = existing->str(0);
   }
+  // A survey's row keeps its number for staff; the resident is not handed one.
+  if (receipt && !conv::shows_receipt_number(version->definition)) {
+    conv::fill_receipt_number(res.prompts, "");
+    receipt.reset();
+  }
   if (receipt) conv::fill_receipt_number(res.prompts, *receipt);
   bool quit = false;
   for (const auto& e : res.effects)
@@ -269,7 +275,8 @@ ChatTurn ChatService::resume(store::Tx& tx, int64_t tenant_id, int64_t resident_
   turn.prompts = s->last_prompts;
   turn.done = s->status != "open";
   if (auto a = tx.one("SELECT receipt_number FROM applications WHERE session_id = ?", {s->id}))
-    turn.receipt_number = a->str(0);
+    if (conv::shows_receipt_number(catalog_.version(tenant_id, s->version_id)->definition))
+      turn.receipt_number = a->str(0);
   return turn;
 }
 
@@ -301,6 +308,21 @@ void ChatService::close_open_sessions(store::Tx& tx, int64_t tenant_id, int64_t 
 std::string ChatService::start_correction(store::Tx& tx, int64_t tenant_id, int64_t application_id,
                                           const std::vector<std::string>& step_ids,
                                           const std::string& reason) {
+  auto app = tx.one("SELECT resident_id FROM applications WHERE tenant_id = ? AND id = ?",
+                    {tenant_id, application_id});
+  if (!app) throw ApiError::not_found();
+  // The resident's other open dialogs give way to the correction.
+  tx.exec(
+      "UPDATE chat_sessions SET status = 'closed' WHERE tenant_id = ? AND resident_id = ? AND "
+      "status = 'open'",
+      {tenant_id, app->i64(0)});
+  return insert_correction_session(tx, tenant_id, application_id, step_ids, reason);
+}
+
+std::string ChatService::insert_correction_session(store::Tx& tx, int64_t tenant_id,
+                                                   int64_t application_id,
+                                                   const std::vector<std::string>& step_ids,
+                                                   const std::string& reason) {
   auto app = tx.one(
       "SELECT service_id, version_id, resident_id, answers FROM applications WHERE tenant_id = ? "
       "AND id = ?",
@@ -317,19 +339,68 @@ std::string ChatService::start_correction(store::Tx& tx, int64_t tenant_id, int6
     throw ApiError::bad_request("やり直す項目を選んでください", "step_ids");
   }
   std::string public_id = crypto::random_token(18);
-  int64_t resident_id = app->i64(2);
-  // The resident's other open dialogs give way to the correction.
-  tx.exec(
-      "UPDATE chat_sessions SET status = 'closed' WHERE tenant_id = ? AND resident_id = ? AND "
-      "status = 'open'",
-      {tenant_id, resident_id});
   tx.exec(
       "INSERT INTO chat_sessions(public_id, tenant_id, resident_id, service_id, version_id, state, "
       "last_prompts, status, correction_of, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
       "'open', ?, ?, ?)",
-      {public_id, tenant_id, resident_id, app->i64(0), app->i64(1), res.state.to_json().dump(),
+      {public_id, tenant_id, app->i64(2), app->i64(0), app->i64(1), res.state.to_json().dump(),
        conv::prompts_to_json(res.prompts).dump(), application_id, now, now});
   return public_id;
+}
+
+CorrectionChat ChatService::open_correction(int64_t tenant_id, int64_t resident_id,
+                                            int64_t correction_id) {
+  return db_.write([&](store::Tx& tx) {
+    // One answer for "no such correction" and "not this device's": ids are sequential, so
+    // telling them apart would reveal which corrections exist.
+    auto owned = tx.one(
+        "SELECT c.application_id FROM corrections c JOIN applications a ON a.id = "
+        "c.application_id WHERE c.tenant_id = ? AND c.id = ? AND a.resident_id = ?",
+        {tenant_id, correction_id, resident_id});
+    if (!owned)
+      throw ApiError::not_found(
+          "この修正依頼は見つかりません。申請したときと同じ端末・ブラウザで開いてください。");
+    // The application's row lock, as staff's status changes and correction requests take it,
+    // so a reopened dialog cannot race a resubmission or a new request.
+    tx.one(std::string("SELECT 1 FROM applications WHERE tenant_id = ? AND id = ?") +
+               store::for_update(tx),
+           {tenant_id, owned->i64(0)});
+    auto c = tx.one(
+        "SELECT c.application_id, c.step_ids, c.reason, c.status, cs.public_id, cs.status, "
+        "a.receipt_number, a.service_id, s.title FROM corrections c JOIN applications a ON a.id = "
+        "c.application_id JOIN services s ON s.id = a.service_id LEFT JOIN chat_sessions cs ON "
+        "cs.id = c.session_id WHERE c.tenant_id = ? AND c.id = ?",
+        {tenant_id, correction_id});
+    CorrectionChat out;
+    out.correction_id = correction_id;
+    out.reason = c->str(2);
+    out.receipt_number = c->str(6);
+    out.service_id = c->i64(7);
+    out.service_title = c->str(8);
+    if (c->str(3) == "superseded")
+      throw ApiError(
+          409, "correction_superseded",
+          "この修正依頼は新しい依頼に置き換えられました。申請した手続きから開いてください。");
+    if (c->str(3) != "open")
+      throw ApiError(409, "correction_resolved", "この修正依頼には、すでに回答済みです。");
+    std::string session = c->is_null(4) ? "" : c->str(4);
+    // A correction outlives its dialog: if the resident quit it, or it was closed by another
+    // dialog, a fresh one re-asks the same items, so the request can still be answered.
+    if (session.empty() || c->str(5) != "open") {
+      std::vector<std::string> step_ids;
+      Json ids = parse_stored_json(c->str(1));
+      if (ids.is_array())
+        for (const auto& id : ids)
+          if (id.is_string()) step_ids.push_back(id.get<std::string>());
+      session = insert_correction_session(tx, tenant_id, c->i64(0), step_ids, c->str(2));
+      tx.exec(
+          "UPDATE corrections SET session_id = (SELECT id FROM chat_sessions WHERE public_id = ?) "
+          "WHERE tenant_id = ? AND id = ?",
+          {session, tenant_id, correction_id});
+    }
+    out.session_id = session;
+    return out;
+  });
 }
 
 }  // namespace mg::applications

@@ -41,8 +41,16 @@ class ChatService {
   // 不備: opens a correction session that re-asks step_ids; returns its public id.
   std::string start_correction(store::Tx& tx, int64_t tenant_id, int64_t application_id,
                                const std::vector<std::string>& step_ids, const std::string& reason);
+  // The resident opens an open correction of their own application (the link they are sent or
+  // 申請した手続き): its dialog, a fresh one when the old one was quit or closed. ApiError 404
+  // when the correction is not this resident's, 409 once it has been answered.
+  CorrectionChat open_correction(int64_t tenant_id, int64_t resident_id, int64_t correction_id);
 
  private:
+  std::string insert_correction_session(store::Tx& tx, int64_t tenant_id, int64_t application_id,
+                                        const std::vector<std::string>& step_ids,
+                                        const std::string& reason);
+
   store::Db& db_;
   services::Catalog& catalog_;
   int64_t idle_ms_;

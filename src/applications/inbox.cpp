@@ -182,6 +182,7 @@ Json Inbox::detail(int64_t tenant_id, int64_t id) {
                          {"staff", e.str(3)}});
     out["history"] = history;
     Json corrections = Json::array();
+    auto code = tx.one("SELECT code FROM tenants WHERE id = ?", {tenant_id});
     for (const auto& c : tx.query(
              "SELECT id, step_ids, reason, status, created_at, resolved_at FROM corrections WHERE "
              "tenant_id = ? AND application_id = ? ORDER BY id",
@@ -191,7 +192,11 @@ Json Inbox::detail(int64_t tenant_id, int64_t id) {
                              {"reason", c.str(2)},
                              {"status", c.str(3)},
                              {"created_at", c.i64(4)},
-                             {"resolved_at", c.opt_i64(5) ? Json(*c.opt_i64(5)) : Json(nullptr)}});
+                             {"resolved_at", c.opt_i64(5) ? Json(*c.opt_i64(5)) : Json(nullptr)},
+                             // The page a web resident opens to answer (staff may send it); it
+                             // only works in the browser that applied.
+                             {"resident_path", "/t/" + (code ? code->str(0) : std::string()) +
+                                                   "/my/correction/" + std::to_string(c.i64(0))}});
     out["corrections"] = corrections;
     // The console offers only these, so staff are not shown choices the server would refuse.
     out["allowed_statuses"] = allowed_statuses(r->str(3), correction_open(tx, tenant_id, id));
@@ -281,6 +286,12 @@ Json Inbox::request_correction(const auth::Principal& who, int64_t id,
     std::string session = chat_.start_correction(tx, who.tenant_id, id, step_ids, reason);
     auto sid = tx.one("SELECT id FROM chat_sessions WHERE public_id = ?", {session})->i64(0);
     int64_t now = clock::now_ms();
+    // The new request replaces an unanswered one (whose dialog start_correction just closed);
+    // left open, it could never be answered and would hold the application from 完了 forever.
+    tx.exec(
+        "UPDATE corrections SET status = 'superseded', resolved_at = ? WHERE tenant_id = ? AND "
+        "application_id = ? AND status = 'open'",
+        {now, who.tenant_id, id});
     tx.exec(
         "INSERT INTO corrections(tenant_id, application_id, step_ids, reason, status, session_id, "
         "created_by, created_at) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
@@ -306,13 +317,16 @@ Json Inbox::for_resident(int64_t tenant_id, int64_t resident_id) {
              "corrections c WHERE c.application_id = a.id AND c.status = 'open' ORDER BY c.id DESC "
              "LIMIT 1), (SELECT cs.public_id FROM corrections c JOIN chat_sessions cs ON cs.id = "
              "c.session_id WHERE c.application_id = a.id AND c.status = 'open' ORDER BY c.id DESC "
-             "LIMIT 1), a.service_id FROM applications a JOIN services s ON s.id = a.service_id "
+             "LIMIT 1), a.service_id, (SELECT c.id FROM corrections c WHERE c.application_id = "
+             "a.id AND c.status = 'open' ORDER BY c.id DESC LIMIT 1) FROM applications a JOIN "
+             "services s ON s.id = a.service_id "
              "WHERE a.tenant_id = ? AND a.resident_id = ? ORDER BY a.submitted_at DESC LIMIT 100",
              {tenant_id, resident_id})) {
       Json item = {{"receipt_number", r.str(0)}, {"service_title", r.str(1)},
                    {"status", r.str(2)},         {"status_label", status_label(r.str(2))},
                    {"submitted_at", r.i64(3)},   {"service_id", r.i64(6)}};
-      if (!r.is_null(4)) item["correction"] = {{"reason", r.str(4)}, {"session_id", r.str(5)}};
+      if (!r.is_null(4))
+        item["correction"] = {{"id", r.i64(7)}, {"reason", r.str(4)}, {"session_id", r.str(5)}};
       items.push_back(item);
     }
     return Json{{"items", items}};

@@ -32,6 +32,17 @@ struct ChatTurn {
   }
 };
 
+// A correction request (不備) as the resident who must answer it sees it.
+struct CorrectionChat {
+  int64_t correction_id = 0, service_id = 0;
+  std::string session_id, reason, receipt_number, service_title;
+  Json to_json() const {
+    return {{"id", correction_id},      {"session_id", session_id},
+            {"reason", reason},         {"receipt_number", receipt_number},
+            {"service_id", service_id}, {"service_title", service_title}};
+  }
+};
+
 struct ListFilter {
   std::string status, department, q;
   std::optional<int64_t> service_id;

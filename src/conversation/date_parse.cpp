@@ -209,4 +209,10 @@ int age_on(const Date& birth, const Date& today) {
   return age;
 }
 
+std::string date_examples(std::string_view today_iso) {
+  Date d = parse_iso_date(today_iso).value_or(Date{2026, 4, 1});
+  return "例：" + to_wareki(d) + "、" + std::to_string(d.year) + "/" + std::to_string(d.month) +
+         "/" + std::to_string(d.day);
+}
+
 }  // namespace mg::conversation

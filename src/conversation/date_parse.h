@@ -31,6 +31,10 @@ std::string to_iso(const Date& d);
 // 令和7年4月1日 / 令和元年5月1日; before Meiji falls back to 西暦 "1860年1月1日".
 std::string to_wareki(const Date& d);
 
+// "例：令和8年11月30日、2026/11/30" for the given ISO day (today, so the example is never a date
+// in the past); a fixed date when today is not a valid ISO date.
+std::string date_examples(std::string_view today_iso);
+
 int64_t days_from_civil(const Date& d);
 Date civil_from_days(int64_t days);
 Date add_days(const Date& d, int64_t n);

@@ -325,6 +325,13 @@ ParseResult parse_definition(const Json& j) {
   def.locale = j.contains("locale") ? r.str("locale") : "ja";
   def.start = r.str("start");
   def.completion_message = r.str("completion_message");
+  if (j.contains("kind")) {
+    std::string kind = r.str("kind");
+    if (kind == "survey")
+      def.kind = ServiceKind::survey;
+    else if (kind != "application")
+      r.issue("kind", "unknown_kind", "\"kind\" must be \"application\" or \"survey\"");
+  }
   def.fee = r.number<int64_t>("fee");
   if (j.contains("available")) {
     if (j["available"].is_object()) {

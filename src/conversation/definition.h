@@ -93,8 +93,13 @@ struct Step {
   // confirm / submit / rating texts come from `text`
 };
 
+// An application gets a 受付番号 to quote when enquiring; a survey's answers are anonymous
+// opinions, so nobody will enquire about them and none is handed out.
+enum class ServiceKind { application, survey };
+
 struct ServiceDefinition {
   std::string format = kServiceFormat;
+  ServiceKind kind = ServiceKind::application;
   std::string service_key;
   std::string title;
   std::string department;

@@ -19,6 +19,7 @@ const char* kHelpText =
     "・「やめる」：手続きを中止します\n"
     "・「ヘルプ」：この説明を表示します";
 const char* kDefaultCompletion = "申請を受け付けました。\n受付番号：{{receipt_number}}";
+const char* kSurveyCompletion = "ご回答ありがとうございました。";
 
 // One turn's work; holds the result being built.
 class Turn {
@@ -274,6 +275,7 @@ class Turn {
     done.type = Prompt::Type::completion;
     done.text = !s.text.empty()                    ? s.text
                 : !def_.completion_message.empty() ? def_.completion_message
+                : def_.kind == ServiceKind::survey ? kSurveyCompletion
                                                    : kDefaultCompletion;
     r_.prompts.push_back(done);
     st.completed = true;
@@ -346,6 +348,12 @@ class Turn {
       return end();
     }
     if (command == "restart") {
+      // Starting over would turn the correction into a second application.
+      if (st.correcting) {
+        r_.prompts.push_back(Prompt::error(
+            st.current, "修正中は最初からやり直せません。「戻る」で前の項目に戻れます。"));
+        return reask();
+      }
       if (st.completed) {
         say("この申請は送信済みです。新しく申請する場合は、もう一度手続きを選んでください。");
         return reask();

@@ -218,10 +218,10 @@ Interpretation interpret_date(const Step& step, const Input& in, const Context& 
   else if (const auto* t = text_of(in))
     d = parse_date(*t);
   else
-    return error("日付を入力してください。例：令和7年4月1日");
+    return error("日付を入力してください。" + date_examples(ctx.today));
   if (!d)
-    return error(
-        "日付を読み取れませんでした。存在する日付を入力してください。例：令和7年4月1日、2025/4/1");
+    return error("日付を読み取れませんでした。存在する日付を入力してください。" +
+                 date_examples(ctx.today));
   Date today = parse_iso_date(ctx.today).value_or(*d);
   if (!step.min_date.empty())
     if (auto min = resolve_date(step.min_date, today); min && *d < *min)

@@ -31,7 +31,7 @@ const char* input_kind(const Step& s) {
   }
 }
 
-std::string format_hint(const Step& s) {
+std::string format_hint(const Step& s, const Context& ctx) {
   switch (s.kind) {
     case StepKind::text:
       switch (s.format) {
@@ -50,7 +50,7 @@ std::string format_hint(const Step& s) {
       }
       return {};
     case StepKind::date:
-      return "例：令和7年4月1日、2025/4/1";
+      return date_examples(ctx.today);
     case StepKind::photo:
       return "写真を送ってください。";
     case StepKind::location:
@@ -119,7 +119,7 @@ Prompt question_for(const Step& step, const SessionState& state, const Context& 
   p.step_id = step.id;
   p.input = input_kind(step);
   p.text = step.text;
-  p.hint = step.hint.empty() ? format_hint(step) : step.hint;
+  p.hint = step.hint.empty() ? format_hint(step, ctx) : step.hint;
   auto previous = state.answers.find(step.id);
   if (previous != state.answers.end() && !previous->second.display.empty())
     p.hint += (p.hint.empty() ? "" : "\n") + std::string("現在の回答：") + previous->second.display;

@@ -90,4 +90,14 @@ std::string normalize_receipt_number(std::string_view receipt) {
   return c.substr(0, 3) + "-" + c.substr(3, 3) + "-" + c.substr(6, 3);
 }
 
+bool shows_receipt_number(const ServiceDefinition& def) {
+  switch (def.kind) {
+    case ServiceKind::application:
+      return true;
+    case ServiceKind::survey:
+      return false;
+  }
+  return true;
+}
+
 }  // namespace mg::conversation

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "conversation/definition.h"
+
 namespace mg::conversation {
 
 // No 0/O, 1/I/L or U/V lookalikes, so a number survives being read aloud and typed back.
@@ -22,5 +24,9 @@ bool receipt_number_valid(std::string_view receipt);
 
 // Canonical "XXX-XXX-XXX" form of a typed receipt number, or empty when invalid.
 std::string normalize_receipt_number(std::string_view receipt);
+
+// Whether residents are shown the 受付番号 of what they submit: not for a survey (the row still
+// gets one, for staff). Both channels ask this before showing one.
+bool shows_receipt_number(const ServiceDefinition& def);
 
 }  // namespace mg::conversation

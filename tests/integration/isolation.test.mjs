@@ -83,6 +83,7 @@ const FIXTURES = {
   'POST /api/public/{tenant}/chat/{session}/input': { kind: 'public', params: { session: (c) => c.a.session }, body: () => ({ type: 'text', text: 'ISO' }) },
   'POST /api/public/{tenant}/chat/{session}/attachments': { kind: 'public', params: { session: (c) => c.a.photoSession }, raw: () => PNG, headers: { 'content-type': 'image/png' } },
   'GET /api/public/{tenant}/my/applications': { kind: 'public', foreign: 'list' },
+  'POST /api/public/{tenant}/my/corrections/{id}/chat': { kind: 'public', params: { id: (c) => c.a.correction }, body: () => ({}) },
   'GET /healthz': { kind: 'open' },
   'GET /metrics': { kind: 'open' },
   'GET /api/{*rest}': { kind: 'open' },
@@ -273,6 +274,7 @@ async function seedTenantA() {
   a.application = (await admin.get(`/api/applications?q=${a.receipt}`)).json.items[0].id;
   const corr = await admin.post(`/api/applications/${a.application}/corrections`, { step_ids: ['class'], reason: '組を確認してください' });
   assert.equal(corr.status, 201, corr.text);
+  a.correction = corr.json.corrections.at(-1).id;
   // An open chat session of A's resident, and A's resident id.
   const open = await resident.post('/api/public/demo/chat', { service_id: a.service });
   assert.equal(open.status, 201, open.text);

@@ -224,7 +224,8 @@ export async function lastSeq(sim, user) {
 // Walks one service to its receipt number. With resume: true it goes on from the bot's latest
 // messages (the dialog already open). Returns {receipt, transcript}; on failure receipt is null
 // and the transcript shows where it stopped.
-export async function completeService(sim, user, serviceTitle, { maxSteps = 60, preferredDate, resume = false } = {}) {
+// `completedBy`: a message text that marks completion when none shows a receipt number (surveys).
+export async function completeService(sim, user, serviceTitle, { maxSteps = 60, preferredDate, resume = false, completedBy } = {}) {
   const transcript = [];
   const log = (s) => transcript.push(s);
   const decide = makeDecider(preferredDate);
@@ -283,6 +284,7 @@ export async function completeService(sim, user, serviceTitle, { maxSteps = 60, 
     for (const m of batch) {
       const t = messageText(m);
       if (/受付番号/.test(t) && RECEIPT_RE.test(t)) return { receipt: t.match(RECEIPT_RE)[0], transcript };
+      if (completedBy && completedBy.test(t)) return { receipt: null, completed: true, transcript };
     }
     // The dialog ended without a receipt (closed, stopped): the service menu came back.
     if (batch.some((m) => MENU_RE.test(messageText(m)))) {

@@ -5,6 +5,7 @@ import { Loading, NotFound } from './common';
 import ResidentHome from './resident/ResidentHome';
 import ResidentChat from './resident/ResidentChat';
 import MyApplications from './resident/MyApplications';
+import CorrectionChat from './resident/CorrectionChat';
 
 // The staff console is its own chunk: a resident's first page load never downloads it.
 const ConsoleApp = lazy(() => import('./console/ConsoleApp'));
@@ -37,6 +38,7 @@ export default function App() {
       <Route path="/t/:tenant" element={<ResidentHome />} />
       <Route path="/t/:tenant/chat/:serviceId" element={<ResidentChat />} />
       <Route path="/t/:tenant/my" element={<MyApplications />} />
+      <Route path="/t/:tenant/my/correction/:correctionId" element={<CorrectionChat />} />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );

@@ -162,4 +162,8 @@ export interface LineSettings { channel_id?: string; api_base?: string; webhook_
 export interface PublicService { id: number; service_key: string; title: string; category?: string; department?: string; description?: string; fee?: number | null;
   /** What applying costs at least (base fee + the cheapest answers on every route); null: free. */
   fees?: { from: number; varies: boolean } | null }
-export interface MyApplication { receipt_number: string; service_title: string; status: string; submitted_at: number; correction?: unknown }
+export interface MyApplication {
+  receipt_number: string; service_title: string; status: string; submitted_at: number;
+  /** An open correction request (不備): answered in the chat at /t/{tenant}/my/correction/{id}. */
+  correction?: { id: number; reason: string; session_id: string };
+}

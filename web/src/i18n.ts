@@ -257,6 +257,16 @@ const ja = {
   'chat.sending': '送信中…',
   'chat.commands': '操作',
   'chat.selected': '選択: {labels}',
+
+  // Issue 9 (web residents): corrections from 申請した手続き, quit confirmation
+  'res.correctionTitle': '申請内容の修正',
+  'res.correctionReason': '修正をお願いする理由',
+  'res.correctionAnswer': 'チャットで修正する',
+  'chat.quitTitle': '手続きをやめますか？',
+  'chat.quitBody': 'ここまでに入力した内容は送信されずに消えます。',
+  'chat.quitConfirm': 'やめる（入力内容を消す）',
+  'chat.quitCancel': '続ける',
+  'app.correctionLink': '住民に送るリンク（申請した端末・ブラウザでのみ開けます）',
   // Issue 9 item 15: the results page of a service (console/ServiceResults.tsx).
   'title.results': '集計',
   'results.title': '集計',
@@ -545,6 +555,16 @@ const en: Record<MessageKey, string> = {
   'chat.sending': 'Sending…',
   'chat.commands': 'Actions',
   'chat.selected': 'Selected: {labels}',
+
+  // Issue 9 (web residents): corrections from 申請した手続き, quit confirmation
+  'res.correctionTitle': 'Correct your application',
+  'res.correctionReason': 'Why a correction is needed',
+  'res.correctionAnswer': 'Correct it in the chat',
+  'chat.quitTitle': 'Stop this procedure?',
+  'chat.quitBody': 'What you have entered so far will not be sent and will be discarded.',
+  'chat.quitConfirm': 'Stop (discard what I entered)',
+  'chat.quitCancel': 'Continue',
+  'app.correctionLink': 'Link to send the resident (opens only in the browser they applied from)',
   // Issue 9 item 15: the results page of a service (console/ServiceResults.tsx).
   'title.results': 'Results',
   'results.title': 'Results',

@@ -145,6 +145,25 @@ void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db,
     u.bytes = &req.body;
     return http::Response::json({{"attachment_id", uploads->store(u)}}, 201);
   });
+  // The resident opens a correction request (不備) of their own application: from 申請した手続き
+  // or from a link staff sent. Only the device that applied gets it; a write (the dialog may be
+  // reopened), so JSON only, like the chat.
+  r.post("/api/public/{tenant}/my/corrections/{id}/chat", [&](http::Request& req) {
+    require_json(req);
+    auto v = visitor(auth, db, req, false);
+    const std::string& raw = req.params.at("id");
+    int64_t id = 0;
+    bool numeric = !raw.empty() && raw.size() <= 18 &&
+                   raw.find_first_not_of("0123456789") == std::string::npos;
+    if (numeric) id = std::stoll(raw);
+    if (!v.resident_id || !numeric)
+      throw ApiError::not_found(
+          "この修正依頼は見つかりません。申請したときと同じ端末・ブラウザで開いてください。");
+    auto c = chat.open_correction(v.tenant_id, v.resident_id, id);
+    Json out = c.to_json();
+    out["turn"] = chat.resume(v.tenant_id, v.resident_id, c.session_id).to_json();
+    return http::Response::json(out);
+  });
   r.get("/api/public/{tenant}/my/applications", [&, secure](http::Request& req) {
     auto v = visitor(auth, db, req, false);
     if (!v.resident_id)

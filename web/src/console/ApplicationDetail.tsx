@@ -197,7 +197,10 @@ export default function ApplicationDetailPage() {
         <div className="card">
           <h2>{t('app.corrections')}</h2>
           <ul className="history">
-            {a.corrections.map((c, i) => { const d = describeRecord(c, statusLabel); return <li key={i}><span className="muted">{formatDateTime(d.at, locale)}</span> {d.who && <strong>{d.who}</strong>} {d.what}</li>; })}
+            {a.corrections.map((c, i) => { const d = describeRecord(c, statusLabel); return <li key={i}><span className="muted">{formatDateTime(d.at, locale)}</span> {d.who && <strong>{d.who}</strong>} {d.what}
+              {c.status === 'open' && a.channel === 'web' && typeof c.resident_path === 'string' && (
+                <p className="muted" data-testid="correction-link">{t('app.correctionLink')}: <code>{window.location.origin + c.resident_path}</code></p>
+              )}</li>; })}
           </ul>
         </div>
       )}

@@ -35,7 +35,13 @@ export default function MyApplications() {
               </div>
               <p>{t('chat.receipt')}: <span className="mono receipt-inline">{a.receipt_number}</span></p>
               <p className="muted">{formatDateTime(a.submitted_at, locale)}</p>
-              {a.correction ? <p className="alert alert-warn">{correctionText(a.correction)}</p> : null}
+              {a.correction ? (
+                <div className="alert alert-warn correction-box" data-testid="my-correction">
+                  <p><strong>{t('res.correctionReason')}</strong>: {correctionText(a.correction)}</p>
+                  <Link className="btn btn-primary" to={`/t/${encodeURIComponent(tenant)}/my/correction/${a.correction.id}`}
+                    data-testid="my-correction-open" aria-label={`${a.service_title} ${t('res.correctionAnswer')}`}>{t('res.correctionAnswer')}</Link>
+                </div>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -11,16 +11,22 @@ import {
 } from '../chat/prompts';
 import ResidentLayout, { useTenantInfo } from './ResidentLayout';
 import { prepareImage } from './image';
+import QuitDialog from './QuitDialog';
 
 function ss(): Storage | null { try { return window.sessionStorage; } catch { return null; } }
 
-export default function ResidentChat() {
-  const { tenant = '', serviceId = '' } = useParams();
+/** A correction (不備) opened from 申請した手続き or a link: its session instead of a new one. */
+export interface CorrectionSession { sessionId: string; serviceId: string; title: string }
+
+export default function ResidentChat({ correction }: { correction?: CorrectionSession } = {}) {
+  const params = useParams();
+  const tenant = params.tenant ?? '';
+  const serviceId = correction?.serviceId ?? params.serviceId ?? '';
   const { t, locale } = useI18n();
   const info = useTenantInfo(tenant);
   const svcs = useLoad(() => api.get<{ items: PublicService[] }>(`/api/public/${encodeURIComponent(tenant)}/services`), [tenant]);
   const service = svcs.data?.items.find((s) => String(s.id) === serviceId);
-  usePageTitle(service?.title, info.data?.name);
+  usePageTitle(service?.title ?? correction?.title, info.data?.name);
 
   const base = `/api/public/${encodeURIComponent(tenant)}/chat`;
   const storeKey = sessionKey(tenant, serviceId);
@@ -32,6 +38,7 @@ export default function ResidentChat() {
   const [starting, setStarting] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [text, setText] = useState('');
+  const [quitAsked, setQuitAsked] = useState(false);
   const keyRef = useRef(0);
   const nextKey = useCallback(() => ++keyRef.current, []);
   const startedFor = useRef<string | null>(null);
@@ -65,16 +72,20 @@ export default function ResidentChat() {
   }, [base, serviceId, storeKey, applyResponse, t]);
 
   useEffect(() => {
-    const k = `${tenant}/${serviceId}`;
+    const k = `${tenant}/${serviceId}/${correction?.sessionId ?? ''}`;
     if (startedFor.current === k) return;
     startedFor.current = k;
-    const saved = ss()?.getItem(storeKey);
+    const saved = correction ? correction.sessionId : ss()?.getItem(storeKey);
     if (!saved) { void start(); return; }
     api.get<ChatResponse>(`${base}/${encodeURIComponent(saved)}`).then(
       (res) => { setSessionId(res.session_id || saved); applyResponse(res, true); setStarting(false); },
-      () => { ss()?.removeItem(storeKey); void start(); },
+      (e) => {
+        // A correction must never turn into a new application.
+        if (correction) { setError(errorText(e, t)); setStarting(false); return; }
+        ss()?.removeItem(storeKey); void start();
+      },
     );
-  }, [tenant, serviceId, storeKey, base, start, applyResponse]);
+  }, [tenant, serviceId, storeKey, base, start, applyResponse, correction, t]);
 
   const activeIdx = activeIndexInLog(log);
   const active = activeIdx >= 0 ? (log[activeIdx] as { from: 'bot'; prompt: Prompt }).prompt : null;
@@ -95,10 +106,10 @@ export default function ResidentChat() {
       if (input.type === 'text') setText('');
     } catch (e) {
       setLog((old) => old.filter((x) => x.key !== key));
-      if (e instanceof ApiError && e.status === 404) { ss()?.removeItem(storeKey); }
+      if (e instanceof ApiError && e.status === 404 && !correction) { ss()?.removeItem(storeKey); }
       setError(errorText(e, t));
     } finally { setBusy(false); }
-  }, [sessionId, busy, active, locale, nextKey, base, applyResponse, storeKey, t]);
+  }, [sessionId, busy, active, locale, nextKey, base, applyResponse, storeKey, t, correction]);
 
   // Keep the newest message in view and put focus somewhere useful after each exchange.
   useEffect(() => {
@@ -144,13 +155,13 @@ export default function ResidentChat() {
 
   const q = active && active.type === 'question' ? active : null;
   const textAttrs = textInputAttrs(q && widgetFor(q) === 'text' ? q.format : undefined);
-  const title = service?.title;
+  const title = service?.title ?? correction?.title;
 
   const commands = (
     <div className="commands" role="group" aria-label={t('chat.commands')} ref={commandsRef}>
       <button type="button" className="btn btn-small" disabled={!sessionId || busy} onClick={() => send({ type: 'command', command: 'back' })} data-testid="cmd-back">{t('chat.back')}</button>
       <button type="button" className="btn btn-small" disabled={!sessionId || busy} onClick={() => send({ type: 'command', command: 'restart' })} data-testid="cmd-restart">{t('chat.restart')}</button>
-      <button type="button" className="btn btn-small" disabled={!sessionId || busy} onClick={() => send({ type: 'command', command: 'quit' })} data-testid="cmd-quit">{t('chat.quit')}</button>
+      <button type="button" className="btn btn-small" disabled={!sessionId || busy} onClick={() => setQuitAsked(true)} data-testid="cmd-quit" aria-haspopup="dialog">{t('chat.quit')}</button>
     </div>
   );
 
@@ -181,7 +192,7 @@ export default function ResidentChat() {
           <div className="chat-done">
             <p>{t('chat.finished')}</p>
             <div className="btn-row">
-              <button type="button" className="btn" onClick={restartNew} data-testid="chat-again">{t('chat.again')}</button>
+              {!correction && <button type="button" className="btn" onClick={restartNew} data-testid="chat-again">{t('chat.again')}</button>}
               <Link className="btn btn-ghost" to={`/t/${encodeURIComponent(tenant)}`}>{t('res.backToList')}</Link>
               <Link className="btn btn-ghost" to={`/t/${encodeURIComponent(tenant)}/my`}>{t('res.my')}</Link>
             </div>
@@ -202,6 +213,8 @@ export default function ResidentChat() {
           {fixedBar !== 'all' && commands}
           </>
         )}
+        <QuitDialog open={quitAsked} onCancel={() => setQuitAsked(false)}
+          onConfirm={() => { setQuitAsked(false); void send({ type: 'command', command: 'quit' }); }} />
       </div>
     </ResidentLayout>
   );
@@ -360,13 +373,12 @@ function MultiChoice({ q, options, send, selections }: { q: QuestionPrompt; opti
 function Rating({ q, send }: { q: QuestionPrompt; send: SendFn }) {
   const { t } = useI18n();
   const cs = ratingChoices(q);
-  const [hover, setHover] = useState(0);
+  // No star is lit by focus (the chat focuses the first one): only a hovering pointer previews (CSS).
   return (
     <div className="rating" role="group" aria-label={t('chat.ratingLabel')}>
       {cs.map((c, i) => (
-        <button key={c.value} type="button" className={`star${i < hover ? ' on' : ''}`} data-testid="rating-star" data-value={c.value}
+        <button key={c.value} type="button" className="star" data-testid="rating-star" data-value={c.value}
           aria-label={c.label && c.label !== c.value ? `${t('chat.rating', { n: i + 1 })} ${c.label}` : t('chat.rating', { n: i + 1 })}
-          onMouseEnter={() => setHover(i + 1)} onMouseLeave={() => setHover(0)} onFocus={() => setHover(i + 1)} onBlur={() => setHover(0)}
           onClick={() => send({ type: 'choice', value: c.value }, q)}>★</button>
       ))}
     </div>
