@@ -22,6 +22,9 @@ struct ServiceSummary {
   int64_t draft_updated_at = 0;
   // Whether residents see the service now, and why not ({visible, reason}); staff lists only.
   std::optional<Json> visibility;
+  // What the draft changes compared with the published version (definition_changes); empty
+  // when they are the same, absent when nothing was ever published.
+  std::optional<Json> changes;
   Json to_json() const;
 };
 
@@ -33,6 +36,19 @@ struct PublishedVersion {
   int64_t version = 0;
   std::string title;
   conversation::ServiceDefinition definition;
+};
+
+struct PublishResult {
+  int64_t version = 0;
+  bool created = true;  // false: the draft equals the published version, none was made
+};
+
+// A lookup step that checks answers against a staff-uploaded list (名簿).
+struct LookupUse {
+  std::string list;
+  int64_t service_id = 0;
+  std::string service_title, step_label;
+  std::vector<std::string> fields;  // the list's columns the step matches on
 };
 
 class Catalog {
@@ -47,7 +63,14 @@ class Catalog {
   std::vector<ServiceSummary> published(int64_t tenant_id);
   Json detail(int64_t tenant_id, int64_t id);  // summary + definition + versions
   Json export_definition(int64_t tenant_id, int64_t id);
-  int64_t publish(const auth::Principal& who, int64_t id);
+  // Publishing a draft identical (canonical JSON) to the published version makes no version;
+  // it only re-opens a service that was unpublished.
+  PublishResult publish(const auth::Principal& who, int64_t id);
+  // A new draft from a bundled template; ApiError 409 when the service_key is taken.
+  ServiceSummary create_from_template(const auth::Principal& who, const std::string& key,
+                                      const Json& definition);
+  // Every lookup step of the tenant's services (drafts and published versions).
+  std::vector<LookupUse> lookup_uses(int64_t tenant_id);
   ServiceSummary unpublish(const auth::Principal& who, int64_t id);
 
   // The current published version of a service, for a resident starting a session; ApiError
@@ -62,7 +85,8 @@ class Catalog {
  private:
   ServiceSummary save(store::Tx& tx, int64_t tenant_id, std::optional<int64_t> id,
                       const conversation::ServiceDefinition& def, const Json& raw);
-  int64_t publish_in(store::Tx& tx, int64_t tenant_id, int64_t id, std::optional<int64_t> staff);
+  PublishResult publish_in(store::Tx& tx, int64_t tenant_id, int64_t id,
+                           std::optional<int64_t> staff);
 
   store::Db& db_;
   std::mutex cache_mu_;
