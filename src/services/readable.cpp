@@ -61,6 +61,14 @@ std::string step_label(const Json& step) {
   return "";
 }
 
+// Placeholders the engine fills in, shown as what the resident will read there.
+std::string readable_text(std::string text) {
+  const std::string key = "{{receipt_number}}", shown = "（受付番号）";
+  for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key, pos))
+    text.replace(pos, key.size(), shown);
+  return text;
+}
+
 const Json& member(const Json& j, const char* key) {
   static const Json null_json;
   return j.is_object() && j.contains(key) ? j[key] : null_json;
@@ -80,7 +88,7 @@ Json readable_steps(const conv::ServiceDefinition& def) {
               {"kind", conv::to_string(s.kind)},
               {"kind_label", kind_label(s.kind)},
               {"label", s.label.empty() ? s.text : s.label},
-              {"text", s.text},
+              {"text", readable_text(s.text)},
               {"optional", s.optional}};
     if (s.kind == conv::StepKind::choice) {
       Json choices = Json::array();

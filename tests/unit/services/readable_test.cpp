@@ -21,7 +21,7 @@ Json base() {
       {"id": "kind", "kind": "choice", "label": "種類", "text": "種類は？",
        "choices": [{"value": "s", "label": "小型犬"}, {"value": "l", "label": "大型犬", "fee": 500}]},
       {"id": "confirm", "kind": "confirm"},
-      {"id": "submit", "kind": "submit", "text": "受け付けました"}
+      {"id": "submit", "kind": "submit", "text": "受け付けました。受付番号：{{receipt_number}}"}
     ]})");
 }
 
@@ -92,6 +92,7 @@ TEST(ReadableSteps, ListsQuestionsChoicesAndFeesInJapanese) {
   EXPECT_EQ(steps[1]["kind_label"], "選択");
   EXPECT_EQ(steps[1]["choices"][1], (Json{{"label", "大型犬"}, {"fee", 500}}));
   EXPECT_EQ(steps[2]["kind_label"], "入力内容の確認");
+  EXPECT_EQ(steps[3]["text"], "受け付けました。受付番号：（受付番号）");  // no template syntax
 }
 
 // Every bundled template loads and has a readable preview; the gallery skips broken files.
