@@ -87,7 +87,7 @@ Json readable_steps(const conv::ServiceDefinition& def) {
     Json e = {{"id", s.id},
               {"kind", conv::to_string(s.kind)},
               {"kind_label", kind_label(s.kind)},
-              {"label", s.label.empty() ? s.text : s.label},
+              {"label", readable_text(s.label.empty() ? s.text : s.label)},
               {"text", readable_text(s.text)},
               {"optional", s.optional}};
     if (s.kind == conv::StepKind::choice) {

@@ -93,6 +93,7 @@ TEST(ReadableSteps, ListsQuestionsChoicesAndFeesInJapanese) {
   EXPECT_EQ(steps[1]["choices"][1], (Json{{"label", "大型犬"}, {"fee", 500}}));
   EXPECT_EQ(steps[2]["kind_label"], "入力内容の確認");
   EXPECT_EQ(steps[3]["text"], "受け付けました。受付番号：（受付番号）");  // no template syntax
+  EXPECT_EQ(steps[3]["label"], steps[3]["text"]);
 }
 
 // Every bundled template loads and has a readable preview; the gallery skips broken files.
