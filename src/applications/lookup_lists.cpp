@@ -100,17 +100,17 @@ bool is_utf8(const std::string& s) {
 std::optional<Json> DbLookupProvider::find(const std::string& list,
                                            const std::map<std::string, std::string>& fields) const {
   std::optional<Json> found;
-  tx_.each(
-      "SELECT data FROM lookup_rows WHERE tenant_id = ? AND list_name = ?", {tenant_id_, list},
-      [&](const store::Row& r) {
-        Json row = parse_stored_json(r.str(0));
-        for (const auto& [k, v] : fields) {
-          if (!row.contains(k) || !row[k].is_string() || match_form(row[k].get<std::string>()) != match_form(v))
-            return true;
-        }
-        found = row;
-        return false;
-      });
+  tx_.each("SELECT data FROM lookup_rows WHERE tenant_id = ? AND list_name = ?", {tenant_id_, list},
+           [&](const store::Row& r) {
+             Json row = parse_stored_json(r.str(0));
+             for (const auto& [k, v] : fields) {
+               if (!row.contains(k) || !row[k].is_string() ||
+                   match_form(row[k].get<std::string>()) != match_form(v))
+                 return true;
+             }
+             found = row;
+             return false;
+           });
   return found;
 }
 
@@ -123,14 +123,14 @@ std::pair<std::string, std::string> decode(const std::string& bytes) {
   if (bytes.rfind("\xEF\xBB\xBF", 0) == 0) {
     std::string rest = bytes.substr(3);
     if (!is_utf8(rest))
-      throw ApiError::bad_request("文字コードが正しくありません（UTF-8 として読めない文字があります）",
-                                  "csv");
+      throw ApiError::bad_request(
+          "文字コードが正しくありません（UTF-8 として読めない文字があります）", "csv");
     return {rest, "UTF-8（BOM 付き）"};
   }
   if (is_utf8(bytes)) return {bytes, "UTF-8"};
   UErrorCode err = U_ZERO_ERROR;
   std::unique_ptr<UConverter, decltype(&ucnv_close)> cnv(ucnv_open("windows-31j", &err),
-                                                          &ucnv_close);
+                                                         &ucnv_close);
   if (U_SUCCESS(err))
     ucnv_setToUCallBack(cnv.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &err);
   std::string out;
@@ -161,8 +161,7 @@ std::pair<std::string, std::string> decode(const std::string& bytes) {
 LookupTable read_lookup_csv(const std::string& bytes, const LookupLimits& limits) {
   if (bytes.size() > limits.max_bytes)
     throw ApiError::bad_request("ファイルが大きすぎます（" +
-                                    std::to_string(limits.max_bytes / (1024 * 1024)) +
-                                    " MB まで）",
+                                    std::to_string(limits.max_bytes / (1024 * 1024)) + " MB まで）",
                                 "csv");
   if (bytes.rfind("\xFF\xFE", 0) == 0 || bytes.rfind("\xFE\xFF", 0) == 0)
     throw ApiError::bad_request(
@@ -183,9 +182,8 @@ LookupTable read_lookup_csv(const std::string& bytes, const LookupLimits& limits
   t.encoding = encoding;
   const auto& header = rows.front();
   if (header.size() > limits.max_columns)
-    throw ApiError::bad_request("列が多すぎます（" + std::to_string(limits.max_columns) +
-                                    " 列まで）",
-                                "csv");
+    throw ApiError::bad_request(
+        "列が多すぎます（" + std::to_string(limits.max_columns) + " 列まで）", "csv");
   std::set<std::string> seen;
   for (std::size_t c = 0; c < header.size(); ++c) {
     std::string name = norm(header[c]);
@@ -201,8 +199,8 @@ LookupTable read_lookup_csv(const std::string& bytes, const LookupLimits& limits
     t.columns.push_back(name);
   }
   if (rows.size() - 1 > limits.max_rows)
-    throw ApiError::bad_request("行が多すぎます（" + std::to_string(rows.size() - 1) +
-                                    " 行。" + std::to_string(limits.max_rows) + " 行まで）",
+    throw ApiError::bad_request("行が多すぎます（" + std::to_string(rows.size() - 1) + " 行。" +
+                                    std::to_string(limits.max_rows) + " 行まで）",
                                 "csv");
   for (std::size_t i = 1; i < rows.size(); ++i) {
     auto& r = rows[i];
@@ -214,9 +212,8 @@ LookupTable read_lookup_csv(const std::string& bytes, const LookupLimits& limits
                                   "csv");
     for (std::size_t c = 0; c < r.size(); ++c)
       if (r[c].size() > limits.max_field_bytes)
-        throw ApiError::bad_request(csv_error_prefix(i + 1) + "「" + t.columns[c] +
-                                        "」の値が長すぎます",
-                                    "csv");
+        throw ApiError::bad_request(
+            csv_error_prefix(i + 1) + "「" + t.columns[c] + "」の値が長すぎます", "csv");
     t.rows.push_back(std::move(r));
   }
   return t;

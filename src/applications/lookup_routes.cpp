@@ -44,8 +44,7 @@ void require_columns(const LookupTable& t, const std::vector<services::LookupUse
       details.push_back({{"field", f}, {"message", msg}});
     }
   }
-  if (!first.empty())
-    throw ApiError(400, "missing_column", first, "csv").with_details(details);
+  if (!first.empty()) throw ApiError(400, "missing_column", first, "csv").with_details(details);
 }
 
 Json preview_json(const LookupTable& t, const std::string& list) {
@@ -81,9 +80,13 @@ void register_lookup_routes(http::Router& r, auth::AuthService& auth, store::Db&
     for (const auto& n : names) {
       auto it = std::find_if(uploaded.begin(), uploaded.end(),
                              [&](const Json& l) { return l["name"] == n; });
-      Json item = it == uploaded.end() ? Json{{"name", n}, {"rows", 0}, {"columns", Json::array()},
-                                              {"replaced_at", nullptr}, {"replaced_by", nullptr},
-                                              {"file_name", ""}, {"encoding", ""}}
+      Json item = it == uploaded.end() ? Json{{"name", n},
+                                              {"rows", 0},
+                                              {"columns", Json::array()},
+                                              {"replaced_at", nullptr},
+                                              {"replaced_by", nullptr},
+                                              {"file_name", ""},
+                                              {"encoding", ""}}
                                        : *it;
       item["uploaded"] = it != uploaded.end();
       item["used_by"] = uses_json(uses, n);

@@ -269,8 +269,8 @@ PublishResult Catalog::publish_in(store::Tx& tx, int64_t tenant_id, int64_t id,
 
 PublishResult Catalog::publish(const auth::Principal& who, int64_t id) {
   return db_.write([&](store::Tx& tx) {
-    auto was = tx.one("SELECT status FROM services WHERE tenant_id = ? AND id = ?",
-                      {who.tenant_id, id});
+    auto was =
+        tx.one("SELECT status FROM services WHERE tenant_id = ? AND id = ?", {who.tenant_id, id});
     auto res = publish_in(tx, who.tenant_id, id, who.staff_id);
     // Nothing changed at all (same draft, already public): no audit row either.
     if (res.created || (was && was->str(0) != "published"))

@@ -39,18 +39,26 @@ const char* kind_label(conv::StepKind k) {
 
 // The names staff recognise for the definition's top-level fields.
 const std::pair<const char*, const char*> kMeta[] = {
-    {"title", "サービス名"},       {"description", "説明"},   {"category", "分類"},
-    {"department", "担当課"},      {"fee", "手数料"},         {"available", "受付期間"},
-    {"completion_message", "完了時のメッセージ"}, {"service_key", "サービスのキー"},
-    {"start", "最初の手順"},       {"locale", "言語"},
+    {"title", "サービス名"},
+    {"description", "説明"},
+    {"category", "分類"},
+    {"department", "担当課"},
+    {"fee", "手数料"},
+    {"available", "受付期間"},
+    {"completion_message", "完了時のメッセージ"},
+    {"service_key", "サービスのキー"},
+    {"start", "最初の手順"},
+    {"locale", "言語"},
 };
 
 // Which part of a step changed, in staff words.
 const std::pair<const char*, const char*> kStepFields[] = {
-    {"text", "質問文"},         {"label", "項目名"},     {"kind", "種類"},
-    {"choices", "選択肢"},      {"optional", "省略可否"}, {"next", "次の手順"},
-    {"fee", "手数料"},          {"unit_fee", "手数料"},   {"list", "照合する名簿"},
-    {"match_fields", "照合する項目"}, {"cases", "分岐の条件"}, {"hint", "補足"},
+    {"text", "質問文"},       {"label", "項目名"},
+    {"kind", "種類"},         {"choices", "選択肢"},
+    {"optional", "省略可否"}, {"next", "次の手順"},
+    {"fee", "手数料"},        {"unit_fee", "手数料"},
+    {"list", "照合する名簿"}, {"match_fields", "照合する項目"},
+    {"cases", "分岐の条件"},  {"hint", "補足"},
 };
 
 std::string step_label(const Json& step) {
@@ -174,9 +182,12 @@ Json definition_changes(const Json& published, const Json& draft) {
                      {"message", "手順「" + step_label(*before[id]) + "」が削除されました"}});
   // Same steps in another order: say so, otherwise staff would see no difference listed.
   if (out.empty() && before_order != after_order)
-    out.push_back({{"kind", "steps_reordered"}, {"label", "手順の順序"}, {"message", "手順の順序が変わりました"}});
+    out.push_back({{"kind", "steps_reordered"},
+                   {"label", "手順の順序"},
+                   {"message", "手順の順序が変わりました"}});
   if (out.empty())
-    out.push_back({{"kind", "meta_changed"}, {"label", "その他"}, {"message", "その他の設定が変わりました"}});
+    out.push_back(
+        {{"kind", "meta_changed"}, {"label", "その他"}, {"message", "その他の設定が変わりました"}});
   return out;
 }
 

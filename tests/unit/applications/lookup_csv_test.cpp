@@ -61,7 +61,10 @@ TEST(LookupCsv, ShiftJisFromExcelIsDecoded) {
   EXPECT_EQ(t.columns, (std::vector<std::string>{"氏名", "番号"}));
   ASSERT_EQ(t.rows.size(), 1u);
   EXPECT_EQ(t.rows[0], (std::vector<std::string>{"山田", "1"}));
-  EXPECT_EQ(mg::applications::read_lookup_csv("\xEF\xBB\xBF" "a\n1\n").encoding, "UTF-8（BOM 付き）");
+  EXPECT_EQ(mg::applications::read_lookup_csv("\xEF\xBB\xBF"
+                                              "a\n1\n")
+                .encoding,
+            "UTF-8（BOM 付き）");
   EXPECT_EQ(mg::applications::read_lookup_csv("a\n1\n").encoding, "UTF-8");
 }
 
@@ -72,10 +75,16 @@ TEST(LookupCsv, UnreadableEncodingIs400WithAHint) {
   EXPECT_EQ(e.status(), 400);
   EXPECT_EQ(e.field(), "csv");
   EXPECT_NE(std::string(e.what()).find("CSV UTF-8"), std::string::npos);
-  ApiError u16 = rejection(std::string("\xFF\xFE" "a\0,\0b\0", 8));  // Excel's "Unicode text"
+  ApiError u16 =
+      rejection(std::string("\xFF\xFE"
+                            "a\0,\0b\0",
+                            8));  // Excel's "Unicode text"
   EXPECT_NE(std::string(u16.what()).find("UTF-16"), std::string::npos);
   EXPECT_EQ(rejection(std::string("a\n\0\n", 4)).status(), 400);  // binary
-  EXPECT_EQ(rejection("\xEF\xBB\xBF\x8b" "\n").status(), 400);    // BOM, then not UTF-8
+  EXPECT_EQ(rejection("\xEF\xBB\xBF\x8b"
+                      "\n")
+                .status(),
+            400);  // BOM, then not UTF-8
 }
 
 TEST(LookupCsv, BoundsAndHeaderErrorsNameRowAndColumn) {

@@ -43,15 +43,17 @@ TEST(DefinitionChanges, SameDefinitionInAnotherKeyOrderHasNone) {
   Json b = Json::parse(a.dump());  // re-parsed: same content
   EXPECT_TRUE(svc::same_definition(a, b));
   EXPECT_TRUE(svc::definition_changes(a, b).empty());
-  EXPECT_TRUE(svc::same_definition(Json::parse(R"({"a":1,"b":2})"), Json::parse(R"({"b":2,"a":1})")));
+  EXPECT_TRUE(
+      svc::same_definition(Json::parse(R"({"a":1,"b":2})"), Json::parse(R"({"b":2,"a":1})")));
 }
 
 TEST(DefinitionChanges, NamesAddedRemovedAndChangedStepsByLabel) {
   Json draft = base();
   draft["steps"][0]["text"] = "犬の名前を入力してください";
   draft["steps"].erase(1);  // 種類 removed
-  draft["steps"].insert(draft["steps"].begin() + 1,
-                        Json{{"id", "color"}, {"kind", "text"}, {"label", "毛の色"}, {"text", "色は？"}});
+  draft["steps"].insert(
+      draft["steps"].begin() + 1,
+      Json{{"id", "color"}, {"kind", "text"}, {"label", "毛の色"}, {"text", "色は？"}});
   draft["fee"] = 3500;
   draft["title"] = "犬の登録（新）";
   auto m = messages(svc::definition_changes(base(), draft));
@@ -81,7 +83,8 @@ TEST(DefinitionChanges, ChoicesAndReorderAreNamed) {
 TEST(DefinitionChanges, OddInputDoesNotThrow) {
   EXPECT_FALSE(svc::definition_changes(Json(), base()).empty());
   EXPECT_FALSE(svc::definition_changes(Json::parse(R"({"steps": 3})"), base()).empty());
-  EXPECT_FALSE(svc::definition_changes(base(), Json::parse(R"({"steps": [1, {"id": 2}]})")).empty());
+  EXPECT_FALSE(
+      svc::definition_changes(base(), Json::parse(R"({"steps": [1, {"id": 2}]})")).empty());
 }
 
 TEST(ReadableSteps, ListsQuestionsChoicesAndFeesInJapanese) {
@@ -111,7 +114,8 @@ TEST(TemplateGallery, ListsEveryBundledTemplateWithAPreview) {
     EXPECT_FALSE(t["steps"].empty()) << t["key"];
     for (const auto& s : t["steps"]) EXPECT_FALSE(s["kind_label"].get<std::string>().empty());
   }
-  auto kyufukin = std::find_if(items.begin(), items.end(), [](const Json& t) { return t["key"] == "kyufukin"; });
+  auto kyufukin = std::find_if(items.begin(), items.end(),
+                               [](const Json& t) { return t["key"] == "kyufukin"; });
   ASSERT_NE(kyufukin, items.end());
   EXPECT_EQ((*kyufukin)["lists"], Json::array({"kyufukin-2025"}));
   EXPECT_TRUE(gallery.definition("kyufukin").has_value());
