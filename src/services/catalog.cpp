@@ -77,9 +77,12 @@ Json ServiceSummary::to_json() const {
             {"fee", fee ? Json(*fee) : Json(nullptr)},
             {"published_version", published_version ? Json(*published_version) : Json(nullptr)},
             {"draft_updated_at", draft_updated_at}};
-  if (visibility) j["visibility"] = *visibility;
-  j["draft_changed"] = changes && !changes->empty();
-  j["draft_changes"] = changes ? *changes : Json(nullptr);
+  // Staff views only (they carry visibility); residents' lists never mention drafts.
+  if (visibility) {
+    j["visibility"] = *visibility;
+    j["draft_changed"] = changes && !changes->empty();
+    j["draft_changes"] = changes ? *changes : Json(nullptr);
+  }
   return j;
 }
 

@@ -65,7 +65,12 @@ test('publishing an unchanged draft makes no new version; a changed one does and
   assert.equal((await serviceByKey(admin, 'survey')).draft_changed, false);
   // Never published: nothing to compare with.
   const draft = await admin.post('/api/services', { definition: { ...def, service_key: 'survey-draft-only' } });
-  assert.equal(draft.json.draft_changes, null);
+  assert.equal(draft.status, 201, draft.text);
+  const never = await serviceByKey(admin, 'survey-draft-only');
+  assert.equal(never.draft_changes, null);
+  assert.equal(never.draft_changed, false);
+  // Residents' list says nothing about drafts.
+  assert.ok(!(await srv.client().get('/api/public/demo/services')).text.includes('draft_change'));
 });
 
 test('a real municipality adds a bundled template from the gallery as a draft, then publishes it', async () => {
