@@ -1,5 +1,9 @@
 #include "app/demo.h"
 
+#include <filesystem>
+#include <fstream>
+
+#include "applications/lookup_lists.h"
 #include "auth/store.h"
 #include "core/crypto.h"
 
@@ -24,6 +28,25 @@ DemoSetup ensure_demo(store::Db& db, auth::AuthService& auth) {
                       "operator", "市民課");
   });
   return out;
+}
+
+int load_demo_lists(store::Db& db, int64_t tenant_id, const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return 0;
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.path().extension() != ".csv") continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    std::string csv(std::istreambuf_iterator<char>(in), {});
+    db.write([&](store::Tx& tx) {
+      applications::replace_list(tx, tenant_id, e.path().stem().string(),
+                                 applications::read_lookup_csv(csv), std::nullopt,
+                                 e.path().filename().string());
+    });
+    ++n;
+  }
+  return n;
 }
 
 }  // namespace mg::app

@@ -15,4 +15,8 @@ struct DemoSetup {
 // Creates the demo municipality (code "demo") and its admin on first start.
 DemoSetup ensure_demo(store::Db& db, auth::AuthService& auth);
 
+// Loads every <dir>/*.csv as the lookup list (名簿) named after the file, so the demo's services
+// that check a list (給付金) can succeed. Returns the number of lists loaded.
+int load_demo_lists(store::Db& db, int64_t tenant_id, const std::string& dir);
+
 }  // namespace mg::app

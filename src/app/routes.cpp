@@ -1,5 +1,7 @@
 #include "app/routes.h"
 
+#include "app/server.h"
+#include "applications/lookup_routes.h"
 #include "applications/routes.h"
 #include "auth/routes.h"
 #include "channels/web/routes.h"
@@ -32,6 +34,10 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
   auth::register_routes(router, deps.auth, deps.db);
   services::register_routes(router, deps.auth, deps.catalog);
   applications::register_routes(router, deps.auth, deps.db, deps.inbox);
+  services::register_template_routes(
+      router, deps.auth, deps.catalog,
+      services::TemplateGallery(default_dir(config.templates_dir, "templates")));
+  applications::register_lookup_routes(router, deps.auth, deps.db, deps.catalog);
   web::register_routes(router, deps.auth, deps.db, deps.catalog, deps.chat, deps.inbox,
                        config.secure_cookies, upload_limits(config));
   std::string public_url =

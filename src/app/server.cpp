@@ -24,8 +24,6 @@ namespace mg::app {
 
 namespace fs = std::filesystem;
 
-namespace {
-
 std::string default_dir(const std::string& configured, const std::string& rel) {
   if (!configured.empty()) return configured;
   // Prefer the checkout the binary was built from (build/madoguchi -> ../rel), then cwd.
@@ -37,6 +35,8 @@ std::string default_dir(const std::string& configured, const std::string& rel) {
   }
   return rel;
 }
+
+namespace {
 
 log::Level parse_level(const std::string& s) {
   log::Level level = log::Level::info;
@@ -61,9 +61,11 @@ int serve(const ServeConfig& config) {
     auto demo = ensure_demo(*db, auth);
     demo_tenant = demo.tenant_id;
     if (demo.created) {
-      int n =
-          catalog.import_directory(demo.tenant_id, default_dir(config.templates_dir, "templates"));
+      auto dir = default_dir(config.templates_dir, "templates");
+      int n = catalog.import_directory(demo.tenant_id, dir);
       log::info("demo templates imported", {{"count", n}});
+      // A sample 対象者名簿 so the demo 給付金 service can succeed.
+      load_demo_lists(*db, demo.tenant_id, dir + "/sample-lists");
     }
     if (demo.created) {
       std::cout << "Demo municipality created: デモ町 (tenant code: demo)\n"

@@ -7,4 +7,7 @@ namespace mg::app {
 // routes and job handlers, and serves until SIGINT/SIGTERM. Returns the exit code.
 int serve(const ServeConfig& config);
 
+// `configured` when set, else `rel` beside the checkout the binary was built from, else `rel`.
+std::string default_dir(const std::string& configured, const std::string& rel);
+
 }  // namespace mg::app

@@ -132,18 +132,6 @@ void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db, In
     res.header("X-Content-Type-Options", "nosniff");
     return res;
   });
-  r.put("/api/lookups/{name}", [&](http::Request& req) {
-    auto p = auth.require(req, Role::editor);
-    const auto& name = req.params["name"];
-    if (name.empty() || name.size() > 64)
-      throw ApiError::bad_request("リスト名が正しくありません", "name");
-    int64_t rows = db.write([&](store::Tx& tx) {
-      int64_t n = replace_list(tx, p.tenant_id, name, req.body);
-      auth::audit(tx, p, "lookup.replace", "lookup_list", name, {{"rows", n}});
-      return n;
-    });
-    return http::Response::json({{"list", name}, {"rows", rows}});
-  });
   r.get("/api/jobs", [&](http::Request& req) {
     auto p = auth.require(req, Role::admin);
     std::string status = req.query_or("status", "dead");

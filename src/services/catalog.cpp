@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/errors.h"
 #include "core/json_parse.h"
+#include "services/readable.h"
 
 namespace mg::services {
 
@@ -77,7 +78,12 @@ Json ServiceSummary::to_json() const {
             {"fee", fee ? Json(*fee) : Json(nullptr)},
             {"published_version", published_version ? Json(*published_version) : Json(nullptr)},
             {"draft_updated_at", draft_updated_at}};
-  if (visibility) j["visibility"] = *visibility;
+  // Staff views only (they carry visibility); residents' lists never mention drafts.
+  if (visibility) {
+    j["visibility"] = *visibility;
+    j["draft_changed"] = changes && !changes->empty();
+    j["draft_changes"] = changes ? *changes : Json(nullptr);
+  }
   if (fees) j["fees"] = *fees;
   return j;
 }
@@ -163,8 +169,9 @@ std::vector<ServiceSummary> Catalog::list(int64_t tenant_id) {
              "WHERE s.tenant_id = ? ORDER BY s.category, s.id",
              {tenant_id})) {
       auto s = to_summary(r);
-      s.visibility =
-          resident_visibility(s.status, r.is_null(9) ? Json() : parse_stored_json(r.str(9)), today);
+      Json pub = r.is_null(9) ? Json() : parse_stored_json(r.str(9));
+      s.visibility = resident_visibility(s.status, pub, today);
+      if (!r.is_null(9)) s.changes = definition_changes(pub, parse_stored_json(r.str(8)));
       out.push_back(std::move(s));
     }
     return out;
@@ -212,6 +219,8 @@ Json Catalog::detail(int64_t tenant_id, int64_t id) {
         published = parse_stored_json(v->str(0));
     summary.visibility =
         resident_visibility(summary.status, published, clock::date_jst(clock::now_ms()));
+    if (!published.is_null())
+      summary.changes = definition_changes(published, parse_stored_json(r->str(8)));
     Json out = summary.to_json();
     out["definition"] = parse_stored_json(r->str(8));
     Json versions = Json::array();
@@ -235,14 +244,24 @@ Json Catalog::export_definition(int64_t tenant_id, int64_t id) {
   });
 }
 
-int64_t Catalog::publish_in(store::Tx& tx, int64_t tenant_id, int64_t id,
-                            std::optional<int64_t> staff) {
-  auto r = tx.one(std::string("SELECT draft FROM services WHERE tenant_id = ? AND id = ?") +
+PublishResult Catalog::publish_in(store::Tx& tx, int64_t tenant_id, int64_t id,
+                                  std::optional<int64_t> staff) {
+  auto r = tx.one(std::string("SELECT draft, published_version, status FROM services WHERE "
+                              "tenant_id = ? AND id = ?") +
                       store::for_update(tx),
                   {tenant_id, id});
   if (!r) throw ApiError::not_found();
   Json draft = parse_json(r->str(0));
   load_or_throw(draft);  // a draft saved by an older release may no longer validate
+  if (auto current = r->opt_i64(1)) {
+    auto v = tx.one("SELECT definition FROM service_versions WHERE service_id = ? AND version = ?",
+                    {id, *current});
+    if (v && same_definition(parse_stored_json(v->str(0)), draft)) {
+      if (r->str(2) != "published")
+        tx.exec("UPDATE services SET status = 'published' WHERE id = ?", {id});
+      return {*current, false};
+    }
+  }
   auto last =
       tx.one("SELECT COALESCE(MAX(version), 0) FROM service_versions WHERE service_id = ?", {id});
   int64_t version = (last ? last->i64(0) : 0) + 1;
@@ -252,15 +271,68 @@ int64_t Catalog::publish_in(store::Tx& tx, int64_t tenant_id, int64_t id,
       {tenant_id, id, version, draft.dump(), clock::now_ms(), store::opt(staff)});
   tx.exec("UPDATE services SET published_version = ?, status = 'published' WHERE id = ?",
           {version, id});
-  return version;
+  return {version, true};
 }
 
-int64_t Catalog::publish(const auth::Principal& who, int64_t id) {
+PublishResult Catalog::publish(const auth::Principal& who, int64_t id) {
   return db_.write([&](store::Tx& tx) {
-    int64_t v = publish_in(tx, who.tenant_id, id, who.staff_id);
-    auth::audit(tx, who, "service.publish", "service", std::to_string(id), {{"version", v}});
-    return v;
+    auto was =
+        tx.one("SELECT status FROM services WHERE tenant_id = ? AND id = ?", {who.tenant_id, id});
+    auto res = publish_in(tx, who.tenant_id, id, who.staff_id);
+    // Nothing changed at all (same draft, already public): no audit row either.
+    if (res.created || (was && was->str(0) != "published"))
+      auth::audit(tx, who, "service.publish", "service", std::to_string(id),
+                  {{"version", res.version}, {"new_version", res.created}});
+    return res;
   });
+}
+
+ServiceSummary Catalog::create_from_template(const auth::Principal& who, const std::string& key,
+                                             const Json& definition) {
+  auto def = load_or_throw(definition);
+  try {
+    return db_.write([&](store::Tx& tx) {
+      if (tx.one("SELECT 1 FROM services WHERE tenant_id = ? AND service_key = ?",
+                 {who.tenant_id, def.service_key}))
+        throw ApiError::conflict(
+            "このテンプレートのサービス（" + def.title + "）はすでに登録されています",
+            "service_key");
+      auto s = save(tx, who.tenant_id, std::nullopt, def, definition);
+      auth::audit(tx, who, "service.create_from_template", "service", std::to_string(s.id),
+                  {{"template", key}, {"service_key", s.service_key}});
+      return s;
+    });
+  } catch (const store::UniqueViolation&) {
+    throw ApiError::conflict("このテンプレートのサービスはすでに登録されています", "service_key");
+  }
+}
+
+std::vector<LookupUse> Catalog::lookup_uses(int64_t tenant_id) {
+  std::vector<LookupUse> out;
+  auto add = [&](int64_t service_id, const Json& raw) {
+    auto res = conversation::load_definition(raw);
+    if (!res.definition) return;
+    for (const auto& s : res.definition->steps) {
+      if (s.kind != conversation::StepKind::lookup) continue;
+      LookupUse u{s.list, service_id, res.definition->title, s.label.empty() ? s.id : s.label, {}};
+      for (const auto& [field, source] : s.match_fields) u.fields.push_back(field);
+      bool seen = std::any_of(out.begin(), out.end(), [&](const LookupUse& o) {
+        return o.list == u.list && o.service_id == u.service_id && o.fields == u.fields;
+      });
+      if (!seen) out.push_back(std::move(u));
+    }
+  };
+  db_.read([&](store::Tx& tx) {
+    for (const auto& r : tx.query(
+             "SELECT s.id, s.draft, v.definition FROM services s LEFT JOIN service_versions v ON "
+             "v.service_id = s.id AND v.version = s.published_version WHERE s.tenant_id = ? "
+             "ORDER BY s.id",
+             {tenant_id})) {
+      add(r.i64(0), parse_stored_json(r.str(1)));
+      if (!r.is_null(2)) add(r.i64(0), parse_stored_json(r.str(2)));
+    }
+  });
+  return out;
 }
 
 ServiceSummary Catalog::unpublish(const auth::Principal& who, int64_t id) {

@@ -25,6 +25,9 @@ struct ServiceSummary {
   // What applying costs, from the published definition ({from, varies}, null when free);
   // residents' list only.
   std::optional<Json> fees;
+  // What the draft changes compared with the published version (definition_changes); empty
+  // when they are the same, absent when nothing was ever published.
+  std::optional<Json> changes;
   Json to_json() const;
 };
 
@@ -36,6 +39,19 @@ struct PublishedVersion {
   int64_t version = 0;
   std::string title;
   conversation::ServiceDefinition definition;
+};
+
+struct PublishResult {
+  int64_t version = 0;
+  bool created = true;  // false: the draft equals the published version, none was made
+};
+
+// A lookup step that checks answers against a staff-uploaded list (名簿).
+struct LookupUse {
+  std::string list;
+  int64_t service_id = 0;
+  std::string service_title, step_label;
+  std::vector<std::string> fields;  // the list's columns the step matches on
 };
 
 class Catalog {
@@ -50,7 +66,14 @@ class Catalog {
   std::vector<ServiceSummary> published(int64_t tenant_id);
   Json detail(int64_t tenant_id, int64_t id);  // summary + definition + versions
   Json export_definition(int64_t tenant_id, int64_t id);
-  int64_t publish(const auth::Principal& who, int64_t id);
+  // Publishing a draft identical (canonical JSON) to the published version makes no version;
+  // it only re-opens a service that was unpublished.
+  PublishResult publish(const auth::Principal& who, int64_t id);
+  // A new draft from a bundled template; ApiError 409 when the service_key is taken.
+  ServiceSummary create_from_template(const auth::Principal& who, const std::string& key,
+                                      const Json& definition);
+  // Every lookup step of the tenant's services (drafts and published versions).
+  std::vector<LookupUse> lookup_uses(int64_t tenant_id);
   ServiceSummary unpublish(const auth::Principal& who, int64_t id);
 
   // The current published version of a service, for a resident starting a session; ApiError
@@ -65,7 +88,8 @@ class Catalog {
  private:
   ServiceSummary save(store::Tx& tx, int64_t tenant_id, std::optional<int64_t> id,
                       const conversation::ServiceDefinition& def, const Json& raw);
-  int64_t publish_in(store::Tx& tx, int64_t tenant_id, int64_t id, std::optional<int64_t> staff);
+  PublishResult publish_in(store::Tx& tx, int64_t tenant_id, int64_t id,
+                           std::optional<int64_t> staff);
 
   store::Db& db_;
   std::mutex cache_mu_;

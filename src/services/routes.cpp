@@ -45,7 +45,11 @@ void register_routes(http::Router& r, auth::AuthService& auth, Catalog& catalog)
   });
   r.post("/api/services/{id}/publish", [&](http::Request& req) {
     auto p = auth.require(req, Role::editor);
-    return http::Response::json({{"version", catalog.publish(p, id_param(req))}});
+    auto res = catalog.publish(p, id_param(req));
+    // 200 either way: publishing what is already published is harmless, not an error.
+    Json body = {{"version", res.version}, {"new_version", res.created}};
+    if (!res.created) body["message"] = "下書きは公開中の版と同じため、新しい版は作りませんでした";
+    return http::Response::json(body);
   });
   r.post("/api/services/{id}/unpublish", [&](http::Request& req) {
     auto p = auth.require(req, Role::editor);
@@ -59,6 +63,29 @@ void register_routes(http::Router& r, auth::AuthService& auth, Catalog& catalog)
     std::string key = def.value("service_key", "service");
     res.header("Content-Disposition", "attachment; filename=\"" + key + ".json\"");
     return res;
+  });
+}
+
+void register_template_routes(http::Router& r, auth::AuthService& auth, Catalog& catalog,
+                              TemplateGallery gallery) {
+  using auth::Role;
+  r.get("/api/service-templates", [&auth, &catalog, gallery](http::Request& req) {
+    auto p = auth.require(req);
+    std::map<std::string, int64_t> have;
+    for (const auto& s : catalog.list(p.tenant_id)) have[s.service_key] = s.id;
+    Json items = gallery.list();
+    for (auto& t : items) {
+      auto it = have.find(t["service_key"].get<std::string>());
+      t["service_id"] = it == have.end() ? Json(nullptr) : Json(it->second);
+    }
+    return http::Response::json({{"items", items}});
+  });
+  r.post("/api/service-templates/{key}", [&auth, &catalog, gallery](http::Request& req) {
+    auto p = auth.require(req, Role::editor);
+    const auto& key = req.params["key"];
+    auto def = gallery.definition(key);
+    if (!def) throw ApiError::not_found("テンプレートが見つかりません");
+    return http::Response::json(catalog.create_from_template(p, key, *def).to_json(), 201);
   });
 }
 

@@ -2,10 +2,15 @@
 #include "auth/service.h"
 #include "core/router.h"
 #include "services/catalog.h"
+#include "services/templates.h"
 
 namespace mg::services {
 
 void register_routes(http::Router& router, auth::AuthService& auth, Catalog& catalog);
+
+// The template gallery: list the bundled templates, start a draft from one.
+void register_template_routes(http::Router& router, auth::AuthService& auth, Catalog& catalog,
+                              TemplateGallery gallery);
 
 // Parses a positive integer path parameter; 404 for anything else (never a 500).
 int64_t id_param(const http::Request& req, const std::string& name = "id");

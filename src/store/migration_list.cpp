@@ -338,6 +338,23 @@ ALTER TABLE ratings ADD COLUMN step_id TEXT NOT NULL DEFAULT '';
 CREATE INDEX ratings_application ON ratings(application_id);
 CREATE INDEX ratings_service ON ratings(service_id, created_at)
 )SQL"},
+      // Who replaced each lookup list (名簿) when, and its columns, for the console's list page.
+      // Lists uploaded before keep their rows; they show as replaced at an unknown time.
+      {13, "lookup_lists", R"SQL(
+CREATE TABLE lookup_lists (
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  list_name TEXT NOT NULL,
+  columns TEXT NOT NULL DEFAULT '[]',
+  row_count BIGINT NOT NULL DEFAULT 0,
+  file_name TEXT NOT NULL DEFAULT '',
+  encoding TEXT NOT NULL DEFAULT '',
+  replaced_at BIGINT NOT NULL DEFAULT 0,
+  replaced_by BIGINT,
+  PRIMARY KEY (tenant_id, list_name)
+);
+INSERT INTO lookup_lists(tenant_id, list_name, row_count)
+  SELECT tenant_id, list_name, COUNT(*) FROM lookup_rows GROUP BY tenant_id, list_name
+)SQL"},
   };
   return list;
 }

@@ -190,6 +190,9 @@ test('services: validation details, publish creates versions, export round-trips
   assert.equal(created.json.status, 'draft');
   const pub = await admin.post(`/api/services/${created.json.id}/publish`, {});
   assert.equal(pub.json.version, 1);
+  // Unchanged: no new version (issue 9 item 17); after a change: version 2.
+  assert.equal((await admin.post(`/api/services/${created.json.id}/publish`, {})).json.version, 1);
+  assert.equal((await admin.put(`/api/services/${created.json.id}`, { definition: { ...def, title: 'コピーしたアンケート（2）' } })).status, 200);
   assert.equal((await admin.post(`/api/services/${created.json.id}/publish`, {})).json.version, 2);
   const detail = (await admin.get(`/api/services/${created.json.id}`)).json;
   assert.deepEqual(detail.versions.map((v) => v.version), [2, 1]);

@@ -66,6 +66,12 @@ const FIXTURES = {
   'POST /api/applications/{id}/corrections': { min: 'operator', params: { id: (c) => c.a.application }, body: () => ({ step_ids: ['class'], reason: 'ISO' }) },
   'GET /api/attachments/{id}': { min: 'viewer', params: { id: (c) => c.a.attachment } },
   'PUT /api/lookups/{name}': { min: 'editor', foreign: 'own', params: { name: (c) => c.a.lookup }, raw: () => 'key,value\nX9,changed\n', headers: { 'content-type': 'text/csv' } },
+  // h-publish: lookup-list page and template gallery.
+  'GET /api/lookups': { min: 'viewer' },
+  'POST /api/lookups/{name}/preview': { min: 'editor', foreign: 'own', params: { name: (c) => c.a.lookup }, raw: () => 'key,value\nX9,preview\n', headers: { 'content-type': 'text/csv' } },
+  'GET /api/lookups/{name}/download': { min: 'editor', params: { name: (c) => c.a.lookup } },
+  'GET /api/service-templates': { min: 'viewer' },
+  'POST /api/service-templates/{key}': { min: 'editor', foreign: 'own', status: 201, params: { key: () => 'survey' }, body: () => ({}) },
   'GET /api/jobs': { min: 'admin' },
   'POST /api/jobs/{id}/retry': { min: 'admin', params: { id: (c) => c.a.deadJob }, body: () => ({}) },
   'GET /api/line/settings': { min: 'admin' },
@@ -379,6 +385,7 @@ test('tenant B\'s lists never show tenant A\'s objects', async () => {
   assert.ok(audit.text.includes('iso-viewer@demo.example') || audit.text.includes('admin@demo.example'));
   assert.ok((await clients.admin.get('/api/jobs')).text.includes('iso.a.dead'));
   assert.ok((await clients.admin.get('/api/line/rich-menus')).text.includes('iso-a-menu'));
+  assert.ok((await clients.admin.get('/api/lookups')).text.includes('iso-a-list'));
   assert.ok((await clients.admin.get('/api/applications')).text.includes(ctx.a.receipt));
 });
 

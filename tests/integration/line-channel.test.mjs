@@ -113,7 +113,7 @@ function join(...p) { return p.join('/').replace(/\/+/g, '/'); }
 
 test('a virtual resident completes every bundled template on LINE', async (t) => {
   const up = await admin.request('PUT', '/api/lookups/kyufukin-2025', {
-    raw: 'notice_no,birth\n12345678,1960-02-03\n', headers: { 'content-type': 'text/csv' },
+    raw: '確認書番号,生年月日\n12345678,1960-02-03\n', headers: { 'content-type': 'text/csv' },
   });
   assert.equal(up.status, 200, up.text);
   const files = readdirSync(join(ROOT, 'templates')).filter((f) => f.endsWith('.json')).sort();

@@ -154,7 +154,26 @@ export interface ServiceRow {
   status: string; published_version?: number | null; draft_updated_at?: number | null;
   /** Whether residents see it now; reason (Japanese) when not, e.g. 受付期間 over. */
   visibility?: { visible: boolean; reason: string };
+  /** h-publish: what the draft changes compared with the published version (server-computed). */
+  draft_changed?: boolean;
+  draft_changes?: DraftChange[] | null;
 }
+export interface DraftChange { kind: string; label: string; message: string }
+export interface PublishResult { version: number; new_version: boolean; message?: string }
+export interface TemplateStep {
+  id: string; kind: string; kind_label: string; label: string; text: string; optional?: boolean;
+  choices?: { label: string; fee?: number }[]; unit_fee?: number; list?: string; match_labels?: string[];
+}
+export interface ServiceTemplate {
+  key: string; service_key: string; title: string; category: string; department: string; description: string;
+  fee: number | null; steps: TemplateStep[]; lists: string[]; service_id: number | null;
+}
+export interface LookupList {
+  name: string; uploaded: boolean; rows: number; columns: string[]; encoding: string; file_name: string;
+  replaced_at: number | null; replaced_by: string | null;
+  used_by: { service_id: number; service_title: string; step_label: string; columns: string[] }[];
+}
+export interface LookupPreview { name: string; encoding: string; columns: string[]; row_count: number; rows: string[][] }
 export interface ServiceVersion { version: number; published_at: number; published_by?: string }
 export interface ServiceDetail extends ServiceRow { definition: unknown; versions: ServiceVersion[] }
 export interface LineSettings { channel_id?: string; api_base?: string; webhook_url?: string; has_secret: boolean; has_token: boolean }

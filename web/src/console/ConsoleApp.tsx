@@ -15,6 +15,8 @@ import Audit from './Audit';
 import Staff, { OwnPassword } from './Staff';
 import LineSettingsPage from './LineSettings';
 import Jobs from './Jobs';
+import Templates from './Templates';
+import Lookups from './Lookups';
 
 export default function ConsoleApp() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
@@ -48,6 +50,8 @@ const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
   { to: '/console', key: 'nav.dashboard', end: true },
   { to: '/console/applications', key: 'nav.applications' },
   { to: '/console/services', key: 'nav.services' },
+  { to: '/console/templates', key: 'pub.navTemplates' },
+  { to: '/console/lookups', key: 'pub.navLookups' },
   { to: '/console/audit', key: 'nav.audit', admin: true },
   { to: '/console/staff', key: 'nav.staff', admin: true },
   { to: '/console/line', key: 'nav.line', admin: true },
@@ -108,6 +112,8 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="applications/:id" element={<ApplicationDetailPage />} />
             <Route path="services" element={<Services />} />
             <Route path="services/:id/results" element={<ServiceResults />} />
+            <Route path="templates" element={<Templates />} />
+            <Route path="lookups" element={<Lookups />} />
             <Route path="audit" element={<Audit />} />
             <Route path="staff" element={<Staff />} />
             <Route path="line" element={<LineSettingsPage />} />

@@ -1,10 +1,12 @@
 import { useRef, useState, type ChangeEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { api, type ServiceDetail, type ServiceRow } from '../api';
+import { api, type PublishResult, type ServiceDetail, type ServiceRow } from '../api';
 import { ErrorMessage, Loading, Notice, useLoad } from '../common';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n-react';
 import { ServiceVisibilityNote } from './ServiceVisibility';
+import { useConfirm } from './ConfirmDialog';
+import { ChangeList, DraftChangesNote } from './DraftChanges';
 import { atLeast, useSession } from './session';
 
 async function readJsonFile(file: File): Promise<unknown> {
@@ -23,6 +25,20 @@ export default function Services() {
   const [busy, setBusy] = useState(false);
   const [open, setOpen] = useState<number | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
+  const [confirmDialog, ask] = useConfirm();
+  // Publishing and unpublishing are confirmed first, saying what residents will see.
+  const confirmPublish = (s: ServiceRow) => ask({
+    title: t('pub.confirmPublishTitle', { title: s.title }), confirmLabel: t('pub.confirmPublish'), cancelLabel: t('pub.cancel'), testId: 'confirm-publish',
+    body: (<>
+      <p>{t('pub.confirmPublishBody')}</p>
+      {s.draft_changed && s.draft_changes ? <><p>{t('pub.confirmPublishChanges')}</p><ChangeList changes={s.draft_changes} /></> : null}
+      {s.status === 'published' && s.draft_changes && !s.draft_changed ? <p>{t('pub.confirmPublishSame')}</p> : null}
+    </>),
+  });
+  const confirmUnpublish = (s: ServiceRow) => ask({
+    title: t('pub.confirmUnpublishTitle', { title: s.title }), confirmLabel: t('pub.confirmUnpublish'), cancelLabel: t('pub.cancel'), testId: 'confirm-unpublish',
+    body: <p>{t('pub.confirmUnpublishBody')}</p>,
+  });
 
   const run = async (fn: () => Promise<string>, title?: string) => {
     setBusy(true); setError(null); setNotice(null); setErrorTitle(undefined);
@@ -57,6 +73,7 @@ export default function Services() {
           <h2><label htmlFor="svc-file">{t('svc.upload')}</label></h2>
           <p className="muted">{t('svc.uploadHelp')}</p>
           <input id="svc-file" ref={fileRef} type="file" accept="application/json,.json" disabled={busy} onChange={(e) => upload(e)} data-testid="service-upload" />
+          <p><Link className="btn" to="/console/templates" data-testid="gallery-link">{t('pub.galleryLink')}</Link></p>
         </div>
       )}
       <Notice text={notice} />
@@ -75,14 +92,15 @@ export default function Services() {
               {list.data.items.map((s) => (
                 <ServiceRowView key={s.id} s={s} statusText={statusText(s)} canEdit={canEdit} busy={busy} locale={locale}
                   open={open === s.id} toggle={() => setOpen(open === s.id ? null : s.id)}
-                  publish={() => run(async () => { const r = await api.post<{ version: number }>(`/api/services/${s.id}/publish`); return t('svc.publishedMsg', { version: r?.version ?? '' }); })}
-                  unpublish={() => run(async () => { await api.post(`/api/services/${s.id}/unpublish`); return t('svc.unpublishedMsg'); })}
+                  publish={async () => { if (await confirmPublish(s)) await run(async () => { const r = await api.post<PublishResult>(`/api/services/${s.id}/publish`); return r?.new_version === false ? t('pub.unchangedMsg', { version: r.version }) : t('svc.publishedMsg', { version: r?.version ?? '' }); }); }}
+                  unpublish={async () => { if (await confirmUnpublish(s)) await run(async () => { await api.post(`/api/services/${s.id}/unpublish`); return t('svc.unpublishedMsg'); }); }}
                   replace={(e) => upload(e, s.id)} />
               ))}
             </tbody>
           </table>
         </div>
       ))}
+      {confirmDialog}
     </section>
   );
 }
@@ -99,7 +117,7 @@ function ServiceRowView(props: {
         <td><strong>{s.title}</strong><br /><small className="mono muted">{s.service_key}</small></td>
         <td>{s.category}</td>
         <td>{s.department}</td>
-        <td><span className={`badge badge-svc-${s.status}`}>{props.statusText}</span><ServiceVisibilityNote s={s} /></td>
+        <td><span className={`badge badge-svc-${s.status}`}>{props.statusText}</span><ServiceVisibilityNote s={s} /><DraftChangesNote s={s} /></td>
         <td>{s.published_version ?? '—'}</td>
         <td>{formatDateTime(s.draft_updated_at ?? undefined, locale)}</td>
         <td>
