@@ -6,6 +6,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "postal/routes.h"
 #include "services/routes.h"
 
 namespace mg::app {
@@ -31,6 +32,7 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
   const auto& config = deps.config;
   auth::register_routes(router, deps.auth, deps.db);
   services::register_routes(router, deps.auth, deps.catalog);
+  postal::register_routes(router, deps.auth, deps.db);
   applications::register_routes(router, deps.auth, deps.db, deps.inbox);
   web::register_routes(router, deps.auth, deps.db, deps.catalog, deps.chat, deps.inbox,
                        config.secure_cookies, upload_limits(config));

@@ -5,6 +5,8 @@
 #include <iostream>
 
 #include "app/demo.h"
+#include "postal/service.h"
+#include "postal/store.h"
 #include "app/routes.h"
 #include "app/static_files.h"
 #include "applications/chat.h"
@@ -64,6 +66,15 @@ int serve(const ServeConfig& config) {
       int n =
           catalog.import_directory(demo.tenant_id, default_dir(config.templates_dir, "templates"));
       log::info("demo templates imported", {{"count", n}});
+    }
+    // A small real extract of Japan Post's data, so postal codes complete addresses in the
+    // demo; an operator's full import (`madoguchi postal import`) is never replaced.
+    bool postal_empty = db->read([](store::Tx& tx) { return !postal::any(tx); });
+    if (postal_empty) {
+      auto sample = default_dir("", "tests/data/postal/ken_all_sample.csv");
+      if (fs::exists(sample))
+        log::info("demo postal codes imported",
+                  {{"count", static_cast<int64_t>(postal::import_file(*db, sample).lines)}});
     }
     if (demo.created) {
       std::cout << "Demo municipality created: デモ町 (tenant code: demo)\n"
