@@ -260,14 +260,24 @@ std::optional<std::pair<std::string, std::string>> leading_postal(const std::str
 }
 
 // The resident's words after a known town: they may repeat part of it (「札幌市中央区北一条西
-// 2丁目」), which is not doubled.
-std::string complete(const Json& town, const std::string& rest) {
+// 2丁目」), which is not doubled. Words typed together with the code, before the resident saw
+// the town (「〒060-0001 北1条西2丁目」), name the town their own way unless they start with
+// a number: only the prefecture and city are added.
+std::string complete(const Json& town, const std::string& rest, bool saw_town) {
   std::string pref = town.value("prefecture", ""), city = town.value("city", "");
   std::string prefix = town.value("prefix", "");
   if (!pref.empty() && rest.rfind(pref, 0) == 0) return rest;
   if (!city.empty() && rest.rfind(city, 0) == 0) return pref + rest;
   if (rest.rfind(prefix, 0) == 0) return rest;
-  return prefix + rest;
+  bool number_first = !rest.empty() && rest[0] >= '0' && rest[0] <= '9';
+  return (saw_town || number_first ? prefix : pref + city) + rest;
+}
+
+bool names_city(const std::string& address) {
+  std::string head = address.substr(0, address.find_first_of("0123456789"));
+  for (const char* mark : {"市", "区", "郡"})
+    if (head.find(mark) != std::string::npos) return true;
+  return false;
 }
 
 Interpretation finish(const std::string& postal, const std::string& address) {
@@ -292,7 +302,7 @@ Interpretation after_code(const std::string& postal, const std::string& rest, co
   }
   if (found.size() == 1) {
     Json town = known_town(postal, found[0]);
-    if (!rest.empty()) return finish(postal, complete(town, rest));
+    if (!rest.empty()) return finish(postal, complete(town, rest, false));
     return pending("rest", town);
   }
   Json list = Json::array();
@@ -325,7 +335,7 @@ Interpretation choose_town(const SessionState& state, const Input& in) {
   const Json& c = list[*chosen];
   Json town = known_town(postal, {c.value("prefecture", ""), c.value("city", ""), c.value("town", "")});
   std::string rest = state.pending.value("rest", "");
-  if (!rest.empty()) return finish(postal, complete(town, rest));
+  if (!rest.empty()) return finish(postal, complete(town, rest, false));
   return pending("rest", town);
 }
 
@@ -353,7 +363,7 @@ Interpretation interpret_address(const Step& step, const SessionState& state, co
   std::string rest = normalize_text(*t);
   const Json& pending_data = state.pending.is_object() ? state.pending : Json::object();
   std::string postal = pending_data.value("postal_code", "");
-  if (pending_data.contains("prefix")) return address::finish(postal, address::complete(pending_data, rest));
+  if (pending_data.contains("prefix")) return address::finish(postal, address::complete(pending_data, rest, true));
   // No town known yet: a leading postal code in the text completes it from the data.
   if (auto both = address::leading_postal(rest)) {
     auto r = address::after_code(both->first, both->second, ctx);
@@ -362,8 +372,10 @@ Interpretation interpret_address(const Step& step, const SessionState& state, co
     rest = both->second;
     if (r.phase == "town") return r;
   }
-  // Never stored without prefecture and city: the data could not complete it.
-  if (leading_prefecture(rest).empty())
+  // Never stored without prefecture and city: the data could not complete it. A city (市, 区
+  // or 郡 before the first number: 「魚津市釈迦堂1-10-1」) is enough to find the place;
+  // 「北1条西2丁目」 is not.
+  if (leading_prefecture(rest).empty() && !address::names_city(rest))
     return error("住所を都道府県から入力してください。例：東京都千代田区千代田1-1");
   return address::finish(postal, rest);
 }

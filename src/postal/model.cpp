@@ -119,7 +119,8 @@ std::string clean_town(std::string_view town, std::string_view city) {
   if (open == std::string_view::npos) return std::string(town);
   // A building's floor is part of the address the code stands for: keep 「（１階）」.
   std::string_view note = town.substr(open);
-  if (ends_with(note, "階）") && count(note, kOpen) == 1 && count(note, kClose) == 1)
+  if ((ends_with(note, "階）") || note == "（地階・階層不明）") && count(note, kOpen) == 1 &&
+      count(note, kClose) == 1)
     return std::string(town);
   // Ranges, lists and exceptions (「（１〜１９丁目）」, 「（次のビルを除く）」) describe which
   // numbers the code covers; the resident types their own number next.
