@@ -82,6 +82,7 @@ const FIXTURES = {
   'POST /api/public/{tenant}/chat/{session}/input': { kind: 'public', params: { session: (c) => c.a.session }, body: () => ({ type: 'text', text: 'ISO' }) },
   'POST /api/public/{tenant}/chat/{session}/attachments': { kind: 'public', params: { session: (c) => c.a.photoSession }, raw: () => PNG, headers: { 'content-type': 'image/png' } },
   'GET /api/public/{tenant}/my/applications': { kind: 'public', foreign: 'list' },
+  'GET /api/public/{tenant}/postal/{code}': { kind: 'public', foreign: 'list', params: { code: () => '0600001' } },
   'GET /healthz': { kind: 'open' },
   'GET /metrics': { kind: 'open' },
   'GET /api/{*rest}': { kind: 'open' },
