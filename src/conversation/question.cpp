@@ -193,8 +193,10 @@ Prompt question_for(const Step& step, const SessionState& state, const Context& 
         p.text = "〒" + format_postal_code(state.pending.value("postal_code", "")) +
                  " には複数の町名があります。お住まいの町名を選んでください。";
         p.hint.clear();
+        p.format = "address_town";
         add_paged_choices(p, all, state.page, kChoicesPerPage);
       } else if (step.ask_postal_code && state.phase.empty()) {
+        p.format = "postal_code";
         p.text += "\nまず郵便番号（7桁）を入力してください。";
         p.hint = "例：123-4567（わからない場合は「わからない」を押してください）";
         p.choices.push_back(PromptChoice{"__unknown__", "わからない", std::nullopt});
@@ -203,7 +205,9 @@ Prompt question_for(const Step& step, const SessionState& state, const Context& 
                  state.pending.value("prefix", "") +
                  " に続く番地・建物名・部屋番号を入力してください。";
         p.hint.clear();
+        p.format = "address";
       } else {
+        p.format = "address";
         p.text += "\n住所を都道府県から入力してください。";
         p.hint = "例：東京都千代田区千代田1-1 〇〇マンション101号室";
       }

@@ -257,6 +257,12 @@ const ja = {
   'chat.sending': '送信中…',
   'chat.commands': '操作',
   'chat.selected': '選択: {labels}',
+  // Postal code → address (issue 9, item 7: PostalCodeInput.tsx)
+  'postal.label': '郵便番号（7桁）',
+  'postal.searching': '住所を探しています…',
+  'postal.unknown': 'この郵便番号の住所は見つかりませんでした。',
+  'postal.several': 'この郵便番号には{n}つの町名があります。次に選んでください。',
+  'postal.next': 'この郵便番号で次へ',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -512,6 +518,12 @@ const en: Record<MessageKey, string> = {
   'chat.sending': 'Sending…',
   'chat.commands': 'Actions',
   'chat.selected': 'Selected: {labels}',
+  // Postal code → address (issue 9, item 7: PostalCodeInput.tsx)
+  'postal.label': 'Postal code (7 digits)',
+  'postal.searching': 'Looking up the address…',
+  'postal.unknown': 'No address was found for this postal code.',
+  'postal.several': 'This postal code has {n} towns; choose yours next.',
+  'postal.next': 'Next with this postal code',
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { ja, en };
