@@ -5,8 +5,6 @@
 #include <iostream>
 
 #include "app/demo.h"
-#include "postal/service.h"
-#include "postal/store.h"
 #include "app/routes.h"
 #include "app/static_files.h"
 #include "applications/chat.h"
@@ -19,6 +17,8 @@
 #include "core/metrics.h"
 #include "core/setting_list.h"
 #include "jobs/queue.h"
+#include "postal/service.h"
+#include "postal/store.h"
 #include "services/catalog.h"
 #include "store/migrations.h"
 

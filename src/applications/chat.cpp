@@ -4,7 +4,6 @@
 
 #include "applications/attachments.h"
 #include "applications/lookup_lists.h"
-#include "postal/service.h"
 #include "conversation/engine.h"
 #include "conversation/receipt.h"
 #include "core/clock.h"
@@ -12,6 +11,7 @@
 #include "core/errors.h"
 #include "core/json_parse.h"
 #include "jobs/queue.h"
+#include "postal/service.h"
 
 namespace mg::applications {
 

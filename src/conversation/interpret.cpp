@@ -282,7 +282,8 @@ bool names_city(const std::string& address) {
 
 Interpretation finish(const std::string& postal, const std::string& address) {
   Json value{{"postal_code", postal}, {"address", address}};
-  return answer(value, postal.empty() ? address : "〒" + format_postal_code(postal) + " " + address);
+  return answer(value,
+                postal.empty() ? address : "〒" + format_postal_code(postal) + " " + address);
 }
 
 Interpretation unknown_code(const std::string& postal) {
@@ -327,13 +328,15 @@ Interpretation choose_town(const SessionState& state, const Input& in) {
     for (std::size_t i = 0; i < list.size() && !said.empty(); ++i) {
       std::string town = list[i].value("town", "");
       std::string city = list[i].value("city", "");
-      if (said == town || said == city + town || said == list[i].value("prefecture", "") + city + town)
+      if (said == town || said == city + town ||
+          said == list[i].value("prefecture", "") + city + town)
         chosen = i;
     }
   }
   if (!chosen) return error("候補の中から町名を選んでください。");
   const Json& c = list[*chosen];
-  Json town = known_town(postal, {c.value("prefecture", ""), c.value("city", ""), c.value("town", "")});
+  Json town =
+      known_town(postal, {c.value("prefecture", ""), c.value("city", ""), c.value("town", "")});
   std::string rest = state.pending.value("rest", "");
   if (!rest.empty()) return finish(postal, complete(town, rest, false));
   return pending("rest", town);
@@ -363,7 +366,8 @@ Interpretation interpret_address(const Step& step, const SessionState& state, co
   std::string rest = normalize_text(*t);
   const Json& pending_data = state.pending.is_object() ? state.pending : Json::object();
   std::string postal = pending_data.value("postal_code", "");
-  if (pending_data.contains("prefix")) return address::finish(postal, address::complete(pending_data, rest, true));
+  if (pending_data.contains("prefix"))
+    return address::finish(postal, address::complete(pending_data, rest, true));
   // No town known yet: a leading postal code in the text completes it from the data.
   if (auto both = address::leading_postal(rest)) {
     auto r = address::after_code(both->first, both->second, ctx);

@@ -166,8 +166,7 @@ std::vector<PostalRecord> parse_ken_all(std::string_view csv) {
     if (f[kPrefecture].empty() || f[kCity].empty())
       bad_line(line_no, "都道府県名・市区町村名がありません");
 
-    bool continues = !pending.empty() && pending[kCode] == code &&
-                     pending[kCity] == f[kCity] &&
+    bool continues = !pending.empty() && pending[kCode] == code && pending[kCity] == f[kCity] &&
                      count(raw_town, kOpen) > count(raw_town, kClose);
     if (continues) {
       raw_town += f[kTown];

@@ -23,9 +23,9 @@ class DbAddressLookup : public conversation::AddressLookup {
 };
 
 struct ImportResult {
-  std::size_t lines = 0;    // records after merging continuation lines and duplicates
-  int64_t parse_ms = 0;     // decoding + parsing
-  int64_t write_ms = 0;     // the replacing transaction
+  std::size_t lines = 0;  // records after merging continuation lines and duplicates
+  int64_t parse_ms = 0;   // decoding + parsing
+  int64_t write_ms = 0;   // the replacing transaction
 };
 
 // Replaces all postal data with the CSV's (KEN_ALL format) in one transaction; nothing changes

@@ -4,7 +4,8 @@ namespace mg::postal {
 
 namespace {
 std::string insert_sql(std::size_t rows) {
-  std::string sql = "INSERT INTO postal_codes(seq, code, prefecture, city, town, town_kana) VALUES ";
+  std::string sql =
+      "INSERT INTO postal_codes(seq, code, prefecture, city, town, town_kana) VALUES ";
   for (std::size_t i = 0; i < rows; ++i) sql += i ? ",(?,?,?,?,?,?)" : "(?,?,?,?,?,?)";
   return sql;
 }
@@ -21,8 +22,8 @@ void replace_all(store::Tx& tx, const std::vector<PostalRecord>& records) {
     params.clear();
     for (std::size_t i = begin; i < end; ++i) {
       const auto& r = records[i];
-      params.insert(params.end(), {static_cast<int64_t>(i), r.code, r.prefecture, r.city, r.town,
-                                   r.town_kana});
+      params.insert(params.end(),
+                    {static_cast<int64_t>(i), r.code, r.prefecture, r.city, r.town, r.town_kana});
     }
     tx.exec(end - begin == kInsertBatch ? full : insert_sql(end - begin), params);
   }
@@ -30,10 +31,10 @@ void replace_all(store::Tx& tx, const std::vector<PostalRecord>& records) {
 
 std::vector<PostalRecord> find(store::Tx& tx, const std::string& code) {
   std::vector<PostalRecord> out;
-  for (const auto& r : tx.query(
-           "SELECT code, prefecture, city, town, town_kana FROM postal_codes WHERE code = ? "
-           "ORDER BY seq",
-           {code}))
+  for (const auto& r :
+       tx.query("SELECT code, prefecture, city, town, town_kana FROM postal_codes WHERE code = ? "
+                "ORDER BY seq",
+                {code}))
     out.push_back({r.str(0), r.str(1), r.str(2), r.str(3), r.str(4)});
   return out;
 }

@@ -44,7 +44,7 @@ TEST(KenAll, ShiftJisSampleFromTheRepository) {
   ASSERT_NE(kita, nullptr);
   EXPECT_EQ(kita->prefecture, "北海道");
   EXPECT_EQ(kita->city, "札幌市中央区");
-  EXPECT_EQ(kita->town, "北一条西");           // 「（１〜１９丁目）」 removed
+  EXPECT_EQ(kita->town, "北一条西");              // 「（１〜１９丁目）」 removed
   EXPECT_EQ(kita->town_kana, "キタ1ジョウニシ");  // half-width kana → full width
   EXPECT_EQ(by_code(rs, "0600042")->town, "大通西");
   EXPECT_EQ(by_code(rs, "0600000")->town, "");  // 以下に掲載がない場合
@@ -97,7 +97,8 @@ TEST(KenAll, CleanTown) {
 }
 
 TEST(KenAll, DuplicatesAfterCleaningAreDropped) {
-  auto rs = parse_ken_all(row("0600001", "北一条西（１丁目）") + row("0600001", "北一条西（２丁目）"));
+  auto rs =
+      parse_ken_all(row("0600001", "北一条西（１丁目）") + row("0600001", "北一条西（２丁目）"));
   ASSERT_EQ(rs.size(), 1u);
   EXPECT_EQ(rs[0].town, "北一条西");
 }
