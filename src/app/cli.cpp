@@ -16,6 +16,7 @@
 #include "core/errors.h"
 #include "core/json.h"
 #include "linesim/linesim_main.h"
+#include "postal/service.h"
 #include "services/catalog.h"
 #include "store/migrations.h"
 
@@ -35,6 +36,8 @@ const char* kUsage =
     "admin]\n"
     "  routes          print every HTTP route serve registers as JSON [--data DIR | --database "
     "URL]\n"
+    "  postal import   replace the postal-code data with Japan Post's KEN_ALL.CSV (Shift_JIS or "
+    "UTF-8): madoguchi postal import FILE.csv\n"
     "  flow test       run dialog tests: madoguchi flow test FILE...\n"
     "  schema prompt   print the JSON Schema of chat prompts and inputs\n"
     "  calendar holidays  print Japan's national holidays as date,name CSV: --from YEAR --to "
@@ -188,6 +191,35 @@ int holidays_cmd(const std::vector<std::string>& args) {
   return 0;
 }
 
+// Replaces the national postal-code table in one transaction (KEN_ALL.CSV, unzipped).
+int postal_import(const std::vector<std::string>& args) {
+  DbOptions db;
+  std::string file;
+  po::options_description d("madoguchi postal import FILE.csv");
+  d.add_options()("help,h", "show help")("file", po::value(&file)->required(),
+                                         "KEN_ALL.CSV (Shift_JIS) or its UTF-8 variant");
+  db.add(d);
+  po::positional_options_description pos;
+  pos.add("file", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 2, args.end()))
+                .options(d)
+                .positional(pos)
+                .run(),
+            vm);
+  if (vm.count("help")) {
+    std::cout << d << "\n";
+    return 0;
+  }
+  po::notify(vm);
+  auto conn = db.open();
+  store::migrate(*conn);
+  auto r = postal::import_file(*conn, file);
+  std::cout << "imported " << r.lines << " postal code rows (parse " << r.parse_ms << " ms, write "
+            << r.write_ms << " ms)\n";
+  return 0;
+}
+
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args) {
@@ -222,6 +254,7 @@ int run_cli(const std::vector<std::string>& args) {
     }
     if (cmd == "tenant" && args.size() > 1 && args[1] == "create") return tenant_create(args);
     if (cmd == "admin" && args.size() > 1 && args[1] == "create") return admin_create(args);
+    if (cmd == "postal" && args.size() > 1 && args[1] == "import") return postal_import(args);
     std::cerr << "unknown command: " << cmd << "\n" << kUsage;
     return 2;
   } catch (const ApiError& e) {

@@ -17,6 +17,8 @@
 #include "core/metrics.h"
 #include "core/setting_list.h"
 #include "jobs/queue.h"
+#include "postal/service.h"
+#include "postal/store.h"
 #include "services/catalog.h"
 #include "store/migrations.h"
 
@@ -66,6 +68,15 @@ int serve(const ServeConfig& config) {
       log::info("demo templates imported", {{"count", n}});
       // A sample 対象者名簿 so the demo 給付金 service can succeed.
       load_demo_lists(*db, demo.tenant_id, dir + "/sample-lists");
+    }
+    // A small real extract of Japan Post's data, so postal codes complete addresses in the
+    // demo; an operator's full import (`madoguchi postal import`) is never replaced.
+    bool postal_empty = db->read([](store::Tx& tx) { return !postal::any(tx); });
+    if (postal_empty) {
+      auto sample = default_dir("", "tests/data/postal/ken_all_sample.csv");
+      if (fs::exists(sample))
+        log::info("demo postal codes imported",
+                  {{"count", static_cast<int64_t>(postal::import_file(*db, sample).lines)}});
     }
     if (demo.created) {
       std::cout << "Demo municipality created: デモ町 (tenant code: demo)\n"

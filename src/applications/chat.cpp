@@ -11,6 +11,7 @@
 #include "core/errors.h"
 #include "core/json_parse.h"
 #include "jobs/queue.h"
+#include "postal/service.h"
 
 namespace mg::applications {
 
@@ -163,7 +164,8 @@ ChatTurn ChatService::start(store::Tx& tx, int64_t tenant_id, int64_t resident_i
   auto version = catalog_.current_version(tenant_id, service_id);
   int64_t now = clock::now_ms();
   DbLookupProvider lookups(tx, tenant_id);
-  conv::Context ctx{clock::date_jst(now), now, &lookups, nullptr,
+  postal::DbAddressLookup addresses(tx);
+  conv::Context ctx{clock::date_jst(now), now, &lookups, &addresses,
                     lookup_failures_today(tx, tenant_id, resident_id, clock::date_jst(now))};
   auto res = conv::start(version->definition, ctx);
   ChatTurn turn;
@@ -212,7 +214,8 @@ ChatTurn ChatService::input(store::Tx& tx, int64_t tenant_id, int64_t resident_i
     return turn;
   }
   DbLookupProvider lookups(tx, tenant_id);
-  conv::Context ctx{clock::date_jst(now), now, &lookups, nullptr,
+  postal::DbAddressLookup addresses(tx);
+  conv::Context ctx{clock::date_jst(now), now, &lookups, &addresses,
                     lookup_failures_today(tx, tenant_id, resident_id, clock::date_jst(now))};
   conv::StepResult res;
   if (auto* in = std::get_if<conv::Input>(&parsed); in && in->type == conv::Input::Type::photo) {

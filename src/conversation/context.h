@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/json.h"
 
@@ -19,11 +20,21 @@ class LookupProvider {
                                    const std::map<std::string, std::string>& fields) const = 0;
 };
 
-// Postal code -> address (prefecture + city + town), e.g. from the Japan Post KEN_ALL data.
+// Postal code -> the towns it stands for, e.g. from Japan Post's KEN_ALL data (src/postal).
+struct AddressCandidate {
+  std::string prefecture;  // 北海道
+  std::string city;        // 札幌市中央区
+  std::string town;        // 北一条西; "" when the code covers the whole city
+  std::string full() const { return prefecture + city + town; }
+};
+
 class AddressLookup {
  public:
   virtual ~AddressLookup() = default;
-  virtual std::optional<std::string> address_for(const std::string& postal_code) const = 0;
+  // Every town of the code (several towns may share one), in the data's order.
+  virtual std::vector<AddressCandidate> candidates(const std::string& postal_code) const = 0;
+  // Whether postal data is loaded at all: only then does an unknown code mean a typo.
+  virtual bool loaded() const = 0;
 };
 
 struct Context {

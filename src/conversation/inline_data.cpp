@@ -27,10 +27,23 @@ std::optional<Json> InlineLookup::find(const std::string& list,
   return std::nullopt;
 }
 
-std::optional<std::string> InlineAddresses::address_for(const std::string& postal) const {
-  if (map_.is_object() && map_.contains(postal) && map_[postal].is_string())
-    return map_[postal].get<std::string>();
-  return std::nullopt;
+std::vector<AddressCandidate> InlineAddresses::candidates(const std::string& postal) const {
+  std::vector<AddressCandidate> out;
+  if (!map_.is_object() || !map_.contains(postal)) return out;
+  const Json& v = map_[postal];
+  for (const Json& c : v.is_array() ? v : Json::array({v})) {
+    if (c.is_string()) {
+      std::string s = c.get<std::string>();
+      std::string pref(leading_prefecture(s));
+      out.push_back({pref, s.substr(pref.size()), ""});
+    } else if (c.is_object()) {
+      auto text = [&](const char* k) {
+        return c.contains(k) && c[k].is_string() ? c[k].get<std::string>() : std::string();
+      };
+      out.push_back({text("prefecture"), text("city"), text("town")});
+    }
+  }
+  return out;
 }
 
 }  // namespace mg::conversation

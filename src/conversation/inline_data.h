@@ -18,11 +18,13 @@ class InlineLookup : public LookupProvider {
   Json lists_;
 };
 
-// {postal code: address}.
+// {postal code: candidates}; a candidate is {prefecture, city, town} or an address string
+// (split after its prefecture), one or an array of them.
 class InlineAddresses : public AddressLookup {
  public:
   explicit InlineAddresses(Json map) : map_(std::move(map)) {}
-  std::optional<std::string> address_for(const std::string& postal) const override;
+  std::vector<AddressCandidate> candidates(const std::string& postal) const override;
+  bool loaded() const override { return map_.is_object() && !map_.empty(); }
 
  private:
   Json map_;

@@ -232,6 +232,118 @@ Interpretation interpret_date(const Step& step, const Input& in, const Context& 
   return answer(to_iso(*d), to_wareki(*d));
 }
 
+namespace address {
+
+Json candidate_json(const AddressCandidate& c) {
+  return {{"prefecture", c.prefecture}, {"city", c.city}, {"town", c.town}};
+}
+
+// What the rest phase needs once the town is known: the prefix the resident types after.
+Json known_town(const std::string& postal, const AddressCandidate& c) {
+  Json j = candidate_json(c);
+  j["postal_code"] = postal;
+  j["prefix"] = c.full();
+  return j;
+}
+
+// "〒060-0001 北1条西2丁目" → {"0600001", "北1条西2丁目"}; nullopt when the text does not start
+// with a postal code.
+std::optional<std::pair<std::string, std::string>> leading_postal(const std::string& text) {
+  std::string t = unify_dashes(text);
+  std::size_t at = t.rfind("〒", 0) == 0 ? std::string("〒").size() : 0;
+  while (at < t.size() && t[at] == ' ') ++at;
+  std::size_t end = at;
+  while (end < t.size() && ((t[end] >= '0' && t[end] <= '9') || t[end] == '-')) ++end;
+  std::string code = normalize_postal_code(t.substr(at, end - at));
+  if (code.empty()) return std::nullopt;
+  return std::make_pair(code, trim_spaces(t.substr(end)));
+}
+
+// The resident's words after a known town: they may repeat part of it (「札幌市中央区北一条西
+// 2丁目」), which is not doubled. Words typed together with the code, before the resident saw
+// the town (「〒060-0001 北1条西2丁目」), name the town their own way unless they start with
+// a number: only the prefecture and city are added.
+std::string complete(const Json& town, const std::string& rest, bool saw_town) {
+  std::string pref = town.value("prefecture", ""), city = town.value("city", "");
+  std::string prefix = town.value("prefix", "");
+  if (!pref.empty() && rest.rfind(pref, 0) == 0) return rest;
+  if (!city.empty() && rest.rfind(city, 0) == 0) return pref + rest;
+  if (rest.rfind(prefix, 0) == 0) return rest;
+  bool number_first = !rest.empty() && rest[0] >= '0' && rest[0] <= '9';
+  return (saw_town || number_first ? prefix : pref + city) + rest;
+}
+
+bool names_city(const std::string& address) {
+  std::string head = address.substr(0, address.find_first_of("0123456789"));
+  for (const char* mark : {"市", "区", "郡"})
+    if (head.find(mark) != std::string::npos) return true;
+  return false;
+}
+
+Interpretation finish(const std::string& postal, const std::string& address) {
+  Json value{{"postal_code", postal}, {"address", address}};
+  return answer(value,
+                postal.empty() ? address : "〒" + format_postal_code(postal) + " " + address);
+}
+
+Interpretation unknown_code(const std::string& postal) {
+  return error("〒" + format_postal_code(postal) +
+               " の住所が見つかりませんでした。郵便番号を確かめて入力し直してください（わからない場"
+               "合は「わからない」）。");
+}
+
+// A postal code given: one town → ask the rest (or finish when the rest is already known),
+// several → let the resident choose, none → say so when the data is loaded.
+Interpretation after_code(const std::string& postal, const std::string& rest, const Context& ctx) {
+  std::vector<AddressCandidate> found;
+  if (ctx.addresses) found = ctx.addresses->candidates(postal);
+  if (found.empty()) {
+    if (ctx.addresses && ctx.addresses->loaded()) return unknown_code(postal);
+    return pending("rest", Json{{"postal_code", postal}});
+  }
+  if (found.size() == 1) {
+    Json town = known_town(postal, found[0]);
+    if (!rest.empty()) return finish(postal, complete(town, rest, false));
+    return pending("rest", town);
+  }
+  Json list = Json::array();
+  for (const auto& c : found) list.push_back(candidate_json(c));
+  Json data{{"postal_code", postal}, {"candidates", list}};
+  if (!rest.empty()) data["rest"] = rest;
+  return pending("town", data);
+}
+
+Interpretation choose_town(const SessionState& state, const Input& in) {
+  if (in.type == Input::Type::choice && in.value == kNextPage) return page(state.page + 1);
+  if (in.type == Input::Type::choice && in.value == kPrevPage) return page(state.page - 1);
+  const Json& list = state.pending.value("candidates", Json::array());
+  std::string postal = state.pending.value("postal_code", "");
+  std::optional<std::size_t> chosen;
+  if (in.type == Input::Type::choice && !in.value.empty() &&
+      in.value.find_first_not_of("0123456789") == std::string::npos && in.value.size() < 6) {
+    std::size_t i = std::stoul(in.value);
+    if (i < list.size()) chosen = i;
+  } else if (const auto* t = text_of(in)) {
+    std::string said = normalize_text(*t);
+    for (std::size_t i = 0; i < list.size() && !said.empty(); ++i) {
+      std::string town = list[i].value("town", "");
+      std::string city = list[i].value("city", "");
+      if (said == town || said == city + town ||
+          said == list[i].value("prefecture", "") + city + town)
+        chosen = i;
+    }
+  }
+  if (!chosen) return error("候補の中から町名を選んでください。");
+  const Json& c = list[*chosen];
+  Json town =
+      known_town(postal, {c.value("prefecture", ""), c.value("city", ""), c.value("town", "")});
+  std::string rest = state.pending.value("rest", "");
+  if (!rest.empty()) return finish(postal, complete(town, rest, false));
+  return pending("rest", town);
+}
+
+}  // namespace address
+
 Interpretation interpret_address(const Step& step, const SessionState& state, const Input& in,
                                  const Context& ctx) {
   bool asking_postal = step.ask_postal_code && state.phase.empty();
@@ -242,22 +354,34 @@ Interpretation interpret_address(const Step& step, const SessionState& state, co
     const auto* t = text_of(in);
     if (!t) return error("郵便番号を入力してください。");
     std::string postal = normalize_postal_code(*t);
-    if (postal.empty()) return error("郵便番号は7桁の数字で入力してください。例：123-4567");
-    Json data{{"postal_code", postal}};
-    if (ctx.addresses)
-      if (auto prefix = ctx.addresses->address_for(postal)) data["prefix"] = *prefix;
-    return pending("rest", data);
+    if (!postal.empty()) return address::after_code(postal, "", ctx);
+    // 「〒060-0001 北1条西2丁目」 in one go.
+    if (auto both = address::leading_postal(normalize_text(*t)); both && !both->second.empty())
+      return address::after_code(both->first, both->second, ctx);
+    return error("郵便番号は7桁の数字で入力してください。例：123-4567");
   }
+  if (state.phase == "town") return address::choose_town(state, in);
   const auto* t = text_of(in);
   if (!t || normalize_text(*t).empty()) return error("住所を入力してください。");
   std::string rest = normalize_text(*t);
-  std::string postal = state.pending.is_object() ? state.pending.value("postal_code", "") : "";
-  std::string prefix = state.pending.is_object() ? state.pending.value("prefix", "") : "";
-  std::string address = prefix + rest;
-  Json value{{"postal_code", postal}, {"address", address}};
-  std::string display =
-      postal.empty() ? address : "〒" + format_postal_code(postal) + " " + address;
-  return answer(value, display);
+  const Json& pending_data = state.pending.is_object() ? state.pending : Json::object();
+  std::string postal = pending_data.value("postal_code", "");
+  if (pending_data.contains("prefix"))
+    return address::finish(postal, address::complete(pending_data, rest, true));
+  // No town known yet: a leading postal code in the text completes it from the data.
+  if (auto both = address::leading_postal(rest)) {
+    auto r = address::after_code(both->first, both->second, ctx);
+    if (r.kind != Interpretation::Kind::pending || both->second.empty()) return r;
+    postal = both->first;
+    rest = both->second;
+    if (r.phase == "town") return r;
+  }
+  // Never stored without prefecture and city: the data could not complete it. A city (市, 区
+  // or 郡 before the first number: 「魚津市釈迦堂1-10-1」) is enough to find the place;
+  // 「北1条西2丁目」 is not.
+  if (leading_prefecture(rest).empty() && !address::names_city(rest))
+    return error("住所を都道府県から入力してください。例：東京都千代田区千代田1-1");
+  return address::finish(postal, rest);
 }
 
 Interpretation interpret_photo(const Step& step, const Input& in) {

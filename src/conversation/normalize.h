@@ -37,4 +37,7 @@ std::string normalize_email(std::string_view s);        // trimmed, ASCII, one @
 // "1000001" -> "100-0001".
 std::string format_postal_code(std::string_view digits);
 
+// The prefecture an address starts with (「北海道」), or "" when it starts with none.
+std::string_view leading_prefecture(std::string_view address);
+
 }  // namespace mg::conversation

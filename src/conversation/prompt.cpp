@@ -64,6 +64,7 @@ Json Prompt::to_json() const {
       j["input"] = input;
       j["text"] = text;
       if (!hint.empty()) j["hint"] = hint;
+      if (!format.empty()) j["format"] = format;
       if (!choices.empty()) {
         Json cs = Json::array();
         for (const auto& c : choices) {

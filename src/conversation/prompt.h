@@ -50,6 +50,9 @@ struct Prompt {
   std::string step_id;  // also for error
   std::string input;    // text|choice|multi_choice|date|location|photo|rating|confirm
   std::string hint;
+  // What a text answer is, for the client's keyboard and widgets: "postal_code", and for an
+  // address step "address_town" (choose among a code's towns) or "address" (the rest).
+  std::string format;
   std::vector<PromptChoice> choices;
   // multi_choice: what is ticked now (the stored answer when editing it), with full labels,
   // so a client can pre-tick boxes on any page.

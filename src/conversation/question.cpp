@@ -175,7 +175,26 @@ Prompt question_for(const Step& step, const SessionState& state, const Context& 
         if (auto d = resolve_date(step.max_date, today)) p.max_date = to_iso(*d);
       break;
     case StepKind::address:
-      if (step.ask_postal_code && state.phase.empty()) {
+      if (state.phase == "town") {
+        // Several towns share the code: the resident picks theirs.
+        const Json& list = state.pending.value("candidates", Json::array());
+        bool prefectures_differ = false;
+        for (const auto& c : list)
+          prefectures_differ |= c.value("prefecture", "") != list[0].value("prefecture", "");
+        std::vector<PromptChoice> all;
+        for (std::size_t i = 0; i < list.size(); ++i) {
+          std::string town = list[i].value("town", "");
+          std::string label = (prefectures_differ ? list[i].value("prefecture", "") : "") +
+                              list[i].value("city", "") + (town.empty() ? "（上記以外）" : town);
+          all.push_back(PromptChoice{std::to_string(i), label, std::nullopt});
+        }
+        p.text = "〒" + format_postal_code(state.pending.value("postal_code", "")) +
+                 " には複数の町名があります。お住まいの町名を選んでください。";
+        p.hint.clear();
+        p.format = "address_town";
+        add_paged_choices(p, all, state.page, kChoicesPerPage);
+      } else if (step.ask_postal_code && state.phase.empty()) {
+        p.format = "postal_code";
         p.text += "\nまず郵便番号（7桁）を入力してください。";
         p.hint = "例：123-4567（わからない場合は「わからない」を押してください）";
         p.format = to_string(TextFormat::postal_code);
@@ -185,7 +204,9 @@ Prompt question_for(const Step& step, const SessionState& state, const Context& 
                  state.pending.value("prefix", "") +
                  " に続く番地・建物名・部屋番号を入力してください。";
         p.hint.clear();
+        p.format = "address";
       } else {
+        p.format = "address";
         p.text += "\n住所を都道府県から入力してください。";
         p.hint = "例：東京都千代田区千代田1-1 〇〇マンション101号室";
       }

@@ -328,6 +328,19 @@ CREATE INDEX residents_identity ON residents(channel, external_id)
       {9, "staff_deactivation", R"SQL(
 ALTER TABLE staff ADD COLUMN deactivated_at BIGINT NOT NULL DEFAULT 0
 )SQL"},
+      // Japan Post's postal codes (KEN_ALL), national: no tenant_id. Replaced whole by
+      // `madoguchi postal import`; seq keeps the file's order of a code's towns.
+      {10, "postal_codes", R"SQL(
+CREATE TABLE postal_codes (
+  seq BIGINT PRIMARY KEY,
+  code TEXT NOT NULL,
+  prefecture TEXT NOT NULL,
+  city TEXT NOT NULL,
+  town TEXT NOT NULL,
+  town_kana TEXT NOT NULL
+);
+CREATE INDEX postal_codes_code ON postal_codes(code)
+)SQL"},
       // A service may ask several rating questions: each score names its step, so the CSV export
       // and the results page can tell them apart ('' for scores stored before this). The
       // indexes serve the per-application lookups of the export and the results' date range;

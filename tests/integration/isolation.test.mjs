@@ -90,6 +90,7 @@ const FIXTURES = {
   'POST /api/public/{tenant}/chat/{session}/attachments': { kind: 'public', params: { session: (c) => c.a.photoSession }, raw: () => PNG, headers: { 'content-type': 'image/png' } },
   'GET /api/public/{tenant}/my/applications': { kind: 'public', foreign: 'list' },
   'POST /api/public/{tenant}/my/corrections/{id}/chat': { kind: 'public', params: { id: (c) => c.a.correction }, body: () => ({}) },
+  'GET /api/public/{tenant}/postal/{code}': { kind: 'public', foreign: 'list', params: { code: () => '0600001' } },
   'GET /healthz': { kind: 'open' },
   'GET /metrics': { kind: 'open' },
   'GET /api/{*rest}': { kind: 'open' },

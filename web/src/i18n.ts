@@ -351,6 +351,12 @@ const ja = {
   'lk.replacedMsg': '名簿「{name}」を置き換えました（{rows}件）',
   'lk.download': 'ダウンロード',
   'lk.readError': 'ファイルを読み込めませんでした',
+  // Postal code → address (issue 9, item 7: PostalCodeInput.tsx)
+  'postal.label': '郵便番号（7桁）',
+  'postal.searching': '住所を探しています…',
+  'postal.unknown': 'この郵便番号の住所は見つかりませんでした。',
+  'postal.several': 'この郵便番号には{n}つの町名があります。次に選んでください。',
+  'postal.next': 'この郵便番号で次へ',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -700,6 +706,12 @@ const en: Record<MessageKey, string> = {
   'lk.replacedMsg': 'List "{name}" replaced ({rows} rows)',
   'lk.download': 'Download',
   'lk.readError': 'The file could not be read',
+  // Postal code → address (issue 9, item 7: PostalCodeInput.tsx)
+  'postal.label': 'Postal code (7 digits)',
+  'postal.searching': 'Looking up the address…',
+  'postal.unknown': 'No address was found for this postal code.',
+  'postal.several': 'This postal code has {n} towns; choose yours next.',
+  'postal.next': 'Next with this postal code',
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { ja, en };

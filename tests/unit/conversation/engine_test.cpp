@@ -224,15 +224,28 @@ TEST(Engine, DateStepLimitsAndDisplay) {
   EXPECT_EQ(find_effect(done, Effect::Kind::submit)->answers[0]["display"], "令和7年4月3日");
 }
 
+// Postal data as the host feeds it (src/postal reads Japan Post's KEN_ALL into this shape).
+struct FakePostal : AddressLookup {
+  bool has_data = true;
+  std::vector<AddressCandidate> candidates(const std::string& zip) const override {
+    if (!has_data) return {};
+    if (zip == "1000001") return {{"東京都", "千代田区", "千代田"}};
+    if (zip == "0600001") return {{"北海道", "札幌市中央区", "北一条西"}};
+    if (zip == "0691329")
+      return {{"北海道", "夕張郡長沼町", "木詰"}, {"北海道", "夕張郡長沼町", "幌向原野"}};
+    return {};
+  }
+  bool loaded() const override { return has_data; }
+};
+
+ServiceDefinition address_service() {
+  return must_load(service({{{"id", "a"}, {"kind", "address"}, {"text", "住所は？"}},
+                            {{"id", "s"}, {"kind", "submit"}}}));
+}
+
 TEST(Engine, AddressWithAndWithoutLookup) {
-  struct Fake : AddressLookup {
-    std::optional<std::string> address_for(const std::string& zip) const override {
-      if (zip == "1000001") return "東京都千代田区千代田";
-      return std::nullopt;
-    }
-  } fake;
-  auto def = must_load(service({{{"id", "a"}, {"kind", "address"}, {"text", "住所は？"}},
-                                {{"id", "s"}, {"kind", "submit"}}}));
+  FakePostal fake;
+  auto def = address_service();
   auto ctx = today();
   ctx.addresses = &fake;
   Dialog d(def, ctx);
@@ -244,13 +257,102 @@ TEST(Engine, AddressWithAndWithoutLookup) {
   EXPECT_EQ(find_effect(done, Effect::Kind::submit)->answers[0]["value"],
             (Json{{"postal_code", "1000001"}, {"address", "東京都千代田区千代田1-1"}}));
 
-  // Unknown postal code (or no lookup data): the resident types the whole address.
-  Dialog e(def, ctx);
+  // No postal data at all: the resident types the whole address, from the prefecture.
+  FakePostal empty;
+  empty.has_data = false;
+  auto bare = today();
+  bare.addresses = &empty;
+  Dialog e(def, bare);
   auto& whole = e.text("9999999");
   EXPECT_NE(whole.prompts[0].text.find("都道府県から"), std::string::npos);
   auto& done2 = e.text("北海道札幌市1-1");
   EXPECT_EQ(find_effect(done2, Effect::Kind::submit)->answers[0]["display"],
             "〒999-9999 北海道札幌市1-1");
+}
+
+TEST(Engine, AddressFromPostalCodeAsksOnlyForTheRest) {
+  FakePostal fake;
+  auto def = address_service();
+  auto ctx = today();
+  ctx.addresses = &fake;
+  Dialog d(def, ctx);
+  auto& rest = d.text("０６０００01");  // full-width digits
+  EXPECT_NE(rest.prompts[0].text.find("北海道札幌市中央区北一条西 に続く番地"), std::string::npos);
+  auto& done = d.text("2丁目");
+  EXPECT_EQ(find_effect(done, Effect::Kind::submit)->answers[0]["value"],
+            (Json{{"postal_code", "0600001"}, {"address", "北海道札幌市中央区北一条西2丁目"}}));
+  // Repeating the town is not doubled.
+  Dialog r(def, ctx);
+  r.text("060-0001");
+  auto& again = r.text("札幌市中央区北一条西2丁目");
+  EXPECT_EQ(find_effect(again, Effect::Kind::submit)->answers[0]["value"]["address"],
+            "北海道札幌市中央区北一条西2丁目");
+}
+
+TEST(Engine, AddressUnknownPostalCodeIsSaidWhenDataIsLoaded) {
+  FakePostal fake;
+  auto def = address_service();
+  auto ctx = today();
+  ctx.addresses = &fake;
+  Dialog d(def, ctx);
+  auto& unknown = d.text("9999999");
+  EXPECT_EQ(unknown.prompts[0].type, Prompt::Type::error);
+  EXPECT_NE(unknown.prompts[0].text.find("〒999-9999 の住所が見つかりませんでした"),
+            std::string::npos);
+  EXPECT_EQ(d.last().state.phase, "");  // still asking for the postal code
+}
+
+TEST(Engine, AddressSeveralTownsLetTheResidentChoose) {
+  FakePostal fake;
+  auto def = address_service();
+  auto ctx = today();
+  ctx.addresses = &fake;
+  Dialog d(def, ctx);
+  auto& choose = d.text("069-1329");
+  const auto& q = choose.prompts.back();
+  ASSERT_EQ(q.choices.size(), 2u);
+  EXPECT_EQ(q.choices[0].label, "夕張郡長沼町木詰");
+  EXPECT_EQ(q.choices[1].label, "夕張郡長沼町幌向原野");
+  EXPECT_EQ(d.choice("9").prompts[0].type, Prompt::Type::error);
+  auto& rest = d.choice("1");
+  EXPECT_NE(rest.prompts[0].text.find("北海道夕張郡長沼町幌向原野 に続く"), std::string::npos);
+  auto& done = d.text("123番地");
+  EXPECT_EQ(find_effect(done, Effect::Kind::submit)->answers[0]["value"]["address"],
+            "北海道夕張郡長沼町幌向原野123番地");
+  // Typing the town name works as well as tapping (LINE residents may type).
+  Dialog t(def, ctx);
+  t.text("0691329");
+  t.text("木詰");
+  EXPECT_NE(t.last().prompts[0].text.find("北海道夕張郡長沼町木詰 に続く"), std::string::npos);
+}
+
+TEST(Engine, AddressWithoutPrefectureAndCityIsCompletedNeverStoredIncomplete) {
+  FakePostal fake;
+  auto def = address_service();
+  auto ctx = today();
+  ctx.addresses = &fake;
+  // Everything at once at the postal-code question.
+  Dialog d(def, ctx);
+  auto& done = d.text("〒060-0001 北1条西2丁目");
+  EXPECT_EQ(find_effect(done, Effect::Kind::submit)->answers[0]["value"],
+            (Json{{"postal_code", "0600001"}, {"address", "北海道札幌市中央区北1条西2丁目"}}));
+  // After 「わからない」, the same text in the address question.
+  Dialog u(def, ctx);
+  u.choice("__unknown__");
+  auto& done2 = u.text("〒060-0001 北1条西2丁目");
+  EXPECT_EQ(find_effect(done2, Effect::Kind::submit)->answers[0]["value"]["address"],
+            "北海道札幌市中央区北1条西2丁目");
+  // Without data to complete it, an address lacking the prefecture is refused.
+  FakePostal empty;
+  empty.has_data = false;
+  auto bare = today();
+  bare.addresses = &empty;
+  Dialog b(def, bare);
+  b.text("0600001");
+  auto& refused = b.text("北1条西2丁目");
+  EXPECT_EQ(refused.prompts[0].type, Prompt::Type::error);
+  EXPECT_NE(refused.prompts[0].text.find("都道府県から"), std::string::npos);
+  EXPECT_EQ(find_effect(refused, Effect::Kind::submit), nullptr);
 }
 
 TEST(Engine, PhotoAndLocationAndOptional) {

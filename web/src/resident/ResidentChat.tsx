@@ -12,6 +12,7 @@ import {
 import ResidentLayout, { useTenantInfo } from './ResidentLayout';
 import { prepareImage } from './image';
 import QuitDialog from './QuitDialog';
+import PostalCodeInput from './PostalCodeInput';
 
 function ss(): Storage | null { try { return window.sessionStorage; } catch { return null; } }
 
@@ -327,6 +328,7 @@ function Question({ q, active, send, activeRef, uploadUrl, onError, selections }
             {w === 'date' && <DatePicker q={q} send={send} />}
             {w === 'photo' && <PhotoUpload q={q} send={send} uploadUrl={uploadUrl} onError={onError} />}
             {w === 'location' && <LocationInput q={q} send={send} />}
+            {w === 'text' && q.format === 'postal_code' && <PostalCodeInput q={q} send={send} />}
             {w === 'text' && <p className="sr-only">{t('chat.textLabel')}</p>}
             {(w === 'text' || w === 'date' || w === 'photo' || w === 'location') && options.length > 0 && (
               <div className="choices extra-choices"><ChoiceButtons choices={options} q={q} send={send} /></div>
