@@ -50,17 +50,15 @@ struct Prompt {
   std::string step_id;  // also for error
   std::string input;    // text|choice|multi_choice|date|location|photo|rating|confirm
   std::string hint;
-  // What a text answer is, for the client's keyboard and widgets: "postal_code", and for an
-  // address step "address_town" (choose among a code's towns) or "address" (the rest).
-  std::string format;
   std::vector<PromptChoice> choices;
   // multi_choice: what is ticked now (the stored answer when editing it), with full labels,
   // so a client can pre-tick boxes on any page.
   std::vector<PromptChoice> selected;
   std::optional<std::pair<int, int>> page;  // index, count
   std::string min_date, max_date;
-  // text: what the answer must look like, so a client picks a keyboard and autofill
-  // (kana|email|phone|postal_code|number; empty for free text) and can limit what is typed.
+  // What a text answer must look like, so a client picks a keyboard, autofill and widgets:
+  // a text step's kana|email|phone|postal_code|number (empty for free text); an address step's
+  // postal_code, address_town (choose among a code's towns) or address (the rest).
   std::string format;
   std::optional<int> min_length, max_length;
   std::optional<double> min, max;

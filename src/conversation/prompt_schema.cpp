@@ -72,8 +72,10 @@ Json prompt_schema() {
   defs["QuestionInput"] = one_of_strings(
       {"text", "choice", "multi_choice", "date", "location", "photo", "rating", "confirm"},
       "The widget a question needs.");
-  defs["TextFormat"] = one_of_strings({"kana", "email", "phone", "postal_code", "number"},
-                                      "What a typed answer must look like; absent for free text.");
+  defs["TextFormat"] = one_of_strings(
+      {"kana", "email", "phone", "postal_code", "number", "address_town", "address"},
+      "What a typed answer must look like (an address step: postal_code, then address_town to "
+      "choose among a code's towns, then address for the rest); absent for free text.");
   defs["MessagePrompt"] = object("Something said; nothing to answer.",
                                  {{"type", literal("message")}, {"text", str()}}, {"type", "text"});
   defs["QuestionPrompt"] = object(

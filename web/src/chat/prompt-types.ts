@@ -131,8 +131,8 @@ export interface SummaryPrompt {
   type: 'summary';
 }
 
-/** What a typed answer must look like; absent for free text. */
-export type TextFormat = 'kana' | 'email' | 'phone' | 'postal_code' | 'number';
+/** What a typed answer must look like (an address step: postal_code, then address_town to choose among a code's towns, then address for the rest); absent for free text. */
+export type TextFormat = 'kana' | 'email' | 'phone' | 'postal_code' | 'number' | 'address_town' | 'address';
 
 /** Typed text. */
 export interface TextInput {
