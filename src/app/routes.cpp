@@ -33,7 +33,9 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
   services::register_routes(router, deps.auth, deps.catalog);
   applications::register_routes(router, deps.auth, deps.db, deps.inbox);
   web::register_routes(router, deps.auth, deps.db, deps.catalog, deps.chat, deps.inbox,
-                       config.secure_cookies, upload_limits(config));
+                       config.secure_cookies, upload_limits(config),
+                       web::map_settings(config.map_tiles, config.map_attribution,
+                                         config.map_center, config.map_zoom));
   std::string public_url =
       config.public_url.empty() ? "http://" + config.listen : config.public_url;
   auto line =

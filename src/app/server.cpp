@@ -11,6 +11,7 @@
 #include "applications/inbox.h"
 #include "channels/line/channel.h"
 #include "channels/line/resident_notice.h"
+#include "channels/web/map_settings.h"
 #include "core/clock.h"
 #include "core/http_server.h"
 #include "core/log.h"
@@ -108,6 +109,9 @@ int serve(const ServeConfig& config) {
   so.max_body_bytes = config.max_body_bytes;
   so.max_connections = static_cast<std::size_t>(std::max(1, config.max_connections));
   so.security_headers = true;
+  so.extra_img_src = web::map_settings(config.map_tiles, config.map_attribution, config.map_center,
+                                       config.map_zoom)
+                         .img_source;
   so.trusted_proxies = setting_list(config.trusted_proxy);
   http::Server server(so, [&router](http::Request& req) { return router.dispatch(req); });
   auto port = server.bind();

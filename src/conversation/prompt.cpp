@@ -82,6 +82,7 @@ Json Prompt::to_json() const {
       if (page) j["page"] = Json{{"index", page->first}, {"count", page->second}};
       if (!min_date.empty()) j["min_date"] = min_date;
       if (!max_date.empty()) j["max_date"] = max_date;
+      if (!notice.is_null()) j["notice"] = notice;
       break;
     }
     case Type::summary: {

@@ -56,6 +56,7 @@ struct Prompt {
   std::vector<PromptChoice> selected;
   std::optional<std::pair<int, int>> page;  // index, count
   std::string min_date, max_date;
+  Json notice;  // consent question: {text, url?, version?, declined} for channels that show it
   // summary
   std::vector<SummaryItem> items;
   std::optional<int64_t> total_fee;

@@ -328,6 +328,11 @@ CREATE INDEX residents_identity ON residents(channel, external_id)
       {9, "staff_deactivation", R"SQL(
 ALTER TABLE staff ADD COLUMN deactivated_at BIGINT NOT NULL DEFAULT 0
 )SQL"},
+      // The resident's consent to the service's privacy notice ({notice_sha256,
+      // notice_version?, agreed_at}, JSON), kept with the application for staff to show.
+      {16, "application_privacy_consent", R"SQL(
+ALTER TABLE applications ADD COLUMN privacy_consent TEXT
+)SQL"},
   };
   return list;
 }
