@@ -16,9 +16,10 @@ Prompt consent_prompt(const PrivacyNotice& notice, const std::string& step_id, b
   p.input = "consent";
   p.text = "【個人情報の取扱いについて】\n" + notice.text;
   if (!notice.url.empty()) p.text += "\n詳しくは：" + notice.url;
-  p.text += declined ? "\n\n同意いただけない場合、この手続きは続けられません。"
-                       "同意いただける場合は「同意する」を、やめる場合は「やめる」を選んでください。"
-                     : "\n\n上記の内容に同意いただける場合は「同意する」を選んでください。";
+  p.text += declined
+                ? "\n\n同意いただけない場合、この手続きは続けられません。"
+                  "同意いただける場合は「同意する」を、やめる場合は「やめる」を選んでください。"
+                : "\n\n上記の内容に同意いただける場合は「同意する」を選んでください。";
   p.choices.emplace_back(kConsentAgree, "同意する");
   if (declined)
     p.choices.emplace_back(kConsentQuit, "やめる");
@@ -35,7 +36,8 @@ ConsentReply read_consent(const std::string& choice_value, const std::string& ty
   if (choice_value == kConsentDecline) return ConsentReply::decline;
   if (choice_value == kConsentQuit) return ConsentReply::quit;
   std::string t = normalize_text(typed_text);
-  if (t == "同意する" || t == "同意します" || t == "同意" || t == "はい") return ConsentReply::agree;
+  if (t == "同意する" || t == "同意します" || t == "同意" || t == "はい")
+    return ConsentReply::agree;
   if (t == "同意しない" || t == "同意しません" || t == "いいえ") return ConsentReply::decline;
   return ConsentReply::unclear;
 }

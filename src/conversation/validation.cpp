@@ -59,8 +59,7 @@ class Validator {
           "privacy_notice.text is required (利用目的・保存期間など)");
     else if (char_count(n.text) > kMaxNoticeChars)
       add("", "privacy_notice.text", "too_long",
-          "privacy_notice.text must be at most " + std::to_string(kMaxNoticeChars) +
-              " characters");
+          "privacy_notice.text must be at most " + std::to_string(kMaxNoticeChars) + " characters");
     bool web_url = n.url.rfind("https://", 0) == 0 || n.url.rfind("http://", 0) == 0;
     bool plain = std::none_of(n.url.begin(), n.url.end(), [](char c) {
       return static_cast<unsigned char>(c) <= ' ' || c == '"' || c == '<' || c == '>';

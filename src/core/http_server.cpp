@@ -132,8 +132,7 @@ std::size_t fit_connection_cap(std::size_t wanted, std::size_t fd_limit) {
   return std::max<std::size_t>(1, std::min(wanted, room));
 }
 
-std::string content_security_policy(std::string_view content_type,
-                                    std::string_view extra_img_src) {
+std::string content_security_policy(std::string_view content_type, std::string_view extra_img_src) {
   // The built front end loads only its own hashed scripts and styles (no inline script);
   // React sets style attributes, hence 'unsafe-inline' for styles only.
   if (content_type.rfind("text/html", 0) == 0)

@@ -13,7 +13,6 @@ namespace mg::web {
 void register_routes(http::Router& router, auth::AuthService& auth, store::Db& db,
                      services::Catalog& catalog, applications::ChatService& chat,
                      applications::Inbox& inbox, bool secure_cookies,
-                     const applications::UploadLimits& upload_limits,
-                     const MapSettings& map = {});
+                     const applications::UploadLimits& upload_limits, const MapSettings& map = {});
 
 }  // namespace mg::web

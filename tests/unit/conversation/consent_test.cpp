@@ -193,9 +193,10 @@ TEST(Consent, NoticeIsValidated) {
 
 TEST(Consent, CorrectionDoesNotAskAgain) {
   auto def = must_load(notice_service());
-  Json answers = Json::array({Json{{"step_id", "kind"}, {"value", "a"}, {"display", "家具"}},
-                              Json{{"step_id", "name"}, {"value", "山田"}, {"display", "山田"}},
-                              Json{{"step_id", "phone"}, {"value", "0312345678"}, {"display", ""}}});
+  Json answers =
+      Json::array({Json{{"step_id", "kind"}, {"value", "a"}, {"display", "家具"}},
+                   Json{{"step_id", "name"}, {"value", "山田"}, {"display", "山田"}},
+                   Json{{"step_id", "phone"}, {"value", "0312345678"}, {"display", ""}}});
   auto r = start_correction(def, answers, {"phone"}, "番号違い", today());
   EXPECT_EQ(r.prompts.back().input, "text");
   EXPECT_EQ(r.state.current, "phone");

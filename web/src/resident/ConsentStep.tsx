@@ -41,9 +41,9 @@ export default function ConsentStep({ q, active, send, activeRef }: {
           <>
             <p className="consent-text" data-testid="consent-text">{notice.text}</p>
             {url && <p><a href={url} target="_blank" rel="noopener noreferrer" data-testid="consent-link">{t('consent.more')}</a></p>}
-            <p className="consent-ask" data-testid="consent-ask">{notice.declined ? t('consent.declined') : t('consent.ask')}</p>
+            <p className="consent-ask q-text" data-testid="consent-ask">{notice.declined ? t('consent.declined') : t('consent.ask')}</p>
           </>
-        ) : <p className="consent-text">{q.text}</p>}
+        ) : <p className="consent-text q-text">{q.text}</p>}
         {active && (
           <div className="choices">
             {(q.choices ?? []).map((c) => {

@@ -14,11 +14,12 @@ import { nudge, roundCoord, type LatLng } from './location';
 
 export interface MapSettings { tiles: string; attribution: string; attribution_url?: string; center: [number, number]; zoom: number }
 
-const FALLBACK: MapSettings = { tiles: '', attribution: '', center: [35.6812, 139.7671], zoom: 15 };
+// Drawn, not an emoji: phones without a colour emoji font would show a box.
+const PIN_SVG = '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="44" height="44">'
+  + '<path d="M12 2C8 2 5 5 5 9c0 5 7 13 7 13s7-8 7-13c0-4-3-7-7-7z" fill="#c62828" stroke="#fff" stroke-width="1.5"/>'
+  + '<circle cx="12" cy="9" r="2.6" fill="#fff"/></svg>';
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c] as string));
-}
+const FALLBACK: MapSettings = { tiles: '', attribution: '', center: [35.6812, 139.7671], zoom: 15 };
 
 export default function LocationPicker({ q, send }: { q: QuestionPrompt; send: (input: Input, about?: QuestionPrompt) => Promise<void> }) {
   const { t } = useI18n();
@@ -41,15 +42,10 @@ export default function LocationPicker({ q, send }: { q: QuestionPrompt; send: (
     if (!settings || !mapEl.current || mapRef.current) return;
     let map: L.Map;
     try {
-      map = L.map(mapEl.current, { center: settings.center, zoom: settings.zoom, keyboard: true });
+      // The attribution is shown below the map as ordinary text (a readable, tappable link).
+      map = L.map(mapEl.current, { center: settings.center, zoom: settings.zoom, keyboard: true, attributionControl: false });
     } catch { setMapFailed(true); return; }
-    map.attributionControl.setPrefix(false);
-    if (settings.tiles) {
-      const attribution = settings.attribution_url
-        ? `<a href="${escapeHtml(settings.attribution_url)}" target="_blank" rel="noopener noreferrer">${escapeHtml(settings.attribution)}</a>`
-        : escapeHtml(settings.attribution);
-      L.tileLayer(settings.tiles, { attribution, maxZoom: 19, crossOrigin: false }).addTo(map);
-    }
+    if (settings.tiles) L.tileLayer(settings.tiles, { maxZoom: 19 }).addTo(map);
     map.on('click', (e: L.LeafletMouseEvent) => setPin({ lat: roundCoord(e.latlng.lat), lng: roundCoord(e.latlng.lng) }));
     mapRef.current = map;
     return () => { map.remove(); mapRef.current = null; markerRef.current = null; };
@@ -61,7 +57,7 @@ export default function LocationPicker({ q, send }: { q: QuestionPrompt; send: (
     if (!map) return;
     if (!pin) { markerRef.current?.remove(); markerRef.current = null; return; }
     if (markerRef.current) { markerRef.current.setLatLng([pin.lat, pin.lng]); return; }
-    const icon = L.divIcon({ className: 'loc-pin', html: '<span aria-hidden="true">📍</span>', iconSize: [44, 44], iconAnchor: [22, 40] });
+    const icon = L.divIcon({ className: 'loc-pin', html: PIN_SVG, iconSize: [44, 44], iconAnchor: [22, 42] });
     const marker = L.marker([pin.lat, pin.lng], { draggable: true, keyboard: true, icon, title: pinLabel, autoPanOnFocus: true }).addTo(map);
     marker.on('dragend', () => { const ll = marker.getLatLng(); setPin({ lat: roundCoord(ll.lat), lng: roundCoord(ll.lng) }); });
     const el = marker.getElement();
@@ -114,7 +110,7 @@ export default function LocationPicker({ q, send }: { q: QuestionPrompt; send: (
 
   return (
     <div className="location">
-      <button type="button" className="btn btn-primary" onClick={useHere} disabled={geo === 'locating'} data-testid="location-gps">📍 {t('loc.useHere')}</button>
+      <button type="button" className="btn btn-primary" onClick={useHere} disabled={geo === 'locating'} data-testid="location-gps">{t('loc.useHere')}</button>
       {geo === 'locating' && <p className="muted" role="status">{t('loc.locating')}</p>}
       {(geo === 'denied' || geo === 'unsupported') && (
         <p className="alert alert-warn" role="alert" data-testid="location-denied">{t(geo === 'denied' ? 'loc.denied' : 'loc.unsupported')}</p>
@@ -124,6 +120,11 @@ export default function LocationPicker({ q, send }: { q: QuestionPrompt; send: (
           <p className="muted" id={`${id}-help`}>{t('loc.mapHelp')}</p>
           <div ref={mapEl} className="location-map" data-testid="location-map" role="region"
             aria-label={t('loc.mapLabel')} aria-describedby={`${id}-help`} />
+          {settings?.tiles && settings.attribution && (
+            <p className="map-attribution" data-testid="map-attribution">{t('loc.mapData')}{settings.attribution_url
+              ? <a href={settings.attribution_url} target="_blank" rel="noopener noreferrer">{settings.attribution}</a>
+              : settings.attribution}</p>
+          )}
           <button type="button" className="btn" onClick={placeAtCentre} data-testid="location-centre">{t('loc.placePin')}</button>
         </>
       )}
