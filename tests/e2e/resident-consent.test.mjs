@@ -51,7 +51,7 @@ test('粗大ごみ: the notice comes before the address; refusing, then agreeing
     assert.equal(await active.getByTestId('consent-agree').innerText(), '同意する');
     assert.equal(await active.getByTestId('consent-decline').innerText(), '同意しない');
     assert.deepEqual(await seriousAxe(page), []);
-    for (const id of ['consent-agree', 'consent-decline']) {
+    for (const id of ['consent-agree', 'consent-decline', 'consent-link']) {
       const b = await active.getByTestId(id).boundingBox();
       assert.ok(b.width >= 44 && b.height >= 44, `${id} is ${b.width}×${b.height}`);
     }

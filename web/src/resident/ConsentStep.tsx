@@ -40,7 +40,7 @@ export default function ConsentStep({ q, active, send, activeRef }: {
         {notice ? (
           <>
             <p className="consent-text" data-testid="consent-text">{notice.text}</p>
-            {url && <p><a href={url} target="_blank" rel="noopener noreferrer" data-testid="consent-link">{t('consent.more')}</a></p>}
+            {url && <p><a className="consent-link" href={url} target="_blank" rel="noopener noreferrer" data-testid="consent-link">{t('consent.more')}</a></p>}
             <p className="consent-ask q-text" data-testid="consent-ask">{notice.declined ? t('consent.declined') : t('consent.ask')}</p>
           </>
         ) : <p className="consent-text q-text">{q.text}</p>}
