@@ -328,6 +328,16 @@ CREATE INDEX residents_identity ON residents(channel, external_id)
       {9, "staff_deactivation", R"SQL(
 ALTER TABLE staff ADD COLUMN deactivated_at BIGINT NOT NULL DEFAULT 0
 )SQL"},
+      // A service may ask several rating questions: each score names its step, so the CSV export
+      // and the results page can tell them apart ('' for scores stored before this). The
+      // indexes serve the per-application lookups of the export and the results' date range;
+      // ratings_service has no tenant_id in front, or SQLite picks it for the export's
+      // per-page lookup (tenant_id = ? AND application_id IN …) and scans every rating.
+      {12, "rating_steps", R"SQL(
+ALTER TABLE ratings ADD COLUMN step_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX ratings_application ON ratings(application_id);
+CREATE INDEX ratings_service ON ratings(service_id, created_at)
+)SQL"},
       // The resident's consent to the service's privacy notice ({notice_sha256,
       // notice_version?, agreed_at}, JSON), kept with the application for staff to show.
       {16, "application_privacy_consent", R"SQL(

@@ -57,6 +57,7 @@ const FIXTURES = {
   'POST /api/services/{id}/publish': { min: 'editor', params: { id: (c) => c.a.service }, body: () => ({}) },
   'POST /api/services/{id}/unpublish': { min: 'editor', params: { id: (c) => c.a.service }, body: () => ({}) },
   'GET /api/services/{id}/export': { min: 'viewer', params: { id: (c) => c.a.service } },
+  'GET /api/services/{id}/results': { min: 'viewer', params: { id: (c) => c.a.service } },
   'GET /api/dashboard': { min: 'viewer' },
   'GET /api/applications': { min: 'viewer' },
   'GET /api/applications/export.csv': { min: 'viewer' },
