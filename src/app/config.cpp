@@ -49,6 +49,10 @@ std::optional<ServeConfig> parse_serve_args(const std::vector<std::string>& args
     ("upload-daily-count", po::value(&c.upload_daily_count)->default_value(c.upload_daily_count), "photos a resident's device may upload per day (ten times that per address)")
     ("upload-daily-mb", po::value(&c.upload_daily_mb)->default_value(c.upload_daily_mb), "megabytes a resident's device may upload per day (ten times that per address)")
     ("upload-unclaimed-seconds", po::value(&c.upload_unclaimed_seconds)->default_value(c.upload_unclaimed_seconds), "uploads no application claims are removed after this time")
+    ("map-tiles", po::value(&c.map_tiles)->default_value(c.map_tiles), "map tile URL template for residents' location questions ({z}/{x}/{y}, optional {s}); its host is allowed in the pages' img-src; none = no tiles")
+    ("map-attribution", po::value(&c.map_attribution)->default_value(c.map_attribution), "attribution shown on the map (as the tile provider requires)")
+    ("map-center", po::value(&c.map_center)->default_value(c.map_center), "where the map opens: LATITUDE,LONGITUDE (e.g. the town hall)")
+    ("map-zoom", po::value(&c.map_zoom)->default_value(c.map_zoom), "zoom the map opens at (1-19)")
     ("log-level", po::value(&c.log_level)->default_value(c.log_level), "debug, info, warn or error");
   // clang-format on
   po::variables_map vm;

@@ -35,6 +35,11 @@ struct ServeConfig {
   int upload_daily_count = 20;
   int upload_daily_mb = 100;
   int upload_unclaimed_seconds = 24 * 3600;
+  // The map of residents' location questions (channels/web/map_settings.h).
+  std::string map_tiles = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+  std::string map_attribution = "© OpenStreetMap contributors";
+  std::string map_center = "35.6812,139.7671";
+  int map_zoom = 15;
 };
 
 // Parses argv for `serve`. Returns nullopt after printing --help.

@@ -41,7 +41,9 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
       services::TemplateGallery(default_dir(config.templates_dir, "templates")));
   applications::register_lookup_routes(router, deps.auth, deps.db, deps.catalog);
   web::register_routes(router, deps.auth, deps.db, deps.catalog, deps.chat, deps.inbox,
-                       config.secure_cookies, upload_limits(config));
+                       config.secure_cookies, upload_limits(config),
+                       web::map_settings(config.map_tiles, config.map_attribution,
+                                         config.map_center, config.map_zoom));
   std::string public_url =
       config.public_url.empty() ? "http://" + config.listen : config.public_url;
   auto line =

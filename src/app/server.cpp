@@ -11,6 +11,7 @@
 #include "applications/inbox.h"
 #include "channels/line/channel.h"
 #include "channels/line/resident_notice.h"
+#include "channels/web/map_settings.h"
 #include "core/clock.h"
 #include "core/http_server.h"
 #include "core/log.h"
@@ -50,6 +51,9 @@ log::Level parse_level(const std::string& s) {
 
 int serve(const ServeConfig& config) {
   log::set_level(parse_level(config.log_level));
+  // Checked first: a bad --map-tiles must stop the server before it touches the database.
+  auto map = web::map_settings(config.map_tiles, config.map_attribution, config.map_center,
+                               config.map_zoom);
   auto started = std::chrono::steady_clock::now();
   auto db = store::open(resolve_database_url(config), config.db_pool);
   store::migrate(*db);
@@ -121,6 +125,7 @@ int serve(const ServeConfig& config) {
   so.max_body_bytes = config.max_body_bytes;
   so.max_connections = static_cast<std::size_t>(std::max(1, config.max_connections));
   so.security_headers = true;
+  so.extra_img_src = map.img_source;
   so.trusted_proxies = setting_list(config.trusted_proxy);
   http::Server server(so, [&router](http::Request& req) { return router.dispatch(req); });
   auto port = server.bind();

@@ -86,10 +86,11 @@ std::optional<std::string> apply_effects(store::Tx& tx, int64_t tenant_id, const
         int64_t id = tx.insert_id(
             "INSERT INTO applications(tenant_id, receipt_number, service_id, version_id, "
             "session_id, resident_id, channel, department, status, answers, search_text, "
-            "total_fee, submitted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, "
-            "?, ?) RETURNING id",
+            "total_fee, submitted_at, updated_at, privacy_consent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+            "'new', ?, ?, ?, ?, ?, ?) RETURNING id",
             {tenant_id, "pending-" + s.public_id, s.service_id, s.version_id, s.id, s.resident_id,
-             channel, department, e.answers.dump(), search_text(e.answers), e.total_fee, now, now});
+             channel, department, e.answers.dump(), search_text(e.answers), e.total_fee, now, now,
+             e.consent.is_null() ? store::Value() : store::Value(e.consent.dump())});
         receipt = conv::receipt_number(static_cast<uint64_t>(id), receipt_salt(tx, tenant_id));
         tx.exec(
             "UPDATE applications SET receipt_number = ?, search_text = ? || search_text WHERE id = "

@@ -156,6 +156,11 @@ Json Inbox::detail(int64_t tenant_id, int64_t id) {
     out["answers"] = answers.is_array() ? answers : Json::array();
     out["updated_at"] = r->i64(12);
     out["service_id"] = r->i64(13);
+    // {notice_sha256, notice_version?, agreed_at} when the service showed a privacy notice.
+    auto consent = tx.one("SELECT privacy_consent FROM applications WHERE tenant_id = ? AND id = ?",
+                          {tenant_id, id});
+    out["privacy_consent"] =
+        consent && consent->opt_str(0) ? parse_stored_json(*consent->opt_str(0)) : Json(nullptr);
     std::vector<int64_t> ids;
     collect_attachments(out["answers"], ids);
     Json attachments = Json::array();

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "core/crypto.h"
+
 namespace mg::conversation {
 
 namespace {
@@ -127,6 +129,7 @@ Step parse_step(const Json& s, size_t index, std::vector<Issue>& issues) {
   step.next = r.str("next");
   step.optional = r.boolean("optional", false);
   step.extension = r.str("extension");
+  if (s.contains("personal")) step.personal = r.boolean("personal", false);
 
   if (s.contains("choices")) {
     if (!s["choices"].is_array()) {
@@ -250,6 +253,24 @@ bool is_question(StepKind k) {
   }
 }
 
+bool asks_personal_data(const Step& s) {
+  if (!is_question(s.kind)) return false;
+  if (s.personal) return *s.personal;
+  if (s.kind == StepKind::address) return true;
+  if (s.kind != StepKind::text) return false;
+  switch (s.format) {
+    case TextFormat::kana:
+    case TextFormat::email:
+    case TextFormat::phone:
+    case TextFormat::postal_code:
+      return true;
+    case TextFormat::free:
+    case TextFormat::number:
+      return false;
+  }
+  return false;
+}
+
 const Step* ServiceDefinition::find(const std::string& id) const {
   for (const auto& s : steps)
     if (s.id == id) return &s;
@@ -333,6 +354,20 @@ ParseResult parse_definition(const Json& j) {
       r.issue("kind", "unknown_kind", "\"kind\" must be \"application\" or \"survey\"");
   }
   def.fee = r.number<int64_t>("fee");
+  if (j.contains("privacy_notice")) {
+    if (j["privacy_notice"].is_object()) {
+      Reader n(j["privacy_notice"], "", issues);
+      PrivacyNotice notice;
+      notice.text = n.str("text");
+      notice.url = n.str("url");
+      notice.version = n.str("version");
+      // The consent record names exactly what was agreed to, even if staff forget `version`.
+      notice.sha256 = crypto::sha256_hex(notice.text + "\n" + notice.url);
+      def.privacy_notice = std::move(notice);
+    } else {
+      r.issue("privacy_notice", "wrong_type", "\"privacy_notice\" must be {text,url?,version?}");
+    }
+  }
   if (j.contains("available")) {
     if (j["available"].is_object()) {
       Reader a(j["available"], "", issues);

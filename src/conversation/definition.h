@@ -56,6 +56,9 @@ struct Step {
   std::string next;  // empty: the following step in the list
   bool optional = false;
   std::string extension;  // e.g. "identity": a hook the host fills in (JPKI), engine shows text
+  // Whether the answer is personal data (needs the privacy notice first); unset: decided by
+  // kind and format (asks_personal_data).
+  std::optional<bool> personal;
 
   // choice
   std::vector<ChoiceOption> choices;
@@ -96,6 +99,15 @@ struct Step {
 // An application gets a 受付番号 to quote when enquiring; a survey's answers are anonymous
 // opinions, so nobody will enquire about them and none is handed out.
 enum class ServiceKind { application, survey };
+// 個人情報の取扱い: shown, and agreed to, before the first question asking personal data.
+struct PrivacyNotice {
+  std::string text;     // 利用目的, 保存期間… as the municipality writes them
+  std::string url;      // optional page with the full policy
+  std::string version;  // optional staff label (e.g. "2025-04"); the hash identifies it anyway
+  std::string sha256;   // of text and url, filled by the parser; stored with each consent
+};
+
+inline constexpr size_t kMaxNoticeChars = 2000;
 
 struct ServiceDefinition {
   std::string format = kServiceFormat;
@@ -111,6 +123,7 @@ struct ServiceDefinition {
   std::string start;  // resolved to the first step when absent
   std::vector<Step> steps;
   std::string completion_message;
+  std::optional<PrivacyNotice> privacy_notice;
 
   const Step* find(const std::string& id) const;
   int index_of(const std::string& id) const;  // -1 when absent
@@ -140,5 +153,9 @@ ParseResult parse_definition(const Json& j);
 
 // True when the step asks the resident something (and so stores an answer).
 bool is_question(StepKind k);
+
+// True when the step's answer is personal data: its `personal` field when set, else address
+// steps and text steps in the kana (フリガナ), email, phone or postal-code format.
+bool asks_personal_data(const Step& s);
 
 }  // namespace mg::conversation

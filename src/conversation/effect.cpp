@@ -27,6 +27,7 @@ Json Effect::to_json() const {
     case Kind::resubmit:
       j["answers"] = answers;
       j["total_fee"] = total_fee;
+      if (!consent.is_null()) j["consent"] = consent;
       break;
     case Kind::rating:
       j["score"] = score;

@@ -13,6 +13,7 @@ struct Effect {
   Kind kind = Kind::submit;
   Json answers;           // submit/resubmit: [{step_id,label,value,display}]
   int64_t total_fee = 0;  // submit/resubmit
+  Json consent;           // submit: the privacy-notice consent given, or null
   int score = 0;          // rating 1-5
   std::string step_id;    // lookup_failed, extension, rating
   std::string name;       // extension name (e.g. "identity")

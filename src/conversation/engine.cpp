@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "conversation/consent.h"
 #include "conversation/date_parse.h"
 #include "conversation/interpret.h"
 #include "conversation/normalize.h"
@@ -80,6 +81,7 @@ class Turn {
       return restart_quietly();
     }
     if (step->kind == StepKind::confirm) return at_confirm(*step, in);
+    if (st.phase == kConsentPhase) return at_consent(*step, in);
 
     Interpretation i = interpret(*step, st, in, ctx_);
     switch (i.kind) {
@@ -117,7 +119,9 @@ class Turn {
   }
 
   void ask(const Step& step) {
-    if (step.kind == StepKind::confirm) {
+    if (r_.state.phase == kConsentPhase && def_.privacy_notice) {
+      r_.prompts.push_back(consent_prompt(*def_.privacy_notice, step.id, false));
+    } else if (step.kind == StepKind::confirm) {
       auto ps = confirm_prompts(def_, step, r_.state, today_);
       r_.prompts.insert(r_.prompts.end(), ps.begin(), ps.end());
     } else {
@@ -204,6 +208,7 @@ class Turn {
         default:
           st.current = s->id;
           start_from_answer(*s);
+          if (needs_consent(def_, *s, st)) st.phase = kConsentPhase;
           ask(*s);
           return;
       }
@@ -270,6 +275,7 @@ class Turn {
     e.kind = st.correcting ? Effect::Kind::resubmit : Effect::Kind::submit;
     e.answers = answers_json(def_, st.answers, today_);
     e.total_fee = total_fee(def_, st.answers, today_);
+    if (!st.correcting) e.consent = st.consent;
     r_.effects.push_back(e);
     Prompt done;
     done.type = Prompt::Type::completion;
@@ -315,6 +321,31 @@ class Turn {
     r_.prompts.push_back(
         Prompt::error(confirm.id, "「この内容で申請する」か「修正する」を選んでください。"));
     ask(confirm);
+  }
+
+  // The privacy notice stands in front of `step` until the resident agrees; refusing ends
+  // nothing by itself (they may still agree) but offers やめる.
+  void at_consent(const Step& step, const Input& in) {
+    SessionState& st = r_.state;
+    const PrivacyNotice& notice = *def_.privacy_notice;
+    auto reply = read_consent(in.type == Input::Type::choice ? in.value : "",
+                              in.type == Input::Type::text ? in.text : "");
+    switch (reply) {
+      case ConsentReply::agree:
+        st.consent = consent_record(notice, ctx_.now_ms);
+        st.phase.clear();
+        start_from_answer(step);
+        return ask(step);
+      case ConsentReply::decline:
+        r_.prompts.push_back(consent_prompt(notice, step.id, true));
+        return;
+      case ConsentReply::quit:
+        return run_command("quit", {});
+      case ConsentReply::unclear:
+        r_.prompts.push_back(
+            Prompt::error(step.id, "「同意する」か「同意しない」を選んでください。"));
+        return ask(step);
+    }
   }
 
   void edit(const std::string& step_id) {
@@ -428,7 +459,9 @@ StepResult handle_json(const ServiceDefinition& def, const SessionState& state, 
   r.state.last_activity = ctx.now_ms;
   r.prompts.push_back(Prompt::error(state.current, std::get<InputError>(parsed).message));
   if (const Step* s = def.find(state.current); s && !state.done) {
-    if (s->kind == StepKind::confirm) {
+    if (state.phase == kConsentPhase && def.privacy_notice) {
+      r.prompts.push_back(consent_prompt(*def.privacy_notice, s->id, false));
+    } else if (s->kind == StepKind::confirm) {
       auto ps =
           confirm_prompts(def, *s, state, parse_iso_date(ctx.today).value_or(Date{2000, 1, 1}));
       r.prompts.insert(r.prompts.end(), ps.begin(), ps.end());

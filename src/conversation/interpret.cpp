@@ -410,7 +410,7 @@ Interpretation interpret_location(const Input& in) {
     std::string addr = normalize_text(*t);
     return answer(Json{{"address", addr}}, addr);
   }
-  return error("位置情報を送るか、場所を文字で入力してください。");
+  return error("場所を送るか、住所・目印を文字で入力してください。");
 }
 
 Interpretation interpret_rating(const Input& in) {

@@ -87,6 +87,7 @@ Json Prompt::to_json() const {
       if (max_length) j["max_length"] = *max_length;
       if (min) j["min"] = *min;
       if (max) j["max"] = *max;
+      if (!notice.is_null()) j["notice"] = notice;
       break;
     }
     case Type::summary: {

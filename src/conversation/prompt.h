@@ -62,6 +62,7 @@ struct Prompt {
   std::string format;
   std::optional<int> min_length, max_length;
   std::optional<double> min, max;
+  Json notice;  // consent question: {text, url?, version?, declined} for channels that show it
   // summary
   std::vector<SummaryItem> items;
   std::optional<int64_t> total_fee;

@@ -70,8 +70,16 @@ Json prompt_schema() {
   defs["Page"] = object("Which page of a long choice list is shown (0-based).",
                         {{"index", integer()}, {"count", integer()}}, {"index", "count"});
   defs["QuestionInput"] = one_of_strings(
-      {"text", "choice", "multi_choice", "date", "location", "photo", "rating", "confirm"},
+      {"text", "choice", "multi_choice", "date", "location", "photo", "rating", "confirm",
+       "consent"},
       "The widget a question needs.");
+  defs["PrivacyNotice"] = object(
+      "consent: the service's privacy notice (個人情報の取扱い) to show before agreeing.",
+      {{"text", str()},
+       {"url", str("Optional page with the full policy (http/https).")},
+       {"version", str("Optional label the town gave this notice.")},
+       {"declined", Json{{"type", "boolean"}, {"description", "The resident said 同意しない."}}}},
+      {"text", "declined"});
   defs["TextFormat"] = one_of_strings(
       {"kana", "email", "phone", "postal_code", "number", "address_town", "address"},
       "What a typed answer must look like (an address step: postal_code, then address_town to "
@@ -94,7 +102,8 @@ Json prompt_schema() {
        {"min_length", integer("text: fewest characters.")},
        {"max_length", integer("text: most characters.")},
        {"min", number("number format: smallest value.")},
-       {"max", number("number format: largest value.")}},
+       {"max", number("number format: largest value.")},
+       {"notice", ref("PrivacyNotice")}},
       {"type", "step_id", "input", "text"});
   defs["SummaryPrompt"] = object("The answers to confirm before applying.",
                                  {{"type", literal("summary")},

@@ -54,7 +54,7 @@ std::string format_hint(const Step& s, const Context& ctx) {
     case StepKind::photo:
       return "写真を送ってください。";
     case StepKind::location:
-      return "位置情報を送るか、場所を文字で入力してください。";
+      return "現在地や地図で場所を送るか、住所・目印を文字で入力してください。";
     case StepKind::choice:
       return s.multiple ? "複数選べます。選び終わったら「決定」を押してください。" : "";
     default:

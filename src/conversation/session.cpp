@@ -19,6 +19,7 @@ Json SessionState::to_json() const {
               {"pending", pending},
               {"correction", correction},
               {"correcting", correcting},
+              {"consent", consent},
               {"completed", completed},
               {"done", done},
               {"started_at", started_at},
@@ -48,6 +49,7 @@ SessionState SessionState::from_json(const Json& j) {
     s.pending = j.value("pending", Json());
     s.correction = j.value("correction", std::vector<std::string>{});
     s.correcting = j.value("correcting", false);
+    s.consent = j.value("consent", Json());
     s.completed = j.value("completed", false);
     s.done = j.value("done", false);
     s.started_at = j.value("started_at", int64_t{0});

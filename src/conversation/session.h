@@ -31,6 +31,7 @@ struct SessionState {
   Json pending;                         // data carried inside a step (postal lookup result)
   std::vector<std::string> correction;  // 不備: step ids still to re-ask
   bool correcting = false;
+  Json consent;            // null, or the consent_record() the resident gave to the privacy notice
   bool completed = false;  // submitted
   bool done = false;       // nothing more to ask
   int64_t started_at = 0;

@@ -49,6 +49,32 @@ class Validator {
         add("", field, "bad_date", std::string(field) + " must be a date YYYY-MM-DD");
     }
     if (def_.fee && *def_.fee < 0) add("", "fee", "bad_fee", "fee must not be negative");
+    if (def_.privacy_notice) check_notice(*def_.privacy_notice);
+  }
+
+  // The notice is shown whole in one LINE message with its question, so it is bounded.
+  void check_notice(const PrivacyNotice& n) {
+    if (n.text.find_first_not_of(" \t\r\n") == std::string::npos)
+      add("", "privacy_notice.text", "missing_field",
+          "privacy_notice.text is required (利用目的・保存期間など)");
+    else if (char_count(n.text) > kMaxNoticeChars)
+      add("", "privacy_notice.text", "too_long",
+          "privacy_notice.text must be at most " + std::to_string(kMaxNoticeChars) + " characters");
+    bool web_url = n.url.rfind("https://", 0) == 0 || n.url.rfind("http://", 0) == 0;
+    bool plain = std::none_of(n.url.begin(), n.url.end(), [](char c) {
+      return static_cast<unsigned char>(c) <= ' ' || c == '"' || c == '<' || c == '>';
+    });
+    if (!n.url.empty() && (!web_url || !plain || n.url.size() > 500))
+      add("", "privacy_notice.url", "bad_url",
+          "privacy_notice.url must be an http(s) URL of at most 500 characters");
+    if (char_count(n.version) > 50)
+      add("", "privacy_notice.version", "too_long",
+          "privacy_notice.version must be at most 50 characters");
+  }
+
+  static size_t char_count(const std::string& s) {
+    return static_cast<size_t>(std::count_if(
+        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
   }
 
   void check_ids() {
@@ -70,6 +96,8 @@ class Validator {
     target(s, "next", s.next);
     bool needs_text = is_question(s.kind) || s.kind == StepKind::message;
     if (needs_text && s.text.empty()) add(s.id, "text", "missing_field", "\"text\" is required");
+    if (s.personal && !is_question(s.kind))
+      add(s.id, "personal", "unexpected_field", "only question steps can be marked personal");
     if (s.kind != StepKind::choice && !s.choices.empty())
       add(s.id, "choices", "unexpected_field", "only choice steps have choices");
     if (s.kind != StepKind::text && (s.min || s.max || s.unit_fee || s.min_length || s.max_length))

@@ -99,12 +99,12 @@ bool has_header(const Headers& headers, std::string_view name) {
 
 // Adds the protective headers a response did not set itself.
 template <class Message>
-void set_security_headers(Message& out, const Response& res) {
+void set_security_headers(Message& out, const Response& res, std::string_view extra_img_src) {
   auto add = [&](const char* name, std::string_view value) {
     if (!has_header(res.headers, name))
       out.set(beast::string_view(name), beast::string_view(value.data(), value.size()));
   };
-  add("Content-Security-Policy", content_security_policy(res.content_type));
+  add("Content-Security-Policy", content_security_policy(res.content_type, extra_img_src));
   add("X-Frame-Options", "DENY");
   add("X-Content-Type-Options", "nosniff");
   add("Referrer-Policy", "same-origin");
@@ -132,12 +132,14 @@ std::size_t fit_connection_cap(std::size_t wanted, std::size_t fd_limit) {
   return std::max<std::size_t>(1, std::min(wanted, room));
 }
 
-std::string_view content_security_policy(std::string_view content_type) {
+std::string content_security_policy(std::string_view content_type, std::string_view extra_img_src) {
   // The built front end loads only its own hashed scripts and styles (no inline script);
   // React sets style attributes, hence 'unsafe-inline' for styles only.
   if (content_type.rfind("text/html", 0) == 0)
     return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-           "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+           "img-src 'self' data: blob:" +
+           (extra_img_src.empty() ? std::string() : " " + std::string(extra_img_src)) +
+           "; font-src 'self'; connect-src 'self'; object-src 'none'; "
            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
   // API answers and uploaded attachments must never run as a document.
   return "default-src 'none'; frame-ancestors 'none'";
@@ -178,7 +180,7 @@ struct Server::Impl {
       out.set(bhttp::field::content_type, res.content_type);
       out.set("X-Request-Id", req.request_id);
       for (auto& [k, v] : res.headers) out.insert(k, v);
-      if (opt.security_headers) set_security_headers(out, res);
+      if (opt.security_headers) set_security_headers(out, res, opt.extra_img_src);
       out.keep_alive(keep_alive);
       if (req.method == "HEAD") {
         out.content_length(res.body.size());
@@ -196,7 +198,7 @@ struct Server::Impl {
     head.set(bhttp::field::content_type, res.content_type);
     head.set("X-Request-Id", req.request_id);
     for (auto& [k, v] : res.headers) head.insert(k, v);
-    if (opt.security_headers) set_security_headers(head, res);
+    if (opt.security_headers) set_security_headers(head, res, opt.extra_img_src);
     head.keep_alive(keep_alive);
     head.chunked(true);
     bhttp::response_serializer<bhttp::empty_body> sr{head};

@@ -15,8 +15,10 @@ namespace mg::http {
 // outgoing requests; never below 1.
 std::size_t fit_connection_cap(std::size_t wanted, std::size_t fd_limit);
 
-// Content-Security-Policy for a response of this content type.
-std::string_view content_security_policy(std::string_view content_type);
+// Content-Security-Policy for a response of this content type. `extra_img_src` (e.g. the map
+// tile host "https://*.tile.openstreetmap.org") is added to pages' img-src and nowhere else.
+std::string content_security_policy(std::string_view content_type,
+                                    std::string_view extra_img_src = {});
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";
@@ -33,6 +35,8 @@ struct ServerOptions {
   // Content-Security-Policy (one for HTML pages, a deny-all one for everything else),
   // X-Frame-Options, Referrer-Policy and nosniff on every response that does not set its own.
   bool security_headers = false;
+  // One more img-src source for pages (the operator's map tile host); validated by the caller.
+  std::string extra_img_src;
   // Addresses of the operator's reverse proxies: only from these is X-Forwarded-For believed
   // (the client address then drives login throttling, upload quotas and the audit log).
   std::vector<std::string> trusted_proxies;

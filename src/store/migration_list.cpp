@@ -368,6 +368,11 @@ CREATE TABLE lookup_lists (
 INSERT INTO lookup_lists(tenant_id, list_name, row_count)
   SELECT tenant_id, list_name, COUNT(*) FROM lookup_rows GROUP BY tenant_id, list_name
 )SQL"},
+      // The resident's consent to the service's privacy notice ({notice_sha256,
+      // notice_version?, agreed_at}, JSON), kept with the application for staff to show.
+      {16, "application_privacy_consent", R"SQL(
+ALTER TABLE applications ADD COLUMN privacy_consent TEXT
+)SQL"},
   };
   return list;
 }

@@ -329,6 +329,9 @@ test('keyboard only: the chat can be completed with Tab, Enter and Space', async
         await page.waitForTimeout(0);
         await tabTo(isActiveButton, ['[data-testid=confirm-choice]', 0], 'confirm');
         await page.keyboard.press('Enter');
+      } else if (type === 'consent') {
+        await tabTo(isActiveButton, ['[data-testid=consent-agree]', 0], 'consent');
+        await page.keyboard.press('Enter');
       } else if (type === 'date') {
         // The picker starts on a valid day; Tab to 決定.
         await tabTo(isActiveButton, ['[data-testid=date-submit]', 0], 'date submit');

@@ -239,10 +239,16 @@ export async function driveChat(page, { maxSteps = 40, log = () => {}, until } =
         break;
       }
       case 'location': {
-        answer = '35.6812,139.7671';
-        await active.getByTestId('location-lat').fill('35.6812');
-        await active.getByTestId('location-lng').fill('139.7671');
+        // No geolocation here: the pin goes to the map's centre, then is sent.
+        answer = 'pin:centre';
+        await active.getByTestId('location-centre').click();
+        await active.getByTestId('location-pin').waitFor();
         await active.getByTestId('location-submit').click();
+        break;
+      }
+      case 'consent': {
+        answer = 'consent:agree';
+        await active.getByTestId('consent-agree').click();
         break;
       }
       case 'rating': {

@@ -84,11 +84,12 @@ http::Response with_cookie(http::Response res, const Visitor& v, bool secure) {
 void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db,
                      services::Catalog& catalog, applications::ChatService& chat,
                      applications::Inbox& inbox, bool secure,
-                     const applications::UploadLimits& upload_limits) {
-  r.get("/api/public/{tenant}/info", [&](http::Request& req) {
+                     const applications::UploadLimits& upload_limits, const MapSettings& map) {
+  // The map settings travel with the municipality's info, which every resident page loads.
+  r.get("/api/public/{tenant}/info", [&auth, map_json = map.to_json()](http::Request& req) {
     auto t = auth.tenant_by_code(req.params.at("tenant"));
     if (!t) throw ApiError::not_found("自治体が見つかりません");
-    return http::Response::json({{"code", t->code}, {"name", t->name}});
+    return http::Response::json({{"code", t->code}, {"name", t->name}, {"map", map_json}});
   });
   r.get("/api/public/{tenant}/services", [&](http::Request& req) {
     int64_t tenant = tenant_of(auth, req);

@@ -4,6 +4,7 @@
 #include "applications/chat.h"
 #include "applications/inbox.h"
 #include "auth/service.h"
+#include "channels/web/map_settings.h"
 #include "core/router.h"
 #include "services/catalog.h"
 
@@ -12,6 +13,6 @@ namespace mg::web {
 void register_routes(http::Router& router, auth::AuthService& auth, store::Db& db,
                      services::Catalog& catalog, applications::ChatService& chat,
                      applications::Inbox& inbox, bool secure_cookies,
-                     const applications::UploadLimits& upload_limits);
+                     const applications::UploadLimits& upload_limits, const MapSettings& map = {});
 
 }  // namespace mg::web

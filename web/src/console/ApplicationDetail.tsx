@@ -6,6 +6,7 @@ import { formatBytes, formatDateTime, formatYen } from '../format';
 import { useI18n } from '../i18n-react';
 import type { MessageKey } from '../i18n';
 import { STATUSES } from './Applications';
+import PrivacyConsent, { type PrivacyConsentRecord } from './PrivacyConsent';
 import { atLeast, useSession } from './session';
 
 function pick(o: Record<string, unknown>, ...keys: string[]): unknown {
@@ -144,6 +145,7 @@ export default function ApplicationDetailPage() {
             </div>
           )}
         </dl>
+        <PrivacyConsent consent={(a as ApplicationDetail & { privacy_consent?: PrivacyConsentRecord | null }).privacy_consent} />
       </div>
 
       {a.attachments?.length > 0 && (

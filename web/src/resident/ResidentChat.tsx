@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError, api, type PublicService } from '../api';
 import { errorText, useLoad, usePageTitle } from '../common';
@@ -10,9 +10,13 @@ import {
   type ChatResponse, type Choice, type Input, type LogEntry, type Prompt, type QuestionPrompt, type SummaryPrompt,
 } from '../chat/prompts';
 import ResidentLayout, { useTenantInfo } from './ResidentLayout';
+import ConsentStep from './ConsentStep';
 import { prepareImage } from './image';
 import QuitDialog from './QuitDialog';
 import PostalCodeInput from './PostalCodeInput';
+
+// Leaflet is fetched only when a location question is asked.
+const LocationPicker = lazy(() => import('./LocationPicker'));
 
 function ss(): Storage | null { try { return window.sessionStorage; } catch { return null; } }
 
@@ -278,6 +282,7 @@ function BotPrompt({ prompt, active, inBatch, send, activeRef, uploadUrl, onErro
         </div>
       );
     case 'question':
+      if (prompt.input === 'consent') return <ConsentStep q={prompt} active={active} send={send} activeRef={activeRef} />;
       return <Question q={prompt} active={active} send={send} activeRef={activeRef} uploadUrl={uploadUrl} onError={onError} selections={selections} />;
     default:
       return null;
@@ -327,7 +332,7 @@ function Question({ q, active, send, activeRef, uploadUrl, onError, selections }
             {w === 'rating' && <Rating q={q} send={send} />}
             {w === 'date' && <DatePicker q={q} send={send} />}
             {w === 'photo' && <PhotoUpload q={q} send={send} uploadUrl={uploadUrl} onError={onError} />}
-            {w === 'location' && <LocationInput q={q} send={send} />}
+            {w === 'location' && <Suspense fallback={<p className="muted">{t('common.loading')}</p>}><LocationPicker q={q} send={send} /></Suspense>}
             {w === 'text' && q.format === 'postal_code' && <PostalCodeInput q={q} send={send} />}
             {w === 'text' && <p className="sr-only">{t('chat.textLabel')}</p>}
             {(w === 'text' || w === 'date' || w === 'photo' || w === 'location') && options.length > 0 && (
@@ -425,47 +430,6 @@ function PhotoUpload({ q, send, uploadUrl, onError }: { q: QuestionPrompt; send:
       <input id={id} className="file-input" type="file" accept="image/jpeg,image/png,image/*" disabled={uploading}
         onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; void onFile(f); }} data-testid="photo-input" />
       {uploading && <p className="muted" role="status">{t('chat.photoUploading')}</p>}
-    </div>
-  );
-}
-
-function LocationInput({ q, send }: { q: QuestionPrompt; send: SendFn }) {
-  const { t } = useI18n();
-  const [lat, setLat] = useState('');
-  const [lng, setLng] = useState('');
-  const [address, setAddress] = useState('');
-  const [geoErr, setGeoErr] = useState(false);
-  const [locating, setLocating] = useState(false);
-  const latRef = useRef<HTMLInputElement>(null);
-  const id = `loc-${q.step_id}`;
-
-  const useGps = () => {
-    if (!('geolocation' in navigator)) { setGeoErr(true); latRef.current?.focus(); return; }
-    setLocating(true); setGeoErr(false);
-    navigator.geolocation.getCurrentPosition(
-      (pos) => { setLocating(false); void send({ type: 'location', lat: pos.coords.latitude, lng: pos.coords.longitude }, q); },
-      () => { setLocating(false); setGeoErr(true); latRef.current?.focus(); },
-      { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 },
-    );
-  };
-  const la = Number(lat), ln = Number(lng);
-  const valid = lat.trim() !== '' && lng.trim() !== '' && Number.isFinite(la) && Number.isFinite(ln) && Math.abs(la) <= 90 && Math.abs(ln) <= 180;
-  return (
-    <div className="location">
-      <button type="button" className="btn btn-primary" onClick={useGps} disabled={locating} data-testid="location-gps">📍 {t('chat.location')}</button>
-      {geoErr && <p className="alert alert-warn" role="alert">{t('chat.locationError')}</p>}
-      <form className="manual-loc" onSubmit={(e) => { e.preventDefault(); if (valid) void send({ type: 'location', lat: la, lng: ln, ...(address.trim() ? { address: address.trim() } : {}) }, q); }}>
-        <p className="muted">{t('chat.locationManual')}</p>
-        <div className="loc-fields">
-          <div className="field"><label htmlFor={`${id}-lat`}>{t('chat.lat')}</label>
-            <input id={`${id}-lat`} ref={latRef} inputMode="decimal" value={lat} onChange={(e) => setLat(e.target.value)} placeholder="35.6812" data-testid="location-lat" /></div>
-          <div className="field"><label htmlFor={`${id}-lng`}>{t('chat.lng')}</label>
-            <input id={`${id}-lng`} inputMode="decimal" value={lng} onChange={(e) => setLng(e.target.value)} placeholder="139.7671" data-testid="location-lng" /></div>
-        </div>
-        <div className="field"><label htmlFor={`${id}-addr`}>{t('chat.address')}</label>
-          <input id={`${id}-addr`} value={address} onChange={(e) => setAddress(e.target.value)} data-testid="location-address" /></div>
-        <button type="submit" className="btn" disabled={!valid} data-testid="location-submit">{t('chat.send')}</button>
-      </form>
     </div>
   );
 }
