@@ -12,9 +12,27 @@
 
 namespace mg::applications {
 
+DepartmentScope department_scope(const auth::Principal& who) {
+  if (who.all_departments()) return std::nullopt;
+  return who.departments;
+}
+
+std::string scope_condition(const DepartmentScope& scope, const std::string& column,
+                            store::Params& params) {
+  if (!scope) return "";
+  if (scope->empty()) return " AND 1 = 0";  // no department: nothing to see
+  std::string c = " AND " + column + " IN (";
+  for (std::size_t i = 0; i < scope->size(); ++i) {
+    c += i ? ", ?" : "?";
+    params.push_back((*scope)[i]);
+  }
+  return c + ")";
+}
+
 std::string where_clause(int64_t tenant_id, const ListFilter& f, store::Params& params) {
   std::string w = " WHERE a.tenant_id = ?";
   params.push_back(tenant_id);
+  w += scope_condition(f.scope, "a.department", params);
   if (!f.status.empty()) {
     w += " AND a.status = ?";
     params.push_back(f.status);
@@ -145,10 +163,12 @@ Json Inbox::list(int64_t tenant_id, const ListFilter& f) {
   });
 }
 
-Json Inbox::detail(int64_t tenant_id, int64_t id) {
+Json Inbox::detail(int64_t tenant_id, int64_t id, const DepartmentScope& scope) {
   return db_.read([&](store::Tx& tx) {
-    auto r =
-        tx.one(std::string(kListCols) + " WHERE a.tenant_id = ? AND a.id = ?", {tenant_id, id});
+    store::Params params{tenant_id, id};
+    std::string in_scope = scope_condition(scope, "a.department", params);
+    auto r = tx.one(std::string(kListCols) + " WHERE a.tenant_id = ? AND a.id = ?" + in_scope,
+                    params);
     if (!r) throw ApiError::not_found();
     Json out = summary(*r);
     out["memo"] = r->str(10);
@@ -223,10 +243,11 @@ Json Inbox::update(const auth::Principal& who, int64_t id, const Json& body) {
   if (!status && !memo && !assignee)
     throw ApiError::bad_request("status, memo, assignee_id のいずれかを指定してください");
   db_.write([&](store::Tx& tx) {
-    auto cur =
-        tx.one(std::string("SELECT status FROM applications WHERE tenant_id = ? AND id = ?") +
-                   store::for_update(tx),
-               {who.tenant_id, id});
+    store::Params params{who.tenant_id, id};
+    std::string in_scope = scope_condition(department_scope(who), "department", params);
+    auto cur = tx.one("SELECT status FROM applications WHERE tenant_id = ? AND id = ?" + in_scope +
+                          store::for_update(tx),
+                      params);
     if (!cur) throw ApiError::not_found();
     int64_t now = clock::now_ms();
     Json detail = Json::object();
@@ -264,7 +285,7 @@ Json Inbox::update(const auth::Principal& who, int64_t id, const Json& body) {
                     {{"application_id", id}, {"kind", "status"}, {"status", *status}},
                     tenant_job(who.tenant_id));
   });
-  return detail(who.tenant_id, id);
+  return detail(who.tenant_id, id, department_scope(who));
 }
 
 Json Inbox::request_correction(const auth::Principal& who, int64_t id,
@@ -274,9 +295,11 @@ Json Inbox::request_correction(const auth::Principal& who, int64_t id,
   if (reason.empty()) throw ApiError::bad_request("理由を入力してください", "reason");
   db_.write([&](store::Tx& tx) {
     // Locked like update() does, so a status change and a new correction cannot interleave.
-    if (!tx.one(std::string("SELECT 1 FROM applications WHERE tenant_id = ? AND id = ?") +
+    store::Params params{who.tenant_id, id};
+    std::string in_scope = scope_condition(department_scope(who), "department", params);
+    if (!tx.one("SELECT 1 FROM applications WHERE tenant_id = ? AND id = ?" + in_scope +
                     store::for_update(tx),
-                {who.tenant_id, id}))
+                params))
       throw ApiError::not_found();
     std::string session = chat_.start_correction(tx, who.tenant_id, id, step_ids, reason);
     auto sid = tx.one("SELECT id FROM chat_sessions WHERE public_id = ?", {session})->i64(0);
@@ -295,7 +318,7 @@ Json Inbox::request_correction(const auth::Principal& who, int64_t id,
                   {{"application_id", id}, {"kind", "correction"}, {"session_id", session}},
                   tenant_job(who.tenant_id));
   });
-  return detail(who.tenant_id, id);
+  return detail(who.tenant_id, id, department_scope(who));
 }
 
 std::function<bool(std::string&)> Inbox::export_csv(int64_t tenant_id, const ListFilter& f) {
@@ -364,9 +387,10 @@ Json Inbox::for_resident(int64_t tenant_id, int64_t resident_id) {
   });
 }
 
-Json Inbox::recent(int64_t tenant_id, int limit) {
+Json Inbox::recent(int64_t tenant_id, int limit, const DepartmentScope& scope) {
   ListFilter f;
   f.limit = limit;
+  f.scope = scope;
   return list(tenant_id, f)["items"];
 }
 

@@ -328,6 +328,19 @@ CREATE INDEX residents_identity ON residents(channel, external_id)
       {9, "staff_deactivation", R"SQL(
 ALTER TABLE staff ADD COLUMN deactivated_at BIGINT NOT NULL DEFAULT 0
 )SQL"},
+      // Staff may belong to several departments (兼務); everyone but admins sees only their
+      // departments' applications. staff.department_id stays as the first one.
+      {11, "staff_departments", R"SQL(
+CREATE TABLE staff_departments (
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  staff_id BIGINT NOT NULL REFERENCES staff(id),
+  department_id BIGINT NOT NULL REFERENCES departments(id),
+  PRIMARY KEY (staff_id, department_id)
+);
+INSERT INTO staff_departments(tenant_id, staff_id, department_id)
+  SELECT tenant_id, id, department_id FROM staff WHERE department_id IS NOT NULL;
+CREATE INDEX applications_department ON applications(tenant_id, department, submitted_at)
+)SQL"},
   };
   return list;
 }
