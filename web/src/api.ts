@@ -144,7 +144,7 @@ export interface ApplicationDetail extends ApplicationRow {
   /** Statuses the server accepts from here (the workflow table); absent from older servers. */
   allowed_statuses?: string[];
 }
-export interface StaffRow { id: number; email: string; name: string; role: Role; department?: string; locked?: boolean; active?: boolean; created_at?: number }
+export interface StaffRow { id: number; email: string; name: string; role: Role; department?: string; departments?: string[]; locked?: boolean; active?: boolean; created_at?: number }
 export interface AuditRow { id: number; at: number; staff_email?: string; action: string; object_type?: string; object_id?: string | number; ip?: string; detail?: unknown }
 export interface JobRow { id: number; kind: string; status: string; attempts: number; last_error?: string; run_at?: number }
 export interface ServiceRow {
