@@ -1,5 +1,6 @@
 #include "applications/inbox.h"
 
+#include <map>
 #include <memory>
 
 #include "applications/status.h"
@@ -200,6 +201,33 @@ Json Inbox::detail(int64_t tenant_id, int64_t id, const DepartmentScope& scope) 
                          {"kind", e.str(1)},
                          {"detail", parse_stored_json(e.str(2))},
                          {"staff", e.str(3)}});
+    // Names and question labels beside the stored ids, so the console can say
+    // 「担当者を 山田 太郎 に変更」 and 「ふりがな、住所」 instead of raw codes.
+    std::map<std::string, std::string> labels;
+    for (const auto& ans : out["answers"])
+      if (ans.is_object() && ans.contains("step_id") && ans["step_id"].is_string())
+        labels[ans["step_id"].get<std::string>()] = ans.value("label", "");
+    auto step_labels = [&](const Json& ids) {
+      Json names = Json::array();
+      if (ids.is_array())
+        for (const auto& i : ids) {
+          std::string id = i.is_string() ? i.get<std::string>() : "";
+          auto it = labels.find(id);
+          names.push_back(it != labels.end() && !it->second.empty() ? it->second : id);
+        }
+      return names;
+    };
+    for (auto& h : history) {
+      auto& d = h["detail"];
+      if (!d.is_object()) continue;
+      if (d.contains("step_ids")) d["step_labels"] = step_labels(d["step_ids"]);
+      if (d.contains("assignee_id") && d["assignee_id"].is_number_integer()) {
+        auto st = tx.one(
+            "SELECT COALESCE(NULLIF(name, ''), email) FROM staff WHERE tenant_id = ? AND id = ?",
+            {tenant_id, d["assignee_id"].get<int64_t>()});
+        d["assignee_name"] = st ? st->str(0) : "";
+      }
+    }
     out["history"] = history;
     Json corrections = Json::array();
     for (const auto& c : tx.query(
@@ -208,6 +236,7 @@ Json Inbox::detail(int64_t tenant_id, int64_t id, const DepartmentScope& scope) 
              {tenant_id, id}))
       corrections.push_back({{"id", c.i64(0)},
                              {"step_ids", parse_stored_json(c.str(1))},
+                             {"step_labels", step_labels(parse_stored_json(c.str(1)))},
                              {"reason", c.str(2)},
                              {"status", c.str(3)},
                              {"created_at", c.i64(4)},
