@@ -257,8 +257,7 @@ const ja = {
   'chat.sending': '送信中…',
   'chat.commands': '操作',
   'chat.selected': '選択: {labels}',
-  // issue 9 items 12 and 14 (h-scope): departments; history, corrections, audit and
-  // definition problems in words
+  // issue 9 items 12 and 14 (h-scope): departments; history, corrections and audit in words
   'dept.legend': '所属（複数選べます）',
   'dept.hint': '管理者以外の職員は、所属する課の申請だけを見られます。一覧にない課は「その他の課」に入力してください（「、」で区切って複数）。',
   'dept.other': 'その他の課',
@@ -321,9 +320,6 @@ const ja = {
   'audit.d.items': '項目: {items}',
   'audit.d.rows': '{rows} 行',
   'audit.d.failures': '連続失敗 {failures} 回',
-  'def.problem': '{where}{message}',
-  'def.service': 'サービス全体: ',
-  'def.step': 'ステップ「{step}」: ',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -642,9 +638,6 @@ const en: Record<MessageKey, string> = {
   'audit.d.items': 'Items: {items}',
   'audit.d.rows': '{rows} rows',
   'audit.d.failures': '{failures} failures in a row',
-  'def.problem': '{where}{message}',
-  'def.service': 'Whole service: ',
-  'def.step': 'Step "{step}": ',
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { ja, en };

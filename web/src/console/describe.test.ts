@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { translate, type Locale, type MessageKey } from '../i18n';
-import { auditAction, auditDetail, describeCorrection, describeHistory, describeProblem } from './describe';
+import { auditAction, auditDetail, describeCorrection, describeHistory } from './describe';
 
 const tr = (l: Locale) => (k: MessageKey, p?: Record<string, string | number>) => translate(l, k, p);
 const status = (l: Locale) => (s: string) => translate(l, `status.${s}` as MessageKey);
@@ -32,12 +32,5 @@ describe('audit rows in words', () => {
     expect(auditDetail({ role: ['operator', 'editor'], departments: [['環境課'], ['環境課', '市民課']], department: ['環境課', '環境課'] }, tr('ja'), status('ja'), role('ja')))
       .toBe(`権限: ${translate('ja', 'role.operator')} → ${translate('ja', 'role.editor')}、所属: 環境課 → 環境課、市民課`);
     expect(auditDetail({ status: { from: 'new', to: 'done' }, memo: true }, tr('ja'), status('ja'), role('ja'))).toBe('状態: 未対応 → 完了、メモを更新');
-  });
-});
-
-describe('service definition problems', () => {
-  it('name the step they concern', () => {
-    expect(describeProblem({ step_id: 'kana', message: '次のステップ「x」がありません' }, tr('ja'), () => 'ふりがな')).toBe('ステップ「ふりがな」: 次のステップ「x」がありません');
-    expect(describeProblem({ message: '開始ステップがありません' }, tr('ja'))).toBe('サービス全体: 開始ステップがありません');
   });
 });

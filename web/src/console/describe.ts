@@ -89,10 +89,3 @@ export function auditDetail(detail: unknown, t: TFn, statusLabel: (s: string) =>
   if (Object.keys(rest).length) parts.push(JSON.stringify(rest));
   return parts.join(t('list.sep'));
 }
-
-/** A service-definition problem from the server ({step_id, message}), naming its step. */
-export function describeProblem(p: Rec, t: TFn, stepLabel?: (id: string) => string): string {
-  const step = typeof p.step_id === 'string' && p.step_id ? p.step_id : '';
-  const where = step ? t('def.step', { step: stepLabel?.(step) || step }) : t('def.service');
-  return t('def.problem', { where, message: String(p.message ?? p.code ?? '') });
-}
