@@ -274,7 +274,8 @@ Json Inbox::update(const auth::Principal& who, int64_t id, const Json& body) {
   db_.write([&](store::Tx& tx) {
     store::Params params{who.tenant_id, id};
     std::string in_scope = scope_condition(department_scope(who), "department", params);
-    auto cur = tx.one("SELECT status FROM applications WHERE tenant_id = ? AND id = ?" + in_scope +
+    auto cur = tx.one("SELECT status, department FROM applications WHERE tenant_id = ? AND id = ?" +
+                          in_scope +
                           store::for_update(tx),
                       params);
     if (!cur) throw ApiError::not_found();
@@ -294,11 +295,19 @@ Json Inbox::update(const auth::Principal& who, int64_t id, const Json& body) {
     }
     if (assignee) {
       if (*assignee) {
-        auto st = tx.one("SELECT deactivated_at FROM staff WHERE tenant_id = ? AND id = ?",
+        auto st = tx.one("SELECT deactivated_at, role FROM staff WHERE tenant_id = ? AND id = ?",
                          {who.tenant_id, **assignee});
         if (!st) throw ApiError::bad_request("担当者が見つかりません", "assignee_id");
         if (st->i64(0) != 0)
           throw ApiError::bad_request("無効になっている職員は担当者にできません", "assignee_id");
+        // The assignee must be able to open the application: an admin or one of its department.
+        if (st->str(1) != "admin" &&
+            !tx.one("SELECT 1 FROM staff_departments sd JOIN departments d ON d.id = "
+                    "sd.department_id WHERE sd.tenant_id = ? AND sd.staff_id = ? AND d.name = ?",
+                    {who.tenant_id, **assignee, cur->str(1)}))
+          throw ApiError::bad_request(
+              "この申請の担当課（" + cur->str(1) + "）に所属していない職員は担当者にできません",
+              "assignee_id");
       }
       tx.exec("UPDATE applications SET assignee_id = ?, updated_at = ? WHERE id = ?",
               {store::opt(*assignee), now, id});

@@ -78,8 +78,13 @@ test('departments scope what an operator sees; history and corrections read in w
     assert.equal(other.department, '学校教育課');
     await page.goto(`/console/applications/${other.id}`);
     await page.getByTestId('application-detail').waitFor();
-    await page.getByTestId('assignee-select').selectOption({ label: `${NAME}（環境課）` });
-    await page.getByTestId('history').getByText(`担当者を ${NAME} に変更`).waitFor();
+    // Only staff who may open it are offered: admins and 学校教育課, not the 環境課 operator.
+    const offered = await page.getByTestId('assignee-select').locator('option').allTextContents();
+    assert.ok(!offered.some((o) => o.includes(NAME)), offered.join(','));
+    const adminOption = offered.find((o) => o.startsWith('デモ管理者'));
+    assert.ok(adminOption, offered.join(','));
+    await page.getByTestId('assignee-select').selectOption({ label: adminOption });
+    await page.getByTestId('history').getByText('担当者を デモ管理者 に変更').waitFor();
     await page.getByTestId('status-in_progress').click();
     await page.getByTestId('history').getByText('状態を 未対応 から 処理中 に変更').waitFor();
     // A correction of two questions: named by their labels, not ids.
@@ -117,6 +122,7 @@ test('departments scope what an operator sees; history and corrections read in w
     await page.goto('/console/applications');
     await page.getByTestId('applications').waitFor();
     await page.waitForLoadState('networkidle');
+    assert.equal((await page.getByTestId('department-scope').textContent()).trim(), '環境課 の申請を表示しています');
     assert.equal(await page.locator(`[data-testid=app-row][data-receipt="${other.receipt_number}"]`).count(), 0);
     const listed = await (await page.request.get('/api/applications?limit=500')).json();
     assert.ok(listed.items.every((a) => a.department === '環境課'), JSON.stringify(listed.items.map((a) => a.department)));

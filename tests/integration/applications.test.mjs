@@ -113,7 +113,7 @@ test('staff work the inbox: status, memo, validation, roles, audit, CSV', async 
   expectError(assert, await admin.patch(`/api/applications/${id}`, { memo: 5 }), 400, 'invalid');
   expectError(assert, await admin.patch(`/api/applications/${id}`, { assignee_id: 99999 }), 400, 'invalid');
   // A deactivated staff member cannot be made the assignee; an active one can.
-  const helper = await admin.post('/api/staff', { email: 'assignee@demo.example', name: '担当', password: 'assignee-passphrase-1', role: 'operator' });
+  const helper = await admin.post('/api/staff', { email: 'assignee@demo.example', name: '担当', password: 'assignee-passphrase-1', role: 'operator', departments: [list.items[0].department] });
   assert.equal(helper.status, 201, helper.text);
   assert.equal((await admin.patch(`/api/staff/${helper.json.id}`, { active: false })).status, 200);
   const refused = await admin.patch(`/api/applications/${id}`, { assignee_id: helper.json.id });

@@ -78,8 +78,8 @@ before(async () => {
   ctx.roadReceipt = road.receipt;
   ctx.roadApp = await appId(road.receipt);
   ctx.attachment = road.attachment;
-  ctx.kankyo = await addStaff('kankyo@demo.example', 'operator', ['環境課']);
-  ctx.shimin = await addStaff('shimin@demo.example', 'operator', ['市民課']);
+  ctx.kankyo = await addStaff('op-kankyo@demo.example', 'operator', ['環境課']);
+  ctx.shimin = await addStaff('op-shimin@demo.example', 'operator', ['市民課']);
   ctx.both = await addStaff('both@demo.example', 'viewer', ['建設課', '　市民課 ', '市民課']);
   ctx.nobody = await addStaff('nobody@demo.example', 'operator', []);
   ctx.editor = await addStaff('editor@demo.example', 'editor', ['環境課']);
@@ -151,6 +151,30 @@ test('staff of the department, and admins, can', async () => {
   assert.equal(img.status, 200);
   assert.equal((await admin.get(`/api/attachments/${ctx.attachment}`)).status, 200);
   expectError(assert, await ctx.shimin.c.get(`/api/attachments/${ctx.attachment}`), 404, 'not_found');
+});
+
+test('the assignee must be an admin or of the application\'s department', async () => {
+  const refused = await admin.patch(`/api/applications/${ctx.juminApp}`, { assignee_id: ctx.kankyo.id });
+  expectError(assert, refused, 400, 'invalid');
+  assert.match(refused.json.error.message, /市民課/);
+  assert.equal((await admin.get(`/api/applications/${ctx.juminApp}`)).json.assignee_id, null);
+  const ok = await admin.patch(`/api/applications/${ctx.juminApp}`, { assignee_id: ctx.shimin.id });
+  assert.equal(ok.status, 200, ok.text);
+  const adminId = (await admin.get('/api/session')).json.user.id;
+  assert.equal((await admin.patch(`/api/applications/${ctx.juminApp}`, { assignee_id: adminId })).status, 200);
+  // The history names the assignee; a correction names the questions by their labels.
+  const d = (await admin.get(`/api/applications/${ctx.juminApp}`)).json;
+  const names = d.history.filter((h) => h.detail?.assignee_id).map((h) => h.detail.assignee_name);
+  assert.deepEqual(names, ['op-shimin', 'デモ管理者']);
+});
+
+test('corrections and their history entries carry the questions\' labels', async () => {
+  const r = await ctx.shimin.c.post(`/api/applications/${ctx.juminApp}/corrections`, { step_ids: ['class', 'child'], reason: '確認' });
+  assert.equal(r.status, 201, r.text);
+  const labels = Object.fromEntries(r.json.answers.map((a) => [a.step_id, a.label]));
+  assert.deepEqual(r.json.corrections[0].step_labels, [labels.class, labels.child]);
+  assert.deepEqual(r.json.history.at(-1).detail.step_labels, [labels.class, labels.child]);
+  assert.ok(labels.class && labels.class !== 'class');
 });
 
 test('staff without a department see no applications', async () => {

@@ -15,6 +15,13 @@ function answerText(a: { value: unknown; display?: string }): string {
   return typeof a.value === 'string' ? a.value : JSON.stringify(a.value);
 }
 
+/** Whether a staff member may open an application of `department` (the server's rule too). */
+function canSee(s: StaffRow, department: string | undefined): boolean {
+  if (s.role === 'admin') return true;
+  const depts = s.departments ?? (s.department ? [s.department] : []);
+  return !!department && depts.includes(department);
+}
+
 export default function ApplicationDetailPage() {
   const { id } = useParams();
   const { t, locale } = useI18n();
@@ -99,7 +106,7 @@ export default function ApplicationDetailPage() {
               <select id="assignee" value={assigneeId != null ? String(assigneeId) : ''} disabled={busy} data-testid="assignee-select"
                 onChange={(e) => patch({ assignee_id: e.target.value ? Number(e.target.value) : null }, t('common.saved'))}>
                 <option value="">{t('app.unassigned')}</option>
-                {staffItems.filter((s) => s.active !== false || s.id === assigneeId).map((s) => <option key={s.id} value={String(s.id)}>{s.name || s.email}{s.department ? `（${s.department}）` : ''}</option>)}
+                {staffItems.filter((s) => s.id === assigneeId || (s.active !== false && canSee(s, a.department))).map((s) => <option key={s.id} value={String(s.id)}>{s.name || s.email}{s.department ? `（${s.department}）` : ''}</option>)}
               </select>
             </div>
           )}

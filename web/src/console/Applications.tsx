@@ -6,6 +6,7 @@ import { formatDateTime } from '../format';
 import { useI18n } from '../i18n-react';
 import type { MessageKey } from '../i18n';
 import { assigneeName } from './Dashboard';
+import { DepartmentScope } from './DepartmentPicker';
 import { PAGE_SIZE, apiQuery, filtersFromSearch, filtersToSearch, type AppFilters } from './filters';
 
 export const STATUSES = ['new', 'in_progress', 'done', 'rejected', 'withdrawn'] as const;
@@ -33,6 +34,7 @@ export default function Applications() {
         <h1>{t('apps.title')}</h1>
         <a className="btn" href={csvHref} download data-testid="csv-export">{t('apps.csv')}</a>
       </div>
+      <DepartmentScope />
       <form className="card filters" onSubmit={apply} aria-label={t('apps.filters')} data-testid="app-filters">
         <div className="field">
           <label htmlFor="f-service">{t('apps.service')}</label>

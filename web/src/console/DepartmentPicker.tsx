@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { api } from '../api';
 import { useLoad } from '../common';
 import { useI18n } from '../i18n-react';
+import { useSession } from './session';
 
 /** Splits free text typed into the "other department" field (、 , ， or line breaks). */
 export function splitDepartments(text: string): string[] {
@@ -39,3 +40,12 @@ export function DepartmentPicker({ id, value, other, onChange }: {
 
 /** What the form sends: the checked names and the typed ones, once each. */
 export const chosenDepartments = (value: string[], other: string) => [...new Set([...value, ...splitDepartments(other)])];
+
+/** Whose applications the list shows: non-admins see only their departments'. */
+export function DepartmentScope() {
+  const { t } = useI18n();
+  const { user } = useSession();
+  if (user.role === 'admin') return null;
+  const depts = user.departments ?? (user.department ? [user.department] : []);
+  return <p className="muted" data-testid="department-scope">{depts.length ? t('apps.scope', { departments: depts.join(t('list.sep')) }) : t('apps.scopeNone')}</p>;
+}
