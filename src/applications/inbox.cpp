@@ -168,8 +168,8 @@ Json Inbox::detail(int64_t tenant_id, int64_t id, const DepartmentScope& scope) 
   return db_.read([&](store::Tx& tx) {
     store::Params params{tenant_id, id};
     std::string in_scope = scope_condition(scope, "a.department", params);
-    auto r = tx.one(std::string(kListCols) + " WHERE a.tenant_id = ? AND a.id = ?" + in_scope,
-                    params);
+    auto r =
+        tx.one(std::string(kListCols) + " WHERE a.tenant_id = ? AND a.id = ?" + in_scope, params);
     if (!r) throw ApiError::not_found();
     Json out = summary(*r);
     out["memo"] = r->str(10);
@@ -275,8 +275,7 @@ Json Inbox::update(const auth::Principal& who, int64_t id, const Json& body) {
     store::Params params{who.tenant_id, id};
     std::string in_scope = scope_condition(department_scope(who), "department", params);
     auto cur = tx.one("SELECT status, department FROM applications WHERE tenant_id = ? AND id = ?" +
-                          in_scope +
-                          store::for_update(tx),
+                          in_scope + store::for_update(tx),
                       params);
     if (!cur) throw ApiError::not_found();
     int64_t now = clock::now_ms();

@@ -132,9 +132,8 @@ void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db, In
   r.get("/api/attachments/{id}", [&](http::Request& req) {
     auto p = auth.require(req);
     int64_t id = services::id_param(req);
-    auto a = db.read([&](store::Tx& tx) {
-      return load_attachment(tx, p.tenant_id, id, department_scope(p));
-    });
+    auto a = db.read(
+        [&](store::Tx& tx) { return load_attachment(tx, p.tenant_id, id, department_scope(p)); });
     if (!a) throw ApiError::not_found();
     auto res = http::Response::text(std::move(a->data), a->content_type);
     res.header("Cache-Control", "private, max-age=3600");

@@ -168,7 +168,7 @@ std::optional<Principal> AuthService::current(const http::Request& req) {
   if (!row || row->i64(3) < now) return std::nullopt;
   auto role = parse_role(row->str(6));
   if (!role) return std::nullopt;
-  Principal p{row->i64(1), row->i64(0), row->str(4), row->str(5), *role,
+  Principal p{row->i64(1), row->i64(0), row->str(4),     row->str(5),           *role,
               row->str(7), row->str(2), req.remote_addr, std::move(departments)};
   return p;
 }

@@ -13,8 +13,8 @@ constexpr const char* kStaffCols =
     "0, s.created_at, s.deactivated_at";
 
 StaffRow to_staff(const store::Row& r) {
-  return {r.i64(0), r.i64(1), r.str(2), r.str(3), r.str(4),
-          r.str(5), r.str(6), r.i64(7), r.i64(8), r.i64(9), {}};
+  return {r.i64(0), r.i64(1), r.str(2), r.str(3), r.str(4), r.str(5),
+          r.str(6), r.i64(7), r.i64(8), r.i64(9), {}};
 }
 
 Tenant to_tenant(const store::Row& r) {
@@ -83,10 +83,10 @@ std::vector<StaffRow> list_staff(store::Tx& tx, int64_t tenant_id) {
                 {tenant_id}))
     out.push_back(to_staff(r));
   std::map<int64_t, std::vector<std::string>> depts;
-  for (const auto& r : tx.query(
-           "SELECT sd.staff_id, d.name FROM staff_departments sd JOIN departments d ON d.id = "
-           "sd.department_id WHERE sd.tenant_id = ? ORDER BY d.name",
-           {tenant_id}))
+  for (const auto& r :
+       tx.query("SELECT sd.staff_id, d.name FROM staff_departments sd JOIN departments d ON d.id = "
+                "sd.department_id WHERE sd.tenant_id = ? ORDER BY d.name",
+                {tenant_id}))
     depts[r.i64(0)].push_back(r.str(1));
   for (auto& s : out) s.departments = depts[s.id];
   return out;

@@ -15,7 +15,7 @@ struct StaffRow {
   std::string email, name, password_hash, role, department;
   // throttled_until: the account's login throttle (list_staff only; 0 elsewhere).
   int64_t throttled_until = 0, created_at = 0;
-  int64_t deactivated_at = 0;  // 0: active
+  int64_t deactivated_at = 0;            // 0: active
   std::vector<std::string> departments;  // sorted; `department` is the first (or "")
 };
 

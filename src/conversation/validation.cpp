@@ -36,7 +36,8 @@ class Validator {
     if (!step.empty()) {
       const Step* st = def_.find(step);
       std::string label = st && !st->label.empty() ? st->label : "";
-      where = label.empty() ? "ステップ「" + step + "」: " : "ステップ「" + label + "」（" + step + "）: ";
+      where = label.empty() ? "ステップ「" + step + "」: "
+                            : "ステップ「" + label + "」（" + step + "）: ";
     }
     issues_.push_back(Issue{step, field, code, where + message});
   }
@@ -53,7 +54,9 @@ class Validator {
     for (auto [field, value] : {std::pair{"available.from", def_.available_from},
                                 std::pair{"available.to", def_.available_to}}) {
       if (!value.empty() && !parse_iso_date(value))
-        add("", field, "bad_date", std::string(field == std::string("available.from") ? "受付開始日" : "受付終了日") + "は YYYY-MM-DD 形式の日付で指定してください");
+        add("", field, "bad_date",
+            std::string(field == std::string("available.from") ? "受付開始日" : "受付終了日") +
+                "は YYYY-MM-DD 形式の日付で指定してください");
     }
     if (def_.fee && *def_.fee < 0) add("", "fee", "bad_fee", "手数料にマイナスは指定できません");
   }
@@ -62,7 +65,8 @@ class Validator {
     std::set<std::string> seen;
     for (const auto& s : def_.steps) {
       if (s.id.empty()) continue;  // reported by the parser
-      if (s.id == kEndStep) add(s.id, "id", "reserved_id", "「end」は終了を表す名前のため、ステップ名には使えません");
+      if (s.id == kEndStep)
+        add(s.id, "id", "reserved_id", "「end」は終了を表す名前のため、ステップ名には使えません");
       if (!seen.insert(s.id).second)
         add(s.id, "id", "duplicate_id", "ステップ名「" + s.id + "」が重複しています");
     }
@@ -70,17 +74,21 @@ class Validator {
 
   void target(const Step& s, const std::string& field, const std::string& id) {
     if (!id.empty() && id != kEndStep && !def_.find(id))
-      add(s.id, field, "unknown_target", "次に進むステップ「" + id + "」がありません（終了するときは end）");
+      add(s.id, field, "unknown_target",
+          "次に進むステップ「" + id + "」がありません（終了するときは end）");
   }
 
   void check_step(const Step& s) {
     target(s, "next", s.next);
     bool needs_text = is_question(s.kind) || s.kind == StepKind::message;
-    if (needs_text && s.text.empty()) add(s.id, "text", "missing_field", "質問や案内の文（text）を入力してください");
+    if (needs_text && s.text.empty())
+      add(s.id, "text", "missing_field", "質問や案内の文（text）を入力してください");
     if (s.kind != StepKind::choice && !s.choices.empty())
-      add(s.id, "choices", "unexpected_field", "選択肢（choices）は選択のステップにだけ指定できます");
+      add(s.id, "choices", "unexpected_field",
+          "選択肢（choices）は選択のステップにだけ指定できます");
     if (s.kind != StepKind::text && (s.min || s.max || s.unit_fee || s.min_length || s.max_length))
-      add(s.id, "min", "unexpected_field", "最小・最大・文字数・単価は文字入力のステップにだけ指定できます");
+      add(s.id, "min", "unexpected_field",
+          "最小・最大・文字数・単価は文字入力のステップにだけ指定できます");
     switch (s.kind) {
       case StepKind::choice: {
         if (s.choices.empty())
@@ -90,26 +98,31 @@ class Validator {
           const auto& c = s.choices[i];
           std::string f = "choices[" + std::to_string(i) + "]";
           if (!values.insert(c.value).second)
-            add(s.id, f + ".value", "duplicate_choice", "選択肢の値「" + c.value + "」が重複しています");
+            add(s.id, f + ".value", "duplicate_choice",
+                "選択肢の値「" + c.value + "」が重複しています");
           if (c.value.rfind("__", 0) == 0)
             add(s.id, f + ".value", "reserved_value",
                 "「__」で始まる選択肢の値はシステムで使うため指定できません");
-          if (c.fee && *c.fee < 0) add(s.id, f + ".fee", "bad_fee", "手数料にマイナスは指定できません");
+          if (c.fee && *c.fee < 0)
+            add(s.id, f + ".fee", "bad_fee", "手数料にマイナスは指定できません");
           if (!c.next.empty() && s.multiple)
-            add(s.id, f + ".next", "unexpected_field", "選択肢ごとの行き先は、1つだけ選ぶ選択のステップにだけ指定できます");
+            add(s.id, f + ".next", "unexpected_field",
+                "選択肢ごとの行き先は、1つだけ選ぶ選択のステップにだけ指定できます");
           target(s, f + ".next", c.next);
         }
         int n = static_cast<int>(s.choices.size());
         if (s.min_selections < 0 || (s.max_selections > 0 && s.min_selections > s.max_selections) ||
             s.min_selections > n)
-          add(s.id, "min_selections", "bad_range", "選べる数の最小・最大が選択肢の数に合っていません");
+          add(s.id, "min_selections", "bad_range",
+              "選べる数の最小・最大が選択肢の数に合っていません");
         break;
       }
       case StepKind::text:
         if (s.min_length && s.max_length && *s.min_length > *s.max_length)
           add(s.id, "min_length", "bad_range", "最小文字数が最大文字数より大きくなっています");
         if ((s.min || s.max || s.unit_fee) && s.format != TextFormat::number)
-          add(s.id, "format", "type_mismatch", "最小・最大・単価は数値入力（format: number）のときだけ指定できます");
+          add(s.id, "format", "type_mismatch",
+              "最小・最大・単価は数値入力（format: number）のときだけ指定できます");
         if (s.min && s.max && *s.min > *s.max)
           add(s.id, "min", "bad_range", "最小値が最大値より大きくなっています");
         break;
@@ -117,25 +130,31 @@ class Validator {
         for (auto [field, spec] : {std::pair{"min", s.min_date}, std::pair{"max", s.max_date}})
           if (!spec.empty() && !is_date_spec(spec))
             add(s.id, field, "bad_date",
-                "日付の範囲は YYYY-MM-DD、today、または +3d・-100y のような相対指定で入力してください");
+                "日付の範囲は YYYY-MM-DD、today、または +3d・-100y "
+                "のような相対指定で入力してください");
         break;
       case StepKind::photo:
         for (const auto& t : s.types)
           if (t != "image/jpeg" && t != "image/png")
             add(s.id, "types", "unsupported_type", "写真の形式は image/jpeg と image/png だけです");
-        if (s.max_bytes <= 0) add(s.id, "max_bytes", "bad_range", "写真の最大サイズは1以上にしてください");
+        if (s.max_bytes <= 0)
+          add(s.id, "max_bytes", "bad_range", "写真の最大サイズは1以上にしてください");
         break;
       case StepKind::branch:
-        if (s.cases.empty()) add(s.id, "cases", "missing_field", "分岐の条件（cases）を指定してください");
+        if (s.cases.empty())
+          add(s.id, "cases", "missing_field", "分岐の条件（cases）を指定してください");
         for (size_t i = 0; i < s.cases.size(); ++i)
           target(s, "cases[" + std::to_string(i) + "].next", s.cases[i].next);
         target(s, "default", s.default_next);
         break;
       case StepKind::lookup:
-        if (s.list.empty()) add(s.id, "list", "missing_field", "照合に使うリスト（list）を指定してください");
+        if (s.list.empty())
+          add(s.id, "list", "missing_field", "照合に使うリスト（list）を指定してください");
         if (s.match_fields.empty())
-          add(s.id, "match_fields", "missing_field", "照合する項目（match_fields）を指定してください");
-        if (s.daily_limit < 1) add(s.id, "daily_limit", "bad_range", "1日の照合回数の上限は1以上にしてください");
+          add(s.id, "match_fields", "missing_field",
+              "照合する項目（match_fields）を指定してください");
+        if (s.daily_limit < 1)
+          add(s.id, "daily_limit", "bad_range", "1日の照合回数の上限は1以上にしてください");
         target(s, "retry", s.retry);
         break;
       default:
@@ -234,7 +253,8 @@ class Validator {
       add(at.id, field, "unknown_answer", "条件で使うステップ「" + ref + "」がありません");
     } else if (!is_question(target->kind) && target->kind != StepKind::lookup) {
       add(at.id, field, "not_a_question",
-          "「" + ref + "」は回答のないステップ（" + to_string(target->kind) + "）のため、条件に使えません");
+          "「" + ref + "」は回答のないステップ（" + to_string(target->kind) +
+              "）のため、条件に使えません");
     } else if (!before.count(ref)) {
       bool later = !reaches(ref, at.id);
       add(at.id, field, later ? "later_answer" : "answer_not_guaranteed",
@@ -259,7 +279,8 @@ class Validator {
     if (!t) return;
     auto mismatch = [&](const std::string& why) {
       add(at.id, field, "type_mismatch",
-          "「" + c.answer + "」（" + to_string(t->kind) + "）には比べ方「" + c.op + "」が合いません: " + why);
+          "「" + c.answer + "」（" + to_string(t->kind) + "）には比べ方「" + c.op +
+              "」が合いません: " + why);
     };
     bool number = t->kind == StepKind::text && t->format == TextFormat::number;
     bool date = t->kind == StepKind::date;

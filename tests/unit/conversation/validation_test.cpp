@@ -225,9 +225,10 @@ bool ascii_words(const std::string& m) {  // "is not", "must be": English left i
 }  // namespace
 
 TEST(ValidationMessages, JapaneseAndNameTheStep) {
-  auto m = message_for(service({q("kana", {{"label", "ふりがな"}, {"next", "zzz"}})}),
-                       "unknown_target");
-  EXPECT_EQ(m, "ステップ「ふりがな」（kana）: 次に進むステップ「zzz」がありません（終了するときは end）");
+  auto m =
+      message_for(service({q("kana", {{"label", "ふりがな"}, {"next", "zzz"}})}), "unknown_target");
+  EXPECT_EQ(
+      m, "ステップ「ふりがな」（kana）: 次に進むステップ「zzz」がありません（終了するときは end）");
   m = message_for(service({q("a"), q("a")}), "duplicate_id");
   EXPECT_EQ(m, "ステップ「a」: ステップ名「a」が重複しています");
   m = message_for(service({q("a", {{"next", "end"}}), q("orphan", {{"label", "住所"}})}),
@@ -252,11 +253,12 @@ TEST(ValidationMessages, NoEnglishLeftInAnyValidationMessage) {
                 {"kind", "choice"},
                 {"text", "?"},
                 {"choices", {{{"value", "__x"}}, {{"value", "__x"}, {"fee", -1}}}}}}),
-      service({q("n", {{"format", "number"}, {"min", 5}, {"max", 1}}),
-               {{"id", "br"},
-                {"kind", "branch"},
-                {"cases", {{{"when", {{"answer", "n"}, {"op", "contains"}, {"value", 1}}},
-                            {"next", "end"}}}}}}),
+      service(
+          {q("n", {{"format", "number"}, {"min", 5}, {"max", 1}}),
+           {{"id", "br"},
+            {"kind", "branch"},
+            {"cases",
+             {{{"when", {{"answer", "n"}, {"op", "contains"}, {"value", 1}}}, {"next", "end"}}}}}}),
   };
   int checked = 0;
   for (const auto& d : defs)
