@@ -10,6 +10,7 @@
 #include "applications/chat.h"
 #include "applications/inbox.h"
 #include "auth/service.h"
+#include "calendar/holidays.h"
 #include "conversation/flow_test.h"
 #include "core/errors.h"
 #include "core/json.h"
@@ -34,6 +35,8 @@ const char* kUsage =
     "  routes          print every HTTP route serve registers as JSON [--data DIR | --database "
     "URL]\n"
     "  flow test       run dialog tests: madoguchi flow test FILE...\n"
+    "  calendar holidays  print Japan's national holidays as date,name CSV: --from YEAR --to "
+    "YEAR\n"
     "  line-sim        run the offline LINE platform (see madoguchi line-sim --help)\n";
 
 // Options shared by commands that only need the database.
@@ -164,6 +167,25 @@ int routes_cmd(const std::vector<std::string>& args) {
   return 0;
 }
 
+// Japan's national holidays for a range of years, one "YYYY-MM-DD,name" line each.
+int holidays_cmd(const std::vector<std::string>& args) {
+  int from = 0, to = 0;
+  po::options_description desc("calendar holidays");
+  desc.add_options()("from", po::value(&from)->required(), "first year")(
+      "to", po::value(&to)->required(), "last year");
+  parse(args, 2, desc);
+  if (from > to || from < calendar::kFirstYear || to > calendar::kLastYear) {
+    std::cerr << "error: years must be " << calendar::kFirstYear << "–" << calendar::kLastYear
+              << " and --from ≤ --to\n";
+    return 2;
+  }
+  std::cout << "date,name\n";
+  for (int y = from; y <= to; ++y)
+    for (const auto& h : calendar::holidays_in(y))
+      std::cout << calendar::format_iso(h.date) << ',' << h.name << '\n';
+  return 0;
+}
+
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args) {
@@ -186,6 +208,7 @@ int run_cli(const std::vector<std::string>& args) {
       }
       return conversation::run_flow_tests({args.begin() + 2, args.end()}, std::cout);
     }
+    if (cmd == "calendar" && args.size() > 1 && args[1] == "holidays") return holidays_cmd(args);
     if (cmd == "line-sim") {
       std::vector<char*> argv;
       for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));

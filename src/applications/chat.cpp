@@ -126,10 +126,10 @@ std::optional<std::string> apply_effects(store::Tx& tx, int64_t tenant_id, const
       case conv::Effect::Kind::rating: {
         auto app = tx.one("SELECT id FROM applications WHERE session_id = ?", {s.id});
         tx.exec(
-            "INSERT INTO ratings(tenant_id, service_id, application_id, score, created_at) VALUES "
-            "(?, ?, ?, ?, ?)",
+            "INSERT INTO ratings(tenant_id, service_id, application_id, score, created_at, "
+            "step_id) VALUES (?, ?, ?, ?, ?, ?)",
             {tenant_id, s.service_id, app ? store::Value(app->i64(0)) : store::Value(nullptr),
-             int64_t{e.score}, now});
+             int64_t{e.score}, now, e.step_id});
         break;
       }
       case conv::Effect::Kind::lookup_failed: {

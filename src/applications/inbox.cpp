@@ -358,51 +358,6 @@ Json Inbox::request_correction(const auth::Principal& who, int64_t id,
   return detail(who.tenant_id, id, department_scope(who));
 }
 
-std::function<bool(std::string&)> Inbox::export_csv(int64_t tenant_id, const ListFilter& f) {
-  struct State {
-    int64_t last_id = INT64_MAX;
-    bool header = false;
-    std::vector<std::string> step_ids;  // columns when one service is exported
-  };
-  auto st = std::make_shared<State>();
-  // Keyset pagination by id: each chunk is its own short read transaction.
-  return [this, tenant_id, f, st](std::string& out) -> bool {
-    if (!st->header) {
-      st->header = true;
-      out =
-          "\xEF\xBB\xBF受付番号,サービス,状態,受付日時,チャネル,担当課,担当者,手数料,メモ,回答\r\n";
-      return true;
-    }
-    store::Params params;
-    std::string where = where_clause(tenant_id, f, params) + " AND a.id < ?";
-    params.push_back(st->last_id);
-    int rows = 0;
-    db_.read([&](store::Tx& tx) {
-      tx.each(std::string(kListCols) + where + " ORDER BY a.id DESC LIMIT 1000", params,
-              [&](const store::Row& r) {
-                ++rows;
-                st->last_id = r.i64(0);
-                std::string answers;
-                Json a = parse_stored_json(r.str(11));
-                if (a.is_array())
-                  for (const auto& x : a) {
-                    if (!answers.empty()) answers += " / ";
-                    answers +=
-                        x.value("label", x.value("step_id", "")) + ": " + x.value("display", "");
-                  }
-                out += csv_field(r.str(1)) + "," + csv_field(r.str(2)) + "," +
-                       csv_field(status_label(r.str(3))) + "," +
-                       clock::format_jst(r.i64(6), "%Y-%m-%d %H:%M:%S") + "," +
-                       csv_field(r.str(7)) + "," + csv_field(r.str(8)) + "," + csv_field(r.str(5)) +
-                       "," + std::to_string(r.i64(9)) + "," + csv_field(r.str(10)) + "," +
-                       csv_field(answers) + "\r\n";
-                return true;
-              });
-    });
-    return rows == 1000;
-  };
-}
-
 Json Inbox::for_resident(int64_t tenant_id, int64_t resident_id) {
   return db_.read([&](store::Tx& tx) {
     Json items = Json::array();

@@ -2,6 +2,7 @@
 
 #include "applications/attachments.h"
 #include "applications/lookup_lists.h"
+#include "applications/results.h"
 #include "auth/routes.h"
 #include "core/clock.h"
 #include "core/errors.h"
@@ -105,6 +106,14 @@ void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db, In
     db.write([&](store::Tx& tx) { auth::audit(tx, p, "application.export", "application", ""); });
     res.stream = inbox.export_csv(p.tenant_id, f);
     return res;
+  });
+  // The results page: counts per choice, ratings and statuses of one service's applications
+  // submitted within an optional JST day range (from/to as YYYY-MM-DD, inclusive).
+  r.get("/api/services/{id}/results", [&](http::Request& req) {
+    auto p = auth.require(req);
+    int64_t id = services::id_param(req);
+    auto range = day_range(req.query_or("from"), req.query_or("to"));
+    return http::Response::json(service_results(db, p.tenant_id, id, range, department_scope(p)));
   });
   r.get("/api/applications/{id}", [&](http::Request& req) {
     auto p = auth.require(req);

@@ -14,7 +14,7 @@ struct Effect {
   Json answers;           // submit/resubmit: [{step_id,label,value,display}]
   int64_t total_fee = 0;  // submit/resubmit
   int score = 0;          // rating 1-5
-  std::string step_id;    // lookup_failed, extension
+  std::string step_id;    // lookup_failed, extension, rating
   std::string name;       // extension name (e.g. "identity")
 
   Json to_json() const;

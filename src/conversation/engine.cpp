@@ -140,6 +140,7 @@ class Turn {
       Effect e;
       e.kind = Effect::Kind::rating;
       e.score = answer.value.get<int>();
+      e.step_id = step.id;
       r_.effects.push_back(e);
     }
     st.answers[step.id] = std::move(answer);

@@ -341,6 +341,16 @@ INSERT INTO staff_departments(tenant_id, staff_id, department_id)
   SELECT tenant_id, id, department_id FROM staff WHERE department_id IS NOT NULL;
 CREATE INDEX applications_department ON applications(tenant_id, department, submitted_at)
 )SQL"},
+      // A service may ask several rating questions: each score names its step, so the CSV export
+      // and the results page can tell them apart ('' for scores stored before this). The
+      // indexes serve the per-application lookups of the export and the results' date range;
+      // ratings_service has no tenant_id in front, or SQLite picks it for the export's
+      // per-page lookup (tenant_id = ? AND application_id IN …) and scans every rating.
+      {12, "rating_steps", R"SQL(
+ALTER TABLE ratings ADD COLUMN step_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX ratings_application ON ratings(application_id);
+CREATE INDEX ratings_service ON ratings(service_id, created_at)
+)SQL"},
   };
   return list;
 }

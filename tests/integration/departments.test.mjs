@@ -122,6 +122,7 @@ test('an operator of 環境課 cannot list, read, export, update or correct a �
   assert.equal(csv.status, 200);
   assert.ok(!csv.text.includes(ctx.juminReceipt) && !csv.text.includes(ctx.roadReceipt));
   expectError(assert, await k.get(`/api/attachments/${ctx.attachment}`), 404, 'not_found');
+  expectError(assert, await k.get(`/api/services/${ctx.jumin}/results`), 404, 'not_found');
   const dash = (await k.get('/api/dashboard')).json;
   assert.equal(dash.counts.applications, 0);
   assert.equal(dash.counts.applications_open, 0);
@@ -141,6 +142,7 @@ test('staff of the department, and admins, can', async () => {
     assert.ok((await c.get('/api/dashboard')).json.counts.applications >= 1);
   }
   assert.ok(!(await ctx.shimin.c.get('/api/applications')).text.includes(ctx.roadReceipt));
+  assert.equal((await ctx.shimin.c.get(`/api/services/${ctx.jumin}/results`)).status, 200);
   const upd = await ctx.shimin.c.patch(`/api/applications/${ctx.juminApp}`, { status: 'in_progress' });
   assert.equal(upd.status, 200, upd.text);
   assert.equal(upd.json.status, 'in_progress');

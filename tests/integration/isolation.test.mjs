@@ -39,8 +39,9 @@ let staffCounter = 0;
 //            routes, 'list' for GETs without params (A's markers must not appear).
 //            'own': acts on B's own namespace; must succeed and leave A's rows as they were.
 //   status:  the expected foreign status when it is not 404/403.
-//   department: the route reaches one application (or its file): an operator of another
-//            department (環境課; A's application is 学校教育課's) gets 404, nothing changed.
+//   department: the route reaches one application (its file, its service's results): an
+//            operator of another department (環境課; A's application is 学校教育課's, A's
+//            service デジタル推進課's) gets 404, nothing changed.
 const FIXTURES = {
   'POST /api/login': { kind: 'session' },
   'POST /api/logout': { kind: 'session' },
@@ -60,6 +61,7 @@ const FIXTURES = {
   'POST /api/services/{id}/publish': { min: 'editor', params: { id: (c) => c.a.service }, body: () => ({}) },
   'POST /api/services/{id}/unpublish': { min: 'editor', params: { id: (c) => c.a.service }, body: () => ({}) },
   'GET /api/services/{id}/export': { min: 'viewer', params: { id: (c) => c.a.service } },
+  'GET /api/services/{id}/results': { min: 'viewer', department: true, params: { id: (c) => c.a.service } },
   'GET /api/dashboard': { min: 'viewer' },
   'GET /api/applications': { min: 'viewer' },
   'GET /api/applications/export.csv': { min: 'viewer' },
@@ -241,7 +243,7 @@ async function seedTenantA() {
   // separate operator of 環境課 checks the department scope.
   for (const role of ['viewer', 'operator', 'editor']) {
     const email = role === 'viewer' ? 'iso-viewer@demo.example' : `iso-${role}@demo.example`;
-    const r = await admin.post('/api/staff', { email, password: `iso-${role}-password`, role, departments: ['学校教育課', '建設課'] });
+    const r = await admin.post('/api/staff', { email, password: `iso-${role}-password`, role, departments: ['学校教育課', '建設課', 'デジタル推進課'] });
     assert.equal(r.status, 201, r.text);
     a.staff = r.json.id ?? r.json.staff?.id;
     assert.ok(a.staff > 0, `staff id in ${r.text}`);
@@ -411,7 +413,7 @@ test('tenant B\'s admin cannot read or change tenant A\'s objects by id or name'
 test('an operator of another department cannot reach A\'s application, its file, or list it', async () => {
   known = null;
   const scoped = staffRoutes().filter((r) => fixtureFor(r).department);
-  assert.equal(scoped.length, 4);
+  assert.equal(scoped.length, 5);
   for (const r of scoped) await refused(`other department ${r.key}`, [404], () => call(clients.otherDepartment, r, fixtureFor(r)));
   for (const path of ['/api/applications', '/api/applications/export.csv', '/api/dashboard']) {
     const res = await clients.otherDepartment.get(path);

@@ -446,6 +446,8 @@ TEST(Engine, RatingAfterCompletion) {
   auto& done = d.text("５");
   EXPECT_TRUE(done.done);
   EXPECT_EQ(find_effect(done, Effect::Kind::rating)->score, 5);
+  // The score names its question: a service may ask several (results page, CSV columns).
+  EXPECT_EQ(find_effect(done, Effect::Kind::rating)->step_id, "r");
 }
 
 TEST(Engine, CorrectionReasksOnlyGivenStepsAndResubmits) {

@@ -9,6 +9,9 @@ import { assigneeName } from './Dashboard';
 import { DepartmentScope } from './DepartmentPicker';
 import { PAGE_SIZE, apiQuery, filtersFromSearch, filtersToSearch, type AppFilters } from './filters';
 
+// The results page takes the same JST days (YYYY-MM-DD) the filter form holds.
+const resultsQuery = (f: AppFilters) => new URLSearchParams(Object.entries({ from: f.from, to: f.to }).filter(([, v]) => v)).toString();
+
 export const STATUSES = ['new', 'in_progress', 'done', 'rejected', 'withdrawn'] as const;
 
 export default function Applications() {
@@ -32,7 +35,10 @@ export default function Applications() {
     <section data-testid="applications">
       <div className="page-head">
         <h1>{t('apps.title')}</h1>
-        <a className="btn" href={csvHref} download data-testid="csv-export">{t('apps.csv')}</a>
+        <div className="btn-row">
+          {filters.service_id && <Link className="btn" to={`/console/services/${encodeURIComponent(filters.service_id)}/results?${resultsQuery(filters)}`} data-testid="apps-results">{t('results.linkFiltered')}</Link>}
+          <a className="btn" href={csvHref} download data-testid="csv-export">{t('apps.csv')}</a>
+        </div>
       </div>
       <DepartmentScope />
       <form className="card filters" onSubmit={apply} aria-label={t('apps.filters')} data-testid="app-filters">

@@ -10,6 +10,7 @@ import Dashboard from './Dashboard';
 import Applications from './Applications';
 import ApplicationDetailPage from './ApplicationDetail';
 import Services from './Services';
+import ServiceResults from './ServiceResults';
 import Audit from './Audit';
 import Staff, { OwnPassword } from './Staff';
 import LineSettingsPage from './LineSettings';
@@ -63,7 +64,8 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
   const isAdmin = atLeast(session.user.role, 'admin');
   const here = location.pathname.replace(/\/+$/, '');
   const navHere = NAV.find((n) => n.to === here);
-  usePageTitle(navHere ? t(navHere.key) : /^\/console\/applications\/[^/]+$/.test(here) ? t('title.detail') : undefined,
+  usePageTitle(navHere ? t(navHere.key) : /^\/console\/applications\/[^/]+$/.test(here) ? t('title.detail')
+    : /^\/console\/services\/[^/]+\/results$/.test(here) ? t('title.results') : undefined,
     t('title.staff', { town: session.tenant.name }));
 
   const logout = async () => {
@@ -105,6 +107,7 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="applications" element={<Applications />} />
             <Route path="applications/:id" element={<ApplicationDetailPage />} />
             <Route path="services" element={<Services />} />
+            <Route path="services/:id/results" element={<ServiceResults />} />
             <Route path="audit" element={<Audit />} />
             <Route path="staff" element={<Staff />} />
             <Route path="line" element={<LineSettingsPage />} />

@@ -1,4 +1,5 @@
 import { useRef, useState, type ChangeEvent } from 'react';
+import { Link } from 'react-router-dom';
 import { api, type ServiceDetail, type ServiceRow } from '../api';
 import { ErrorMessage, Loading, Notice, useLoad } from '../common';
 import { formatDateTime } from '../format';
@@ -105,6 +106,7 @@ function ServiceRowView(props: {
           <div className="btn-row">
             {canEdit && <button type="button" className="btn btn-small btn-primary" disabled={busy} onClick={props.publish} data-testid="service-publish">{t('svc.publish')}</button>}
             {canEdit && s.status === 'published' && <button type="button" className="btn btn-small" disabled={busy} onClick={props.unpublish} data-testid="service-unpublish">{t('svc.unpublish')}</button>}
+            <Link className="btn btn-small" to={`/console/services/${s.id}/results`} data-testid="service-results">{t('results.link')}</Link>
             <a className="btn btn-small" href={`/api/services/${s.id}/export`} download={`${s.service_key}.json`} data-testid="service-export">{t('svc.export')}</a>
             <button type="button" className="btn btn-small btn-ghost" aria-expanded={open} onClick={props.toggle} data-testid="service-versions">{t('svc.versions')}</button>
           </div>
