@@ -12,6 +12,7 @@
 #include "auth/service.h"
 #include "calendar/holidays.h"
 #include "conversation/flow_test.h"
+#include "conversation/prompt.h"
 #include "core/errors.h"
 #include "core/json.h"
 #include "linesim/linesim_main.h"
@@ -35,6 +36,7 @@ const char* kUsage =
     "  routes          print every HTTP route serve registers as JSON [--data DIR | --database "
     "URL]\n"
     "  flow test       run dialog tests: madoguchi flow test FILE...\n"
+    "  schema prompt   print the JSON Schema of chat prompts and inputs\n"
     "  calendar holidays  print Japan's national holidays as date,name CSV: --from YEAR --to "
     "YEAR\n"
     "  line-sim        run the offline LINE platform (see madoguchi line-sim --help)\n";
@@ -207,6 +209,10 @@ int run_cli(const std::vector<std::string>& args) {
         return 2;
       }
       return conversation::run_flow_tests({args.begin() + 2, args.end()}, std::cout);
+    }
+    if (cmd == "schema" && args.size() > 1 && args[1] == "prompt") {
+      std::cout << conversation::prompt_schema().dump(2) << "\n";
+      return 0;
     }
     if (cmd == "calendar" && args.size() > 1 && args[1] == "holidays") return holidays_cmd(args);
     if (cmd == "line-sim") {

@@ -82,6 +82,11 @@ Json Prompt::to_json() const {
       if (page) j["page"] = Json{{"index", page->first}, {"count", page->second}};
       if (!min_date.empty()) j["min_date"] = min_date;
       if (!max_date.empty()) j["max_date"] = max_date;
+      if (!format.empty()) j["format"] = format;
+      if (min_length) j["min_length"] = *min_length;
+      if (max_length) j["max_length"] = *max_length;
+      if (min) j["min"] = *min;
+      if (max) j["max"] = *max;
       break;
     }
     case Type::summary: {

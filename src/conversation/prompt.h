@@ -56,6 +56,11 @@ struct Prompt {
   std::vector<PromptChoice> selected;
   std::optional<std::pair<int, int>> page;  // index, count
   std::string min_date, max_date;
+  // text: what the answer must look like, so a client picks a keyboard and autofill
+  // (kana|email|phone|postal_code|number; empty for free text) and can limit what is typed.
+  std::string format;
+  std::optional<int> min_length, max_length;
+  std::optional<double> min, max;
   // summary
   std::vector<SummaryItem> items;
   std::optional<int64_t> total_fee;
@@ -69,6 +74,10 @@ struct Prompt {
 };
 
 Json prompts_to_json(const std::vector<Prompt>& prompts);
+
+// JSON Schema (2020-12) of what to_json() emits and of the Input a client sends: the one source
+// the web client's types are generated from (`madoguchi schema prompt`, web/src/chat/).
+Json prompt_schema();
 
 // Splits over-long texts and merges leading messages so a turn fits LINE's 5 messages.
 std::vector<Prompt> fit_for_line(std::vector<Prompt> prompts);

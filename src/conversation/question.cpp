@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "conversation/date_parse.h"
+#include "conversation/fees.h"
 #include "conversation/normalize.h"
 #include "conversation/route.h"
 
@@ -75,16 +76,6 @@ void add_paged_choices(Prompt& p, const std::vector<PromptChoice>& all, int page
   for (size_t i = begin; i < end; ++i) p.choices.push_back(all[i]);
   if (index + 1 < count) p.choices.push_back(PromptChoice{kNextPage, "次へ", std::nullopt});
   if (count > 1) p.page = std::make_pair(index, count);
-}
-
-std::string yen(int64_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out + "円";
 }
 
 // Fees are staff-written and counts resident-typed, so the sum saturates instead of overflowing.
@@ -170,6 +161,13 @@ Prompt question_for(const Step& step, const SessionState& state, const Context& 
       }
       break;
     }
+    case StepKind::text:
+      if (step.format != TextFormat::free) p.format = to_string(step.format);
+      p.min_length = step.min_length;
+      p.max_length = step.max_length;
+      p.min = step.min;
+      p.max = step.max;
+      break;
     case StepKind::date:
       if (!step.min_date.empty())
         if (auto d = resolve_date(step.min_date, today)) p.min_date = to_iso(*d);
@@ -180,6 +178,7 @@ Prompt question_for(const Step& step, const SessionState& state, const Context& 
       if (step.ask_postal_code && state.phase.empty()) {
         p.text += "\nまず郵便番号（7桁）を入力してください。";
         p.hint = "例：123-4567（わからない場合は「わからない」を押してください）";
+        p.format = to_string(TextFormat::postal_code);
         p.choices.push_back(PromptChoice{"__unknown__", "わからない", std::nullopt});
       } else if (state.pending.is_object() && state.pending.contains("prefix")) {
         p.text = "〒" + format_postal_code(state.pending.value("postal_code", "")) + " " +

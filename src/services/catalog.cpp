@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "auth/service.h"
+#include "conversation/fees.h"
 #include "conversation/validation.h"
 #include "core/clock.h"
 #include "core/errors.h"
@@ -77,6 +78,7 @@ Json ServiceSummary::to_json() const {
             {"published_version", published_version ? Json(*published_version) : Json(nullptr)},
             {"draft_updated_at", draft_updated_at}};
   if (visibility) j["visibility"] = *visibility;
+  if (fees) j["fees"] = *fees;
   return j;
 }
 
@@ -186,6 +188,8 @@ std::vector<ServiceSummary> Catalog::published(int64_t tenant_id) {
         s.title = d.value("title", s.title);
         // Outside its acceptance period (受付期間) a service is not offered at all.
         if (!resident_visibility(s.status, d, today)["visible"].get<bool>()) continue;
+        auto parsed = conversation::parse_definition(d);
+        if (parsed.definition) s.fees = conversation::fee_outline(*parsed.definition).to_json();
       }
       out.push_back(std::move(s));
     }

@@ -22,6 +22,9 @@ struct ServiceSummary {
   int64_t draft_updated_at = 0;
   // Whether residents see the service now, and why not ({visible, reason}); staff lists only.
   std::optional<Json> visibility;
+  // What applying costs, from the published definition ({from, varies}, null when free);
+  // residents' list only.
+  std::optional<Json> fees;
   Json to_json() const;
 };
 

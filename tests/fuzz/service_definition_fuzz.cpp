@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "conversation/engine.h"
+#include "conversation/fees.h"
 #include "conversation/inline_data.h"
 #include "conversation/normalize.h"
 #include "conversation/validation.h"
@@ -91,6 +92,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (j.is_discarded()) return 0;
 
   ParseResult parsed = parse_definition(j);
+  // The residents' list outlines fees of parsed definitions (any route graph, any fees).
+  if (parsed.definition) (void)fee_outline(*parsed.definition);
   for (const auto& i : parsed.issues) (void)i.to_json();
   LoadResult loaded = load_definition(j);
   (void)loaded.issues_json();

@@ -143,6 +143,8 @@ export interface ApplicationDetail extends ApplicationRow {
   assignee_id?: number | null;
   /** Statuses the server accepts from here (the workflow table); absent from older servers. */
   allowed_statuses?: string[];
+  /** Fee in yen of the answers, fixed when the application was submitted. */
+  total_fee?: number;
 }
 export interface StaffRow { id: number; email: string; name: string; role: Role; department?: string; departments?: string[]; locked?: boolean; active?: boolean; created_at?: number }
 export interface AuditRow { id: number; at: number; staff_email?: string; action: string; object_type?: string; object_id?: string | number; ip?: string; detail?: unknown }
@@ -157,5 +159,7 @@ export interface ServiceVersion { version: number; published_at: number; publish
 export interface ServiceDetail extends ServiceRow { definition: unknown; versions: ServiceVersion[] }
 export interface LineSettings { channel_id?: string; api_base?: string; webhook_url?: string; has_secret: boolean; has_token: boolean }
 
-export interface PublicService { id: number; service_key: string; title: string; category?: string; department?: string; description?: string; fee?: number | null }
+export interface PublicService { id: number; service_key: string; title: string; category?: string; department?: string; description?: string; fee?: number | null;
+  /** What applying costs at least (base fee + the cheapest answers on every route); null: free. */
+  fees?: { from: number; varies: boolean } | null }
 export interface MyApplication { receipt_number: string; service_title: string; status: string; submitted_at: number; correction?: unknown }

@@ -347,6 +347,12 @@ const ja = {
   'results.score3': '3 ふつう',
   'results.score2': '2 やや不満',
   'results.score1': '1 不満',
+
+  // h-prompt-fees (issue 9 item 6): fees on the service list and the staff detail.
+  'res.feeFrom': '手数料あり（{fee}〜）',
+  'res.feeVaries': '手数料あり（内容により異なります）',
+  'app.totalFee': '手数料の合計',
+  'app.noFee': 'なし',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -692,6 +698,12 @@ const en: Record<MessageKey, string> = {
   'results.score3': '3 Neutral',
   'results.score2': '2 Rather dissatisfied',
   'results.score1': '1 Dissatisfied',
+
+  // h-prompt-fees (issue 9 item 6): fees on the service list and the staff detail.
+  'res.feeFrom': 'Fee from {fee}',
+  'res.feeVaries': 'Fee depends on your answers',
+  'app.totalFee': 'Total fee',
+  'app.noFee': 'None',
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { ja, en };

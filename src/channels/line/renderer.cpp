@@ -5,6 +5,7 @@
 #include "channels/line/line_limits.h"
 #include "channels/line/postback_data.h"
 #include "channels/line/text_units.h"
+#include "conversation/fees.h"
 
 namespace mg::line {
 
@@ -13,6 +14,19 @@ namespace {
 std::string str(const Json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// A button's wording with its price, within LINE's 20-unit label: the label is cut, never the
+// price ("ストーブ（灯油…（400円）"); a label that already names the amount is left as it is.
+std::string priced(const std::string& label, const Json& choice, size_t max_units) {
+  auto fee = choice.find("fee");
+  if (fee == choice.end() || !fee->is_number_integer() || fee->get<int64_t>() <= 0 ||
+      conversation::mentions_fee(label, fee->get<int64_t>()))
+    return truncate_utf16(label, max_units);
+  std::string suffix = "（" + conversation::yen(fee->get<int64_t>()) + "）";
+  size_t room = max_units > utf16_length(suffix) ? max_units - utf16_length(suffix) : 0;
+  if (room < 2) return truncate_utf16(label, max_units);  // no room for a word: the label wins
+  return truncate_utf16(label, room) + suffix;
 }
 
 Json quick_item(Json action) { return Json{{"type", "action"}, {"action", std::move(action)}}; }
@@ -24,9 +38,12 @@ Json choice_action(const Json& choice) {
   std::string data = encode_postback({Postback::Kind::choice, str(choice, "value")});
   if (utf16_length(data) > kMaxPostbackDataUnits)
     return Json{{"type", "message"},
-                {"label", truncate_utf16(label, kMaxActionLabelUnits)},
+                {"label", priced(label, choice, kMaxActionLabelUnits)},
                 {"text", truncate_utf16(label, kMaxTextUnits)}};
-  return postback_action(label, data);
+  // The price is on the button; what the resident is shown saying stays the plain label.
+  Json a = postback_action(label, data);
+  a["label"] = priced(label, choice, kMaxActionLabelUnits);
+  return a;
 }
 
 Json question_quick_replies(const Json& q) {
@@ -55,7 +72,7 @@ Json question_quick_replies(const Json& q) {
     for (const auto& c : *cs) {
       Json a = choice_action(c);
       if (std::find(ticked.begin(), ticked.end(), str(c, "value")) != ticked.end())
-        a["label"] = truncate_utf16("✓" + str(c, "label"), kMaxActionLabelUnits);
+        a["label"] = priced("✓" + str(c, "label"), c, kMaxActionLabelUnits);
       items.push_back(quick_item(std::move(a)));
     }
   }
@@ -166,7 +183,8 @@ Json render_prompts(const Json& prompts) {
       // Buttons cut long labels; the text lists their full wording (LINE only).
       if (auto cs = p.find("choices"); cs != p.end() && cs->is_array())
         for (const auto& c : *cs)
-          if (!str(c, "full_label").empty()) text += "\n・" + str(c, "full_label");
+          if (!str(c, "full_label").empty())
+            text += "\n・" + priced(str(c, "full_label"), c, kMaxTextUnits);
       if (!str(p, "hint").empty()) text += "\n" + str(p, "hint");
       Json ms = text_messages(text);
       Json items = question_quick_replies(p);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  activeIndexInLog, activePromptIndex, appendPrompts, choiceLabel, choiceText, confirmChoices, describeInput, initialSelection, isNavChoice,
+  activeIndexInLog, activePromptIndex, appendPrompts, choiceLabel, mentionsFee, choiceText, confirmChoices, describeInput, initialSelection, isNavChoice,
   ratingChoices, receiptOf, sessionKey, splitChoices, starsLabel, textInputAttrs, widgetFor,
-  type LogEntry, type Prompt, type QuestionPrompt, type SummaryPrompt,
+  type LogEntry, type Prompt, type QuestionInput, type QuestionPrompt, type SummaryPrompt,
 } from './prompts';
 
 const q = (over: Partial<QuestionPrompt> = {}): QuestionPrompt => ({ type: 'question', step_id: 's', input: 'text', text: '?', ...over });
@@ -10,12 +10,12 @@ const q = (over: Partial<QuestionPrompt> = {}): QuestionPrompt => ({ type: 'ques
 describe('prompt → widget mapping', () => {
   it('maps every documented input type to its widget', () => {
     for (const t of ['text', 'choice', 'multi_choice', 'date', 'location', 'photo', 'rating', 'confirm']) {
-      expect(widgetFor(q({ input: t }))).toBe(t);
+      expect(widgetFor(q({ input: t as QuestionInput }))).toBe(t);
     }
   });
   it('falls back for unknown input types', () => {
-    expect(widgetFor(q({ input: 'weird' }))).toBe('text');
-    expect(widgetFor(q({ input: 'weird', choices: [{ value: 'a', label: 'A' }] }))).toBe('choice');
+    expect(widgetFor(q({ input: 'weird' as QuestionInput }))).toBe('text');
+    expect(widgetFor(q({ input: 'weird' as QuestionInput, choices: [{ value: 'a', label: 'A' }] }))).toBe('choice');
   });
   it('separates paging controls and engine actions from options', () => {
     const { options, extra, nav } = splitChoices([
@@ -35,6 +35,16 @@ describe('prompt → widget mapping', () => {
     expect(choiceLabel({ value: 'a', label: '冷蔵庫', fee: 1500 }, 'ja')).toBe('冷蔵庫（1,500円）');
     expect(choiceLabel({ value: 'a', label: 'いす' }, 'ja')).toBe('いす');
   });
+  it('shows a fee once when the label already names it', () => {
+    // juminhyo: the button label and the full wording both name the 140円.
+    expect(choiceLabel({ value: 'mail', label: '郵送（140円）', fee: 140 }, 'ja')).toBe('郵送（140円）');
+    expect(choiceLabel({ value: 'mail', label: '郵送（140円）', full_label: '住民登録地へ郵送（郵送料140円）', fee: 140 }, 'ja'))
+      .toBe('住民登録地へ郵送（郵送料140円）');
+    expect(choiceLabel({ value: 'a', label: '冷蔵庫 1,500 円', fee: 1500 }, 'ja')).toBe('冷蔵庫 1,500 円');
+    expect(choiceLabel({ value: 'a', label: '郵送（1,140円）', fee: 140 }, 'ja')).toBe('郵送（1,140円）（140円）');
+    expect(mentionsFee('1140円', 140)).toBe(false);
+    expect(choiceLabel({ value: 'a', label: '冷蔵庫', fee: 1500 }, 'en')).toBe('冷蔵庫（¥1,500）');
+  });
   it('builds rating and confirm options', () => {
     expect(ratingChoices(q({ input: 'rating' })).map((c) => c.value)).toEqual(['1', '2', '3', '4', '5']);
     const five = [1, 2, 3, 4, 5].map((n) => ({ value: `r${n}`, label: `${n}` }));
@@ -52,6 +62,12 @@ describe('prompt → widget mapping', () => {
     expect(textInputAttrs('email').type).toBe('email');
     expect(textInputAttrs('postal_code').inputMode).toBe('numeric');
     expect(textInputAttrs(undefined).type).toBe('text');
+    expect(textInputAttrs('phone')).toEqual({ type: 'tel', inputMode: 'tel', autoComplete: 'tel' });
+    expect(textInputAttrs('email')).toEqual({ type: 'email', inputMode: 'email', autoComplete: 'email' });
+    expect(textInputAttrs('postal_code')).toEqual({ type: 'text', inputMode: 'numeric', autoComplete: 'postal-code' });
+    expect(textInputAttrs('number')).toEqual({ type: 'text', inputMode: 'numeric' });
+    // No HTML autofill token is furigana; "name" would put kanji into a kana field.
+    expect(textInputAttrs('kana').autoComplete).toBeUndefined();
   });
 });
 
@@ -59,9 +75,9 @@ describe('active prompt', () => {
   const msg: Prompt = { type: 'message', text: 'hi' };
   it('is the last question or summary', () => {
     expect(activePromptIndex([msg, q(), msg])).toBe(1);
-    const sum: SummaryPrompt = { type: 'summary', items: [] };
+    const sum: SummaryPrompt = { type: 'summary', text: '', items: [] };
     expect(activePromptIndex([q(), sum])).toBe(1);
-    expect(activePromptIndex([q(), { type: 'completion', receipt_number: 'A' }])).toBe(-1);
+    expect(activePromptIndex([q(), { type: 'completion', text: '', receipt_number: 'A' }])).toBe(-1);
     expect(activePromptIndex([msg])).toBe(-1);
   });
   it('is none while waiting for the server after the resident spoke', () => {
@@ -90,7 +106,7 @@ describe('echo of inputs', () => {
     expect(describeInput({ type: 'location', lat: 1, lng: 2, address: '役場前' }, null, 'ja')).toBe('役場前');
     expect(describeInput({ type: 'photo', attachment_id: 3 }, null, 'en')).toBe('Photo sent');
     expect(describeInput({ type: 'command', command: 'back' }, null, 'ja')).toBe('戻る');
-    const sum: SummaryPrompt = { type: 'summary', items: [{ step_id: 'item', label: '品目', display: 'ソファ', editable: true }] };
+    const sum: SummaryPrompt = { type: 'summary', text: '', items: [{ step_id: 'item', label: '品目', display: 'ソファ', editable: true }] };
     expect(describeInput({ type: 'command', command: 'edit', step_id: 'item' }, sum, 'ja')).toBe('修正: 品目');
   });
 });
@@ -98,7 +114,7 @@ describe('echo of inputs', () => {
 describe('misc', () => {
   it('finds the receipt number', () => {
     expect(receiptOf({ prompts: [], done: true, receipt_number: 'A7K-3F9' })).toBe('A7K-3F9');
-    expect(receiptOf({ prompts: [{ type: 'completion', receipt_number: 'B1' }], done: true })).toBe('B1');
+    expect(receiptOf({ prompts: [{ type: 'completion', text: '', receipt_number: 'B1' }], done: true })).toBe('B1');
     expect(receiptOf({ prompts: [], done: false })).toBeUndefined();
   });
   it('keys resume storage by tenant and service', () => {

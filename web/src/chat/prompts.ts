@@ -4,43 +4,17 @@
 import { formatIsoDateLong, formatYen } from '../format';
 import { translate, type Locale } from '../i18n';
 
-/** label is cut for LINE buttons; full_label (when present) is the whole wording. */
-export interface Choice { value: string; label: string; fee?: number | null; full_label?: string }
+// Prompt and Input are generated from the server's schema (prompt-types.ts); only what the
+// server does not describe (the response envelope, the chat log) is declared here.
+import type {
+  Choice, Command, CompletionPrompt, ErrorPrompt, Input, MessagePrompt, Prompt, QuestionInput, QuestionPrompt,
+  SummaryItem, SummaryPrompt, TextFormat,
+} from './prompt-types';
 
-export type QuestionInput =
-  | 'text' | 'choice' | 'multi_choice' | 'date' | 'location' | 'photo' | 'rating' | 'confirm';
-
-export interface MessagePrompt { type: 'message'; text: string }
-export interface QuestionPrompt {
-  type: 'question';
-  step_id: string;
-  input: QuestionInput | string;
-  text: string;
-  hint?: string;
-  format?: string;
-  choices?: Choice[];
-  /** multi_choice: what is ticked now (the current answer when editing), from any page. */
-  selected?: Choice[];
-  page?: { index: number; count: number };
-  min_date?: string;
-  max_date?: string;
-  optional?: boolean;
-}
-export interface SummaryItem { step_id: string; label: string; display: string; editable?: boolean }
-export interface SummaryPrompt { type: 'summary'; text?: string; items: SummaryItem[]; total_fee?: number | null; choices?: Choice[] }
-export interface CompletionPrompt { type: 'completion'; text?: string; receipt_number?: string }
-export interface ErrorPrompt { type: 'error'; step_id?: string; text: string }
-export type Prompt = MessagePrompt | QuestionPrompt | SummaryPrompt | CompletionPrompt | ErrorPrompt;
-
-export type Command = 'back' | 'restart' | 'quit' | 'help' | 'edit';
-export type Input =
-  | { type: 'text'; text: string }
-  | { type: 'choice'; value: string }
-  | { type: 'choices'; values: string[] }
-  | { type: 'date'; date: string }
-  | { type: 'location'; lat: number; lng: number; address?: string }
-  | { type: 'photo'; attachment_id: number }
-  | { type: 'command'; command: Command; step_id?: string };
+export type {
+  Choice, Command, CompletionPrompt, ErrorPrompt, Input, MessagePrompt, Prompt, QuestionInput, QuestionPrompt,
+  SummaryItem, SummaryPrompt, TextFormat,
+};
 
 export interface ChatResponse { session_id?: string; prompts: Prompt[]; done: boolean; receipt_number?: string }
 
@@ -109,9 +83,16 @@ export function choiceText(c: Choice): string {
   return c.full_label || c.label;
 }
 
-/** Choice label with its fee, e.g. "冷蔵庫（1,500円）". */
+/** True when a label already names the amount ("郵送（140円）", "1,500 円"): not appended twice. */
+export function mentionsFee(label: string, fee: number): boolean {
+  const amounts = [String(fee), fee.toLocaleString('en-US')].map((a) => a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`(^|[^0-9,])(${amounts.join('|')}) ?円`).test(label);
+}
+
+/** Choice label with its fee, e.g. "冷蔵庫（1,500円）"; the fee once, whatever the label says. */
 export function choiceLabel(c: Choice, locale: Locale): string {
-  return c.fee ? `${choiceText(c)}（${formatYen(c.fee, locale)}）` : choiceText(c);
+  const text = choiceText(c);
+  return c.fee && !mentionsFee(text, c.fee) ? `${text}（${formatYen(c.fee, locale)}）` : text;
 }
 
 /** Ticks a multi-choice starts with: ticks kept while paging, else the server's selection. */
@@ -128,8 +109,8 @@ export function ratingChoices(q: QuestionPrompt): Choice[] {
 }
 
 /** Confirm options: the server's choices, otherwise a single "submit" choice. */
-export function confirmChoices(q: { choices?: Choice[] }, locale: Locale): Choice[] {
-  const cs = q.choices ?? [];
+export function confirmChoices(q: QuestionPrompt | SummaryPrompt | { choices?: Choice[] }, locale: Locale): Choice[] {
+  const cs = ('choices' in q ? q.choices : undefined) ?? [];
   if (cs.length) return cs;
   return [{ value: 'yes', label: translate(locale, 'chat.confirm') }];
 }
@@ -146,15 +127,19 @@ export function widgetFor(q: QuestionPrompt): Widget {
   }
 }
 
-/** HTML input type / inputmode / autocomplete for a text question, from its format. */
-export function textInputAttrs(format?: string): { type: string; inputMode?: 'text' | 'numeric' | 'tel' | 'email'; autoComplete?: string } {
-  switch ((format || '').toLowerCase()) {
+/**
+ * HTML input type / inputmode / autocomplete for a text question, from its format (the
+ * HTML autofill tokens). Kana gets none: HTML has no furigana token, and "name" or
+ * "family-name" would fill kanji into a kana field. Numbers stay type=text with a numeric
+ * keypad (type=number drops full-width digits and changes on scroll).
+ */
+export function textInputAttrs(format?: TextFormat | string): { type: string; inputMode?: 'text' | 'numeric' | 'tel' | 'email'; autoComplete?: string } {
+  switch (format) {
     case 'email': return { type: 'email', inputMode: 'email', autoComplete: 'email' };
-    case 'phone': case 'tel': return { type: 'tel', inputMode: 'tel', autoComplete: 'tel' };
-    case 'postal_code': case 'zip': return { type: 'text', inputMode: 'numeric', autoComplete: 'postal-code' };
-    case 'number': case 'integer': return { type: 'text', inputMode: 'numeric' };
-    case 'name': return { type: 'text', autoComplete: 'name' };
-    case 'address': return { type: 'text', autoComplete: 'street-address' };
+    case 'phone': return { type: 'tel', inputMode: 'tel', autoComplete: 'tel' };
+    case 'postal_code': return { type: 'text', inputMode: 'numeric', autoComplete: 'postal-code' };
+    case 'number': return { type: 'text', inputMode: 'numeric' };
+    case 'kana': return { type: 'text', inputMode: 'text' };
     default: return { type: 'text' };
   }
 }
@@ -162,7 +147,7 @@ export function textInputAttrs(format?: string): { type: string; inputMode?: 'te
 /** What to show in the resident's own bubble after sending an input. */
 export function describeInput(input: Input, q: QuestionPrompt | SummaryPrompt | null, locale: Locale): string {
   const t = (k: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate(locale, k, p);
-  const known = [...(q?.choices ?? []), ...(q && q.type === 'question' ? q.selected ?? [] : [])];
+  const known = q && q.type === 'question' ? [...(q.choices ?? []), ...(q.selected ?? [])] : [];
   const findLabel = (v: string) => { const c = known.find((k) => k.value === v); return c ? choiceText(c) : v; };
   switch (input.type) {
     case 'text': return input.text;

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, type ApplicationDetail, type StaffRow } from '../api';
 import { ErrorMessage, Loading, Notice, StatusBadge, statusKey, useLoad } from '../common';
-import { formatBytes, formatDateTime } from '../format';
+import { formatBytes, formatDateTime, formatYen } from '../format';
 import { useI18n } from '../i18n-react';
 import type { MessageKey } from '../i18n';
 import { STATUSES } from './Applications';
@@ -122,6 +122,12 @@ export default function ApplicationDetailPage() {
               <dd>{answerText(ans)}</dd>
             </div>
           ))}
+          {a.total_fee !== undefined && (
+            <div className="answer-row" data-testid="detail-fee">
+              <dt>{t('app.totalFee')}</dt>
+              <dd>{a.total_fee > 0 ? formatYen(a.total_fee, locale) : t('app.noFee')}</dd>
+            </div>
+          )}
         </dl>
       </div>
 

@@ -48,7 +48,7 @@ export default function ResidentChat() {
   const applyResponse = useCallback((res: ChatResponse, replace: boolean) => {
     let prompts = res.prompts ?? [];
     const receipt = receiptOf(res);
-    if (receipt && !prompts.some((p) => p.type === 'completion')) prompts = [...prompts, { type: 'completion', receipt_number: receipt }];
+    if (receipt && !prompts.some((p) => p.type === 'completion')) prompts = [...prompts, { type: 'completion', text: '', receipt_number: receipt }];
     setLog((old) => appendPrompts(replace ? [] : old, prompts, nextKey));
     setDone(Boolean(res.done));
   }, [nextKey]);
@@ -192,7 +192,7 @@ export default function ResidentChat() {
             <form className="composer" onSubmit={onText} ref={formRef}>
               <label htmlFor="chat-text" className="sr-only">{t('chat.textLabel')}</label>
               <input id="chat-text" ref={composerRef} value={text} onChange={(e) => setText(e.target.value)}
-                type={textAttrs.type} inputMode={textAttrs.inputMode} autoComplete={textAttrs.autoComplete ?? 'off'}
+                type={textAttrs.type} inputMode={textAttrs.inputMode} autoComplete={textAttrs.autoComplete ?? 'off'} maxLength={q && widgetFor(q) === 'text' ? q.max_length : undefined}
                 placeholder={q?.hint || t('chat.textPlaceholder')} disabled={!sessionId}
                 data-testid="chat-text-input" enterKeyHint="send" />
               <button type="submit" className="btn btn-primary" disabled={!sessionId || busy || !text.trim()} data-testid="chat-send">{t('chat.send')}</button>

@@ -1,9 +1,9 @@
 import { Link, useParams } from 'react-router-dom';
 import { ApiError, api, type PublicService } from '../api';
 import { ErrorMessage, Loading, useLoad, usePageTitle } from '../common';
-import { formatYen } from '../format';
 import { useI18n } from '../i18n-react';
 import ResidentLayout, { useTenantInfo } from './ResidentLayout';
+import { feeSummary } from './fees';
 import { groupByCategory } from './group';
 
 export default function ResidentHome() {
@@ -33,7 +33,7 @@ export default function ResidentHome() {
                         {s.description && <span className="svc-desc">{s.description}</span>}
                         <span className="svc-meta">
                           {s.department && <span>{s.department}</span>}
-                          <span>{s.fee ? t('res.fee', { fee: formatYen(s.fee, locale) }) : t('res.free')}</span>
+                          <span data-testid="service-fee">{feeSummary(s, locale)}</span>
                         </span>
                         <span className="svc-go" aria-hidden="true">›</span>
                       </Link>
