@@ -12,6 +12,7 @@ namespace mg::app {
 DemoSetup ensure_demo(store::Db& db, auth::AuthService& auth) {
   DemoSetup out;
   out.admin_email = "admin@demo.example";
+  out.operator_email = "kankyo@demo.example";
   if (auto t = auth.tenant_by_code("demo")) {
     out.tenant_id = t->id;
     return out;
@@ -21,11 +22,14 @@ DemoSetup ensure_demo(store::Db& db, auth::AuthService& auth) {
   out.tenant_id = tenant.id;
   out.created = true;
   out.admin_password = crypto::random_token(12);
+  out.operator_password = crypto::random_token(12);
   db.write([&](store::Tx& tx) {
     auth.create_staff(tx, tenant.id, out.admin_email, "デモ管理者", out.admin_password, "admin",
                       "総務課");
     auth.create_staff(tx, tenant.id, "operator@demo.example", "デモ職員", crypto::random_token(12),
                       "operator", "市民課");
+    auth.create_staff(tx, tenant.id, out.operator_email, "環境 太郎", out.operator_password,
+                      "operator", "環境課");
   });
   return out;
 }

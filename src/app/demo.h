@@ -10,6 +10,8 @@ struct DemoSetup {
   int64_t tenant_id = 0;
   bool created = false;
   std::string admin_email, admin_password;  // password only when just created
+  // An operator of 環境課, to try department scoping (sees only 環境課's applications).
+  std::string operator_email, operator_password;
 };
 
 // Creates the demo municipality (code "demo") and its admin on first start.

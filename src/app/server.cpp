@@ -86,7 +86,11 @@ int serve(const ServeConfig& config) {
       std::cout << "Demo municipality created: デモ町 (tenant code: demo)\n"
                 << "Staff console: http://" << config.listen << "/console\n"
                 << "Demo admin: tenant=demo email=" << demo.admin_email
-                << " password=" << demo.admin_password << "\n"
+                << " password=" << demo.admin_password
+                << "\n"
+                // "password:" (not "=") so scripts reading the admin's password= find one.
+                << "Demo operator of 環境課: tenant=demo email=" << demo.operator_email
+                << " password: " << demo.operator_password << "\n"
                 << "Resident web chat: http://" << config.listen << "/t/demo\n"
                 << std::flush;
     }

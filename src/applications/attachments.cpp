@@ -1,5 +1,7 @@
 #include "applications/attachments.h"
 
+#include "applications/inbox.h"
+
 #include <arpa/inet.h>
 
 #include <cstring>
@@ -136,7 +138,18 @@ int64_t purge_unclaimed(store::Db& db, int64_t now_ms, int64_t unclaimed_ms) {
   });
 }
 
-std::optional<Attachment> load_attachment(store::Tx& tx, int64_t tenant_id, int64_t id) {
+std::optional<Attachment> load_attachment(store::Tx& tx, int64_t tenant_id, int64_t id,
+                                          const DepartmentScope& scope) {
+  if (scope) {
+    store::Params params{tenant_id, id};
+    std::string in_scope = scope_condition(scope, "ap.department", params);
+    if (!tx.one("SELECT 1 FROM attachments f JOIN chat_sessions cs ON cs.id = f.session_id JOIN "
+                "applications ap ON ap.tenant_id = f.tenant_id AND (ap.session_id = cs.id OR "
+                "ap.id = cs.correction_of) WHERE f.tenant_id = ? AND f.id = ?" +
+                    in_scope + " LIMIT 1",
+                params))
+      return std::nullopt;
+  }
   auto r = tx.one(
       "SELECT id, filename, content_type, data_b64 FROM attachments WHERE tenant_id = ? AND id = ?",
       {tenant_id, id});

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "applications/model.h"
 #include "services/catalog.h"
 #include "store/db.h"
 
@@ -65,6 +66,9 @@ void claim_attachments(store::Tx& tx, int64_t tenant_id, int64_t resident_id, co
 // past days. Returns how many files were removed.
 int64_t purge_unclaimed(store::Db& db, int64_t now_ms, int64_t unclaimed_ms);
 
-std::optional<Attachment> load_attachment(store::Tx& tx, int64_t tenant_id, int64_t id);
+// nullopt for another tenant's file, or, with a limited scope, for a file of no application in
+// the scope (the application made in its session or corrected through it).
+std::optional<Attachment> load_attachment(store::Tx& tx, int64_t tenant_id, int64_t id,
+                                          const DepartmentScope& scope = std::nullopt);
 
 }  // namespace mg::applications

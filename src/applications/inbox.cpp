@@ -1,5 +1,6 @@
 #include "applications/inbox.h"
 
+#include <map>
 #include <memory>
 
 #include "applications/status.h"
@@ -12,9 +13,27 @@
 
 namespace mg::applications {
 
+DepartmentScope department_scope(const auth::Principal& who) {
+  if (who.all_departments()) return std::nullopt;
+  return who.departments;
+}
+
+std::string scope_condition(const DepartmentScope& scope, const std::string& column,
+                            store::Params& params) {
+  if (!scope) return "";
+  if (scope->empty()) return " AND 1 = 0";  // no department: nothing to see
+  std::string c = " AND " + column + " IN (";
+  for (std::size_t i = 0; i < scope->size(); ++i) {
+    c += i ? ", ?" : "?";
+    params.push_back((*scope)[i]);
+  }
+  return c + ")";
+}
+
 std::string where_clause(int64_t tenant_id, const ListFilter& f, store::Params& params) {
   std::string w = " WHERE a.tenant_id = ?";
   params.push_back(tenant_id);
+  w += scope_condition(f.scope, "a.department", params);
   if (!f.status.empty()) {
     w += " AND a.status = ?";
     params.push_back(f.status);
@@ -145,10 +164,12 @@ Json Inbox::list(int64_t tenant_id, const ListFilter& f) {
   });
 }
 
-Json Inbox::detail(int64_t tenant_id, int64_t id) {
+Json Inbox::detail(int64_t tenant_id, int64_t id, const DepartmentScope& scope) {
   return db_.read([&](store::Tx& tx) {
+    store::Params params{tenant_id, id};
+    std::string in_scope = scope_condition(scope, "a.department", params);
     auto r =
-        tx.one(std::string(kListCols) + " WHERE a.tenant_id = ? AND a.id = ?", {tenant_id, id});
+        tx.one(std::string(kListCols) + " WHERE a.tenant_id = ? AND a.id = ?" + in_scope, params);
     if (!r) throw ApiError::not_found();
     Json out = summary(*r);
     out["memo"] = r->str(10);
@@ -185,6 +206,33 @@ Json Inbox::detail(int64_t tenant_id, int64_t id) {
                          {"kind", e.str(1)},
                          {"detail", parse_stored_json(e.str(2))},
                          {"staff", e.str(3)}});
+    // Names and question labels beside the stored ids, so the console can say
+    // 「担当者を 山田 太郎 に変更」 and 「ふりがな、住所」 instead of raw codes.
+    std::map<std::string, std::string> labels;
+    for (const auto& ans : out["answers"])
+      if (ans.is_object() && ans.contains("step_id") && ans["step_id"].is_string())
+        labels[ans["step_id"].get<std::string>()] = ans.value("label", "");
+    auto step_labels = [&](const Json& ids) {
+      Json names = Json::array();
+      if (ids.is_array())
+        for (const auto& i : ids) {
+          std::string id = i.is_string() ? i.get<std::string>() : "";
+          auto it = labels.find(id);
+          names.push_back(it != labels.end() && !it->second.empty() ? it->second : id);
+        }
+      return names;
+    };
+    for (auto& h : history) {
+      auto& d = h["detail"];
+      if (!d.is_object()) continue;
+      if (d.contains("step_ids")) d["step_labels"] = step_labels(d["step_ids"]);
+      if (d.contains("assignee_id") && d["assignee_id"].is_number_integer()) {
+        auto st = tx.one(
+            "SELECT COALESCE(NULLIF(name, ''), email) FROM staff WHERE tenant_id = ? AND id = ?",
+            {tenant_id, d["assignee_id"].get<int64_t>()});
+        d["assignee_name"] = st ? st->str(0) : "";
+      }
+    }
     out["history"] = history;
     Json corrections = Json::array();
     auto code = tx.one("SELECT code FROM tenants WHERE id = ?", {tenant_id});
@@ -194,6 +242,7 @@ Json Inbox::detail(int64_t tenant_id, int64_t id) {
              {tenant_id, id}))
       corrections.push_back({{"id", c.i64(0)},
                              {"step_ids", parse_stored_json(c.str(1))},
+                             {"step_labels", step_labels(parse_stored_json(c.str(1)))},
                              {"reason", c.str(2)},
                              {"status", c.str(3)},
                              {"created_at", c.i64(4)},
@@ -233,10 +282,11 @@ Json Inbox::update(const auth::Principal& who, int64_t id, const Json& body) {
   if (!status && !memo && !assignee)
     throw ApiError::bad_request("status, memo, assignee_id のいずれかを指定してください");
   db_.write([&](store::Tx& tx) {
-    auto cur =
-        tx.one(std::string("SELECT status FROM applications WHERE tenant_id = ? AND id = ?") +
-                   store::for_update(tx),
-               {who.tenant_id, id});
+    store::Params params{who.tenant_id, id};
+    std::string in_scope = scope_condition(department_scope(who), "department", params);
+    auto cur = tx.one("SELECT status, department FROM applications WHERE tenant_id = ? AND id = ?" +
+                          in_scope + store::for_update(tx),
+                      params);
     if (!cur) throw ApiError::not_found();
     int64_t now = clock::now_ms();
     Json detail = Json::object();
@@ -254,11 +304,19 @@ Json Inbox::update(const auth::Principal& who, int64_t id, const Json& body) {
     }
     if (assignee) {
       if (*assignee) {
-        auto st = tx.one("SELECT deactivated_at FROM staff WHERE tenant_id = ? AND id = ?",
+        auto st = tx.one("SELECT deactivated_at, role FROM staff WHERE tenant_id = ? AND id = ?",
                          {who.tenant_id, **assignee});
         if (!st) throw ApiError::bad_request("担当者が見つかりません", "assignee_id");
         if (st->i64(0) != 0)
           throw ApiError::bad_request("無効になっている職員は担当者にできません", "assignee_id");
+        // The assignee must be able to open the application: an admin or one of its department.
+        if (st->str(1) != "admin" &&
+            !tx.one("SELECT 1 FROM staff_departments sd JOIN departments d ON d.id = "
+                    "sd.department_id WHERE sd.tenant_id = ? AND sd.staff_id = ? AND d.name = ?",
+                    {who.tenant_id, **assignee, cur->str(1)}))
+          throw ApiError::bad_request(
+              "この申請の担当課（" + cur->str(1) + "）に所属していない職員は担当者にできません",
+              "assignee_id");
       }
       tx.exec("UPDATE applications SET assignee_id = ?, updated_at = ? WHERE id = ?",
               {store::opt(*assignee), now, id});
@@ -274,7 +332,7 @@ Json Inbox::update(const auth::Principal& who, int64_t id, const Json& body) {
                     {{"application_id", id}, {"kind", "status"}, {"status", *status}},
                     tenant_job(who.tenant_id));
   });
-  return detail(who.tenant_id, id);
+  return detail(who.tenant_id, id, department_scope(who));
 }
 
 Json Inbox::request_correction(const auth::Principal& who, int64_t id,
@@ -284,9 +342,11 @@ Json Inbox::request_correction(const auth::Principal& who, int64_t id,
   if (reason.empty()) throw ApiError::bad_request("理由を入力してください", "reason");
   db_.write([&](store::Tx& tx) {
     // Locked like update() does, so a status change and a new correction cannot interleave.
-    if (!tx.one(std::string("SELECT 1 FROM applications WHERE tenant_id = ? AND id = ?") +
+    store::Params params{who.tenant_id, id};
+    std::string in_scope = scope_condition(department_scope(who), "department", params);
+    if (!tx.one("SELECT 1 FROM applications WHERE tenant_id = ? AND id = ?" + in_scope +
                     store::for_update(tx),
-                {who.tenant_id, id}))
+                params))
       throw ApiError::not_found();
     std::string session = chat_.start_correction(tx, who.tenant_id, id, step_ids, reason);
     auto sid = tx.one("SELECT id FROM chat_sessions WHERE public_id = ?", {session})->i64(0);
@@ -311,7 +371,7 @@ Json Inbox::request_correction(const auth::Principal& who, int64_t id,
                   {{"application_id", id}, {"kind", "correction"}, {"session_id", session}},
                   tenant_job(who.tenant_id));
   });
-  return detail(who.tenant_id, id);
+  return detail(who.tenant_id, id, department_scope(who));
 }
 
 Json Inbox::for_resident(int64_t tenant_id, int64_t resident_id) {
@@ -338,9 +398,10 @@ Json Inbox::for_resident(int64_t tenant_id, int64_t resident_id) {
   });
 }
 
-Json Inbox::recent(int64_t tenant_id, int limit) {
+Json Inbox::recent(int64_t tenant_id, int limit, const DepartmentScope& scope) {
   ListFilter f;
   f.limit = limit;
+  f.scope = scope;
   return list(tenant_id, f)["items"];
 }
 

@@ -17,7 +17,8 @@ class Inbox {
   Inbox(store::Db& db, ChatService& chat) : db_(db), chat_(chat) {}
 
   Json list(int64_t tenant_id, const ListFilter& f);
-  Json detail(int64_t tenant_id, int64_t id);
+  // ApiError 404 for another tenant's application or one outside the scope (as if absent).
+  Json detail(int64_t tenant_id, int64_t id, const DepartmentScope& scope = std::nullopt);
   // {status?, memo?, assignee_id?}; ApiError 400 naming the field on bad values.
   Json update(const auth::Principal& who, int64_t id, const Json& body);
   Json request_correction(const auth::Principal& who, int64_t id,
@@ -28,12 +29,18 @@ class Inbox {
   // For the resident's "my applications" page.
   Json for_resident(int64_t tenant_id, int64_t resident_id);
 
-  Json recent(int64_t tenant_id, int limit);
+  Json recent(int64_t tenant_id, int limit, const DepartmentScope& scope);
 
  private:
   store::Db& db_;
   ChatService& chat_;
 };
+
+// What `who` may see: admins every department, others their own.
+DepartmentScope department_scope(const auth::Principal& who);
+// " AND <column> IN (...)" for a limited scope ("" for all, a false condition for none).
+std::string scope_condition(const DepartmentScope& scope, const std::string& column,
+                            store::Params& params);
 
 // Builds the WHERE clause shared by list and export. Appends to params.
 std::string where_clause(int64_t tenant_id, const ListFilter& f, store::Params& params);

@@ -1,6 +1,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/json.h"
 
@@ -42,9 +43,12 @@ struct CorrectionChat {
             {"service_id", service_id}, {"service_title", service_title}};
   }
 };
+// The departments whose applications a staff member may see; nullopt: all (admins).
+using DepartmentScope = std::optional<std::vector<std::string>>;
 
 struct ListFilter {
   std::string status, department, q;
+  DepartmentScope scope;  // set from the caller, never from the query string
   std::optional<int64_t> service_id;
   std::optional<int64_t> from_ms, to_ms;
   int64_t limit = 50, offset = 0;

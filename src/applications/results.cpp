@@ -95,16 +95,21 @@ std::string range_sql(const DayRange& range, const char* column, store::Params& 
 }
 }  // namespace
 
-Json service_results(store::Db& db, int64_t tenant_id, int64_t service_id, const DayRange& range) {
+Json service_results(store::Db& db, int64_t tenant_id, int64_t service_id, const DayRange& range,
+                     const DepartmentScope& scope) {
   return db.read([&](store::Tx& tx) {
-    auto service = tx.one("SELECT title FROM services WHERE tenant_id = ? AND id = ?",
+    auto service = tx.one("SELECT title, department FROM services WHERE tenant_id = ? AND id = ?",
                           {tenant_id, service_id});
     if (!service) throw ApiError::not_found();
+    // Another department's service: as if absent, like its applications.
+    if (scope && std::find(scope->begin(), scope->end(), service->str(1)) == scope->end())
+      throw ApiError::not_found();
     auto questions = service_questions(tx, tenant_id, service_id);
 
     // Applications per status, counted by the database. The inbox's WHERE clause, so the
     // results see exactly the applications the list and the export show for these filters.
     ListFilter f;
+    f.scope = scope;
     f.service_id = service_id;
     f.from_ms = range.from_ms;
     if (range.to_ms) f.to_ms = *range.to_ms - 1;  // the clause's bound is inclusive

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "applications/model.h"
 #include "conversation/definition.h"
 #include "core/json.h"
 #include "store/db.h"
@@ -36,6 +37,9 @@ DayRange day_range(const std::string& from, const std::string& to);
 // Counts per choice for every choice question, the rating distribution per rating step and
 // the applications per status, for one service and day range. ApiError 404 for a service of
 // another tenant. Streams the answers row by row: memory does not grow with applications.
-Json service_results(store::Db& db, int64_t tenant_id, int64_t service_id, const DayRange& range);
+// With a limited scope, another department's service answers 404 and only the scope's
+// applications are counted.
+Json service_results(store::Db& db, int64_t tenant_id, int64_t service_id, const DayRange& range,
+                     const DepartmentScope& scope = std::nullopt);
 
 }  // namespace mg::applications

@@ -49,16 +49,28 @@ void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db, In
   r.get("/api/dashboard", [&](http::Request& req) {
     auto p = auth.require(req);
     // One read transaction and one counting query: on PostgreSQL each round trip costs.
+    auto scope = department_scope(p);
     Json body = db.read([&](store::Tx& tx) {
+      // Application counts cover only what the staff member may see.
+      store::Params params(5, p.tenant_id);
+      std::string all = scope_condition(scope, "department", params);
+      params.push_back(p.tenant_id);
+      std::string open = scope_condition(scope, "department", params);
+      params.push_back(p.tenant_id);
+      params.push_back(p.tenant_id);
       auto c = tx.one(
           "SELECT (SELECT COUNT(*) FROM staff WHERE tenant_id = ?), (SELECT COUNT(*) FROM "
           "residents WHERE tenant_id = ?), (SELECT COUNT(*) FROM services WHERE tenant_id = ?), "
           "(SELECT COUNT(*) FROM services WHERE tenant_id = ? AND status = 'published'), (SELECT "
-          "COUNT(*) FROM applications WHERE tenant_id = ?), (SELECT COUNT(*) FROM applications "
-          "WHERE tenant_id = ? AND status IN ('new','in_progress')), (SELECT COUNT(*) FROM jobs "
-          "WHERE tenant_id = ? AND status IN ('pending','running')), (SELECT COUNT(*) FROM jobs "
-          "WHERE tenant_id = ? AND status = 'dead')",
-          store::Params(8, p.tenant_id));
+          "COUNT(*) FROM applications WHERE tenant_id = ?" +
+              all +
+              "), (SELECT COUNT(*) FROM applications WHERE tenant_id = ? AND status IN "
+              "('new','in_progress')" +
+              open +
+              "), (SELECT COUNT(*) FROM jobs WHERE tenant_id = ? AND status IN "
+              "('pending','running')), (SELECT COUNT(*) FROM jobs WHERE tenant_id = ? AND status = "
+              "'dead')",
+          params);
       return Json{{"counts",
                    {{"staff", c->i64(0)},
                     {"residents", c->i64(1)},
@@ -70,18 +82,21 @@ void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db, In
                     {"jobs_dead", c->i64(7)}}}};
     });
     body["tenant"] = auth.tenant(p.tenant_id).to_json();
-    body["recent_applications"] = inbox.recent(p.tenant_id, 5);
+    body["recent_applications"] = inbox.recent(p.tenant_id, 5, scope);
     return http::Response::json(body);
   });
 
   r.get("/api/applications", [&](http::Request& req) {
     auto p = auth.require(req);
-    return http::Response::json(inbox.list(p.tenant_id, filter_from(req)));
+    auto f = filter_from(req);
+    f.scope = department_scope(p);
+    return http::Response::json(inbox.list(p.tenant_id, f));
   });
   // Registered before /{id} so "export.csv" is not taken for an id.
   r.get("/api/applications/export.csv", [&](http::Request& req) {
     auto p = auth.require(req);
     auto f = filter_from(req);
+    f.scope = department_scope(p);
     http::Response res;
     res.content_type = "text/csv; charset=utf-8";
     res.header("Content-Disposition", "attachment; filename=\"applications.csv\"");
@@ -98,11 +113,12 @@ void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db, In
     auto p = auth.require(req);
     int64_t id = services::id_param(req);
     auto range = day_range(req.query_or("from"), req.query_or("to"));
-    return http::Response::json(service_results(db, p.tenant_id, id, range));
+    return http::Response::json(service_results(db, p.tenant_id, id, range, department_scope(p)));
   });
   r.get("/api/applications/{id}", [&](http::Request& req) {
     auto p = auth.require(req);
-    return http::Response::json(inbox.detail(p.tenant_id, services::id_param(req)));
+    return http::Response::json(
+        inbox.detail(p.tenant_id, services::id_param(req), department_scope(p)));
   });
   r.patch("/api/applications/{id}", [&](http::Request& req) {
     auto p = auth.require(req, Role::operator_);
@@ -125,7 +141,8 @@ void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db, In
   r.get("/api/attachments/{id}", [&](http::Request& req) {
     auto p = auth.require(req);
     int64_t id = services::id_param(req);
-    auto a = db.read([&](store::Tx& tx) { return load_attachment(tx, p.tenant_id, id); });
+    auto a = db.read(
+        [&](store::Tx& tx) { return load_attachment(tx, p.tenant_id, id, department_scope(p)); });
     if (!a) throw ApiError::not_found();
     auto res = http::Response::text(std::move(a->data), a->content_type);
     res.header("Cache-Control", "private, max-age=3600");

@@ -1,5 +1,7 @@
 #include "auth/model.h"
 
+#include <algorithm>
+
 namespace mg::auth {
 
 std::optional<Role> parse_role(const std::string& s) {
@@ -22,6 +24,11 @@ std::string role_name(Role r) {
       return "admin";
   }
   return "viewer";
+}
+
+bool Principal::in_department(const std::string& d) const {
+  if (all_departments()) return true;
+  return !d.empty() && std::find(departments.begin(), departments.end(), d) != departments.end();
 }
 
 Json Tenant::to_json() const {

@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/json.h"
 
@@ -31,7 +32,11 @@ struct Principal {
   std::string department;
   std::string csrf_token;
   std::string ip;
+  std::vector<std::string> departments;  // all of them; `department` is the first
   bool at_least(Role r) const { return static_cast<int>(role) >= static_cast<int>(r); }
+  // Roles apply within the staff member's departments; admins act tenant-wide.
+  bool all_departments() const { return role == Role::admin; }
+  bool in_department(const std::string& d) const;
 };
 
 }  // namespace mg::auth

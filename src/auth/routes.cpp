@@ -23,13 +23,32 @@ std::string string_field(const Json& body, const std::string& name, bool require
 }
 
 namespace {
+// {"departments": [..]}, or the older single {"department": ".."}; nullopt when neither is sent.
+std::optional<std::vector<std::string>> departments_field(const Json& body) {
+  if (auto it = body.find("departments"); it != body.end() && !it->is_null()) {
+    if (!it->is_array() || it->size() > 20)
+      throw ApiError::bad_request("所属は20までの文字列の配列で指定してください", "departments");
+    std::vector<std::string> out;
+    for (const auto& d : *it) {
+      if (!d.is_string())
+        throw ApiError::bad_request("所属は文字列の配列で指定してください", "departments");
+      out.push_back(d.get<std::string>());
+    }
+    return out;
+  }
+  if (body.contains("department"))
+    return std::vector<std::string>{string_field(body, "department", false, 100)};
+  return std::nullopt;
+}
+
 Json principal_json(const Principal& p, const Tenant& t) {
   return {{"user",
            {{"id", p.staff_id},
             {"email", p.email},
             {"name", p.name},
             {"role", role_name(p.role)},
-            {"department", p.department}}},
+            {"department", p.department},
+            {"departments", p.departments}}},
           {"tenant", t.to_json()},
           {"csrf_token", p.csrf_token}};
 }
@@ -40,6 +59,7 @@ Json staff_json(const sql::StaffRow& s, int64_t now) {
           {"name", s.name},
           {"role", s.role},
           {"department", s.department},
+          {"departments", s.departments},
           // Throttled after failed logins (new logins must wait; sessions keep working).
           {"locked", s.throttled_until > now},
           {"throttled_until", s.throttled_until > now ? s.throttled_until : 0},
@@ -97,6 +117,13 @@ void register_routes(http::Router& r, AuthService& auth, store::Db& db) {
     return http::Response::json({{"items", items}});
   });
 
+  // Department names in use (staff's and services'), for the console's choices.
+  r.get("/api/departments", [&auth, &db](http::Request& req) {
+    auto p = auth.require(req, Role::admin);
+    auto names = db.read([&](store::Tx& tx) { return sql::known_departments(tx, p.tenant_id); });
+    return http::Response::json({{"items", names}});
+  });
+
   r.post("/api/staff", [&auth, &db](http::Request& req) {
     auto p = auth.require(req, Role::admin);
     auto body = req.json_body();
@@ -104,9 +131,9 @@ void register_routes(http::Router& r, AuthService& auth, store::Db& db) {
     auto name = string_field(body, "name", false, 200);
     auto password = string_field(body, "password", true, kMaxPasswordBytes);
     auto role = body.contains("role") ? string_field(body, "role") : std::string("operator");
-    auto dept = string_field(body, "department", false, 100);
+    auto depts = departments_field(body).value_or(std::vector<std::string>{});
     auto staff = db.write([&](store::Tx& tx) {
-      int64_t id = auth.create_staff(tx, p.tenant_id, email, name, password, role, dept);
+      int64_t id = auth.create_staff(tx, p.tenant_id, email, name, password, role, depts);
       audit(tx, p, "staff.create", "staff", std::to_string(id), {{"role", role}});
       return *sql::staff_by_id(tx, p.tenant_id, id);
     });
@@ -135,8 +162,7 @@ void register_routes(http::Router& r, AuthService& auth, store::Db& db) {
     StaffChange change;
     if (body.contains("name")) change.name = string_field(body, "name", false, 200);
     if (body.contains("role")) change.role = string_field(body, "role", true, 20);
-    if (body.contains("department"))
-      change.department = string_field(body, "department", false, 100);
+    change.departments = departments_field(body);
     if (auto a = body.find("active"); a != body.end()) {
       if (!a->is_boolean())
         throw ApiError::bad_request("active は true か false で指定してください", "active");

@@ -123,7 +123,8 @@ LoginResult AuthService::login(const std::string& tenant_code, const std::string
                    *parse_role(staff.role),
                    staff.department,
                    crypto::random_token(24),
-                   ip};
+                   ip,
+                   staff.departments};
   db_.write([&](store::Tx& tx) {
     int64_t now = clock::now_ms();
     sql::clear_throttle(tx, kAccount, tenant_key, email_key);
@@ -156,13 +157,19 @@ std::optional<Principal> AuthService::current(const http::Request& req) {
   auto token = req.cookie(kSessionCookie);
   if (!token || token->empty() || token->size() > 128) return std::nullopt;
   std::string hash = crypto::sha256_hex(*token);
-  auto row = db_.read([&](store::Tx& tx) { return sql::session_with_staff(tx, hash); });
+  std::vector<std::string> departments;
+  auto row = db_.read([&](store::Tx& tx) {
+    auto r = sql::session_with_staff(tx, hash);
+    // In the same snapshot as the role: the scope and the role always belong together.
+    if (r) departments = sql::staff_departments(tx, r->i64(0), r->i64(1));
+    return r;
+  });
   int64_t now = clock::now_ms();
   if (!row || row->i64(3) < now) return std::nullopt;
   auto role = parse_role(row->str(6));
   if (!role) return std::nullopt;
-  Principal p{row->i64(1), row->i64(0), row->str(4), row->str(5),
-              *role,       row->str(7), row->str(2), req.remote_addr};
+  Principal p{row->i64(1), row->i64(0), row->str(4),     row->str(5),           *role,
+              row->str(7), row->str(2), req.remote_addr, std::move(departments)};
   return p;
 }
 
@@ -215,20 +222,55 @@ Tenant AuthService::create_tenant(const std::string& code, const std::string& na
   return t;
 }
 
+std::vector<std::string> normalize_departments(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (auto n : names) {
+    // Trim ASCII and ideographic spaces, which staff type around 課 names.
+    auto blank_at_front = [&] {
+      return !n.empty() && (n[0] == ' ' || n[0] == '\t' || n.rfind("\xE3\x80\x80", 0) == 0);
+    };
+    while (blank_at_front()) n.erase(0, n[0] == ' ' || n[0] == '\t' ? 1 : 3);
+    for (;;) {
+      if (!n.empty() && (n.back() == ' ' || n.back() == '\t'))
+        n.pop_back();
+      else if (n.size() >= 3 && n.compare(n.size() - 3, 3, "\xE3\x80\x80") == 0)
+        n.resize(n.size() - 3);
+      else
+        break;
+    }
+    if (n.empty()) continue;
+    if (n.size() > 100) throw ApiError::bad_request("所属の名前が長すぎます", "departments");
+    out.push_back(n);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  if (out.size() > 20) throw ApiError::bad_request("所属は20まで指定できます", "departments");
+  return out;
+}
+
 int64_t AuthService::create_staff(store::Tx& tx, int64_t tenant_id, const std::string& email,
                                   const std::string& name, const std::string& password,
                                   const std::string& role, const std::string& department) {
+  return create_staff(tx, tenant_id, email, name, password, role,
+                      std::vector<std::string>{department});
+}
+
+int64_t AuthService::create_staff(store::Tx& tx, int64_t tenant_id, const std::string& email,
+                                  const std::string& name, const std::string& password,
+                                  const std::string& role,
+                                  const std::vector<std::string>& departments) {
   if (!valid_email(email))
     throw ApiError::bad_request("メールアドレスの形式が正しくありません", "email");
   if (auto why = password_problem(password); !why.empty())
     throw ApiError::bad_request(why, "password");
   if (!parse_role(role)) throw ApiError::bad_request("役割が正しくありません", "role");
   if (name.size() > 200) throw ApiError::bad_request("名前が長すぎます", "name");
-  std::optional<int64_t> dept;
-  if (!department.empty()) dept = sql::department_id(tx, tenant_id, department);
+  auto depts = normalize_departments(departments);
   try {
-    return sql::insert_staff(tx, tenant_id, lower(email), name, hash_password(password), role,
-                             dept);
+    int64_t id =
+        sql::insert_staff(tx, tenant_id, lower(email), name, hash_password(password), role, {});
+    sql::set_staff_departments(tx, tenant_id, id, depts);
+    return id;
   } catch (const store::UniqueViolation&) {
     throw ApiError::conflict("このメールアドレスの職員は登録済みです", "email");
   }
@@ -244,15 +286,18 @@ sql::StaffRow AuthService::update_staff(const Principal& by, int64_t id,
     throw ApiError::bad_request("氏名が長すぎます", "name");
   if (change.role && !parse_role(*change.role))
     throw ApiError::bad_request("権限が正しくありません", "role");
-  if (change.department && change.department->size() > 100)
-    throw ApiError::bad_request("所属が長すぎます", "department");
+  std::optional<std::vector<std::string>> depts;
+  if (change.departments) depts = normalize_departments(*change.departments);
   return db_.write([&](store::Tx& tx) {
     auto before = sql::lock_staff(tx, by.tenant_id, id);
     if (!before) throw ApiError::not_found();
     auto after = *before;
     if (change.name) after.name = *change.name;
     if (change.role) after.role = *change.role;
-    if (change.department) after.department = *change.department;
+    if (depts) {
+      after.departments = *depts;
+      after.department = depts->empty() ? "" : depts->front();
+    }
     if (change.active) after.deactivated_at = *change.active ? 0 : clock::now_ms();
     if (change.active && *change.active == (before->deactivated_at == 0))
       after.deactivated_at = before->deactivated_at;  // no change, keep the original time
@@ -268,11 +313,15 @@ sql::StaffRow AuthService::update_staff(const Principal& by, int64_t id,
     std::optional<int64_t> dept;
     if (!after.department.empty()) dept = sql::department_id(tx, by.tenant_id, after.department);
     sql::update_staff(tx, after, dept);
+    if (after.departments != before->departments)
+      sql::set_staff_departments(tx, by.tenant_id, id, after.departments);
     Json detail = Json::object();
     if (after.name != before->name) detail["name"] = true;  // names are personal data
     if (after.role != before->role) detail["role"] = {before->role, after.role};
     if (after.department != before->department)
       detail["department"] = {before->department, after.department};
+    if (after.departments != before->departments)
+      detail["departments"] = {before->departments, after.departments};
     if (detail.size() > 0) audit(tx, by, "staff.update", "staff", std::to_string(id), detail);
     if (before->deactivated_at == 0 && after.deactivated_at != 0) {
       sql::delete_staff_sessions(tx, by.tenant_id, id, "");

@@ -28,7 +28,8 @@ class LoginThrottled : public ApiError {
 
 // An admin's edit of one staff account; unset fields stay as they are.
 struct StaffChange {
-  std::optional<std::string> name, role, department;
+  std::optional<std::string> name, role;
+  std::optional<std::vector<std::string>> departments;
   std::optional<bool> active;
 };
 
@@ -70,6 +71,9 @@ class AuthService {
   int64_t create_staff(store::Tx& tx, int64_t tenant_id, const std::string& email,
                        const std::string& name, const std::string& password,
                        const std::string& role, const std::string& department);
+  int64_t create_staff(store::Tx& tx, int64_t tenant_id, const std::string& email,
+                       const std::string& name, const std::string& password,
+                       const std::string& role, const std::vector<std::string>& departments);
 
   // Admin edits of one account of the admin's tenant (404 otherwise), audited. Deactivating
   // ends the account's sessions. 409 last_admin when the change would leave the tenant
@@ -87,6 +91,10 @@ class AuthService {
   bool secure_cookies_;
   std::atomic<uint64_t> attempts_{0};  // to purge stale throttle rows now and then
 };
+
+// Trims, drops blanks and duplicates, sorts; ApiError 400 (field "departments") for a name
+// over 100 bytes or more than 20 names.
+std::vector<std::string> normalize_departments(const std::vector<std::string>& names);
 
 // Writes one audit row inside the caller's transaction.
 void audit(store::Tx& tx, const Principal& who, const std::string& action,

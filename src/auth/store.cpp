@@ -1,5 +1,7 @@
 #include "auth/store.h"
 
+#include <map>
+
 #include "core/clock.h"
 #include "core/json_parse.h"
 
@@ -11,8 +13,8 @@ constexpr const char* kStaffCols =
     "0, s.created_at, s.deactivated_at";
 
 StaffRow to_staff(const store::Row& r) {
-  return {r.i64(0), r.i64(1), r.str(2), r.str(3), r.str(4),
-          r.str(5), r.str(6), r.i64(7), r.i64(8), r.i64(9)};
+  return {r.i64(0), r.i64(1), r.str(2), r.str(3), r.str(4), r.str(5),
+          r.str(6), r.i64(7), r.i64(8), r.i64(9), {}};
 }
 
 Tenant to_tenant(const store::Row& r) {
@@ -52,7 +54,9 @@ std::optional<StaffRow> staff_by_email(store::Tx& tx, int64_t tenant_id, const s
                       "WHERE s.tenant_id = ? AND s.email = ?",
                   {tenant_id, email});
   if (!r) return std::nullopt;
-  return to_staff(*r);
+  auto s = to_staff(*r);
+  s.departments = staff_departments(tx, tenant_id, s.id);
+  return s;
 }
 
 std::optional<StaffRow> staff_by_id(store::Tx& tx, int64_t tenant_id, int64_t id) {
@@ -61,7 +65,9 @@ std::optional<StaffRow> staff_by_id(store::Tx& tx, int64_t tenant_id, int64_t id
                       "WHERE s.tenant_id = ? AND s.id = ?",
                   {tenant_id, id});
   if (!r) return std::nullopt;
-  return to_staff(*r);
+  auto s = to_staff(*r);
+  s.departments = staff_departments(tx, tenant_id, id);
+  return s;
 }
 
 std::vector<StaffRow> list_staff(store::Tx& tx, int64_t tenant_id) {
@@ -76,6 +82,50 @@ std::vector<StaffRow> list_staff(store::Tx& tx, int64_t tenant_id) {
                 "lt.subject = s.email WHERE s.tenant_id = ? ORDER BY s.id",
                 {tenant_id}))
     out.push_back(to_staff(r));
+  std::map<int64_t, std::vector<std::string>> depts;
+  for (const auto& r :
+       tx.query("SELECT sd.staff_id, d.name FROM staff_departments sd JOIN departments d ON d.id = "
+                "sd.department_id WHERE sd.tenant_id = ? ORDER BY d.name",
+                {tenant_id}))
+    depts[r.i64(0)].push_back(r.str(1));
+  for (auto& s : out) s.departments = depts[s.id];
+  return out;
+}
+
+std::vector<std::string> staff_departments(store::Tx& tx, int64_t tenant_id, int64_t staff_id) {
+  std::vector<std::string> out;
+  for (const auto& r : tx.query(
+           "SELECT d.name FROM staff_departments sd JOIN departments d ON d.id = sd.department_id "
+           "WHERE sd.tenant_id = ? AND sd.staff_id = ? ORDER BY d.name",
+           {tenant_id, staff_id}))
+    out.push_back(r.str(0));
+  return out;
+}
+
+void set_staff_departments(store::Tx& tx, int64_t tenant_id, int64_t staff_id,
+                           const std::vector<std::string>& names) {
+  tx.exec("DELETE FROM staff_departments WHERE tenant_id = ? AND staff_id = ?",
+          {tenant_id, staff_id});
+  std::optional<int64_t> first;
+  for (const auto& n : names) {
+    int64_t id = department_id(tx, tenant_id, n);
+    if (!first) first = id;
+    tx.exec(
+        "INSERT INTO staff_departments(tenant_id, staff_id, department_id) VALUES (?, ?, ?) ON "
+        "CONFLICT DO NOTHING",
+        {tenant_id, staff_id, id});
+  }
+  tx.exec("UPDATE staff SET department_id = ? WHERE tenant_id = ? AND id = ?",
+          {store::opt(first), tenant_id, staff_id});
+}
+
+std::vector<std::string> known_departments(store::Tx& tx, int64_t tenant_id) {
+  std::vector<std::string> out;
+  for (const auto& r : tx.query(
+           "SELECT name FROM departments WHERE tenant_id = ? UNION SELECT department FROM services "
+           "WHERE tenant_id = ? AND department <> '' ORDER BY 1",
+           {tenant_id, tenant_id}))
+    out.push_back(r.str(0));
   return out;
 }
 

@@ -15,7 +15,8 @@ struct StaffRow {
   std::string email, name, password_hash, role, department;
   // throttled_until: the account's login throttle (list_staff only; 0 elsewhere).
   int64_t throttled_until = 0, created_at = 0;
-  int64_t deactivated_at = 0;  // 0: active
+  int64_t deactivated_at = 0;            // 0: active
+  std::vector<std::string> departments;  // sorted; `department` is the first (or "")
 };
 
 std::optional<Tenant> tenant_by_code(store::Tx& tx, const std::string& code);
@@ -26,6 +27,13 @@ std::optional<StaffRow> staff_by_email(store::Tx& tx, int64_t tenant_id, const s
 std::optional<StaffRow> staff_by_id(store::Tx& tx, int64_t tenant_id, int64_t id);
 std::vector<StaffRow> list_staff(store::Tx& tx, int64_t tenant_id);
 int64_t department_id(store::Tx& tx, int64_t tenant_id, const std::string& name);  // get or create
+// The staff member's departments, sorted by name.
+std::vector<std::string> staff_departments(store::Tx& tx, int64_t tenant_id, int64_t staff_id);
+// Replaces them; staff.department_id becomes the first (the column older code reads).
+void set_staff_departments(store::Tx& tx, int64_t tenant_id, int64_t staff_id,
+                           const std::vector<std::string>& names);
+// Every department name the tenant uses: staff's and services' (the console offers these).
+std::vector<std::string> known_departments(store::Tx& tx, int64_t tenant_id);
 int64_t insert_staff(store::Tx& tx, int64_t tenant_id, const std::string& email,
                      const std::string& name, const std::string& hash, const std::string& role,
                      std::optional<int64_t> department_id);

@@ -20,7 +20,7 @@ class Validator {
     check_ids();
     for (const auto& s : def_.steps) check_step(s);
     if (!def_.find(def_.start)) {
-      add("", "start", "unknown_target", "start step \"" + def_.start + "\" does not exist");
+      add("", "start", "unknown_target", "最初に進むステップ「" + def_.start + "」がありません");
       return issues_;
     }
     check_graph();
@@ -31,7 +31,15 @@ class Validator {
  private:
   void add(const std::string& step, const std::string& field, const std::string& code,
            const std::string& message) {
-    issues_.push_back(Issue{step, field, code, message});
+    // Staff read these next to the editor: the message names the step they concern.
+    std::string where;
+    if (!step.empty()) {
+      const Step* st = def_.find(step);
+      std::string label = st && !st->label.empty() ? st->label : "";
+      where = label.empty() ? "ステップ「" + step + "」: "
+                            : "ステップ「" + label + "」（" + step + "）: ";
+    }
+    issues_.push_back(Issue{step, field, code, where + message});
   }
 
   void check_service() {
@@ -40,15 +48,17 @@ class Validator {
           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
         }))
       add("", "service_key", "bad_service_key",
-          "service_key must be lower-case letters, digits and '-' (e.g. \"juminhyo\")");
+          "サービスキーは英小文字・数字・ハイフンで指定してください（例: juminhyo）");
     if (def_.locale != "ja")
-      add("", "locale", "unsupported_locale", "only locale \"ja\" is supported");
+      add("", "locale", "unsupported_locale", "言語は ja（日本語）だけに対応しています");
     for (auto [field, value] : {std::pair{"available.from", def_.available_from},
                                 std::pair{"available.to", def_.available_to}}) {
       if (!value.empty() && !parse_iso_date(value))
-        add("", field, "bad_date", std::string(field) + " must be a date YYYY-MM-DD");
+        add("", field, "bad_date",
+            std::string(field == std::string("available.from") ? "受付開始日" : "受付終了日") +
+                "は YYYY-MM-DD 形式の日付で指定してください");
     }
-    if (def_.fee && *def_.fee < 0) add("", "fee", "bad_fee", "fee must not be negative");
+    if (def_.fee && *def_.fee < 0) add("", "fee", "bad_fee", "手数料にマイナスは指定できません");
     if (def_.privacy_notice) check_notice(*def_.privacy_notice);
   }
 
@@ -56,20 +66,20 @@ class Validator {
   void check_notice(const PrivacyNotice& n) {
     if (n.text.find_first_not_of(" \t\r\n") == std::string::npos)
       add("", "privacy_notice.text", "missing_field",
-          "privacy_notice.text is required (利用目的・保存期間など)");
+          "個人情報の取扱い（privacy_notice）の文を入力してください（利用目的・保存期間など）");
     else if (char_count(n.text) > kMaxNoticeChars)
       add("", "privacy_notice.text", "too_long",
-          "privacy_notice.text must be at most " + std::to_string(kMaxNoticeChars) + " characters");
+          "個人情報の取扱いの文は" + std::to_string(kMaxNoticeChars) + "文字以内にしてください");
     bool web_url = n.url.rfind("https://", 0) == 0 || n.url.rfind("http://", 0) == 0;
     bool plain = std::none_of(n.url.begin(), n.url.end(), [](char c) {
       return static_cast<unsigned char>(c) <= ' ' || c == '"' || c == '<' || c == '>';
     });
     if (!n.url.empty() && (!web_url || !plain || n.url.size() > 500))
       add("", "privacy_notice.url", "bad_url",
-          "privacy_notice.url must be an http(s) URL of at most 500 characters");
+          "個人情報の取扱いのリンクは http:// か https:// で始まる500文字以内のURLにしてください");
     if (char_count(n.version) > 50)
       add("", "privacy_notice.version", "too_long",
-          "privacy_notice.version must be at most 50 characters");
+          "個人情報の取扱いの版の名前は50文字以内にしてください");
   }
 
   static size_t char_count(const std::string& s) {
@@ -81,82 +91,98 @@ class Validator {
     std::set<std::string> seen;
     for (const auto& s : def_.steps) {
       if (s.id.empty()) continue;  // reported by the parser
-      if (s.id == kEndStep) add(s.id, "id", "reserved_id", "\"end\" is reserved for finishing");
+      if (s.id == kEndStep)
+        add(s.id, "id", "reserved_id", "「end」は終了を表す名前のため、ステップ名には使えません");
       if (!seen.insert(s.id).second)
-        add(s.id, "id", "duplicate_id", "step id \"" + s.id + "\" is used more than once");
+        add(s.id, "id", "duplicate_id", "ステップ名「" + s.id + "」が重複しています");
     }
   }
 
   void target(const Step& s, const std::string& field, const std::string& id) {
     if (!id.empty() && id != kEndStep && !def_.find(id))
-      add(s.id, field, "unknown_target", "\"" + id + "\" is not a step id (or \"end\")");
+      add(s.id, field, "unknown_target",
+          "次に進むステップ「" + id + "」がありません（終了するときは end）");
   }
 
   void check_step(const Step& s) {
     target(s, "next", s.next);
     bool needs_text = is_question(s.kind) || s.kind == StepKind::message;
-    if (needs_text && s.text.empty()) add(s.id, "text", "missing_field", "\"text\" is required");
+    if (needs_text && s.text.empty())
+      add(s.id, "text", "missing_field", "質問や案内の文（text）を入力してください");
     if (s.personal && !is_question(s.kind))
-      add(s.id, "personal", "unexpected_field", "only question steps can be marked personal");
+      add(s.id, "personal", "unexpected_field", "個人情報の印（personal）は質問のステップにだけ付けられます");
     if (s.kind != StepKind::choice && !s.choices.empty())
-      add(s.id, "choices", "unexpected_field", "only choice steps have choices");
+      add(s.id, "choices", "unexpected_field",
+          "選択肢（choices）は選択のステップにだけ指定できます");
     if (s.kind != StepKind::text && (s.min || s.max || s.unit_fee || s.min_length || s.max_length))
-      add(s.id, "min", "unexpected_field", "min/max/length/unit_fee apply to text steps");
+      add(s.id, "min", "unexpected_field",
+          "最小・最大・文字数・単価は文字入力のステップにだけ指定できます");
     switch (s.kind) {
       case StepKind::choice: {
         if (s.choices.empty())
-          add(s.id, "choices", "no_choices", "a choice step needs at least one choice");
+          add(s.id, "choices", "no_choices", "選択肢を1つ以上指定してください");
         std::set<std::string> values;
         for (size_t i = 0; i < s.choices.size(); ++i) {
           const auto& c = s.choices[i];
           std::string f = "choices[" + std::to_string(i) + "]";
           if (!values.insert(c.value).second)
-            add(s.id, f + ".value", "duplicate_choice", "choice value \"" + c.value + "\" repeats");
+            add(s.id, f + ".value", "duplicate_choice",
+                "選択肢の値「" + c.value + "」が重複しています");
           if (c.value.rfind("__", 0) == 0)
             add(s.id, f + ".value", "reserved_value",
-                "choice values starting with __ are reserved");
-          if (c.fee && *c.fee < 0) add(s.id, f + ".fee", "bad_fee", "fee must not be negative");
+                "「__」で始まる選択肢の値はシステムで使うため指定できません");
+          if (c.fee && *c.fee < 0)
+            add(s.id, f + ".fee", "bad_fee", "手数料にマイナスは指定できません");
           if (!c.next.empty() && s.multiple)
-            add(s.id, f + ".next", "unexpected_field", "per-choice next needs a single choice");
+            add(s.id, f + ".next", "unexpected_field",
+                "選択肢ごとの行き先は、1つだけ選ぶ選択のステップにだけ指定できます");
           target(s, f + ".next", c.next);
         }
         int n = static_cast<int>(s.choices.size());
         if (s.min_selections < 0 || (s.max_selections > 0 && s.min_selections > s.max_selections) ||
             s.min_selections > n)
-          add(s.id, "min_selections", "bad_range", "min/max selections do not fit the choices");
+          add(s.id, "min_selections", "bad_range",
+              "選べる数の最小・最大が選択肢の数に合っていません");
         break;
       }
       case StepKind::text:
         if (s.min_length && s.max_length && *s.min_length > *s.max_length)
-          add(s.id, "min_length", "bad_range", "min_length is greater than max_length");
+          add(s.id, "min_length", "bad_range", "最小文字数が最大文字数より大きくなっています");
         if ((s.min || s.max || s.unit_fee) && s.format != TextFormat::number)
-          add(s.id, "format", "type_mismatch", "min/max/unit_fee need format \"number\"");
+          add(s.id, "format", "type_mismatch",
+              "最小・最大・単価は数値入力（format: number）のときだけ指定できます");
         if (s.min && s.max && *s.min > *s.max)
-          add(s.id, "min", "bad_range", "min is greater than max");
+          add(s.id, "min", "bad_range", "最小値が最大値より大きくなっています");
         break;
       case StepKind::date:
         for (auto [field, spec] : {std::pair{"min", s.min_date}, std::pair{"max", s.max_date}})
           if (!spec.empty() && !is_date_spec(spec))
             add(s.id, field, "bad_date",
-                "date limit must be YYYY-MM-DD, \"today\" or relative like \"+3d\", \"-100y\"");
+                "日付の範囲は YYYY-MM-DD、today、または +3d・-100y "
+                "のような相対指定で入力してください");
         break;
       case StepKind::photo:
         for (const auto& t : s.types)
           if (t != "image/jpeg" && t != "image/png")
-            add(s.id, "types", "unsupported_type", "photo types are image/jpeg and image/png");
-        if (s.max_bytes <= 0) add(s.id, "max_bytes", "bad_range", "max_bytes must be positive");
+            add(s.id, "types", "unsupported_type", "写真の形式は image/jpeg と image/png だけです");
+        if (s.max_bytes <= 0)
+          add(s.id, "max_bytes", "bad_range", "写真の最大サイズは1以上にしてください");
         break;
       case StepKind::branch:
-        if (s.cases.empty()) add(s.id, "cases", "missing_field", "a branch needs \"cases\"");
+        if (s.cases.empty())
+          add(s.id, "cases", "missing_field", "分岐の条件（cases）を指定してください");
         for (size_t i = 0; i < s.cases.size(); ++i)
           target(s, "cases[" + std::to_string(i) + "].next", s.cases[i].next);
         target(s, "default", s.default_next);
         break;
       case StepKind::lookup:
-        if (s.list.empty()) add(s.id, "list", "missing_field", "a lookup needs \"list\"");
+        if (s.list.empty())
+          add(s.id, "list", "missing_field", "照合に使うリスト（list）を指定してください");
         if (s.match_fields.empty())
-          add(s.id, "match_fields", "missing_field", "a lookup needs \"match_fields\"");
-        if (s.daily_limit < 1) add(s.id, "daily_limit", "bad_range", "daily_limit must be ≥ 1");
+          add(s.id, "match_fields", "missing_field",
+              "照合する項目（match_fields）を指定してください");
+        if (s.daily_limit < 1)
+          add(s.id, "daily_limit", "bad_range", "1日の照合回数の上限は1以上にしてください");
         target(s, "retry", s.retry);
         break;
       default:
@@ -177,7 +203,7 @@ class Validator {
     }
     for (const auto& s : def_.steps)
       if (!s.id.empty() && !reachable.count(s.id))
-        add(s.id, "id", "unreachable", "step \"" + s.id + "\" can never be reached from the start");
+        add(s.id, "id", "unreachable", "最初からたどっても、このステップには進めません");
 
     // Can reach the end: fixed point over "some successor finishes".
     IdSet exits;
@@ -196,7 +222,7 @@ class Validator {
     }
     for (const auto& id : reachable)
       if (!exits.count(id))
-        add(id, "next", "no_exit", "step \"" + id + "\" is in a loop with no way to finish");
+        add(id, "next", "no_exit", "このステップは終了できない繰り返しの中にあります");
     reachable_ = reachable;
   }
 
@@ -252,15 +278,16 @@ class Validator {
                  const IdSet& before) {
     const Step* target = def_.find(ref);
     if (!target) {
-      add(at.id, field, "unknown_answer", "\"" + ref + "\" is not a step id");
+      add(at.id, field, "unknown_answer", "条件で使うステップ「" + ref + "」がありません");
     } else if (!is_question(target->kind) && target->kind != StepKind::lookup) {
       add(at.id, field, "not_a_question",
-          "\"" + ref + "\" is a " + to_string(target->kind) + " step and has no answer");
+          "「" + ref + "」は回答のないステップ（" + to_string(target->kind) +
+              "）のため、条件に使えません");
     } else if (!before.count(ref)) {
       bool later = !reaches(ref, at.id);
       add(at.id, field, later ? "later_answer" : "answer_not_guaranteed",
-          later ? "\"" + ref + "\" is only asked after this step"
-                : "\"" + ref + "\" is not answered on every path before this step");
+          later ? "「" + ref + "」はこのステップより後で聞くため、ここでは使えません"
+                : "「" + ref + "」は、このステップまでにいつも回答されているとは限りません");
     }
   }
 
@@ -272,7 +299,7 @@ class Validator {
       return;
     }
     if (!is_known_operator(c.op)) {
-      add(at.id, field, "unknown_operator", "unknown operator \"" + c.op + "\"");
+      add(at.id, field, "unknown_operator", "条件の比べ方「" + c.op + "」は使えません");
       return;
     }
     check_ref(at, field, c.answer, before);
@@ -280,31 +307,32 @@ class Validator {
     if (!t) return;
     auto mismatch = [&](const std::string& why) {
       add(at.id, field, "type_mismatch",
-          "\"" + c.op + "\" on \"" + c.answer + "\" (" + to_string(t->kind) + "): " + why);
+          "「" + c.answer + "」（" + to_string(t->kind) + "）には比べ方「" + c.op +
+              "」が合いません: " + why);
     };
     bool number = t->kind == StepKind::text && t->format == TextFormat::number;
     bool date = t->kind == StepKind::date;
     if (is_ordering_operator(c.op)) {
       if (!number && !date && t->kind != StepKind::rating)
-        return mismatch("ordering needs a number or date answer");
+        return mismatch("大小の比較は数値か日付の回答にだけ使えます");
       if ((number || t->kind == StepKind::rating) && !c.value.is_number())
-        return mismatch("value must be a number");
+        return mismatch("比べる値は数値で指定してください");
       if (date && !(c.value.is_string() && is_date_spec(c.value.get<std::string>())))
-        return mismatch("value must be a date or relative date");
+        return mismatch("比べる値は日付（または相対日付）で指定してください");
     } else if (is_age_operator(c.op)) {
-      if (!date) return mismatch("age needs a birth date (date step)");
-      if (!c.value.is_number_integer()) return mismatch("value must be an age in years");
+      if (!date) return mismatch("年齢の比較には生年月日（日付のステップ）が必要です");
+      if (!c.value.is_number_integer()) return mismatch("比べる値は年齢（整数）で指定してください");
     } else if (c.op == "contains") {
       if (!(t->kind == StepKind::choice && t->multiple))
-        return mismatch("contains needs a multiple choice");
+        return mismatch("contains は複数選べる選択のステップにだけ使えます");
       check_choice_value(at, field, *t, c.value);
     } else if (c.op == "in" || c.op == "not_in") {
-      if (!c.value.is_array()) return mismatch("value must be an array");
+      if (!c.value.is_array()) return mismatch("比べる値は配列で指定してください");
       if (t->kind == StepKind::choice)
         for (const auto& v : c.value) check_choice_value(at, field, *t, v);
     } else if (c.op == "eq" || c.op == "ne") {
       if (t->kind == StepKind::choice && t->multiple)
-        return mismatch("use \"contains\" on a multiple choice");
+        return mismatch("複数選べる選択には contains を使ってください");
       if (t->kind == StepKind::choice) check_choice_value(at, field, *t, c.value);
     }
   }
@@ -315,7 +343,7 @@ class Validator {
                                               [&](const ChoiceOption& o) { return o.value == v; });
     if (!known)
       add(at.id, field, "unknown_choice",
-          v.dump() + " is not a choice value of \"" + choice.id + "\"");
+          v.dump() + " は「" + choice.id + "」の選択肢の値ではありません");
   }
 
   void check_conditions() {

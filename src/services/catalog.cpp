@@ -411,4 +411,13 @@ int Catalog::import_directory(int64_t tenant_id, const std::string& dir) {
   return imported;
 }
 
+std::optional<std::string> Catalog::department_of(int64_t tenant_id, int64_t id) {
+  auto r = db_.read([&](store::Tx& tx) {
+    return tx.one("SELECT department FROM services WHERE tenant_id = ? AND id = ?",
+                  {tenant_id, id});
+  });
+  if (!r) return std::nullopt;
+  return r->str(0);
+}
+
 }  // namespace mg::services

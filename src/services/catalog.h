@@ -82,6 +82,9 @@ class Catalog {
   // A pinned version by id (sessions keep the version they started with).
   std::shared_ptr<const PublishedVersion> version(int64_t tenant_id, int64_t version_id);
 
+  // The service's department (its draft's), or nullopt for another tenant's / unknown id.
+  std::optional<std::string> department_of(int64_t tenant_id, int64_t id);
+
   // Imports every *.json in dir as a published service (skips service_keys already present).
   int import_directory(int64_t tenant_id, const std::string& dir);
 

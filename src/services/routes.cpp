@@ -20,6 +20,29 @@ Json definition_from(const http::Request& req) {
   if (body.contains("definition")) return body["definition"];
   return body;
 }
+// Editors change only their departments' services (admins any): both the service as it is and
+// the definition they send must be of one of their departments. Staff can read every service,
+// so this answers 403, not 404.
+void require_department(const auth::Principal& p, const std::string& department) {
+  if (p.in_department(department)) return;
+  throw ApiError(403, "forbidden",
+                 department.empty()
+                     ? "担当課のないサービスは管理者だけが変更できます"
+                     : "所属していない課（" + department + "）のサービスは変更できません",
+                 "department");
+}
+
+std::string department_in(const Json& definition) {
+  auto it = definition.is_object() ? definition.find("department") : definition.end();
+  return it != definition.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+void require_service_department(Catalog& catalog, const auth::Principal& p, int64_t id) {
+  if (p.all_departments()) return;
+  auto d = catalog.department_of(p.tenant_id, id);
+  if (!d) throw ApiError::not_found();
+  require_department(p, *d);
+}
 }  // namespace
 
 void register_routes(http::Router& r, auth::AuthService& auth, Catalog& catalog) {
@@ -32,7 +55,9 @@ void register_routes(http::Router& r, auth::AuthService& auth, Catalog& catalog)
   });
   r.post("/api/services", [&](http::Request& req) {
     auto p = auth.require(req, Role::editor);
-    return http::Response::json(catalog.save_draft(p, definition_from(req)).to_json(), 201);
+    auto def = definition_from(req);
+    require_department(p, department_in(def));
+    return http::Response::json(catalog.save_draft(p, def).to_json(), 201);
   });
   r.get("/api/services/{id}", [&](http::Request& req) {
     auto p = auth.require(req);
@@ -40,12 +65,17 @@ void register_routes(http::Router& r, auth::AuthService& auth, Catalog& catalog)
   });
   r.put("/api/services/{id}", [&](http::Request& req) {
     auto p = auth.require(req, Role::editor);
-    return http::Response::json(
-        catalog.replace_draft(p, id_param(req), definition_from(req)).to_json());
+    int64_t id = id_param(req);
+    auto def = definition_from(req);
+    require_service_department(catalog, p, id);
+    require_department(p, department_in(def));
+    return http::Response::json(catalog.replace_draft(p, id, def).to_json());
   });
   r.post("/api/services/{id}/publish", [&](http::Request& req) {
     auto p = auth.require(req, Role::editor);
-    auto res = catalog.publish(p, id_param(req));
+    int64_t id = id_param(req);
+    require_service_department(catalog, p, id);
+    auto res = catalog.publish(p, id);
     // 200 either way: publishing what is already published is harmless, not an error.
     Json body = {{"version", res.version}, {"new_version", res.created}};
     if (!res.created) body["message"] = "下書きは公開中の版と同じため、新しい版は作りませんでした";
@@ -53,7 +83,9 @@ void register_routes(http::Router& r, auth::AuthService& auth, Catalog& catalog)
   });
   r.post("/api/services/{id}/unpublish", [&](http::Request& req) {
     auto p = auth.require(req, Role::editor);
-    return http::Response::json(catalog.unpublish(p, id_param(req)).to_json());
+    int64_t id = id_param(req);
+    require_service_department(catalog, p, id);
+    return http::Response::json(catalog.unpublish(p, id).to_json());
   });
   r.get("/api/services/{id}/export", [&](http::Request& req) {
     auto p = auth.require(req);

@@ -341,6 +341,19 @@ CREATE TABLE postal_codes (
 );
 CREATE INDEX postal_codes_code ON postal_codes(code)
 )SQL"},
+      // Staff may belong to several departments (兼務); everyone but admins sees only their
+      // departments' applications. staff.department_id stays as the first one.
+      {11, "staff_departments", R"SQL(
+CREATE TABLE staff_departments (
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  staff_id BIGINT NOT NULL REFERENCES staff(id),
+  department_id BIGINT NOT NULL REFERENCES departments(id),
+  PRIMARY KEY (staff_id, department_id)
+);
+INSERT INTO staff_departments(tenant_id, staff_id, department_id)
+  SELECT tenant_id, id, department_id FROM staff WHERE department_id IS NOT NULL;
+CREATE INDEX applications_department ON applications(tenant_id, department, submitted_at)
+)SQL"},
       // A service may ask several rating questions: each score names its step, so the CSV export
       // and the results page can tell them apart ('' for scores stored before this). The
       // indexes serve the per-application lookups of the export and the results' date range;

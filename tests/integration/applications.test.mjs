@@ -113,7 +113,7 @@ test('staff work the inbox: status, memo, validation, roles, audit, CSV', async 
   expectError(assert, await admin.patch(`/api/applications/${id}`, { memo: 5 }), 400, 'invalid');
   expectError(assert, await admin.patch(`/api/applications/${id}`, { assignee_id: 99999 }), 400, 'invalid');
   // A deactivated staff member cannot be made the assignee; an active one can.
-  const helper = await admin.post('/api/staff', { email: 'assignee@demo.example', name: '担当', password: 'assignee-passphrase-1', role: 'operator' });
+  const helper = await admin.post('/api/staff', { email: 'assignee@demo.example', name: '担当', password: 'assignee-passphrase-1', role: 'operator', departments: [list.items[0].department] });
   assert.equal(helper.status, 201, helper.text);
   assert.equal((await admin.patch(`/api/staff/${helper.json.id}`, { active: false })).status, 200);
   const refused = await admin.patch(`/api/applications/${id}`, { assignee_id: helper.json.id });
@@ -127,7 +127,8 @@ test('staff work the inbox: status, memo, validation, roles, audit, CSV', async 
   expectError(assert, await admin.patch('/api/applications/abc', { status: 'done' }), 404);
   expectError(assert, await admin.get('/api/applications?limit=abc'), 400);
   assert.equal((await admin.get(`/api/applications/${id}`)).json.status, 'in_progress', 'bad updates changed nothing');
-  await admin.post('/api/staff', { email: 'view2@demo.example', password: 'viewer-password-2', role: 'viewer' });
+  // A viewer of the application's department (others get 404: tests/integration/departments).
+  await admin.post('/api/staff', { email: 'view2@demo.example', password: 'viewer-password-2', role: 'viewer', departments: [list.items[0].department] });
   const viewer = new Client(srv.base);
   await viewer.login('demo', 'view2@demo.example', 'viewer-password-2');
   assert.equal((await viewer.get(`/api/applications/${id}`)).status, 200);

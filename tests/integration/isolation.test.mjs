@@ -39,11 +39,15 @@ let staffCounter = 0;
 //            routes, 'list' for GETs without params (A's markers must not appear).
 //            'own': acts on B's own namespace; must succeed and leave A's rows as they were.
 //   status:  the expected foreign status when it is not 404/403.
+//   department: the route reaches one application (its file, its service's results): an
+//            operator of another department (環境課; A's application is 学校教育課's, A's
+//            service デジタル推進課's) gets 404, nothing changed.
 const FIXTURES = {
   'POST /api/login': { kind: 'session' },
   'POST /api/logout': { kind: 'session' },
   'GET /api/session': { min: 'viewer' },
   'GET /api/staff': { min: 'admin' },
+  'GET /api/departments': { min: 'admin' },
   'POST /api/staff': { min: 'admin', foreign: 'own', body: () => ({ email: `iso-new-${++staffCounter}@example.com`, password: 'iso-new-password-1', role: 'admin' }) },
   'POST /api/staff/{id}/unlock': { min: 'admin', params: { id: (c) => c.a.staff }, body: () => ({}) },
   'PATCH /api/staff/{id}': { min: 'admin', params: { id: (c) => c.a.staff }, body: () => ({ name: 'ISO', role: 'viewer', active: false }) },
@@ -57,14 +61,14 @@ const FIXTURES = {
   'POST /api/services/{id}/publish': { min: 'editor', params: { id: (c) => c.a.service }, body: () => ({}) },
   'POST /api/services/{id}/unpublish': { min: 'editor', params: { id: (c) => c.a.service }, body: () => ({}) },
   'GET /api/services/{id}/export': { min: 'viewer', params: { id: (c) => c.a.service } },
-  'GET /api/services/{id}/results': { min: 'viewer', params: { id: (c) => c.a.service } },
+  'GET /api/services/{id}/results': { min: 'viewer', department: true, params: { id: (c) => c.a.service } },
   'GET /api/dashboard': { min: 'viewer' },
   'GET /api/applications': { min: 'viewer' },
   'GET /api/applications/export.csv': { min: 'viewer' },
-  'GET /api/applications/{id}': { min: 'viewer', params: { id: (c) => c.a.application } },
-  'PATCH /api/applications/{id}': { min: 'operator', params: { id: (c) => c.a.application }, body: () => ({ status: 'done', memo: 'ISO' }) },
-  'POST /api/applications/{id}/corrections': { min: 'operator', params: { id: (c) => c.a.application }, body: () => ({ step_ids: ['class'], reason: 'ISO' }) },
-  'GET /api/attachments/{id}': { min: 'viewer', params: { id: (c) => c.a.attachment } },
+  'GET /api/applications/{id}': { min: 'viewer', department: true, params: { id: (c) => c.a.application } },
+  'PATCH /api/applications/{id}': { min: 'operator', department: true, params: { id: (c) => c.a.application }, body: () => ({ status: 'done', memo: 'ISO' }) },
+  'POST /api/applications/{id}/corrections': { min: 'operator', department: true, params: { id: (c) => c.a.application }, body: () => ({ step_ids: ['class'], reason: 'ISO' }) },
+  'GET /api/attachments/{id}': { min: 'viewer', department: true, params: { id: (c) => c.a.attachment } },
   'PUT /api/lookups/{name}': { min: 'editor', foreign: 'own', params: { name: (c) => c.a.lookup }, raw: () => 'key,value\nX9,changed\n', headers: { 'content-type': 'text/csv' } },
   // h-publish: lookup-list page and template gallery.
   'GET /api/lookups': { min: 'viewer' },
@@ -243,14 +247,19 @@ async function seedTenantA() {
   const admin = clients.admin;
   const a = {};
   a.tenantId = Number((await sql("SELECT id FROM tenants WHERE code = 'demo'")).trim());
+  // Every role is of A's application's department (学校教育課), so only the role decides; a
+  // separate operator of 環境課 checks the department scope.
   for (const role of ['viewer', 'operator', 'editor']) {
     const email = role === 'viewer' ? 'iso-viewer@demo.example' : `iso-${role}@demo.example`;
-    const r = await admin.post('/api/staff', { email, password: `iso-${role}-password`, role });
+    const r = await admin.post('/api/staff', { email, password: `iso-${role}-password`, role, departments: ['学校教育課', '建設課', 'デジタル推進課'] });
     assert.equal(r.status, 201, r.text);
     a.staff = r.json.id ?? r.json.staff?.id;
     assert.ok(a.staff > 0, `staff id in ${r.text}`);
     clients[role] = await login(email, `iso-${role}-password`);
   }
+  const other = await admin.post('/api/staff', { email: 'iso-kankyo@demo.example', password: 'iso-kankyo-password', role: 'operator', departments: ['環境課'] });
+  assert.equal(other.status, 201, other.text);
+  clients.otherDepartment = await login('iso-kankyo@demo.example', 'iso-kankyo-password');
   const services = (await admin.get('/api/services')).json.items;
   const absence = services.find((s) => s.service_key === 'school-absence').id;
   // A service of A's own, published (a service version).
@@ -409,6 +418,21 @@ test('tenant B\'s admin cannot read or change tenant A\'s objects by id or name'
   assert.equal((await clients.admin.get(`/api/applications/${ctx.a.application}`)).json.status, 'new');
   assert.equal((await clients.admin.get(`/api/services/${ctx.a.service}`)).status, 200);
   assert.ok(acted.length >= 3, acted.join(', '));
+});
+
+test('an operator of another department cannot reach A\'s application, its file, or list it', async () => {
+  known = null;
+  const scoped = staffRoutes().filter((r) => fixtureFor(r).department);
+  assert.equal(scoped.length, 5);
+  for (const r of scoped) await refused(`other department ${r.key}`, [404], () => call(clients.otherDepartment, r, fixtureFor(r)));
+  for (const path of ['/api/applications', '/api/applications/export.csv', '/api/dashboard']) {
+    const res = await clients.otherDepartment.get(path);
+    assert.equal(res.status, 200, `${path}: ${res.text.slice(0, 300)}`);
+    assert.ok(!res.text.includes(ctx.a.receipt), `${path} shows 学校教育課's application to 環境課`);
+  }
+  // The same operator role in the application's department does reach it: the fixture is live.
+  assert.equal((await clients.operator.get(`/api/applications/${ctx.a.application}`)).status, 200);
+  assert.equal((await clients.operator.get(`/api/attachments/${ctx.a.attachment}`)).status, 404, 'an upload of no application is for admins only');
 });
 
 test('a resident of A under tenant B\'s code (forged tenant) reaches nothing of A\'s', async () => {

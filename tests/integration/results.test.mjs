@@ -206,8 +206,10 @@ test('bad dates, unknown ids and other tenants\' services are refused', async ()
   const csv = parseCsv((await b.get(`/api/applications/export.csv?service_id=${serviceId}`)).text);
   assert.equal(csv.rows.length, 0);
   assert.ok(!csv.header.some((h) => h.includes('氏名')));
-  // A viewer may read the results, like the applications themselves.
-  assert.equal((await admin.post('/api/staff', { email: 'results-viewer@demo.example', password: 'viewer-password-9', role: 'viewer' })).status, 201);
+  // A viewer of the service's department may read the results, like the applications themselves
+  // (other departments get 404: tests/integration/departments.test.mjs).
+  const department = (await admin.get(`/api/services/${serviceId}`)).json.department;
+  assert.equal((await admin.post('/api/staff', { email: 'results-viewer@demo.example', password: 'viewer-password-9', role: 'viewer', departments: [department] })).status, 201);
   const viewer = new Client(srv.base);
   assert.equal((await viewer.login('demo', 'results-viewer@demo.example', 'viewer-password-9')).status, 200);
   assert.equal((await viewer.get(`/api/services/${serviceId}/results`)).status, 200);

@@ -118,7 +118,7 @@ export function qs(params: Record<string, string | number | null | undefined>): 
 // ---- types from docs/API.md ----
 
 export type Role = 'admin' | 'editor' | 'operator' | 'viewer';
-export interface User { id: number; email: string; name: string; role: Role; department?: string }
+export interface User { id: number; email: string; name: string; role: Role; department?: string; departments?: string[] }
 export interface Tenant { id: number; code: string; name: string; lg_code?: string }
 export interface SessionInfo { user: User; tenant: Tenant; csrf_token: string }
 
@@ -128,7 +128,7 @@ export interface DashboardCounts {
 }
 export interface ApplicationRow {
   id: number; receipt_number: string; service_title: string; status: string;
-  assignee?: string | { id: number; name: string } | null; submitted_at: number; channel?: string;
+  assignee?: string | { id: number; name: string } | null; submitted_at: number; channel?: string; department?: string;
 }
 export interface Dashboard { tenant: Tenant; counts: DashboardCounts; recent_applications: ApplicationRow[] }
 
@@ -146,7 +146,7 @@ export interface ApplicationDetail extends ApplicationRow {
   /** Fee in yen of the answers, fixed when the application was submitted. */
   total_fee?: number;
 }
-export interface StaffRow { id: number; email: string; name: string; role: Role; department?: string; locked?: boolean; active?: boolean; created_at?: number }
+export interface StaffRow { id: number; email: string; name: string; role: Role; department?: string; departments?: string[]; locked?: boolean; active?: boolean; created_at?: number }
 export interface AuditRow { id: number; at: number; staff_email?: string; action: string; object_type?: string; object_id?: string | number; ip?: string; detail?: unknown }
 export interface JobRow { id: number; kind: string; status: string; attempts: number; last_error?: string; run_at?: number }
 export interface ServiceRow {

@@ -208,3 +208,63 @@ TEST(Validation, IssuesSerialiseForTheApi) {
   EXPECT_EQ(j[0]["step_id"], "a");
   EXPECT_TRUE(j[0].contains("message"));
 }
+
+// Staff read these messages in the service editor: plain Japanese naming the step (its label
+// when it has one), no JSON field jargon (issue 9 item 14).
+namespace {
+std::string message_for(const Json& definition, const std::string& code) {
+  for (const auto& i : load_definition(definition).issues)
+    if (i.code == code) return i.message;
+  return "(no " + code + ")";
+}
+bool ascii_words(const std::string& m) {  // "is not", "must be": English left in a message
+  for (const char* w : {" is ", " must ", " needs ", " only ", " not "})
+    if (m.find(w) != std::string::npos) return true;
+  return false;
+}
+}  // namespace
+
+TEST(ValidationMessages, JapaneseAndNameTheStep) {
+  auto m =
+      message_for(service({q("kana", {{"label", "ふりがな"}, {"next", "zzz"}})}), "unknown_target");
+  EXPECT_EQ(
+      m, "ステップ「ふりがな」（kana）: 次に進むステップ「zzz」がありません（終了するときは end）");
+  m = message_for(service({q("a"), q("a")}), "duplicate_id");
+  EXPECT_EQ(m, "ステップ「a」: ステップ名「a」が重複しています");
+  m = message_for(service({q("a", {{"next", "end"}}), q("orphan", {{"label", "住所"}})}),
+                  "unreachable");
+  EXPECT_EQ(m, "ステップ「住所」（orphan）: 最初からたどっても、このステップには進めません");
+  m = message_for(
+      service({{{"id", "c"}, {"kind", "choice"}, {"text", "?"}, {"choices", Json::array()}}}),
+      "no_choices");
+  EXPECT_EQ(m, "ステップ「c」: 選択肢を1つ以上指定してください");
+  Json bad_key = service({q("a")});
+  bad_key["service_key"] = "Bad Key";
+  EXPECT_EQ(message_for(bad_key, "bad_service_key"),
+            "サービスキーは英小文字・数字・ハイフンで指定してください（例: juminhyo）");
+}
+
+TEST(ValidationMessages, NoEnglishLeftInAnyValidationMessage) {
+  std::vector<Json> defs = {
+      service({q("a"), q("a"), q("b", {{"next", "zzz"}})}),
+      service({q("a"), q("b", {{"next", "a"}}), {{"id", "s"}, {"kind", "submit"}}}),
+      service({q("a"), {{"id", "l"}, {"kind", "lookup"}}, {{"id", "s"}, {"kind", "submit"}}}),
+      service({{{"id", "c"},
+                {"kind", "choice"},
+                {"text", "?"},
+                {"choices", {{{"value", "__x"}}, {{"value", "__x"}, {"fee", -1}}}}}}),
+      service(
+          {q("n", {{"format", "number"}, {"min", 5}, {"max", 1}}),
+           {{"id", "br"},
+            {"kind", "branch"},
+            {"cases",
+             {{{"when", {{"answer", "n"}, {"op", "contains"}, {"value", 1}}}, {"next", "end"}}}}}}),
+  };
+  int checked = 0;
+  for (const auto& d : defs)
+    for (const auto& i : load_definition(d).issues) {
+      ++checked;
+      EXPECT_FALSE(ascii_words(i.message)) << i.code << ": " << i.message;
+    }
+  EXPECT_GE(checked, 8);
+}

@@ -8,34 +8,19 @@ import type { MessageKey } from '../i18n';
 import { STATUSES } from './Applications';
 import PrivacyConsent, { type PrivacyConsentRecord } from './PrivacyConsent';
 import { atLeast, useSession } from './session';
-
-function pick(o: Record<string, unknown>, ...keys: string[]): unknown {
-  for (const k of keys) if (o[k] !== undefined && o[k] !== null && o[k] !== '') return o[k];
-  return undefined;
-}
-
-/** One line describing a history / correction record whose exact shape the server decides. */
-export function describeRecord(o: Record<string, unknown>, statusLabel: (s: string) => string): { at?: number; who?: string; what: string } {
-  const at = pick(o, 'at', 'created_at', 'requested_at', 'time') as number | undefined;
-  const who = pick(o, 'staff_name', 'staff_email', 'by', 'actor', 'staff') as string | undefined;
-  const parts: string[] = [];
-  const action = pick(o, 'action', 'event', 'kind', 'type');
-  if (action !== undefined) parts.push(String(action));
-  const from = pick(o, 'from', 'from_status', 'old_status');
-  const to = pick(o, 'to', 'to_status', 'new_status', 'status');
-  if (from !== undefined && to !== undefined) parts.push(`${statusLabel(String(from))} → ${statusLabel(String(to))}`);
-  else if (to !== undefined) parts.push(statusLabel(String(to)));
-  const text = pick(o, 'reason', 'text', 'message', 'note', 'memo', 'detail');
-  if (text !== undefined) parts.push(typeof text === 'string' ? text : JSON.stringify(text));
-  const steps = pick(o, 'step_ids');
-  if (Array.isArray(steps)) parts.push(`[${steps.join(', ')}]`);
-  return { at, who: typeof who === 'object' ? JSON.stringify(who) : who, what: parts.join(' ／ ') || JSON.stringify(o) };
-}
+import { describeCorrection, describeHistory } from './describe';
 
 function answerText(a: { value: unknown; display?: string }): string {
   if (a.display !== undefined && a.display !== null && a.display !== '') return a.display;
   if (a.value === null || a.value === undefined) return '';
   return typeof a.value === 'string' ? a.value : JSON.stringify(a.value);
+}
+
+/** Whether a staff member may open an application of `department` (the server's rule too). */
+function canSee(s: StaffRow, department: string | undefined): boolean {
+  if (s.role === 'admin') return true;
+  const depts = s.departments ?? (s.department ? [s.department] : []);
+  return !!department && depts.includes(department);
 }
 
 export default function ApplicationDetailPage() {
@@ -122,7 +107,7 @@ export default function ApplicationDetailPage() {
               <select id="assignee" value={assigneeId != null ? String(assigneeId) : ''} disabled={busy} data-testid="assignee-select"
                 onChange={(e) => patch({ assignee_id: e.target.value ? Number(e.target.value) : null }, t('common.saved'))}>
                 <option value="">{t('app.unassigned')}</option>
-                {staffItems.filter((s) => s.active !== false || s.id === assigneeId).map((s) => <option key={s.id} value={String(s.id)}>{s.name || s.email}{s.department ? `（${s.department}）` : ''}</option>)}
+                {staffItems.filter((s) => s.id === assigneeId || (s.active !== false && canSee(s, a.department))).map((s) => <option key={s.id} value={String(s.id)}>{s.name || s.email}{s.department ? `（${s.department}）` : ''}</option>)}
               </select>
             </div>
           )}
@@ -199,10 +184,10 @@ export default function ApplicationDetailPage() {
         <div className="card">
           <h2>{t('app.corrections')}</h2>
           <ul className="history">
-            {a.corrections.map((c, i) => { const d = describeRecord(c, statusLabel); return <li key={i}><span className="muted">{formatDateTime(d.at, locale)}</span> {d.who && <strong>{d.who}</strong>} {d.what}
+            {a.corrections.map((c, i) => <li key={i} data-testid="correction-entry"><span className="muted">{formatDateTime(c.created_at as number, locale)}</span> {describeCorrection(c, t)}
               {c.status === 'open' && a.channel === 'web' && typeof c.resident_path === 'string' && (
                 <p className="muted" data-testid="correction-link">{t('app.correctionLink')}: <code>{window.location.origin + c.resident_path}</code></p>
-              )}</li>; })}
+              )}</li>)}
           </ul>
         </div>
       )}
@@ -211,7 +196,7 @@ export default function ApplicationDetailPage() {
         <div className="card">
           <h2>{t('app.history')}</h2>
           <ul className="history" data-testid="history">
-            {a.history.map((h, i) => { const d = describeRecord(h, statusLabel); return <li key={i}><span className="muted">{formatDateTime(d.at, locale)}</span> {d.who && <strong>{d.who}</strong>} {d.what}</li>; })}
+            {a.history.map((r, i) => <li key={i} data-testid="history-entry"><span className="muted">{formatDateTime(r.at as number, locale)}</span> {r.staff ? <strong>{String(r.staff)}</strong> : null} {describeHistory(r, t, statusLabel)}</li>)}
           </ul>
         </div>
       )}

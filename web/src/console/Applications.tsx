@@ -6,6 +6,7 @@ import { formatDateTime } from '../format';
 import { useI18n } from '../i18n-react';
 import type { MessageKey } from '../i18n';
 import { assigneeName } from './Dashboard';
+import { DepartmentScope } from './DepartmentPicker';
 import { PAGE_SIZE, apiQuery, filtersFromSearch, filtersToSearch, type AppFilters } from './filters';
 
 // The results page takes the same JST days (YYYY-MM-DD) the filter form holds.
@@ -39,6 +40,7 @@ export default function Applications() {
           <a className="btn" href={csvHref} download data-testid="csv-export">{t('apps.csv')}</a>
         </div>
       </div>
+      <DepartmentScope />
       <form className="card filters" onSubmit={apply} aria-label={t('apps.filters')} data-testid="app-filters">
         <div className="field">
           <label htmlFor="f-service">{t('apps.service')}</label>

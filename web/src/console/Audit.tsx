@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import { api, qs, type AuditRow } from '../api';
-import { ErrorMessage, Loading, useLoad } from '../common';
+import { ErrorMessage, Loading, statusKey, useLoad } from '../common';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n-react';
+import type { MessageKey } from '../i18n';
+import { auditAction, auditDetail, auditObject } from './describe';
 
 const LIMIT = 100;
 
@@ -13,6 +15,8 @@ export default function Audit() {
   const [moreErr, setMoreErr] = useState<unknown>(null);
   const [end, setEnd] = useState(false);
   const rows = [...(first.data?.items ?? []), ...more];
+  const statusLabel = (s: string) => { const k = statusKey(s); return k ? t(k) : s; };
+  const roleLabel = (r: string) => t(`role.${r}` as MessageKey);
 
   const loadMore = async () => {
     const last = rows[rows.length - 1];
@@ -41,10 +45,10 @@ export default function Audit() {
                 <tr key={r.id}>
                   <td className="nowrap">{formatDateTime(r.at, locale)}</td>
                   <td>{r.staff_email}</td>
-                  <td className="mono">{r.action}</td>
-                  <td>{r.object_type}{r.object_id !== undefined && r.object_id !== null ? ` #${r.object_id}` : ''}</td>
+                  <td data-testid="audit-action" title={r.action}>{auditAction(r.action, t)}</td>
+                  <td>{auditObject(r.object_type, r.object_id, t)}</td>
                   <td className="mono">{r.ip}</td>
-                  <td className="detail-cell">{r.detail === undefined || r.detail === null ? '' : typeof r.detail === 'string' ? r.detail : JSON.stringify(r.detail)}</td>
+                  <td className="detail-cell">{auditDetail(r.detail, t, statusLabel, roleLabel)}</td>
                 </tr>
               ))}
             </tbody>

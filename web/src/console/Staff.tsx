@@ -4,9 +4,10 @@ import { ErrorMessage, Loading, Notice, useLoad } from '../common';
 import { formatDate } from '../format';
 import { useI18n } from '../i18n-react';
 import type { MessageKey } from '../i18n';
+import { chosenDepartments, DepartmentPicker } from './DepartmentPicker';
 
 const ROLES: Role[] = ['admin', 'editor', 'operator', 'viewer'];
-const EMPTY = { email: '', name: '', password: '', role: 'operator' as Role, department: '' };
+const EMPTY = { email: '', name: '', password: '', role: 'operator' as Role, departments: [] as string[], other: '' };
 
 export default function Staff() {
   const { t, locale } = useI18n();
@@ -22,7 +23,8 @@ export default function Staff() {
     e.preventDefault();
     setBusy(true); setError(null); setNotice(null);
     try {
-      const s = await api.post<StaffRow>('/api/staff', form);
+      const { other, departments, ...rest } = form;
+      const s = await api.post<StaffRow>('/api/staff', { ...rest, departments: chosenDepartments(departments, other) });
       setNotice(t('staff.created', { name: s?.name || form.name }));
       setForm(EMPTY);
       list.reload();
@@ -40,7 +42,7 @@ export default function Staff() {
             <tbody>
               {list.data.items.map((s) => (
                 <tr key={s.id} data-testid={`staff-row-${s.email}`}>
-                  <td>{s.name}</td><td>{s.email}</td><td>{t(`role.${s.role}` as MessageKey)}</td><td>{s.department}</td>
+                  <td>{s.name}</td><td>{s.email}</td><td>{t(`role.${s.role}` as MessageKey)}</td><td data-testid="staff-departments">{(s.departments ?? (s.department ? [s.department] : [])).join('、') || (s.role === 'admin' ? t('dept.all') : t('dept.none'))}</td>
                   <td>
                     {s.active === false && <span className="badge badge-rejected" data-testid="staff-inactive">{t('staff.inactive')}</span>}
                     {s.locked && <span className="badge badge-rejected">{t('staff.locked')}</span>}
@@ -69,8 +71,8 @@ export default function Staff() {
                 {ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}` as MessageKey)}</option>)}
               </select>
             </div>
-            <div className="field"><label htmlFor="st-dept">{t('staff.department')}</label><input id="st-dept" value={form.department} onChange={(e) => setForm({ ...form, department: e.target.value })} /></div>
           </div>
+          <DepartmentPicker id="st-dept" value={form.departments} other={form.other} onChange={(departments, other) => setForm({ ...form, departments, other })} />
           <button type="submit" className="btn btn-primary" disabled={busy}>{t('staff.create')}</button>
         </form>
       )}
@@ -81,7 +83,7 @@ export default function Staff() {
 /** One staff member's settings: name, role, department, active, lock, password reset (admins). */
 function StaffEditor({ staff, onChanged }: { staff: StaffRow; onChanged: (notice: string) => void }) {
   const { t } = useI18n();
-  const [form, setForm] = useState({ name: staff.name, role: staff.role, department: staff.department ?? '' });
+  const [form, setForm] = useState({ name: staff.name, role: staff.role, departments: staff.departments ?? (staff.department ? [staff.department] : []), other: '' });
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -92,7 +94,8 @@ function StaffEditor({ staff, onChanged }: { staff: StaffRow; onChanged: (notice
   };
   const save = (e: FormEvent) => {
     e.preventDefault();
-    void act(() => api.patch(`/api/staff/${staff.id}`, form), t('staff.updated', { name: form.name || staff.email }));
+    const { other, departments, ...rest } = form;
+    void act(() => api.patch(`/api/staff/${staff.id}`, { ...rest, departments: chosenDepartments(departments, other) }), t('staff.updated', { name: form.name || staff.email }));
   };
   const setActive = (active: boolean) => {
     if (!active && !window.confirm(t('staff.deactivateConfirm', { name }))) return;
@@ -114,8 +117,8 @@ function StaffEditor({ staff, onChanged }: { staff: StaffRow; onChanged: (notice
               {ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}` as MessageKey)}</option>)}
             </select>
           </div>
-          <div className="field"><label htmlFor="se-dept">{t('staff.department')}</label><input id="se-dept" value={form.department} onChange={(e) => setForm({ ...form, department: e.target.value })} /></div>
         </div>
+        <DepartmentPicker id="se-dept" value={form.departments} other={form.other} onChange={(departments, other) => setForm({ ...form, departments, other })} />
         <button type="submit" className="btn btn-primary" disabled={busy} data-testid="staff-save">{t('common.save')}</button>
       </form>
       <div className="btn-row">
