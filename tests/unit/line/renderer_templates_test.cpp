@@ -90,10 +90,12 @@ TEST(RendererTemplates, EveryPromptOfEveryTemplateIsValidLine) {
       for (const auto& p : prompts)
         if (p.value("type", "") == "question") q = &p;
       if (!q) break;
-      if (q->value("input", "") == "multi_choice" && !q->value("choices", Json::array()).empty())
-        if (auto tap = render_multi_choice_tap(prompts, q->value("step_id", ""),
-                                               (*q)["choices"][0].value("value", "")))
-          for (const auto& m : *tap) EXPECT_TRUE(testing::validate_message(m).empty()) << m.dump();
+      if (q->value("input", "") == "multi_choice" && !q->value("choices", Json::array()).empty()) {
+        auto tap = render_multi_choice_tap(Json::array({*q}), q->value("step_id", ""),
+                                           (*q)["choices"][0].value("value", ""));
+        ASSERT_TRUE(tap) << entry.path();
+        for (const auto& m : *tap) EXPECT_TRUE(testing::validate_message(m).empty()) << m.dump();
+      }
       repeat = q->value("step_id", "") == last_step ? repeat + 1 : 0;
       last_step = q->value("step_id", "");
       res = conv::handle(def, res.state, answer_for(*q, repeat), ctx);
