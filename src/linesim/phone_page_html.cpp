@@ -18,21 +18,21 @@ std::string_view phone_page_html() {
          background: #2b2b2b; display: flex; justify-content: center; }
   #phone { width: 390px; max-width: 100vw; height: 100vh; max-height: 844px; background: #8cabd9;
            display: flex; flex-direction: column; overflow: hidden; position: relative; }
-  header { background: #06c755; color: #fff; padding: 10px 12px; display: flex; align-items: center;
+  header { background: #067a37; color: #fff; padding: 10px 12px; display: flex; align-items: center;
            gap: 8px; font-weight: bold; }
   header .title { flex: 1; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-  header button { background: rgba(255,255,255,.2); color: #fff; border: 0; border-radius: 12px;
+  header button { background: rgba(0,0,0,.3); color: #fff; border: 0; border-radius: 12px;
                   padding: 4px 10px; font-size: 12px; cursor: pointer; }
   #chat { flex: 1; overflow-y: auto; padding: 10px 8px; display: flex; flex-direction: column; gap: 8px; }
   .row { display: flex; align-items: flex-end; gap: 6px; }
   .row.user { justify-content: flex-end; }
-  .avatar { width: 32px; height: 32px; border-radius: 50%; background: #06c755; color: #fff;
+  .avatar { width: 32px; height: 32px; border-radius: 50%; background: #067a37; color: #fff;
             font-size: 12px; display: flex; align-items: center; justify-content: center; flex: none; }
   .bubble { max-width: 75%; padding: 8px 11px; border-radius: 16px; white-space: pre-wrap;
             word-break: break-word; font-size: 14px; line-height: 1.4; background: #fff; }
   .row.user .bubble { background: #85e249; }
   .time { font-size: 10px; color: #eef; }
-  .system { align-self: center; background: rgba(0,0,0,.25); color: #fff; font-size: 11px;
+  .system { align-self: center; background: rgba(0,0,0,.6); color: #fff; font-size: 11px;
             padding: 3px 10px; border-radius: 10px; }
   .card { background: #fff; border-radius: 14px; overflow: hidden; width: 240px; font-size: 14px; }
   .card img { width: 100%; display: block; }
@@ -58,20 +58,20 @@ std::string_view phone_page_html() {
                  background: transparent; color: #42659a; }
   .flex-button.md { min-height: 52px; }
   .flex-button.sm { min-height: 44px; }
-  .flex-button.primary { background: #17c950; color: #fff; }
+  .flex-button.primary { background: #067a37; color: #fff; }  /* LINE's #17c950 fails contrast */
   .flex-button.secondary { background: #dcdfe5; color: #111; }
   .flex-sep { flex: none; border: 0 solid #d4d6da; }
   .flex-sep.across { border-top-width: 1px; width: 100%; align-self: stretch; }
   .flex-sep.down { border-left-width: 1px; align-self: stretch; }
   #quick { display: flex; gap: 6px; overflow-x: auto; padding: 6px 8px; min-height: 0; }
   #quick:empty { display: none; }
-  .chip { flex: none; background: #fff; border: 1px solid #06c755; color: #06c755; border-radius: 16px;
-          padding: 6px 12px; font-size: 13px; cursor: pointer; white-space: nowrap; }
+  .chip { flex: none; background: #fff; border: 1px solid #067a37; color: #067a37; border-radius: 16px;
+          padding: 6px 12px; font-size: 13px; cursor: pointer; white-space: nowrap; min-height: 44px; }
   #inputbar { display: flex; gap: 6px; padding: 8px; background: #fff; align-items: center; }
   #inputbar input[type=text] { flex: 1; border: 1px solid #ddd; border-radius: 18px; padding: 8px 12px; font-size: 14px; }
   #inputbar button { border: 0; background: none; font-size: 18px; cursor: pointer; }
   #inputbar button small { font-size: 10px; color: #555; }
-  #send { color: #06c755; font-weight: bold; font-size: 14px !important; }
+  #send { color: #067a37; font-weight: bold; font-size: 14px !important; }
   #richmenu { background: #fff; border-top: 1px solid #ddd; }
   #richmenu-bar { width: 100%; border: 0; background: #f7f7f7; padding: 8px; font-size: 13px; cursor: pointer; }
   #richmenu-panel { position: relative; width: 100%; background: #e9f7ef center/100% 100% no-repeat; }
@@ -101,7 +101,7 @@ std::string_view phone_page_html() {
     <button id="newResident" data-testid="new-resident">新しい住民で友だち追加</button>
     <div id="residentList" data-testid="resident-list"></div>
   </div>
-  <div id="chat" data-testid="chat" hidden></div>
+  <div id="chat" data-testid="chat" role="log" aria-label="トーク" tabindex="0" hidden></div>
   <div id="quick" data-testid="quick-replies"></div>
   <div id="inputbar" hidden>
     <button id="cameraBtn" title="写真" data-testid="camera-button">📷<small>写真</small></button>
@@ -424,6 +424,7 @@ async function refreshRichMenu() {
     const b = a.bounds;
     const btn = el("button", { class: "rm-area", "data-testid": `richmenu-area-${i}`, "data-action-type": a.action.type,
       title: a.action.label || a.action.text || a.action.data || "",
+      "aria-label": a.action.label || a.action.text || a.action.displayText || `エリア ${i + 1}`,
       text: r.imageUrl ? "" : (a.action.label || a.action.text || a.action.data || a.action.type),
       onclick: () => doAction(a.action).catch(alert) });
     Object.assign(btn.style, { left: `${100 * b.x / m.size.width}%`, top: `${100 * b.y / m.size.height}%`,

@@ -167,7 +167,8 @@ test('line-sim phone: multi-select, the summary in rows, the rich menu, axe', as
         await (await chip(page, /玄関前/)).click();
       } else {
         const answer = /電話/.test(text) ? '090-1234-5678' : /名前/.test(text) ? '山田 太郎'
-          : /住所|番地/.test(text) ? '北海道空知郡上砂川町字上砂川65番地' : null;
+          : /郵便番号/.test(text) ? '073-0292' : /に続く番地/.test(text) ? '65番地'
+            : /住所|番地/.test(text) ? '北海道空知郡上砂川町字上砂川65番地' : null;
         assert.ok(answer, `unexpected question: ${text}`);
         await page.getByTestId('chat-input').fill(answer);
         await page.getByTestId('send-button').click();
@@ -219,6 +220,11 @@ test('line-sim phone: multi-select, the summary in rows, the rich menu, axe', as
     }
     assert.deepEqual(bad, []);
     assert.deepEqual(page.problems, []);
+  } catch (e) {
+    await screenshot(page, 'linesim-failure').catch(() => {});
+    const chat = await page.getByTestId('chat').innerText().catch(() => '');
+    e.message += `\n--- chat ---\n${chat.slice(-3000)}`;
+    throw e;
   } finally {
     await context.close();
   }

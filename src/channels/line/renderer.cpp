@@ -93,7 +93,7 @@ Json summary_message(const Json& s, const Json* confirm) {
     Json row{{"type", "box"},
              {"layout", "vertical"},
              {"flex", 4},
-             {"contents", Json::array({flex_text(label, {{"size", "xs"}, {"color", "#888888"}}),
+             {"contents", Json::array({flex_text(label, {{"size", "xs"}, {"color", "#666666"}}),
                                        flex_text(display, {{"size", "sm"}})})}};
     Json line{{"type", "box"}, {"layout", "horizontal"}, {"contents", Json::array({row})}};
     if (item.value("editable", true)) {
