@@ -179,7 +179,7 @@ test('line-sim phone: multi-select, the summary in rows, the rich menu, axe', as
     // on one line (it was one character per line).
     const summary = page.getByTestId('flex-bubble').filter({ hasText: '申込内容をご確認ください' }).last();
     await summary.waitFor();
-    const rows = await summary.evaluate((b) => [...b.querySelectorAll('[data-layout=horizontal]')].map((row) => {
+    const rows = await summary.evaluate((b) => [...b.querySelectorAll('.flex-box.horizontal')].map((row) => {
       const texts = [...row.querySelectorAll('[data-testid=flex-text]')];
       const label = texts[0];
       const lr = label.getBoundingClientRect();
