@@ -141,8 +141,12 @@ test('serve --demo --demo-line-sim sets a default rich menu whose areas answer t
   assert.ok(ms.some((m) => MENU.test(messageText(m))), ms.map(describe).join('\n'));
   ms = await tap(u, mine);
   assert.match(messageText(ms[0]), /まだ申請した手続きはありません/);
+  // 通報する works in the middle of another dialog too (a postback, not a typed answer).
+  await openSodaiGomi(u);
+  assert.equal(report.type, 'postback');
   ms = await tap(u, report);
   assert.ok(ms.some((m) => /道路・公園の損傷/.test(messageText(m))), ms.map(describe).join('\n'));
+  assert.ok(!ms.some((m) => /選択肢の中から|出したい品目/.test(messageText(m))), ms.map(describe).join('\n'));
   const { receipt, transcript } = await completeService(sim, u, '道路・公園の損傷の連絡', { resume: true });
   assert.ok(receipt, transcript.join('\n'));
   ms = await tap(u, mine);

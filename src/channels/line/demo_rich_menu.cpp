@@ -45,9 +45,12 @@ Json demo_rich_menu() {
                    {"label", "申請した手続き"},
                    {"data", encode_postback({Postback::Kind::command, kMyApplicationsCommand})},
                    {"displayText", "申請した手続き"}};
-  // Typing a service's title starts it (Desk::on_text), so no service id is baked in here.
-  Json report_action{
-      {"type", "message"}, {"label", "通報する"}, {"text", "道路・公園の損傷の連絡"}};
+  // A service postback may name the service by title (Desk::on_postback), so no id is baked
+  // in; unlike a typed title it also works in the middle of another dialog.
+  Json report_action{{"type", "postback"},
+                     {"label", "通報する"},
+                     {"data", encode_postback({Postback::Kind::service, "道路・公園の損傷の連絡"})},
+                     {"displayText", "道路・公園の損傷の連絡"}};
   return Json{
       {"size", {{"width", kWidth}, {"height", kHeight}}},
       {"selected", true},

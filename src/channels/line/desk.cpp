@@ -138,6 +138,11 @@ EventAnswer Desk::on_postback(store::Tx& tx, const ResidentContext& ctx, const J
       if (pb->value == kMyApplicationsCommand) return my_applications(tx, ctx);
       return to_session(tx, ctx, {{"type", "command"}, {"command", pb->value}});
     case Postback::Kind::service:
+      // Rich menus name a service by its title (ids differ per tenant and import).
+      if (!pb->value.empty() && pb->value.find_first_not_of("0123456789") != std::string::npos &&
+          ctx.services)
+        if (const auto* s = service_named(*ctx.services, pb->value))
+          return start_service(tx, ctx, std::to_string(s->id));
       return start_service(tx, ctx, pb->value);
     case Postback::Kind::menu: {
       int page = 0;
