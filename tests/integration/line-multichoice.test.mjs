@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import {
-  startStack, completeService, waitMessages, messageText, actionsOf, describe, lastSeq,
+  startStack, startLineSim, restartServer, completeService, waitMessages, messageText, actionsOf, describe, lastSeq,
 } from './line-harness.mjs';
 
 const MENU = /ご利用になりたい手続きを選んでください/;
@@ -153,4 +153,34 @@ test('serve --demo --demo-line-sim sets a default rich menu whose areas answer t
   assert.match(messageText(ms[0]), new RegExp(`受付番号：${receipt}`));
   assert.match(messageText(ms[0]), /道路・公園の損傷の連絡/);
   assert.match(messageText(ms[0]), /状況：/);
+});
+
+test('a line-sim that forgot the menu (restarted) gets it again at the next start; a staff default is kept', async () => {
+  // A fresh line-sim knows nothing of the menu ID recorded in the database.
+  const fresh = await startLineSim();
+  try {
+    srv = await restartServer(srv, fresh);
+    const u = await fresh.createUser('再起動 後子');
+    await waitMessages(fresh, u, 0, { until: (ms) => ms.some((m) => MENU.test(messageText(m))) });
+    const rm = await fresh.ok('GET', `/sim/users/${u}/richmenu`);
+    assert.ok(rm.richMenu && rm.imageUrl, JSON.stringify(rm));
+    assert.equal(rm.richMenu.areas.length, 3);
+
+    // Staff make their own menu the default: a restart leaves it alone.
+    admin = await srv.admin();
+    const menu = { size: { width: 2500, height: 843 }, selected: false, name: '村のメニュー', chatBarText: '村',
+      areas: [{ bounds: { x: 0, y: 0, width: 2500, height: 843 }, action: { type: 'message', text: 'メニュー', label: 'メニュー' } }] };
+    assert.equal((await admin.put('/api/line/rich-menus/village', { menu })).status, 201);
+    const d = await admin.post('/api/line/rich-menus/village/default', {});
+    assert.equal(d.status, 200, d.text);
+    srv = await restartServer(srv, fresh);
+    admin = await srv.admin();
+    const list = (await admin.get('/api/line/rich-menus')).json;
+    assert.equal(list.default, 'village', JSON.stringify(list));
+    const rm2 = await fresh.ok('GET', `/sim/users/${u}/richmenu`);
+    assert.equal(rm2.richMenu.chatBarText, '村', JSON.stringify(rm2));
+  } finally {
+    await srv.stop('SIGKILL');
+    await fresh.stop();
+  }
 });
