@@ -110,7 +110,9 @@ int serve(const ServeConfig& config) {
   runner.handle("resident.notify",
                 [&](const jobs::Job& job) { line::notify_resident(*db, chat, job); });
   if (demo_tenant && !config.demo_line_sim.empty())
-    line::configure_demo(*db, demo_tenant, config.demo_line_sim);
+    line::configure_demo(
+        *db, demo_tenant, config.demo_line_sim,
+        default_dir(config.templates_dir, "templates") + "/line/demo-rich-menu.png");
 
   metrics::gauge("madoguchi_db_pool_size", "Database connections available.",
                  [&db] { return db->pool_size(); });

@@ -375,27 +375,29 @@ Json Inbox::request_correction(const auth::Principal& who, int64_t id,
 }
 
 Json Inbox::for_resident(int64_t tenant_id, int64_t resident_id) {
-  return db_.read([&](store::Tx& tx) {
-    Json items = Json::array();
-    for (const auto& r : tx.query(
-             "SELECT a.receipt_number, s.title, a.status, a.submitted_at, (SELECT c.reason FROM "
-             "corrections c WHERE c.application_id = a.id AND c.status = 'open' ORDER BY c.id DESC "
-             "LIMIT 1), (SELECT cs.public_id FROM corrections c JOIN chat_sessions cs ON cs.id = "
-             "c.session_id WHERE c.application_id = a.id AND c.status = 'open' ORDER BY c.id DESC "
-             "LIMIT 1), a.service_id, (SELECT c.id FROM corrections c WHERE c.application_id = "
-             "a.id AND c.status = 'open' ORDER BY c.id DESC LIMIT 1) FROM applications a JOIN "
-             "services s ON s.id = a.service_id "
-             "WHERE a.tenant_id = ? AND a.resident_id = ? ORDER BY a.submitted_at DESC LIMIT 100",
-             {tenant_id, resident_id})) {
-      Json item = {{"receipt_number", r.str(0)}, {"service_title", r.str(1)},
-                   {"status", r.str(2)},         {"status_label", status_label(r.str(2))},
-                   {"submitted_at", r.i64(3)},   {"service_id", r.i64(6)}};
-      if (!r.is_null(4))
-        item["correction"] = {{"id", r.i64(7)}, {"reason", r.str(4)}, {"session_id", r.str(5)}};
-      items.push_back(item);
-    }
-    return Json{{"items", items}};
-  });
+  return db_.read([&](store::Tx& tx) { return resident_applications(tx, tenant_id, resident_id); });
+}
+
+Json resident_applications(store::Tx& tx, int64_t tenant_id, int64_t resident_id) {
+  Json items = Json::array();
+  for (const auto& r : tx.query(
+           "SELECT a.receipt_number, s.title, a.status, a.submitted_at, (SELECT c.reason FROM "
+           "corrections c WHERE c.application_id = a.id AND c.status = 'open' ORDER BY c.id DESC "
+           "LIMIT 1), (SELECT cs.public_id FROM corrections c JOIN chat_sessions cs ON cs.id = "
+           "c.session_id WHERE c.application_id = a.id AND c.status = 'open' ORDER BY c.id DESC "
+           "LIMIT 1), a.service_id, (SELECT c.id FROM corrections c WHERE c.application_id = "
+           "a.id AND c.status = 'open' ORDER BY c.id DESC LIMIT 1) FROM applications a JOIN "
+           "services s ON s.id = a.service_id "
+           "WHERE a.tenant_id = ? AND a.resident_id = ? ORDER BY a.submitted_at DESC LIMIT 100",
+           {tenant_id, resident_id})) {
+    Json item = {{"receipt_number", r.str(0)}, {"service_title", r.str(1)},
+                 {"status", r.str(2)},         {"status_label", status_label(r.str(2))},
+                 {"submitted_at", r.i64(3)},   {"service_id", r.i64(6)}};
+    if (!r.is_null(4))
+      item["correction"] = {{"id", r.i64(7)}, {"reason", r.str(4)}, {"session_id", r.str(5)}};
+    items.push_back(item);
+  }
+  return Json{{"items", items}};
 }
 
 Json Inbox::recent(int64_t tenant_id, int limit, const DepartmentScope& scope) {

@@ -41,6 +41,10 @@ DepartmentScope department_scope(const auth::Principal& who);
 // " AND <column> IN (...)" for a limited scope ("" for all, a false condition for none).
 std::string scope_condition(const DepartmentScope& scope, const std::string& column,
                             store::Params& params);
+// {items:[{receipt_number, service_title, status, status_label, submitted_at, service_id,
+// correction?}]}, newest first (at most 100): the resident's own applications, in the caller's
+// transaction (the LINE desk answers 申請した手続き with it).
+Json resident_applications(store::Tx& tx, int64_t tenant_id, int64_t resident_id);
 
 // Builds the WHERE clause shared by list and export. Appends to params.
 std::string where_clause(int64_t tenant_id, const ListFilter& f, store::Params& params);

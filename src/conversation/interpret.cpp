@@ -116,6 +116,7 @@ Interpretation interpret_choice(const Step& step, const SessionState& state, con
   if (in.type == Input::Type::choices) return finish_selection(step, in.values);
   if (in.type == Input::Type::choice) {
     if (in.value == kDoneSelecting) return finish_selection(step, selected);
+    if (in.value == kClearSelection) return pending(state.phase, Json{{"selected", Json::array()}});
     if (!find_value(step, in.value)) return error("選択肢の中から選んでください。");
     // A tap toggles, so a mistaken tap can be undone by tapping again.
     auto it = std::find(selected.begin(), selected.end(), in.value);
@@ -129,6 +130,7 @@ Interpretation interpret_choice(const Step& step, const SessionState& state, con
     std::string s = normalize_text(*t);
     if (s == "選択を終える" || s == "終わり" || s == "決定")
       return finish_selection(step, selected);
+    if (s == "選び直す") return pending(state.phase, Json{{"selected", Json::array()}});
     for (const char* sep : {"、", "，", "・", "/", " "}) {
       for (size_t pos; (pos = s.find(sep)) != std::string::npos;)
         s.replace(pos, std::string(sep).size(), ",");

@@ -12,6 +12,8 @@
 namespace mg::conversation {
 
 inline constexpr const char* kDoneSelecting = "__done__";
+// Multi-choice: untick everything and choose again (LINE's 選び直す).
+inline constexpr const char* kClearSelection = "__clear__";
 inline constexpr const char* kConfirmSubmit = "confirm";
 inline constexpr const char* kConfirmEdit = "edit";
 inline constexpr const char* kEditPrefix = "edit:";

@@ -18,52 +18,60 @@ std::string_view phone_page_html() {
          background: #2b2b2b; display: flex; justify-content: center; }
   #phone { width: 390px; max-width: 100vw; height: 100vh; max-height: 844px; background: #8cabd9;
            display: flex; flex-direction: column; overflow: hidden; position: relative; }
-  header { background: #06c755; color: #fff; padding: 10px 12px; display: flex; align-items: center;
+  header { background: #067a37; color: #fff; padding: 10px 12px; display: flex; align-items: center;
            gap: 8px; font-weight: bold; }
   header .title { flex: 1; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-  header button { background: rgba(255,255,255,.2); color: #fff; border: 0; border-radius: 12px;
+  header button { background: rgba(0,0,0,.3); color: #fff; border: 0; border-radius: 12px;
                   padding: 4px 10px; font-size: 12px; cursor: pointer; }
   #chat { flex: 1; overflow-y: auto; padding: 10px 8px; display: flex; flex-direction: column; gap: 8px; }
   .row { display: flex; align-items: flex-end; gap: 6px; }
   .row.user { justify-content: flex-end; }
-  .avatar { width: 32px; height: 32px; border-radius: 50%; background: #06c755; color: #fff;
+  .avatar { width: 32px; height: 32px; border-radius: 50%; background: #067a37; color: #fff;
             font-size: 12px; display: flex; align-items: center; justify-content: center; flex: none; }
   .bubble { max-width: 75%; padding: 8px 11px; border-radius: 16px; white-space: pre-wrap;
             word-break: break-word; font-size: 14px; line-height: 1.4; background: #fff; }
   .row.user .bubble { background: #85e249; }
   .time { font-size: 10px; color: #eef; }
-  .system { align-self: center; background: rgba(0,0,0,.25); color: #fff; font-size: 11px;
+  .system { align-self: center; background: rgba(0,0,0,.6); color: #fff; font-size: 11px;
             padding: 3px 10px; border-radius: 10px; }
   .card { background: #fff; border-radius: 14px; overflow: hidden; width: 240px; font-size: 14px; }
   .card img { width: 100%; display: block; }
   .card .body { padding: 10px 12px; }
   .card .ttl { font-weight: bold; margin-bottom: 4px; }
-  .card button, .flex-button { display: block; width: 100%; border: 0; border-top: 1px solid #eee;
+  .card button { display: block; width: 100%; border: 0; border-top: 1px solid #eee;
            background: #fff; color: #2a6fdb; padding: 10px; font-size: 14px; cursor: pointer; }
   .confirm-actions { display: flex; }
   .confirm-actions button { border-left: 1px solid #eee; }
   .carousel { display: flex; gap: 8px; overflow-x: auto; max-width: 100%; padding-bottom: 4px; }
   .carousel > * { flex: none; }
-  .flex-bubble { background: #fff; border-radius: 14px; overflow: hidden; width: 260px; font-size: 14px; }
-  .flex-block { padding: 12px; }
-  .flex-box { display: flex; gap: 4px; }
+  .flex-bubble { background: #fff; border-radius: 14px; overflow: hidden; max-width: 100%; font-size: 14px;
+                 line-height: 1.4; color: #111; }
+  .flex-block { display: flex; flex-direction: column; }
+  .flex-box { display: flex; min-width: 0; }
   .flex-box.vertical { flex-direction: column; }
   .flex-box.horizontal, .flex-box.baseline { flex-direction: row; }
   .flex-box.baseline { align-items: baseline; }
-  .flex-button { border-radius: 8px; border: 0; margin-top: 4px; }
-  .flex-button.primary { background: #06c755; color: #fff; }
-  .flex-button.secondary { background: #eee; color: #111; }
-  .flex-button.link { background: transparent; }
-  hr.flex-sep { border: 0; border-top: 1px solid #ddd; width: 100%; margin: 4px 0; }
+  .flex-text { min-width: 0; }
+  .flex-image { width: 100%; display: block; }
+  .flex-button { display: flex; align-items: center; justify-content: center; width: 100%;
+                 border: 0; border-radius: 8px; padding: 0 8px; font-size: 16px; cursor: pointer;
+                 background: transparent; color: #42659a; }
+  .flex-button.md { min-height: 52px; }
+  .flex-button.sm { min-height: 44px; }
+  .flex-button.primary { background: #067a37; color: #fff; }  /* LINE's #17c950 fails contrast */
+  .flex-button.secondary { background: #dcdfe5; color: #111; }
+  .flex-sep { flex: none; border: 0 solid #d4d6da; }
+  .flex-sep.across { border-top-width: 1px; width: 100%; align-self: stretch; }
+  .flex-sep.down { border-left-width: 1px; align-self: stretch; }
   #quick { display: flex; gap: 6px; overflow-x: auto; padding: 6px 8px; min-height: 0; }
   #quick:empty { display: none; }
-  .chip { flex: none; background: #fff; border: 1px solid #06c755; color: #06c755; border-radius: 16px;
-          padding: 6px 12px; font-size: 13px; cursor: pointer; white-space: nowrap; }
+  .chip { flex: none; background: #fff; border: 1px solid #067a37; color: #067a37; border-radius: 16px;
+          padding: 6px 12px; font-size: 13px; cursor: pointer; white-space: nowrap; min-height: 44px; }
   #inputbar { display: flex; gap: 6px; padding: 8px; background: #fff; align-items: center; }
   #inputbar input[type=text] { flex: 1; border: 1px solid #ddd; border-radius: 18px; padding: 8px 12px; font-size: 14px; }
   #inputbar button { border: 0; background: none; font-size: 18px; cursor: pointer; }
   #inputbar button small { font-size: 10px; color: #555; }
-  #send { color: #06c755; font-weight: bold; font-size: 14px !important; }
+  #send { color: #067a37; font-weight: bold; font-size: 14px !important; }
   #richmenu { background: #fff; border-top: 1px solid #ddd; }
   #richmenu-bar { width: 100%; border: 0; background: #f7f7f7; padding: 8px; font-size: 13px; cursor: pointer; }
   #richmenu-panel { position: relative; width: 100%; background: #e9f7ef center/100% 100% no-repeat; }
@@ -93,7 +101,7 @@ std::string_view phone_page_html() {
     <button id="newResident" data-testid="new-resident">新しい住民で友だち追加</button>
     <div id="residentList" data-testid="resident-list"></div>
   </div>
-  <div id="chat" data-testid="chat" hidden></div>
+  <div id="chat" data-testid="chat" role="log" aria-label="トーク" tabindex="0" hidden></div>
   <div id="quick" data-testid="quick-replies"></div>
   <div id="inputbar" hidden>
     <button id="cameraBtn" title="写真" data-testid="camera-button">📷<small>写真</small></button>
@@ -195,54 +203,123 @@ function pickLocation() {
 }
 
 // ---- rendering bot messages ----
-function renderFlexComponent(c) {
-  switch (c.type) {
-    case "box": {
-      const b = el("div", { class: `flex-box ${c.layout}` });
-      if (c.backgroundColor) b.style.background = c.backgroundColor;
-      if (c.paddingAll) b.style.padding = /px|%/.test(c.paddingAll) ? c.paddingAll : "8px";
-      if (c.flex !== undefined) b.style.flex = c.flex;
-      for (const k of c.contents || []) b.append(renderFlexComponent(k));
-      if (c.action) b.onclick = () => doAction(c.action);
-      return b;
-    }
-    case "text": {
-      const t = el("div", { "data-testid": "flex-text", text: c.contents ? c.contents.map((s) => s.text).join("") : c.text });
-      if (c.weight === "bold") t.style.fontWeight = "bold";
-      if (c.color) t.style.color = c.color;
-      const sizes = { xxs: 10, xs: 11, sm: 13, md: 14, lg: 16, xl: 18, xxl: 22, "3xl": 26, "4xl": 30, "5xl": 36 };
-      if (sizes[c.size]) t.style.fontSize = sizes[c.size] + "px";
-      if (c.align) t.style.textAlign = c.align;
-      t.style.whiteSpace = c.wrap ? "pre-wrap" : "nowrap";
-      t.style.flex = c.flex !== undefined ? c.flex : "1";
-      if (c.action) t.onclick = () => doAction(c.action);
-      return t;
-    }
-    case "button": {
-      const b = actionButton(c.action, `flex-button ${c.style || "link"}`, "flex-button");
-      if (c.color && c.style !== "link") b.style.background = c.color;
-      return b;
-    }
-    case "image": case "icon": {
-      const i = el("img", { src: c.url, alt: "" });
-      i.style.width = c.type === "icon" ? "16px" : "100%";
-      return i;
-    }
-    case "separator": return el("hr", { class: "flex-sep" });
-    case "filler": case "spacer": return el("div", { style: { flex: "1" } });
-    default: return el("div", { text: `[${c.type}]` });
+// Flex messages are laid out as the LINE app does (developers.line.biz "Flex Message layout"):
+// children of horizontal/baseline boxes share the width by `flex` (default 1, basis 0) and
+// children of vertical boxes keep their natural height (default flex 0); `spacing` and `margin`
+// put space before a child; separators are lines across the other axis; text wraps only with
+// wrap: true (else one line, cut with …).
+const FLEX_SPACE = { none: 0, xs: 2, sm: 4, md: 8, lg: 12, xl: 16, xxl: 20 };
+const FLEX_TEXT = { xxs: 11, xs: 13, sm: 14, md: 16, lg: 19, xl: 22, xxl: 29, "3xl": 35, "4xl": 48, "5xl": 74 };
+const FLEX_BUBBLE = { nano: 120, micro: 160, deca: 220, hecto: 241, kilo: 260, mega: 300, giga: 386 };
+const flexLength = (v) => v === undefined ? undefined : (v in FLEX_SPACE ? FLEX_SPACE[v] + "px" : v);
+function flexBox(c) {
+  const b = el("div", { class: `flex-box ${c.layout}`, "data-testid": "flex-box", "data-layout": c.layout });
+  const st = b.style;
+  if (c.backgroundColor) st.background = c.backgroundColor;
+  if (c.cornerRadius) st.borderRadius = flexLength(c.cornerRadius);
+  if (c.borderColor || c.borderWidth) {
+    st.borderStyle = "solid";
+    st.borderColor = c.borderColor || "#000";
+    st.borderWidth = { none: "0", light: "0.5px", normal: "1px", medium: "2px", "semi-bold": "3px", bold: "4px" }[c.borderWidth] || c.borderWidth || "1px";
   }
+  for (const [k, css] of [["paddingAll", "padding"], ["paddingTop", "paddingTop"], ["paddingBottom", "paddingBottom"],
+                          ["paddingStart", "paddingLeft"], ["paddingEnd", "paddingRight"]])
+    if (c[k]) st[css] = flexLength(c[k]);
+  if (c.justifyContent) st.justifyContent = c.justifyContent;
+  if (c.alignItems) st.alignItems = c.alignItems;
+  if (c.width) st.width = c.width;
+  if (c.height) st.height = c.height;
+  const kids = c.contents || [];
+  kids.forEach((k, i) => {
+    const node = renderFlexComponent(k, c.layout);
+    // spacing goes between children; a child's own margin wins (separators included)
+    const gap = k.margin !== undefined ? flexLength(k.margin) : (i > 0 && c.spacing ? flexLength(c.spacing) : undefined);
+    if (i > 0 && gap) node.style[c.layout === "vertical" ? "marginTop" : "marginLeft"] = gap;
+    b.append(node);
+  });
+  if (c.action) { b.onclick = () => doAction(c.action).catch(alert); b.style.cursor = "pointer"; }
+  return b;
+}
+function flexText(c, parentLayout) {
+  const t = el("div", { class: "flex-text", "data-testid": "flex-text" });
+  if (c.contents && c.contents.length) {
+    for (const sp of c.contents) {
+      const s = el("span", { text: sp.text || "" });
+      if (sp.weight === "bold") s.style.fontWeight = "bold";
+      if (sp.color) s.style.color = sp.color;
+      if (FLEX_TEXT[sp.size]) s.style.fontSize = FLEX_TEXT[sp.size] + "px";
+      if (sp.decoration === "line-through" || sp.decoration === "underline") s.style.textDecoration = sp.decoration;
+      t.append(s);
+    }
+  } else t.textContent = c.text;
+  const st = t.style;
+  if (c.weight === "bold") st.fontWeight = "bold";
+  if (c.style === "italic") st.fontStyle = "italic";
+  if (c.decoration === "line-through" || c.decoration === "underline") st.textDecoration = c.decoration;
+  st.color = c.color || "#111111";
+  st.fontSize = (FLEX_TEXT[c.size] || FLEX_TEXT.md) + "px";
+  if (/px$/.test(c.size || "")) st.fontSize = c.size;
+  if (c.align) st.textAlign = { start: "left", end: "right", center: "center" }[c.align] || "left";
+  if (c.gravity && parentLayout !== "vertical") st.alignSelf = { top: "flex-start", center: "center", bottom: "flex-end" }[c.gravity];
+  if (c.lineSpacing) st.lineHeight = `calc(1.4em + ${c.lineSpacing})`;
+  if (c.wrap) {
+    st.whiteSpace = "pre-wrap";
+    st.overflowWrap = "anywhere";
+    if (c.maxLines > 0) Object.assign(st, { display: "-webkit-box", webkitBoxOrient: "vertical", webkitLineClamp: String(c.maxLines), overflow: "hidden" });
+  } else Object.assign(st, { whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis" });
+  if (c.action) { t.onclick = () => doAction(c.action).catch(alert); st.cursor = "pointer"; }
+  return t;
+}
+function renderFlexComponent(c, parentLayout) {
+  let node;
+  switch (c.type) {
+    case "box": node = flexBox(c); break;
+    case "text": node = flexText(c, parentLayout); break;
+    case "button": {
+      node = actionButton(c.action, `flex-button ${c.style || "link"} ${c.height === "sm" ? "sm" : "md"}`, "flex-button");
+      if (c.color) node.style[c.style === "link" || !c.style ? "color" : "background"] = c.color;
+      if (c.gravity && parentLayout !== "vertical") node.style.alignSelf = { top: "flex-start", center: "center", bottom: "flex-end" }[c.gravity];
+      break;
+    }
+    case "image": {
+      node = el("img", { src: c.url, alt: "", class: "flex-image" });
+      if (c.aspectRatio) node.style.aspectRatio = c.aspectRatio.replace(":", " / ");
+      node.style.objectFit = c.aspectMode === "cover" ? "cover" : "contain";
+      break;
+    }
+    case "icon": node = el("img", { src: c.url, alt: "", style: { width: "1em", height: "1em" } }); break;
+    case "separator": {
+      node = el("div", { class: `flex-sep ${parentLayout === "vertical" ? "across" : "down"}`, "data-testid": "flex-separator" });
+      if (c.color) node.style.borderColor = c.color;
+      return node;  // a line: never grows
+    }
+    case "filler": node = el("div"); break;
+    case "spacer": node = el("div", { style: { height: flexLength(c.size || "md") } }); return node;
+    default: node = el("div", { text: `[${c.type}]` });
+  }
+  if (parentLayout) {
+    const horizontal = parentLayout !== "vertical";
+    const grow = c.flex !== undefined ? c.flex : (horizontal ? 1 : 0);
+    node.style.flex = c.width && horizontal ? "none" : horizontal ? `${grow} 0 0` : `${grow} 0 auto`;
+    node.style.minWidth = "0";
+    if (c.width) node.style.width = c.width;
+  }
+  return node;
 }
 function renderFlexBubble(b) {
   const d = el("div", { class: "flex-bubble", "data-testid": "flex-bubble" });
+  d.style.width = (FLEX_BUBBLE[b.size] || FLEX_BUBBLE.mega) + "px";
+  const padding = { header: "20px", hero: "0", body: "20px", footer: "10px" };
   for (const part of ["header", "hero", "body", "footer"]) {
     if (!b[part]) continue;
-    const blk = el("div", { class: part === "hero" ? "" : "flex-block" }, renderFlexComponent(b[part]));
+    const blk = el("div", { class: `flex-block ${part}`, "data-testid": `flex-${part}` }, renderFlexComponent(b[part], "vertical"));
+    blk.style.padding = padding[part];
     const st = b.styles && b.styles[part];
     if (st && st.backgroundColor) blk.style.background = st.backgroundColor;
+    if (st && st.separator) blk.style.borderTop = `1px solid ${st.separatorColor || "#ddd"}`;
     d.append(blk);
   }
-  if (b.action) d.onclick = () => doAction(b.action);
+  if (b.action) d.onclick = () => doAction(b.action).catch(alert);
   return d;
 }
 function renderTemplateColumn(c, type) {
@@ -347,6 +424,7 @@ async function refreshRichMenu() {
     const b = a.bounds;
     const btn = el("button", { class: "rm-area", "data-testid": `richmenu-area-${i}`, "data-action-type": a.action.type,
       title: a.action.label || a.action.text || a.action.data || "",
+      "aria-label": a.action.label || a.action.text || a.action.displayText || `エリア ${i + 1}`,
       text: r.imageUrl ? "" : (a.action.label || a.action.text || a.action.data || a.action.type),
       onclick: () => doAction(a.action).catch(alert) });
     Object.assign(btn.style, { left: `${100 * b.x / m.size.width}%`, top: `${100 * b.y / m.size.height}%`,

@@ -1,6 +1,7 @@
 #include "channels/line/channel.h"
 
 #include "channels/line/channel_settings.h"
+#include "channels/line/demo_rich_menu.h"
 #include "channels/line/dispatcher.h"
 #include "channels/line/event_processor.h"
 #include "channels/line/rich_menu_routes.h"
@@ -47,7 +48,8 @@ LineChannel register_channel(http::Router& router, auth::AuthService& auth, stor
   return LineChannel(std::move(events), std::move(dispatcher));
 }
 
-void configure_demo(store::Db& db, int64_t tenant_id, const std::string& line_sim_url) {
+void configure_demo(store::Db& db, int64_t tenant_id, const std::string& line_sim_url,
+                    const std::string& rich_menu_image) {
   std::string base = line_sim_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   db.write([&](store::Tx& tx) {
@@ -57,6 +59,7 @@ void configure_demo(store::Db& db, int64_t tenant_id, const std::string& line_si
     s.api_base = base;
     save_settings(tx, s);
   });
+  ensure_demo_rich_menu(db, tenant_id, rich_menu_image);
 }
 
 }  // namespace mg::line

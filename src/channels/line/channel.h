@@ -53,7 +53,8 @@ class LineChannel {
                                            services::Catalog& catalog, const LineOptions& opt);
 
 // Points the demo tenant at a line-sim started with --channel-secret demo-secret
-// --access-token demo-token.
-void configure_demo(store::Db& db, int64_t tenant_id, const std::string& line_sim_url);
+// --access-token demo-token, and gives it a default rich menu (image from rich_menu_image).
+void configure_demo(store::Db& db, int64_t tenant_id, const std::string& line_sim_url,
+                    const std::string& rich_menu_image = {});
 
 }  // namespace mg::line

@@ -1,5 +1,7 @@
 #include "channels/line/desk.h"
 
+#include "applications/inbox.h"
+#include "channels/line/demo_rich_menu.h"
 #include "channels/line/photo_intake.h"
 #include "channels/line/postback_data.h"
 #include "channels/line/renderer.h"
@@ -44,7 +46,36 @@ Json Desk::turn_messages(const applications::ChatTurn& turn) {
   return ms;
 }
 
-EventAnswer Desk::to_session(store::Tx& tx, const ResidentContext& ctx, const Json& input) {
+EventAnswer Desk::my_applications(store::Tx& tx, const ResidentContext& ctx) {
+  Json items = applications::resident_applications(tx, ctx.tenant_id, ctx.resident_id)["items"];
+  std::string text;
+  if (items.empty()) {
+    text = "まだ申請した手続きはありません。";
+  } else {
+    text = "申請した手続き（新しい順）";
+    size_t n = 0;
+    for (const auto& it : items) {
+      if (++n > 10) {
+        text += "\n\nほか " + std::to_string(items.size() - 10) + " 件";
+        break;
+      }
+      text += "\n\n" + str(it, "service_title") + "\n受付番号：" + str(it, "receipt_number") +
+              "\n状況：" + str(it, "status_label");
+      if (it.contains("correction")) text += "（修正のお願いがあります）";
+    }
+  }
+  EventAnswer a;
+  a.messages = text_messages(text);
+  a.messages.back()["quickReply"] = {
+      {"items",
+       Json::array({{{"type", "action"},
+                     {"action", postback_action("ほかの手続き",
+                                                encode_postback({Postback::Kind::menu, "0"}))}}})}};
+  return a;
+}
+
+EventAnswer Desk::to_session(store::Tx& tx, const ResidentContext& ctx, const Json& input,
+                             const std::string& multi_step) {
   EventAnswer a;
   auto session = chat_.open_session(tx, ctx.tenant_id, ctx.resident_id);
   if (!session) {
@@ -53,7 +84,10 @@ EventAnswer Desk::to_session(store::Tx& tx, const ResidentContext& ctx, const Js
   }
   try {
     auto turn = chat_.input(tx, ctx.tenant_id, ctx.resident_id, *session, input);
-    a.messages = turn_messages(turn);
+    std::optional<Json> short_answer;
+    if (!multi_step.empty() && !turn.done)
+      short_answer = render_multi_choice_tap(turn.prompts, multi_step, str(input, "value"));
+    a.messages = short_answer ? std::move(*short_answer) : turn_messages(turn);
   } catch (const ApiError&) {
     a.messages = menu(ctx, 0, kMenuIntro);
   }
@@ -92,7 +126,7 @@ EventAnswer Desk::on_postback(store::Tx& tx, const ResidentContext& ctx, const J
   if (!pb) return to_session(tx, ctx, {{"type", "command"}, {"command", "help"}});
   switch (pb->kind) {
     case Postback::Kind::choice:
-      return to_session(tx, ctx, {{"type", "choice"}, {"value", pb->value}});
+      return to_session(tx, ctx, {{"type", "choice"}, {"value", pb->value}}, pb->step);
     case Postback::Kind::date: {
       std::string date = postback.contains("params") ? str(postback["params"], "date") : "";
       return to_session(tx, ctx, {{"type", "date"}, {"date", date}});
@@ -101,8 +135,14 @@ EventAnswer Desk::on_postback(store::Tx& tx, const ResidentContext& ctx, const J
       return to_session(tx, ctx,
                         {{"type", "command"}, {"command", "edit"}, {"step_id", pb->value}});
     case Postback::Kind::command:
+      if (pb->value == kMyApplicationsCommand) return my_applications(tx, ctx);
       return to_session(tx, ctx, {{"type", "command"}, {"command", pb->value}});
     case Postback::Kind::service:
+      // Rich menus name a service by its title (ids differ per tenant and import).
+      if (!pb->value.empty() && pb->value.find_first_not_of("0123456789") != std::string::npos &&
+          ctx.services)
+        if (const auto* s = service_named(*ctx.services, pb->value))
+          return start_service(tx, ctx, std::to_string(s->id));
       return start_service(tx, ctx, pb->value);
     case Postback::Kind::menu: {
       int page = 0;

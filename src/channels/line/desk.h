@@ -42,9 +42,13 @@ class Desk {
  private:
   Json turn_messages(const applications::ChatTurn& turn);
   Json menu(const ResidentContext& ctx, int page, const std::string& intro);
-  EventAnswer to_session(store::Tx& tx, const ResidentContext& ctx, const Json& input);
+  // multi_step: the multi-choice step a tapped choice belongs to (short answer to the tap).
+  EventAnswer to_session(store::Tx& tx, const ResidentContext& ctx, const Json& input,
+                         const std::string& multi_step = {});
   EventAnswer start_service(store::Tx& tx, const ResidentContext& ctx,
                             const std::string& service_id);
+  // 申請した手続き (rich menu): the resident's applications with receipt number and status.
+  EventAnswer my_applications(store::Tx& tx, const ResidentContext& ctx);
   EventAnswer on_text(store::Tx& tx, const ResidentContext& ctx, const std::string& text);
   EventAnswer on_postback(store::Tx& tx, const ResidentContext& ctx, const Json& postback);
   EventAnswer on_message(store::Tx& tx, const ResidentContext& ctx, const Json& message);

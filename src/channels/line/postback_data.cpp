@@ -25,7 +25,9 @@ const char* kind_code(Postback::Kind k) {
 }  // namespace
 
 std::string encode_postback(const Postback& p) {
-  return std::string("mg=") + kind_code(p.kind) + "&x=" + http::url_encode(p.value);
+  std::string data = std::string("mg=") + kind_code(p.kind) + "&x=" + http::url_encode(p.value);
+  if (!p.step.empty()) data += "&s=" + http::url_encode(p.step);
+  return data;
 }
 
 std::optional<Postback> decode_postback(const std::string& data) {
@@ -34,6 +36,7 @@ std::optional<Postback> decode_postback(const std::string& data) {
   if (k == q.end()) return std::nullopt;
   Postback p;
   p.value = q.count("x") ? q["x"] : "";
+  p.step = q.count("s") ? q["s"] : "";
   const std::string& c = k->second;
   if (c == "v")
     p.kind = Postback::Kind::choice;

@@ -3,13 +3,19 @@
 // render encodes the resident's intent here, in a short query-string form (data ≤ 300).
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace mg::line {
 
 struct Postback {
   enum class Kind { choice, date, edit, service, menu, command };
+  Postback(Kind k = Kind::choice, std::string v = {}, std::string s = {})
+      : kind(k), value(std::move(v)), step(std::move(s)) {}
   Kind kind = Kind::choice;
   std::string value;  // choice value, step id (date/edit), service id, menu page, command
+  // The multi-choice step a choice tap belongs to, so its answer can be a short acknowledgement
+  // instead of the whole question again (empty for every other button).
+  std::string step;
 };
 
 std::string encode_postback(const Postback& p);

@@ -6,6 +6,7 @@
 #include "channels/line/postback_data.h"
 #include "channels/line/text_units.h"
 #include "conversation/fees.h"
+#include "conversation/question.h"
 
 namespace mg::line {
 
@@ -33,9 +34,9 @@ Json quick_item(Json action) { return Json{{"type", "action"}, {"action", std::m
 
 // A choice the resident taps. Values too long for postback data fall back to a message
 // action that types the label, which the engine also accepts for choices.
-Json choice_action(const Json& choice) {
+Json choice_action(const Json& choice, const std::string& multi_step = {}) {
   std::string label = str(choice, "label");
-  std::string data = encode_postback({Postback::Kind::choice, str(choice, "value")});
+  std::string data = encode_postback({Postback::Kind::choice, str(choice, "value"), multi_step});
   if (utf16_length(data) > kMaxPostbackDataUnits)
     return Json{{"type", "message"},
                 {"label", priced(label, choice, kMaxActionLabelUnits)},
@@ -68,9 +69,11 @@ Json question_quick_replies(const Json& q) {
   std::vector<std::string> ticked;
   if (auto sel = q.find("selected"); sel != q.end() && sel->is_array())
     for (const auto& c : *sel) ticked.push_back(str(c, "value"));
+  // Taps on a multi-choice carry its step, so the answer to a tap can stay short.
+  std::string multi_step = input == "multi_choice" ? step : std::string();
   if (auto cs = q.find("choices"); cs != q.end() && cs->is_array()) {
     for (const auto& c : *cs) {
-      Json a = choice_action(c);
+      Json a = choice_action(c, multi_step);
       if (std::find(ticked.begin(), ticked.end(), str(c, "value")) != ticked.end())
         a["label"] = priced("✓" + str(c, "label"), c, kMaxActionLabelUnits);
       items.push_back(quick_item(std::move(a)));
@@ -107,7 +110,7 @@ Json summary_message(const Json& s, const Json* confirm) {
     Json row{{"type", "box"},
              {"layout", "vertical"},
              {"flex", 4},
-             {"contents", Json::array({flex_text(label, {{"size", "xs"}, {"color", "#888888"}}),
+             {"contents", Json::array({flex_text(label, {{"size", "xs"}, {"color", "#666666"}}),
                                        flex_text(display, {{"size", "sm"}})})}};
     Json line{{"type", "box"}, {"layout", "horizontal"}, {"contents", Json::array({row})}};
     if (item.value("editable", true)) {
@@ -140,6 +143,23 @@ Json summary_message(const Json& s, const Json* confirm) {
       {"type", "flex"}, {"altText", truncate_utf16(alt, kMaxAltTextUnits)}, {"contents", bubble}};
 }
 
+// The label a resident knows a choice by: its full wording when the button cuts it.
+std::string choice_label(const Json& q, const std::string& value) {
+  for (const char* list : {"selected", "choices"})
+    if (auto cs = q.find(list); cs != q.end() && cs->is_array())
+      for (const auto& c : *cs)
+        if (str(c, "value") == value)
+          return str(c, "full_label").empty() ? str(c, "label") : str(c, "full_label");
+  return value;
+}
+
+bool is_selected(const Json& q, const std::string& value) {
+  if (auto sel = q.find("selected"); sel != q.end() && sel->is_array())
+    for (const auto& c : *sel)
+      if (str(c, "value") == value) return true;
+  return false;
+}
+
 void append(Json& out, const Json& messages) {
   for (const auto& m : messages) out.push_back(m);
 }
@@ -166,6 +186,46 @@ Json text_messages(const std::string& text) {
   }
   out.push_back({{"type", "text"}, {"text", rest}});
   return out;
+}
+
+std::optional<Json> render_multi_choice_tap(const Json& prompts, const std::string& step_id,
+                                            const std::string& tapped) {
+  // Anything else in the turn (an error, a message, another step) needs the full rendering.
+  if (step_id.empty() || !prompts.is_array() || prompts.size() != 1) return std::nullopt;
+  const Json& q = prompts[0];
+  if (str(q, "type") != "question" || str(q, "input") != "multi_choice" ||
+      str(q, "step_id") != step_id)
+    return std::nullopt;
+  std::string chosen;
+  if (auto sel = q.find("selected"); sel != q.end() && sel->is_array())
+    for (const auto& c : *sel) chosen += (chosen.empty() ? "" : "、") + str(c, "label");
+  std::string tally = "（選択中：" + (chosen.empty() ? std::string("なし") : chosen) + "）";
+  std::string text;
+  if (tapped == conversation::kNextPage || tapped == conversation::kPrevPage)
+    text = std::string(tapped == conversation::kNextPage ? "続きの選択肢です" : "前の選択肢です") +
+           tally;
+  else if (tapped == conversation::kClearSelection)
+    text = "選択を取り消しました。もう一度選んでください。";
+  else if (is_selected(q, tapped))
+    text = choice_label(q, tapped) + " を追加しました" + tally;
+  else
+    text = choice_label(q, tapped) + " を外しました" + tally;
+  Json items = Json::array();
+  for (const auto& c : q.value("choices", Json::array())) {
+    Json a = choice_action(c, step_id);
+    if (is_selected(q, str(c, "value")))
+      a["label"] = truncate_utf16("✓" + str(c, "label"), kMaxActionLabelUnits);
+    items.push_back(quick_item(std::move(a)));
+  }
+  if (!chosen.empty() && items.size() < kMaxQuickReplyItems)
+    items.push_back(quick_item(postback_action(
+        "選び直す",
+        encode_postback({Postback::Kind::choice, conversation::kClearSelection, step_id}))));
+  if (items.size() > kMaxQuickReplyItems)
+    items.erase(items.begin() + kMaxQuickReplyItems, items.end());
+  Json m{{"type", "text"}, {"text", truncate_utf16(text, kMaxTextUnits)}};
+  if (!items.empty()) m["quickReply"] = {{"items", items}};
+  return Json::array({m});
 }
 
 Json render_prompts(const Json& prompts) {

@@ -487,6 +487,29 @@ TEST(Engine, MultipleChoiceTapsToggle) {
   EXPECT_EQ(find_effect(e.send(many), Effect::Kind::submit)->answers[0]["value"], (Json{"a", "c"}));
 }
 
+// issue 9 (LINE's 選び直す): __clear__ or typing 選び直す unticks everything, staying on the step.
+TEST(Engine, MultipleChoiceClearStartsTheSelectionOver) {
+  auto def = must_load(service({{{"id", "m"},
+                                 {"kind", "choice"},
+                                 {"multiple", true},
+                                 {"text", "?"},
+                                 {"choices",
+                                  {{{"value", "a"}, {"label", "A"}, {"fee", 100}},
+                                   {{"value", "b"}, {"label", "B"}, {"fee", 200}}}}},
+                                {{"id", "s"}, {"kind", "submit"}}}));
+  Dialog d(def, today());
+  d.choice("a");
+  auto& cleared = d.choice("__clear__");
+  ASSERT_EQ(cleared.prompts.size(), 1u);
+  EXPECT_EQ(cleared.prompts[0].step_id, "m");
+  EXPECT_TRUE(cleared.prompts[0].selected.empty());
+  d.choice("b");
+  d.text("選び直す");
+  EXPECT_TRUE(d.last().prompts[0].selected.empty());
+  d.choice("b");
+  EXPECT_EQ(find_effect(d.choice("__done__"), Effect::Kind::submit)->total_fee, 200);
+}
+
 namespace {
 struct FakeList : LookupProvider {
   std::optional<Json> find(const std::string& list,

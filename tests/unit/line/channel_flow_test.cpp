@@ -136,8 +136,8 @@ class ChannelFlow : public ::testing::Test {
     // Multiple choice: one item selected, then finish.
     if (last.value("text", "").find("選択中") != std::string::npos)
       for (const auto& it : items)
-        if (it["action"].value("data", "") == "mg=v&x=__done__") {
-          call("POST", u + "/postback", {{"data", "mg=v&x=__done__"}});
+        if (it["action"].value("data", "").rfind("mg=v&x=__done__", 0) == 0) {
+          call("POST", u + "/postback", {{"data", it["action"]["data"]}});
           return;
         }
     for (const auto& it : items) {

@@ -90,6 +90,12 @@ TEST(RendererTemplates, EveryPromptOfEveryTemplateIsValidLine) {
       for (const auto& p : prompts)
         if (p.value("type", "") == "question") q = &p;
       if (!q) break;
+      if (q->value("input", "") == "multi_choice" && !q->value("choices", Json::array()).empty()) {
+        auto tap = render_multi_choice_tap(Json::array({*q}), q->value("step_id", ""),
+                                           (*q)["choices"][0].value("value", ""));
+        ASSERT_TRUE(tap) << entry.path();
+        for (const auto& m : *tap) EXPECT_TRUE(testing::validate_message(m).empty()) << m.dump();
+      }
       repeat = q->value("step_id", "") == last_step ? repeat + 1 : 0;
       last_step = q->value("step_id", "");
       res = conv::handle(def, res.state, answer_for(*q, repeat), ctx);
@@ -138,6 +144,69 @@ TEST(Renderer, MultiChoiceListsFullLabelsAndTicksTheSelection) {
   EXPECT_EQ(items[0]["action"]["label"], "✓机");
   EXPECT_EQ(items[0]["action"]["displayText"], "机");
   EXPECT_EQ(items[1]["action"]["label"], "ストーブ");
+}
+
+// issue 9: a tap on a multi-choice is answered with one short line and the choices, not the
+// whole question again.
+Json multi_question(Json selected) {
+  return Json{{"type", "question"},
+              {"step_id", "items"},
+              {"input", "multi_choice"},
+              {"text", "出したい品目をすべて選んでください"},
+              {"hint", "選び終えたら「決定」を押してください。"},
+              {"choices",
+               {{{"value", "sofa"}, {"label", "ソファ"}},
+                {{"value", "desk"}, {"label", "机"}},
+                {{"value", "heater"},
+                 {"label", "ストーブ"},
+                 {"full_label", "ストーブ（灯油を抜いたもの）"}},
+                {{"value", "__next__"}, {"label", "次へ"}},
+                {{"value", "__done__"}, {"label", "決定"}}}},
+              {"selected", std::move(selected)}};
+}
+
+TEST(Renderer, MultiChoiceTapIsAShortAcknowledgement) {
+  Json q = multi_question(
+      {{{"value", "sofa"}, {"label", "ソファ"}}, {{"value", "desk"}, {"label", "机"}}});
+  auto ms = render_multi_choice_tap(Json::array({q}), "items", "sofa");
+  ASSERT_TRUE(ms);
+  ASSERT_EQ(ms->size(), 1u);
+  const Json& m = (*ms)[0];
+  EXPECT_TRUE(testing::validate_message(m).empty()) << m.dump();
+  EXPECT_EQ(m["text"], "ソファ を追加しました（選択中：ソファ、机）");
+  EXPECT_EQ(m["text"].get<std::string>().find("出したい品目"), std::string::npos);
+  const Json& items = m["quickReply"]["items"];
+  ASSERT_EQ(items.size(), 6u);  // 5 choices + 選び直す
+  EXPECT_EQ(items[0]["action"]["label"], "✓ソファ");
+  EXPECT_EQ(items[0]["action"]["data"], "mg=v&x=sofa&s=items");
+  EXPECT_EQ(items[2]["action"]["label"], "ストーブ");
+  EXPECT_EQ(items[4]["action"]["label"], "決定");
+  EXPECT_EQ(items[5]["action"]["label"], "選び直す");
+  EXPECT_EQ(items[5]["action"]["data"], "mg=v&x=__clear__&s=items");
+
+  // Unticking names the full label; an empty selection offers no 選び直す.
+  auto off =
+      render_multi_choice_tap(Json::array({multi_question(Json::array())}), "items", "heater");
+  ASSERT_TRUE(off);
+  EXPECT_EQ((*off)[0]["text"], "ストーブ（灯油を抜いたもの） を外しました（選択中：なし）");
+  EXPECT_EQ((*off)[0]["quickReply"]["items"].size(), 5u);
+  auto page = render_multi_choice_tap(Json::array({q}), "items", "__next__");
+  ASSERT_TRUE(page);
+  EXPECT_EQ((*page)[0]["text"], "続きの選択肢です（選択中：ソファ、机）");
+}
+
+TEST(Renderer, MultiChoiceTapFallsBackToTheFullQuestion) {
+  Json q = multi_question(Json::array());
+  // Another step, an error before the question, or no step: the full rendering is needed.
+  EXPECT_FALSE(render_multi_choice_tap(Json::array({q}), "other", "sofa"));
+  EXPECT_FALSE(render_multi_choice_tap(
+      Json::array({{{"type", "error"}, {"text", "選択肢の中から選んでください。"}}, q}), "items",
+      "sofa"));
+  EXPECT_FALSE(render_multi_choice_tap(Json::array({q}), "", "sofa"));
+  EXPECT_FALSE(render_multi_choice_tap(Json("x"), "items", "sofa"));
+  // The full question's multi-choice buttons carry the step, so their taps come back short.
+  Json full = render_prompts(Json::array({q}));
+  EXPECT_EQ(full[0]["quickReply"]["items"][0]["action"]["data"], "mg=v&x=sofa&s=items");
 }
 
 TEST(Renderer, ValidatorCatchesBrokenMessages) {

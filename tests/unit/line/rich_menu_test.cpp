@@ -4,7 +4,11 @@
 #include <zlib.h>  // types only: zlib is loaded with dlopen, the build does not link it
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
+#include "channels/line/demo_rich_menu.h"
 #include "channels/line/rich_menu_image.h"
 #include "channels/line/rich_menu_validation.h"
 #include "core/errors.h"
@@ -221,6 +225,33 @@ TEST(RichMenuImage, IdatInflatesToTheExpectedPixels) {
             Z_OK);
   EXPECT_EQ(back, big);
   ::dlclose(lib);
+}
+
+}  // namespace
+}  // namespace mg::line
+
+namespace mg::line {
+namespace {
+
+// issue 9: the demo's default rich menu is one LINE accepts, and its bundled image has the
+// menu's size (otherwise the generated placeholder is uploaded instead).
+TEST(DemoRichMenu, ValidMenuAndImageOfItsSize) {
+  Json menu = demo_rich_menu();
+  EXPECT_TRUE(validate_rich_menu(menu).empty()) << menu.dump();
+  ASSERT_EQ(menu["areas"].size(), 3u);
+  int covered = 0;
+  for (const auto& a : menu["areas"]) covered += a["bounds"]["width"].get<int>();
+  EXPECT_EQ(covered, 2500);
+  EXPECT_EQ(menu["areas"][1]["action"]["data"], "mg=c&x=applications");
+  std::ifstream in(std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() /
+                       "../templates/line/demo-rich-menu.png",
+                   std::ios::binary);
+  std::string png((std::istreambuf_iterator<char>(in)), {});
+  auto size = image_size(png);
+  ASSERT_TRUE(size);
+  EXPECT_EQ(size->first, 2500);
+  EXPECT_EQ(size->second, 843);
+  EXPECT_TRUE(validate_rich_menu_image(png, 2500, 843).empty());
 }
 
 }  // namespace
