@@ -82,11 +82,22 @@ export interface PhotoInput {
   type: 'photo';
 }
 
+/** consent: the service's privacy notice (個人情報の取扱い) to show before agreeing. */
+export interface PrivacyNotice {
+  /** The resident said 同意しない. */
+  declined: boolean;
+  text: string;
+  /** Optional page with the full policy (http/https). */
+  url?: string;
+  /** Optional label the town gave this notice. */
+  version?: string;
+}
+
 /** One item of a turn's output, for any channel. */
 export type Prompt = MessagePrompt | QuestionPrompt | SummaryPrompt | CompletionPrompt | ErrorPrompt;
 
 /** The widget a question needs. */
-export type QuestionInput = 'text' | 'choice' | 'multi_choice' | 'date' | 'location' | 'photo' | 'rating' | 'confirm';
+export type QuestionInput = 'text' | 'choice' | 'multi_choice' | 'date' | 'location' | 'photo' | 'rating' | 'confirm' | 'consent';
 
 /** A question the resident answers. */
 export interface QuestionPrompt {
@@ -106,6 +117,7 @@ export interface QuestionPrompt {
   min_date?: string;
   /** text: fewest characters. */
   min_length?: number;
+  notice?: PrivacyNotice;
   page?: Page;
   /** multi_choice: what is ticked now, from any page. */
   selected?: Choice[];
