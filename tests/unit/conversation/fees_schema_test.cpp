@@ -139,12 +139,17 @@ TEST(PromptSchema, EveryFieldAQuestionCanCarryIsDeclared) {
   q.max_length = 2;
   q.min = 1;
   q.max = 9;
+  q.notice = Json{{"text", "利用目的"}, {"declined", false}};
   const Json& props = defs["QuestionPrompt"]["properties"];
   const Json emitted = q.to_json();
   for (const auto& [key, v] : emitted.items()) EXPECT_TRUE(props.contains(key)) << key;
   for (const auto& [key, v] : emitted["choices"][0].items())
     EXPECT_TRUE(defs["Choice"]["properties"].contains(key)) << key;
-  EXPECT_EQ(defs["TextFormat"]["enum"], (Json{"kana", "email", "phone", "postal_code", "number"}));
+  // A text step's formats, then the address step's stages (postal code, town, the rest).
+  EXPECT_EQ(defs["TextFormat"]["enum"], (Json{"kana", "email", "phone", "postal_code", "number",
+                                              "address_town", "address"}));
+  for (const auto& [key, v] : emitted["notice"].items())
+    EXPECT_TRUE(defs["PrivacyNotice"]["properties"].contains(key)) << key;
   for (TextFormat f : {TextFormat::kana, TextFormat::email, TextFormat::phone,
                        TextFormat::postal_code, TextFormat::number})
     EXPECT_NE(std::find(defs["TextFormat"]["enum"].begin(), defs["TextFormat"]["enum"].end(),
