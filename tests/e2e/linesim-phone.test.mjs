@@ -143,13 +143,13 @@ test('line-sim phone: multi-select, the summary in rows, the rich menu, axe', as
     // Multi-select: each tap is answered by one short line, never the whole question again.
     for (const [label, expect] of [['ソファ（1人掛け）', 'ソファ（1人掛け） を追加しました（選択中：ソファ（1人掛け））'],
       ['机', '机 を追加しました（選択中：ソファ（1人掛け）、机）']]) {
-      await (await chip(page, new RegExp(`^${label}$`))).click();
+      await (await chip(page, new RegExp(`^${label}（\\d+円）$`))).click(); // buttons carry the fee
       n = await nextBot(page, n, /を追加しました/);
       assert.equal(await lastText(page), expect);
     }
     const questions = await bots(page).filter({ hasText: '出したい品目' }).count();
     assert.equal(questions, 1, 'the question was asked once');
-    assert.ok(await page.getByTestId('quick-reply').filter({ hasText: '✓机' }).count());
+    assert.ok(await page.getByTestId('quick-reply').filter({ hasText: '✓机（400円）' }).count());
     bad.push(...await axe(page, 'line-sim multi-select'));
     await (await chip(page, /^決定$/)).click();
 

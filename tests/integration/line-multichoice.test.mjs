@@ -61,8 +61,8 @@ async function openSodaiGomi(u) {
 test('multi-select on LINE: each tap gets one short acknowledgement, the question is not repeated', async () => {
   const u = await sim.createUser('粗大 ごみ子');
   const first = await openSodaiGomi(u);
-  const sofa = byLabel(first, /^ソファ（1人掛け）$/);
-  const desk = byLabel(first, /^机$/);
+  const sofa = byLabel(first, /^ソファ（1人掛け）（400円）$/);
+  const desk = byLabel(first, /^机（400円）$/);
   assert.ok(sofa && desk, first.map(describe).join('\n'));
 
   let ms = await tap(u, sofa);
@@ -70,16 +70,16 @@ test('multi-select on LINE: each tap gets one short acknowledgement, the questio
   assert.equal(messageText(ms[0]), 'ソファ（1人掛け） を追加しました（選択中：ソファ（1人掛け））');
   assert.doesNotMatch(messageText(ms[0]), QUESTION);
   let acts = quick(ms[0]);
-  assert.ok(acts.some((a) => a.label === '✓ソファ（1人掛け）'), describe(ms[0]));
+  assert.ok(acts.some((a) => a.label === '✓ソファ（1人掛け）（400円）'), describe(ms[0]));
   assert.ok(acts.some((a) => a.label === '決定'), describe(ms[0]));
   assert.ok(acts.some((a) => a.label === '選び直す'), describe(ms[0]));
 
-  ms = await tap(u, acts.find((a) => a.label === '机'));
+  ms = await tap(u, acts.find((a) => a.label === '机（400円）'));
   assert.equal(ms.length, 1, ms.map(describe).join('\n'));
   assert.equal(messageText(ms[0]), '机 を追加しました（選択中：ソファ（1人掛け）、机）');
 
   // Untick, then the next page, then start over: still one short line each time.
-  ms = await tap(u, quick(ms[0]).find((a) => a.label === '✓ソファ（1人掛け）'));
+  ms = await tap(u, quick(ms[0]).find((a) => a.label === '✓ソファ（1人掛け）（400円）'));
   assert.equal(messageText(ms[0]), 'ソファ（1人掛け） を外しました（選択中：机）');
   ms = await tap(u, quick(ms[0]).find((a) => a.label === '次へ'));
   assert.equal(ms.length, 1);
@@ -95,7 +95,7 @@ test('multi-select on LINE: each tap gets one short acknowledgement, the questio
   ms = await tap(u, quick(ms[0]).find((a) => /^ストーブ/.test(a.label)));
   ms = await tap(u, quick(ms[0]).find((a) => a.label === '前へ'));
   assert.equal(messageText(ms[0]), '前の選択肢です（選択中：ストーブ（灯油を抜いたもの））');
-  ms = await tap(u, quick(ms[0]).find((a) => a.label === '机'));
+  ms = await tap(u, quick(ms[0]).find((a) => a.label === '机（400円）'));
 
   // 決定 moves on to the next question, asked in full; the selection reaches the application.
   ms = await tap(u, quick(ms[0]).find((a) => a.label === '決定'));
@@ -159,6 +159,9 @@ test('a line-sim that forgot the menu (restarted) gets it again at the next star
   // A fresh line-sim knows nothing of the menu ID recorded in the database.
   const fresh = await startLineSim();
   try {
+    // Stop the running server first: two servers on one database would both keep running (and
+    // keep this file's process alive after the tests).
+    await srv.stop();
     srv = await restartServer(srv, fresh);
     const u = await fresh.createUser('再起動 後子');
     await waitMessages(fresh, u, 0, { until: (ms) => ms.some((m) => MENU.test(messageText(m))) });
@@ -173,6 +176,7 @@ test('a line-sim that forgot the menu (restarted) gets it again at the next star
     assert.equal((await admin.put('/api/line/rich-menus/village', { menu })).status, 201);
     const d = await admin.post('/api/line/rich-menus/village/default', {});
     assert.equal(d.status, 200, d.text);
+    await srv.stop();
     srv = await restartServer(srv, fresh);
     admin = await srv.admin();
     const list = (await admin.get('/api/line/rich-menus')).json;

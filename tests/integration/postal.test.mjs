@@ -99,8 +99,13 @@ async function toAddress(resident) {
   const s = start.json.session_id;
   const say = (input) => resident.post(`/api/public/demo/chat/${s}/input`, input);
   for (const input of [{ type: 'choice', value: 'self' }, { type: 'text', text: '山田 太郎' },
-    { type: 'text', text: 'やまだ たろう' }, { type: 'text', text: '昭和55年4月1日' }])
-    assert.equal((await say(input)).status, 200);
+    { type: 'text', text: 'やまだ たろう' }, { type: 'text', text: '昭和55年4月1日' }]) {
+    const r = await say(input);
+    assert.equal(r.status, 200);
+    // The privacy notice comes before the first personal question: agree, then go on.
+    const q = r.json.prompts.at(-1);
+    if (q?.input === 'consent') assert.equal((await say({ type: 'choice', value: q.choices[0].value })).status, 200);
+  }
   return say;
 }
 const texts = (r) => r.json.prompts.map((p) => p.text).join('\n');

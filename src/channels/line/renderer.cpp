@@ -214,7 +214,7 @@ std::optional<Json> render_multi_choice_tap(const Json& prompts, const std::stri
   for (const auto& c : q.value("choices", Json::array())) {
     Json a = choice_action(c, step_id);
     if (is_selected(q, str(c, "value")))
-      a["label"] = truncate_utf16("✓" + str(c, "label"), kMaxActionLabelUnits);
+      a["label"] = priced("✓" + str(c, "label"), c, kMaxActionLabelUnits);
     items.push_back(quick_item(std::move(a)));
   }
   if (!chosen.empty() && items.size() < kMaxQuickReplyItems)

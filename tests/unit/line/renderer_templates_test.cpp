@@ -155,7 +155,7 @@ Json multi_question(Json selected) {
               {"text", "出したい品目をすべて選んでください"},
               {"hint", "選び終えたら「決定」を押してください。"},
               {"choices",
-               {{{"value", "sofa"}, {"label", "ソファ"}},
+               {{{"value", "sofa"}, {"label", "ソファ"}, {"fee", 800}},
                 {{"value", "desk"}, {"label", "机"}},
                 {{"value", "heater"},
                  {"label", "ストーブ"},
@@ -177,7 +177,8 @@ TEST(Renderer, MultiChoiceTapIsAShortAcknowledgement) {
   EXPECT_EQ(m["text"].get<std::string>().find("出したい品目"), std::string::npos);
   const Json& items = m["quickReply"]["items"];
   ASSERT_EQ(items.size(), 6u);  // 5 choices + 選び直す
-  EXPECT_EQ(items[0]["action"]["label"], "✓ソファ");
+  // The ticked button keeps its fee, as on the question itself.
+  EXPECT_EQ(items[0]["action"]["label"], "✓ソファ（800円）");
   EXPECT_EQ(items[0]["action"]["data"], "mg=v&x=sofa&s=items");
   EXPECT_EQ(items[2]["action"]["label"], "ストーブ");
   EXPECT_EQ(items[4]["action"]["label"], "決定");
