@@ -163,11 +163,14 @@ test('line-sim phone: multi-select, the summary in rows, the rich menu, axe', as
         const input = page.getByTestId('datetime-input');
         await input.fill(await input.getAttribute('min'));
         await page.getByTestId('datetime-ok').click();
+      } else if (/同意いただける場合|個人情報の取扱い/.test(text)
+        || await page.getByTestId('quick-reply').filter({ hasText: /^同意する$/ }).count()) {
+        await (await chip(page, /^同意する$/)).click(); // the privacy notice before personal data
       } else if (/出す場所/.test(text)) {
         await (await chip(page, /玄関前/)).click();
       } else {
         const answer = /電話/.test(text) ? '090-1234-5678' : /名前/.test(text) ? '山田 太郎'
-          : /郵便番号/.test(text) ? '073-0292' : /に続く番地/.test(text) ? '65番地'
+          : /郵便番号/.test(text) ? '060-0001' : /に続く番地/.test(text) ? '65番地'
             : /住所|番地/.test(text) ? '北海道空知郡上砂川町字上砂川65番地' : null;
         assert.ok(answer, `unexpected question: ${text}`);
         await page.getByTestId('chat-input').fill(answer);
