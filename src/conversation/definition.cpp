@@ -35,11 +35,11 @@ class Reader {
 
   std::string str(const char* key, bool required = false) {
     if (!j_.contains(key) || j_[key].is_null()) {
-      if (required) issue(key, "missing_field", std::string("\"") + key + "\" is required");
+      if (required) issue(key, "missing_field", std::string("「") + key + "」を入力してください");
       return {};
     }
     if (!j_[key].is_string()) {
-      issue(key, "wrong_type", std::string("\"") + key + "\" must be a string");
+      issue(key, "wrong_type", std::string("「") + key + "」は文字で指定してください");
       return {};
     }
     return j_[key].get<std::string>();
@@ -47,7 +47,8 @@ class Reader {
   bool boolean(const char* key, bool def) {
     if (!j_.contains(key)) return def;
     if (!j_[key].is_boolean()) {
-      issue(key, "wrong_type", std::string("\"") + key + "\" must be true or false");
+      issue(key, "wrong_type",
+            std::string("「") + key + "」は true（はい）か false（いいえ）で指定してください");
       return def;
     }
     return j_[key].get<bool>();
@@ -56,11 +57,11 @@ class Reader {
   std::optional<T> number(const char* key) {
     if (!j_.contains(key) || j_[key].is_null()) return std::nullopt;
     if (!j_[key].is_number()) {
-      issue(key, "wrong_type", std::string("\"") + key + "\" must be a number");
+      issue(key, "wrong_type", std::string("「") + key + "」は数で指定してください");
       return std::nullopt;
     }
     if (!fits<T>(j_[key])) {
-      issue(key, "out_of_range", std::string("\"") + key + "\" is out of range");
+      issue(key, "out_of_range", std::string("「") + key + "」の数が大きすぎるか小さすぎます");
       return std::nullopt;
     }
     return j_[key].get<T>();
@@ -94,7 +95,7 @@ ChoiceOption parse_choice(const Json& c, Reader& parent, size_t index, std::vect
   ChoiceOption o;
   std::string field = "choices[" + std::to_string(index) + "]";
   if (!c.is_object()) {
-    parent.issue(field, "wrong_type", field + " must be an object {value,label}");
+    parent.issue(field, "wrong_type", field + " は選択肢（value と label）で指定してください");
     return o;
   }
   Reader r(c, step_id, issues);
@@ -103,7 +104,8 @@ ChoiceOption parse_choice(const Json& c, Reader& parent, size_t index, std::vect
   o.short_label = r.str("short_label");
   o.fee = r.number<int64_t>("fee");
   o.next = r.str("next");
-  if (o.value.empty()) parent.issue(field + ".value", "missing_field", field + " needs a value");
+  if (o.value.empty())
+    parent.issue(field + ".value", "missing_field", field + " に値（value）を入力してください");
   if (o.label.empty()) o.label = o.value;
   return o;
 }
@@ -112,7 +114,8 @@ Step parse_step(const Json& s, size_t index, std::vector<Issue>& issues) {
   Step step;
   std::string where = "steps[" + std::to_string(index) + "]";
   if (!s.is_object()) {
-    issues.push_back(Issue{"", where, "wrong_type", where + " must be an object"});
+    issues.push_back(Issue{"", where, "wrong_type",
+                           where + " の形が正しくありません（項目の組で指定してください）"});
     return step;
   }
   Reader r(s, s.value("id", where), issues);
@@ -121,7 +124,7 @@ Step parse_step(const Json& s, size_t index, std::vector<Issue>& issues) {
   if (auto k = step_kind_from(kind)) {
     step.kind = *k;
   } else if (!kind.empty()) {
-    r.issue("kind", "unknown_kind", "unknown step kind \"" + kind + "\"");
+    r.issue("kind", "unknown_kind", "ステップの種類「" + kind + "」はありません");
   }
   step.text = r.str("text");
   step.label = r.str("label");
@@ -133,7 +136,7 @@ Step parse_step(const Json& s, size_t index, std::vector<Issue>& issues) {
 
   if (s.contains("choices")) {
     if (!s["choices"].is_array()) {
-      r.issue("choices", "wrong_type", "\"choices\" must be an array");
+      r.issue("choices", "wrong_type", "選択肢（choices）は一覧で指定してください");
     } else {
       for (size_t i = 0; i < s["choices"].size(); ++i)
         step.choices.push_back(parse_choice(s["choices"][i], r, i, issues, step.id));
@@ -152,7 +155,10 @@ Step parse_step(const Json& s, size_t index, std::vector<Issue>& issues) {
         found = true;
       }
     }
-    if (!found) r.issue("format", "unknown_format", "unknown text format \"" + format + "\"");
+    if (!found)
+      r.issue("format", "unknown_format",
+              "入力の形式「" + format +
+                  "」はありません（kana, email, phone, postal_code, number のいずれか）");
   }
   step.min_length = r.number<int>("min_length");
   step.max_length = r.number<int>("max_length");
@@ -177,14 +183,15 @@ Step parse_step(const Json& s, size_t index, std::vector<Issue>& issues) {
 
   if (s.contains("cases")) {
     if (!s["cases"].is_array()) {
-      r.issue("cases", "wrong_type", "\"cases\" must be an array");
+      r.issue("cases", "wrong_type", "分岐の条件（cases）は一覧で指定してください");
     } else {
       for (size_t i = 0; i < s["cases"].size(); ++i) {
         const Json& c = s["cases"][i];
         std::string field = "cases[" + std::to_string(i) + "]";
         if (!c.is_object() || !c.contains("when") || !c.contains("next") ||
             !c["next"].is_string()) {
-          r.issue(field, "missing_field", field + " needs \"when\" and \"next\"");
+          r.issue(field, "missing_field",
+                  field + " には条件（when）と進み先（next）の両方が必要です");
           continue;
         }
         try {
@@ -201,14 +208,16 @@ Step parse_step(const Json& s, size_t index, std::vector<Issue>& issues) {
   step.list = r.str("list");
   if (s.contains("match_fields")) {
     if (!s["match_fields"].is_object()) {
-      r.issue("match_fields", "wrong_type",
-              "\"match_fields\" must be an object {list field: step id}");
+      r.issue(
+          "match_fields", "wrong_type",
+          "照合する項目（match_fields）は「名簿の列名: 質問のステップ名」の組で指定してください");
     } else {
       for (auto it = s["match_fields"].begin(); it != s["match_fields"].end(); ++it) {
         if (it.value().is_string())
           step.match_fields.emplace_back(it.key(), it.value().get<std::string>());
         else
-          r.issue("match_fields." + it.key(), "wrong_type", "match field must name a step id");
+          r.issue("match_fields." + it.key(), "wrong_type",
+                  "照合する項目には質問のステップ名を指定してください");
       }
     }
   }
@@ -314,24 +323,26 @@ ParseResult parse_definition(const Json& j) {
   ParseResult result;
   auto& issues = result.issues;
   if (!j.is_object()) {
-    issues.push_back(Issue{"", "", "wrong_type", "a service definition must be a JSON object"});
+    issues.push_back(
+        Issue{"", "", "wrong_type",
+              "サービス定義の形が正しくありません（JSON のオブジェクトで指定してください）"});
     return result;
   }
   if (!j.contains("format") || !j["format"].is_string()) {
-    issues.push_back(Issue{"", "format", "missing_field",
-                           std::string("\"format\" is required (\"") + kServiceFormat + "\")"});
+    issues.push_back(
+        Issue{"", "format", "missing_field",
+              std::string("定義の形式（format）を指定してください（「") + kServiceFormat + "」）"});
     return result;
   }
   std::string format = j["format"].get<std::string>();
   if (format != kServiceFormat) {
     std::string family = "madoguchi.service/";
     std::string msg = format.rfind(family, 0) == 0
-                          ? "definition format version \"" + format.substr(family.size()) +
-                                "\" is not supported by this server (supports version 1: \"" +
-                                kServiceFormat + "\")"
-                          : "\"" + format +
-                                "\" is not a madoguchi service definition (expected \"" +
-                                kServiceFormat + "\")";
+                          ? "定義の形式の版「" + format.substr(family.size()) +
+                                "」にはこのサーバーは対応していません（対応している版は 1：「" +
+                                kServiceFormat + "」）"
+                          : "「" + format + "」は madoguchi のサービス定義ではありません（「" +
+                                kServiceFormat + "」を指定してください）";
     issues.push_back(Issue{"", "format", "incompatible_format", msg});
     return result;
   }
@@ -351,7 +362,9 @@ ParseResult parse_definition(const Json& j) {
     if (kind == "survey")
       def.kind = ServiceKind::survey;
     else if (kind != "application")
-      r.issue("kind", "unknown_kind", "\"kind\" must be \"application\" or \"survey\"");
+      r.issue(
+          "kind", "unknown_kind",
+          "サービスの種類（kind）は application（申請）か survey（アンケート）で指定してください");
   }
   def.fee = r.number<int64_t>("fee");
   if (j.contains("privacy_notice")) {
@@ -365,7 +378,9 @@ ParseResult parse_definition(const Json& j) {
       notice.sha256 = crypto::sha256_hex(notice.text + "\n" + notice.url);
       def.privacy_notice = std::move(notice);
     } else {
-      r.issue("privacy_notice", "wrong_type", "\"privacy_notice\" must be {text,url?,version?}");
+      r.issue("privacy_notice", "wrong_type",
+              "個人情報の取扱い（privacy_notice）は text（本文）と、必要なら url・version "
+              "で指定してください");
     }
   }
   if (j.contains("available")) {
@@ -374,11 +389,12 @@ ParseResult parse_definition(const Json& j) {
       def.available_from = a.str("from");
       def.available_to = a.str("to");
     } else {
-      r.issue("available", "wrong_type", "\"available\" must be {from,to}");
+      r.issue("available", "wrong_type",
+              "受付期間（available）は from（開始日）と to（終了日）で指定してください");
     }
   }
   if (!j.contains("steps") || !j["steps"].is_array() || j["steps"].empty()) {
-    r.issue("steps", "missing_field", "\"steps\" must be a non-empty array");
+    r.issue("steps", "missing_field", "ステップ（steps）を1つ以上指定してください");
   } else {
     for (size_t i = 0; i < j["steps"].size(); ++i)
       def.steps.push_back(parse_step(j["steps"][i], i, issues));

@@ -60,12 +60,14 @@ TEST(Definition, IncompatibleFormatIsNamed) {
   auto r = parse_definition(j);
   ASSERT_EQ(r.issues.size(), 1u);
   EXPECT_EQ(r.issues[0].code, "incompatible_format");
-  EXPECT_NE(r.issues[0].message.find("\"2\" is not supported"), std::string::npos);
+  EXPECT_NE(r.issues[0].message.find("版「2」にはこのサーバーは対応していません"),
+            std::string::npos);
   EXPECT_NE(r.issues[0].message.find("madoguchi.service/1"), std::string::npos);
 
   j["format"] = "govtech.scenario/1";
   r = parse_definition(j);
-  EXPECT_NE(r.issues.at(0).message.find("not a madoguchi service definition"), std::string::npos);
+  EXPECT_NE(r.issues.at(0).message.find("madoguchi のサービス定義ではありません"),
+            std::string::npos);
   j.erase("format");
   EXPECT_EQ(parse_definition(j).issues.at(0).code, "missing_field");
 }
@@ -267,4 +269,36 @@ TEST(ValidationMessages, NoEnglishLeftInAnyValidationMessage) {
       EXPECT_FALSE(ascii_words(i.message)) << i.code << ": " << i.message;
     }
   EXPECT_GE(checked, 8);
+}
+
+// The parser's messages (wrong types, unknown kinds, the format version) reach staff the same
+// way: Japanese too.
+TEST(ValidationMessages, ParserProblemsAreInPlainJapanese) {
+  const std::string fmt = kServiceFormat;
+  std::vector<Json> defs = {
+      Json::array(),
+      Json{{"title", "x"}},
+      Json{{"format", "madoguchi.service/9"}},
+      Json{{"format", "other"}},
+      Json{{"format", fmt}, {"title", 5}, {"steps", "x"}, {"kind", "poll"}},
+      Json{
+          {"format", fmt},
+          {"title", "t"},
+          {"available", 3},
+          {"privacy_notice", "x"},
+          {"steps",
+           {{{"id", "a"}, {"kind", "teleport"}},
+            {{"id", "b"}, {"kind", "choice"}, {"text", "?"}, {"choices", "x"}},
+            {{"id", "c"}, {"kind", "text"}, {"text", "?"}, {"format", "zip"}, {"optional", 1}},
+            {{"id", "d"}, {"kind", "branch"}, {"cases", {{{"when", 1}}}}},
+            {{"id", "e"}, {"kind", "lookup"}, {"list", "l"}, {"match_fields", {{"x", 1}}}},
+            {{"id", "f"}, {"kind", "choice"}, {"text", "?"}, {"choices", {1, {{"label", "x"}}}}}}}},
+  };
+  int checked = 0;
+  for (const auto& d : defs)
+    for (const auto& i : parse_definition(d).issues) {
+      ++checked;
+      EXPECT_FALSE(ascii_words(i.message)) << i.code << ": " << i.message;
+    }
+  EXPECT_GE(checked, 12);
 }
