@@ -1,19 +1,15 @@
 #include "applications/lookup_lists.h"
 
-#include <unicode/ucnv.h>
-#include <unicode/ustring.h>
-#include <unicode/utf8.h>
-
 #include <cstdio>
 #include <memory>
 #include <set>
-
 #include <vector>
 
 #include "conversation/normalize.h"
 #include "core/clock.h"
 #include "core/errors.h"
 #include "core/json_parse.h"
+#include "core/text_encoding.h"
 
 namespace mg::applications {
 
@@ -83,18 +79,6 @@ std::string match_form(const std::string& s) {
   return n;
 }
 
-// Stored rows are JSON, which must be UTF-8 (the serialiser throws otherwise, a 500); Excel in
-// Japan saves CSV as Shift_JIS by default, so say so.
-bool is_utf8(const std::string& s) {
-  int32_t i = 0;
-  const auto n = static_cast<int32_t>(s.size());
-  while (i < n) {
-    UChar32 c;
-    U8_NEXT(s.data(), i, n, c);
-    if (c < 0) return false;
-  }
-  return true;
-}
 }  // namespace
 
 std::optional<Json> DbLookupProvider::find(const std::string& list,
@@ -128,33 +112,13 @@ std::pair<std::string, std::string> decode(const std::string& bytes) {
     return {rest, "UTF-8（BOM 付き）"};
   }
   if (is_utf8(bytes)) return {bytes, "UTF-8"};
-  UErrorCode err = U_ZERO_ERROR;
-  std::unique_ptr<UConverter, decltype(&ucnv_close)> cnv(ucnv_open("windows-31j", &err),
-                                                         &ucnv_close);
-  if (U_SUCCESS(err))
-    ucnv_setToUCallBack(cnv.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &err);
-  std::string out;
-  if (U_SUCCESS(err)) {
-    // Through UTF-16 with the strict CP932 converter: an undefined byte sequence stops it.
-    std::vector<UChar> u16(bytes.size() + 1);
-    int32_t len = ucnv_toUChars(cnv.get(), u16.data(), static_cast<int32_t>(u16.size()),
-                                bytes.data(), static_cast<int32_t>(bytes.size()), &err);
-    if (U_SUCCESS(err)) {
-      std::string utf8(static_cast<std::size_t>(len) * 3 + 1, '\0');
-      int32_t ulen = 0;
-      u_strToUTF8(utf8.data(), static_cast<int32_t>(utf8.size()), &ulen, u16.data(), len, &err);
-      if (U_SUCCESS(err)) {
-        utf8.resize(static_cast<std::size_t>(ulen));
-        out = std::move(utf8);
-      }
-    }
-  }
-  if (out.empty() || !U_SUCCESS(err) || !is_utf8(out))
+  auto out = cp932_to_utf8(bytes);
+  if (!out || out->empty() || !is_utf8(*out))
     throw ApiError::bad_request(
         "文字コードを読み取れません。Excel で「CSV UTF-8」または「CSV（コンマ区切り）」として保存"
         "してください",
         "csv");
-  return {out, "Shift_JIS"};
+  return {std::move(*out), "Shift_JIS"};
 }
 }  // namespace
 

@@ -69,10 +69,9 @@ Json prompt_schema() {
                                {"step_id", "label", "display", "editable"});
   defs["Page"] = object("Which page of a long choice list is shown (0-based).",
                         {{"index", integer()}, {"count", integer()}}, {"index", "count"});
-  defs["QuestionInput"] = one_of_strings(
-      {"text", "choice", "multi_choice", "date", "location", "photo", "rating", "confirm",
-       "consent"},
-      "The widget a question needs.");
+  defs["QuestionInput"] = one_of_strings({"text", "choice", "multi_choice", "date", "location",
+                                          "photo", "rating", "confirm", "consent"},
+                                         "The widget a question needs.");
   defs["PrivacyNotice"] = object(
       "consent: the service's privacy notice (個人情報の取扱い) to show before agreeing.",
       {{"text", str()},

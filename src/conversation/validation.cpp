@@ -110,7 +110,8 @@ class Validator {
     if (needs_text && s.text.empty())
       add(s.id, "text", "missing_field", "質問や案内の文（text）を入力してください");
     if (s.personal && !is_question(s.kind))
-      add(s.id, "personal", "unexpected_field", "個人情報の印（personal）は質問のステップにだけ付けられます");
+      add(s.id, "personal", "unexpected_field",
+          "個人情報の印（personal）は質問のステップにだけ付けられます");
     if (s.kind != StepKind::choice && !s.choices.empty())
       add(s.id, "choices", "unexpected_field",
           "選択肢（choices）は選択のステップにだけ指定できます");

@@ -1,15 +1,12 @@
 #include "postal/model.h"
 
-#include <errno.h>
-#include <iconv.h>
-#include <unicode/utf8.h>
-
 #include <memory>
 #include <set>
 #include <tuple>
 
 #include "conversation/normalize.h"
 #include "core/errors.h"
+#include "core/text_encoding.h"
 
 namespace mg::postal {
 
@@ -19,17 +16,6 @@ constexpr std::string_view kOpen = "（", kClose = "）";
 constexpr std::size_t kColumns = 15;
 // KEN_ALL's columns (Japan Post's readme): 2 = 7-digit code, 5 = town kana, 6-8 = names.
 constexpr std::size_t kCode = 2, kTownKana = 5, kPrefecture = 6, kCity = 7, kTown = 8;
-
-bool valid_utf8(std::string_view s) {
-  int32_t i = 0, n = static_cast<int32_t>(s.size());
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  while (i < n) {
-    UChar32 c;
-    U8_NEXT(p, i, n, c);
-    if (c < 0) return false;
-  }
-  return true;
-}
 
 std::size_t count(std::string_view s, std::string_view needle) {
   std::size_t n = 0;
@@ -82,30 +68,13 @@ std::string clean_kana(std::string_view kana) {
 
 }  // namespace
 
+// Japan Post writes CP932 (Shift_JIS); a file that is neither that nor UTF-8 is refused.
 std::string shift_jis_to_utf8(std::string_view sjis) {
-  // CP932 (Windows-31J) is what Japan Post writes; glibc's iconv knows it.
-  iconv_t cd = iconv_open("UTF-8", "CP932");
-  if (cd == reinterpret_cast<iconv_t>(-1)) throw std::runtime_error("iconv: CP932 unsupported");
-  std::unique_ptr<void, int (*)(iconv_t)> guard(cd, iconv_close);
-  std::string out(sjis.size() * 3 / 2 + 16, '\0');  // kanji: 2 bytes → 3; kana: 1 → 3
-  char* in = const_cast<char*>(sjis.data());
-  std::size_t in_left = sjis.size(), done = 0;
-  while (in_left > 0) {
-    char* o = out.data() + done;
-    std::size_t o_left = out.size() - done;
-    std::size_t r = iconv(cd, &in, &in_left, &o, &o_left);
-    done = out.size() - o_left;
-    if (r != static_cast<std::size_t>(-1)) break;
-    if (errno == E2BIG) {
-      out.resize(out.size() * 2);
-      continue;
-    }
-    // EILSEQ / EINVAL: neither Shift_JIS nor UTF-8.
+  auto out = cp932_to_utf8(sjis);
+  if (!out)
     throw ApiError::bad_request("郵便番号データの文字コードを読み取れません（Shift_JIS か UTF-8）",
                                 "file");
-  }
-  out.resize(done);
-  return out;
+  return std::move(*out);
 }
 
 std::string clean_town(std::string_view town, std::string_view city) {
@@ -130,7 +99,7 @@ std::string clean_town(std::string_view town, std::string_view city) {
 std::vector<PostalRecord> parse_ken_all(std::string_view csv) {
   std::string text;
   if (csv.substr(0, 3) == "\xEF\xBB\xBF") csv.remove_prefix(3);
-  text = valid_utf8(csv) ? std::string(csv) : shift_jis_to_utf8(csv);
+  text = is_utf8(csv) ? std::string(csv) : shift_jis_to_utf8(csv);
 
   std::vector<PostalRecord> out;
   std::set<std::tuple<std::string, std::string, std::string, std::string>> seen;

@@ -1,28 +1,14 @@
 // Operators import Japan Post's KEN_ALL.CSV (`madoguchi postal import`); the file is outside
 // input (Shift_JIS or UTF-8, continuation lines, quotes). The parser must return records with a
 // 7-digit code and valid UTF-8 text, or reject the file with ApiError 400, nothing else.
-#include <unicode/utf8.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
 #include "core/errors.h"
+#include "core/text_encoding.h"
 #include "postal/model.h"
-
-namespace {
-bool valid_utf8(const std::string& s) {
-  int32_t i = 0, n = static_cast<int32_t>(s.size());
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  while (i < n) {
-    UChar32 c;
-    U8_NEXT(p, i, n, c);
-    if (c < 0) return false;
-  }
-  return true;
-}
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string csv(reinterpret_cast<const char*>(data), size);
@@ -32,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::abort();
       if (r.prefecture.empty() || r.city.empty()) std::abort();
       for (const auto* s : {&r.prefecture, &r.city, &r.town, &r.town_kana})
-        if (!valid_utf8(*s)) std::abort();
+        if (!mg::is_utf8(*s)) std::abort();
       mg::postal::clean_town(r.town, r.city);
     }
   } catch (const mg::ApiError& e) {

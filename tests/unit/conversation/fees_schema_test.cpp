@@ -146,8 +146,8 @@ TEST(PromptSchema, EveryFieldAQuestionCanCarryIsDeclared) {
   for (const auto& [key, v] : emitted["choices"][0].items())
     EXPECT_TRUE(defs["Choice"]["properties"].contains(key)) << key;
   // A text step's formats, then the address step's stages (postal code, town, the rest).
-  EXPECT_EQ(defs["TextFormat"]["enum"], (Json{"kana", "email", "phone", "postal_code", "number",
-                                              "address_town", "address"}));
+  EXPECT_EQ(defs["TextFormat"]["enum"],
+            (Json{"kana", "email", "phone", "postal_code", "number", "address_town", "address"}));
   for (const auto& [key, v] : emitted["notice"].items())
     EXPECT_TRUE(defs["PrivacyNotice"]["properties"].contains(key)) << key;
   for (TextFormat f : {TextFormat::kana, TextFormat::email, TextFormat::phone,
