@@ -174,7 +174,9 @@ test('upload a 名簿 CSV in the console, then a resident completes 給付金 in
     await screenshot(page, 'lookup-preview-phone');
     await preview.getByTestId('lookup-replace').click();
     await page.getByTestId('notice').filter({ hasText: '置き換えました（1件）' }).waitFor();
-    assert.match(await card.getByTestId('lookup-rows').innerText(), /1件/);
+    // The list reloads after the notice shows: wait for the card to show the new count.
+    await card.getByTestId('lookup-rows').filter({ hasText: /(^|[^0-9])1件/ }).waitFor();
+    assert.match(await card.getByTestId('lookup-rows').innerText(), /(^|[^0-9])1件/);
     assert.match(await card.getByTestId('lookup-replaced').innerText(), /デモ管理者/);
   } finally {
     await context.close();
