@@ -381,6 +381,53 @@ CREATE TABLE lookup_lists (
 INSERT INTO lookup_lists(tenant_id, list_name, row_count)
   SELECT tenant_id, list_name, COUNT(*) FROM lookup_rows GROUP BY tenant_id, list_name
 )SQL"},
+      // Residents as a capability: several channel identities per resident (LINE user id, web
+      // device, later LINE Login and e-mail) and typed attributes per tenant. An attribute
+      // row holds one value (multi-choice topics and children's birth dates are several rows
+      // of one key); conditions compile to EXISTS over this table, the same SQL on both
+      // backends. Existing residents keep their one identity, copied here.
+      {14, "resident_attributes", R"SQL(
+CREATE TABLE resident_identities (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  resident_id BIGINT NOT NULL REFERENCES residents(id),
+  channel TEXT NOT NULL,
+  external_id TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, channel, external_id)
+);
+CREATE INDEX resident_identities_resident ON resident_identities(resident_id);
+INSERT INTO resident_identities(tenant_id, resident_id, channel, external_id, created_at)
+  SELECT tenant_id, id, channel, external_id, created_at FROM residents;
+CREATE TABLE attribute_definitions (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  attr_key TEXT NOT NULL,
+  label TEXT NOT NULL,
+  value_type TEXT NOT NULL,
+  multiple BIGINT NOT NULL DEFAULT 0,
+  options TEXT NOT NULL DEFAULT '[]',
+  resident_editable BIGINT NOT NULL DEFAULT 0,
+  position BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, attr_key)
+);
+CREATE TABLE resident_attributes (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  resident_id BIGINT NOT NULL REFERENCES residents(id),
+  attr_key TEXT NOT NULL,
+  text_value TEXT,
+  number_value DOUBLE PRECISION,
+  date_value TEXT,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX resident_attributes_resident ON resident_attributes(resident_id, attr_key);
+CREATE INDEX resident_attributes_text ON resident_attributes(tenant_id, attr_key, text_value);
+CREATE INDEX resident_attributes_number ON resident_attributes(tenant_id, attr_key, number_value);
+CREATE INDEX resident_attributes_date ON resident_attributes(tenant_id, attr_key, date_value)
+)SQL"},
       // The resident's consent to the service's privacy notice ({notice_sha256,
       // notice_version?, agreed_at}, JSON), kept with the application for staff to show.
       {16, "application_privacy_consent", R"SQL(
