@@ -108,7 +108,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db) {
                          ? first + " ほか " + std::to_string(out.problems.size() - 1) + " か所"
                          : first,
                      "files")
-          .with_details(result);
+          .with_details(result["problems"]);
     }
     db.write([&](store::Tx& tx) {
       auth::audit(

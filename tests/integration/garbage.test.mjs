@@ -105,8 +105,8 @@ test('console import: admins only; bad cells listed with nothing changed; skippi
   const withBad = '地名,センター,燃やせるごみ\n北町,,月 木\n南町,,水6\n';
   const r = await admin.post('/api/garbage/import', { files: { 'area_days.csv': b64(withBad) } });
   expectError(assert, r, 400, 'bad_cells');
-  assert.deepEqual(r.json.error.details.problems, [{ file: 'area_days.csv', row: 3, column: 3, message: r.json.error.details.problems[0].message }]);
-  assert.match(r.json.error.details.problems[0].message, /1〜5/);
+  assert.deepEqual(r.json.error.details, [{ file: 'area_days.csv', row: 3, column: 3, message: r.json.error.details[0].message }]);
+  assert.match(r.json.error.details[0].message, /1〜5/);
   assert.deepEqual((await admin.get('/api/garbage')).json, before.json, 'nothing changed');
 
   // Shapes that are not 5374 files.
