@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/errors.h"
+#include "conversation/normalize.h"
 #include "core/http.h"
 #include "garbage/icalendar.h"
 #include "garbage/schedule.h"
@@ -183,6 +184,26 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db) {
       if (!labels.empty()) days.push_back({{"date", iso(d)}, {"categories", labels}});
     }
     return http::Response::json({{"area", area.name}, {"days", days}});
+  });
+
+  // The sorting dictionary (分別辞典): ?q= part of an item's name, in kana or kanji, any width.
+  router.get("/api/public/{tenant}/garbage/search", [&, tenant_of](http::Request& req) {
+    auto t = tenant_of(req);
+    auto q = req.query.find("q");
+    std::string raw = q == req.query.end() ? "" : q->second;
+    if (conversation::char_count(raw) > 50)
+      throw ApiError::bad_request("50 文字までで探してください", "q");
+    std::string needle = conversation::to_katakana(conversation::normalize_text(raw));
+    if (needle.empty()) throw ApiError::bad_request("品目の名前を入れてください", "q");
+    auto cal = calendar_of(db, t.id);
+    Json items = Json::array();
+    for (const auto& it : cal.items) {
+      std::string hay = conversation::to_katakana(conversation::normalize_text(it.name));
+      if (hay.find(needle) == std::string::npos) continue;
+      items.push_back({{"name", it.name}, {"category", it.category}, {"notice", it.notice}});
+      if (items.size() >= 50) break;
+    }
+    return http::Response::json({{"items", items}});
   });
 
   // A feed phones subscribe to: two months back, a year ahead.

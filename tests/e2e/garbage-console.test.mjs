@@ -79,3 +79,37 @@ test('an admin registers the town\'s 5374 files; a mistake is shown by file, row
     await context.close();
   }
 });
+
+test('a resident finds the garbage days of their district and how to sort an item, at 320 px', async () => {
+  const { context, page } = await newPage(browser, { viewport: NARROW, context: { baseURL: srv.base } });
+  try {
+    await page.goto('/t/demo');
+    await page.getByTestId('garbage-link').click();
+    await page.waitForURL(/\/t\/demo\/garbage$/);
+    await page.getByTestId('garbage-area').selectOption('本町');
+    const days = page.getByTestId('garbage-days');
+    await days.locator('li').first().waitFor();
+    const texts = await days.locator('li').allTextContents();
+    assert.ok(texts.length >= 4, texts.join(' / '));
+    assert.ok(texts.some((x) => x.includes('燃やせるごみ')), texts.join(' / '));
+    assert.match(await page.getByTestId('garbage-ics').getAttribute('href'), /\/api\/public\/demo\/garbage\/.+\/calendar\.ics$/);
+    await axe(page, 'resident garbage days');
+    // The district is remembered on this device.
+    await page.reload();
+    await days.locator('li').first().waitFor();
+    assert.equal(await page.getByTestId('garbage-area').inputValue(), '本町');
+    // Sorting, typed in hiragana; keyboard only (Enter submits).
+    await page.getByTestId('garbage-q').fill('ぺっと');
+    await page.getByTestId('garbage-q').press('Enter');
+    await page.getByTestId('garbage-items').waitFor();
+    assert.match(await page.getByTestId('garbage-items').textContent(), /ペットボトル: プラスチック/);
+    await page.getByTestId('garbage-q').fill('冷蔵庫');
+    await page.getByTestId('garbage-search').click();
+    await page.getByTestId('garbage-noitem').waitFor();
+    await axe(page, 'resident garbage search');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 320, `page is ${width}px wide`);
+  } finally {
+    await context.close();
+  }
+});

@@ -58,6 +58,22 @@ test('the demo town has its calendar: districts, days with closures and the biwe
   assert.match(ics.text, /SUMMARY:[^\r]*燃やせるごみ/);
 });
 
+test('the sorting dictionary: kana of any width finds the item, with its category and notice', async () => {
+  const find = (q) => pub(`/search?q=${encodeURIComponent(q)}`);
+  for (const q of ['ペット', 'ぺっと', 'ﾍﾟｯﾄ']) {
+    const r = await find(q);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.items.map((i) => [i.name, i.category]), [['ペットボトル', 'プラスチック']], q);
+  }
+  const bin = await find('びん');
+  assert.deepEqual(bin.json.items.map((i) => i.name), ['空きびん']);
+  assert.match(bin.json.items[0].notice, /キャップ/);
+  assert.deepEqual((await find('冷蔵庫')).json.items, []);
+  expectError(assert, await find(''), 400, 'invalid');
+  expectError(assert, await find('あ'.repeat(51)), 400, 'invalid');
+  expectError(assert, await srv.client().get('/api/public/nowhere/garbage/search?q=a'), 404, 'not_found');
+});
+
 test('bad public requests: unknown district or town 404, bad dates and ranges 400', async () => {
   expectError(assert, await pub(`/${encodeURIComponent('どこにもない')}/days`), 404, 'not_found');
   expectError(assert, await pub(`/${encodeURIComponent('どこにもない')}/calendar.ics`), 404, 'not_found');
@@ -137,3 +153,4 @@ test('console import: admins only; bad cells listed with nothing changed; skippi
   const green = await pub(`/${encodeURIComponent('緑が丘')}/days?from=2026-12-01&days=7`);
   assert.ok(green.json.days.some((d) => d.date === '2026-12-02' && d.categories.includes('資源ごみ')), green.text);
 });
+

@@ -460,6 +460,18 @@ const ja = {
   'gb.feed': 'カレンダー登録用 URL',
   'gb.noFile': 'ファイルを選んでください。',
   'gb.unknownFile': '「{name}」は 5374 のファイル名ではありません。',
+  'gbr.title': 'ごみの収集日',
+  'gbr.linkDesc': '地区を選ぶと、次の収集日と出し方がわかります',
+  'gbr.area': 'お住まいの地区',
+  'gbr.choose': '選んでください',
+  'gbr.next': 'これから 2 週間の収集日',
+  'gbr.noDays': 'この 2 週間の収集はありません。',
+  'gbr.subscribe': 'スマートフォンのカレンダーに登録',
+  'gbr.subscribeHint': 'カレンダーのアプリで開くと、収集日が毎日の予定に表示されます（年末年始の変更も反映されます）。',
+  'gbr.sorting': 'ごみの分け方を調べる',
+  'gbr.item': '品目の名前（ひらがな・カタカナ・漢字）',
+  'gbr.search': '調べる',
+  'gbr.noItem': '見つかりませんでした。別の言い方で調べるか、担当課にお問い合わせください。',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -918,6 +930,18 @@ const en: Record<MessageKey, string> = {
   'gb.feed': 'Calendar subscription URL',
   'gb.noFile': 'Choose the files.',
   'gb.unknownFile': '"{name}" is not a 5374 file name.',
+  'gbr.title': 'Garbage collection days',
+  'gbr.linkDesc': 'Choose your district to see the next collection days and how to put things out',
+  'gbr.area': 'Your district',
+  'gbr.choose': 'Choose',
+  'gbr.next': 'Collection days in the next two weeks',
+  'gbr.noDays': 'No collection in the next two weeks.',
+  'gbr.subscribe': 'Add to my phone\'s calendar',
+  'gbr.subscribeHint': 'Open it in your calendar app to see collection days among your plans (year-end changes included).',
+  'gbr.sorting': 'How to sort an item',
+  'gbr.item': 'Item name (Japanese)',
+  'gbr.search': 'Search',
+  'gbr.noItem': 'Nothing found. Try another word, or ask the town hall.',
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { ja, en };
