@@ -36,9 +36,9 @@ std::string data_dir(const std::string& town) {
 
 TEST(Cell, WeeklyAndNthWeekday) {
   auto c = cell("月 木");
-  EXPECT_TRUE(falls_on(c, ymd(2026, 11, 30)));   // Monday
-  EXPECT_TRUE(falls_on(c, ymd(2026, 12, 3)));    // Thursday
-  EXPECT_FALSE(falls_on(c, ymd(2026, 12, 1)));   // Tuesday
+  EXPECT_TRUE(falls_on(c, ymd(2026, 11, 30)));  // Monday
+  EXPECT_TRUE(falls_on(c, ymd(2026, 12, 3)));   // Thursday
+  EXPECT_FALSE(falls_on(c, ymd(2026, 12, 1)));  // Tuesday
   auto n = cell("水2 水4");
   EXPECT_FALSE(falls_on(n, ymd(2026, 12, 2)));   // 1st Wednesday
   EXPECT_TRUE(falls_on(n, ymd(2026, 12, 9)));    // 2nd
@@ -67,7 +67,7 @@ TEST(Cell, ExplicitDatesAndRemarks) {
 }
 
 TEST(Cell, BiweeklyCountsFromItsStartDate) {
-  auto c = cell("隔月20260105");  // Monday 2026-01-05
+  auto c = cell("隔月20260105");                 // Monday 2026-01-05
   EXPECT_FALSE(falls_on(c, ymd(2025, 12, 22)));  // before the start
   EXPECT_TRUE(falls_on(c, ymd(2026, 1, 5)));
   EXPECT_FALSE(falls_on(c, ymd(2026, 1, 12)));
@@ -102,7 +102,8 @@ TEST(Cell, BadCellsSayWhy) {
 TEST(Read, ReportsEveryBadCellWithRowAndColumnAndKeepsTheRest) {
   std::map<std::string, std::string> files = {
       {"area_days.csv",
-       "地名,センター,燃やせるごみ,資源ごみ\n北町,,月 木,水2\n南町,,火 金,水9\n東町,,月7,\n北町,,月,月\n"}};
+       "地名,センター,燃やせるごみ,資源ごみ\n北町,,月 木,水2\n南町,,火 "
+       "金,水9\n東町,,月7,\n北町,,月,月\n"}};
   auto r = read_5374(files);
   ASSERT_EQ(r.problems.size(), 3u);
   EXPECT_EQ(r.problems[0].row, 3u);
@@ -129,9 +130,11 @@ TEST(Read, HeaderMustNameDistrictAndCentre) {
 }
 
 TEST(Read, UnknownRemarkAndBadClosureAreReported) {
-  auto r = read_5374({{"area_days.csv", "地名,センター,燃やせるごみ\n北町,A,月*3\n"},
-                      {"remarks.csv", "ID,注意事項\n1,朝8時までに\n"},
-                      {"center.csv", "名称,休止開始日,休止終了日\nA,2026/12/31,2026/12/30\nA,2026/2/30,2026/3/1\n"}});
+  auto r =
+      read_5374({{"area_days.csv", "地名,センター,燃やせるごみ\n北町,A,月*3\n"},
+                 {"remarks.csv", "ID,注意事項\n1,朝8時までに\n"},
+                 {"center.csv",
+                  "名称,休止開始日,休止終了日\nA,2026/12/31,2026/12/30\nA,2026/2/30,2026/3/1\n"}});
   ASSERT_EQ(r.problems.size(), 3u);
   EXPECT_EQ(r.problems[0].file, "center.csv");
   EXPECT_EQ(r.problems[0].row, 2u);
@@ -147,8 +150,9 @@ TEST(Read, UnreadableEncodingIsReported) {
 }
 
 TEST(Schedule, ClosureMovesCollectionAWeekLater) {
-  auto r = read_5374({{"area_days.csv", "地名,センター,燃やせるごみ,資源ごみ\n北町,東C,月,水\n南町,,月,水\n"},
-                      {"center.csv", "名称,休止開始日,休止終了日\n東C,2026/12/28,2027/1/3\n"}});
+  auto r = read_5374(
+      {{"area_days.csv", "地名,センター,燃やせるごみ,資源ごみ\n北町,東C,月,水\n南町,,月,水\n"},
+       {"center.csv", "名称,休止開始日,休止終了日\n東C,2026/12/28,2027/1/3\n"}});
   ASSERT_TRUE(r.problems.empty()) << describe(r.problems[0]);
   const auto& cal = r.calendar;
   const auto& north = *cal.area("北町");
@@ -202,7 +206,8 @@ TEST(ICalendar, AllDayEventsFoldedAndEscaped) {
   auto r = read_5374({{"area_days.csv", "地名,センター,燃やせるごみ,びん,かん\n北町,,月,月,水\n"}});
   ASSERT_TRUE(r.problems.empty());
   auto ics = icalendar(r.calendar, r.calendar.areas[0], ymd(2026, 11, 30), ymd(2026, 12, 6),
-                       "デモ町 北町 ごみ収集日, テスト; とても長い名前のカレンダーです。とても長い名前のカレンダーです。",
+                       "デモ町 北町 ごみ収集日, テスト; "
+                       "とても長い名前のカレンダーです。とても長い名前のカレンダーです。",
                        "demo.madoguchi", "20261130T000000Z");
   EXPECT_EQ(ics.substr(0, 17), "BEGIN:VCALENDAR\r\n");
   EXPECT_NE(ics.find("DTSTART;VALUE=DATE:20261130\r\n"), std::string::npos);
