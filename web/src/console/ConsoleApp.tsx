@@ -17,6 +17,7 @@ import LineSettingsPage from './LineSettings';
 import Jobs from './Jobs';
 import Templates from './Templates';
 import Lookups from './Lookups';
+import RichMenus from './RichMenus';
 import Garbage from './Garbage';
 
 export default function ConsoleApp() {
@@ -57,6 +58,7 @@ const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
   { to: '/console/audit', key: 'nav.audit', admin: true },
   { to: '/console/staff', key: 'nav.staff', admin: true },
   { to: '/console/line', key: 'nav.line', admin: true },
+  { to: '/console/rich-menus', key: 'nav.richMenus', admin: true },
   { to: '/console/jobs', key: 'nav.jobs', admin: true },
   { to: '/console/password', key: 'nav.password' },
 ];
@@ -120,6 +122,7 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="audit" element={<Audit />} />
             <Route path="staff" element={<Staff />} />
             <Route path="line" element={<LineSettingsPage />} />
+            <Route path="rich-menus" element={<RichMenus />} />
             <Route path="jobs" element={<Jobs />} />
             <Route path="password" element={<OwnPassword />} />
             <Route path="*" element={<NotFound />} />
