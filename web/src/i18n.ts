@@ -438,6 +438,12 @@ const ja = {
   'postal.unknown': 'この郵便番号の住所は見つかりませんでした。',
   'postal.several': 'この郵便番号には{n}つの町名があります。次に選んでください。',
   'postal.next': 'この郵便番号で次へ',
+  // messenger (issue 10 item 2): the web residents' お知らせ (resident/Messages.tsx)
+  'msg.title': 'お知らせ',
+  'msg.unreadName': 'お知らせ 未読{n}件',
+  'msg.empty': 'お知らせはまだありません。',
+  'msg.new': '新着',
+  'msg.open': '開く',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -874,6 +880,12 @@ const en: Record<MessageKey, string> = {
   'postal.unknown': 'No address was found for this postal code.',
   'postal.several': 'This postal code has {n} towns; choose yours next.',
   'postal.next': 'Next with this postal code',
+  // messenger (issue 10 item 2): the web residents' お知らせ (resident/Messages.tsx)
+  'msg.title': 'Notices',
+  'msg.unreadName': 'Notices, {n} unread',
+  'msg.empty': 'No notices yet.',
+  'msg.new': 'New',
+  'msg.open': 'Open',
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { ja, en };
