@@ -8,13 +8,13 @@ void Dispatch::add(const std::string& channel, std::shared_ptr<Messenger> messen
   channels_[channel] = std::move(messenger);
 }
 
-bool Dispatch::send(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
-                    const Message& m) const {
+bool Dispatch::send(store::Tx& tx, int64_t tenant_id, int64_t resident_id, const Message& m) const {
   check(m);
   // The resident's own row names their channel. (residents/directory has no lookup by id
   // yet; this read moves there with the residents capability's store.)
-  auto r = tx.one("SELECT channel, external_id, status FROM residents WHERE tenant_id = ? AND id = ?",
-                  {tenant_id, resident_id});
+  auto r =
+      tx.one("SELECT channel, external_id, status FROM residents WHERE tenant_id = ? AND id = ?",
+             {tenant_id, resident_id});
   if (!r) return false;
   auto it = channels_.find(r->str(0));
   if (it == channels_.end()) return false;
@@ -25,7 +25,8 @@ bool Dispatch::send(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
 namespace {
 bool has_control(const std::string& s, bool allow_newline) {
   for (unsigned char c : s)
-    if ((c < 0x20 && !(allow_newline && (c == '\n' || c == '\r' || c == '\t'))) || c == 0x7f) return true;
+    if ((c < 0x20 && !(allow_newline && (c == '\n' || c == '\r' || c == '\t'))) || c == 0x7f)
+      return true;
   return false;
 }
 }  // namespace

@@ -75,7 +75,8 @@ Json inbox_page(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
                      {"created_at", r.i64(6)},
                      {"read", !r.is_null(7)}});
   }
-  Json next = rows.size() > static_cast<std::size_t>(limit) ? Json(items.back()["id"]) : Json(nullptr);
+  Json next =
+      rows.size() > static_cast<std::size_t>(limit) ? Json(items.back()["id"]) : Json(nullptr);
   return {{"items", items},
           {"unread", unread_count(tx, tenant_id, resident_id)},
           {"next_before", next}};

@@ -18,8 +18,7 @@ class LineMessenger : public messaging::Messenger {
       : chat_(chat), public_url_(std::move(public_url)) {
     while (!public_url_.empty() && public_url_.back() == '/') public_url_.pop_back();
   }
-  void enqueue(store::Tx& tx, const messaging::Recipient& to,
-               const messaging::Message& m) override;
+  void enqueue(store::Tx& tx, const messaging::Recipient& to, const messaging::Message& m) override;
 
  private:
   applications::ChatService& chat_;

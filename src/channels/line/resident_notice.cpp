@@ -23,7 +23,8 @@ messaging::Message correction_message(const std::string& tenant_code, const std:
   m.title = "申請内容の修正のお願い";
   m.text = head + "について、内容の修正をお願いします。\n理由: " + reason;
   // The web correction page (申請した手続き → 修正); LINE continues the dialog instead.
-  if (correction_id) m.link = "/t/" + tenant_code + "/my/correction/" + std::to_string(correction_id);
+  if (correction_id)
+    m.link = "/t/" + tenant_code + "/my/correction/" + std::to_string(correction_id);
   m.application_id = application_id;
   m.resume_session = session_id;
   return m;

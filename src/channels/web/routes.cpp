@@ -3,8 +3,8 @@
 #include <memory>
 
 #include "applications/attachments.h"
-#include "core/crypto.h"
 #include "core/clock.h"
+#include "core/crypto.h"
 #include "core/errors.h"
 #include "messaging/web_inbox.h"
 #include "residents/directory.h"
@@ -192,10 +192,9 @@ void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db,
     }
     auto v = visitor(auth, db, req, false);
     if (!v.resident_id)
-      return with_cookie(http::Response::json({{"items", Json::array()},
-                                               {"unread", 0},
-                                               {"next_before", nullptr}}),
-                         v, secure);
+      return with_cookie(
+          http::Response::json({{"items", Json::array()}, {"unread", 0}, {"next_before", nullptr}}),
+          v, secure);
     return http::Response::json(db.read([&](store::Tx& tx) {
       return messaging::inbox_page(tx, v.tenant_id, v.resident_id, before, limit);
     }));
