@@ -10,6 +10,7 @@
 #include "applications/chat.h"
 #include "applications/inbox.h"
 #include "channels/line/channel.h"
+#include "channels/line/line_messenger.h"
 #include "channels/line/resident_notice.h"
 #include "channels/web/map_settings.h"
 #include "core/clock.h"
@@ -19,6 +20,7 @@
 #include "core/setting_list.h"
 #include "garbage/service.h"
 #include "jobs/queue.h"
+#include "messaging/web_inbox.h"
 #include "postal/service.h"
 #include "postal/store.h"
 #include "services/catalog.h"
@@ -113,9 +115,12 @@ int serve(const ServeConfig& config) {
   });
   runner.every("attachments.purge", "attachments.purge", Json::object(),
                std::clamp<int64_t>(upload_limits(config).unclaimed_ms / 4, 1000, 3600 * 1000));
-  // LINE residents get a message; web residents read the same on "my applications".
+  // Status changes and correction requests reach each resident through their channel.
+  messaging::Dispatch messengers;
+  messengers.add("web", std::make_shared<messaging::WebInbox>());
+  messengers.add("line", std::make_shared<line::LineMessenger>(chat, config.public_url));
   runner.handle("resident.notify",
-                [&](const jobs::Job& job) { line::notify_resident(*db, chat, job); });
+                [&](const jobs::Job& job) { line::notify_resident(*db, messengers, job); });
   if (demo_tenant && !config.demo_line_sim.empty())
     line::configure_demo(
         *db, demo_tenant, config.demo_line_sim,

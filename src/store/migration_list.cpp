@@ -428,6 +428,26 @@ CREATE INDEX resident_attributes_text ON resident_attributes(tenant_id, attr_key
 CREATE INDEX resident_attributes_number ON resident_attributes(tenant_id, attr_key, number_value);
 CREATE INDEX resident_attributes_date ON resident_attributes(tenant_id, attr_key, date_value)
 )SQL"},
+      // The web residents' inbox (messaging/web_inbox.*): status changes, correction requests
+      // and campaign messages for residents without a push channel. Read newest first per
+      // resident; the partial index counts the unread badge without touching read rows.
+      {15, "resident_messages", R"SQL(
+CREATE TABLE resident_messages (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  resident_id BIGINT NOT NULL REFERENCES residents(id),
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL DEFAULT '',
+  text TEXT NOT NULL,
+  link TEXT NOT NULL DEFAULT '',
+  application_id BIGINT,
+  created_at BIGINT NOT NULL,
+  read_at BIGINT
+);
+CREATE INDEX resident_messages_inbox ON resident_messages(tenant_id, resident_id, id);
+CREATE INDEX resident_messages_unread ON resident_messages(tenant_id, resident_id)
+  WHERE read_at IS NULL
+)SQL"},
       // The resident's consent to the service's privacy notice ({notice_sha256,
       // notice_version?, agreed_at}, JSON), kept with the application for staff to show.
       {16, "application_privacy_consent", R"SQL(

@@ -93,6 +93,9 @@ const FIXTURES = {
   'POST /api/public/{tenant}/chat/{session}/input': { kind: 'public', params: { session: (c) => c.a.session }, body: () => ({ type: 'text', text: 'ISO' }) },
   'POST /api/public/{tenant}/chat/{session}/attachments': { kind: 'public', params: { session: (c) => c.a.photoSession }, raw: () => PNG, headers: { 'content-type': 'image/png' } },
   'GET /api/public/{tenant}/my/applications': { kind: 'public', foreign: 'list' },
+  // messenger (issue 10 item 2): A's resident has a correction message (with A's receipt).
+  'GET /api/public/{tenant}/my/messages': { kind: 'public', foreign: 'list' },
+  'POST /api/public/{tenant}/my/messages/read': { kind: 'public', foreign: 200, body: () => ({ all: true }) },
   'POST /api/public/{tenant}/my/corrections/{id}/chat': { kind: 'public', params: { id: (c) => c.a.correction }, body: () => ({}) },
   'GET /api/public/{tenant}/postal/{code}': { kind: 'public', foreign: 'list', params: { code: () => '0600001' } },
   'POST /api/garbage/import': { min: 'admin', foreign: 'own', body: () => ({ files: { 'area_days.csv': Buffer.from('地名,センター,燃やせるごみ\nB町,,月\n').toString('base64') } }) },
@@ -460,6 +463,9 @@ test('a resident of A under tenant B\'s code (forged tenant) reaches nothing of 
   // Under A's own code the same resident does reach them: the fixtures are live.
   assert.equal((await clients.resident.get(`/api/public/demo/chat/${ctx.a.session}`)).status, 200);
   assert.ok((await clients.resident.get('/api/public/demo/my/applications')).text.includes(ctx.a.receipt));
+  const messages = await clients.resident.get('/api/public/demo/my/messages');
+  assert.ok(messages.text.includes(ctx.a.receipt), messages.text.slice(0, 300));
+  assert.ok(messages.json.unread >= 1, 'the forged mark-read call marked A\'s messages read');
 });
 
 test('routes without tenant data leak nothing of A\'s to B', async () => {

@@ -527,6 +527,12 @@ const ja = {
   'rm.save': '保存する',
   'rm.cancel': 'やめる',
   'rm.saved': '「{name}」を保存しました。',
+  // messenger (issue 10 item 2): the web residents' お知らせ (resident/Messages.tsx)
+  'msg.title': 'お知らせ',
+  'msg.unreadName': 'お知らせ 未読{n}件',
+  'msg.empty': 'お知らせはまだありません。',
+  'msg.new': '新着',
+  'msg.open': '開く',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -1052,6 +1058,12 @@ const en: Record<MessageKey, string> = {
   'rm.save': 'Save',
   'rm.cancel': 'Cancel',
   'rm.saved': '"{name}" saved.',
+  // messenger (issue 10 item 2): the web residents' お知らせ (resident/Messages.tsx)
+  'msg.title': 'Notices',
+  'msg.unreadName': 'Notices, {n} unread',
+  'msg.empty': 'No notices yet.',
+  'msg.new': 'New',
+  'msg.open': 'Open',
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { ja, en };
