@@ -212,8 +212,7 @@ Recurrence parse_recurrence(const Json& j) {
       fail(key, std::string(key) + " は kind「" + k + "」では使えません");
     return true;
   };
-  bool has_weekdays =
-      only_for("weekdays", {RecurrenceKind::weekly, RecurrenceKind::every_n_weeks});
+  bool has_weekdays = only_for("weekdays", {RecurrenceKind::weekly, RecurrenceKind::every_n_weeks});
   bool has_dates = only_for("dates", {RecurrenceKind::monthly});
   bool has_nth = only_for("nth", {RecurrenceKind::nth_weekday});
   bool has_interval =
@@ -256,13 +255,14 @@ Recurrence parse_recurrence(const Json& j) {
         n.week = int_field(w, f + ".week", 1, 5, "第何週か");
       else
         fail(f + ".week", "week は 1〜5 または \"last\"（最終）にしてください");
-      n.weekday =
-          weekday_field(ns[i].contains("weekday") ? ns[i]["weekday"] : Json(nullptr),
-                        f + ".weekday");
+      n.weekday = weekday_field(ns[i].contains("weekday") ? ns[i]["weekday"] : Json(nullptr),
+                                f + ".weekday");
       if (std::find(r.nth.begin(), r.nth.end(), n) == r.nth.end()) r.nth.push_back(n);
     }
     std::sort(r.nth.begin(), r.nth.end(), [](const NthWeekday& a, const NthWeekday& b) {
-      auto key = [](const NthWeekday& x) { return (x.week == kLastWeek ? 6 : x.week) * 7 + x.weekday; };
+      auto key = [](const NthWeekday& x) {
+        return (x.week == kLastWeek ? 6 : x.week) * 7 + x.weekday;
+      };
       return key(a) < key(b);
     });
   }
@@ -281,8 +281,8 @@ Recurrence parse_recurrence(const Json& j) {
   if (j.contains("exclude")) {
     const Json& ex = j["exclude"];
     if (!ex.is_array() || ex.size() > kMaxExcludedDates)
-      fail("exclude", "exclude は日付（YYYY-MM-DD）の配列（" +
-                          std::to_string(kMaxExcludedDates) + " 件まで）にしてください");
+      fail("exclude", "exclude は日付（YYYY-MM-DD）の配列（" + std::to_string(kMaxExcludedDates) +
+                          " 件まで）にしてください");
     for (size_t i = 0; i < ex.size(); ++i)
       r.exclude.push_back(date_field(ex[i], "exclude[" + std::to_string(i) + "]"));
     std::sort(r.exclude.begin(), r.exclude.end());

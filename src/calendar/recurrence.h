@@ -38,8 +38,8 @@ inline constexpr int kLastDay = -1;   // in Recurrence::dates: 末日
 inline constexpr int kLastWeek = -1;  // in NthWeekday::week: 最終
 
 struct NthWeekday {
-  int week = 1;      // 1..5, or kLastWeek
-  int weekday = 0;   // 0 = Sunday .. 6 = Saturday (std::chrono::weekday::c_encoding)
+  int week = 1;     // 1..5, or kLastWeek
+  int weekday = 0;  // 0 = Sunday .. 6 = Saturday (std::chrono::weekday::c_encoding)
   bool operator==(const NthWeekday&) const = default;
 };
 
@@ -47,12 +47,12 @@ struct Recurrence {
   RecurrenceKind kind = RecurrenceKind::daily;
   int hour = 9, minute = 0;  // JST
   DayFilter days = DayFilter::all;
-  std::vector<int> weekdays;      // weekly, every_n_weeks: sorted, unique, 0..6
-  std::vector<int> dates;         // monthly: sorted, unique, 1..31 or kLastDay
-  std::vector<NthWeekday> nth;    // nth_weekday
-  int interval = 1;               // every_n_days (1..366), every_n_weeks (1..52)
-  std::optional<Date> start, end; // start is required for every_n_*
-  std::vector<Date> exclude;      // sorted, unique
+  std::vector<int> weekdays;       // weekly, every_n_weeks: sorted, unique, 0..6
+  std::vector<int> dates;          // monthly: sorted, unique, 1..31 or kLastDay
+  std::vector<NthWeekday> nth;     // nth_weekday
+  int interval = 1;                // every_n_days (1..366), every_n_weeks (1..52)
+  std::optional<Date> start, end;  // start is required for every_n_*
+  std::vector<Date> exclude;       // sorted, unique
   bool operator==(const Recurrence&) const = default;
 };
 

@@ -433,6 +433,15 @@ CREATE INDEX resident_attributes_date ON resident_attributes(tenant_id, attr_key
       {16, "application_privacy_consent", R"SQL(
 ALTER TABLE applications ADD COLUMN privacy_consent TEXT
 )SQL"},
+      // Recurring schedules per tenant with calendar rules (calendar/recurrence, JSON in
+      // rule; interval_ms is 0 for them). Platform schedules keep tenant_id NULL and their
+      // interval.
+      {18, "schedule_rules", R"SQL(
+ALTER TABLE schedules ADD COLUMN tenant_id BIGINT REFERENCES tenants(id);
+ALTER TABLE schedules ADD COLUMN rule TEXT;
+CREATE INDEX schedules_due ON schedules(next_run_at);
+CREATE INDEX schedules_tenant ON schedules(tenant_id)
+)SQL"},
   };
   return list;
 }

@@ -35,7 +35,7 @@ std::string field_of(const char* json) {
 }
 
 TEST(Recurrence, JstIsUtcPlusNine) {
-  EXPECT_EQ(jst_instant(D(2026, 1, 1), 9, 0), 1767225600000);  // 2026-01-01T00:00Z
+  EXPECT_EQ(jst_instant(D(2026, 1, 1), 9, 0), 1767225600000);         // 2026-01-01T00:00Z
   EXPECT_EQ(jst_date(1767225600000 - 9 * 3600000LL), D(2026, 1, 1));  // 00:00 JST
   EXPECT_EQ(jst_date(1767225600000 - 9 * 3600000LL - 1), D(2025, 12, 31));
   // Just after midnight JST the date is already the next day while UTC is still the old one.
