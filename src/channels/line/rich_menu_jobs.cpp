@@ -59,8 +59,7 @@ void restore(store::Db& db, int64_t tenant, const RichMenuState& state) {
   }
   auto links = db.read([&](store::Tx& tx) { return remembered_links(tx, tenant); });
   for (const auto& [menu, targets] : links) {
-    auto m =
-        db.read([&, &menu = menu](store::Tx& tx) { return find_rich_menu(tx, tenant, menu); });
+    auto m = db.read([&, &menu = menu](store::Tx& tx) { return find_rich_menu(tx, tenant, menu); });
     if (!m) continue;  // the menu was removed from configuration
     line.bulk_link(user_ids(targets), ensure_on_line(db, line, *m));
   }

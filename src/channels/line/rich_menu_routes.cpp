@@ -46,8 +46,8 @@ StoredRichMenu require_menu(store::Db& db, int64_t tenant_id, const std::string&
 // Enqueues the tenant's rich-menu job with the audit entry in one transaction, then wakes the
 // workers; the answer tells the console where to poll.
 Json enqueue_job(store::Db& db, jobs::Runner& runner, const auth::Principal& who,
-                 const Json& payload, const std::string& audit_action,
-                 const std::string& object_id, Json audit_detail) {
+                 const Json& payload, const std::string& audit_action, const std::string& object_id,
+                 Json audit_detail) {
   int64_t id = db.write([&](store::Tx& tx) {
     jobs::EnqueueOptions o;
     o.tenant_id = who.tenant_id;
@@ -216,14 +216,13 @@ http::Response switch_all(http::Request& req, auth::AuthService& auth, store::Db
   bool restoring = state.switched_all && name == state.previous_default;
   if (!name.empty()) require_menu(db, who.tenant_id, name);
   RichMenuLine::for_tenant(db, who.tenant_id);  // 409 now when no access token is set
-  Json job =
-      restoring
-          ? enqueue_job(db, runner, who, {{"action", "restore"}}, "line.rich_menu.restore", name,
-                        {{"from", state.default_name}})
-          : enqueue_job(db, runner, who, {{"action", "switch_all"}, {"name", name}},
-                        "line.rich_menu.switch_all", name,
-                        {{"previous_default",
-                          state.switched_all ? state.previous_default : state.default_name}});
+  Json job = restoring
+                 ? enqueue_job(db, runner, who, {{"action", "restore"}}, "line.rich_menu.restore",
+                               name, {{"from", state.default_name}})
+                 : enqueue_job(db, runner, who, {{"action", "switch_all"}, {"name", name}},
+                               "line.rich_menu.switch_all", name,
+                               {{"previous_default", state.switched_all ? state.previous_default
+                                                                        : state.default_name}});
   Json out = state.to_json();
   out["name"] = name;
   out["restore"] = restoring;
@@ -254,7 +253,8 @@ http::Response job_status(http::Request& req, auth::AuthService& auth, store::Db
   else if (job->status == "dead")
     message = "LINE への反映に失敗しました: " + job->last_error;
   else if (job->attempts > 0 && !job->last_error.empty())
-    message = "LINE への反映を再試行しています（" + std::to_string(job->attempts) + " 回目まで失敗）";
+    message =
+        "LINE への反映を再試行しています（" + std::to_string(job->attempts) + " 回目まで失敗）";
   else
     message = "LINE への反映を処理中です";
   Json out{{"id", job->id},

@@ -307,9 +307,9 @@ TEST_F(RichMenuFlow, SlowLineDoesNotHoldTheRequestAndTheJobCompletes) {
   ASSERT_EQ(api("PUT", "/api/line/rich-menus/normal", {{"menu", menu("村民メニュー", "メニュー")}})
                 .status,
             201);
-  ASSERT_EQ(api("PUT", "/api/line/rich-menus/disaster", {{"menu", menu("災害メニュー", "災害")}})
-                .status,
-            201);
+  ASSERT_EQ(
+      api("PUT", "/api/line/rich-menus/disaster", {{"menu", menu("災害メニュー", "災害")}}).status,
+      201);
   faults({{"latencyMs", 5000}});
   auto t0 = std::chrono::steady_clock::now();
   auto sw = api("POST", "/api/line/rich-menus/switch-all", {{"name", "disaster"}});
@@ -340,9 +340,9 @@ TEST_F(RichMenuFlow, SlowLineDoesNotHoldTheRequestAndTheJobCompletes) {
 // Japanese for staff.
 TEST_F(RichMenuFlow, JobRetriesLineErrorsAndReportsRefusals) {
   resident("resident");
-  ASSERT_EQ(api("PUT", "/api/line/rich-menus/disaster", {{"menu", menu("災害メニュー", "災害")}})
-                .status,
-            201);
+  ASSERT_EQ(
+      api("PUT", "/api/line/rich-menus/disaster", {{"menu", menu("災害メニュー", "災害")}}).status,
+      201);
   faults({{"fail500", 1}});
   auto sw = api("POST", "/api/line/rich-menus/switch-all", {{"name", "disaster"}});
   auto first = run_job(sw);
