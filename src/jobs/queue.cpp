@@ -123,10 +123,12 @@ std::optional<JobStatus> find_job(store::Tx& tx, int64_t tenant_id, int64_t id) 
   return s;
 }
 
-bool has_open_job(store::Tx& tx, const std::string& queue_key) {
+bool has_open_job(store::Tx& tx, int64_t tenant_id, const std::string& queue_key) {
   return tx
-      .one("SELECT 1 FROM jobs WHERE queue_key = ? AND status IN ('pending','running') LIMIT 1",
-           {queue_key})
+      .one(
+          "SELECT 1 FROM jobs WHERE tenant_id = ? AND queue_key = ? AND status IN "
+          "('pending','running') LIMIT 1",
+          {tenant_id, queue_key})
       .has_value();
 }
 

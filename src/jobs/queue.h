@@ -87,8 +87,8 @@ struct JobStatus {
 };
 // Only the tenant's own jobs: nullopt for another tenant's id.
 std::optional<JobStatus> find_job(store::Tx& tx, int64_t tenant_id, int64_t id);
-// Whether a job with this queue key is waiting or running.
-bool has_open_job(store::Tx& tx, const std::string& queue_key);
+// Whether one of the tenant's jobs with this queue key is waiting or running.
+bool has_open_job(store::Tx& tx, int64_t tenant_id, const std::string& queue_key);
 
 struct QueueStats {
   int64_t pending = 0, running = 0, dead = 0, done = 0;

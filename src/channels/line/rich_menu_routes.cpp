@@ -134,8 +134,9 @@ http::Response set_default(http::Request& req, auth::AuthService& auth, store::D
   std::string name = menu_name(req);
   std::lock_guard lock(rich_menu_mutex());
   auto [state, busy] = db.read([&](store::Tx& tx) {
-    return std::make_pair(load_rich_menu_state(tx, who.tenant_id),
-                          jobs::has_open_job(tx, rich_menu_queue_key(who.tenant_id)));
+    return std::make_pair(
+        load_rich_menu_state(tx, who.tenant_id),
+        jobs::has_open_job(tx, who.tenant_id, rich_menu_queue_key(who.tenant_id)));
   });
   // Setting another default now would silently end the disaster menu for everyone.
   if (state.switched_all)
