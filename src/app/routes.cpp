@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "postal/routes.h"
+#include "residents/routes.h"
 #include "services/routes.h"
 
 namespace mg::app {
@@ -35,6 +36,7 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
   auth::register_routes(router, deps.auth, deps.db);
   services::register_routes(router, deps.auth, deps.catalog);
   postal::register_routes(router, deps.auth, deps.db);
+  residents::mount(router, deps.auth, deps.db);
   applications::register_routes(router, deps.auth, deps.db, deps.inbox);
   services::register_template_routes(
       router, deps.auth, deps.catalog,
