@@ -17,6 +17,7 @@ import LineSettingsPage from './LineSettings';
 import Jobs from './Jobs';
 import Templates from './Templates';
 import Lookups from './Lookups';
+import ResidentAttributes from './ResidentAttributes';
 
 export default function ConsoleApp() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
@@ -54,6 +55,7 @@ const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
   { to: '/console/lookups', key: 'pub.navLookups' },
   { to: '/console/audit', key: 'nav.audit', admin: true },
   { to: '/console/staff', key: 'nav.staff', admin: true },
+  { to: '/console/resident-attributes', key: 'nav.residentAttributes', admin: true },
   { to: '/console/line', key: 'nav.line', admin: true },
   { to: '/console/jobs', key: 'nav.jobs', admin: true },
   { to: '/console/password', key: 'nav.password' },
@@ -116,6 +118,7 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="lookups" element={<Lookups />} />
             <Route path="audit" element={<Audit />} />
             <Route path="staff" element={<Staff />} />
+            <Route path="resident-attributes" element={<ResidentAttributes />} />
             <Route path="line" element={<LineSettingsPage />} />
             <Route path="jobs" element={<Jobs />} />
             <Route path="password" element={<OwnPassword />} />
