@@ -363,9 +363,13 @@ std::vector<std::string> set_resident_attributes(store::Tx& tx, int64_t tenant_i
     const AttributeDefinition* d = nullptr;
     for (const auto& x : defs)
       if (x.key == v.key()) d = &x;
-    if (!d)
+    if (!d) {
+      // A well-formed key is named back; anything else is not echoed.
+      if (!valid_key(v.key()))
+        throw ApiError::bad_request("属性のキーが正しくありません", "values");
       throw ApiError::bad_request("属性「" + v.key() + "」は定義されていません",
                                   "values." + v.key());
+    }
     changes.emplace_back(d->key, values_from_json(*d, v.value()));
   }
   std::vector<std::string> keys;

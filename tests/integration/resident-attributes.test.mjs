@@ -173,6 +173,7 @@ test('staff read a resident\'s attributes; operators and above change them; valu
     [{ household: '4' }, 'values.household'],
     [{ memo: 'x'.repeat(501) }, 'values.memo'],
     [{ unknown_key: 'x' }, 'values.unknown_key'],
+    [{ 'Bad Key<script>': 'x' }, 'values'],
   ];
   for (const [values, field] of bad) {
     const r = await admin.put(`/api/residents/${rid}/attributes`, { values });
