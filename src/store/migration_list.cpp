@@ -433,6 +433,12 @@ CREATE INDEX resident_attributes_date ON resident_attributes(tenant_id, attr_key
       {16, "application_privacy_consent", R"SQL(
 ALTER TABLE applications ADD COLUMN privacy_consent TEXT
 )SQL"},
+      // A web device token is accepted only if some tenant issued it (residents::issued asks
+      // across tenants): resident_identities' unique index leads with tenant_id, so this one
+      // serves that lookup, as residents_identity did for the residents table.
+      {21, "resident_identities_external", R"SQL(
+CREATE INDEX resident_identities_external ON resident_identities(channel, external_id)
+)SQL"},
   };
   return list;
 }

@@ -215,6 +215,21 @@ TEST_P(ResidentsStore, CarriesTheOldJsonColumnOverOnce) {
   check();
 }
 
+// issued() asks across tenants for every web request with a device cookie: it must use an
+// index (migration 21), not scan every tenant's identities.
+TEST_P(ResidentsStore, IssuedUsesAnIndex) {
+  if (GetParam() != "sqlite") GTEST_SKIP() << "the plan is checked on SQLite";
+  db_->read([&](store::Tx& tx) {
+    std::string plan;
+    for (const auto& r :
+         tx.query("EXPLAIN QUERY PLAN SELECT 1 FROM resident_identities WHERE channel = ? AND "
+                  "external_id = ? LIMIT 1",
+                  {std::string("web"), std::string("x")}))
+      plan += r.str(r.size() - 1) + "\n";
+    EXPECT_NE(plan.find("resident_identities_external"), std::string::npos) << plan;
+  });
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ResidentsStore, ::testing::ValuesIn(testdb::backends()));
 
 }  // namespace
