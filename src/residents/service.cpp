@@ -86,7 +86,7 @@ AttributeDefinition owned(store::Tx& tx, int64_t tenant_id, int64_t id) {
   return *d;
 }
 
-Json one_value_json(const AttributeDefinition* d, const AttributeValue& v) {
+Json one_value_json(const AttributeValue& v) {
   if (v.number) {
     double x = *v.number;
     if (std::floor(x) == x && std::fabs(x) <= kMaxNumber) return static_cast<int64_t>(x);
@@ -94,7 +94,6 @@ Json one_value_json(const AttributeDefinition* d, const AttributeValue& v) {
   }
   if (v.date) return *v.date;
   if (v.text) return *v.text;
-  (void)d;
   return nullptr;
 }
 
@@ -281,7 +280,7 @@ Json values_json(const std::vector<AttributeDefinition>& defs,
     const AttributeDefinition* d = nullptr;
     for (const auto& x : defs)
       if (x.key == v.key) d = &x;
-    Json one = one_value_json(d, v);
+    Json one = one_value_json(v);
     bool several = d ? d->multiple : out.contains(v.key);
     if (!several) {
       out[v.key] = one;
