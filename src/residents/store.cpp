@@ -1,5 +1,7 @@
 #include "residents/store.h"
 
+#include <algorithm>
+
 #include "core/clock.h"
 #include "core/json_parse.h"
 
@@ -294,7 +296,9 @@ std::vector<std::pair<Identity, std::string>> identities_with_key(store::Tx& tx,
 }
 
 int64_t carry_over_json_attributes(store::Db& db) {
-  // Ids first, then one short write per resident: a large tenant never holds the writer long.
+  // Ids first, then writes of a few hundred residents each: a town with many LINE friends
+  // converts quickly, and no transaction holds the writer long.
+  constexpr std::size_t kBatch = 500;
   std::vector<std::pair<int64_t, int64_t>> pending;  // (tenant, resident)
   db.read([&](store::Tx& tx) {
     tx.each("SELECT tenant_id, id FROM residents WHERE attributes <> '{}' ORDER BY id", {},
@@ -303,45 +307,45 @@ int64_t carry_over_json_attributes(store::Db& db) {
               return true;
             });
   });
-  int64_t converted = 0;
-  for (auto [tenant_id, id] : pending) {
+  for (std::size_t from = 0; from < pending.size(); from += kBatch) {
     db.write([&](store::Tx& tx) {
-      auto r =
-          tx.one(std::string("SELECT attributes FROM residents WHERE tenant_id = ? AND id = ?") +
-                     store::for_update(tx),
-                 {tenant_id, id});
-      if (!r) return;
-      Json attrs = parse_stored_json(r->str(0));
-      Json rest = Json::object();  // what cannot be carried over stays in the column
-      if (attrs.is_object()) {
-        for (auto it = attrs.begin(); it != attrs.end(); ++it) {
-          if (!well_formed_key(it.key()) || !it.value().is_string()) {
-            rest[it.key()] = it.value();
-            continue;
+      for (std::size_t i = from; i < std::min(pending.size(), from + kBatch); ++i) {
+        auto [tenant_id, id] = pending[i];
+        auto r =
+            tx.one(std::string("SELECT attributes FROM residents WHERE tenant_id = ? AND id = ?") +
+                       store::for_update(tx),
+                   {tenant_id, id});
+        if (!r) continue;
+        Json attrs = parse_stored_json(r->str(0));
+        Json rest = Json::object();  // what cannot be carried over stays in the column
+        if (attrs.is_object()) {
+          for (auto it = attrs.begin(); it != attrs.end(); ++it) {
+            if (!well_formed_key(it.key()) || !it.value().is_string()) {
+              rest[it.key()] = it.value();
+              continue;
+            }
+            bool present = tx.one(
+                                 "SELECT 1 FROM resident_attributes WHERE tenant_id = ? AND "
+                                 "resident_id = ? AND attr_key = ?",
+                                 {tenant_id, id, it.key()})
+                               .has_value();
+            if (!present) {
+              AttributeValue v;
+              v.key = it.key();
+              v.text = it.value().get<std::string>();
+              replace_values(tx, tenant_id, id, it.key(), {v});
+            }
           }
-          bool present = tx.one(
-                               "SELECT 1 FROM resident_attributes WHERE tenant_id = ? AND "
-                               "resident_id = ? AND attr_key = ?",
-                               {tenant_id, id, it.key()})
-                             .has_value();
-          if (!present) {
-            AttributeValue v;
-            v.key = it.key();
-            v.text = it.value().get<std::string>();
-            replace_values(tx, tenant_id, id, it.key(), {v});
-          }
+        } else if (!attrs.is_discarded()) {
+          rest = attrs;
         }
-      } else if (!attrs.is_discarded()) {
-        rest = attrs;
+        // Malformed text is dropped: nothing could ever read it.
+        tx.exec("UPDATE residents SET attributes = ? WHERE tenant_id = ? AND id = ?",
+                {rest.empty() ? std::string("{}") : rest.dump(), tenant_id, id});
       }
-      // Malformed text is dropped: nothing could ever read it.
-      std::string left = rest.empty() ? "{}" : rest.dump();
-      tx.exec("UPDATE residents SET attributes = ? WHERE tenant_id = ? AND id = ?",
-              {left, tenant_id, id});
-      ++converted;
     });
   }
-  return converted;
+  return static_cast<int64_t>(pending.size());
 }
 
 }  // namespace mg::residents
