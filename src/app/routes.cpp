@@ -10,6 +10,7 @@
 #include "core/metrics.h"
 #include "garbage/routes.h"
 #include "postal/routes.h"
+#include "residents/routes.h"
 #include "services/routes.h"
 
 namespace mg::app {
@@ -37,6 +38,7 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
   services::register_routes(router, deps.auth, deps.catalog);
   postal::register_routes(router, deps.auth, deps.db);
   garbage::mount(router, deps.auth, deps.db);
+  residents::mount(router, deps.auth, deps.db);
   applications::register_routes(router, deps.auth, deps.db, deps.inbox);
   services::register_template_routes(
       router, deps.auth, deps.catalog,

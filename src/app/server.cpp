@@ -23,6 +23,7 @@
 #include "messaging/web_inbox.h"
 #include "postal/service.h"
 #include "postal/store.h"
+#include "residents/store.h"
 #include "services/catalog.h"
 #include "store/migrations.h"
 
@@ -60,6 +61,7 @@ int serve(const ServeConfig& config) {
   auto started = std::chrono::steady_clock::now();
   auto db = store::open(resolve_database_url(config), config.db_pool);
   store::migrate(*db);
+  residents::carry_over_json_attributes(*db);  // residents.attributes JSON, once
 
   auth::AuthService auth(*db, config.secure_cookies);
   services::Catalog catalog(*db);

@@ -512,6 +512,15 @@ CREATE TABLE garbage_items (
 );
 CREATE INDEX garbage_items_tenant ON garbage_items(tenant_id, name)
 )SQL"},
+      // A web device token is accepted only if some tenant issued it (residents::issued asks
+      // across tenants): resident_identities' unique index leads with tenant_id, so this one
+      // serves that lookup, as residents_identity did for the residents table. And one
+      // resident's values by (tenant, resident, key): without statistics SQLite otherwise picks
+      // resident_attributes_number (tenant_id, attr_key) and reads every resident's rows.
+      {21, "resident_identities_external", R"SQL(
+CREATE INDEX resident_identities_external ON resident_identities(channel, external_id);
+CREATE INDEX resident_attributes_owner ON resident_attributes(tenant_id, resident_id, attr_key)
+)SQL"},
   };
   return list;
 }

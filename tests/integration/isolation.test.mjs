@@ -87,6 +87,13 @@ const FIXTURES = {
   'POST /api/line/rich-menus/{name}/link': { min: 'admin', params: { name: (c) => c.a.menu }, body: (c) => ({ resident_ids: [c.a.resident] }) },
   // schedules: the rich-menu job a switch-all or link answered with (any of A's jobs is a foreign id).
   'GET /api/line/rich-menus/jobs/{id}': { min: 'admin', params: { id: (c) => c.a.deadJob } },
+  // residents: attribute definitions (admins) and a resident's values (issue 10 item 1).
+  'GET /api/resident-attributes': { min: 'admin' },
+  'POST /api/resident-attributes': { min: 'admin', foreign: 'own', status: 201, body: () => ({ key: `iso_b_${++staffCounter}`, label: 'ISO', type: 'text' }) },
+  'PUT /api/resident-attributes/{id}': { min: 'admin', params: { id: (c) => c.a.attribute }, body: () => ({ key: 'iso_a_attr', label: 'ISO changed', type: 'choice', options: [{ value: 'kita', label: '北' }, { value: 'x', label: 'X' }] }) },
+  'DELETE /api/resident-attributes/{id}': { min: 'admin', params: { id: (c) => c.a.attribute } },
+  'GET /api/residents/{id}/attributes': { min: 'viewer', params: { id: (c) => c.a.resident } },
+  'PUT /api/residents/{id}/attributes': { min: 'operator', params: { id: (c) => c.a.resident }, body: () => ({ values: { iso_a_attr: null } }) },
   'POST /line/{tenant}/webhook': { kind: 'public', foreign: 401, raw: (c) => c.a.webhookBody, headers: (c) => ({ 'content-type': 'application/json', 'x-line-signature': c.a.webhookSignature }) },
   'GET /api/public/{tenant}/info': { kind: 'public', foreign: 'list' },
   'GET /api/public/{tenant}/services': { kind: 'public', foreign: 'list' },
@@ -221,7 +228,7 @@ function call(client, route, fx, tenantCode = B_CODE) {
 }
 
 // A's objects: none of these may appear in anything B or a forged tenant sees.
-const markers = () => [ctx.a.receipt, 'iso-a-svc', 'iso-viewer@demo.example', 'admin@demo.example', 'iso-a-menu', 'iso.a.dead', 'iso-a-list', 'デモ町', A_SECRET];
+const markers = () => [ctx.a.receipt, 'iso-a-svc', 'iso-viewer@demo.example', 'admin@demo.example', 'iso-a-menu', 'iso.a.dead', 'iso-a-list', 'iso_a_attr', 'デモ町', A_SECRET];
 
 function assertNoMarkers(key, r) {
   for (const m of markers()) assert.ok(!r.text.includes(m), `${key} shows tenant A's "${m}" to tenant B: ${r.text.slice(0, 300)}`);
@@ -326,6 +333,12 @@ async function seedTenantA() {
   a.menu = 'iso-a-menu';
   const rm = await admin.put(`/api/line/rich-menus/${a.menu}`, richMenu());
   assert.equal(rm.status, 201, rm.text);
+  // An attribute definition of A's, and a value of it for A's resident.
+  const attr = await admin.post('/api/resident-attributes', { key: 'iso_a_attr', label: 'ISO 地区', type: 'choice', options: [{ value: 'kita', label: '北' }] });
+  assert.equal(attr.status, 201, attr.text);
+  a.attribute = attr.json.id;
+  const val = await admin.put(`/api/residents/${a.resident}/attributes`, { values: { iso_a_attr: 'kita' } });
+  assert.equal(val.status, 200, val.text);
   a.webhookBody = JSON.stringify({
     destination: 'Uiso', events: [{
       type: 'message', mode: 'active', timestamp: Date.now(), webhookEventId: '01ISOAWEBHOOK0000000000000',
@@ -408,6 +421,7 @@ test('tenant B\'s lists never show tenant A\'s objects', async () => {
   assert.ok((await clients.admin.get('/api/jobs')).text.includes('iso.a.dead'));
   assert.ok((await clients.admin.get('/api/line/rich-menus')).text.includes('iso-a-menu'));
   assert.ok((await clients.admin.get('/api/lookups')).text.includes('iso-a-list'));
+  assert.ok((await clients.admin.get('/api/resident-attributes')).text.includes('iso_a_attr'));
   assert.ok((await clients.admin.get('/api/applications')).text.includes(ctx.a.receipt));
 });
 

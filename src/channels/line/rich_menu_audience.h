@@ -1,8 +1,9 @@
 #pragma once
-// Which LINE users a rich menu goes to: residents of the line channel (external_id = LINE
-// user ID). The 村民 / 村外の方 split is residents.attributes["segment"] = "resident" |
-// "non_resident". The menu linked to a resident is remembered in
-// attributes["line_rich_menu"], so links can be re-applied after a switch-all.
+// Which LINE users a rich menu goes to: residents with a LINE identity (external id = LINE
+// user ID). The 村民 / 村外の方 split is the resident attribute "segment" = "resident" |
+// "non_resident". The menu linked to a resident is remembered in the attribute
+// "line_rich_menu", so links can be re-applied after a switch-all. Both live in the residents
+// capability's resident_attributes table (residents/store.h).
 #include <cstdint>
 #include <map>
 #include <string>
@@ -16,6 +17,7 @@ namespace mg::line {
 struct LineRecipient {
   int64_t resident_id = 0;
   std::string user_id;  // LINE user ID
+  int64_t tenant_id = 0;
 };
 
 // The given residents; ApiError 400 (field resident_ids) naming any that is not a LINE

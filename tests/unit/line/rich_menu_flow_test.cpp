@@ -21,6 +21,7 @@
 #include "core/log.h"
 #include "jobs/queue.h"
 #include "line_sim_child.h"
+#include "residents/store.h"
 #include "store/migrations.h"
 
 namespace mg::line {
@@ -121,10 +122,11 @@ class RichMenuFlow : public ::testing::Test {
   std::string resident(const std::string& segment) {
     std::string user = send("POST", sim_ + "/sim/users", Json::object()).body["userId"];
     db_->write([&](store::Tx& tx) {
-      tx.exec(
-          "INSERT INTO residents(tenant_id, channel, external_id, attributes, created_at, "
-          "updated_at) VALUES (?, 'line', ?, ?, ?, ?)",
-          {tenant_, user, Json{{"segment", segment}}.dump(), clock::now_ms(), clock::now_ms()});
+      auto r = residents::find_or_create(tx, tenant_, "line", user);
+      residents::AttributeValue v;
+      v.key = "segment";
+      v.text = segment;
+      residents::replace_values(tx, tenant_, r.id, "segment", {v});
     });
     return user;
   }

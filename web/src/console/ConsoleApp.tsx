@@ -19,6 +19,7 @@ import Templates from './Templates';
 import Lookups from './Lookups';
 import RichMenus from './RichMenus';
 import Garbage from './Garbage';
+import ResidentAttributes from './ResidentAttributes';
 
 export default function ConsoleApp() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
@@ -57,6 +58,7 @@ const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
   { to: '/console/garbage', key: 'nav.garbage' },
   { to: '/console/audit', key: 'nav.audit', admin: true },
   { to: '/console/staff', key: 'nav.staff', admin: true },
+  { to: '/console/resident-attributes', key: 'nav.residentAttributes', admin: true },
   { to: '/console/line', key: 'nav.line', admin: true },
   { to: '/console/rich-menus', key: 'nav.richMenus', admin: true },
   { to: '/console/jobs', key: 'nav.jobs', admin: true },
@@ -121,6 +123,7 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="garbage" element={<Garbage />} />
             <Route path="audit" element={<Audit />} />
             <Route path="staff" element={<Staff />} />
+            <Route path="resident-attributes" element={<ResidentAttributes />} />
             <Route path="line" element={<LineSettingsPage />} />
             <Route path="rich-menus" element={<RichMenus />} />
             <Route path="jobs" element={<Jobs />} />
