@@ -454,12 +454,14 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
              });
 
   router.post("/api/public/{tenant}/resources/{id}/bookings",
-              [&, tenant_of, resident_of](http::Request& req) {
+              [&, tenant_of, resident_of, public_resource](http::Request& req) {
                 require_json(req);
                 auto t = tenant_of(req);
                 BookingRequest b;
                 b.tenant_id = t.id;
                 b.resource_id = path_id(req, "id", "予約の対象");
+                // Before the resident is created: a refused call leaves nothing behind.
+                public_resource(t.id, b.resource_id);
                 Json body = req.json_body();
                 b.slot_start = slot_of(body);
                 b.party = static_cast<int>(int_field(body, "party", 1, 10000, 1, "人数"));
