@@ -38,21 +38,22 @@ Resource resource_of(store::Tx& tx, const store::Row& r) {
   out.window_days = static_cast<int>(r.i64(9));
   out.daily_limit = static_cast<int>(r.i64(10));
   out.stopped = r.i64(11) != 0;
-  tx.each("SELECT day, closed, hours, note FROM resource_special_days WHERE resource_id = ? "
-          "ORDER BY day",
-          {out.id}, [&](const store::Row& s) {
-            SpecialDay d;
-            d.date = Date{chr::sys_days{chr::days{s.i64(0)}}};
-            d.closed = s.i64(1) != 0;
-            try {
-              d.hours = parse_intervals(parse_stored_json(s.str(2)), "special_days");
-            } catch (const std::exception&) {
-              d.closed = true;
-            }
-            d.note = s.str(3);
-            out.calendar.special.push_back(std::move(d));
-            return true;
-          });
+  tx.each(
+      "SELECT day, closed, hours, note FROM resource_special_days WHERE resource_id = ? "
+      "ORDER BY day",
+      {out.id}, [&](const store::Row& s) {
+        SpecialDay d;
+        d.date = Date{chr::sys_days{chr::days{s.i64(0)}}};
+        d.closed = s.i64(1) != 0;
+        try {
+          d.hours = parse_intervals(parse_stored_json(s.str(2)), "special_days");
+        } catch (const std::exception&) {
+          d.closed = true;
+        }
+        d.note = s.str(3);
+        out.calendar.special.push_back(std::move(d));
+        return true;
+      });
   return out;
 }
 
@@ -114,8 +115,9 @@ std::vector<Category> list_categories(store::Tx& tx, int64_t tenant_id) {
 }
 
 std::optional<Category> find_category(store::Tx& tx, int64_t tenant_id, int64_t id) {
-  auto r = tx.one("SELECT id, name, parent_id FROM resource_categories WHERE tenant_id = ? AND id = ?",
-                  {tenant_id, id});
+  auto r =
+      tx.one("SELECT id, name, parent_id FROM resource_categories WHERE tenant_id = ? AND id = ?",
+             {tenant_id, id});
   if (!r) return std::nullopt;
   return Category{r->i64(0), r->str(1), r->opt_i64(2)};
 }
@@ -167,9 +169,9 @@ std::vector<Resource> list_resources(store::Tx& tx, int64_t tenant_id) {
 }
 
 std::optional<Resource> find_resource(store::Tx& tx, int64_t tenant_id, int64_t id) {
-  auto r = tx.one(std::string("SELECT ") + kResourceColumns +
-                      " FROM resources WHERE tenant_id = ? AND id = ?",
-                  {tenant_id, id});
+  auto r = tx.one(
+      std::string("SELECT ") + kResourceColumns + " FROM resources WHERE tenant_id = ? AND id = ?",
+      {tenant_id, id});
   if (!r) return std::nullopt;
   return resource_of(tx, *r);
 }
@@ -238,9 +240,9 @@ std::vector<Booking> ledger(store::Tx& tx, int64_t resource_id, int64_t from_ms,
 }
 
 std::optional<Booking> find_booking(store::Tx& tx, int64_t tenant_id, int64_t id) {
-  auto r = tx.one(std::string("SELECT ") + kBookingColumns +
-                      " FROM bookings WHERE tenant_id = ? AND id = ?",
-                  {tenant_id, id});
+  auto r = tx.one(
+      std::string("SELECT ") + kBookingColumns + " FROM bookings WHERE tenant_id = ? AND id = ?",
+      {tenant_id, id});
   if (!r) return std::nullopt;
   return booking_of(*r);
 }
@@ -267,90 +269,108 @@ std::vector<std::pair<int64_t, int64_t>> next_free(store::Tx& tx, const Resource
   return out;
 }
 
+namespace {
+// The rules a booking must pass before capacity is looked at; throws ApiError.
+void check_rules(const Resource& r, const BookingRequest& req, int64_t now_ms) {
+  if (r.stopped) throw ApiError(409, "stopped", "この予約の受付は止まっています");
+  if (req.party < 1 || req.party > r.capacity)
+    throw ApiError::bad_request("人数は 1〜" + std::to_string(r.capacity) + " で指定してください",
+                                "party");
+  Date day = jst_date(req.slot_start);
+  if (auto why = closed_reason(r.calendar, day))
+    throw ApiError(409, "closed", format_date(day) + " は" + *why + "のため予約できません", "slot");
+  if (!is_slot(r.calendar, req.slot_start))
+    throw ApiError::bad_request("その時刻には枠がありません", "slot");
+  // Staff may enter a phone booking for later than residents can book, never for the past.
+  bool window_ok =
+      req.staff ? req.slot_start > now_ms : in_window(req.slot_start, now_ms, r.window_days);
+  if (!window_ok)
+    throw ApiError(400, "out_of_window",
+                   req.slot_start <= now_ms
+                       ? "過ぎた時刻は予約できません"
+                       : std::to_string(r.window_days) + " 日先までしか予約できません",
+                   "slot");
+}
+}  // namespace
+
 Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms) {
   // A full slot is an answer, not a failure: the transaction ends (rolled back) first, then
   // the alternatives are read, so the lock is held no longer than the check needs.
   std::optional<Resource> full_resource;
-  auto booked = db.write([&](store::Tx& tx) -> std::optional<Booking> {
+  // In a rush most bookers ask for slots already gone. A read snapshot that shows the slot
+  // full is a true answer (places come back only by cancellation), given without queueing
+  // for the writer; a slot with room is decided below, under the lock.
+  full_resource = db.read([&](store::Tx& tx) -> std::optional<Resource> {
     auto r = find_resource(tx, req.tenant_id, req.resource_id);
     if (!r) throw ApiError::not_found("予約の対象が見つかりません");
-    if (r->stopped)
-      throw ApiError(409, "stopped", "この予約の受付は止まっています");
-    if (req.party < 1 || req.party > r->capacity)
-      throw ApiError::bad_request(
-          "人数は 1〜" + std::to_string(r->capacity) + " で指定してください", "party");
-    Date day = jst_date(req.slot_start);
-    if (auto why = closed_reason(r->calendar, day))
-      throw ApiError(409, "closed", format_date(day) + " は" + *why + "のため予約できません",
-                     "slot");
-    if (!is_slot(r->calendar, req.slot_start))
-      throw ApiError::bad_request("その時刻には枠がありません", "slot");
-    // Staff may enter a phone booking for later than residents can book, never for the past.
-    bool window_ok = req.staff ? req.slot_start > now_ms
-                               : in_window(req.slot_start, now_ms, r->window_days);
-    if (!window_ok)
-      throw ApiError(400, "out_of_window",
-                     req.slot_start <= now_ms
-                         ? "過ぎた時刻は予約できません"
-                         : std::to_string(r->window_days) + " 日先までしか予約できません",
-                     "slot");
-    // Serialise the bookers of this slot. ON CONFLICT DO NOTHING waits only for an insert
-    // of the same key still in flight; FOR UPDATE then queues the bookers one by one, and
-    // READ COMMITTED lets each see the rows the previous one committed. Nothing is locked on
-    // SQLite: BEGIN IMMEDIATE already made this transaction the only writer.
-    tx.exec(
-        "INSERT INTO reservation_slot_locks(resource_id, slot_start) VALUES (?, ?) "
-        "ON CONFLICT DO NOTHING",
-        {r->id, req.slot_start});
-    tx.one(std::string("SELECT slot_start FROM reservation_slot_locks WHERE resource_id = ? "
-                       "AND slot_start = ?") +
-               store::for_update(tx),
-           {r->id, req.slot_start});
-    if (req.resident_id && r->daily_limit > 0) {
-      // The resident's own row serialises their bookings of other slots of the same day.
-      tx.one(std::string("SELECT id FROM residents WHERE id = ?") + store::for_update(tx),
-             {*req.resident_id});
-      int64_t from = jst_midnight_ms(day);
-      auto n = tx.one(
-          "SELECT COUNT(*) FROM bookings WHERE resident_id = ? AND resource_id = ? AND status = "
-          "'booked' AND slot_start >= ? AND slot_start < ?",
-          {*req.resident_id, r->id, from, from + 24 * 3600 * 1000});
-      if (n && n->i64(0) >= r->daily_limit)
-        throw ApiError(409, "daily_limit",
-                       "この予約は 1 日 " + std::to_string(r->daily_limit) + " 件までです",
-                       "slot");
-    }
-    if (booked_party(tx, r->id, req.slot_start) + req.party > r->capacity) {
-      full_resource = std::move(*r);
-      return std::nullopt;
-    }
-    Booking b;
-    b.resource_id = r->id;
-    b.slot_start = req.slot_start;
-    b.party = req.party;
-    b.resident_id = req.resident_id;
-    if (req.staff) b.staff_id = req.staff->staff_id;
-    b.status = "booked";
-    b.note = req.note;
-    b.created_at = b.updated_at = now_ms;
-    b.id = tx.insert_id(
-        "INSERT INTO bookings(tenant_id, resource_id, slot_start, party, resident_id, staff_id, "
-        "status, note, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'booked', ?, "
-        "'', ?, ?) RETURNING id",
-        {req.tenant_id, r->id, req.slot_start, int64_t{req.party}, store::opt(req.resident_id),
-         store::opt(b.staff_id), req.note, now_ms, now_ms});
-    if (req.staff)
-      auth::audit(tx, *req.staff, "booking.create", "booking", std::to_string(b.id),
-                  {{"resource_id", r->id}, {"slot", format_slot(req.slot_start)},
-                   {"party", req.party}});
-    return b;
+    check_rules(*r, req, now_ms);
+    if (booked_party(tx, r->id, req.slot_start) + req.party > r->capacity) return r;
+    return std::nullopt;
   });
+  std::optional<Booking> booked;
+  if (!full_resource)
+    booked = db.write([&](store::Tx& tx) -> std::optional<Booking> {
+      auto r = find_resource(tx, req.tenant_id, req.resource_id);
+      if (!r) throw ApiError::not_found("予約の対象が見つかりません");
+      check_rules(*r, req, now_ms);
+      Date day = jst_date(req.slot_start);
+      // Serialise the bookers of this slot. ON CONFLICT DO NOTHING waits only for an insert
+      // of the same key still in flight; FOR UPDATE then queues the bookers one by one, and
+      // READ COMMITTED lets each see the rows the previous one committed. Nothing is locked on
+      // SQLite: BEGIN IMMEDIATE already made this transaction the only writer.
+      tx.exec(
+          "INSERT INTO reservation_slot_locks(resource_id, slot_start) VALUES (?, ?) "
+          "ON CONFLICT DO NOTHING",
+          {r->id, req.slot_start});
+      tx.one(std::string("SELECT slot_start FROM reservation_slot_locks WHERE resource_id = ? "
+                         "AND slot_start = ?") +
+                 store::for_update(tx),
+             {r->id, req.slot_start});
+      if (req.resident_id && r->daily_limit > 0) {
+        // The resident's own row serialises their bookings of other slots of the same day.
+        tx.one(std::string("SELECT id FROM residents WHERE id = ?") + store::for_update(tx),
+               {*req.resident_id});
+        int64_t from = jst_midnight_ms(day);
+        auto n = tx.one(
+            "SELECT COUNT(*) FROM bookings WHERE resident_id = ? AND resource_id = ? AND status = "
+            "'booked' AND slot_start >= ? AND slot_start < ?",
+            {*req.resident_id, r->id, from, from + 24 * 3600 * 1000});
+        if (n && n->i64(0) >= r->daily_limit)
+          throw ApiError(409, "daily_limit",
+                         "この予約は 1 日 " + std::to_string(r->daily_limit) + " 件までです",
+                         "slot");
+      }
+      if (booked_party(tx, r->id, req.slot_start) + req.party > r->capacity) {
+        full_resource = std::move(*r);
+        return std::nullopt;
+      }
+      Booking b;
+      b.resource_id = r->id;
+      b.slot_start = req.slot_start;
+      b.party = req.party;
+      b.resident_id = req.resident_id;
+      if (req.staff) b.staff_id = req.staff->staff_id;
+      b.status = "booked";
+      b.note = req.note;
+      b.created_at = b.updated_at = now_ms;
+      b.id = tx.insert_id(
+          "INSERT INTO bookings(tenant_id, resource_id, slot_start, party, resident_id, staff_id, "
+          "status, note, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'booked', ?, "
+          "'', ?, ?) RETURNING id",
+          {req.tenant_id, r->id, req.slot_start, int64_t{req.party}, store::opt(req.resident_id),
+           store::opt(b.staff_id), req.note, now_ms, now_ms});
+      if (req.staff)
+        auth::audit(
+            tx, *req.staff, "booking.create", "booking", std::to_string(b.id),
+            {{"resource_id", r->id}, {"slot", format_slot(req.slot_start)}, {"party", req.party}});
+      return b;
+    });
   if (booked) return *booked;
   auto alternatives = db.read([&](store::Tx& tx) {
     return next_free(tx, *full_resource, req.slot_start, req.party, now_ms, 3);
   });
-  throw ApiError(409, "slot_full", "申し訳ありません。その枠は埋まりました。ほかの枠をお選びください",
-                 "slot")
+  throw ApiError(409, "slot_full",
+                 "申し訳ありません。その枠は埋まりました。ほかの枠をお選びください", "slot")
       .with_details({{"next_free", slots_json(alternatives)}});
 }
 
@@ -361,7 +381,8 @@ Booking cancel(store::Db& db, int64_t tenant_id, int64_t booking_id,
     auto b = find_booking(tx, tenant_id, booking_id);
     if (!b || (resident_id && b->resident_id != resident_id))
       throw ApiError::not_found("予約が見つかりません");
-    if (b->status != "booked") throw ApiError(409, "already_cancelled", "この予約は取り消し済みです");
+    if (b->status != "booked")
+      throw ApiError(409, "already_cancelled", "この予約は取り消し済みです");
     if (!staff && b->slot_start <= now_ms)
       throw ApiError(409, "started", "始まった予約は取り消せません。窓口へご連絡ください");
     tx.exec(

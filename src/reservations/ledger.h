@@ -74,8 +74,8 @@ struct BookingRequest {
   int64_t resource_id = 0;
   int64_t slot_start = 0;
   int party = 1;
-  std::optional<int64_t> resident_id;     // a resident's own booking
-  std::optional<auth::Principal> staff;   // a phone/counter booking, audited
+  std::optional<int64_t> resident_id;    // a resident's own booking
+  std::optional<auth::Principal> staff;  // a phone/counter booking, audited
   std::string note;
 };
 
@@ -91,7 +91,7 @@ Booking cancel(store::Db& db, int64_t tenant_id, int64_t booking_id,
 
 // Up to `count` bookable slots from `after_ms` on with room for `party`, inside the window.
 std::vector<std::pair<int64_t, int64_t>> next_free(store::Tx& tx, const Resource& r,
-                                                   int64_t after_ms, int party,
-                                                   int64_t now_ms, std::size_t count);
+                                                   int64_t after_ms, int party, int64_t now_ms,
+                                                   std::size_t count);
 
 }  // namespace mg::reservations

@@ -39,21 +39,22 @@ int64_t int_field(const Json& body, const char* key, int64_t min, int64_t max,
 std::string text_field(const Json& body, const char* key, std::size_t max_bytes, bool required,
                        const std::string& label) {
   auto it = body.find(key);
-  if (it == body.end() || it->is_null() || (it->is_string() && it->get_ref<const std::string&>().empty())) {
+  if (it == body.end() || it->is_null() ||
+      (it->is_string() && it->get_ref<const std::string&>().empty())) {
     if (required) throw ApiError::bad_request(label + "を入れてください", key);
     return "";
   }
   if (!it->is_string()) throw ApiError::bad_request(label + "は文字で入れてください", key);
   const auto& s = it->get_ref<const std::string&>();
-  if (s.size() > max_bytes)
-    throw ApiError::bad_request(label + "が長すぎます", key);
+  if (s.size() > max_bytes) throw ApiError::bad_request(label + "が長すぎます", key);
   return s;
 }
 
 bool bool_field(const Json& body, const char* key, bool fallback) {
   auto it = body.find(key);
   if (it == body.end() || it->is_null()) return fallback;
-  if (!it->is_boolean()) throw ApiError::bad_request(std::string(key) + " は true か false です", key);
+  if (!it->is_boolean())
+    throw ApiError::bad_request(std::string(key) + " は true か false です", key);
   return it->get<bool>();
 }
 
@@ -137,8 +138,7 @@ Resource resource_from(store::Tx& tx, int64_t tenant_id, const Json& body) {
       if (!date) throw ApiError::bad_request("日付は 2026-12-29 の形で書きます", "special_days");
       day.date = *date;
       day.closed = bool_field(d, "closed", true);
-      if (!day.closed)
-        day.hours = parse_intervals(d.value("hours", Json::array()), "special_days");
+      if (!day.closed) day.hours = parse_intervals(d.value("hours", Json::array()), "special_days");
       day.note = text_field(d, "note", 200, false, "特別な日のメモ");
       if (std::any_of(r.calendar.special.begin(), r.calendar.special.end(),
                       [&](const SpecialDay& o) { return o.date == day.date; }))
@@ -180,16 +180,16 @@ Json availability(store::Tx& tx, const Resource& r, Date from, int days, int64_t
     for (int64_t s : slots_on(r.calendar, d)) {
       int64_t taken = booked.count(s) ? booked[s] : 0;
       int64_t remaining = std::max<int64_t>(0, r.capacity - taken);
-      slots.push_back({{"start", format_slot(s)},
-                       {"capacity", r.capacity},
-                       {"booked", taken},
-                       {"remaining", remaining},
-                       {"bookable", !r.stopped && remaining > 0 && in_window(s, now, r.window_days)}});
+      slots.push_back(
+          {{"start", format_slot(s)},
+           {"capacity", r.capacity},
+           {"booked", taken},
+           {"remaining", remaining},
+           {"bookable", !r.stopped && remaining > 0 && in_window(s, now, r.window_days)}});
     }
     auto why = closed_reason(r.calendar, d);
-    out.push_back({{"date", format_date(d)},
-                   {"closed", why ? Json(*why) : Json()},
-                   {"slots", slots}});
+    out.push_back(
+        {{"date", format_date(d)}, {"closed", why ? Json(*why) : Json()}, {"slots", slots}});
   }
   return out;
 }
@@ -433,25 +433,24 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
       for (const auto& c : list_categories(tx, t.id)) cats.push_back(category_json(c));
       for (const auto& r : list_resources(tx, t.id)) {
         Json j = resource_json(r, false);
-        j["availability"] = "/api/public/" + t.code + "/resources/" + std::to_string(r.id) +
-                            "/availability";
+        j["availability"] =
+            "/api/public/" + t.code + "/resources/" + std::to_string(r.id) + "/availability";
         res.push_back(j);
       }
       return http::Response::json({{"categories", cats}, {"resources", res}});
     });
   });
 
-  router.get("/api/public/{tenant}/resources/{id}/availability",
-             [&, tenant_of, public_resource](http::Request& req) {
-               auto t = tenant_of(req);
-               auto r = public_resource(t.id, path_id(req, "id", "予約の対象"));
-               auto [from, days] = day_range(req, 31);
-               int64_t now = clock::now_ms();
-               Json out = db.read([&](store::Tx& tx) { return availability(tx, r, from, days, now); });
-               return http::Response::json({{"resource", {{"id", r.id}, {"name", r.name}}},
-                                            {"stopped", r.stopped},
-                                            {"days", out}});
-             });
+  router.get("/api/public/{tenant}/resources/{id}/availability", [&, tenant_of, public_resource](
+                                                                     http::Request& req) {
+    auto t = tenant_of(req);
+    auto r = public_resource(t.id, path_id(req, "id", "予約の対象"));
+    auto [from, days] = day_range(req, 31);
+    int64_t now = clock::now_ms();
+    Json out = db.read([&](store::Tx& tx) { return availability(tx, r, from, days, now); });
+    return http::Response::json(
+        {{"resource", {{"id", r.id}, {"name", r.name}}}, {"stopped", r.stopped}, {"days", out}});
+  });
 
   router.post("/api/public/{tenant}/resources/{id}/bookings",
               [&, tenant_of, resident_of, public_resource](http::Request& req) {
@@ -513,38 +512,38 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
               });
 
   // Opening slots with room, for a municipality's site or a phone's calendar: the window.
-  router.get("/api/public/{tenant}/resources/{id}/calendar.ics",
-             [&, tenant_of, public_resource](http::Request& req) {
-               auto t = tenant_of(req);
-               auto r = public_resource(t.id, path_id(req, "id", "予約の対象"));
-               int64_t now = clock::now_ms();
-               int days = std::min(r.window_days + 1, 62);
-               Date from = jst_date(now);
-               Json avail = db.read([&](store::Tx& tx) { return availability(tx, r, from, days, now); });
-               std::string out =
-                   "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//madoguchi//reservations//JA\r\n"
-                   "CALSCALE:GREGORIAN\r\nX-WR-TIMEZONE:Asia/Tokyo\r\n";
-               std::string stamp = clock::format_jst(now - 9 * 3600 * 1000, "%Y%m%dT%H%M%SZ");
-               for (const auto& d : avail)
-                 for (const auto& s : d["slots"]) {
-                   if (!s["bookable"].get<bool>()) continue;
-                   int64_t start = *parse_slot(s["start"].get<std::string>());
-                   auto utc = [](int64_t ms) {
-                     return clock::format_jst(ms - 9 * 3600 * 1000, "%Y%m%dT%H%M%SZ");
-                   };
-                   out += "BEGIN:VEVENT\r\nUID:" + std::to_string(r.id) + "-" +
-                          std::to_string(start / 60000) + "@" + t.code + ".madoguchi\r\n";
-                   out += "DTSTAMP:" + stamp + "\r\nDTSTART:" + utc(start) + "\r\nDTEND:" +
-                          utc(start + int64_t{r.calendar.slot_minutes} * 60000) + "\r\n";
-                   out += "SUMMARY:" + escape_ics(r.name) + " 空き " +
-                          std::to_string(s["remaining"].get<int64_t>()) + "\r\n";
-                   out += "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n";
-                 }
-               out += "END:VCALENDAR\r\n";
-               auto res = http::Response::text(std::move(out), "text/calendar; charset=utf-8");
-               res.headers.emplace_back("Cache-Control", "public, max-age=300");
-               return res;
-             });
+  router.get("/api/public/{tenant}/resources/{id}/calendar.ics", [&, tenant_of, public_resource](
+                                                                     http::Request& req) {
+    auto t = tenant_of(req);
+    auto r = public_resource(t.id, path_id(req, "id", "予約の対象"));
+    int64_t now = clock::now_ms();
+    int days = std::min(r.window_days + 1, 62);
+    Date from = jst_date(now);
+    Json avail = db.read([&](store::Tx& tx) { return availability(tx, r, from, days, now); });
+    std::string out =
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//madoguchi//reservations//JA\r\n"
+        "CALSCALE:GREGORIAN\r\nX-WR-TIMEZONE:Asia/Tokyo\r\n";
+    std::string stamp = clock::format_jst(now - 9 * 3600 * 1000, "%Y%m%dT%H%M%SZ");
+    for (const auto& d : avail)
+      for (const auto& s : d["slots"]) {
+        if (!s["bookable"].get<bool>()) continue;
+        int64_t start = *parse_slot(s["start"].get<std::string>());
+        auto utc = [](int64_t ms) {
+          return clock::format_jst(ms - 9 * 3600 * 1000, "%Y%m%dT%H%M%SZ");
+        };
+        out += "BEGIN:VEVENT\r\nUID:" + std::to_string(r.id) + "-" + std::to_string(start / 60000) +
+               "@" + t.code + ".madoguchi\r\n";
+        out += "DTSTAMP:" + stamp + "\r\nDTSTART:" + utc(start) +
+               "\r\nDTEND:" + utc(start + int64_t{r.calendar.slot_minutes} * 60000) + "\r\n";
+        out += "SUMMARY:" + escape_ics(r.name) + " 空き " +
+               std::to_string(s["remaining"].get<int64_t>()) + "\r\n";
+        out += "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n";
+      }
+    out += "END:VCALENDAR\r\n";
+    auto res = http::Response::text(std::move(out), "text/calendar; charset=utf-8");
+    res.headers.emplace_back("Cache-Control", "public, max-age=300");
+    return res;
+  });
 }
 
 }  // namespace mg::reservations

@@ -119,7 +119,8 @@ std::string format_slot(int64_t start_ms) {
 }
 
 Date jst_date(int64_t ms) {
-  return Date{chr::floor<chr::days>(chr::sys_time<chr::milliseconds>(chr::milliseconds(ms + kJstMs)))};
+  return Date{
+      chr::floor<chr::days>(chr::sys_time<chr::milliseconds>(chr::milliseconds(ms + kJstMs)))};
 }
 
 int64_t jst_midnight_ms(Date d) {
@@ -150,8 +151,7 @@ std::vector<int64_t> slots_on(const ResourceCalendar& cal, Date d) {
   std::vector<int64_t> out;
   if (cal.slot_minutes < 1 || closed_reason(cal, d)) return out;
   const SpecialDay* s = special_on(cal, d);
-  const auto& hours =
-      s ? s->hours : cal.weekly.days[chr::weekday{chr::sys_days{d}}.c_encoding()];
+  const auto& hours = s ? s->hours : cal.weekly.days[chr::weekday{chr::sys_days{d}}.c_encoding()];
   int64_t midnight = jst_midnight_ms(d);
   for (const auto& i : hours)
     for (int m = i.from_min; m + cal.slot_minutes <= i.to_min; m += cal.slot_minutes)

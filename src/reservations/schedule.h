@@ -27,7 +27,7 @@ struct WeeklyHours {
 
 struct SpecialDay {
   Date date;
-  bool closed = true;            // closed all day; otherwise `hours` replace the weekly hours
+  bool closed = true;  // closed all day; otherwise `hours` replace the weekly hours
   std::vector<Interval> hours;
   std::string note;
 };

@@ -92,18 +92,18 @@ TEST(Schedule, BookingWindow) {
 
 TEST(Schedule, SlotTextRoundTripsAndRejectsJunk) {
   EXPECT_EQ(format_slot(*parse_slot("2026-12-07T09:30")), "2026-12-07T09:30");
-  for (const char* bad : {"", "2026-12-07", "2026-12-07 09:30", "2026-13-07T09:30",
-                          "2026-02-30T09:00", "2026-12-07T24:00", "2026-12-07T09:60",
-                          "2026-12-07T9:30x", "２０２６-12-07T09:30"})
+  for (const char* bad :
+       {"", "2026-12-07", "2026-12-07 09:30", "2026-13-07T09:30", "2026-02-30T09:00",
+        "2026-12-07T24:00", "2026-12-07T09:60", "2026-12-07T9:30x", "２０２６-12-07T09:30"})
     EXPECT_FALSE(parse_slot(bad).has_value()) << bad;
 }
 
 TEST(Schedule, OpeningHoursParserRefusesBadInput) {
-  for (const char* bad : {R"([])", R"({"monday":[]})", R"({"mon":"09:00-17:00"})",
-                          R"({"mon":[["09:00"]]})", R"({"mon":[["17:00","09:00"]]})",
-                          R"({"mon":[["09:00","12:00"],["11:00","13:00"]]})",
-                          R"({"mon":[["25:00","26:00"]]})", R"({"mon":[[900,1200]]})",
-                          R"({"mon":[["24:00","24:30"]]})"}) {
+  for (const char* bad :
+       {R"([])", R"({"monday":[]})", R"({"mon":"09:00-17:00"})", R"({"mon":[["09:00"]]})",
+        R"({"mon":[["17:00","09:00"]]})", R"({"mon":[["09:00","12:00"],["11:00","13:00"]]})",
+        R"({"mon":[["25:00","26:00"]]})", R"({"mon":[[900,1200]]})",
+        R"({"mon":[["24:00","24:30"]]})"}) {
     EXPECT_THROW(parse_opening_hours(mg::Json::parse(bad)), mg::ApiError) << bad;
   }
   auto w = parse_opening_hours(mg::Json::parse(R"({"sat":[["13:00","24:00"],["08:00","09:00"]]})"));
