@@ -145,11 +145,33 @@ std::optional<std::string> apply_effects(store::Tx& tx, int64_t tenant_id, const
       }
       case conv::Effect::Kind::quit:
       case conv::Effect::Kind::extension:
+      case conv::Effect::Kind::custom:
         break;
     }
   }
   return receipt;
 }
+
+// The turn's effects one at a time, so one that fails re-asks a step instead of completing
+// (conv::apply_effects). None of today's effects fails; a reservation will.
+class TurnEffects final : public conv::EffectApplier {
+ public:
+  TurnEffects(store::Tx& tx, int64_t tenant_id, const SessionRow& s, const std::string& department,
+              const std::string& channel)
+      : tx_(tx), tenant_id_(tenant_id), s_(s), department_(department), channel_(channel) {}
+  conv::EffectOutcome apply(const conv::Effect& e) override {
+    if (auto r = apply_effects(tx_, tenant_id_, s_, department_, {e}, channel_)) receipt = r;
+    return conv::EffectOutcome::success();
+  }
+  std::optional<std::string> receipt;
+
+ private:
+  store::Tx& tx_;
+  int64_t tenant_id_;
+  const SessionRow& s_;
+  const std::string& department_;
+  const std::string& channel_;
+};
 
 }  // namespace
 
@@ -237,8 +259,9 @@ ChatTurn ChatService::input(store::Tx& tx, int64_t tenant_id, int64_t resident_i
     res = conv::handle_json(version->definition, state, input, ctx);
   }
   std::string channel = tx.one("SELECT channel FROM residents WHERE id = ?", {resident_id})->str(0);
-  auto receipt =
-      apply_effects(tx, tenant_id, *s, version->definition.department, res.effects, channel);
+  TurnEffects effects(tx, tenant_id, *s, version->definition.department, channel);
+  res = conv::apply_effects(version->definition, state, std::move(res), effects, ctx);
+  auto receipt = effects.receipt;
   if (!receipt && state.completed == false && res.state.completed) {
     // Completed without a new row: the application already existed (duplicate submit).
     auto existing = tx.one("SELECT receipt_number FROM applications WHERE session_id = ?", {s->id});

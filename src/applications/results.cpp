@@ -27,7 +27,7 @@ std::vector<Question> service_questions(store::Tx& tx, int64_t tenant_id, int64_
     auto parsed = conv::parse_definition(parse_stored_json(v.str(0)));
     if (!parsed.definition) continue;  // published versions always parse; be safe anyway
     for (const auto& s : parsed.definition->steps) {
-      if (!conv::is_question(s.kind)) continue;
+      if (!conv::is_question(s)) continue;
       auto& list = newest ? current : removed;
       auto it = seen.find(s.id);
       if (it == seen.end()) {

@@ -37,12 +37,32 @@ class AddressLookup {
   virtual bool loaded() const = 0;
 };
 
+// Free places of a bookable resource (a consultation desk, a room) on a day, for reservation
+// steps. Only a view: taking a slot is an effect the host applies, which may fail when the
+// slot went meanwhile (EffectOutcome).
+struct Slot {
+  std::string id;     // the provider's key, stored as the answer
+  std::string start;  // "09:00"
+  std::string end;    // "09:30"
+  int remaining = 0;  // places left
+  std::string label;  // e.g. "9:00〜9:30（残り2）"; empty: made from start and end
+};
+
+class SlotProvider {
+ public:
+  virtual ~SlotProvider() = default;
+  // Slots of `resource` on `date` (YYYY-MM-DD) with places left, in time order.
+  virtual std::vector<Slot> available(const std::string& resource,
+                                      const std::string& date) const = 0;
+};
+
 struct Context {
   std::string today;  // YYYY-MM-DD in the municipality's time zone
   int64_t now_ms = 0;
   const LookupProvider* lookup = nullptr;
   const AddressLookup* addresses = nullptr;
-  int lookup_failures_today = 0;  // this resident's failed lookups today (all steps)
+  int lookup_failures_today = 0;        // this resident's failed lookups today (all steps)
+  const SlotProvider* slots = nullptr;  // reservations; null where none are offered
 };
 
 }  // namespace mg::conversation

@@ -5,11 +5,15 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "conversation/field_reader.h"
+#include "conversation/step_kind.h"
 #include "core/crypto.h"
 
 namespace mg::conversation {
 
 namespace {
+
+using Reader = FieldReader;
 
 const std::pair<StepKind, const char*> kKinds[] = {
     {StepKind::message, "message"},   {StepKind::choice, "choice"},   {StepKind::text, "text"},
@@ -25,69 +29,6 @@ const std::pair<TextFormat, const char*> kFormats[] = {
     {TextFormat::phone, "phone"},
     {TextFormat::postal_code, "postal_code"},
     {TextFormat::number, "number"},
-};
-
-// Reads typed fields and records an issue instead of throwing, so staff see every problem.
-class Reader {
- public:
-  Reader(const Json& j, std::string step_id, std::vector<Issue>& issues)
-      : j_(j), step_id_(std::move(step_id)), issues_(issues) {}
-
-  std::string str(const char* key, bool required = false) {
-    if (!j_.contains(key) || j_[key].is_null()) {
-      if (required) issue(key, "missing_field", std::string("「") + key + "」を入力してください");
-      return {};
-    }
-    if (!j_[key].is_string()) {
-      issue(key, "wrong_type", std::string("「") + key + "」は文字で指定してください");
-      return {};
-    }
-    return j_[key].get<std::string>();
-  }
-  bool boolean(const char* key, bool def) {
-    if (!j_.contains(key)) return def;
-    if (!j_[key].is_boolean()) {
-      issue(key, "wrong_type",
-            std::string("「") + key + "」は true（はい）か false（いいえ）で指定してください");
-      return def;
-    }
-    return j_[key].get<bool>();
-  }
-  template <typename T>
-  std::optional<T> number(const char* key) {
-    if (!j_.contains(key) || j_[key].is_null()) return std::nullopt;
-    if (!j_[key].is_number()) {
-      issue(key, "wrong_type", std::string("「") + key + "」は数で指定してください");
-      return std::nullopt;
-    }
-    if (!fits<T>(j_[key])) {
-      issue(key, "out_of_range", std::string("「") + key + "」の数が大きすぎるか小さすぎます");
-      return std::nullopt;
-    }
-    return j_[key].get<T>();
-  }
-  // 1e300 to int is undefined behaviour and 2^40 to int wraps, so check before get<T>().
-  template <typename T>
-  static bool fits(const Json& v) {
-    if constexpr (std::is_integral_v<T>) {
-      using limits = std::numeric_limits<T>;
-      if (v.is_number_unsigned()) return v.get<uint64_t>() <= static_cast<uint64_t>(limits::max());
-      if (v.is_number_integer())
-        return v.get<int64_t>() >= limits::min() && v.get<int64_t>() <= limits::max();
-      double d = v.get<double>();  // two's complement: max + 1 == -min, both exact doubles
-      return d >= static_cast<double>(limits::min()) && d < -static_cast<double>(limits::min());
-    } else {
-      return true;
-    }
-  }
-  void issue(const std::string& field, const std::string& code, const std::string& message) {
-    issues_.push_back(Issue{step_id_, field, code, message});
-  }
-
- private:
-  const Json& j_;
-  std::string step_id_;
-  std::vector<Issue>& issues_;
 };
 
 ChoiceOption parse_choice(const Json& c, Reader& parent, size_t index, std::vector<Issue>& issues,
@@ -123,6 +64,10 @@ Step parse_step(const Json& s, size_t index, std::vector<Issue>& issues) {
   std::string kind = r.str("kind", true);
   if (auto k = step_kind_from(kind)) {
     step.kind = *k;
+    step.spec = &builtin_spec(*k);
+  } else if (const StepKindSpec* plugin = find_step_kind(kind)) {
+    step.kind = StepKind::plugin;
+    step.spec = plugin;
   } else if (!kind.empty()) {
     r.issue("kind", "unknown_kind", "ステップの種類「" + kind + "」はありません");
   }
@@ -168,11 +113,6 @@ Step parse_step(const Json& s, size_t index, std::vector<Issue>& issues) {
   }
   step.unit_fee = r.number<int64_t>("unit_fee");
 
-  // date limits share "min"/"max" with numbers in the format; strings mean dates
-  if (step.kind == StepKind::date) {
-    if (s.contains("min") && s["min"].is_string()) step.min_date = s["min"].get<std::string>();
-    if (s.contains("max") && s["max"].is_string()) step.max_date = s["max"].get<std::string>();
-  }
   step.max_bytes = r.number<int64_t>("max_bytes").value_or(step.max_bytes);
   if (s.contains("types") && s["types"].is_array()) {
     step.types.clear();
@@ -224,6 +164,7 @@ Step parse_step(const Json& s, size_t index, std::vector<Issue>& issues) {
   step.on_fail = r.str("on_fail");
   step.daily_limit = r.number<int>("daily_limit").value_or(step.daily_limit);
   step.retry = r.str("retry");
+  if (step.spec) step.spec->parse(s, r, step);
   return step;
 }
 
@@ -247,37 +188,16 @@ const char* to_string(TextFormat f) {
   return "?";
 }
 
-bool is_question(StepKind k) {
-  switch (k) {
-    case StepKind::choice:
-    case StepKind::text:
-    case StepKind::date:
-    case StepKind::address:
-    case StepKind::photo:
-    case StepKind::location:
-    case StepKind::rating:
-      return true;
-    default:
-      return false;
-  }
-}
+bool is_question(StepKind k) { return k != StepKind::plugin && builtin_spec(k).asks(); }
+
+bool is_question(const Step& s) { return spec_of(s).asks(); }
+
+std::string kind_name(const Step& s) { return spec_of(s).name(); }
 
 bool asks_personal_data(const Step& s) {
-  if (!is_question(s.kind)) return false;
+  if (!is_question(s)) return false;
   if (s.personal) return *s.personal;
-  if (s.kind == StepKind::address) return true;
-  if (s.kind != StepKind::text) return false;
-  switch (s.format) {
-    case TextFormat::kana:
-    case TextFormat::email:
-    case TextFormat::phone:
-    case TextFormat::postal_code:
-      return true;
-    case TextFormat::free:
-    case TextFormat::number:
-      return false;
-  }
-  return false;
+  return spec_of(s).personal(s);
 }
 
 const Step* ServiceDefinition::find(const std::string& id) const {

@@ -2,8 +2,10 @@
 // A service definition: the dialog staff build (or import from a template) for one procedure.
 // Parsed from the "madoguchi.service/1" JSON format documented in docs/service-definition.md.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <typeinfo>
 #include <vector>
 
 #include "conversation/condition.h"
@@ -26,7 +28,8 @@ enum class StepKind {
   lookup,
   confirm,
   submit,
-  rating
+  rating,
+  plugin  // a kind registered through register_step_kind (conversation/step_kind.h)
 };
 enum class TextFormat { free, kana, email, phone, postal_code, number };
 
@@ -47,9 +50,29 @@ struct BranchCase {
   std::string next;
 };
 
+class StepKindSpec;  // conversation/step_kind.h: what a kind does (parse, ask, interpret...)
+
+// A plug-in kind's own fields, parsed by its StepKindSpec::parse (built-in kinds keep theirs in
+// Step below, where templates, tests and the catalogue read them).
+struct StepData {
+  virtual ~StepData() = default;
+};
+
 struct Step {
   std::string id;
   StepKind kind = StepKind::message;
+  // Set by the parser; null for a hand-built Step of a built-in kind (spec_of falls back to
+  // the built-in of `kind`).
+  const StepKindSpec* spec = nullptr;
+  std::shared_ptr<const StepData> data;  // plug-in kinds only
+
+  // The plug-in data as its kind's type; throws std::bad_cast when it is not.
+  template <typename T>
+  const T& data_as() const {
+    if (!data) throw std::bad_cast();
+    return dynamic_cast<const T&>(*data);
+  }
+
   std::string text;
   std::string label;  // summary / staff column label; falls back to text
   std::string hint;
@@ -152,7 +175,11 @@ struct ParseResult {
 ParseResult parse_definition(const Json& j);
 
 // True when the step asks the resident something (and so stores an answer).
-bool is_question(StepKind k);
+bool is_question(StepKind k);  // built-in kinds; false for StepKind::plugin
+bool is_question(const Step& s);
+
+// The step's "kind" as written in the JSON ("choice", or a plug-in's name).
+std::string kind_name(const Step& s);
 
 // True when the step's answer is personal data: its `personal` field when set, else address
 // steps and text steps in the kana (フリガナ), email, phone or postal-code format.

@@ -16,6 +16,8 @@ const char* to_string(Effect::Kind k) {
       return "quit";
     case Effect::Kind::extension:
       return "extension";
+    case Effect::Kind::custom:
+      return "custom";
   }
   return "?";
 }
@@ -38,6 +40,11 @@ Json Effect::to_json() const {
     case Kind::extension:
       j["step_id"] = step_id;
       j["name"] = name;
+      break;
+    case Kind::custom:
+      j["step_id"] = step_id;
+      j["name"] = name;
+      j["data"] = data;
       break;
     case Kind::quit:
       break;

@@ -9,6 +9,7 @@
 #include "conversation/normalize.h"
 #include "conversation/question.h"
 #include "conversation/route.h"
+#include "conversation/step_kind.h"
 
 namespace mg::conversation {
 namespace {
@@ -19,11 +20,9 @@ const char* kHelpText =
     "・「最初から」：最初からやり直します\n"
     "・「やめる」：手続きを中止します\n"
     "・「ヘルプ」：この説明を表示します";
-const char* kDefaultCompletion = "申請を受け付けました。\n受付番号：{{receipt_number}}";
-const char* kSurveyCompletion = "ご回答ありがとうございました。";
 
 // One turn's work; holds the result being built.
-class Turn {
+class Turn final : public StepRuntime {
  public:
   Turn(const ServiceDefinition& def, const Context& ctx, SessionState state)
       : def_(def), ctx_(ctx), today_(parse_iso_date(ctx.today).value_or(Date{2000, 1, 1})) {
@@ -101,6 +100,34 @@ class Turn {
     }
   }
 
+  // After the host could not carry out an effect (engine.h: apply_effects).
+  void reask_after_failure(const std::string& step_id, const std::string& reason) {
+    SessionState& st = r_.state;
+    const Step* target = def_.find(step_id);
+    const Step* current = def_.find(st.current);
+    if (st.done || !target || !is_question(*target)) {
+      r_.prompts.push_back(Prompt::error(st.current, reason));
+      return reask();
+    }
+    st.answers.erase(step_id);
+    r_.prompts.push_back(Prompt::error(step_id, reason));
+    // From the summary the resident comes back to it once the step is answered again.
+    if (current && current->kind == StepKind::confirm && current->id != step_id) {
+      st.editing = true;
+      st.history.push_back(current->id);
+    }
+    enter(step_id);
+  }
+
+  // StepRuntime, for kinds passing their step.
+  const ServiceDefinition& definition() const override { return def_; }
+  const Context& context() const override { return ctx_; }
+  const Date& today() const override { return today_; }
+  SessionState& state() override { return r_.state; }
+  void show(Prompt p) override { r_.prompts.push_back(std::move(p)); }
+  void emit(Effect e) override { r_.effects.push_back(std::move(e)); }
+  const std::vector<Effect>& effects() const override { return r_.effects; }
+
  private:
   std::string window() const {
     auto show = [](const std::string& iso) {
@@ -109,8 +136,6 @@ class Turn {
     };
     return show(def_.available_from) + "から" + show(def_.available_to);
   }
-
-  void say(std::string text) { r_.prompts.push_back(Prompt::message(std::move(text))); }
 
   void end() {
     r_.state.current.clear();
@@ -136,18 +161,9 @@ class Turn {
   void store(const Step& step, Answer answer) {
     SessionState& st = r_.state;
     // A changed answer invalidates lookups that used it, so they run again.
-    for (const auto& s : def_.steps) {
-      if (s.kind != StepKind::lookup) continue;
-      for (const auto& [field, source] : s.match_fields)
-        if (source == step.id) st.answers.erase(s.id);
-    }
-    if (step.kind == StepKind::rating && answer.value.is_number()) {
-      Effect e;
-      e.kind = Effect::Kind::rating;
-      e.score = answer.value.get<int>();
-      e.step_id = step.id;
-      r_.effects.push_back(e);
-    }
+    for (const auto& s : def_.steps)
+      if (spec_of(s).depends_on(s, step.id)) st.answers.erase(s.id);
+    spec_of(step).answered(step, answer, r_.effects);
     st.answers[step.id] = std::move(answer);
     st.history.push_back(step.id);
   }
@@ -182,30 +198,14 @@ class Turn {
       st.page = 0;
       st.phase.clear();
       st.pending = Json();
-      switch (s->kind) {
-        case StepKind::message:
-          say(s->text);
-          if (!s->extension.empty()) {
-            Effect e;
-            e.kind = Effect::Kind::extension;
-            e.step_id = s->id;
-            e.name = s->extension;
-            r_.effects.push_back(e);
-          }
-          id = next_of(def_, *s, st.answers, today_);
+      Entry entry = spec_of(*s).enter(*s, *this);
+      switch (entry.kind) {
+        case Entry::Kind::go:
+          id = entry.next;
           continue;
-        case StepKind::branch:
-          id = next_of(def_, *s, st.answers, today_);
-          continue;
-        case StepKind::lookup:
-          if (!run_lookup(*s, id)) return;
-          continue;
-        case StepKind::submit:
-          submit(*s);
-          id = next_of(def_, *s, st.answers, today_);
-          continue;
-        case StepKind::confirm:
-        default:
+        case Entry::Kind::stop:
+          return end();
+        case Entry::Kind::ask:
           st.current = s->id;
           start_from_answer(*s);
           if (needs_consent(def_, *s, st)) st.phase = kConsentPhase;
@@ -226,69 +226,6 @@ class Turn {
     for (const auto& v : a->second.value)
       if (!v.is_string()) return;
     st.pending = Json{{"selected", a->second.value}};
-  }
-
-  // Returns false when the dialog ends here (daily limit); otherwise sets id to go on.
-  bool run_lookup(const Step& s, std::string& id) {
-    SessionState& st = r_.state;
-    int failures = ctx_.lookup_failures_today + failures_this_turn_;
-    const std::string limit_text =
-        "本日の照合回数の上限に達しました。明日以降にもう一度お試しいただくか、担当課へお問い合わせ"
-        "ください。";
-    if (failures >= s.daily_limit) {
-      say(limit_text);
-      end();
-      return false;
-    }
-    std::map<std::string, std::string> fields;
-    for (const auto& [field, source] : s.match_fields) {
-      auto it = st.answers.find(source);
-      if (it == st.answers.end()) continue;
-      fields[field] = it->second.value.is_string() ? it->second.value.get<std::string>()
-                                                   : it->second.value.dump();
-    }
-    std::optional<Json> row;
-    if (ctx_.lookup) row = ctx_.lookup->find(s.list, fields);
-    if (row) {
-      st.answers[s.id] = Answer{*row, "確認できました"};
-      id = next_of(def_, s, st.answers, today_);
-      return true;
-    }
-    Effect e;
-    e.kind = Effect::Kind::lookup_failed;
-    e.step_id = s.id;
-    r_.effects.push_back(e);
-    ++failures_this_turn_;
-    say(s.on_fail.empty() ? "入力された内容が登録されている情報と一致しませんでした。" : s.on_fail);
-    if (failures + 1 >= s.daily_limit) {
-      say(limit_text);
-      end();
-      return false;
-    }
-    id = def_.lookup_retry(s);
-    return true;
-  }
-
-  void submit(const Step& s) {
-    SessionState& st = r_.state;
-    Effect e;
-    e.kind = st.correcting ? Effect::Kind::resubmit : Effect::Kind::submit;
-    e.answers = answers_json(def_, st.answers, today_);
-    e.total_fee = total_fee(def_, st.answers, today_);
-    if (!st.correcting) e.consent = st.consent;
-    r_.effects.push_back(e);
-    Prompt done;
-    done.type = Prompt::Type::completion;
-    done.text = !s.text.empty()                    ? s.text
-                : !def_.completion_message.empty() ? def_.completion_message
-                : def_.kind == ServiceKind::survey ? kSurveyCompletion
-                                                   : kDefaultCompletion;
-    r_.prompts.push_back(done);
-    st.completed = true;
-    st.correcting = false;
-    st.correction.clear();
-    st.editing = false;
-    st.history.clear();  // no 戻る into a submitted application
   }
 
   void at_confirm(const Step& confirm, const Input& in) {
@@ -315,8 +252,7 @@ class Turn {
     // A typed item label ("氏名") also picks it for editing.
     for (const auto& id : answered_on_route(def_, st.answers, today_)) {
       const Step* s = def_.find(id);
-      if (!v.empty() && s->kind != StepKind::lookup && normalize_text(step_label(*s)) == v)
-        return edit(id);
+      if (!v.empty() && is_question(*s) && normalize_text(step_label(*s)) == v) return edit(id);
     }
     r_.prompts.push_back(
         Prompt::error(confirm.id, "「この内容で申請する」か「修正する」を選んでください。"));
@@ -353,8 +289,7 @@ class Turn {
     const Step* current = def_.find(st.current);
     auto on_route = answered_on_route(def_, st.answers, today_);
     const Step* target = def_.find(step_id);
-    bool ok = current && current->kind == StepKind::confirm && target &&
-              is_question(target->kind) &&
+    bool ok = current && current->kind == StepKind::confirm && target && is_question(*target) &&
               std::find(on_route.begin(), on_route.end(), step_id) != on_route.end();
     if (!ok) {
       r_.prompts.push_back(Prompt::error(step_id, "この項目はいま修正できません。"));
@@ -421,7 +356,6 @@ class Turn {
   const Context& ctx_;
   Date today_;
   StepResult r_;
-  int failures_this_turn_ = 0;
 };
 
 }  // namespace
@@ -473,6 +407,22 @@ StepResult handle_json(const ServiceDefinition& def, const SessionState& state, 
   return r;
 }
 
+StepResult apply_effects(const ServiceDefinition& def, const SessionState& before, StepResult turn,
+                         EffectApplier& host, const Context& ctx) {
+  for (size_t i = 0; i < turn.effects.size(); ++i) {
+    EffectOutcome outcome = host.apply(turn.effects[i]);
+    if (outcome.ok) continue;
+    std::string step = outcome.reask_step.empty() ? turn.effects[i].step_id : outcome.reask_step;
+    Turn t(def, ctx, before);
+    t.reask_after_failure(step, outcome.reason);
+    StepResult r = t.finish_turn();
+    // What was applied stays on record for the host (e.g. a quit is not among them).
+    r.effects.assign(turn.effects.begin(), turn.effects.begin() + static_cast<long>(i));
+    return r;
+  }
+  return turn;
+}
+
 StepResult start_correction(const ServiceDefinition& def, const Json& answers,
                             const std::vector<std::string>& step_ids, const std::string& reason,
                             const Context& ctx) {
@@ -489,7 +439,7 @@ StepResult start_correction(const ServiceDefinition& def, const Json& answers,
   std::vector<std::string> ids;
   for (const auto& id : step_ids) {
     const Step* s = def.find(id);
-    if (s && is_question(s->kind) && std::find(ids.begin(), ids.end(), id) == ids.end())
+    if (s && is_question(*s) && std::find(ids.begin(), ids.end(), id) == ids.end())
       ids.push_back(id);
   }
   if (ids.empty()) throw std::invalid_argument("no correctable step among the given step ids");

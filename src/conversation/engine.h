@@ -42,4 +42,13 @@ StepResult start_correction(const ServiceDefinition& def, const Json& answers,
                             const std::vector<std::string>& step_ids, const std::string& reason,
                             const Context& ctx);
 
+// Applies a turn's effects in order through the host. When one fails, the rest are not applied
+// and the turn becomes a re-ask instead: the state before the turn (`before`), with the answer
+// of the step to re-ask (the outcome's, else the effect's step) dropped, its question asked
+// again under the reason; from a summary, answering it returns to the summary. When no
+// question can be re-asked, the reason is shown and the resident's step asked again. The
+// effects applied before the failure stay applied (put effects that can fail last).
+StepResult apply_effects(const ServiceDefinition& def, const SessionState& before, StepResult turn,
+                         EffectApplier& host, const Context& ctx);
+
 }  // namespace mg::conversation

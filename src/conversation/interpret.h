@@ -25,7 +25,22 @@ struct Interpretation {
   Json pending;
 };
 
+// Dispatches to the step's kind (conversation/step_kind.h) after the common skip of optional
+// questions.
 Interpretation interpret(const Step& step, const SessionState& state, const Input& input,
                          const Context& ctx);
+
+// Building blocks for kinds' interpret hooks.
+namespace reply {
+Interpretation error(std::string message);
+Interpretation answer(Json value, std::string display);
+Interpretation pending(std::string phase, Json data);
+Interpretation page(int index);
+Interpretation skipped();  // an optional question left unanswered
+}  // namespace reply
+// スキップ/なし/回答しない typed, or the skip button.
+bool is_skip(const Input& in);
+// The typed text, or null for other inputs.
+const std::string* text_of(const Input& in);
 
 }  // namespace mg::conversation

@@ -8,75 +8,10 @@
 #include "conversation/fees.h"
 #include "conversation/normalize.h"
 #include "conversation/route.h"
+#include "conversation/step_kind.h"
 
 namespace mg::conversation {
 namespace {
-
-const char* input_kind(const Step& s) {
-  switch (s.kind) {
-    case StepKind::choice:
-      return s.multiple ? "multi_choice" : "choice";
-    case StepKind::date:
-      return "date";
-    case StepKind::photo:
-      return "photo";
-    case StepKind::location:
-      return "location";
-    case StepKind::rating:
-      return "rating";
-    case StepKind::confirm:
-      return "confirm";
-    default:
-      return "text";
-  }
-}
-
-std::string format_hint(const Step& s, const Context& ctx) {
-  switch (s.kind) {
-    case StepKind::text:
-      switch (s.format) {
-        case TextFormat::kana:
-          return "カタカナ（ひらがなでも可）で入力してください。";
-        case TextFormat::email:
-          return "例：taro@example.jp";
-        case TextFormat::phone:
-          return "例：090-1234-5678（ハイフンなしでも可）";
-        case TextFormat::postal_code:
-          return "例：123-4567";
-        case TextFormat::number:
-          return "数字で入力してください。";
-        case TextFormat::free:
-          return {};
-      }
-      return {};
-    case StepKind::date:
-      return date_examples(ctx.today);
-    case StepKind::photo:
-      return "写真を送ってください。";
-    case StepKind::location:
-      return "現在地や地図で場所を送るか、住所・目印を文字で入力してください。";
-    case StepKind::choice:
-      return s.multiple ? "複数選べます。選び終わったら「決定」を押してください。" : "";
-    default:
-      return {};
-  }
-}
-
-void add_paged_choices(Prompt& p, const std::vector<PromptChoice>& all, int page_index,
-                       size_t per_page) {
-  if (all.size() <= kMaxUnpagedChoices && per_page >= kChoicesPerPage) {
-    p.choices = all;
-    return;
-  }
-  int count = static_cast<int>((all.size() + per_page - 1) / per_page);
-  int index = std::clamp(page_index, 0, std::max(0, count - 1));
-  size_t begin = static_cast<size_t>(index) * per_page;
-  size_t end = std::min(all.size(), begin + per_page);
-  if (index > 0) p.choices.push_back(PromptChoice{kPrevPage, "前へ", std::nullopt});
-  for (size_t i = begin; i < end; ++i) p.choices.push_back(all[i]);
-  if (index + 1 < count) p.choices.push_back(PromptChoice{kNextPage, "次へ", std::nullopt});
-  if (count > 1) p.page = std::make_pair(index, count);
-}
 
 // Fees are staff-written and counts resident-typed, so the sum saturates instead of overflowing.
 int64_t saturate(bool overflowed, int64_t value, bool negative) {
@@ -103,6 +38,22 @@ int64_t unit_fee_total(int64_t unit_fee, const Json& count) {
 
 }  // namespace
 
+void add_paged_choices(Prompt& p, const std::vector<PromptChoice>& all, int page_index,
+                       size_t per_page) {
+  if (all.size() <= kMaxUnpagedChoices && per_page >= kChoicesPerPage) {
+    p.choices = all;
+    return;
+  }
+  int count = static_cast<int>((all.size() + per_page - 1) / per_page);
+  int index = std::clamp(page_index, 0, std::max(0, count - 1));
+  size_t begin = static_cast<size_t>(index) * per_page;
+  size_t end = std::min(all.size(), begin + per_page);
+  if (index > 0) p.choices.push_back(PromptChoice{kPrevPage, "前へ", std::nullopt});
+  for (size_t i = begin; i < end; ++i) p.choices.push_back(all[i]);
+  if (index + 1 < count) p.choices.push_back(PromptChoice{kNextPage, "次へ", std::nullopt});
+  if (count > 1) p.page = std::make_pair(index, count);
+}
+
 std::string step_label(const Step& step) {
   if (!step.label.empty()) return step.label;
   std::string first = step.text.substr(0, step.text.find('\n'));
@@ -117,114 +68,14 @@ Prompt question_for(const Step& step, const SessionState& state, const Context& 
   Prompt p;
   p.type = Prompt::Type::question;
   p.step_id = step.id;
-  p.input = input_kind(step);
+  p.input = "text";
   p.text = step.text;
-  p.hint = step.hint.empty() ? format_hint(step, ctx) : step.hint;
+  p.hint = step.hint.empty() ? spec_of(step).hint(step, ctx) : step.hint;
   auto previous = state.answers.find(step.id);
   if (previous != state.answers.end() && !previous->second.display.empty())
     p.hint += (p.hint.empty() ? "" : "\n") + std::string("現在の回答：") + previous->second.display;
 
-  Date today = parse_iso_date(ctx.today).value_or(Date{2000, 1, 1});
-  switch (step.kind) {
-    case StepKind::choice: {
-      // Cut button labels carry their full wording in full_label; the LINE renderer lists
-      // those in its text, the web shows them on the buttons.
-      std::vector<PromptChoice> all;
-      for (const auto& c : step.choices) {
-        PromptChoice pc{c.value, button_label(c), c.fee, {}};
-        if (pc.label != c.label) pc.full_label = c.label;
-        all.push_back(std::move(pc));
-      }
-      if (step.multiple) {
-        add_paged_choices(p, all, state.page, kChoicesPerPage - 1);
-        // Same word as the web's own button, so the hint names what the resident sees.
-        p.choices.push_back(PromptChoice{kDoneSelecting, "決定"});
-        Json ticked = Json::array();  // definition order, as answers are stored
-        if (state.pending.is_object() && state.pending.contains("selected") &&
-            state.pending["selected"].is_array()) {
-          const Json& sel = state.pending["selected"];
-          for (const auto& c : step.choices) {
-            if (std::find(sel.begin(), sel.end(), c.value) == sel.end()) continue;
-            p.selected.push_back(PromptChoice{c.value, c.label, c.fee});
-            ticked.push_back(c.value);
-          }
-        }
-        // A running tally for taps (LINE); an untouched edit already shows 現在の回答.
-        bool untouched = previous != state.answers.end() && previous->second.value == ticked;
-        if (!p.selected.empty() && !untouched) {
-          std::string chosen;
-          for (const auto& c : p.selected) chosen += (chosen.empty() ? "" : "、") + c.label;
-          p.hint += (p.hint.empty() ? "" : "\n") + std::string("選択中：") + chosen;
-        }
-      } else {
-        add_paged_choices(p, all, state.page, kChoicesPerPage);
-      }
-      break;
-    }
-    case StepKind::text:
-      if (step.format != TextFormat::free) p.format = to_string(step.format);
-      p.min_length = step.min_length;
-      p.max_length = step.max_length;
-      p.min = step.min;
-      p.max = step.max;
-      break;
-    case StepKind::date:
-      if (!step.min_date.empty())
-        if (auto d = resolve_date(step.min_date, today)) p.min_date = to_iso(*d);
-      if (!step.max_date.empty())
-        if (auto d = resolve_date(step.max_date, today)) p.max_date = to_iso(*d);
-      break;
-    case StepKind::address:
-      if (state.phase == "town") {
-        // Several towns share the code: the resident picks theirs.
-        const Json& list = state.pending.value("candidates", Json::array());
-        bool prefectures_differ = false;
-        for (const auto& c : list)
-          prefectures_differ |= c.value("prefecture", "") != list[0].value("prefecture", "");
-        std::vector<PromptChoice> all;
-        for (std::size_t i = 0; i < list.size(); ++i) {
-          std::string town = list[i].value("town", "");
-          std::string label = (prefectures_differ ? list[i].value("prefecture", "") : "") +
-                              list[i].value("city", "") + (town.empty() ? "（上記以外）" : town);
-          all.push_back(PromptChoice{std::to_string(i), label, std::nullopt});
-        }
-        p.text = "〒" + format_postal_code(state.pending.value("postal_code", "")) +
-                 " には複数の町名があります。お住まいの町名を選んでください。";
-        p.hint.clear();
-        p.format = "address_town";
-        add_paged_choices(p, all, state.page, kChoicesPerPage);
-      } else if (step.ask_postal_code && state.phase.empty()) {
-        p.format = "postal_code";
-        p.text += "\nまず郵便番号（7桁）を入力してください。";
-        p.hint = "例：123-4567（わからない場合は「わからない」を押してください）";
-        p.format = to_string(TextFormat::postal_code);
-        p.choices.push_back(PromptChoice{"__unknown__", "わからない", std::nullopt});
-      } else if (state.pending.is_object() && state.pending.contains("prefix")) {
-        p.text = "〒" + format_postal_code(state.pending.value("postal_code", "")) + " " +
-                 state.pending.value("prefix", "") +
-                 " に続く番地・建物名・部屋番号を入力してください。";
-        p.hint.clear();
-        p.format = "address";
-      } else {
-        p.format = "address";
-        p.text += "\n住所を都道府県から入力してください。";
-        p.hint = "例：東京都千代田区千代田1-1 〇〇マンション101号室";
-      }
-      break;
-    case StepKind::rating: {
-      static const char* kLabels[] = {"1 不満", "2 やや不満", "3 ふつう", "4 やや満足", "5 満足"};
-      for (int i = 5; i >= 1; --i)
-        p.choices.push_back(PromptChoice{std::to_string(i), kLabels[i - 1], std::nullopt});
-      break;
-    }
-    default:
-      break;
-  }
-  // Multi-choice skips by finishing with nothing selected (min_selections is 0 when optional).
-  if (step.kind == StepKind::rating)
-    p.choices.push_back(PromptChoice{kSkip, "回答しない", std::nullopt});
-  else if (step.optional && !(step.kind == StepKind::choice && step.multiple))
-    p.choices.push_back(PromptChoice{kSkip, "スキップ", std::nullopt});
+  spec_of(step).ask(step, state, ctx, p);
   return p;
 }
 
@@ -254,7 +105,7 @@ std::vector<Prompt> confirm_prompts(const ServiceDefinition& def, const Step& co
   for (const auto& id : answered_on_route(def, state.answers, today)) {
     const Step* s = def.find(id);
     summary.items.push_back(
-        SummaryItem{id, step_label(*s), state.answers.at(id).display, s->kind != StepKind::lookup});
+        SummaryItem{id, step_label(*s), state.answers.at(id).display, is_question(*s)});
   }
   int64_t fee = total_fee(def, state.answers, today);
   summary.total_fee = fee;
@@ -281,7 +132,7 @@ Prompt edit_menu(const ServiceDefinition& def, const Step& confirm, const Sessio
   std::vector<PromptChoice> all;
   for (const auto& id : answered_on_route(def, state.answers, today)) {
     const Step* s = def.find(id);
-    if (s->kind == StepKind::lookup) continue;
+    if (!is_question(*s)) continue;
     all.push_back(PromptChoice{kEditPrefix + id, truncate_chars(step_label(*s), kMaxLabelChars),
                                std::nullopt});
   }

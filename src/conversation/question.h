@@ -24,6 +24,10 @@ std::string step_label(const Step& step);
 // Button label within LINE's limit: short_label, else the label cut with "…".
 std::string button_label(const ChoiceOption& c);
 
+// Choices with 前へ/次へ when there are more than LINE's quick replies hold.
+void add_paged_choices(Prompt& p, const std::vector<PromptChoice>& all, int page_index,
+                       size_t per_page);
+
 // The question prompt for a question step (current page, selection so far, address phase).
 Prompt question_for(const Step& step, const SessionState& state, const Context& ctx);
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "conversation/date_parse.h"
+#include "conversation/step_kind.h"
 
 namespace mg::conversation {
 namespace {
@@ -106,10 +107,10 @@ class Validator {
 
   void check_step(const Step& s) {
     target(s, "next", s.next);
-    bool needs_text = is_question(s.kind) || s.kind == StepKind::message;
+    bool needs_text = is_question(s) || s.kind == StepKind::message;
     if (needs_text && s.text.empty())
       add(s.id, "text", "missing_field", "質問や案内の文（text）を入力してください");
-    if (s.personal && !is_question(s.kind))
+    if (s.personal && !is_question(s))
       add(s.id, "personal", "unexpected_field",
           "個人情報の印（personal）は質問のステップにだけ付けられます");
     if (s.kind != StepKind::choice && !s.choices.empty())
@@ -118,78 +119,27 @@ class Validator {
     if (s.kind != StepKind::text && (s.min || s.max || s.unit_fee || s.min_length || s.max_length))
       add(s.id, "min", "unexpected_field",
           "最小・最大・文字数・単価は文字入力のステップにだけ指定できます");
-    switch (s.kind) {
-      case StepKind::choice: {
-        if (s.choices.empty())
-          add(s.id, "choices", "no_choices", "選択肢を1つ以上指定してください");
-        std::set<std::string> values;
-        for (size_t i = 0; i < s.choices.size(); ++i) {
-          const auto& c = s.choices[i];
-          std::string f = "choices[" + std::to_string(i) + "]";
-          if (!values.insert(c.value).second)
-            add(s.id, f + ".value", "duplicate_choice",
-                "選択肢の値「" + c.value + "」が重複しています");
-          if (c.value.rfind("__", 0) == 0)
-            add(s.id, f + ".value", "reserved_value",
-                "「__」で始まる選択肢の値はシステムで使うため指定できません");
-          if (c.fee && *c.fee < 0)
-            add(s.id, f + ".fee", "bad_fee", "手数料にマイナスは指定できません");
-          if (!c.next.empty() && s.multiple)
-            add(s.id, f + ".next", "unexpected_field",
-                "選択肢ごとの行き先は、1つだけ選ぶ選択のステップにだけ指定できます");
-          target(s, f + ".next", c.next);
-        }
-        int n = static_cast<int>(s.choices.size());
-        if (s.min_selections < 0 || (s.max_selections > 0 && s.min_selections > s.max_selections) ||
-            s.min_selections > n)
-          add(s.id, "min_selections", "bad_range",
-              "選べる数の最小・最大が選択肢の数に合っていません");
-        break;
-      }
-      case StepKind::text:
-        if (s.min_length && s.max_length && *s.min_length > *s.max_length)
-          add(s.id, "min_length", "bad_range", "最小文字数が最大文字数より大きくなっています");
-        if ((s.min || s.max || s.unit_fee) && s.format != TextFormat::number)
-          add(s.id, "format", "type_mismatch",
-              "最小・最大・単価は数値入力（format: number）のときだけ指定できます");
-        if (s.min && s.max && *s.min > *s.max)
-          add(s.id, "min", "bad_range", "最小値が最大値より大きくなっています");
-        break;
-      case StepKind::date:
-        for (auto [field, spec] : {std::pair{"min", s.min_date}, std::pair{"max", s.max_date}})
-          if (!spec.empty() && !is_date_spec(spec))
-            add(s.id, field, "bad_date",
-                "日付の範囲は YYYY-MM-DD、today、または +3d・-100y "
-                "のような相対指定で入力してください");
-        break;
-      case StepKind::photo:
-        for (const auto& t : s.types)
-          if (t != "image/jpeg" && t != "image/png")
-            add(s.id, "types", "unsupported_type", "写真の形式は image/jpeg と image/png だけです");
-        if (s.max_bytes <= 0)
-          add(s.id, "max_bytes", "bad_range", "写真の最大サイズは1以上にしてください");
-        break;
-      case StepKind::branch:
-        if (s.cases.empty())
-          add(s.id, "cases", "missing_field", "分岐の条件（cases）を指定してください");
-        for (size_t i = 0; i < s.cases.size(); ++i)
-          target(s, "cases[" + std::to_string(i) + "].next", s.cases[i].next);
-        target(s, "default", s.default_next);
-        break;
-      case StepKind::lookup:
-        if (s.list.empty())
-          add(s.id, "list", "missing_field", "照合に使うリスト（list）を指定してください");
-        if (s.match_fields.empty())
-          add(s.id, "match_fields", "missing_field",
-              "照合する項目（match_fields）を指定してください");
-        if (s.daily_limit < 1)
-          add(s.id, "daily_limit", "bad_range", "1日の照合回数の上限は1以上にしてください");
-        target(s, "retry", s.retry);
-        break;
-      default:
-        break;
-    }
+    Checks checks(*this, s);
+    spec_of(s).validate(s, checks);
   }
+
+  // Hands a kind's validate hook the issues of one step.
+  class Checks : public StepChecks {
+   public:
+    Checks(Validator& v, const Step& s) : v_(v), s_(s) {}
+    void add(const std::string& field, const std::string& code,
+             const std::string& message) override {
+      v_.add(s_.id, field, code, message);
+    }
+    void target(const std::string& field, const std::string& id) override {
+      v_.target(s_, field, id);
+    }
+    const ServiceDefinition& definition() const override { return v_.def_; }
+
+   private:
+    Validator& v_;
+    const Step& s_;
+  };
 
   void check_graph() {
     // Reachable from start.
@@ -244,7 +194,7 @@ class Validator {
       for (const auto& id : reachable_) {
         const Step* s = def_.find(id);
         IdSet out = in[id];
-        if (is_question(s->kind) || s->kind == StepKind::lookup) out.insert(id);
+        if (spec_of(*s).stores_answer()) out.insert(id);
         for (const auto& n : successors(def_, *s)) {
           if (!reachable_.count(n) || n == def_.start) continue;
           IdSet meet;
@@ -280,9 +230,9 @@ class Validator {
     const Step* target = def_.find(ref);
     if (!target) {
       add(at.id, field, "unknown_answer", "条件で使うステップ「" + ref + "」がありません");
-    } else if (!is_question(target->kind) && target->kind != StepKind::lookup) {
+    } else if (!spec_of(*target).stores_answer()) {
       add(at.id, field, "not_a_question",
-          "「" + ref + "」は回答のないステップ（" + to_string(target->kind) +
+          "「" + ref + "」は回答のないステップ（" + kind_name(*target) +
               "）のため、条件に使えません");
     } else if (!before.count(ref)) {
       bool later = !reaches(ref, at.id);
@@ -308,7 +258,7 @@ class Validator {
     if (!t) return;
     auto mismatch = [&](const std::string& why) {
       add(at.id, field, "type_mismatch",
-          "「" + c.answer + "」（" + to_string(t->kind) + "）には比べ方「" + c.op +
+          "「" + c.answer + "」（" + kind_name(*t) + "）には比べ方「" + c.op +
               "」が合いません: " + why);
     };
     bool number = t->kind == StepKind::text && t->format == TextFormat::number;
@@ -366,31 +316,7 @@ class Validator {
 }  // namespace
 
 std::vector<std::string> successors(const ServiceDefinition& def, const Step& s) {
-  std::vector<std::string> out;
-  std::string plain = s.next.empty() ? def.following(s) : s.next;
-  switch (s.kind) {
-    case StepKind::branch:
-      for (const auto& c : s.cases) out.push_back(c.next);
-      out.push_back(s.default_next.empty() ? def.following(s) : s.default_next);
-      break;
-    case StepKind::choice: {
-      bool all_routed = !s.multiple && !s.choices.empty() &&
-                        std::all_of(s.choices.begin(), s.choices.end(),
-                                    [](const ChoiceOption& c) { return !c.next.empty(); });
-      if (!s.multiple)
-        for (const auto& c : s.choices)
-          if (!c.next.empty()) out.push_back(c.next);
-      if (!all_routed || s.optional) out.push_back(plain);
-      break;
-    }
-    case StepKind::lookup:
-      out.push_back(plain);
-      out.push_back(def.lookup_retry(s));
-      break;
-    default:
-      out.push_back(plain);
-  }
-  return out;
+  return spec_of(s).successors(def, s);
 }
 
 std::vector<Issue> validate(const ServiceDefinition& def) { return Validator(def).run(); }

@@ -2,41 +2,13 @@
 
 #include <set>
 
+#include "conversation/step_kind.h"
+
 namespace mg::services {
 
 namespace conv = mg::conversation;
 
 namespace {
-const char* kind_label(conv::StepKind k) {
-  switch (k) {
-    case conv::StepKind::message:
-      return "お知らせ";
-    case conv::StepKind::choice:
-      return "選択";
-    case conv::StepKind::text:
-      return "文字の入力";
-    case conv::StepKind::date:
-      return "日付の入力";
-    case conv::StepKind::address:
-      return "住所の入力";
-    case conv::StepKind::photo:
-      return "写真";
-    case conv::StepKind::location:
-      return "位置情報";
-    case conv::StepKind::branch:
-      return "分岐";
-    case conv::StepKind::lookup:
-      return "名簿との照合";
-    case conv::StepKind::confirm:
-      return "入力内容の確認";
-    case conv::StepKind::submit:
-      return "申請の送信";
-    case conv::StepKind::rating:
-      return "満足度";
-  }
-  return "";
-}
-
 // The names staff recognise for the definition's top-level fields.
 const std::pair<const char*, const char*> kMeta[] = {
     {"title", "サービス名"},
@@ -93,8 +65,8 @@ Json readable_steps(const conv::ServiceDefinition& def) {
   for (const auto& s : def.steps) {
     if (s.kind == conv::StepKind::branch) continue;
     Json e = {{"id", s.id},
-              {"kind", conv::to_string(s.kind)},
-              {"kind_label", kind_label(s.kind)},
+              {"kind", conv::kind_name(s)},
+              {"kind_label", conv::spec_of(s).staff_label()},
               {"label", readable_text(s.label.empty() ? s.text : s.label)},
               {"text", readable_text(s.text)},
               {"optional", s.optional}};

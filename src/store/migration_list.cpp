@@ -453,6 +453,15 @@ CREATE INDEX resident_messages_unread ON resident_messages(tenant_id, resident_i
       {16, "application_privacy_consent", R"SQL(
 ALTER TABLE applications ADD COLUMN privacy_consent TEXT
 )SQL"},
+      // Recurring schedules per tenant with calendar rules (calendar/recurrence, JSON in
+      // rule; interval_ms is 0 for them). Platform schedules keep tenant_id NULL and their
+      // interval.
+      {18, "schedule_rules", R"SQL(
+ALTER TABLE schedules ADD COLUMN tenant_id BIGINT REFERENCES tenants(id);
+ALTER TABLE schedules ADD COLUMN rule TEXT;
+CREATE INDEX schedules_due ON schedules(next_run_at);
+CREATE INDEX schedules_tenant ON schedules(tenant_id)
+)SQL"},
       // A municipality's garbage calendar and sorting dictionary imported from the 5374 files;
       // one per tenant, replaced as a whole. Area cells are kept as 5374 writes them (already
       // validated), categories by position; closure dates as days since 1970-01-01.

@@ -85,6 +85,8 @@ const FIXTURES = {
   'PUT /api/line/rich-menus/{name}': { min: 'admin', foreign: 'own', status: 201, params: { name: (c) => c.a.menu }, body: richMenu },
   'POST /api/line/rich-menus/{name}/default': { min: 'admin', params: { name: (c) => c.a.menu }, body: () => ({}) },
   'POST /api/line/rich-menus/{name}/link': { min: 'admin', params: { name: (c) => c.a.menu }, body: (c) => ({ resident_ids: [c.a.resident] }) },
+  // schedules: the rich-menu job a switch-all or link answered with (any of A's jobs is a foreign id).
+  'GET /api/line/rich-menus/jobs/{id}': { min: 'admin', params: { id: (c) => c.a.deadJob } },
   'POST /line/{tenant}/webhook': { kind: 'public', foreign: 401, raw: (c) => c.a.webhookBody, headers: (c) => ({ 'content-type': 'application/json', 'x-line-signature': c.a.webhookSignature }) },
   'GET /api/public/{tenant}/info': { kind: 'public', foreign: 'list' },
   'GET /api/public/{tenant}/services': { kind: 'public', foreign: 'list' },

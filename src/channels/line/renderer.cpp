@@ -1,6 +1,7 @@
 #include "channels/line/renderer.h"
 
 #include <algorithm>
+#include <map>
 
 #include "channels/line/line_limits.h"
 #include "channels/line/postback_data.h"
@@ -47,24 +48,41 @@ Json choice_action(const Json& choice, const std::string& multi_step = {}) {
   return a;
 }
 
+Json date_actions(const Json& q) {
+  Json a{{"type", "datetimepicker"},
+         {"label", "日付を選ぶ"},
+         {"data", encode_postback({Postback::Kind::date, str(q, "step_id")})},
+         {"mode", "date"}};
+  if (!str(q, "min_date").empty()) a["min"] = str(q, "min_date");
+  if (!str(q, "max_date").empty()) a["max"] = str(q, "max_date");
+  return Json::array({quick_item(a)});
+}
+
+Json location_actions(const Json&) {
+  return Json::array({quick_item({{"type", "location"}, {"label", "位置情報を送る"}})});
+}
+
+Json photo_actions(const Json&) {
+  return Json::array({quick_item({{"type", "camera"}, {"label", "カメラで撮る"}}),
+                      quick_item({{"type", "cameraRoll"}, {"label", "写真を選ぶ"}})});
+}
+
+// Prompt "input" -> its own quick replies; one line per step kind that needs some.
+std::map<std::string, QuestionActions>& question_actions() {
+  static std::map<std::string, QuestionActions> actions{
+      {"date", date_actions},
+      {"location", location_actions},
+      {"photo", photo_actions},
+  };
+  return actions;
+}
+
 Json question_quick_replies(const Json& q) {
   Json items = Json::array();
   std::string input = str(q, "input");
   std::string step = str(q, "step_id");
-  if (input == "date") {
-    Json a{{"type", "datetimepicker"},
-           {"label", "日付を選ぶ"},
-           {"data", encode_postback({Postback::Kind::date, step})},
-           {"mode", "date"}};
-    if (!str(q, "min_date").empty()) a["min"] = str(q, "min_date");
-    if (!str(q, "max_date").empty()) a["max"] = str(q, "max_date");
-    items.push_back(quick_item(a));
-  } else if (input == "location") {
-    items.push_back(quick_item({{"type", "location"}, {"label", "位置情報を送る"}}));
-  } else if (input == "photo") {
-    items.push_back(quick_item({{"type", "camera"}, {"label", "カメラで撮る"}}));
-    items.push_back(quick_item({{"type", "cameraRoll"}, {"label", "写真を選ぶ"}}));
-  }
+  if (auto it = question_actions().find(input); it != question_actions().end())
+    for (auto& item : it->second(q)) items.push_back(std::move(item));
   // Multi-choice items already ticked (e.g. the current answer when editing) carry a ✓.
   std::vector<std::string> ticked;
   if (auto sel = q.find("selected"); sel != q.end() && sel->is_array())
@@ -165,6 +183,12 @@ void append(Json& out, const Json& messages) {
 }
 
 }  // namespace
+
+void register_question_actions(const std::string& input, QuestionActions actions) {
+  question_actions()[input] = std::move(actions);
+}
+
+Json quick_reply_item(Json action) { return quick_item(std::move(action)); }
 
 Json postback_action(const std::string& label, const std::string& data) {
   return Json{{"type", "postback"},

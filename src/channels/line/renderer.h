@@ -1,6 +1,7 @@
 #pragma once
 // Prompt JSON (docs/API.md "Prompt") -> LINE message objects. Pure: no I/O, so every prompt of
 // every template can be rendered and checked against LINE's schema in a unit test.
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -18,6 +19,14 @@ Json render_prompts(const Json& prompts);
 // anything else (an error, the next step), which render_prompts then renders in full.
 std::optional<Json> render_multi_choice_tap(const Json& prompts, const std::string& step_id,
                                             const std::string& tapped);
+
+// Quick-reply items a question of one prompt `input` shows before its choices (a date picker,
+// the camera...). Step kinds with an input of their own register one here (built-ins: date,
+// location, photo); choices and 戻る are added to every question. Register at start-up.
+using QuestionActions = std::function<Json(const Json& question)>;
+void register_question_actions(const std::string& input, QuestionActions actions);
+// {"type":"action","action":...}, for QuestionActions.
+Json quick_reply_item(Json action);
 
 // Plain text, split into several messages when over LINE's 5000 units.
 Json text_messages(const std::string& text);
