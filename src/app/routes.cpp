@@ -11,6 +11,7 @@
 #include "garbage/routes.h"
 #include "postal/routes.h"
 #include "residents/routes.h"
+#include "reservations/routes.h"
 #include "services/routes.h"
 
 namespace mg::app {
@@ -39,6 +40,12 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
   postal::register_routes(router, deps.auth, deps.db);
   garbage::mount(router, deps.auth, deps.db);
   residents::mount(router, deps.auth, deps.db);
+  reservations::mount(router, deps.auth, deps.db,
+                      [&auth = deps.auth, &db = deps.db, secure = config.secure_cookies](
+                          const http::Request& req, bool create) {
+                        auto r = web::device_resident(auth, db, req, create, secure);
+                        return reservations::PublicResident{r.resident_id, r.set_cookie};
+                      });
   applications::register_routes(router, deps.auth, deps.db, deps.inbox);
   services::register_template_routes(
       router, deps.auth, deps.catalog,

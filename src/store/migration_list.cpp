@@ -512,6 +512,71 @@ CREATE TABLE garbage_items (
 );
 CREATE INDEX garbage_items_tenant ON garbage_items(tenant_id, name)
 )SQL"},
+      // Reservations (issue 12): resources in up to three levels of categories, each with
+      // its calendar, and the booking ledger. Slots are computed from the calendar, never
+      // stored; capacity is checked against SUM(party) of the booked rows inside the booking
+      // transaction. reservation_slot_locks holds one row per (resource, slot) ever booked,
+      // only so PostgreSQL can serialise bookers of one slot with SELECT … FOR UPDATE.
+      // Special days are days since 1970-01-01; hours are JSON as the API takes them.
+      {20, "reservations", R"SQL(
+CREATE TABLE resource_categories (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  name TEXT NOT NULL,
+  parent_id BIGINT REFERENCES resource_categories(id),
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX resource_categories_tenant ON resource_categories(tenant_id);
+CREATE TABLE resources (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  category_id BIGINT REFERENCES resource_categories(id),
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  slot_minutes BIGINT NOT NULL,
+  capacity BIGINT NOT NULL,
+  opening_hours TEXT NOT NULL DEFAULT '{}',
+  closed_on_holidays BIGINT NOT NULL DEFAULT 1,
+  window_days BIGINT NOT NULL DEFAULT 90,
+  daily_limit BIGINT NOT NULL DEFAULT 1,
+  stopped BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX resources_tenant ON resources(tenant_id);
+CREATE TABLE resource_special_days (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  resource_id BIGINT NOT NULL REFERENCES resources(id),
+  day BIGINT NOT NULL,
+  closed BIGINT NOT NULL DEFAULT 1,
+  hours TEXT NOT NULL DEFAULT '[]',
+  note TEXT NOT NULL DEFAULT '',
+  UNIQUE (resource_id, day)
+);
+CREATE TABLE reservation_slot_locks (
+  resource_id BIGINT NOT NULL REFERENCES resources(id),
+  slot_start BIGINT NOT NULL,
+  PRIMARY KEY (resource_id, slot_start)
+);
+CREATE TABLE bookings (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  resource_id BIGINT NOT NULL REFERENCES resources(id),
+  slot_start BIGINT NOT NULL,
+  party BIGINT NOT NULL,
+  resident_id BIGINT REFERENCES residents(id),
+  staff_id BIGINT,
+  status TEXT NOT NULL DEFAULT 'booked',
+  note TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX bookings_slot ON bookings(resource_id, slot_start, status);
+CREATE INDEX bookings_resident ON bookings(resident_id, resource_id, slot_start)
+)SQL"},
       // A web device token is accepted only if some tenant issued it (residents::issued asks
       // across tenants): resident_identities' unique index leads with tenant_id, so this one
       // serves that lookup, as residents_identity did for the residents table. And one

@@ -113,6 +113,25 @@ const FIXTURES = {
   'GET /api/public/{tenant}/garbage/search': { kind: 'public', foreign: 'list', query: '?q=%E7%B4%99' },
   'GET /api/public/{tenant}/garbage/{area}/days': { kind: 'public', params: { area: () => '本町' } },
   'GET /api/public/{tenant}/garbage/{area}/calendar.ics': { kind: 'public', params: { area: () => '本町' } },
+  // reservations (issue 12): categories, resources, the booking ledger.
+  'GET /api/resource-categories': { min: 'viewer' },
+  'POST /api/resource-categories': { min: 'editor', foreign: 'own', status: 201, body: () => ({ name: 'ISO B 分類' }) },
+  'PUT /api/resource-categories/{id}': { min: 'editor', params: { id: (c) => c.a.category }, body: () => ({ name: 'ISO changed' }) },
+  'DELETE /api/resource-categories/{id}': { min: 'editor', params: { id: (c) => c.a.category } },
+  'GET /api/resources': { min: 'viewer' },
+  'POST /api/resources': { min: 'editor', foreign: 'own', status: 201, body: () => ({ name: 'ISO B 施設', slot_minutes: 60, capacity: 1, opening_hours: {} }) },
+  'GET /api/resources/{id}': { min: 'viewer', params: { id: (c) => c.a.resource } },
+  'PUT /api/resources/{id}': { min: 'editor', params: { id: (c) => c.a.resource }, body: () => ({ name: 'ISO changed', slot_minutes: 30, capacity: 2, opening_hours: {} }) },
+  'DELETE /api/resources/{id}': { min: 'editor', params: { id: (c) => c.a.resource } },
+  'GET /api/resources/{id}/bookings': { min: 'operator', params: { id: (c) => c.a.resource } },
+  'POST /api/resources/{id}/bookings': { min: 'operator', params: { id: (c) => c.a.resource }, body: (c) => ({ slot: c.a.freeSlot, party: 1 }) },
+  'POST /api/bookings/{id}/cancel': { min: 'operator', params: { id: (c) => c.a.booking }, body: () => ({ reason: 'ISO' }) },
+  'GET /api/public/{tenant}/resources': { kind: 'public', foreign: 'list' },
+  'GET /api/public/{tenant}/resources/{id}/availability': { kind: 'public', params: { id: (c) => c.a.resource } },
+  'GET /api/public/{tenant}/resources/{id}/calendar.ics': { kind: 'public', params: { id: (c) => c.a.resource } },
+  'POST /api/public/{tenant}/resources/{id}/bookings': { kind: 'public', params: { id: (c) => c.a.resource }, body: (c) => ({ slot: c.a.freeSlot, party: 1 }) },
+  'POST /api/public/{tenant}/resources/{id}/bookings/{booking_id}/cancel': { kind: 'public', params: { id: (c) => c.a.resource, booking_id: (c) => c.a.booking }, body: () => ({}) },
+  'GET /api/public/{tenant}/bookings': { kind: 'public', foreign: 'list' },
   'GET /healthz': { kind: 'open' },
   'GET /metrics': { kind: 'open' },
   'GET /api/{*rest}': { kind: 'open' },
@@ -229,6 +248,7 @@ function call(client, route, fx, tenantCode = B_CODE) {
 
 // A's objects: none of these may appear in anything B or a forged tenant sees.
 const markers = () => [ctx.a.receipt, 'iso-a-svc', 'iso-viewer@demo.example', 'admin@demo.example', 'iso-a-menu', 'iso.a.dead', 'iso-a-list', 'iso_a_attr', 'デモ町', A_SECRET];
+const markers = () => [ctx.a.receipt, 'iso-a-svc', 'iso-viewer@demo.example', 'admin@demo.example', 'iso-a-menu', 'iso.a.dead', 'iso-a-list', 'デモ町', A_SECRET, 'iso-a-resource'];
 
 function assertNoMarkers(key, r) {
   for (const m of markers()) assert.ok(!r.text.includes(m), `${key} shows tenant A's "${m}" to tenant B: ${r.text.slice(0, 300)}`);
@@ -323,6 +343,19 @@ async function seedTenantA() {
   const up = await resident.request('POST', `/api/public/demo/chat/${a.photoSession}/attachments?filename=a.png`, { raw: PNG, headers: { 'content-type': 'image/png' } });
   assert.equal(up.status, 201, up.text);
   a.attachment = up.json.attachment_id;
+
+  // A resource in a category, booked once by A's resident (tomorrow 10:00); 11:00 is free.
+  const cat = await admin.post('/api/resource-categories', { name: 'iso-a-category' });
+  assert.equal(cat.status, 201, cat.text);
+  a.category = cat.json.id;
+  const every = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['09:00', '17:00']]]));
+  const res = await admin.post('/api/resources', { name: 'iso-a-resource', category_id: a.category, slot_minutes: 60, capacity: 3, opening_hours: every, closed_on_holidays: false });
+  assert.equal(res.status, 201, res.text);
+  a.resource = res.json.id;
+  a.freeSlot = `${tomorrow}T11:00`;
+  const booking = await resident.post(`/api/public/demo/resources/${a.resource}/bookings`, { slot: `${tomorrow}T10:00`, party: 1 });
+  assert.equal(booking.status, 201, booking.text);
+  a.booking = booking.json.id;
 
   a.lookup = 'iso-a-list';
   const lk = await admin.request('PUT', `/api/lookups/${a.lookup}`, { raw: 'key,value\nA1,secret\n', headers: { 'content-type': 'text/csv' } });

@@ -79,17 +79,27 @@ std::optional<int64_t> positive_id(const std::string& raw) {
   return v > 0 ? std::optional<int64_t>(v) : std::nullopt;
 }
 
-http::Response with_cookie(http::Response res, const Visitor& v, bool secure) {
+std::optional<std::string> cookie_header(const Visitor& v, bool secure) {
   if (v.new_cookie)
-    res.header("Set-Cookie", std::string(kDeviceCookie) + "=" + *v.new_cookie +
-                                 "; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000" +
-                                 (secure ? "; Secure" : ""));
-  else if (v.forget_cookie)
-    res.header("Set-Cookie", std::string(kDeviceCookie) + "=; Path=/; HttpOnly; SameSite=Lax; " +
-                                 "Max-Age=0" + (secure ? "; Secure" : ""));
+    return std::string(kDeviceCookie) + "=" + *v.new_cookie +
+           "; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000" + (secure ? "; Secure" : "");
+  if (v.forget_cookie)
+    return std::string(kDeviceCookie) + "=; Path=/; HttpOnly; SameSite=Lax; " + "Max-Age=0" +
+           (secure ? "; Secure" : "");
+  return std::nullopt;
+}
+
+http::Response with_cookie(http::Response res, const Visitor& v, bool secure) {
+  if (auto c = cookie_header(v, secure)) res.header("Set-Cookie", *c);
   return res;
 }
 }  // namespace
+
+DeviceResident device_resident(auth::AuthService& auth, store::Db& db, const http::Request& req,
+                               bool create, bool secure) {
+  Visitor v = visitor(auth, db, req, create);
+  return {v.resident_id, cookie_header(v, secure)};
+}
 
 void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db,
                      services::Catalog& catalog, applications::ChatService& chat,

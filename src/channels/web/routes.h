@@ -15,4 +15,14 @@ void register_routes(http::Router& router, auth::AuthService& auth, store::Db& d
                      applications::Inbox& inbox, bool secure_cookies,
                      const applications::UploadLimits& upload_limits, const MapSettings& map = {});
 
+// The resident behind the browser's device cookie, for other capabilities' public routes
+// (reservations): the same identity the chat uses. set_cookie is the Set-Cookie value to
+// send back (a token just issued, or one to forget), if any.
+struct DeviceResident {
+  int64_t resident_id = 0;
+  std::optional<std::string> set_cookie;
+};
+DeviceResident device_resident(auth::AuthService& auth, store::Db& db, const http::Request& req,
+                               bool create, bool secure);
+
 }  // namespace mg::web

@@ -1,0 +1,97 @@
+#pragma once
+// The booking ledger: resources, categories and bookings (migration 20), and the one rule
+// that matters most: a slot is never booked beyond its capacity. The check reads the real
+// bookings (SUM(party) of booked rows) inside the booking's write transaction; there is no
+// separate counter that could drift. PostgreSQL bookers of one slot are serialised by a row
+// lock on reservation_slot_locks; SQLite's single writer serialises every writer already.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/model.h"
+#include "reservations/schedule.h"
+#include "store/db.h"
+
+namespace mg::reservations {
+
+struct Category {
+  int64_t id = 0;
+  std::string name;
+  std::optional<int64_t> parent_id;
+};
+
+struct Resource {
+  int64_t id = 0;
+  int64_t tenant_id = 0;
+  std::optional<int64_t> category_id;
+  std::string name, description;
+  int capacity = 1;
+  int window_days = 90;
+  int daily_limit = 1;  // bookings per resident per day of this resource; 0 = no limit
+  bool stopped = false;
+  ResourceCalendar calendar;
+};
+
+struct Booking {
+  int64_t id = 0;
+  int64_t resource_id = 0;
+  int64_t slot_start = 0;
+  int party = 1;
+  std::optional<int64_t> resident_id, staff_id;
+  std::string status, note, reason;
+  int64_t created_at = 0, updated_at = 0;
+};
+
+// Category and resource rows; all tenant-scoped (another tenant's id is "not found").
+std::vector<Category> list_categories(store::Tx& tx, int64_t tenant_id);
+std::optional<Category> find_category(store::Tx& tx, int64_t tenant_id, int64_t id);
+// The depth of a category (1 = top level), following parents; 0 when not found.
+int category_depth(store::Tx& tx, int64_t tenant_id, int64_t id);
+int64_t insert_category(store::Tx& tx, int64_t tenant_id, const std::string& name,
+                        std::optional<int64_t> parent_id, int64_t now);
+bool update_category(store::Tx& tx, int64_t tenant_id, int64_t id, const std::string& name,
+                     std::optional<int64_t> parent_id, int64_t now);
+// false when the category has subcategories or resources (or is not the tenant's).
+bool delete_category(store::Tx& tx, int64_t tenant_id, int64_t id);
+
+std::vector<Resource> list_resources(store::Tx& tx, int64_t tenant_id);
+std::optional<Resource> find_resource(store::Tx& tx, int64_t tenant_id, int64_t id);
+int64_t insert_resource(store::Tx& tx, const Resource& r, int64_t now);
+void update_resource(store::Tx& tx, const Resource& r, int64_t now);
+int64_t booking_count(store::Tx& tx, int64_t resource_id);
+void delete_resource(store::Tx& tx, int64_t tenant_id, int64_t id);
+
+// Booked party per slot start in [from_ms, to_ms).
+std::vector<std::pair<int64_t, int64_t>> booked_per_slot(store::Tx& tx, int64_t resource_id,
+                                                         int64_t from_ms, int64_t to_ms);
+std::vector<Booking> ledger(store::Tx& tx, int64_t resource_id, int64_t from_ms, int64_t to_ms,
+                            std::size_t limit);
+std::optional<Booking> find_booking(store::Tx& tx, int64_t tenant_id, int64_t id);
+
+struct BookingRequest {
+  int64_t tenant_id = 0;
+  int64_t resource_id = 0;
+  int64_t slot_start = 0;
+  int party = 1;
+  std::optional<int64_t> resident_id;    // a resident's own booking
+  std::optional<auth::Principal> staff;  // a phone/counter booking, audited
+  std::string note;
+};
+
+// Books or throws ApiError: 404 unknown resource; 400 not_a_slot, out_of_window, party;
+// 409 stopped, closed, daily_limit, slot_full (details: the next free slots).
+Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms);
+
+// Cancels a booked row; a resident may cancel only their own (others' are 404) and not
+// after the slot began; staff any, with a reason (audited). 409 already_cancelled.
+Booking cancel(store::Db& db, int64_t tenant_id, int64_t booking_id,
+               std::optional<int64_t> resident_id, const std::optional<auth::Principal>& staff,
+               const std::string& reason, int64_t now_ms);
+
+// Up to `count` bookable slots from `after_ms` on with room for `party`, inside the window.
+std::vector<std::pair<int64_t, int64_t>> next_free(store::Tx& tx, const Resource& r,
+                                                   int64_t after_ms, int party, int64_t now_ms,
+                                                   std::size_t count);
+
+}  // namespace mg::reservations

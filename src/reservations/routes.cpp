@@ -1,0 +1,549 @@
+#include "reservations/routes.h"
+
+#include <algorithm>
+#include <map>
+
+#include "core/clock.h"
+#include "core/errors.h"
+#include "reservations/ledger.h"
+
+namespace mg::reservations {
+
+namespace {
+
+namespace chr = std::chrono;
+constexpr int64_t kDayMs = 24 * 3600 * 1000;
+
+int64_t path_id(const http::Request& req, const std::string& name, const char* what) {
+  const std::string& raw = req.params.at(name);
+  if (raw.empty() || raw.size() > 18 || raw.find_first_not_of("0123456789") != std::string::npos)
+    throw ApiError::not_found(std::string(what) + "が見つかりません");
+  int64_t v = std::stoll(raw);
+  if (v <= 0) throw ApiError::not_found(std::string(what) + "が見つかりません");
+  return v;
+}
+
+int64_t int_field(const Json& body, const char* key, int64_t min, int64_t max,
+                  std::optional<int64_t> fallback, const std::string& label) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) {
+    if (fallback) return *fallback;
+    throw ApiError::bad_request(label + "を入れてください", key);
+  }
+  if (!it->is_number_integer() || it->get<int64_t>() < min || it->get<int64_t>() > max)
+    throw ApiError::bad_request(
+        label + "は " + std::to_string(min) + "〜" + std::to_string(max) + " の整数です", key);
+  return it->get<int64_t>();
+}
+
+std::string text_field(const Json& body, const char* key, std::size_t max_bytes, bool required,
+                       const std::string& label) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null() ||
+      (it->is_string() && it->get_ref<const std::string&>().empty())) {
+    if (required) throw ApiError::bad_request(label + "を入れてください", key);
+    return "";
+  }
+  if (!it->is_string()) throw ApiError::bad_request(label + "は文字で入れてください", key);
+  const auto& s = it->get_ref<const std::string&>();
+  if (s.size() > max_bytes) throw ApiError::bad_request(label + "が長すぎます", key);
+  return s;
+}
+
+bool bool_field(const Json& body, const char* key, bool fallback) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return fallback;
+  if (!it->is_boolean())
+    throw ApiError::bad_request(std::string(key) + " は true か false です", key);
+  return it->get<bool>();
+}
+
+std::optional<int64_t> optional_id(const Json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_number_integer() || it->get<int64_t>() <= 0)
+    throw ApiError::bad_request(std::string(key) + " は番号で指定します", key);
+  return it->get<int64_t>();
+}
+
+Json category_json(const Category& c) {
+  return {{"id", c.id}, {"name", c.name}, {"parent_id", c.parent_id ? Json(*c.parent_id) : Json()}};
+}
+
+Json resource_json(const Resource& r, bool staff) {
+  Json j = {{"id", r.id},
+            {"category_id", r.category_id ? Json(*r.category_id) : Json()},
+            {"name", r.name},
+            {"description", r.description},
+            {"slot_minutes", r.calendar.slot_minutes},
+            {"capacity", r.capacity},
+            {"opening_hours", to_json(r.calendar.weekly)},
+            {"closed_on_holidays", r.calendar.closed_on_holidays},
+            {"window_days", r.window_days},
+            {"daily_limit", r.daily_limit},
+            {"stopped", r.stopped}};
+  Json special = Json::array();
+  for (const auto& s : r.calendar.special)
+    special.push_back({{"date", format_date(s.date)},
+                       {"closed", s.closed},
+                       {"hours", intervals_json(s.hours)},
+                       {"note", s.note}});
+  j["special_days"] = special;
+  (void)staff;
+  return j;
+}
+
+Json booking_json(const Booking& b, bool staff) {
+  Json j = {{"id", b.id},
+            {"resource_id", b.resource_id},
+            {"slot", format_slot(b.slot_start)},
+            {"party", b.party},
+            {"status", b.status},
+            {"created_at", b.created_at},
+            {"updated_at", b.updated_at}};
+  if (staff) {
+    j["source"] = b.staff_id ? "staff" : "resident";
+    j["resident_id"] = b.resident_id ? Json(*b.resident_id) : Json();
+    j["staff_id"] = b.staff_id ? Json(*b.staff_id) : Json();
+    j["note"] = b.note;
+    j["reason"] = b.reason;
+  }
+  return j;
+}
+
+// The whole resource from a staff body (POST and PUT both send every field).
+Resource resource_from(store::Tx& tx, int64_t tenant_id, const Json& body) {
+  Resource r;
+  r.tenant_id = tenant_id;
+  r.name = text_field(body, "name", 200, true, "名前");
+  r.description = text_field(body, "description", 4000, false, "説明");
+  r.category_id = optional_id(body, "category_id");
+  if (r.category_id && !find_category(tx, tenant_id, *r.category_id))
+    throw ApiError::bad_request("分類が見つかりません", "category_id");
+  r.calendar.slot_minutes =
+      static_cast<int>(int_field(body, "slot_minutes", 5, 1440, std::nullopt, "枠の長さ（分）"));
+  r.capacity = static_cast<int>(int_field(body, "capacity", 1, 10000, std::nullopt, "定員"));
+  r.window_days = static_cast<int>(int_field(body, "window_days", 0, 730, 90, "受付期間（日）"));
+  r.daily_limit = static_cast<int>(int_field(body, "daily_limit", 0, 100, 1, "1 日の上限"));
+  r.calendar.closed_on_holidays = bool_field(body, "closed_on_holidays", true);
+  r.stopped = bool_field(body, "stopped", false);
+  r.calendar.weekly = parse_opening_hours(body.value("opening_hours", Json::object()));
+  if (auto s = body.find("special_days"); s != body.end() && !s->is_null()) {
+    if (!s->is_array() || s->size() > 400)
+      throw ApiError::bad_request("特別な日は 400 日分までの一覧です", "special_days");
+    for (const auto& d : *s) {
+      if (!d.is_object()) throw ApiError::bad_request("特別な日の書き方が違います", "special_days");
+      SpecialDay day;
+      auto date = parse_date(d.value("date", Json("")).is_string() ? d.value("date", "") : "");
+      if (!date) throw ApiError::bad_request("日付は 2026-12-29 の形で書きます", "special_days");
+      day.date = *date;
+      day.closed = bool_field(d, "closed", true);
+      if (!day.closed) day.hours = parse_intervals(d.value("hours", Json::array()), "special_days");
+      day.note = text_field(d, "note", 200, false, "特別な日のメモ");
+      if (std::any_of(r.calendar.special.begin(), r.calendar.special.end(),
+                      [&](const SpecialDay& o) { return o.date == day.date; }))
+        throw ApiError::bad_request(format_date(day.date) + " が 2 回あります", "special_days");
+      r.calendar.special.push_back(std::move(day));
+    }
+  }
+  return r;
+}
+
+// ?from=YYYY-MM-DD (default today in JST) &days=N (1..max, default 7).
+std::pair<Date, int> day_range(const http::Request& req, int max_days) {
+  Date from = jst_date(clock::now_ms());
+  if (auto f = req.query.find("from"); f != req.query.end()) {
+    auto d = parse_date(f->second);
+    if (!d) throw ApiError::bad_request("from は 2026-04-01 の形で書きます", "from");
+    from = *d;
+  }
+  int n = 7;
+  if (auto q = req.query.find("days"); q != req.query.end()) {
+    const auto& s = q->second;
+    n = (s.empty() || s.size() > 3 || s.find_first_not_of("0123456789") != std::string::npos)
+            ? -1
+            : std::stoi(s);
+    if (n < 1 || n > max_days)
+      throw ApiError::bad_request("days は 1〜" + std::to_string(max_days) + " です", "days");
+  }
+  return {from, n};
+}
+
+Json availability(store::Tx& tx, const Resource& r, Date from, int days, int64_t now) {
+  int64_t from_ms = jst_midnight_ms(from), to_ms = from_ms + int64_t{days} * kDayMs;
+  std::map<int64_t, int64_t> booked;
+  for (const auto& [start, sum] : booked_per_slot(tx, r.id, from_ms, to_ms)) booked[start] = sum;
+  Json out = Json::array();
+  for (int i = 0; i < days; ++i) {
+    Date d{chr::sys_days{from} + chr::days{i}};
+    Json slots = Json::array();
+    for (int64_t s : slots_on(r.calendar, d)) {
+      int64_t taken = booked.count(s) ? booked[s] : 0;
+      int64_t remaining = std::max<int64_t>(0, r.capacity - taken);
+      slots.push_back(
+          {{"start", format_slot(s)},
+           {"capacity", r.capacity},
+           {"booked", taken},
+           {"remaining", remaining},
+           {"bookable", !r.stopped && remaining > 0 && in_window(s, now, r.window_days)}});
+    }
+    auto why = closed_reason(r.calendar, d);
+    out.push_back(
+        {{"date", format_date(d)}, {"closed", why ? Json(*why) : Json()}, {"slots", slots}});
+  }
+  return out;
+}
+
+void require_json(const http::Request& req) {
+  // A JSON content type forces a CORS preflight, so other sites cannot book in a resident's
+  // name with their cookie.
+  auto ct = req.header("content-type");
+  if (!ct || ct->rfind("application/json", 0) != 0)
+    throw ApiError(415, "unsupported_type", "Content-Type: application/json で送ってください");
+}
+
+int64_t slot_of(const Json& body) {
+  auto it = body.find("slot");
+  if (it == body.end() || !it->is_string())
+    throw ApiError::bad_request("枠を 2026-12-01T09:00 の形で指定してください", "slot");
+  auto s = parse_slot(it->get<std::string>());
+  if (!s) throw ApiError::bad_request("枠を 2026-12-01T09:00 の形で指定してください", "slot");
+  return *s;
+}
+
+http::Response with_cookie(http::Response res, const PublicResident& who) {
+  if (who.set_cookie) res.header("Set-Cookie", *who.set_cookie);
+  return res;
+}
+
+std::string escape_ics(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\\' || c == ';' || c == ',') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    if (c != '\r') out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+void mount(http::Router& router, auth::AuthService& auth, store::Db& db, ResidentOf resident_of) {
+  // ---- staff: categories ----
+  router.get("/api/resource-categories", [&](http::Request& req) {
+    auto who = auth.require(req);
+    Json out = Json::array();
+    for (const auto& c : db.read([&](store::Tx& tx) { return list_categories(tx, who.tenant_id); }))
+      out.push_back(category_json(c));
+    return http::Response::json({{"categories", out}});
+  });
+
+  auto check_parent = [](store::Tx& tx, int64_t tenant_id, std::optional<int64_t> parent,
+                         std::optional<int64_t> self) {
+    if (!parent) return;
+    if (!find_category(tx, tenant_id, *parent))
+      throw ApiError::bad_request("上の分類が見つかりません", "parent_id");
+    // No cycles; at most three levels, counting the moved category's own subcategories.
+    auto all = list_categories(tx, tenant_id);
+    std::map<int64_t, std::optional<int64_t>> parent_of;
+    for (const auto& c : all) parent_of[c.id] = c.parent_id;
+    int depth = 0;
+    for (std::optional<int64_t> at = parent; at && depth < 10; at = parent_of[*at]) {
+      if (self && *at == *self)
+        throw ApiError::bad_request("分類を自分の下には置けません", "parent_id");
+      ++depth;
+    }
+    int below = 0;
+    if (self) {
+      for (const auto& c : all) {
+        int d = 0;
+        for (std::optional<int64_t> at = c.id; at && d < 10; at = parent_of[*at], ++d)
+          if (*at == *self) {
+            below = std::max(below, d);
+            break;
+          }
+      }
+    }
+    if (depth + 1 + below > 3) throw ApiError::bad_request("分類は 3 段までです", "parent_id");
+  };
+
+  router.post("/api/resource-categories", [&, check_parent](http::Request& req) {
+    auto who = auth.require(req, auth::Role::editor);
+    Json body = req.json_body();
+    auto name = text_field(body, "name", 200, true, "分類の名前");
+    auto parent = optional_id(body, "parent_id");
+    auto c = db.write([&](store::Tx& tx) {
+      check_parent(tx, who.tenant_id, parent, std::nullopt);
+      Category c{insert_category(tx, who.tenant_id, name, parent, clock::now_ms()), name, parent};
+      auth::audit(tx, who, "resource_category.create", "resource_category", std::to_string(c.id));
+      return c;
+    });
+    return http::Response::json(category_json(c), 201);
+  });
+
+  router.put("/api/resource-categories/{id}", [&, check_parent](http::Request& req) {
+    auto who = auth.require(req, auth::Role::editor);
+    int64_t id = path_id(req, "id", "分類");
+    Json body = req.json_body();
+    auto name = text_field(body, "name", 200, true, "分類の名前");
+    auto parent = optional_id(body, "parent_id");
+    auto c = db.write([&](store::Tx& tx) {
+      if (!find_category(tx, who.tenant_id, id)) throw ApiError::not_found("分類が見つかりません");
+      check_parent(tx, who.tenant_id, parent, id);
+      update_category(tx, who.tenant_id, id, name, parent, clock::now_ms());
+      auth::audit(tx, who, "resource_category.update", "resource_category", std::to_string(id));
+      return Category{id, name, parent};
+    });
+    return http::Response::json(category_json(c));
+  });
+
+  router.del("/api/resource-categories/{id}", [&](http::Request& req) {
+    auto who = auth.require(req, auth::Role::editor);
+    int64_t id = path_id(req, "id", "分類");
+    db.write([&](store::Tx& tx) {
+      if (!find_category(tx, who.tenant_id, id)) throw ApiError::not_found("分類が見つかりません");
+      if (!delete_category(tx, who.tenant_id, id))
+        throw ApiError(409, "in_use", "下に分類か予約の対象があるため消せません");
+      auth::audit(tx, who, "resource_category.delete", "resource_category", std::to_string(id));
+    });
+    return http::Response::json({{"deleted", true}});
+  });
+
+  // ---- staff: resources ----
+  router.get("/api/resources", [&](http::Request& req) {
+    auto who = auth.require(req);
+    Json out = Json::array();
+    for (const auto& r : db.read([&](store::Tx& tx) { return list_resources(tx, who.tenant_id); }))
+      out.push_back(resource_json(r, true));
+    return http::Response::json({{"resources", out}});
+  });
+
+  router.post("/api/resources", [&](http::Request& req) {
+    auto who = auth.require(req, auth::Role::editor);
+    Json body = req.json_body();
+    auto r = db.write([&](store::Tx& tx) {
+      Resource r = resource_from(tx, who.tenant_id, body);
+      r.id = insert_resource(tx, r, clock::now_ms());
+      auth::audit(tx, who, "resource.create", "resource", std::to_string(r.id));
+      return r;
+    });
+    return http::Response::json(resource_json(r, true), 201);
+  });
+
+  router.get("/api/resources/{id}", [&](http::Request& req) {
+    auto who = auth.require(req);
+    int64_t id = path_id(req, "id", "予約の対象");
+    auto r = db.read([&](store::Tx& tx) { return find_resource(tx, who.tenant_id, id); });
+    if (!r) throw ApiError::not_found("予約の対象が見つかりません");
+    return http::Response::json(resource_json(*r, true));
+  });
+
+  router.put("/api/resources/{id}", [&](http::Request& req) {
+    auto who = auth.require(req, auth::Role::editor);
+    int64_t id = path_id(req, "id", "予約の対象");
+    Json body = req.json_body();
+    auto r = db.write([&](store::Tx& tx) {
+      if (!find_resource(tx, who.tenant_id, id))
+        throw ApiError::not_found("予約の対象が見つかりません");
+      Resource r = resource_from(tx, who.tenant_id, body);
+      r.id = id;
+      update_resource(tx, r, clock::now_ms());
+      auth::audit(tx, who, "resource.update", "resource", std::to_string(id));
+      return r;
+    });
+    return http::Response::json(resource_json(r, true));
+  });
+
+  router.del("/api/resources/{id}", [&](http::Request& req) {
+    auto who = auth.require(req, auth::Role::editor);
+    int64_t id = path_id(req, "id", "予約の対象");
+    db.write([&](store::Tx& tx) {
+      if (!find_resource(tx, who.tenant_id, id))
+        throw ApiError::not_found("予約の対象が見つかりません");
+      if (booking_count(tx, id) > 0)
+        throw ApiError(409, "in_use", "予約があるため消せません。受付を止めてください");
+      delete_resource(tx, who.tenant_id, id);
+      auth::audit(tx, who, "resource.delete", "resource", std::to_string(id));
+    });
+    return http::Response::json({{"deleted", true}});
+  });
+
+  // ---- staff: the ledger ----
+  router.get("/api/resources/{id}/bookings", [&](http::Request& req) {
+    auto who = auth.require(req, auth::Role::operator_);
+    int64_t id = path_id(req, "id", "予約の対象");
+    auto [from, days] = day_range(req, 31);
+    int64_t now = clock::now_ms();
+    return db.read([&](store::Tx& tx) {
+      auto r = find_resource(tx, who.tenant_id, id);
+      if (!r) throw ApiError::not_found("予約の対象が見つかりません");
+      int64_t from_ms = jst_midnight_ms(from);
+      Json bookings = Json::array();
+      auto rows = ledger(tx, id, from_ms, from_ms + int64_t{days} * kDayMs, 5001);
+      for (std::size_t i = 0; i < rows.size() && i < 5000; ++i)
+        bookings.push_back(booking_json(rows[i], true));
+      return http::Response::json({{"resource", resource_json(*r, true)},
+                                   {"days", availability(tx, *r, from, days, now)},
+                                   {"bookings", bookings},
+                                   {"truncated", rows.size() > 5000}});
+    });
+  });
+
+  router.post("/api/resources/{id}/bookings", [&](http::Request& req) {
+    auto who = auth.require(req, auth::Role::operator_);
+    BookingRequest b;
+    b.tenant_id = who.tenant_id;
+    b.resource_id = path_id(req, "id", "予約の対象");
+    Json body = req.json_body();
+    b.slot_start = slot_of(body);
+    b.party = static_cast<int>(int_field(body, "party", 1, 10000, 1, "人数"));
+    b.note = text_field(body, "note", 1000, false, "メモ");
+    b.staff = who;
+    return http::Response::json(booking_json(book(db, b, clock::now_ms()), true), 201);
+  });
+
+  router.post("/api/bookings/{id}/cancel", [&](http::Request& req) {
+    auto who = auth.require(req, auth::Role::operator_);
+    int64_t id = path_id(req, "id", "予約");
+    Json body = req.json_body();
+    auto reason = text_field(body, "reason", 1000, true, "取り消しの理由");
+    auto b = cancel(db, who.tenant_id, id, std::nullopt, who, reason, clock::now_ms());
+    return http::Response::json(booking_json(b, true));
+  });
+
+  // ---- public ----
+  auto tenant_of = [&auth](const http::Request& req) {
+    auto t = auth.tenant_by_code(req.params.at("tenant"));
+    if (!t) throw ApiError::not_found("自治体が見つかりません");
+    return *t;
+  };
+  auto public_resource = [&db](int64_t tenant_id, int64_t id) {
+    auto r = db.read([&](store::Tx& tx) { return find_resource(tx, tenant_id, id); });
+    if (!r) throw ApiError::not_found("予約の対象が見つかりません");
+    return std::move(*r);
+  };
+
+  router.get("/api/public/{tenant}/resources", [&, tenant_of](http::Request& req) {
+    auto t = tenant_of(req);
+    return db.read([&](store::Tx& tx) {
+      Json cats = Json::array(), res = Json::array();
+      for (const auto& c : list_categories(tx, t.id)) cats.push_back(category_json(c));
+      for (const auto& r : list_resources(tx, t.id)) {
+        Json j = resource_json(r, false);
+        j["availability"] =
+            "/api/public/" + t.code + "/resources/" + std::to_string(r.id) + "/availability";
+        res.push_back(j);
+      }
+      return http::Response::json({{"categories", cats}, {"resources", res}});
+    });
+  });
+
+  router.get("/api/public/{tenant}/resources/{id}/availability", [&, tenant_of, public_resource](
+                                                                     http::Request& req) {
+    auto t = tenant_of(req);
+    auto r = public_resource(t.id, path_id(req, "id", "予約の対象"));
+    auto [from, days] = day_range(req, 31);
+    int64_t now = clock::now_ms();
+    Json out = db.read([&](store::Tx& tx) { return availability(tx, r, from, days, now); });
+    return http::Response::json(
+        {{"resource", {{"id", r.id}, {"name", r.name}}}, {"stopped", r.stopped}, {"days", out}});
+  });
+
+  router.post("/api/public/{tenant}/resources/{id}/bookings",
+              [&, tenant_of, resident_of, public_resource](http::Request& req) {
+                require_json(req);
+                auto t = tenant_of(req);
+                BookingRequest b;
+                b.tenant_id = t.id;
+                b.resource_id = path_id(req, "id", "予約の対象");
+                // Before the resident is created: a refused call leaves nothing behind.
+                public_resource(t.id, b.resource_id);
+                Json body = req.json_body();
+                b.slot_start = slot_of(body);
+                b.party = static_cast<int>(int_field(body, "party", 1, 10000, 1, "人数"));
+                auto who = resident_of(req, true);
+                b.resident_id = who.resident_id;
+                return with_cookie(
+                    http::Response::json(booking_json(book(db, b, clock::now_ms()), false), 201),
+                    who);
+              });
+
+  router.get("/api/public/{tenant}/bookings", [&, tenant_of, resident_of](http::Request& req) {
+    auto t = tenant_of(req);
+    auto who = resident_of(req, false);
+    Json out = Json::array();
+    if (who.resident_id)
+      db.read([&](store::Tx& tx) {
+        tx.each(
+            "SELECT b.id, b.resource_id, b.slot_start, b.party, b.status, r.name FROM bookings b "
+            "JOIN resources r ON r.id = b.resource_id WHERE b.tenant_id = ? AND b.resident_id = ? "
+            "ORDER BY b.slot_start DESC LIMIT 200",
+            {t.id, who.resident_id}, [&](const store::Row& row) {
+              out.push_back({{"id", row.i64(0)},
+                             {"resource_id", row.i64(1)},
+                             {"slot", format_slot(row.i64(2))},
+                             {"party", row.i64(3)},
+                             {"status", row.str(4)},
+                             {"resource_name", row.str(5)}});
+              return true;
+            });
+      });
+    return with_cookie(http::Response::json({{"bookings", out}}), who);
+  });
+
+  router.post("/api/public/{tenant}/resources/{id}/bookings/{booking_id}/cancel",
+              [&, tenant_of, resident_of](http::Request& req) {
+                require_json(req);
+                auto t = tenant_of(req);
+                int64_t resource_id = path_id(req, "id", "予約の対象");
+                int64_t booking_id = path_id(req, "booking_id", "予約");
+                auto who = resident_of(req, false);
+                if (!who.resident_id) throw ApiError::not_found("予約が見つかりません");
+                auto existing =
+                    db.read([&](store::Tx& tx) { return find_booking(tx, t.id, booking_id); });
+                if (!existing || existing->resource_id != resource_id)
+                  throw ApiError::not_found("予約が見つかりません");
+                auto b = cancel(db, t.id, booking_id, who.resident_id, std::nullopt,
+                                "住民による取り消し", clock::now_ms());
+                return with_cookie(http::Response::json(booking_json(b, false)), who);
+              });
+
+  // Opening slots with room, for a municipality's site or a phone's calendar: the window.
+  router.get("/api/public/{tenant}/resources/{id}/calendar.ics", [&, tenant_of, public_resource](
+                                                                     http::Request& req) {
+    auto t = tenant_of(req);
+    auto r = public_resource(t.id, path_id(req, "id", "予約の対象"));
+    int64_t now = clock::now_ms();
+    int days = std::min(r.window_days + 1, 62);
+    Date from = jst_date(now);
+    Json avail = db.read([&](store::Tx& tx) { return availability(tx, r, from, days, now); });
+    std::string out =
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//madoguchi//reservations//JA\r\n"
+        "CALSCALE:GREGORIAN\r\nX-WR-TIMEZONE:Asia/Tokyo\r\n";
+    std::string stamp = clock::format_jst(now - 9 * 3600 * 1000, "%Y%m%dT%H%M%SZ");
+    for (const auto& d : avail)
+      for (const auto& s : d["slots"]) {
+        if (!s["bookable"].get<bool>()) continue;
+        int64_t start = *parse_slot(s["start"].get<std::string>());
+        auto utc = [](int64_t ms) {
+          return clock::format_jst(ms - 9 * 3600 * 1000, "%Y%m%dT%H%M%SZ");
+        };
+        out += "BEGIN:VEVENT\r\nUID:" + std::to_string(r.id) + "-" + std::to_string(start / 60000) +
+               "@" + t.code + ".madoguchi\r\n";
+        out += "DTSTAMP:" + stamp + "\r\nDTSTART:" + utc(start) +
+               "\r\nDTEND:" + utc(start + int64_t{r.calendar.slot_minutes} * 60000) + "\r\n";
+        out += "SUMMARY:" + escape_ics(r.name) + " 空き " +
+               std::to_string(s["remaining"].get<int64_t>()) + "\r\n";
+        out += "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n";
+      }
+    out += "END:VCALENDAR\r\n";
+    auto res = http::Response::text(std::move(out), "text/calendar; charset=utf-8");
+    res.headers.emplace_back("Cache-Control", "public, max-age=300");
+    return res;
+  });
+}
+
+}  // namespace mg::reservations
