@@ -99,11 +99,30 @@ bool queue(store::Tx& tx, int64_t tenant_id, int64_t id) {
       "UPDATE campaigns SET status = 'queued', targeted_count = ?, queued_at = ?, updated_at = ? "
       "WHERE tenant_id = ? AND id = ? AND status = 'draft'",
       {targeted, now, now, tenant_id, id});
+  enqueue_fanout(tx, tenant_id, id);
+  return true;
+}
+
+void enqueue_fanout(store::Tx& tx, int64_t tenant_id, int64_t id) {
+  // No queue key: a second runner of the same campaign is harmless (each step locks the
+  // campaign row and reads the cursor), and a resumed fan-out must not wait behind a job a
+  // killed process left 'running'.
   jobs::EnqueueOptions opt;
   opt.tenant_id = tenant_id;
-  opt.queue_key = "campaign:" + std::to_string(id);  // one fan-out of a campaign at a time
   jobs::enqueue(tx, "campaign.fanout", Json{{"campaign_id", id}}, opt);
-  return true;
+}
+
+int resume_fanouts(store::Db& db) {
+  return db.write([](store::Tx& tx) {
+    int n = 0;
+    for (const auto& r :
+         tx.query("SELECT id, tenant_id FROM campaigns WHERE status IN ('queued', 'sending') AND "
+                  "fanout_done = 0")) {
+      enqueue_fanout(tx, r.i64(1), r.i64(0));
+      ++n;
+    }
+    return n;
+  });
 }
 
 bool cancel(store::Tx& tx, int64_t tenant_id, int64_t id) {

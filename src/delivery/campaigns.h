@@ -37,6 +37,10 @@ std::vector<Campaign> list(store::Tx& tx, int64_t tenant_id, int64_t before_id, 
 // draft -> queued: counts the audience now and enqueues the campaign.fanout job. False when the
 // campaign is not a draft.
 bool queue(store::Tx& tx, int64_t tenant_id, int64_t id);
+void enqueue_fanout(store::Tx& tx, int64_t tenant_id, int64_t id);
+// At start: a fan-out cut short by a crash resumes at its cursor now, instead of after the
+// killed job's lease. Returns how many were resumed.
+int resume_fanouts(store::Db& db);
 // draft/queued/sending -> cancelled; batches not yet sent are cancelled too. False when already
 // sent or cancelled.
 bool cancel(store::Tx& tx, int64_t tenant_id, int64_t id);

@@ -4,6 +4,7 @@
 #include "channels/line/text_units.h"
 #include "core/clock.h"
 #include "core/errors.h"
+#include "core/log.h"
 #include "delivery/campaigns.h"
 #include "delivery/fanout.h"
 #include "delivery/retention.h"
@@ -159,6 +160,7 @@ void register_jobs(jobs::Runner& runner, store::Db& db, int64_t retention_ms,
   runner.handle("delivery.retention", [&db, retention_ms](const jobs::Job&) {
     purge_delivered(db, clock::now_ms(), retention_ms);
   });
+  if (int n = resume_fanouts(db)) log::info("campaign fan-outs resumed", {{"count", n}});
   runner.every("delivery.retention", "delivery.retention", Json::object(), 6 * 3600 * 1000);
 }
 
