@@ -85,6 +85,12 @@ const FIXTURES = {
   'PUT /api/line/rich-menus/{name}': { min: 'admin', foreign: 'own', status: 201, params: { name: (c) => c.a.menu }, body: richMenu },
   'POST /api/line/rich-menus/{name}/default': { min: 'admin', params: { name: (c) => c.a.menu }, body: () => ({}) },
   'POST /api/line/rich-menus/{name}/link': { min: 'admin', params: { name: (c) => c.a.menu }, body: (c) => ({ resident_ids: [c.a.resident] }) },
+  // campaigns (delivery/): viewers read, operators create and cancel, admins send.
+  'GET /api/campaigns': { min: 'viewer' },
+  'POST /api/campaigns': { min: 'operator', foreign: 'own', status: 201, body: () => ({ title: 'ISO B campaign', messages: [{ type: 'text', text: 'ISO' }], audience: { kind: 'all' } }) },
+  'GET /api/campaigns/{id}': { min: 'viewer', params: { id: (c) => c.a.campaign } },
+  'POST /api/campaigns/{id}/send': { min: 'admin', params: { id: (c) => c.a.campaign }, body: () => ({}) },
+  'POST /api/campaigns/{id}/cancel': { min: 'operator', params: { id: (c) => c.a.campaign }, body: () => ({}) },
   'POST /line/{tenant}/webhook': { kind: 'public', foreign: 401, raw: (c) => c.a.webhookBody, headers: (c) => ({ 'content-type': 'application/json', 'x-line-signature': c.a.webhookSignature }) },
   'GET /api/public/{tenant}/info': { kind: 'public', foreign: 'list' },
   'GET /api/public/{tenant}/services': { kind: 'public', foreign: 'list' },
@@ -209,7 +215,7 @@ function call(client, route, fx, tenantCode = B_CODE) {
 }
 
 // A's objects: none of these may appear in anything B or a forged tenant sees.
-const markers = () => [ctx.a.receipt, 'iso-a-svc', 'iso-viewer@demo.example', 'admin@demo.example', 'iso-a-menu', 'iso.a.dead', 'iso-a-list', 'デモ町', A_SECRET];
+const markers = () => [ctx.a.receipt, 'iso-a-svc', 'iso-viewer@demo.example', 'admin@demo.example', 'iso-a-menu', 'iso.a.dead', 'iso-a-list', 'デモ町', A_SECRET, 'iso-a-campaign'];
 
 function assertNoMarkers(key, r) {
   for (const m of markers()) assert.ok(!r.text.includes(m), `${key} shows tenant A's "${m}" to tenant B: ${r.text.slice(0, 300)}`);
@@ -314,6 +320,9 @@ async function seedTenantA() {
   a.menu = 'iso-a-menu';
   const rm = await admin.put(`/api/line/rich-menus/${a.menu}`, richMenu());
   assert.equal(rm.status, 201, rm.text);
+  const cp = await admin.post('/api/campaigns', { title: 'iso-a-campaign', messages: [{ type: 'text', text: 'ISO A' }], audience: { kind: 'all' } });
+  assert.equal(cp.status, 201, cp.text);
+  a.campaign = cp.json.id;
   a.webhookBody = JSON.stringify({
     destination: 'Uiso', events: [{
       type: 'message', mode: 'active', timestamp: Date.now(), webhookEventId: '01ISOAWEBHOOK0000000000000',
@@ -396,6 +405,7 @@ test('tenant B\'s lists never show tenant A\'s objects', async () => {
   assert.ok((await clients.admin.get('/api/jobs')).text.includes('iso.a.dead'));
   assert.ok((await clients.admin.get('/api/line/rich-menus')).text.includes('iso-a-menu'));
   assert.ok((await clients.admin.get('/api/lookups')).text.includes('iso-a-list'));
+  assert.ok((await clients.admin.get('/api/campaigns')).text.includes('iso-a-campaign'));
   assert.ok((await clients.admin.get('/api/applications')).text.includes(ctx.a.receipt));
 });
 
