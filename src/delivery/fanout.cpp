@@ -18,14 +18,18 @@ const char* kLineResidents =
 }  // namespace
 
 ResidentFilter audience_filter(const Json& audience) {
-  std::string kind = audience.is_object() ? audience.value("kind", "") : "";
+  std::string kind;
+  if (audience.is_object() && audience.contains("kind") && audience["kind"].is_string())
+    kind = audience["kind"].get<std::string>();
   if (kind == "all") return {};
   if (kind == "residents") {
     ResidentFilter f;
+    if (!audience.contains("resident_ids")) return {"1 = 0", {}};
     const Json& ids = audience["resident_ids"];
     if (!ids.is_array() || ids.empty()) return {"1 = 0", {}};
     f.sql = "r.id IN (";
     for (size_t i = 0; i < ids.size(); ++i) {
+      if (!ids[i].is_number_integer()) throw std::invalid_argument("bad resident id");
       f.sql += i ? ", ?" : "?";
       f.params.emplace_back(ids[i].get<int64_t>());
     }

@@ -16,6 +16,19 @@ namespace {
 constexpr size_t kMaxTitleUnits = 100;
 constexpr size_t kMaxResidentIds = 5000;
 
+// A member or null: operator[] on a const object with a missing key is undefined behaviour.
+const Json& member(const Json& o, const char* key) {
+  static const Json null;
+  if (!o.is_object()) return null;
+  auto it = o.find(key);
+  return it == o.end() ? null : *it;
+}
+
+std::string string_member(const Json& o, const char* key) {
+  const Json& v = member(o, key);
+  return v.is_string() ? v.get<std::string>() : std::string();
+}
+
 int64_t id_param(const http::Request& req) {
   auto it = req.params.find("id");
   if (it == req.params.end() || it->second.empty() || it->second.size() > 18 ||
@@ -33,9 +46,9 @@ Json validated_messages(const Json& v) {
   for (size_t i = 0; i < v.size(); ++i) {
     std::string field = "messages[" + std::to_string(i) + "]";
     const Json& m = v[i];
-    if (!m.is_object() || m.value("type", "") != "text")
+    if (!m.is_object() || string_member(m, "type") != "text")
       throw ApiError::bad_request("メッセージの種類は text だけ指定できます", field + ".type");
-    const Json& t = m["text"];
+    const Json& t = member(m, "text");
     if (!t.is_string() || t.get_ref<const std::string&>().empty())
       throw ApiError::bad_request("メッセージの本文を入力してください", field + ".text");
     const auto& text = t.get_ref<const std::string&>();
@@ -48,10 +61,10 @@ Json validated_messages(const Json& v) {
 
 Json validated_audience(const Json& v) {
   if (!v.is_object()) throw ApiError::bad_request("配信先を指定してください", "audience");
-  std::string kind = v.value("kind", "");
+  std::string kind = string_member(v, "kind");
   if (kind == "all") return Json{{"kind", "all"}};
   if (kind == "residents") {
-    const Json& ids = v["resident_ids"];
+    const Json& ids = member(v, "resident_ids");
     if (!ids.is_array() || ids.empty())
       throw ApiError::bad_request("配信先の住民を1人以上指定してください", "audience.resident_ids");
     if (ids.size() > kMaxResidentIds)
@@ -73,7 +86,7 @@ Json validated_audience(const Json& v) {
 
 Json validated_campaign(const Json& body) {
   if (!body.is_object()) throw ApiError::bad_request("JSON オブジェクトを送ってください");
-  const Json& t = body["title"];
+  const Json& t = member(body, "title");
   if (!t.is_string()) throw ApiError::bad_request("件名を入力してください", "title");
   std::string title = t.get<std::string>();
   while (!title.empty() && (title.back() == ' ' || title.back() == '\n')) title.pop_back();
@@ -81,8 +94,8 @@ Json validated_campaign(const Json& body) {
   if (line::utf16_length(title) > kMaxTitleUnits)
     throw ApiError::bad_request("件名は100文字以内にしてください", "title");
   return Json{{"title", title},
-              {"messages", validated_messages(body["messages"])},
-              {"audience", validated_audience(body["audience"])}};
+              {"messages", validated_messages(member(body, "messages"))},
+              {"audience", validated_audience(member(body, "audience"))}};
 }
 
 void register_routes(http::Router& router, auth::AuthService& auth, store::Db& db,

@@ -434,11 +434,12 @@ CREATE INDEX resident_attributes_date ON resident_attributes(tenant_id, attr_key
 ALTER TABLE applications ADD COLUMN privacy_consent TEXT
 )SQL"},
       // Campaigns (delivery/): one message to many residents. The fan-out walks the audience in
-      // resident id order behind `cursor` and writes one multicast line_outbox row per <= 500
-      // LINE users (recipients: comma-separated user ids), fanout_cursor and row in one
-      // transaction.
-      // Push and multicast rows get their own partial "due" indexes so a long campaign backlog
-      // never stands in front of a resident's reply in the dispatcher's scan.
+      // resident id order behind fanout_cursor and writes one multicast line_outbox row per
+      // <= 500 LINE users (recipients: comma-separated user ids), cursor and row in one
+      // transaction. residents_channel_order lets each step range-scan one tenant's LINE
+      // residents from the cursor (without it every step sorts the whole tenant). Push and
+      // multicast rows get their own partial "due" indexes so a long campaign backlog never
+      // stands in front of a resident's reply in the dispatcher's scan.
       {17, "campaigns", R"SQL(
 CREATE TABLE campaigns (
   id {{pk}},
@@ -462,6 +463,7 @@ CREATE TABLE campaigns (
   purged_at BIGINT
 );
 CREATE INDEX campaigns_tenant ON campaigns(tenant_id, id);
+CREATE INDEX residents_channel_order ON residents(tenant_id, channel, id);
 CREATE INDEX campaigns_unpurged ON campaigns(finished_at) WHERE finished_at IS NOT NULL AND purged_at IS NULL;
 ALTER TABLE line_outbox ADD COLUMN recipients TEXT;
 ALTER TABLE line_outbox ADD COLUMN recipient_count BIGINT NOT NULL DEFAULT 0;

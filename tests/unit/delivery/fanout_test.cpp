@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <sstream>
@@ -353,4 +355,44 @@ TEST(CampaignInput, BoundedAndNamesTheField) {
   for (int i = 1; i <= 5001; ++i) many.push_back(i);
   EXPECT_EQ(field_of(with("audience", {{"kind", "residents"}, {"resident_ids", many}})),
             "audience.resident_ids");
+}
+
+// Benchmark (not run by default): MG_FANOUT_BENCH=100000 ./build/unit_delivery
+// --gtest_filter='*FanoutBench*' [with MG_PG_ADMIN_URL for PostgreSQL]. Times queueing every
+// batch of a campaign to that many active LINE residents and counts the rows written.
+TEST_P(FanoutTest, FanoutBench) {
+  const char* env = std::getenv("MG_FANOUT_BENCH");
+  if (!env) GTEST_SKIP() << "set MG_FANOUT_BENCH=N";
+  int64_t n = std::atoll(env);
+  Town t = town(GetParam(), 0);
+  bool sqlite = GetParam() == "sqlite";
+  auto t0 = std::chrono::steady_clock::now();
+  t.db->write([&](store::Tx& tx) {
+    tx.exec(std::string("WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < "
+                        "?) INSERT INTO residents(tenant_id, channel, external_id, status, "
+                        "created_at, updated_at) SELECT ?, 'line', ") +
+                (sqlite ? "printf('U%032x', i)" : "'U' || lpad(to_hex(i), 32, '0')") +
+                ", 'active', 0, 0 FROM s",
+            {n, t.tenant});
+  });
+  auto t1 = std::chrono::steady_clock::now();
+  int64_t id = new_campaign(t);
+  auto t2 = std::chrono::steady_clock::now();
+  int64_t batches = delivery::run_fanout(*t.db, t.tenant, id);
+  auto t3 = std::chrono::steady_clock::now();
+  auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+  auto rows = t.db->read([&](store::Tx& tx) {
+    return tx.one("SELECT COUNT(*), COALESCE(SUM(recipient_count), 0) FROM line_outbox")->str(0) +
+           " outbox rows, " +
+           tx.one("SELECT COALESCE(SUM(recipient_count), 0) FROM line_outbox")->str(0) +
+           " recipients, " + tx.one("SELECT COUNT(*) FROM jobs")->str(0) + " job rows";
+  });
+  std::printf(
+      "fanout bench %s: %lld residents generated in %.0f ms; queue (count targets) %.0f ms; "
+      "fan-out %lld batches in %.0f ms (%.0f residents/s); %s\n",
+      GetParam().c_str(), static_cast<long long>(n), ms(t0, t1), ms(t1, t2),
+      static_cast<long long>(batches), ms(t2, t3), static_cast<double>(n) / (ms(t2, t3) / 1000.0),
+      rows.c_str());
+  EXPECT_EQ(batches, (n + 499) / 500);
+  EXPECT_EQ(load(t, id).queued, n);
 }
