@@ -42,13 +42,13 @@ async function until(what, fn, timeoutMs = 20000) {
 // line-sim with N following users whose follow webhooks are held (never delivered), and
 // madoguchi (demo tenant wired to the sim) knowing them as active LINE residents, plus a
 // blocked one and a web resident who must get nothing on LINE.
-async function town(extra = []) {
+async function town(extra = [], n = N) {
   const sim = await startLineSim();
   children.push(sim);
   await sim.settings({ hold: true });
   const users = [];
-  for (let i = 0; i < N; i += 100) {
-    const chunk = await Promise.all(Array.from({ length: Math.min(100, N - i) }, () => sim.createUser('住民')));
+  for (let i = 0; i < n; i += 100) {
+    const chunk = await Promise.all(Array.from({ length: Math.min(100, n - i) }, () => sim.createUser('住民')));
     users.push(...chunk);
   }
   const blocked = await sim.createUser('ブロック済み');
@@ -162,6 +162,28 @@ test('kill -9 while a batch is on the wire, restart: still each resident exactly
     if (srv.proc.exitCode === null && !srv.proc.signalCode) await srv.stop('SIGKILL');
     await sim.stop();
     rmSync(db.dataDir, { recursive: true, force: true });
+  }
+});
+
+test('429s from LINE: the batches back off and are resent, still each resident once', async () => {
+  const { sim, srv, users } = await town([], 600);
+  try {
+    const admin = await srv.admin();
+    const id = (await admin.post('/api/campaigns', campaignBody)).json.id;
+    await sim.faults({ rateLimit429: 2 });
+    assert.equal((await admin.post(`/api/campaigns/${id}/send`, {})).status, 202);
+    const done = await until('campaign sent', async () => {
+      const r = await admin.get(`/api/campaigns/${id}`);
+      return r.json.status === 'sent' ? r.json : null;
+    }, 30000);
+    assert.deepEqual(done.counts, { targeted: 600, queued: 600, sent: 600, failed: 0, batches: 2 });
+    const statuses = (await multicasts(sim)).map((r) => r.status).sort();
+    assert.deepEqual(statuses, [200, 200, 429, 429]);
+    assert.deepEqual([...new Set((await received(sim, users)).values())], [1]);
+  } finally {
+    await srv.stop('SIGKILL');
+    await sim.stop();
+    rmSync(srv.db.dataDir, { recursive: true, force: true });
   }
 });
 
