@@ -1,6 +1,8 @@
 #pragma once
 // Sends line_outbox rows: reply while the token is fresh and unused, else push with the row's
-// X-Line-Retry-Key. One request in flight per resident, so messages arrive in order.
+// X-Line-Retry-Key. One request in flight per resident, so messages arrive in order. Campaign
+// rows (recipients set) go to multicast with the batch's retry key, after the residents' own
+// messages and paced per channel (ChannelPacing); their outcome is told to on_campaign_batch.
 // Row states: pending -> sending (leased) -> sent | failed; see docs/line-channel.md.
 #include <atomic>
 #include <condition_variable>
