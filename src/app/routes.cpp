@@ -11,6 +11,7 @@
 #include "core/metrics.h"
 #include "delivery/campaigns.h"
 #include "delivery/routes.h"
+#include "garbage/routes.h"
 #include "postal/routes.h"
 #include "services/routes.h"
 
@@ -38,6 +39,7 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
   auth::register_routes(router, deps.auth, deps.db);
   services::register_routes(router, deps.auth, deps.catalog);
   postal::register_routes(router, deps.auth, deps.db);
+  garbage::mount(router, deps.auth, deps.db);
   applications::register_routes(router, deps.auth, deps.db, deps.inbox);
   services::register_template_routes(
       router, deps.auth, deps.catalog,
