@@ -38,6 +38,8 @@ std::optional<ServeConfig> parse_serve_args(const std::vector<std::string>& args
     ("secret-key-file", po::value(&c.secret_key_file), "key file sealing LINE channel secrets (default <data>/secret.key, created 0600; MADOGUCHI_SECRET_KEY overrides)")
     ("workers", po::value(&c.job_workers)->default_value(c.job_workers), "background job workers")
     ("line-senders", po::value(&c.line_senders)->default_value(c.line_senders), "concurrent LINE Messaging API requests")
+    ("line-multicast-per-second", po::value(&c.line_multicast_per_second)->default_value(c.line_multicast_per_second), "multicast requests per second per LINE channel (LINE allows 200; 0 = unpaced)")
+    ("outbox-retention-days", po::value(&c.outbox_retention_days)->default_value(c.outbox_retention_days), "days sent LINE messages and finished campaign batches are kept")
     ("db-pool", po::value(&c.db_pool)->default_value(c.db_pool), "database connections (0 = automatic)")
     ("io-threads", po::value(&c.io_threads)->default_value(c.io_threads), "network threads (0 = one per core)")
     ("max-body-bytes", po::value(&c.max_body_bytes)->default_value(c.max_body_bytes), "largest accepted request body")

@@ -21,6 +21,8 @@ struct ServeConfig {
   std::string secret_key_file;  // default <data_dir>/secret.key (MADOGUCHI_SECRET_KEY wins)
   int job_workers = 2;
   int line_senders = 32;  // concurrent Messaging API calls (each is a blocking request)
+  double line_multicast_per_second = 100;  // per LINE channel and process (LINE allows 200)
+  int outbox_retention_days = 30;          // sent LINE messages and finished campaign batches
   int db_pool = 0;
   int io_threads = 0;
   std::size_t max_body_bytes = 10 * 1024 * 1024;

@@ -4,10 +4,13 @@
 #include "applications/lookup_routes.h"
 #include "applications/routes.h"
 #include "auth/routes.h"
+#include "channels/line/dispatcher.h"
 #include "channels/web/routes.h"
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "delivery/campaigns.h"
+#include "delivery/routes.h"
 #include "garbage/routes.h"
 #include "postal/routes.h"
 #include "residents/routes.h"
@@ -61,6 +64,12 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
       line::register_channel(router, deps.auth, deps.db, deps.runner, deps.chat, deps.catalog,
                              {public_url, config.demo_line_sim, config.line_senders,
                               config.line_api_allow, line_secrets(config)});
+  // Campaigns: routes, fan-out and retention jobs; the dispatcher paces and reports batches.
+  line.dispatcher().set_multicast_rate(config.line_multicast_per_second);
+  line.dispatcher().on_campaign_batch(delivery::record_batch);
+  delivery::register_routes(router, deps.auth, deps.db, deps.runner);
+  delivery::register_jobs(deps.runner, deps.db, int64_t{config.outbox_retention_days} * 86400000,
+                          [d = &line.dispatcher()] { d->wake(); });
 
   router.get("/healthz", [&db = deps.db](http::Request&) {
     db.read([](store::Tx& tx) { tx.one("SELECT 1"); });

@@ -453,6 +453,46 @@ CREATE INDEX resident_messages_unread ON resident_messages(tenant_id, resident_i
       {16, "application_privacy_consent", R"SQL(
 ALTER TABLE applications ADD COLUMN privacy_consent TEXT
 )SQL"},
+      // Campaigns (delivery/): one message to many residents. The fan-out walks the audience in
+      // resident id order behind fanout_cursor and writes one multicast line_outbox row per
+      // <= 500 LINE users (recipients: comma-separated user ids), cursor and row in one
+      // transaction. residents_channel_order lets each step range-scan one tenant's LINE
+      // residents from the cursor (without it every step sorts the whole tenant). Push and
+      // multicast rows get their own partial "due" indexes so a long campaign backlog never
+      // stands in front of a resident's reply in the dispatcher's scan.
+      {17, "campaigns", R"SQL(
+CREATE TABLE campaigns (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  title TEXT NOT NULL,
+  messages TEXT NOT NULL,
+  audience TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'draft',
+  fanout_cursor BIGINT NOT NULL DEFAULT 0,
+  fanout_done BIGINT NOT NULL DEFAULT 0,
+  targeted_count BIGINT NOT NULL DEFAULT 0,
+  queued_count BIGINT NOT NULL DEFAULT 0,
+  sent_count BIGINT NOT NULL DEFAULT 0,
+  failed_count BIGINT NOT NULL DEFAULT 0,
+  batch_count BIGINT NOT NULL DEFAULT 0,
+  created_by BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  queued_at BIGINT,
+  finished_at BIGINT,
+  purged_at BIGINT
+);
+CREATE INDEX campaigns_tenant ON campaigns(tenant_id, id);
+CREATE INDEX residents_channel_order ON residents(tenant_id, channel, id);
+CREATE INDEX campaigns_unpurged ON campaigns(finished_at) WHERE finished_at IS NOT NULL AND purged_at IS NULL;
+ALTER TABLE line_outbox ADD COLUMN recipients TEXT;
+ALTER TABLE line_outbox ADD COLUMN recipient_count BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE line_outbox ADD COLUMN campaign_id BIGINT;
+DROP INDEX line_outbox_due;
+CREATE INDEX line_outbox_due ON line_outbox(status, id) WHERE status IN ('pending', 'sending') AND recipients IS NULL;
+CREATE INDEX line_outbox_multicast_due ON line_outbox(status, id) WHERE status IN ('pending', 'sending') AND recipients IS NOT NULL;
+CREATE INDEX line_outbox_campaign ON line_outbox(campaign_id, status) WHERE campaign_id IS NOT NULL
+)SQL"},
       // Recurring schedules per tenant with calendar rules (calendar/recurrence, JSON in
       // rule; interval_ms is 0 for them). Platform schedules keep tenant_id NULL and their
       // interval.

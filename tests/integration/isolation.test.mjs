@@ -85,6 +85,12 @@ const FIXTURES = {
   'PUT /api/line/rich-menus/{name}': { min: 'admin', foreign: 'own', status: 201, params: { name: (c) => c.a.menu }, body: richMenu },
   'POST /api/line/rich-menus/{name}/default': { min: 'admin', params: { name: (c) => c.a.menu }, body: () => ({}) },
   'POST /api/line/rich-menus/{name}/link': { min: 'admin', params: { name: (c) => c.a.menu }, body: (c) => ({ resident_ids: [c.a.resident] }) },
+  // campaigns (delivery/): viewers read, operators create and cancel, admins send.
+  'GET /api/campaigns': { min: 'viewer' },
+  'POST /api/campaigns': { min: 'operator', foreign: 'own', status: 201, body: () => ({ title: 'ISO B campaign', messages: [{ type: 'text', text: 'ISO' }], audience: { kind: 'all' } }) },
+  'GET /api/campaigns/{id}': { min: 'viewer', params: { id: (c) => c.a.campaign } },
+  'POST /api/campaigns/{id}/send': { min: 'admin', params: { id: (c) => c.a.campaign }, body: () => ({}) },
+  'POST /api/campaigns/{id}/cancel': { min: 'operator', params: { id: (c) => c.a.campaign }, body: () => ({}) },
   // schedules: the rich-menu job a switch-all or link answered with (any of A's jobs is a foreign id).
   'GET /api/line/rich-menus/jobs/{id}': { min: 'admin', params: { id: (c) => c.a.deadJob } },
   // residents: attribute definitions (admins) and a resident's values (issue 10 item 1).
@@ -247,8 +253,7 @@ function call(client, route, fx, tenantCode = B_CODE) {
 }
 
 // A's objects: none of these may appear in anything B or a forged tenant sees.
-const markers = () => [ctx.a.receipt, 'iso-a-svc', 'iso-viewer@demo.example', 'admin@demo.example', 'iso-a-menu', 'iso.a.dead', 'iso-a-list', 'iso_a_attr', 'デモ町', A_SECRET];
-const markers = () => [ctx.a.receipt, 'iso-a-svc', 'iso-viewer@demo.example', 'admin@demo.example', 'iso-a-menu', 'iso.a.dead', 'iso-a-list', 'デモ町', A_SECRET, 'iso-a-resource'];
+const markers = () => [ctx.a.receipt, 'iso-a-svc', 'iso-viewer@demo.example', 'admin@demo.example', 'iso-a-menu', 'iso.a.dead', 'iso-a-list', 'iso_a_attr', 'デモ町', A_SECRET, 'iso-a-resource', 'iso-a-campaign'];
 
 function assertNoMarkers(key, r) {
   for (const m of markers()) assert.ok(!r.text.includes(m), `${key} shows tenant A's "${m}" to tenant B: ${r.text.slice(0, 300)}`);
@@ -372,6 +377,9 @@ async function seedTenantA() {
   a.attribute = attr.json.id;
   const val = await admin.put(`/api/residents/${a.resident}/attributes`, { values: { iso_a_attr: 'kita' } });
   assert.equal(val.status, 200, val.text);
+  const cp = await admin.post('/api/campaigns', { title: 'iso-a-campaign', messages: [{ type: 'text', text: 'ISO A' }], audience: { kind: 'all' } });
+  assert.equal(cp.status, 201, cp.text);
+  a.campaign = cp.json.id;
   a.webhookBody = JSON.stringify({
     destination: 'Uiso', events: [{
       type: 'message', mode: 'active', timestamp: Date.now(), webhookEventId: '01ISOAWEBHOOK0000000000000',
@@ -455,6 +463,7 @@ test('tenant B\'s lists never show tenant A\'s objects', async () => {
   assert.ok((await clients.admin.get('/api/line/rich-menus')).text.includes('iso-a-menu'));
   assert.ok((await clients.admin.get('/api/lookups')).text.includes('iso-a-list'));
   assert.ok((await clients.admin.get('/api/resident-attributes')).text.includes('iso_a_attr'));
+  assert.ok((await clients.admin.get('/api/campaigns')).text.includes('iso-a-campaign'));
   assert.ok((await clients.admin.get('/api/applications')).text.includes(ctx.a.receipt));
 });
 

@@ -6,6 +6,7 @@
 
 #include "channels/line/channel_settings.h"
 #include "channels/line/line_limits.h"
+#include "channels/line/multicast.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/thread_name.h"
@@ -28,7 +29,10 @@ std::string user_key(int64_t tenant_id, const std::string& user_id) {
 }  // namespace
 
 Dispatcher::Dispatcher(store::Db& db, int threads, DispatchTiming timing)
-    : db_(db), threads_(std::max(1, threads)), timing_(timing) {}
+    : db_(db),
+      threads_(std::max(1, threads)),
+      timing_(timing),
+      pacing_(timing.multicast_per_second) {}
 
 Dispatcher::~Dispatcher() { stop(); }
 
@@ -38,11 +42,15 @@ void Dispatcher::start() {
     // SQLite has one process: rows left 'sending' by a killed predecessor are ours to resume
     // now. They go back to 'pending' keeping endpoint and attempts, which is what tells claim()
     // that an earlier reply may have arrived. (The IN term matches the partial index
-    // line_outbox_due, so no full scan.)
+    // line_outbox_due / line_outbox_multicast_due, so no full scan.)
     db_.write([](store::Tx& tx) {
       tx.exec(
           "UPDATE line_outbox SET status = 'pending', sent_at = NULL WHERE status IN ('pending', "
-          "'sending') AND status = 'sending'");
+          "'sending') AND recipients IS NULL AND status = 'sending'");
+      // Campaign batches likewise; resent with the same retry key, LINE answers 409.
+      tx.exec(
+          "UPDATE line_outbox SET status = 'pending', sent_at = NULL WHERE status IN ('pending', "
+          "'sending') AND recipients IS NOT NULL AND status = 'sending'");
     });
   }
   stopping_ = false;
@@ -172,6 +180,8 @@ void Dispatcher::wake() {
 }
 
 http::ClientRequest Dispatcher::request_for(const Claimed& c) {
+  if (c.endpoint == "multicast")
+    return multicast_message_request(c.line, c.recipients, c.messages, c.retry_key);
   return c.endpoint == "reply" ? reply_message_request(c.line, c.reply_token, c.messages)
                                : push_message_request(c.line, c.user_id, c.messages, c.retry_key);
 }
@@ -290,9 +300,10 @@ std::vector<Dispatcher::Claimed> Dispatcher::claim(store::Tx& tx, size_t limit,
   const char* scan =
       db_.backend() == store::Backend::sqlite
           ? "SELECT id, tenant_id, user_id, status, sent_at FROM line_outbox WHERE id >= ? AND "
-            "status IN ('pending', 'sending') AND status = 'pending' ORDER BY id LIMIT 2000"
+            "status IN ('pending', 'sending') AND recipients IS NULL AND status = 'pending' ORDER "
+            "BY id LIMIT 2000"
           : "SELECT id, tenant_id, user_id, status, sent_at FROM line_outbox WHERE id >= ? AND "
-            "status IN ('pending', 'sending') ORDER BY id LIMIT 2000";
+            "status IN ('pending', 'sending') AND recipients IS NULL ORDER BY id LIMIT 2000";
   auto heads = tx.query(scan, {watermark_});
   for (const auto& h : heads) {
     if (first) watermark_ = h.i64(0);
@@ -345,7 +356,71 @@ std::vector<Dispatcher::Claimed> Dispatcher::claim(store::Tx& tx, size_t limit,
         {c.endpoint, now + timing_.lease_ms, c.id, status, r.i64(9)});
     if (changed == 1) out.push_back(std::move(c));
   }
+  if (out.size() < limit) claim_multicast(tx, limit, busy, out);
   return out;
+}
+
+// Campaign batches: their own partial index (line_outbox_multicast_due), taken after the
+// residents' own messages and only as fast as the channel's pacing allows.
+void Dispatcher::claim_multicast(store::Tx& tx, size_t limit, std::set<std::string>& busy,
+                                 std::vector<Claimed>& out) {
+  int64_t now = clock::now_ms();
+  const char* scan =
+      db_.backend() == store::Backend::sqlite
+          ? "SELECT id, tenant_id, sent_at FROM line_outbox WHERE status IN ('pending', "
+            "'sending') AND recipients IS NOT NULL AND status = 'pending' ORDER BY id LIMIT 200"
+          : "SELECT id, tenant_id, sent_at FROM line_outbox WHERE status IN ('pending', "
+            "'sending') AND recipients IS NOT NULL ORDER BY id LIMIT 200";
+  std::map<int64_t, std::optional<ChannelSettings>> settings;
+  std::set<int64_t> paced;  // tenants whose bucket is empty this round
+  for (const auto& h : tx.query(scan)) {
+    if (out.size() >= limit) break;
+    std::string key = "multicast:" + std::to_string(h.i64(0));
+    if (busy.count(key) || paced.count(h.i64(1))) continue;
+    if (!h.is_null(2) && h.i64(2) > now) continue;  // backing off, or leased elsewhere
+    if (!pacing_.take(h.i64(1), now)) {
+      paced.insert(h.i64(1));
+      continue;
+    }
+    auto r = tx.one(
+        "SELECT id, tenant_id, messages, retry_key, status, attempts, recipients, "
+        "recipient_count, campaign_id FROM line_outbox WHERE id = ?",
+        {h.i64(0)});
+    if (!r) continue;
+    Claimed c;
+    c.id = r->i64(0);
+    c.user_key = key;
+    c.messages = r->str(2);
+    c.retry_key = r->str(3);
+    c.attempts = static_cast<int>(r->i64(5)) + 1;
+    c.recipients = r->str(6);
+    c.recipient_count = r->i64(7);
+    c.campaign_id = r->opt_i64(8);
+    c.tenant_id = r->i64(1);
+    c.endpoint = "multicast";
+    c.prior_status = r->str(4);
+    c.prior_endpoint = "multicast";
+    if (!h.is_null(2)) c.prior_not_before = h.i64(2);
+    auto found = settings.find(r->i64(1));
+    if (found == settings.end())
+      found = settings.emplace(r->i64(1), load_settings(tx, r->i64(1))).first;
+    const auto& s = found->second;
+    if (!s || s->access_token.empty()) {
+      tx.exec("UPDATE line_outbox SET status = 'failed', last_error = ?, sent_at = ? WHERE id = ?",
+              {"LINE channel not configured", now, c.id});
+      if (batch_observer_ && c.campaign_id)
+        batch_observer_(tx, c.tenant_id, *c.campaign_id, c.recipient_count, false);
+      continue;
+    }
+    c.line = LineEndpoint{s->api_base, s->access_token};
+    int64_t changed = tx.exec(
+        "UPDATE line_outbox SET status = 'sending', attempts = attempts + 1, endpoint = "
+        "'multicast', sent_at = ? WHERE id = ? AND status = ? AND attempts = ?",
+        {now + timing_.lease_ms, c.id, c.prior_status, r->i64(5)});
+    if (changed != 1) continue;
+    busy.insert(key);
+    out.push_back(std::move(c));
+  }
 }
 
 void Dispatcher::finish(store::Tx& tx, const std::vector<Result>& results) {
@@ -363,6 +438,8 @@ void Dispatcher::finish(store::Tx& tx, const std::vector<Result>& results) {
             "UPDATE line_outbox SET status = 'sent', sent_at = ?, endpoint = ?, last_error = '' "
             "WHERE id = ?",
             {now, c.endpoint, c.id});
+        if (batch_observer_ && c.campaign_id)
+          batch_observer_(tx, c.tenant_id, *c.campaign_id, c.recipient_count, true);
         break;
       case V::retry: {
         // A reply that surely did not arrive (429) frees the token for another try.
@@ -387,6 +464,8 @@ void Dispatcher::finish(store::Tx& tx, const std::vector<Result>& results) {
             "UPDATE line_outbox SET status = 'failed', sent_at = ?, last_error = ? WHERE id = ?",
             {now, o.error, c.id});
         log::warn("line message failed", {{"outbox_id", c.id}, {"endpoint", c.endpoint}});
+        if (batch_observer_ && c.campaign_id)
+          batch_observer_(tx, c.tenant_id, *c.campaign_id, c.recipient_count, false);
         break;
     }
   }

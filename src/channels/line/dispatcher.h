@@ -1,11 +1,14 @@
 #pragma once
 // Sends line_outbox rows: reply while the token is fresh and unused, else push with the row's
-// X-Line-Retry-Key. One request in flight per resident, so messages arrive in order.
+// X-Line-Retry-Key. One request in flight per resident, so messages arrive in order. Campaign
+// rows (recipients set) go to multicast with the batch's retry key, after the residents' own
+// messages and paced per channel (ChannelPacing); their outcome is told to on_campaign_batch.
 // Row states: pending -> sending (leased) -> sent | failed; see docs/line-channel.md.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -16,6 +19,7 @@
 
 #include "channels/line/line_api.h"
 #include "channels/line/outbox.h"
+#include "channels/line/pacing.h"
 #include "channels/line/send_outcome.h"
 #include "core/json.h"
 #include "store/db.h"
@@ -27,8 +31,9 @@ struct DispatchTiming {
   int64_t uncertain_reply_ms = 58'000;  // retrying our own unanswered reply still tells us
   int64_t lease_ms = 30'000;            // a crashed sender's rows are taken over after this
   int max_attempts = 15;
-  size_t batch = 16;         // rows per run_once() (tests)
-  size_t max_in_flight = 0;  // rows claimed and not yet finished (0 = 8 per connection)
+  size_t batch = 16;                  // rows per run_once() (tests)
+  size_t max_in_flight = 0;           // rows claimed and not yet finished (0 = 8 per connection)
+  double multicast_per_second = 100;  // per LINE channel; LINE allows 200 (0 = unpaced)
 };
 
 // Two threads: one coordinator owns every database write (finish results, then claim more rows,
@@ -60,10 +65,28 @@ class Dispatcher {
   void hand_over(std::vector<Claimed> rows);
   void release(const std::vector<Claimed>& rows);
 
+  // Told, inside the transaction recording it, when a campaign's multicast row is sent or has
+  // failed for good (tenant, campaign id, its recipients, sent?).
+  using BatchObserver = std::function<void(store::Tx& tx, int64_t tenant_id, int64_t campaign_id,
+                                           int64_t recipients, bool sent)>;
+  void on_campaign_batch(BatchObserver fn) {
+    std::lock_guard lock(claim_mu_);
+    batch_observer_ = std::move(fn);
+  }
+  // Multicast requests per second per channel (configuration).
+  void set_multicast_rate(double per_second) {
+    std::lock_guard lock(claim_mu_);
+    pacing_.set_rate(per_second);
+  }
+
   struct Claimed {
     int64_t id = 0;
     std::string user_key, user_id, reply_token, retry_key, endpoint;
-    std::string messages;  // the row's JSON array text, sent as is
+    std::string messages;    // the row's JSON array text, sent as is
+    std::string recipients;  // multicast rows: comma-separated user ids (endpoint "multicast")
+    int64_t recipient_count = 0;
+    int64_t tenant_id = 0;
+    std::optional<int64_t> campaign_id;
     bool earlier_reply_uncertain = false;
     int attempts = 0;
     LineEndpoint line;
@@ -75,6 +98,8 @@ class Dispatcher {
  private:
   using Result = std::pair<Claimed, SendOutcome>;
   std::vector<Claimed> claim(store::Tx& tx, size_t limit, std::set<std::string>& busy);
+  void claim_multicast(store::Tx& tx, size_t limit, std::set<std::string>& busy,
+                       std::vector<Claimed>& out);
   std::vector<Claimed> claim(size_t limit);
   void finish(store::Tx& tx, const std::vector<Result>& results);
   static http::ClientRequest request_for(const Claimed& c);  // reply or push, per the row
@@ -98,6 +123,8 @@ class Dispatcher {
   uint64_t wake_seq_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> accepting_direct_{false};
+  ChannelPacing pacing_;  // used by the claimer only (under claim_mu_)
+  BatchObserver batch_observer_;
   std::vector<std::thread> workers_;                // the coordinator
   std::unique_ptr<http::ConcurrentClient> client_;  // every send; at most `threads_` at once
 };

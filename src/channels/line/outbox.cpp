@@ -55,4 +55,78 @@ int enqueue_messages(store::Tx& tx, const OutgoingMessages& out) {
   return rows;
 }
 
+MulticastBatch enqueue_multicast(store::Tx& tx, int64_t tenant_id,
+                                 const std::vector<std::string>& user_ids, const Json& messages,
+                                 std::optional<int64_t> campaign_id) {
+  if (!messages.is_array() || messages.empty() || messages.size() > kMaxMessagesPerRequest)
+    throw std::invalid_argument("multicast: 1 to 5 messages");
+  if (user_ids.empty() || user_ids.size() > kMaxMulticastRecipients)
+    throw std::invalid_argument("multicast: 1 to 500 recipients");
+  std::string to;
+  for (const auto& u : user_ids) {
+    if (u.empty() || u.find(',') != std::string::npos)
+      throw std::invalid_argument("multicast: bad user id");
+    if (!to.empty()) to.push_back(',');
+    to += u;
+  }
+  MulticastBatch b;
+  b.recipients = static_cast<int64_t>(user_ids.size());
+  b.outbox_id = tx.insert_id(
+      "INSERT INTO line_outbox(tenant_id, user_id, messages, retry_key, status, created_at, "
+      "recipients, recipient_count, campaign_id) VALUES (?, '', ?, ?, 'pending', ?, ?, ?, ?) "
+      "RETURNING id",
+      {tenant_id, messages.dump(), new_retry_key(), clock::now_ms(), std::move(to), b.recipients,
+       store::opt(campaign_id)});
+  return b;
+}
+
+std::optional<MulticastBatch> enqueue_multicast_select(store::Tx& tx, int64_t tenant_id,
+                                                       const std::string& messages_json,
+                                                       std::string_view recipients_sql,
+                                                       const store::Params& params,
+                                                       std::optional<int64_t> campaign_id) {
+  // The one aggregate the two backends spell differently (SQLite 3.40 has no string_agg).
+  const char* agg = tx.backend() == store::Backend::sqlite ? "group_concat(b.uid, ',')"
+                                                           : "string_agg(b.uid, ',')";
+  std::string sql =
+      "INSERT INTO line_outbox(tenant_id, user_id, messages, retry_key, status, created_at, "
+      "recipients, recipient_count, campaign_id) SELECT CAST(? AS BIGINT), '', CAST(? AS TEXT), "
+      "CAST(? AS TEXT), 'pending', CAST(? AS BIGINT), " +
+      std::string(agg) + ", COUNT(*), CAST(? AS BIGINT) FROM (" + std::string(recipients_sql) +
+      ") b HAVING COUNT(*) > 0 RETURNING id, recipient_count";
+  store::Params p{tenant_id, messages_json, new_retry_key(), clock::now_ms(),
+                  store::opt(campaign_id)};
+  p.insert(p.end(), params.begin(), params.end());
+  auto row = tx.one(sql, p);
+  if (!row) return std::nullopt;
+  return MulticastBatch{row->i64(0), row->i64(1)};
+}
+
+int64_t cancel_campaign_batches(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
+  auto n = tx.one(
+      "SELECT COALESCE(SUM(recipient_count), 0) FROM line_outbox WHERE campaign_id = ? AND "
+      "status = 'pending' AND tenant_id = ?",
+      {campaign_id, tenant_id});
+  tx.exec(
+      "UPDATE line_outbox SET status = 'cancelled' WHERE campaign_id = ? AND status = 'pending' "
+      "AND tenant_id = ?",
+      {campaign_id, tenant_id});
+  return n ? n->i64(0) : 0;
+}
+
+int64_t delete_sent_before(store::Tx& tx, int64_t before_ms, int64_t limit) {
+  // Oldest first in id order, so each chunk finds its rows at the start of the table.
+  return tx.exec(
+      "DELETE FROM line_outbox WHERE id IN (SELECT id FROM line_outbox WHERE status = 'sent' AND "
+      "sent_at < ? ORDER BY id LIMIT ?)",
+      {before_ms, limit});
+}
+
+int64_t delete_campaign_batches(store::Tx& tx, int64_t campaign_id, int64_t limit) {
+  return tx.exec(
+      "DELETE FROM line_outbox WHERE id IN (SELECT id FROM line_outbox WHERE campaign_id = ? "
+      "AND status NOT IN ('pending', 'sending') LIMIT ?)",
+      {campaign_id, limit});
+}
+
 }  // namespace mg::line

@@ -1,0 +1,44 @@
+#pragma once
+// The fan-out of a queued campaign into LINE multicast batches. Each step, in ONE transaction:
+// select the next <= 500 matching active LINE residents with id > cursor in id order, write one
+// multicast line_outbox row for all of them (INSERT ... SELECT, one X-Line-Retry-Key), and move
+// the cursor. A crash between steps resumes at the cursor: nothing is queued twice, nothing
+// skipped, and no job or outbox row is written per resident.
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/json.h"
+#include "store/db.h"
+
+namespace mg::delivery {
+
+inline constexpr int64_t kBatchSize = 500;  // LINE's limit of user ids per multicast
+
+// Which residents: a SQL condition over `residents r` with its own `?` parameters. The
+// condition compiler (residents/condition_*) supplies these for attribute conditions.
+struct ResidentFilter {
+  std::string sql = "1 = 1";
+  store::Params params;
+};
+
+// The campaign's stored audience as a filter; std::invalid_argument for an unknown kind.
+ResidentFilter audience_filter(const Json& audience);
+
+// Active LINE residents of the tenant matching the filter (the campaign's "targeted").
+int64_t count_line_targets(store::Tx& tx, int64_t tenant_id, const ResidentFilter& f);
+
+struct StepResult {
+  int64_t recipients = 0;  // in the batch written (0: none)
+  bool done = true;        // nothing left: the fan-out is finished (or the campaign stopped)
+};
+
+// One step of the campaign's fan-out, inside the caller's transaction.
+StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id);
+
+// Runs steps, one transaction each, until the campaign's fan-out is done. after_step (if set)
+// runs after each committed step that wrote a batch (wakes the dispatcher). Returns batches.
+int64_t run_fanout(store::Db& db, int64_t tenant_id, int64_t campaign_id,
+                   const std::function<void()>& after_step = {});
+
+}  // namespace mg::delivery

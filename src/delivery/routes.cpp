@@ -1,0 +1,180 @@
+#include "delivery/routes.h"
+
+#include "channels/line/line_limits.h"
+#include "channels/line/text_units.h"
+#include "core/clock.h"
+#include "core/errors.h"
+#include "core/log.h"
+#include "delivery/campaigns.h"
+#include "delivery/fanout.h"
+#include "delivery/retention.h"
+
+namespace mg::delivery {
+
+namespace {
+
+constexpr size_t kMaxTitleUnits = 100;
+constexpr size_t kMaxResidentIds = 5000;
+
+// A member or null: operator[] on a const object with a missing key is undefined behaviour.
+const Json& member(const Json& o, const char* key) {
+  static const Json null;
+  if (!o.is_object()) return null;
+  auto it = o.find(key);
+  return it == o.end() ? null : *it;
+}
+
+std::string string_member(const Json& o, const char* key) {
+  const Json& v = member(o, key);
+  return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+int64_t id_param(const http::Request& req) {
+  auto it = req.params.find("id");
+  if (it == req.params.end() || it->second.empty() || it->second.size() > 18 ||
+      it->second.find_first_not_of("0123456789") != std::string::npos)
+    throw ApiError::not_found("配信が見つかりません");
+  return std::stoll(it->second);
+}
+
+Json validated_messages(const Json& v) {
+  if (!v.is_array() || v.empty())
+    throw ApiError::bad_request("メッセージを1件以上指定してください", "messages");
+  if (v.size() > line::kMaxMessagesPerRequest)
+    throw ApiError::bad_request("メッセージは5件までです", "messages");
+  Json out = Json::array();
+  for (size_t i = 0; i < v.size(); ++i) {
+    std::string field = "messages[" + std::to_string(i) + "]";
+    const Json& m = v[i];
+    if (!m.is_object() || string_member(m, "type") != "text")
+      throw ApiError::bad_request("メッセージの種類は text だけ指定できます", field + ".type");
+    const Json& t = member(m, "text");
+    if (!t.is_string() || t.get_ref<const std::string&>().empty())
+      throw ApiError::bad_request("メッセージの本文を入力してください", field + ".text");
+    const auto& text = t.get_ref<const std::string&>();
+    if (line::utf16_length(text) > line::kMaxTextUnits)
+      throw ApiError::bad_request("メッセージの本文は5000文字以内にしてください", field + ".text");
+    out.push_back(Json{{"type", "text"}, {"text", text}});
+  }
+  return out;
+}
+
+Json validated_audience(const Json& v) {
+  if (!v.is_object()) throw ApiError::bad_request("配信先を指定してください", "audience");
+  std::string kind = string_member(v, "kind");
+  if (kind == "all") return Json{{"kind", "all"}};
+  if (kind == "residents") {
+    const Json& ids = member(v, "resident_ids");
+    if (!ids.is_array() || ids.empty())
+      throw ApiError::bad_request("配信先の住民を1人以上指定してください", "audience.resident_ids");
+    if (ids.size() > kMaxResidentIds)
+      throw ApiError::bad_request("配信先の住民は5000人までです", "audience.resident_ids");
+    Json out = Json::array();
+    for (const auto& id : ids) {
+      if (!id.is_number_integer() || id.get<int64_t>() <= 0)
+        throw ApiError::bad_request("住民 ID は正の整数で指定してください",
+                                    "audience.resident_ids");
+      out.push_back(id.get<int64_t>());
+    }
+    return Json{{"kind", "residents"}, {"resident_ids", out}};
+  }
+  throw ApiError::bad_request("配信先の種類は all か residents を指定してください",
+                              "audience.kind");
+}
+
+}  // namespace
+
+Json validated_campaign(const Json& body) {
+  if (!body.is_object()) throw ApiError::bad_request("JSON オブジェクトを送ってください");
+  const Json& t = member(body, "title");
+  if (!t.is_string()) throw ApiError::bad_request("件名を入力してください", "title");
+  std::string title = t.get<std::string>();
+  while (!title.empty() && (title.back() == ' ' || title.back() == '\n')) title.pop_back();
+  if (title.empty()) throw ApiError::bad_request("件名を入力してください", "title");
+  if (line::utf16_length(title) > kMaxTitleUnits)
+    throw ApiError::bad_request("件名は100文字以内にしてください", "title");
+  return Json{{"title", title},
+              {"messages", validated_messages(member(body, "messages"))},
+              {"audience", validated_audience(member(body, "audience"))}};
+}
+
+void register_routes(http::Router& router, auth::AuthService& auth, store::Db& db,
+                     jobs::Runner& runner) {
+  router.get("/api/campaigns", [&auth, &db](http::Request& req) {
+    auto who = auth.require(req, auth::Role::viewer);
+    int64_t before = 0;
+    auto b = req.query_or("before");
+    if (!b.empty() && b.size() <= 18 && b.find_first_not_of("0123456789") == std::string::npos)
+      before = std::stoll(b);
+    auto items = db.read([&](store::Tx& tx) { return list(tx, who.tenant_id, before, 50); });
+    Json out = Json::array();
+    for (const auto& c : items) out.push_back(to_json(c));
+    return http::Response::json({{"items", out}});
+  });
+  router.post("/api/campaigns", [&auth, &db](http::Request& req) {
+    auto who = auth.require(req, auth::Role::operator_);
+    Json v = validated_campaign(req.json_body());
+    auto created = db.write([&](store::Tx& tx) {
+      Campaign c;
+      c.tenant_id = who.tenant_id;
+      c.title = v["title"];
+      c.messages = v["messages"];
+      c.audience = v["audience"];
+      c.created_by = who.staff_id;
+      int64_t id = create(tx, c);
+      auth::audit(tx, who, "campaign.create", "campaign", std::to_string(id));
+      return *find(tx, who.tenant_id, id);
+    });
+    return http::Response::json(to_json(created), 201);
+  });
+  router.get("/api/campaigns/{id}", [&auth, &db](http::Request& req) {
+    auto who = auth.require(req, auth::Role::viewer);
+    int64_t id = id_param(req);
+    auto c = db.read([&](store::Tx& tx) { return find(tx, who.tenant_id, id); });
+    if (!c) throw ApiError::not_found("配信が見つかりません");
+    return http::Response::json(to_json(*c));
+  });
+  router.post("/api/campaigns/{id}/send", [&auth, &db, &runner](http::Request& req) {
+    auto who = auth.require(req, auth::Role::admin);
+    int64_t id = id_param(req);
+    auto c = db.write([&](store::Tx& tx) {
+      auto found = find(tx, who.tenant_id, id);
+      if (!found) throw ApiError::not_found("配信が見つかりません");
+      if (!queue(tx, who.tenant_id, id))
+        throw ApiError::conflict("この配信は送信済みか取り消されています");
+      auth::audit(tx, who, "campaign.send", "campaign", std::to_string(id));
+      return *find(tx, who.tenant_id, id);
+    });
+    runner.wake();
+    return http::Response::json(to_json(c), 202);
+  });
+  router.post("/api/campaigns/{id}/cancel", [&auth, &db](http::Request& req) {
+    auto who = auth.require(req, auth::Role::operator_);
+    int64_t id = id_param(req);
+    auto c = db.write([&](store::Tx& tx) {
+      auto found = find(tx, who.tenant_id, id);
+      if (!found) throw ApiError::not_found("配信が見つかりません");
+      if (!cancel(tx, who.tenant_id, id))
+        throw ApiError::conflict("この配信は送信済みか取り消されています");
+      auth::audit(tx, who, "campaign.cancel", "campaign", std::to_string(id));
+      return *find(tx, who.tenant_id, id);
+    });
+    return http::Response::json(to_json(c));
+  });
+}
+
+void register_jobs(jobs::Runner& runner, store::Db& db, int64_t retention_ms,
+                   std::function<void()> wake_sender) {
+  runner.handle("campaign.fanout", [&db, wake = std::move(wake_sender)](const jobs::Job& job) {
+    if (!job.tenant_id || !job.payload.contains("campaign_id"))
+      throw jobs::PermanentFailure("campaign.fanout: bad payload");
+    run_fanout(db, *job.tenant_id, job.payload["campaign_id"].get<int64_t>(), wake);
+  });
+  runner.handle("delivery.retention", [&db, retention_ms](const jobs::Job&) {
+    purge_delivered(db, clock::now_ms(), retention_ms);
+  });
+  if (int n = resume_fanouts(db)) log::info("campaign fan-outs resumed", {{"count", n}});
+  runner.every("delivery.retention", "delivery.retention", Json::object(), 6 * 3600 * 1000);
+}
+
+}  // namespace mg::delivery
