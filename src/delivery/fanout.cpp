@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "delivery/campaigns.h"
+#include "messaging/web_inbox.h"
 
 namespace mg::delivery {
 
@@ -14,6 +15,17 @@ namespace {
 // Active LINE residents of the tenant: r.external_id is the LINE user id.
 const char* kLineResidents =
     "FROM residents r WHERE r.tenant_id = ? AND r.channel = 'line' AND r.status = 'active'";
+
+// The campaign as an inbox message: its title and the text of its LINE messages.
+messaging::WebMessage web_message(const Campaign& c) {
+  messaging::WebMessage m;
+  m.kind = "notice";
+  m.title = c.title;
+  for (const auto& msg : c.messages)
+    if (msg.is_object() && msg.value("type", "") == "text")
+      m.text += (m.text.empty() ? "" : "\n\n") + msg.value("text", std::string());
+  return m;
+}
 
 }  // namespace
 
@@ -78,13 +90,18 @@ StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
     written = batch ? batch->recipients : 0;
   }
 
-  // WEB RESIDENTS (lead wires after merging messaging/): deliver the same campaign to web
-  // residents of this step's id range, in this transaction:
-  //   deliver_to_web(tx, tenant_id, "r.channel = 'web' AND r.id > ? AND r.id <= ? AND (" +
-  //                  f.sql + ")", {c->cursor, last, f.params...}, WebMessage{...});
-  // and on the last step (done below) the open range r.id > cursor.
-
+  // Web residents of the same id range get the campaign in their inbox (お知らせ), in this
+  // transaction; the last step takes every remaining id.
   bool done = n < kBatchSize;
+  {
+    store::Params w{c->cursor};
+    if (!done) w.emplace_back(last);
+    w.insert(w.end(), f.params.begin(), f.params.end());
+    std::string range_sql = done ? "r.id > ?" : "r.id > ? AND r.id <= ?";
+    messaging::deliver_to_web(tx, tenant_id,
+                              range_sql + (f.sql.empty() ? "" : " AND (" + f.sql + ")"), w,
+                              web_message(*c));
+  }
   tx.exec(
       "UPDATE campaigns SET fanout_cursor = ?, queued_count = queued_count + ?, batch_count = "
       "batch_count + ?, fanout_done = ?, status = 'sending', updated_at = ? WHERE tenant_id = ? "

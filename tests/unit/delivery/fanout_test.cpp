@@ -153,6 +153,48 @@ TEST_P(FanoutTest, StepsWriteBatchesOf500ThenTheRemainder) {
             1);
 }
 
+TEST_P(FanoutTest, WebResidentsGetTheCampaignInTheirInboxOnceEach) {
+  auto t = town(GetParam(), 1234);
+  // Web residents after the last LINE resident (only the last step's open range reaches them),
+  // a blocked one and another tenant's, who must get nothing.
+  std::vector<int64_t> web = t.db->read([&](store::Tx& tx) {
+    std::vector<int64_t> ids;
+    for (const auto& r : tx.query(
+             "SELECT id FROM residents WHERE tenant_id = ? AND channel = 'web' ORDER BY id",
+             {t.tenant}))
+      ids.push_back(r.i64(0));
+    return ids;
+  });
+  t.db->write([&](store::Tx& tx) {
+    for (const char* dev : {"late-1", "late-2"})
+      web.push_back(tx.insert_id(
+          "INSERT INTO residents(tenant_id, channel, external_id, status, created_at, updated_at) "
+          "VALUES (?, 'web', ?, 'active', 0, 0) RETURNING id",
+          {t.tenant, std::string(dev)}));
+    tx.exec(
+        "INSERT INTO residents(tenant_id, channel, external_id, status, created_at, updated_at) "
+        "VALUES (?, 'web', 'late-blocked', 'blocked', 0, 0), (?, 'web', 'other-web', 'active', 0, "
+        "0)",
+        {t.tenant, t.other});
+  });
+  ASSERT_EQ(web.size(), 15u);  // 13 interleaved (every 100th) + 2 after the last LINE resident
+  int64_t id = new_campaign(t);
+  EXPECT_EQ(delivery::run_fanout(*t.db, t.tenant, id), 3);
+  std::map<int64_t, int> got;
+  t.db->read([&](store::Tx& tx) {
+    for (const auto& r : tx.query("SELECT resident_id, tenant_id, kind, title, text FROM "
+                                  "resident_messages ORDER BY id")) {
+      got[r.i64(0)]++;
+      EXPECT_EQ(r.i64(1), t.tenant);
+      EXPECT_EQ(r.str(2), "notice");
+      EXPECT_EQ(r.str(3), "お知らせ");
+      EXPECT_EQ(r.str(4), "こんにちは");
+    }
+  });
+  EXPECT_EQ(got.size(), web.size());
+  for (int64_t w : web) EXPECT_EQ(got[w], 1) << "web resident " << w;
+}
+
 TEST_P(FanoutTest, ExactMultipleOf500EndsWithAnEmptyStep) {
   auto t = town(GetParam(), 1000);
   int64_t id = new_campaign(t);
