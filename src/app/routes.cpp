@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "postal/routes.h"
+#include "residents/import_routes.h"
 #include "services/routes.h"
 
 namespace mg::app {
@@ -40,6 +41,7 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
       router, deps.auth, deps.catalog,
       services::TemplateGallery(default_dir(config.templates_dir, "templates")));
   applications::register_lookup_routes(router, deps.auth, deps.db, deps.catalog);
+  residents::register_import_routes(router, deps.auth, deps.db);
   web::register_routes(router, deps.auth, deps.db, deps.catalog, deps.chat, deps.inbox,
                        config.secure_cookies, upload_limits(config),
                        web::map_settings(config.map_tiles, config.map_attribution,
