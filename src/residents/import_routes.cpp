@@ -45,6 +45,9 @@ void register_import_routes(http::Router& r, auth::AuthService& auth, store::Db&
     auto p = auth.require(req, Role::admin);
     ImportOptions options;
     options.skip_bad_rows = req.query_or("skip_bad_rows") == "1";
+    // Below the server's request limit (10 MB by default), so an oversize file gets this
+    // message rather than a dropped connection halfway through the upload.
+    options.limits.max_bytes = 8 * 1024 * 1024;
     auto report = import_attributes(db, p.tenant_id, std::move(req.body), options);
     if (!report.written)
       throw ApiError(400, "invalid_csv",
