@@ -45,6 +45,14 @@ const char* column_of(AttributeType t) {
   return "a.text_value";
 }
 
+// At most 40 bytes of a name the client sent, cut between characters, for a message.
+std::string clip(const std::string& s) {
+  if (s.size() <= 40) return s;
+  std::size_t n = 40;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n) + "…";
+}
+
 class Compiler {
  public:
   Compiler(const std::vector<AttributeDefinition>& defs, int64_t tenant_id,
@@ -109,7 +117,7 @@ class Compiler {
   void only(const Json& c, std::initializer_list<const char*> allowed, const std::string& at) {
     for (const auto& [k, v] : c.items())
       if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return k == a; }))
-        fail("条件に使えない項目「" + (k.size() > 40 ? k.substr(0, 40) : k) + "」があります",
+        fail("条件に使えない項目「" + clip(k) + "」があります",
              at + "/" + (k.size() > 40 ? std::string() : k));
   }
 
@@ -135,8 +143,7 @@ class Compiler {
     });
     if (it == defs_.end()) {
       auto k = key.get<std::string>();
-      fail("属性「" + (k.size() > 40 ? k.substr(0, 40) + "…" : k) + "」は定義されていません",
-           at + "/attr");
+      fail("属性「" + clip(k) + "」は定義されていません", at + "/attr");
     }
     const auto& def = *it;
     // "+ 0" keeps SQLite's planner on the (resident_id, attr_key) index: without statistics
