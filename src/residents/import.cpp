@@ -48,6 +48,7 @@ void write_batch(store::Tx& tx, int64_t tenant_id, const CsvHeader& header,
                  const std::vector<CsvRow>& rows, ImportReport& report) {
   int64_t now = clock::now_ms();
   std::vector<int64_t> ids(rows.size());
+  std::vector<bool> created(rows.size(), false);
   if (header.key == ResidentKey::line_user_id) {
     auto found = line_residents(tx, tenant_id, rows);
     for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -67,19 +68,25 @@ void write_batch(store::Tx& tx, int64_t tenant_id, const CsvHeader& header,
           "DO NOTHING",
           {tenant_id, ids[i], rows[i].key, now});
       found.emplace(rows[i].key, ids[i]);
+      created[i] = true;
       ++report.created;
     }
   } else {
     for (std::size_t i = 0; i < rows.size(); ++i) ids[i] = std::stoll(rows[i].key);
   }
+  // Residents created just now have nothing to replace. "+ 0": see condition.cpp (without it
+  // SQLite scans every value of these keys, once per chunk).
+  std::vector<int64_t> existing;
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if (!created[i]) existing.push_back(ids[i]);
   if (!header.columns.empty()) {
     constexpr std::size_t kChunk = 500;
-    for (std::size_t i = 0; i < ids.size(); i += kChunk) {
-      std::size_t n = std::min(kChunk, ids.size() - i);
+    for (std::size_t i = 0; i < existing.size(); i += kChunk) {
+      std::size_t n = std::min(kChunk, existing.size() - i);
       store::Params p{tenant_id};
       for (const auto* d : header.columns) p.push_back(d->key);
-      for (std::size_t j = 0; j < n; ++j) p.push_back(ids[i + j]);
-      tx.exec("DELETE FROM resident_attributes WHERE tenant_id = ? AND attr_key IN (" +
+      for (std::size_t j = 0; j < n; ++j) p.push_back(existing[i + j]);
+      tx.exec("DELETE FROM resident_attributes WHERE tenant_id + 0 = ? AND attr_key IN (" +
                   placeholders(header.columns.size()) + ") AND resident_id IN (" + placeholders(n) +
                   ")",
               p);
