@@ -13,6 +13,7 @@ cd "$REPO"
 BIN=${MG_BIN:-$REPO/build/madoguchi}
 ROWS=${BENCH_IMPORT_ROWS:-1000000}
 OUT=${OUT:-$(mktemp -d /tmp/mg-bench-import.XXXXXX)}
+mkdir -p "$OUT"
 log() { echo "[bench] $*" >&2; }
 
 CSV=$OUT/residents.csv
@@ -33,6 +34,7 @@ with open(path, 'w') as f:
                 f"{'|'.join(date(2010, 2026) for _ in range(r.randint(0, 2)))},"
                 f"{r.choice(['yes', 'no'])}\n")
 PY
+[ -s "$CSV" ] || { echo "could not write $CSV" >&2; exit 1; }
 log "$(wc -c <"$CSV") bytes"
 
 DEFS="INSERT INTO attribute_definitions(tenant_id, attr_key, label, value_type, multiple, options, created_at, updated_at) SELECT id, k, k, v, m, o, 0, 0 FROM tenants, (

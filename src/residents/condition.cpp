@@ -115,10 +115,12 @@ class Compiler {
   }
 
   void only(const Json& c, std::initializer_list<const char*> allowed, const std::string& at) {
-    for (const auto& [k, v] : c.items())
+    for (auto it = c.begin(); it != c.end(); ++it) {
+      const std::string& k = it.key();
       if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return k == a; }))
         fail("条件に使えない項目「" + clip(k) + "」があります",
              at + "/" + (k.size() > 40 ? std::string() : k));
+    }
   }
 
   // A value of `def` in a condition, checked like a CSV cell, in stored form.

@@ -54,7 +54,7 @@ void register_import_routes(http::Router& r, auth::AuthService& auth, store::Db&
                      "CSV に誤りが " + std::to_string(report.error_count) +
                          " か所あります。何も取り込んでいません",
                      "csv")
-          .with_details(report_json(report));
+          .with_details(errors_json(report.errors));
     db.write([&](store::Tx& tx) {
       auth::audit(tx, p, "residents.import", "residents", "",
                   {{"rows", report.imported},

@@ -87,9 +87,9 @@ test('every bad cell is reported with row and column, and nothing is written', a
   const r = await upload(csv);
   expectError(assert, r, 400, 'invalid_csv');
   assert.match(r.json.error.message, /何も取り込んでいません/);
-  const errs = r.json.error.details.errors.map((e) => `${e.row}:${e.column}`);
+  const errs = r.json.error.details.map((e) => `${e.row}:${e.column}`);
   assert.deepEqual(errs, ['3:district', '4:line_user_id', '4:topics', '4:score', '4:birth_date', '4:villager', '5:', '6:line_user_id']);
-  for (const e of r.json.error.details.errors) assert.match(e.message, /[ぁ-んァ-ヶ一-龠]/);
+  for (const e of r.json.error.details) assert.match(e.message, /[ぁ-んァ-ヶ一-龠]/);
   assert.equal(residentCount(), residents);
   assert.equal(attrCount(), values);
 
@@ -111,8 +111,8 @@ test('header problems stop the import even with skip_bad_rows', async () => {
   ]) {
     const r = await upload(csv, '?skip_bad_rows=1');
     expectError(assert, r, 400, 'invalid_csv');
-    assert.equal(r.json.error.details.errors[0].row, 1);
-    assert.equal(r.json.error.details.errors[0].column, column);
+    assert.equal(r.json.error.details[0].row, 1);
+    assert.equal(r.json.error.details[0].column, column);
   }
   expectError(assert, await upload(''), 400);
   expectError(assert, await upload('line_user_id,district\n'), 400);

@@ -17,6 +17,7 @@ import LineSettingsPage from './LineSettings';
 import Jobs from './Jobs';
 import Templates from './Templates';
 import Lookups from './Lookups';
+import ResidentImport from './ResidentImport';
 
 export default function ConsoleApp() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
@@ -56,6 +57,7 @@ const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
   { to: '/console/staff', key: 'nav.staff', admin: true },
   { to: '/console/line', key: 'nav.line', admin: true },
   { to: '/console/jobs', key: 'nav.jobs', admin: true },
+  { to: '/console/resident-import', key: 'ri.nav', admin: true },
   { to: '/console/password', key: 'nav.password' },
 ];
 
@@ -118,6 +120,7 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="staff" element={<Staff />} />
             <Route path="line" element={<LineSettingsPage />} />
             <Route path="jobs" element={<Jobs />} />
+            <Route path="resident-import" element={<ResidentImport />} />
             <Route path="password" element={<OwnPassword />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
