@@ -8,6 +8,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "garbage/routes.h"
 #include "postal/routes.h"
 #include "residents/import_routes.h"
 #include "services/routes.h"
@@ -36,6 +37,7 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
   auth::register_routes(router, deps.auth, deps.db);
   services::register_routes(router, deps.auth, deps.catalog);
   postal::register_routes(router, deps.auth, deps.db);
+  garbage::mount(router, deps.auth, deps.db);
   applications::register_routes(router, deps.auth, deps.db, deps.inbox);
   services::register_template_routes(
       router, deps.auth, deps.catalog,

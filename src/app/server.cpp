@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/setting_list.h"
+#include "garbage/service.h"
 #include "jobs/queue.h"
 #include "postal/service.h"
 #include "postal/store.h"
@@ -72,6 +73,12 @@ int serve(const ServeConfig& config) {
       log::info("demo templates imported", {{"count", n}});
       // A sample 対象者名簿 so the demo 給付金 service can succeed.
       load_demo_lists(*db, demo.tenant_id, dir + "/sample-lists");
+      // A garbage calendar in the 5374 format, as a town would import it.
+      if (fs::exists(dir + "/garbage/area_days.csv")) {
+        auto g = garbage::import_files(
+            *db, demo.tenant_id, garbage::read_directory(dir + "/garbage"), false, std::nullopt);
+        log::info("demo garbage calendar imported", {{"areas", static_cast<int64_t>(g.areas)}});
+      }
     }
     // A small real extract of Japan Post's data, so postal codes complete addresses in the
     // demo; an operator's full import (`madoguchi postal import`) is never replaced.

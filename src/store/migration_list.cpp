@@ -433,6 +433,56 @@ CREATE INDEX resident_attributes_date ON resident_attributes(tenant_id, attr_key
       {16, "application_privacy_consent", R"SQL(
 ALTER TABLE applications ADD COLUMN privacy_consent TEXT
 )SQL"},
+      // A municipality's garbage calendar and sorting dictionary imported from the 5374 files;
+      // one per tenant, replaced as a whole. Area cells are kept as 5374 writes them (already
+      // validated), categories by position; closure dates as days since 1970-01-01.
+      {19, "garbage_calendar", R"SQL(
+CREATE TABLE garbage_imports (
+  tenant_id BIGINT PRIMARY KEY REFERENCES tenants(id),
+  imported_at BIGINT NOT NULL,
+  imported_by BIGINT
+);
+CREATE TABLE garbage_categories (
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  position BIGINT NOT NULL,
+  label TEXT NOT NULL,
+  sublabel TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  color TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (tenant_id, position)
+);
+CREATE TABLE garbage_areas (
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  position BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  center TEXT NOT NULL DEFAULT '',
+  cells TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY (tenant_id, position)
+);
+CREATE TABLE garbage_closures (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  center TEXT NOT NULL,
+  date_from BIGINT NOT NULL,
+  date_to BIGINT NOT NULL
+);
+CREATE INDEX garbage_closures_tenant ON garbage_closures(tenant_id);
+CREATE TABLE garbage_remarks (
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  remark_id BIGINT NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, remark_id)
+);
+CREATE TABLE garbage_items (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  category TEXT NOT NULL,
+  name TEXT NOT NULL,
+  notice TEXT NOT NULL DEFAULT '',
+  furigana TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX garbage_items_tenant ON garbage_items(tenant_id, name)
+)SQL"},
   };
   return list;
 }

@@ -99,6 +99,12 @@ const FIXTURES = {
   'GET /api/public/{tenant}/my/applications': { kind: 'public', foreign: 'list' },
   'POST /api/public/{tenant}/my/corrections/{id}/chat': { kind: 'public', params: { id: (c) => c.a.correction }, body: () => ({}) },
   'GET /api/public/{tenant}/postal/{code}': { kind: 'public', foreign: 'list', params: { code: () => '0600001' } },
+  'POST /api/garbage/import': { min: 'admin', foreign: 'own', body: () => ({ files: { 'area_days.csv': Buffer.from('地名,センター,燃やせるごみ\nB町,,月\n').toString('base64') } }) },
+  'GET /api/garbage': { min: 'viewer' },
+  'GET /api/public/{tenant}/garbage': { kind: 'public', foreign: 'list' },
+  'GET /api/public/{tenant}/garbage/search': { kind: 'public', foreign: 'list', query: '?q=%E7%B4%99' },
+  'GET /api/public/{tenant}/garbage/{area}/days': { kind: 'public', params: { area: () => '本町' } },
+  'GET /api/public/{tenant}/garbage/{area}/calendar.ics': { kind: 'public', params: { area: () => '本町' } },
   'GET /healthz': { kind: 'open' },
   'GET /metrics': { kind: 'open' },
   'GET /api/{*rest}': { kind: 'open' },
@@ -194,6 +200,7 @@ async function settle() {
 }
 
 // ---- calling a route ------------------------------------------------------------------------
+// fx.query: a query string for routes that need one (e.g. '?q=…').
 function pathFor(route, fx, tenantCode) {
   return route.pattern.replace(/\{(\*?)([a-z_]+)\}/g, (_, star, name) => {
     if (star) return 'iso-nope';
@@ -201,7 +208,7 @@ function pathFor(route, fx, tenantCode) {
     const fill = fx.params?.[name];
     if (!fill) throw new Error(`${route.key}: no value for {${name}} in its fixture`);
     return encodeURIComponent(String(fill(ctx)));
-  });
+  }) + (fx.query ?? '');
 }
 
 function call(client, route, fx, tenantCode = B_CODE) {

@@ -18,6 +18,7 @@ import Jobs from './Jobs';
 import Templates from './Templates';
 import Lookups from './Lookups';
 import ResidentImport from './ResidentImport';
+import Garbage from './Garbage';
 
 export default function ConsoleApp() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
@@ -53,6 +54,7 @@ const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
   { to: '/console/services', key: 'nav.services' },
   { to: '/console/templates', key: 'pub.navTemplates' },
   { to: '/console/lookups', key: 'pub.navLookups' },
+  { to: '/console/garbage', key: 'nav.garbage' },
   { to: '/console/audit', key: 'nav.audit', admin: true },
   { to: '/console/staff', key: 'nav.staff', admin: true },
   { to: '/console/line', key: 'nav.line', admin: true },
@@ -116,6 +118,7 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="services/:id/results" element={<ServiceResults />} />
             <Route path="templates" element={<Templates />} />
             <Route path="lookups" element={<Lookups />} />
+            <Route path="garbage" element={<Garbage />} />
             <Route path="audit" element={<Audit />} />
             <Route path="staff" element={<Staff />} />
             <Route path="line" element={<LineSettingsPage />} />
