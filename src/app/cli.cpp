@@ -2,6 +2,8 @@
 
 #include <boost/program_options.hpp>
 
+#include <chrono>
+#include <fstream>
 #include <iostream>
 
 #include "app/config.h"
@@ -18,6 +20,7 @@
 #include "garbage/service.h"
 #include "linesim/linesim_main.h"
 #include "postal/service.h"
+#include "residents/import.h"
 #include "services/catalog.h"
 #include "store/migrations.h"
 
@@ -41,6 +44,8 @@ const char* kUsage =
     "UTF-8): madoguchi postal import FILE.csv\n"
     "  garbage import  import a 5374 garbage calendar directory (area_days.csv, center.csv, …): "
     "--tenant CODE DIR [--skip-bad-cells]\n"
+    "  residents import  import residents' attributes from CSV: madoguchi residents import "
+    "--tenant CODE FILE.csv [--skip-bad-rows]\n"
     "  flow test       run dialog tests: madoguchi flow test FILE...\n"
     "  schema prompt   print the JSON Schema of chat prompts and inputs\n"
     "  calendar holidays  print Japan's national holidays as date,name CSV: --from YEAR --to "
@@ -270,6 +275,61 @@ int garbage_import(const std::vector<std::string>& args) {
   return 0;
 }
 
+// Residents' attributes from CSV (UTF-8 or Shift_JIS); every bad cell is printed with its
+// row and column, and nothing is written unless --skip-bad-rows.
+int residents_import(const std::vector<std::string>& args) {
+  DbOptions db;
+  std::string file, tenant;
+  po::options_description d("madoguchi residents import --tenant CODE FILE.csv");
+  d.add_options()("help,h", "show help")("tenant", po::value(&tenant)->required(),
+                                         "municipality code")(
+      "file", po::value(&file)->required(),
+      "CSV: line_user_id or resident_id, then attribute keys")(
+      "skip-bad-rows", "import the good rows of a file that has bad ones");
+  db.add(d);
+  po::positional_options_description pos;
+  pos.add("file", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 2, args.end()))
+                .options(d)
+                .positional(pos)
+                .run(),
+            vm);
+  if (vm.count("help")) {
+    std::cout << d << "\n";
+    return 0;
+  }
+  po::notify(vm);
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + file);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto conn = db.open();
+  store::migrate(*conn);
+  auto t = conn->read([&](store::Tx& tx) { return auth::sql::tenant_by_code(tx, tenant); });
+  if (!t) throw std::runtime_error("no such tenant: " + tenant);
+  residents::ImportOptions options;
+  options.skip_bad_rows = vm.count("skip-bad-rows") > 0;
+  options.limits.max_bytes = std::size_t{4} << 30;  // the operator's own file: no upload cap
+  options.limits.max_rows = 50'000'000;
+  auto started = std::chrono::steady_clock::now();
+  auto r = residents::import_attributes(*conn, t->id, std::move(bytes), options);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  started)
+                .count();
+  for (const auto& e : r.errors)
+    std::cerr << e.row << " 行目" << (e.column.empty() ? "" : "「" + e.column + "」") << ": "
+              << e.message << "\n";
+  if (r.error_count > static_cast<int64_t>(r.errors.size()))
+    std::cerr << "… " << r.error_count - static_cast<int64_t>(r.errors.size()) << " more errors\n";
+  if (!r.written) {
+    std::cerr << "error: " << r.error_count << " bad cells; nothing imported\n";
+    return 1;
+  }
+  std::cout << "imported " << r.imported << " rows (" << r.created << " new residents, "
+            << r.bad_rows << " bad rows skipped, " << r.encoding << ") in " << ms << " ms\n";
+  return 0;
+}
+
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args) {
@@ -305,6 +365,7 @@ int run_cli(const std::vector<std::string>& args) {
     if (cmd == "tenant" && args.size() > 1 && args[1] == "create") return tenant_create(args);
     if (cmd == "admin" && args.size() > 1 && args[1] == "create") return admin_create(args);
     if (cmd == "postal" && args.size() > 1 && args[1] == "import") return postal_import(args);
+    if (cmd == "residents" && args.size() > 1 && args[1] == "import") return residents_import(args);
     if (cmd == "garbage" && args.size() > 1 && args[1] == "import") return garbage_import(args);
     std::cerr << "unknown command: " << cmd << "\n" << kUsage;
     return 2;

@@ -15,6 +15,7 @@
 #include "postal/routes.h"
 #include "residents/routes.h"
 #include "reservations/routes.h"
+#include "residents/import_routes.h"
 #include "services/routes.h"
 
 namespace mg::app {
@@ -42,6 +43,7 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
   services::register_routes(router, deps.auth, deps.catalog);
   postal::register_routes(router, deps.auth, deps.db);
   garbage::mount(router, deps.auth, deps.db);
+  residents::register_import_routes(router, deps.auth, deps.db);
   residents::mount(router, deps.auth, deps.db);
   reservations::mount(router, deps.auth, deps.db,
                       [&auth = deps.auth, &db = deps.db, secure = config.secure_cookies](

@@ -567,6 +567,21 @@ const ja = {
   'ra.kind.date': '日付',
   'ra.kind.yes_no': 'はい/いいえ',
   'ra.kind.tag': 'タグ',
+  // Resident attribute import (issue 10 item 1: console/ResidentImport.tsx)
+  'ri.nav': '住民属性の取り込み',
+  'ri.title': '住民属性の取り込み',
+  'ri.intro': 'CSV の 1 列目は line_user_id か resident_id、2 列目からは属性のキーです。複数の値は「|」で区切ります。まだいない LINE ユーザー ID の行は住民として登録します。',
+  'ri.choose': 'CSV ファイル（UTF-8 または Shift_JIS）',
+  'ri.skip': '誤りのある行を飛ばして、ほかの行を取り込む',
+  'ri.upload': '取り込む',
+  'ri.export': 'CSV を書き出す（住民 ID）',
+  'ri.exportLine': 'CSV を書き出す（LINE ユーザー ID）',
+  'ri.failed': '取り込めませんでした',
+  'ri.done': '{rows} 行を取り込みました（新しい住民 {created} 人、飛ばした行 {skipped}）',
+  'ri.errorsCaption': '誤りのあるセル（{n} 件）',
+  'ri.row': '行',
+  'ri.column': '列',
+  'ri.problem': '内容',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -1132,6 +1147,21 @@ const en: Record<MessageKey, string> = {
   'ra.kind.date': 'Date',
   'ra.kind.yes_no': 'Yes/No',
   'ra.kind.tag': 'Tag',
+  // Resident attribute import (issue 10 item 1: console/ResidentImport.tsx)
+  'ri.nav': 'Resident import',
+  'ri.title': 'Import resident attributes',
+  'ri.intro': 'The first CSV column is line_user_id or resident_id, then one column per attribute key. Separate several values with "|". Rows for LINE user ids not seen yet become new residents.',
+  'ri.choose': 'CSV file (UTF-8 or Shift_JIS)',
+  'ri.skip': 'Skip rows with errors and import the others',
+  'ri.upload': 'Import',
+  'ri.export': 'Export CSV (resident ids)',
+  'ri.exportLine': 'Export CSV (LINE user ids)',
+  'ri.failed': 'The file was not imported',
+  'ri.done': 'Imported {rows} rows ({created} new residents, {skipped} rows skipped)',
+  'ri.errorsCaption': 'Cells with errors ({n})',
+  'ri.row': 'Row',
+  'ri.column': 'Column',
+  'ri.problem': 'Problem',
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { ja, en };

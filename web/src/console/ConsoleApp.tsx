@@ -18,6 +18,7 @@ import Jobs from './Jobs';
 import Templates from './Templates';
 import Lookups from './Lookups';
 import RichMenus from './RichMenus';
+import ResidentImport from './ResidentImport';
 import Garbage from './Garbage';
 import ResidentAttributes from './ResidentAttributes';
 
@@ -59,6 +60,7 @@ const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
   { to: '/console/audit', key: 'nav.audit', admin: true },
   { to: '/console/staff', key: 'nav.staff', admin: true },
   { to: '/console/resident-attributes', key: 'nav.residentAttributes', admin: true },
+  { to: '/console/resident-import', key: 'ri.nav', admin: true },
   { to: '/console/line', key: 'nav.line', admin: true },
   { to: '/console/rich-menus', key: 'nav.richMenus', admin: true },
   { to: '/console/jobs', key: 'nav.jobs', admin: true },
@@ -127,6 +129,7 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="line" element={<LineSettingsPage />} />
             <Route path="rich-menus" element={<RichMenus />} />
             <Route path="jobs" element={<Jobs />} />
+            <Route path="resident-import" element={<ResidentImport />} />
             <Route path="password" element={<OwnPassword />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
