@@ -93,7 +93,7 @@ std::vector<Campaign> list(store::Tx& tx, int64_t tenant_id, int64_t before_id, 
 bool queue(store::Tx& tx, int64_t tenant_id, int64_t id) {
   auto c = find(tx, tenant_id, id, true);
   if (!c || c->status != "draft") return false;
-  int64_t targeted = count_line_targets(tx, tenant_id, audience_filter(c->audience));
+  int64_t targeted = count_line_targets(tx, tenant_id, audience_filter(tx, tenant_id, c->audience));
   int64_t now = clock::now_ms();
   tx.exec(
       "UPDATE campaigns SET status = 'queued', targeted_count = ?, queued_at = ?, updated_at = ? "

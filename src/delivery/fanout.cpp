@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "delivery/campaigns.h"
 #include "messaging/web_inbox.h"
+#include "residents/condition.h"
 
 namespace mg::delivery {
 
@@ -51,6 +52,16 @@ ResidentFilter audience_filter(const Json& audience) {
   throw std::invalid_argument("unknown audience kind");
 }
 
+ResidentFilter audience_filter(store::Tx& tx, int64_t tenant_id, const Json& audience) {
+  if (audience.is_object() && audience.value("kind", "") == "condition") {
+    auto compiled = residents::compile_condition(
+        audience.contains("condition") ? audience["condition"] : Json(nullptr),
+        residents::load_definitions(tx, tenant_id), tenant_id);
+    return {compiled.sql, compiled.params};
+  }
+  return audience_filter(audience);
+}
+
 int64_t count_line_targets(store::Tx& tx, int64_t tenant_id, const ResidentFilter& f) {
   store::Params p{tenant_id};
   p.insert(p.end(), f.params.begin(), f.params.end());
@@ -63,7 +74,7 @@ StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
   // moved cursor, so no batch is written twice.
   auto c = find(tx, tenant_id, campaign_id, true);
   if (!c || c->fanout_done || (c->status != "queued" && c->status != "sending")) return {};
-  ResidentFilter f = audience_filter(c->audience);
+  ResidentFilter f = audience_filter(tx, tenant_id, c->audience);
   int64_t now = clock::now_ms();
 
   // The next batch's last resident id: the batch is then the id range (cursor, last], which

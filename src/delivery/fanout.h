@@ -24,6 +24,9 @@ struct ResidentFilter {
 
 // The campaign's stored audience as a filter; std::invalid_argument for an unknown kind.
 ResidentFilter audience_filter(const Json& audience);
+// The same, and {"kind":"condition","condition":{…}}: a condition over the tenant's resident
+// attributes (residents/condition.h), compiled against its definitions; ApiError 400 when bad.
+ResidentFilter audience_filter(store::Tx& tx, int64_t tenant_id, const Json& audience);
 
 // Active LINE residents of the tenant matching the filter (the campaign's "targeted").
 int64_t count_line_targets(store::Tx& tx, int64_t tenant_id, const ResidentFilter& f);

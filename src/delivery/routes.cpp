@@ -78,7 +78,14 @@ Json validated_audience(const Json& v) {
     }
     return Json{{"kind", "residents"}, {"resident_ids", out}};
   }
-  throw ApiError::bad_request("配信先の種類は all か residents を指定してください",
+  if (kind == "condition") {
+    // Checked against the tenant's attribute definitions when the campaign is created.
+    const Json& c = member(v, "condition");
+    if (!c.is_object())
+      throw ApiError::bad_request("配信先の条件を指定してください", "audience.condition");
+    return Json{{"kind", "condition"}, {"condition", c}};
+  }
+  throw ApiError::bad_request("配信先の種類は all・residents・condition のどれかを指定してください",
                               "audience.kind");
 }
 
@@ -120,6 +127,7 @@ void register_routes(http::Router& router, auth::AuthService& auth, store::Db& d
       c.title = v["title"];
       c.messages = v["messages"];
       c.audience = v["audience"];
+      audience_filter(tx, who.tenant_id, c.audience);  // 400 for a condition that does not fit
       c.created_by = who.staff_id;
       int64_t id = create(tx, c);
       auth::audit(tx, who, "campaign.create", "campaign", std::to_string(id));

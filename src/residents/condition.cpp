@@ -1,5 +1,7 @@
 #include "residents/condition.h"
 
+#include "residents/store.h"
+
 #include <algorithm>
 #include <set>
 
@@ -261,34 +263,7 @@ CompiledCondition compile_condition(const Json& condition,
 }
 
 std::vector<AttributeDefinition> load_definitions(store::Tx& tx, int64_t tenant_id) {
-  std::vector<AttributeDefinition> out;
-  for (const auto& r :
-       tx.query("SELECT id, attr_key, label, value_type, multiple, options, resident_editable, "
-                "position FROM attribute_definitions WHERE tenant_id = ? ORDER BY position, id",
-                {tenant_id})) {
-    AttributeDefinition d;
-    d.id = r.i64(0);
-    d.tenant_id = tenant_id;
-    d.key = r.str(1);
-    d.label = r.str(2);
-    d.type = attribute_type_from(r.str(3)).value_or(AttributeType::text);
-    d.multiple = r.i64(4) != 0;
-    Json options = parse_stored_json(r.str(5));
-    if (options.is_array())
-      for (const auto& o : options) {
-        if (o.is_string())
-          d.options.push_back({o.get<std::string>(), o.get<std::string>()});
-        else if (o.is_object() && o.contains("value") && o["value"].is_string())
-          d.options.push_back(
-              {o["value"].get<std::string>(), o.contains("label") && o["label"].is_string()
-                                                  ? o["label"].get<std::string>()
-                                                  : o["value"].get<std::string>()});
-      }
-    d.resident_editable = r.i64(6) != 0;
-    d.position = r.i64(7);
-    out.push_back(std::move(d));
-  }
-  return out;
+  return list_definitions(tx, tenant_id);
 }
 
 int64_t count_matching(store::Tx& tx, int64_t tenant_id, const CompiledCondition& compiled) {
@@ -320,6 +295,27 @@ std::vector<int64_t> matching_ids(store::Tx& tx, int64_t tenant_id,
             return true;
           });
   return ids;
+}
+
+std::vector<Identity> identities_matching(store::Tx& tx, int64_t tenant_id,
+                                          const std::string& channel, const Json& condition) {
+  auto compiled = compile_condition(condition, load_definitions(tx, tenant_id), tenant_id);
+  store::Params params{tenant_id, tenant_id, channel};
+  params.insert(params.end(), compiled.params.begin(), compiled.params.end());
+  std::vector<Identity> out;
+  tx.each(
+      "SELECT i.resident_id, i.channel, i.external_id FROM resident_identities i JOIN residents r "
+      "ON r.id = i.resident_id WHERE r.tenant_id = ? AND i.tenant_id = ? AND i.channel = ? AND " +
+          compiled.sql + " ORDER BY r.id, i.id",
+      params, [&](const store::Row& row) {
+        Identity id;
+        id.resident_id = row.i64(0);
+        id.channel = row.str(1);
+        id.external_id = row.str(2);
+        out.push_back(std::move(id));
+        return true;
+      });
+  return out;
 }
 
 }  // namespace mg::residents

@@ -26,6 +26,7 @@
 
 #include "core/json.h"
 #include "residents/model.h"
+#include "residents/store.h"
 #include "store/db.h"
 
 namespace mg::residents {
@@ -69,6 +70,11 @@ int64_t count_matching(store::Tx& tx, int64_t tenant_id, const CompiledCondition
 std::vector<int64_t> matching_ids(store::Tx& tx, int64_t tenant_id,
                                   const CompiledCondition& compiled, int64_t after_id,
                                   int64_t limit);
+
+// The identities on a channel (e.g. LINE user ids) of the residents matching, in resident order:
+// rich-menu links by a condition. ApiError 400 for a condition that does not fit.
+std::vector<Identity> identities_matching(store::Tx& tx, int64_t tenant_id,
+                                          const std::string& channel, const Json& condition);
 
 // 0 ≤ years; the boundary date string for "at least `years` old on `on`" (see above).
 std::string years_before(const std::string& on, int years);

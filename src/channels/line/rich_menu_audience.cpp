@@ -1,5 +1,7 @@
 #include "channels/line/rich_menu_audience.h"
 
+#include "residents/condition.h"
+
 #include "core/errors.h"
 #include "residents/service.h"
 #include "residents/store.h"
@@ -38,6 +40,11 @@ std::vector<LineRecipient> residents_in_segment(store::Tx& tx, int64_t tenant_id
                                                 const std::string& segment) {
   return recipients(tenant_id,
                     residents::identities_with_text(tx, tenant_id, kChannel, kSegmentKey, segment));
+}
+
+std::vector<LineRecipient> residents_matching(store::Tx& tx, int64_t tenant_id,
+                                              const Json& condition) {
+  return recipients(tenant_id, residents::identities_matching(tx, tenant_id, kChannel, condition));
 }
 
 std::vector<LineRecipient> all_line_residents(store::Tx& tx, int64_t tenant_id) {

@@ -26,6 +26,9 @@ std::vector<LineRecipient> residents_by_id(store::Tx& tx, int64_t tenant_id, con
 std::vector<LineRecipient> residents_in_segment(store::Tx& tx, int64_t tenant_id,
                                                 const std::string& segment);
 std::vector<LineRecipient> all_line_residents(store::Tx& tx, int64_t tenant_id);
+// LINE residents matching a condition over attributes (residents/condition.h); 400 when bad.
+std::vector<LineRecipient> residents_matching(store::Tx& tx, int64_t tenant_id,
+                                              const Json& condition);
 
 void remember_links(store::Tx& tx, const std::vector<LineRecipient>& who,
                     const std::string& menu_name);

@@ -34,8 +34,9 @@ void link(store::Db& db, int64_t tenant, const Json& p) {
   std::string name = p.at("name");
   StoredRichMenu m = require_menu(db, tenant, name);
   auto read = db.read([&](store::Tx& tx) {
-    auto t = p.contains("segment") ? residents_in_segment(tx, tenant, p["segment"])
-                                   : residents_by_id(tx, tenant, p["resident_ids"]);
+    auto t = p.contains("segment")     ? residents_in_segment(tx, tenant, p["segment"])
+             : p.contains("condition") ? residents_matching(tx, tenant, p["condition"])
+                                       : residents_by_id(tx, tenant, p["resident_ids"]);
     return std::make_pair(t, load_rich_menu_state(tx, tenant));
   });
   auto& targets = read.first;  // not a structured binding: clang 14 cannot capture one

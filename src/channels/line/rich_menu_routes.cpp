@@ -168,10 +168,13 @@ http::Response link_menu(http::Request& req, auth::AuthService& auth, store::Db&
   auto who = auth.require(req, auth::Role::admin);
   std::string name = menu_name(req);
   Json body = req.json_body();
-  bool by_ids = body.contains("resident_ids"), by_segment = body.contains("segment");
-  if (by_ids == by_segment)
-    throw ApiError::bad_request("resident_ids か segment のどちらか一方を指定してください",
+  bool by_ids = body.contains("resident_ids"), by_segment = body.contains("segment"),
+       by_condition = body.contains("condition");
+  if (int{by_ids} + int{by_segment} + int{by_condition} != 1)
+    throw ApiError::bad_request("resident_ids・segment・condition のどれか一つを指定してください",
                                 "resident_ids");
+  if (by_condition && !body["condition"].is_object())
+    throw ApiError::bad_request("condition は条件のオブジェクトで指定してください", "condition");
   std::string segment;
   if (by_segment) {
     if (body["segment"] != "resident" && body["segment"] != "non_resident")
@@ -185,13 +188,16 @@ http::Response link_menu(http::Request& req, auth::AuthService& auth, store::Db&
   require_menu(db, who.tenant_id, name);
   RichMenuLine::for_tenant(db, who.tenant_id);  // 409 now when no access token is set
   auto read = db.read([&](store::Tx& tx) {
-    auto t = by_segment ? residents_in_segment(tx, who.tenant_id, segment)
-                        : residents_by_id(tx, who.tenant_id, body["resident_ids"]);
+    auto t = by_segment     ? residents_in_segment(tx, who.tenant_id, segment)
+             : by_condition ? residents_matching(tx, who.tenant_id, body["condition"])
+                            : residents_by_id(tx, who.tenant_id, body["resident_ids"]);
     return std::make_pair(t.size(), load_rich_menu_state(tx, who.tenant_id));
   });
   Json payload{{"action", "link"}, {"name", name}};
   if (by_segment)
     payload["segment"] = segment;
+  else if (by_condition)
+    payload["condition"] = body["condition"];
   else
     payload["resident_ids"] = body["resident_ids"];
   // During switch-all, the job only remembers the links; the restore applies them.

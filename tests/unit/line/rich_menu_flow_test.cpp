@@ -365,15 +365,78 @@ TEST_F(RichMenuFlow, JobRetriesLineErrorsAndReportsRefusals) {
   EXPECT_TRUE(api("GET", "/api/line/rich-menus").body["switched_all"].get<bool>());
 }
 
+// A menu for the residents a condition over attributes selects (issue 10: the audience moves
+// onto conditions): 北地区 residents aged 65 or more get it, nobody else.
+TEST_F(RichMenuFlow, LinkByAConditionOverAttributes) {
+  std::vector<std::string> users;
+  db_->write([&](store::Tx& tx) {
+    residents::AttributeDefinition district;
+    district.tenant_id = tenant_;
+    district.key = "district";
+    district.label = "地区";
+    district.type = residents::AttributeType::choice;
+    district.options = {{"kita", "北地区"}, {"minami", "南地区"}};
+    residents::insert_definition(tx, district);
+    residents::AttributeDefinition born;
+    born.tenant_id = tenant_;
+    born.key = "birth_date";
+    born.label = "生年月日";
+    born.type = residents::AttributeType::date;
+    residents::insert_definition(tx, born);
+  });
+  // (district, birth date): only the first matches on 2026-04-01.
+  const std::vector<std::pair<std::string, std::string>> people = {
+      {"kita", "1950-01-01"}, {"kita", "1990-01-01"}, {"minami", "1950-01-01"}};
+  for (const auto& [d, b] : people) {
+    std::string user = resident("resident");
+    db_->write([&](store::Tx& tx) {
+      auto r = residents::find_or_create(tx, tenant_, "line", user);
+      residents::AttributeValue dv, bv;
+      dv.key = "district";
+      dv.text = d;
+      bv.key = "birth_date";
+      bv.date = b;
+      residents::replace_values(tx, tenant_, r.id, "district", {dv});
+      residents::replace_values(tx, tenant_, r.id, "birth_date", {bv});
+    });
+    users.push_back(user);
+  }
+  ASSERT_EQ(
+      api("PUT", "/api/line/rich-menus/elders", {{"menu", menu("高齢者向け", "メニュー")}}).status,
+      201);
+  Json condition = {
+      {"all",
+       Json::array({{{"attr", "district"}, {"in", {"kita"}}},
+                    {{"attr", "birth_date"}, {"age_between", {65, 150}}, {"on", "2026-04-01"}}})}};
+  auto link = api("POST", "/api/line/rich-menus/elders/link", {{"condition", condition}});
+  ASSERT_EQ(link.status, 202) << link.body.dump();
+  EXPECT_EQ(link.body["targets"], 1);
+  EXPECT_EQ(run_job(link)["status"], "done");
+  EXPECT_EQ(shown(users[0]), "高齢者向け");
+  EXPECT_EQ(shown(users[1]), "");
+  EXPECT_EQ(shown(users[2]), "");
+  // A condition naming no defined attribute, or not an object: 400, no job.
+  EXPECT_EQ(api("POST", "/api/line/rich-menus/elders/link",
+                {{"condition", {{"attr", "nothing"}, {"in", {"x"}}}}})
+                .status,
+            400);
+  EXPECT_EQ(api("POST", "/api/line/rich-menus/elders/link", {{"condition", "kita"}}).status, 400);
+  EXPECT_EQ(api("POST", "/api/line/rich-menus/elders/link",
+                {{"condition", condition}, {"segment", "resident"}})
+                .status,
+            400);
+}
+
 // A bulk link goes to LINE's bulk endpoint in batches of at most 500 user IDs.
 TEST_F(RichMenuFlow, BulkLinkIsBatchedBy500) {
   db_->write([&](store::Tx& tx) {
-    for (int i = 0; i < 1201; ++i)
-      tx.exec(
-          "INSERT INTO residents(tenant_id, channel, external_id, attributes, created_at, "
-          "updated_at) VALUES (?, 'line', ?, ?, ?, ?)",
-          {tenant_, "U" + std::to_string(100000 + i), Json{{"segment", "resident"}}.dump(),
-           clock::now_ms(), clock::now_ms()});
+    for (int i = 0; i < 1201; ++i) {
+      auto r = residents::find_or_create(tx, tenant_, "line", "U" + std::to_string(100000 + i));
+      residents::AttributeValue v;
+      v.key = "segment";
+      v.text = "resident";
+      residents::replace_values(tx, tenant_, r.id, "segment", {v});
+    }
   });
   ASSERT_EQ(api("PUT", "/api/line/rich-menus/normal", {{"menu", menu("村民メニュー", "メニュー")}})
                 .status,
