@@ -98,7 +98,7 @@ int64_t ResidentUploads::store(const Upload& u) {
     }
     if (s->str(2) != "open" || !state || conv::expired(*state, now, idle_ms_))
       throw ApiError(409, "session_closed", "この手続きは終了しています");
-    auto version = catalog_.version(u.tenant_id, s->i64(1));
+    auto version = catalog_.version(tx, u.tenant_id, s->i64(1));
     const auto* step = version->definition.find(state->current);
     if (!step || step->kind != conv::StepKind::photo)
       throw ApiError(409, "not_photo_step", "いまは写真を受け付けていません");

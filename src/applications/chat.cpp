@@ -162,7 +162,7 @@ ChatTurn ChatService::start(int64_t tenant_id, int64_t resident_id, int64_t serv
 
 ChatTurn ChatService::start(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
                             int64_t service_id) {
-  auto version = catalog_.current_version(tenant_id, service_id);
+  auto version = catalog_.current_version(tx, tenant_id, service_id);
   int64_t now = clock::now_ms();
   DbLookupProvider lookups(tx, tenant_id);
   postal::DbAddressLookup addresses(tx);
@@ -194,7 +194,7 @@ ChatTurn ChatService::input(store::Tx& tx, int64_t tenant_id, int64_t resident_i
   auto parsed = conv::parse_input(input);
   auto s = load_session(tx, tenant_id, resident_id, session_id, true);
   if (!s) throw ApiError::not_found("会話が見つかりません");
-  auto version = catalog_.version(tenant_id, s->version_id);
+  auto version = catalog_.version(tx, tenant_id, s->version_id);
   ChatTurn turn;
   turn.session_id = session_id;
   turn.resident_id = resident_id;
@@ -279,7 +279,7 @@ ChatTurn ChatService::resume(store::Tx& tx, int64_t tenant_id, int64_t resident_
   turn.prompts = s->last_prompts;
   turn.done = s->status != "open";
   if (auto a = tx.one("SELECT receipt_number FROM applications WHERE session_id = ?", {s->id}))
-    if (conv::shows_receipt_number(catalog_.version(tenant_id, s->version_id)->definition))
+    if (conv::shows_receipt_number(catalog_.version(tx, tenant_id, s->version_id)->definition))
       turn.receipt_number = a->str(0);
   return turn;
 }
@@ -332,7 +332,7 @@ std::string ChatService::insert_correction_session(store::Tx& tx, int64_t tenant
       "AND id = ?",
       {tenant_id, application_id});
   if (!app) throw ApiError::not_found();
-  auto version = catalog_.version(tenant_id, app->i64(1));
+  auto version = catalog_.version(tx, tenant_id, app->i64(1));
   int64_t now = clock::now_ms();
   conv::Context ctx{clock::date_jst(now), now, nullptr, nullptr, 0};
   conv::StepResult res;

@@ -346,21 +346,27 @@ ServiceSummary Catalog::unpublish(const auth::Principal& who, int64_t id) {
   });
 }
 
+std::shared_ptr<const PublishedVersion> Catalog::cached(int64_t tenant_id, int64_t version_id) {
+  std::lock_guard lock(cache_mu_);
+  auto it = cache_.find(version_id);
+  if (it == cache_.end()) return nullptr;
+  if (it->second->tenant_id != tenant_id) throw ApiError::not_found();
+  return it->second;
+}
+
 std::shared_ptr<const PublishedVersion> Catalog::version(int64_t tenant_id, int64_t version_id) {
-  {
-    std::lock_guard lock(cache_mu_);
-    auto it = cache_.find(version_id);
-    if (it != cache_.end()) {
-      if (it->second->tenant_id != tenant_id) throw ApiError::not_found();
-      return it->second;
-    }
-  }
-  auto row = db_.read([&](store::Tx& tx) {
-    return tx.one(
-        "SELECT v.id, v.service_id, v.version, v.definition, v.tenant_id FROM service_versions v "
-        "WHERE v.id = ? AND v.tenant_id = ?",
-        {version_id, tenant_id});
-  });
+  // Versions never change, so a cached one needs no transaction at all.
+  if (auto pv = cached(tenant_id, version_id)) return pv;
+  return db_.read([&](store::Tx& tx) { return version(tx, tenant_id, version_id); });
+}
+
+std::shared_ptr<const PublishedVersion> Catalog::version(store::Tx& tx, int64_t tenant_id,
+                                                         int64_t version_id) {
+  if (auto pv = cached(tenant_id, version_id)) return pv;
+  auto row = tx.one(
+      "SELECT v.id, v.service_id, v.version, v.definition, v.tenant_id FROM service_versions v "
+      "WHERE v.id = ? AND v.tenant_id = ?",
+      {version_id, tenant_id});
   if (!row) throw ApiError::not_found();
   auto pv = std::make_shared<PublishedVersion>();
   pv->version_id = row->i64(0);
@@ -376,14 +382,17 @@ std::shared_ptr<const PublishedVersion> Catalog::version(int64_t tenant_id, int6
 
 std::shared_ptr<const PublishedVersion> Catalog::current_version(int64_t tenant_id,
                                                                  int64_t service_id) {
-  auto row = db_.read([&](store::Tx& tx) {
-    return tx.one(
-        "SELECT v.id FROM services s JOIN service_versions v ON v.service_id = s.id AND v.version "
-        "= s.published_version WHERE s.tenant_id = ? AND s.id = ? AND s.status = 'published'",
-        {tenant_id, service_id});
-  });
+  return db_.read([&](store::Tx& tx) { return current_version(tx, tenant_id, service_id); });
+}
+
+std::shared_ptr<const PublishedVersion> Catalog::current_version(store::Tx& tx, int64_t tenant_id,
+                                                                 int64_t service_id) {
+  auto row = tx.one(
+      "SELECT v.id FROM services s JOIN service_versions v ON v.service_id = s.id AND v.version "
+      "= s.published_version WHERE s.tenant_id = ? AND s.id = ? AND s.status = 'published'",
+      {tenant_id, service_id});
   if (!row) throw ApiError::not_found("このサービスは現在受け付けていません");
-  return version(tenant_id, row->i64(0));
+  return version(tx, tenant_id, row->i64(0));
 }
 
 int Catalog::import_directory(int64_t tenant_id, const std::string& dir) {
