@@ -157,4 +157,14 @@ std::optional<Attachment> load_attachment(store::Tx& tx, int64_t tenant_id, int6
   return Attachment{r->i64(0), r->str(1), r->str(2), crypto::base64_decode(r->str(3))};
 }
 
+std::optional<AttachmentMeta> own_attachment(store::Tx& tx, int64_t tenant_id, int64_t id,
+                                             int64_t resident_id) {
+  auto a = tx.one(
+      "SELECT content_type, size FROM attachments WHERE tenant_id = ? AND id = ? AND resident_id "
+      "= ?",
+      {tenant_id, id, resident_id});
+  if (!a) return std::nullopt;
+  return AttachmentMeta{a->str(0), a->i64(1)};
+}
+
 }  // namespace mg::applications

@@ -21,6 +21,12 @@ std::optional<int64_t> service_id_by_key(store::Tx& tx, int64_t tenant_id,
   return r->i64(0);
 }
 
+std::optional<std::string> title_of(store::Tx& tx, int64_t tenant_id, int64_t id) {
+  auto r = tx.one("SELECT title FROM services WHERE tenant_id = ? AND id = ?", {tenant_id, id});
+  if (!r) return std::nullopt;
+  return r->str(0);
+}
+
 std::optional<std::string> department_of(store::Tx& tx, int64_t tenant_id, int64_t id) {
   auto r =
       tx.one("SELECT department FROM services WHERE tenant_id = ? AND id = ?", {tenant_id, id});

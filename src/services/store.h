@@ -37,6 +37,8 @@ struct VersionEntry {
 
 std::optional<int64_t> service_id_by_key(store::Tx& tx, int64_t tenant_id,
                                          const std::string& service_key);
+// The service's title (its draft's), as staff and residents' lists show it.
+std::optional<std::string> title_of(store::Tx& tx, int64_t tenant_id, int64_t id);
 // The service's department (its draft's).
 std::optional<std::string> department_of(store::Tx& tx, int64_t tenant_id, int64_t id);
 std::optional<ServiceRow> service_by_id(store::Tx& tx, int64_t tenant_id, int64_t id);
