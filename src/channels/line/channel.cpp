@@ -24,9 +24,9 @@ void LineChannel::stop() {
   if (dispatcher_) dispatcher_->stop();
 }
 
-LineChannel register_channel(http::Router& router, auth::AuthService& auth, store::Db& db,
-                             jobs::Runner& runner, applications::ChatService& chat,
-                             services::Catalog& catalog, const LineOptions& opt) {
+LineChannel mount(http::Router& router, auth::AuthService& auth, store::Db& db,
+                  jobs::Runner& runner, applications::ChatService& chat, services::Catalog& catalog,
+                  const LineOptions& opt) {
   (void)runner;  // sending has its own outbox dispatcher (leases fit LINE's 1-minute tokens)
   if (opt.secrets) use_secret_box(opt.secrets);
   allow_api_bases(opt.api_allow);

@@ -10,9 +10,8 @@
 
 namespace mg::web {
 
-void register_routes(http::Router& router, auth::AuthService& auth, store::Db& db,
-                     services::Catalog& catalog, applications::ChatService& chat,
-                     applications::Inbox& inbox, bool secure_cookies,
-                     const applications::UploadLimits& upload_limits, const MapSettings& map = {});
+void mount(http::Router& router, auth::AuthService& auth, store::Db& db, services::Catalog& catalog,
+           applications::ChatService& chat, applications::Inbox& inbox, bool secure_cookies,
+           const applications::UploadLimits& upload_limits, const MapSettings& map = {});
 
 }  // namespace mg::web
