@@ -63,12 +63,41 @@ bool lock_application(store::Tx& tx, int64_t tenant_id, int64_t id) {
       .has_value();
 }
 
+std::optional<LockedApplication> lock_in_scope(store::Tx& tx, int64_t tenant_id, int64_t id,
+                                               const DepartmentScope& scope) {
+  store::Params params(1, tenant_id);
+  params.emplace_back(std::in_place_type<int64_t>, id);
+  std::string sql = "SELECT status, department FROM applications WHERE tenant_id = ? AND id = ?";
+  sql += scope_condition(scope, "department", params);
+  sql += store::for_update(tx);
+  auto r = tx.one(sql, params);
+  if (!r) return std::nullopt;
+  return LockedApplication{r->str(0), r->str(1)};
+}
+
+void set_status(store::Tx& tx, int64_t tenant_id, int64_t id, const std::string& status,
+                int64_t now) {
+  tx.exec("UPDATE applications SET status = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+          {status, now, tenant_id, id});
+}
+
+void set_memo(store::Tx& tx, int64_t tenant_id, int64_t id, const std::string& memo, int64_t now) {
+  tx.exec("UPDATE applications SET memo = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+          {memo, now, tenant_id, id});
+}
+
+void set_assignee(store::Tx& tx, int64_t tenant_id, int64_t id, std::optional<int64_t> staff_id,
+                  int64_t now) {
+  tx.exec("UPDATE applications SET assignee_id = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+          {store::opt(staff_id), now, tenant_id, id});
+}
+
 void add_event(store::Tx& tx, int64_t tenant_id, int64_t application_id, int64_t at,
-               const std::string& kind, const Json& detail) {
+               const std::string& kind, const Json& detail, std::optional<int64_t> staff_id) {
   tx.exec(
-      "INSERT INTO application_events(tenant_id, application_id, at, kind, detail) VALUES (?, ?, "
-      "?, ?, ?)",
-      {tenant_id, application_id, at, kind, detail.dump()});
+      "INSERT INTO application_events(tenant_id, application_id, at, staff_id, kind, detail) "
+      "VALUES (?, ?, ?, ?, ?, ?)",
+      {tenant_id, application_id, at, store::opt(staff_id), kind, detail.dump()});
 }
 
 void add_rating(store::Tx& tx, int64_t tenant_id, int64_t service_id,
@@ -120,6 +149,23 @@ std::optional<CorrectionRow> correction_by_id(store::Tx& tx, int64_t tenant_id,
                        c->opt_str(4), c->opt_str(5)};
 }
 
+void supersede_open_corrections(store::Tx& tx, int64_t tenant_id, int64_t application_id,
+                                int64_t now) {
+  tx.exec(
+      "UPDATE corrections SET status = 'superseded', resolved_at = ? WHERE tenant_id = ? AND "
+      "application_id = ? AND status = 'open'",
+      {now, tenant_id, application_id});
+}
+
+void insert_correction(store::Tx& tx, int64_t tenant_id, int64_t application_id,
+                       const std::vector<std::string>& step_ids, const std::string& reason,
+                       int64_t session_id, int64_t staff_id, int64_t now) {
+  tx.exec(
+      "INSERT INTO corrections(tenant_id, application_id, step_ids, reason, status, session_id, "
+      "created_by, created_at) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
+      {tenant_id, application_id, Json(step_ids).dump(), reason, session_id, staff_id, now});
+}
+
 void set_correction_session(store::Tx& tx, int64_t tenant_id, int64_t correction_id,
                             int64_t session_id) {
   tx.exec("UPDATE corrections SET session_id = ? WHERE tenant_id = ? AND id = ?",
@@ -140,8 +186,9 @@ ApplicationCounts count_applications(store::Tx& tx, int64_t tenant_id,
   std::string sql = "SELECT (SELECT COUNT(*) FROM applications WHERE tenant_id = ?";
   sql += scope_condition(scope, "department", params);
   params.emplace_back(std::in_place_type<int64_t>, tenant_id);
-  sql += "), (SELECT COUNT(*) FROM applications WHERE tenant_id = ? AND status IN "
-         "('new','in_progress')";
+  sql +=
+      "), (SELECT COUNT(*) FROM applications WHERE tenant_id = ? AND status IN "
+      "('new','in_progress')";
   sql += scope_condition(scope, "department", params);
   sql += ")";
   auto r = tx.one(sql, params);

@@ -37,8 +37,22 @@ std::optional<ApplicationRef> application_of_session(store::Tx& tx, int64_t tena
 // Takes the application's row lock (PostgreSQL), as staff's updates do; false when absent.
 bool lock_application(store::Tx& tx, int64_t tenant_id, int64_t id);
 
+// The application's status and department, row-locked (PostgreSQL), when it is in the scope.
+struct LockedApplication {
+  std::string status, department;
+};
+std::optional<LockedApplication> lock_in_scope(store::Tx& tx, int64_t tenant_id, int64_t id,
+                                               const DepartmentScope& scope);
+void set_status(store::Tx& tx, int64_t tenant_id, int64_t id, const std::string& status,
+                int64_t now);
+void set_memo(store::Tx& tx, int64_t tenant_id, int64_t id, const std::string& memo, int64_t now);
+void set_assignee(store::Tx& tx, int64_t tenant_id, int64_t id, std::optional<int64_t> staff_id,
+                  int64_t now);
+
+// staff_id: the staff member who acted (nullopt for the resident or the system).
 void add_event(store::Tx& tx, int64_t tenant_id, int64_t application_id, int64_t at,
-               const std::string& kind, const Json& detail);
+               const std::string& kind, const Json& detail,
+               std::optional<int64_t> staff_id = std::nullopt);
 void add_rating(store::Tx& tx, int64_t tenant_id, int64_t service_id,
                 std::optional<int64_t> application_id, int score, int64_t at,
                 const std::string& step_id);
@@ -59,6 +73,12 @@ std::optional<int64_t> correction_application(store::Tx& tx, int64_t tenant_id,
                                               int64_t correction_id, int64_t resident_id);
 std::optional<CorrectionRow> correction_by_id(store::Tx& tx, int64_t tenant_id,
                                               int64_t correction_id);
+// Open corrections of the application give way to a new one.
+void supersede_open_corrections(store::Tx& tx, int64_t tenant_id, int64_t application_id,
+                                int64_t now);
+void insert_correction(store::Tx& tx, int64_t tenant_id, int64_t application_id,
+                       const std::vector<std::string>& step_ids, const std::string& reason,
+                       int64_t session_id, int64_t staff_id, int64_t now);
 void set_correction_session(store::Tx& tx, int64_t tenant_id, int64_t correction_id,
                             int64_t session_id);
 // The correction answered by this dialog is resolved.

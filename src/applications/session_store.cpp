@@ -46,6 +46,14 @@ void set_session_status(store::Tx& tx, int64_t tenant_id, int64_t id, const std:
           {status, now, tenant_id, id});
 }
 
+std::optional<int64_t> session_id_of(store::Tx& tx, int64_t tenant_id,
+                                     const std::string& public_id) {
+  auto r = tx.one("SELECT id FROM chat_sessions WHERE tenant_id = ? AND public_id = ?",
+                  {tenant_id, public_id});
+  if (!r) return std::nullopt;
+  return r->i64(0);
+}
+
 std::optional<std::string> latest_open_session(store::Tx& tx, int64_t tenant_id,
                                                int64_t resident_id) {
   auto r = tx.one(

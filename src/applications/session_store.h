@@ -33,6 +33,8 @@ void save_turn(store::Tx& tx, int64_t tenant_id, int64_t id, const Json& state, 
                const std::string& status, int64_t now);
 void set_session_status(store::Tx& tx, int64_t tenant_id, int64_t id, const std::string& status,
                         int64_t now);
+std::optional<int64_t> session_id_of(store::Tx& tx, int64_t tenant_id,
+                                     const std::string& public_id);
 // The public id of the resident's most recently used open session.
 std::optional<std::string> latest_open_session(store::Tx& tx, int64_t tenant_id,
                                                int64_t resident_id);
