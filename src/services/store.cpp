@@ -21,6 +21,32 @@ std::optional<int64_t> service_id_by_key(store::Tx& tx, int64_t tenant_id,
   return r->i64(0);
 }
 
+std::optional<ServiceName> service_name(store::Tx& tx, int64_t tenant_id, int64_t id) {
+  auto r = tx.one("SELECT id, title, department FROM services WHERE tenant_id = ? AND id = ?",
+                  {tenant_id, id});
+  if (!r) return std::nullopt;
+  return ServiceName{r->i64(0), r->str(1), r->str(2)};
+}
+
+std::vector<ServiceName> service_names(store::Tx& tx, int64_t tenant_id) {
+  std::vector<ServiceName> out;
+  for (const auto& r :
+       tx.query("SELECT id, title, department FROM services WHERE tenant_id = ? ORDER BY id",
+                {tenant_id}))
+    out.push_back({r.i64(0), r.str(1), r.str(2)});
+  return out;
+}
+
+std::vector<std::string> version_definitions(store::Tx& tx, int64_t tenant_id, int64_t service_id) {
+  std::vector<std::string> out;
+  for (const auto& v : tx.query(
+           "SELECT definition FROM service_versions WHERE tenant_id = ? AND service_id = ? ORDER "
+           "BY version DESC",
+           {tenant_id, service_id}))
+    out.push_back(v.str(0));
+  return out;
+}
+
 std::optional<std::string> title_of(store::Tx& tx, int64_t tenant_id, int64_t id) {
   auto r = tx.one("SELECT title FROM services WHERE tenant_id = ? AND id = ?", {tenant_id, id});
   if (!r) return std::nullopt;

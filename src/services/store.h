@@ -37,6 +37,16 @@ struct VersionEntry {
 
 std::optional<int64_t> service_id_by_key(store::Tx& tx, int64_t tenant_id,
                                          const std::string& service_key);
+// A service's name and department (its draft's), for other capabilities' pages and exports.
+struct ServiceName {
+  int64_t id = 0;
+  std::string title, department;
+};
+std::optional<ServiceName> service_name(store::Tx& tx, int64_t tenant_id, int64_t id);
+// Every service of the tenant, by id.
+std::vector<ServiceName> service_names(store::Tx& tx, int64_t tenant_id);
+// The definitions of every published version, newest first (JSON text).
+std::vector<std::string> version_definitions(store::Tx& tx, int64_t tenant_id, int64_t service_id);
 // The service's title (its draft's), as staff and residents' lists show it.
 std::optional<std::string> title_of(store::Tx& tx, int64_t tenant_id, int64_t id);
 // The service's department (its draft's).
