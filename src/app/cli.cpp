@@ -15,6 +15,7 @@
 #include "conversation/prompt.h"
 #include "core/errors.h"
 #include "core/json.h"
+#include "garbage/service.h"
 #include "linesim/linesim_main.h"
 #include "postal/service.h"
 #include "services/catalog.h"
@@ -38,6 +39,8 @@ const char* kUsage =
     "URL]\n"
     "  postal import   replace the postal-code data with Japan Post's KEN_ALL.CSV (Shift_JIS or "
     "UTF-8): madoguchi postal import FILE.csv\n"
+    "  garbage import  import a 5374 garbage calendar directory (area_days.csv, center.csv, …): "
+    "--tenant CODE DIR [--skip-bad-cells]\n"
     "  flow test       run dialog tests: madoguchi flow test FILE...\n"
     "  schema prompt   print the JSON Schema of chat prompts and inputs\n"
     "  calendar holidays  print Japan's national holidays as date,name CSV: --from YEAR --to "
@@ -220,6 +223,53 @@ int postal_import(const std::vector<std::string>& args) {
   return 0;
 }
 
+// Imports a 5374 directory; every bad cell is printed with file, row and column. Nothing is
+// written when there are any unless --skip-bad-cells.
+int garbage_import(const std::vector<std::string>& args) {
+  DbOptions db;
+  std::string tenant, dir;
+  po::options_description d("madoguchi garbage import --tenant CODE DIR");
+  d.add_options()("help,h", "show help")("tenant", po::value(&tenant)->required(), "tenant code")(
+      "dir", po::value(&dir)->required(), "directory with area_days.csv and the other files")(
+      "skip-bad-cells", "import the good rows and cells even if some are bad");
+  db.add(d);
+  po::positional_options_description pos;
+  pos.add("dir", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 2, args.end()))
+                .options(d)
+                .positional(pos)
+                .run(),
+            vm);
+  if (vm.count("help")) {
+    std::cout << d << "\n";
+    return 0;
+  }
+  po::notify(vm);
+  auto files = garbage::read_directory(dir);
+  auto conn = db.open();
+  store::migrate(*conn);
+  auth::AuthService auth(*conn);
+  auto t = auth.tenant_by_code(tenant);
+  if (!t) {
+    std::cerr << "error: no tenant with code " << tenant << "\n";
+    return 1;
+  }
+  auto out =
+      garbage::import_files(*conn, t->id, files, vm.count("skip-bad-cells") > 0, std::nullopt);
+  for (const auto& p : out.problems) std::cerr << garbage::describe(p) << "\n";
+  if (!out.imported) {
+    std::cerr << "error: nothing imported (" << out.problems.size()
+              << " problems; fix them or pass --skip-bad-cells)\n";
+    return 1;
+  }
+  std::cout << "imported " << out.areas << " areas, " << out.categories << " categories, "
+            << out.items << " sorting entries";
+  if (!out.problems.empty()) std::cout << " (" << out.problems.size() << " bad cells skipped)";
+  std::cout << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args) {
@@ -255,6 +305,7 @@ int run_cli(const std::vector<std::string>& args) {
     if (cmd == "tenant" && args.size() > 1 && args[1] == "create") return tenant_create(args);
     if (cmd == "admin" && args.size() > 1 && args[1] == "create") return admin_create(args);
     if (cmd == "postal" && args.size() > 1 && args[1] == "import") return postal_import(args);
+    if (cmd == "garbage" && args.size() > 1 && args[1] == "import") return garbage_import(args);
     std::cerr << "unknown command: " << cmd << "\n" << kUsage;
     return 2;
   } catch (const ApiError& e) {

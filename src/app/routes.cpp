@@ -7,6 +7,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "garbage/routes.h"
 #include "jobs/routes.h"
 #include "postal/routes.h"
 #include "services/routes.h"
@@ -62,6 +63,7 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
   services::mount(router, deps.auth, deps.catalog,
                   services::TemplateGallery(default_dir(config.templates_dir, "templates")));
   postal::mount(router, deps.auth, deps.db);
+  garbage::mount(router, deps.auth, deps.db);
   applications::mount(router, deps.auth, deps.db, deps.catalog, deps.inbox);
   jobs::mount(router, deps.db, auth::jobs_admin(deps.auth));
   web::mount(router, deps.auth, deps.db, deps.catalog, deps.chat, deps.inbox, config.secure_cookies,

@@ -10,6 +10,7 @@
 #include "applications/chat.h"
 #include "applications/inbox.h"
 #include "channels/line/channel.h"
+#include "channels/line/line_messenger.h"
 #include "channels/line/resident_notice.h"
 #include "channels/web/map_settings.h"
 #include "core/clock.h"
@@ -17,7 +18,9 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/setting_list.h"
+#include "garbage/service.h"
 #include "jobs/queue.h"
+#include "messaging/web_inbox.h"
 #include "postal/service.h"
 #include "postal/store.h"
 #include "services/catalog.h"
@@ -72,6 +75,12 @@ int serve(const ServeConfig& config) {
       log::info("demo templates imported", {{"count", n}});
       // A sample 対象者名簿 so the demo 給付金 service can succeed.
       load_demo_lists(*db, demo.tenant_id, dir + "/sample-lists");
+      // A garbage calendar in the 5374 format, as a town would import it.
+      if (fs::exists(dir + "/garbage/area_days.csv")) {
+        auto g = garbage::import_files(
+            *db, demo.tenant_id, garbage::read_directory(dir + "/garbage"), false, std::nullopt);
+        log::info("demo garbage calendar imported", {{"areas", static_cast<int64_t>(g.areas)}});
+      }
     }
     // A small real extract of Japan Post's data, so postal codes complete addresses in the
     // demo; an operator's full import (`madoguchi postal import`) is never replaced.
@@ -106,9 +115,12 @@ int serve(const ServeConfig& config) {
   });
   runner.every("attachments.purge", "attachments.purge", Json::object(),
                std::clamp<int64_t>(upload_limits(config).unclaimed_ms / 4, 1000, 3600 * 1000));
-  // LINE residents get a message; web residents read the same on "my applications".
+  // Status changes and correction requests reach each resident through their channel.
+  messaging::Dispatch messengers;
+  messengers.add("web", std::make_shared<messaging::WebInbox>());
+  messengers.add("line", std::make_shared<line::LineMessenger>(chat, config.public_url));
   runner.handle("resident.notify",
-                [&](const jobs::Job& job) { line::notify_resident(*db, chat, job); });
+                [&](const jobs::Job& job) { line::notify_resident(*db, messengers, job); });
   if (demo_tenant && !config.demo_line_sim.empty())
     line::configure_demo(
         *db, demo_tenant, config.demo_line_sim,

@@ -7,6 +7,7 @@
 
 #include "conversation/normalize.h"
 #include "core/clock.h"
+#include "core/csv.h"
 #include "core/errors.h"
 #include "core/json_parse.h"
 #include "core/text_encoding.h"
@@ -14,51 +15,15 @@
 namespace mg::applications {
 
 namespace {
-// RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF.
-std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> row;
-  std::string field;
-  bool quoted = false, any = false;
-  std::size_t i = 0;
-  for (; i < text.size(); ++i) {
-    char c = text[i];
-    any = true;
-    if (quoted) {
-      if (c == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') {
-          field.push_back('"');
-          ++i;
-        } else {
-          quoted = false;
-        }
-      } else {
-        field.push_back(c);
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      row.push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      row.push_back(std::move(field));
-      field.clear();
-      rows.push_back(std::move(row));
-      row.clear();
-      any = false;
-    } else {
-      field.push_back(c);
-    }
+// RFC 4180 records (core/csv), blank lines skipped; a malformed file is a 400 naming its line.
+std::vector<csv::Record> parse_csv(const std::string& text) {
+  try {
+    return csv::read(
+        text,
+        {.max_records = 10'000'000, .max_fields = 100'000, .max_field_bytes = std::string::npos});
+  } catch (const csv::Error& e) {
+    throw ApiError::bad_request(e.what(), "csv");
   }
-  if (quoted)
-    throw ApiError::bad_request(
-        std::to_string(rows.size() + 1) + " 行目: 引用符（\"）が閉じていません", "csv");
-  if (any) {
-    row.push_back(std::move(field));
-    rows.push_back(std::move(row));
-  }
-  return rows;
 }
 
 std::string norm(const std::string& s) { return conversation::normalize_text(s); }
@@ -138,13 +103,11 @@ LookupTable read_lookup_csv(const std::string& bytes, const LookupLimits& limits
         "保存してください",
         "csv");
   auto [text, encoding] = decode(bytes);
-  auto rows = parse_csv(text);
-  // Trailing blank lines (Excel leaves some) are not rows.
-  while (!rows.empty() && rows.back().size() == 1 && rows.back()[0].empty()) rows.pop_back();
+  auto rows = parse_csv(text);  // blank lines (Excel leaves some at the end) are not rows
   if (rows.empty()) throw ApiError::bad_request("CSV が空です", "csv");
   LookupTable t;
   t.encoding = encoding;
-  const auto& header = rows.front();
+  const auto& header = rows.front().fields;
   if (header.size() > limits.max_columns)
     throw ApiError::bad_request(
         "列が多すぎます（" + std::to_string(limits.max_columns) + " 列まで）", "csv");
@@ -152,14 +115,16 @@ LookupTable read_lookup_csv(const std::string& bytes, const LookupLimits& limits
   for (std::size_t c = 0; c < header.size(); ++c) {
     std::string name = norm(header[c]);
     if (name.empty())
-      throw ApiError::bad_request(
-          csv_error_prefix(1) + std::to_string(c + 1) + " 列目の見出し（列名）が空です", "csv");
+      throw ApiError::bad_request(csv_error_prefix(rows.front().line) + std::to_string(c + 1) +
+                                      " 列目の見出し（列名）が空です",
+                                  "csv");
     if (name.size() > 100)
       throw ApiError::bad_request(
-          csv_error_prefix(1) + std::to_string(c + 1) + " 列目の見出しが長すぎます", "csv");
+          csv_error_prefix(rows.front().line) + std::to_string(c + 1) + " 列目の見出しが長すぎます",
+          "csv");
     if (!seen.insert(name).second)
-      throw ApiError::bad_request(csv_error_prefix(1) + "見出し「" + name + "」が 2 回あります",
-                                  "csv");
+      throw ApiError::bad_request(
+          csv_error_prefix(rows.front().line) + "見出し「" + name + "」が 2 回あります", "csv");
     t.columns.push_back(name);
   }
   if (rows.size() - 1 > limits.max_rows)
@@ -167,17 +132,16 @@ LookupTable read_lookup_csv(const std::string& bytes, const LookupLimits& limits
                                     std::to_string(limits.max_rows) + " 行まで）",
                                 "csv");
   for (std::size_t i = 1; i < rows.size(); ++i) {
-    auto& r = rows[i];
-    if (r.size() == 1 && r[0].empty()) continue;  // a blank line
+    auto& r = rows[i].fields;
     if (r.size() != header.size())
-      throw ApiError::bad_request(csv_error_prefix(i + 1) + "列の数が見出しと違います（見出し " +
-                                      std::to_string(header.size()) + " 列、この行 " +
-                                      std::to_string(r.size()) + " 列）",
-                                  "csv");
+      throw ApiError::bad_request(
+          csv_error_prefix(rows[i].line) + "列の数が見出しと違います（見出し " +
+              std::to_string(header.size()) + " 列、この行 " + std::to_string(r.size()) + " 列）",
+          "csv");
     for (std::size_t c = 0; c < r.size(); ++c)
       if (r[c].size() > limits.max_field_bytes)
         throw ApiError::bad_request(
-            csv_error_prefix(i + 1) + "「" + t.columns[c] + "」の値が長すぎます", "csv");
+            csv_error_prefix(rows[i].line) + "「" + t.columns[c] + "」の値が長すぎます", "csv");
     t.rows.push_back(std::move(r));
   }
   return t;

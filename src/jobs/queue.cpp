@@ -58,8 +58,9 @@ void Runner::handle(const std::string& kind, Handler fn) { handlers_[kind] = std
 void Runner::every(const std::string& name, const std::string& kind, const Json& payload,
                    int64_t interval_ms) {
   db_.write([&](store::Tx& tx) {
-    auto n = tx.exec("UPDATE schedules SET kind = ?, payload = ?, interval_ms = ? WHERE name = ?",
-                     {kind, payload.dump(), interval_ms, name});
+    auto n = tx.exec(
+        "UPDATE schedules SET kind = ?, payload = ?, interval_ms = ?, rule = NULL WHERE name = ?",
+        {kind, payload.dump(), interval_ms, name});
     if (n == 0)
       tx.exec(
           "INSERT INTO schedules(name, kind, payload, interval_ms, next_run_at) VALUES (?, ?, ?, "
@@ -68,19 +69,103 @@ void Runner::every(const std::string& name, const std::string& kind, const Json&
   });
 }
 
+void Runner::every_rule(const RuleSchedule& s) {
+  db_.write([&](store::Tx& tx) { schedule_rule(tx, s); });
+}
+
+void schedule_rule(store::Tx& tx, const RuleSchedule& s) {
+  std::string rule = calendar::to_json(s.rule).dump();
+  int64_t next = calendar::next_after(s.rule, clock::now_ms()).value_or(kNever);
+  auto row = tx.one("SELECT rule FROM schedules WHERE name = ?", {s.name});
+  if (!row) {
+    tx.exec(
+        "INSERT INTO schedules(name, tenant_id, kind, payload, interval_ms, rule, next_run_at) "
+        "VALUES (?, ?, ?, ?, 0, ?, ?) ON CONFLICT (name) DO NOTHING",
+        {s.name, store::opt(s.tenant_id), s.kind, s.payload.dump(), rule, next});
+    return;
+  }
+  // The same rule keeps its stored next occurrence: a restart must not skip or repeat one.
+  bool same = !row->is_null(0) && row->str(0) == rule;
+  if (same)
+    tx.exec("UPDATE schedules SET tenant_id = ?, kind = ?, payload = ? WHERE name = ?",
+            {store::opt(s.tenant_id), s.kind, s.payload.dump(), s.name});
+  else
+    tx.exec(
+        "UPDATE schedules SET tenant_id = ?, kind = ?, payload = ?, interval_ms = 0, rule = ?, "
+        "next_run_at = ? WHERE name = ?",
+        {store::opt(s.tenant_id), s.kind, s.payload.dump(), rule, next, s.name});
+}
+
+void remove_schedule(store::Tx& tx, const std::string& name) {
+  tx.exec("DELETE FROM schedules WHERE name = ?", {name});
+}
+
+std::optional<int64_t> next_run_at(store::Tx& tx, const std::string& name) {
+  auto r = tx.one("SELECT next_run_at FROM schedules WHERE name = ?", {name});
+  if (!r) return std::nullopt;
+  return r->i64(0);
+}
+
+std::optional<JobStatus> find_job(store::Tx& tx, int64_t tenant_id, int64_t id) {
+  auto r = tx.one(
+      "SELECT id, kind, status, attempts, last_error, created_at, finished_at FROM jobs WHERE id "
+      "= ? AND tenant_id = ?",
+      {id, tenant_id});
+  if (!r) return std::nullopt;
+  JobStatus s;
+  s.id = r->i64(0);
+  s.kind = r->str(1);
+  s.status = r->str(2);
+  s.attempts = static_cast<int>(r->i64(3));
+  s.last_error = r->str(4);
+  s.created_at = r->i64(5);
+  s.finished_at = r->opt_i64(6);
+  return s;
+}
+
+bool has_open_job(store::Tx& tx, int64_t tenant_id, const std::string& queue_key) {
+  return tx
+      .one(
+          "SELECT 1 FROM jobs WHERE tenant_id = ? AND queue_key = ? AND status IN "
+          "('pending','running') LIMIT 1",
+          {tenant_id, queue_key})
+      .has_value();
+}
+
 // Moves due schedules forward and enqueues their job in one transaction, so across
-// processes each tick enqueues exactly once (the conditional UPDATE wins once).
+// processes each occurrence enqueues exactly once (the conditional UPDATE wins once).
 void Runner::tick_schedules() {
   int64_t now = clock::now_ms();
   db_.write([&](store::Tx& tx) {
-    for (const auto& r :
-         tx.query("SELECT name, kind, payload, interval_ms, next_run_at FROM schedules WHERE "
-                  "next_run_at <= ?",
-                  {now})) {
-      int64_t next = std::max(r.i64(4) + r.i64(3), now + 1);
+    for (const auto& r : tx.query(
+             "SELECT name, kind, payload, interval_ms, next_run_at, tenant_id, rule FROM schedules "
+             "WHERE next_run_at <= ?",
+             {now})) {
+      int64_t due = r.i64(4);
+      // Interval schedules keep their phase; ticks missed while no process ran run once.
+      int64_t interval = std::max<int64_t>(r.i64(3), 1);
+      int64_t next = due + interval * ((now - due) / interval + 1);
+      Json payload = parse_stored_json(r.str(2));
+      bool runnable = true;
+      if (!r.is_null(6)) {
+        try {
+          auto rule = calendar::parse_recurrence(parse_stored_json(r.str(6)));
+          next = calendar::next_after(rule, now).value_or(kNever);
+          if (payload.is_object()) payload["occurrence_at"] = due;
+        } catch (const calendar::InvalidRecurrence& e) {
+          // A rule stored by an older version that this one refuses: park it, keep ticking.
+          log::error("schedule rule unreadable", {{"schedule", r.str(0)}, {"error", e.what()}});
+          next = kNever;
+          runnable = false;
+        }
+      }
       if (tx.exec("UPDATE schedules SET next_run_at = ? WHERE name = ? AND next_run_at = ?",
-                  {next, r.str(0), r.i64(4)}) == 1)
-        enqueue(tx, r.str(1), parse_json(r.str(2)));
+                  {next, r.str(0), due}) == 1 &&
+          runnable) {
+        EnqueueOptions opt;
+        opt.tenant_id = r.opt_i64(5);
+        enqueue(tx, r.str(1), payload, opt);
+      }
     }
   });
 }

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "calendar/recurrence.h"
 #include "core/json.h"
 #include "store/db.h"
 
@@ -53,6 +54,42 @@ int64_t enqueue(store::Tx& tx, const std::string& kind, const Json& payload,
 // Backoff before attempt n+1 after n failures: 1s, 2s, 4s ... capped at 1h, with jitter.
 int64_t backoff_ms(int attempts);
 
+// A recurring job that follows a calendar rule in JST ("毎月第2火曜日 9:00"). Each occurrence
+// enqueues `kind` once across processes, with the tenant's id and the payload plus
+// "occurrence_at" (the occurrence's instant, ms) when the payload is an object. An occurrence
+// missed while no process ran is run once at the next tick; later ones follow the rule.
+struct RuleSchedule {
+  std::string name;  // unique across tenants: include the tenant ("t12.garbage-reminder")
+  std::optional<int64_t> tenant_id;
+  std::string kind;
+  Json payload = Json::object();
+  calendar::Recurrence rule;
+};
+// Registers or updates the schedule in the caller's transaction. The next occurrence is
+// recomputed only when the rule changed (or the schedule was an interval one), so every
+// process may call this at start-up.
+void schedule_rule(store::Tx& tx, const RuleSchedule& s);
+void remove_schedule(store::Tx& tx, const std::string& name);
+// The stored next run of a schedule (ms), nullopt if there is none by that name; kNever when
+// its rule has no occurrence left.
+std::optional<int64_t> next_run_at(store::Tx& tx, const std::string& name);
+inline constexpr int64_t kNever = 253402300799999;  // 9999-12-31T23:59:59.999Z
+
+// What a job is doing, for routes that answer 202 and let the console poll.
+struct JobStatus {
+  int64_t id = 0;
+  std::string kind;
+  std::string status;  // pending, running, done, dead
+  int attempts = 0;
+  std::string last_error;
+  int64_t created_at = 0;
+  std::optional<int64_t> finished_at;
+};
+// Only the tenant's own jobs: nullopt for another tenant's id.
+std::optional<JobStatus> find_job(store::Tx& tx, int64_t tenant_id, int64_t id);
+// Whether one of the tenant's jobs with this queue key is waiting or running.
+bool has_open_job(store::Tx& tx, int64_t tenant_id, const std::string& queue_key);
+
 struct QueueStats {
   int64_t pending = 0, running = 0, dead = 0, done = 0;
 };
@@ -68,6 +105,8 @@ class Runner {
   // Registers (or updates) a recurring job; every process may call it, one runs it per tick.
   void every(const std::string& name, const std::string& kind, const Json& payload,
              int64_t interval_ms);
+  // The same with a calendar rule (see RuleSchedule).
+  void every_rule(const RuleSchedule& s);
   void start();
   // Stops claiming, lets in-flight jobs finish, joins the workers.
   void stop();

@@ -428,10 +428,89 @@ CREATE INDEX resident_attributes_text ON resident_attributes(tenant_id, attr_key
 CREATE INDEX resident_attributes_number ON resident_attributes(tenant_id, attr_key, number_value);
 CREATE INDEX resident_attributes_date ON resident_attributes(tenant_id, attr_key, date_value)
 )SQL"},
+      // The web residents' inbox (messaging/web_inbox.*): status changes, correction requests
+      // and campaign messages for residents without a push channel. Read newest first per
+      // resident; the partial index counts the unread badge without touching read rows.
+      {15, "resident_messages", R"SQL(
+CREATE TABLE resident_messages (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  resident_id BIGINT NOT NULL REFERENCES residents(id),
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL DEFAULT '',
+  text TEXT NOT NULL,
+  link TEXT NOT NULL DEFAULT '',
+  application_id BIGINT,
+  created_at BIGINT NOT NULL,
+  read_at BIGINT
+);
+CREATE INDEX resident_messages_inbox ON resident_messages(tenant_id, resident_id, id);
+CREATE INDEX resident_messages_unread ON resident_messages(tenant_id, resident_id)
+  WHERE read_at IS NULL
+)SQL"},
       // The resident's consent to the service's privacy notice ({notice_sha256,
       // notice_version?, agreed_at}, JSON), kept with the application for staff to show.
       {16, "application_privacy_consent", R"SQL(
 ALTER TABLE applications ADD COLUMN privacy_consent TEXT
+)SQL"},
+      // Recurring schedules per tenant with calendar rules (calendar/recurrence, JSON in
+      // rule; interval_ms is 0 for them). Platform schedules keep tenant_id NULL and their
+      // interval.
+      {18, "schedule_rules", R"SQL(
+ALTER TABLE schedules ADD COLUMN tenant_id BIGINT REFERENCES tenants(id);
+ALTER TABLE schedules ADD COLUMN rule TEXT;
+CREATE INDEX schedules_due ON schedules(next_run_at);
+CREATE INDEX schedules_tenant ON schedules(tenant_id)
+)SQL"},
+      // A municipality's garbage calendar and sorting dictionary imported from the 5374 files;
+      // one per tenant, replaced as a whole. Area cells are kept as 5374 writes them (already
+      // validated), categories by position; closure dates as days since 1970-01-01.
+      {19, "garbage_calendar", R"SQL(
+CREATE TABLE garbage_imports (
+  tenant_id BIGINT PRIMARY KEY REFERENCES tenants(id),
+  imported_at BIGINT NOT NULL,
+  imported_by BIGINT
+);
+CREATE TABLE garbage_categories (
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  position BIGINT NOT NULL,
+  label TEXT NOT NULL,
+  sublabel TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  color TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (tenant_id, position)
+);
+CREATE TABLE garbage_areas (
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  position BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  center TEXT NOT NULL DEFAULT '',
+  cells TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY (tenant_id, position)
+);
+CREATE TABLE garbage_closures (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  center TEXT NOT NULL,
+  date_from BIGINT NOT NULL,
+  date_to BIGINT NOT NULL
+);
+CREATE INDEX garbage_closures_tenant ON garbage_closures(tenant_id);
+CREATE TABLE garbage_remarks (
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  remark_id BIGINT NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, remark_id)
+);
+CREATE TABLE garbage_items (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  category TEXT NOT NULL,
+  name TEXT NOT NULL,
+  notice TEXT NOT NULL DEFAULT '',
+  furigana TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX garbage_items_tenant ON garbage_items(tenant_id, name)
 )SQL"},
   };
   return list;

@@ -1,5 +1,7 @@
 // Shared helpers for the madoguchi browser tests (playwright-core + Debian chromium).
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
@@ -279,4 +281,39 @@ export async function driveChat(page, { maxSteps = 40, log = () => {}, until } =
     if (await err.count()) throw new Error(`chat error: ${await err.innerText()}\n${transcript.join('\n')}`);
   }
   throw new Error(`no completion after ${maxSteps} steps:\n${transcript.join('\n')}`);
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+/** Starts `bin args…` in `cwd` and waits until ready(output) says so (20 s at most). */
+export async function startChild(bin, cwd, args, ready) {
+  const proc = spawn(bin, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout.on('data', (d) => (out += d));
+  proc.stderr.on('data', (d) => (out += d));
+  const deadline = Date.now() + 20000;
+  while (!(await ready(out))) {
+    if (proc.exitCode !== null) throw new Error(`${args[0]} exited ${proc.exitCode}: ${out}`);
+    if (Date.now() > deadline) throw new Error(`${args[0]} did not start: ${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  proc.output = () => out;
+  return proc;
+}
+
+/** Stops the children (SIGTERM) and waits for each to exit. */
+export async function stopChildren(...procs) {
+  for (const p of procs) {
+    if (!p || p.exitCode !== null) continue;
+    const done = new Promise((r) => p.once('exit', r));
+    p.kill('SIGTERM');
+    await done;
+  }
 }

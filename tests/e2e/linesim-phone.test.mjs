@@ -5,41 +5,19 @@
 // image shows and its areas answer taps, and runs axe on the page.
 // Run: MG_BIN=$PWD/build/madoguchi tests/e2e/run.sh linesim-phone.test.mjs
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
-import { launch, newPage, screenshot } from './lib.mjs';
+import { freePort, launch, newPage, screenshot, startChild as startChildIn, stopChildren } from './lib.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = process.env.MG_BIN || join(ROOT, 'build/madoguchi');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-    s.on('error', reject);
-  });
-}
-
-async function startChild(args, ready) {
-  const proc = spawn(BIN, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout.on('data', (d) => (out += d));
-  proc.stderr.on('data', (d) => (out += d));
-  const deadline = Date.now() + 20000;
-  while (!(await ready(out))) {
-    if (proc.exitCode !== null) throw new Error(`${args[0]} exited ${proc.exitCode}: ${out}`);
-    if (Date.now() > deadline) throw new Error(`${args[0]} did not start: ${out}`);
-    await sleep(50);
-  }
-  return proc;
-}
+const startChild = (args, ready) => startChildIn(BIN, ROOT, args, ready);
 
 let browser, sim, srv, simBase, dataDir;
 
@@ -63,12 +41,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  for (const p of [srv, sim]) {
-    if (!p || p.exitCode !== null) continue;
-    const done = new Promise((r) => p.once('exit', r));
-    p.kill('SIGTERM');
-    await done;
-  }
+  await stopChildren(srv, sim);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -85,6 +85,8 @@ const FIXTURES = {
   'PUT /api/line/rich-menus/{name}': { min: 'admin', foreign: 'own', status: 201, params: { name: (c) => c.a.menu }, body: richMenu },
   'POST /api/line/rich-menus/{name}/default': { min: 'admin', params: { name: (c) => c.a.menu }, body: () => ({}) },
   'POST /api/line/rich-menus/{name}/link': { min: 'admin', params: { name: (c) => c.a.menu }, body: (c) => ({ resident_ids: [c.a.resident] }) },
+  // schedules: the rich-menu job a switch-all or link answered with (any of A's jobs is a foreign id).
+  'GET /api/line/rich-menus/jobs/{id}': { min: 'admin', params: { id: (c) => c.a.deadJob } },
   'POST /line/{tenant}/webhook': { kind: 'public', foreign: 401, raw: (c) => c.a.webhookBody, headers: (c) => ({ 'content-type': 'application/json', 'x-line-signature': c.a.webhookSignature }) },
   'GET /api/public/{tenant}/info': { kind: 'public', foreign: 'list' },
   'GET /api/public/{tenant}/services': { kind: 'public', foreign: 'list' },
@@ -93,8 +95,17 @@ const FIXTURES = {
   'POST /api/public/{tenant}/chat/{session}/input': { kind: 'public', params: { session: (c) => c.a.session }, body: () => ({ type: 'text', text: 'ISO' }) },
   'POST /api/public/{tenant}/chat/{session}/attachments': { kind: 'public', params: { session: (c) => c.a.photoSession }, raw: () => PNG, headers: { 'content-type': 'image/png' } },
   'GET /api/public/{tenant}/my/applications': { kind: 'public', foreign: 'list' },
+  // messenger (issue 10 item 2): A's resident has a correction message (with A's receipt).
+  'GET /api/public/{tenant}/my/messages': { kind: 'public', foreign: 'list' },
+  'POST /api/public/{tenant}/my/messages/read': { kind: 'public', foreign: 200, body: () => ({ all: true }) },
   'POST /api/public/{tenant}/my/corrections/{id}/chat': { kind: 'public', params: { id: (c) => c.a.correction }, body: () => ({}) },
   'GET /api/public/{tenant}/postal/{code}': { kind: 'public', foreign: 'list', params: { code: () => '0600001' } },
+  'POST /api/garbage/import': { min: 'admin', foreign: 'own', body: () => ({ files: { 'area_days.csv': Buffer.from('地名,センター,燃やせるごみ\nB町,,月\n').toString('base64') } }) },
+  'GET /api/garbage': { min: 'viewer' },
+  'GET /api/public/{tenant}/garbage': { kind: 'public', foreign: 'list' },
+  'GET /api/public/{tenant}/garbage/search': { kind: 'public', foreign: 'list', query: '?q=%E7%B4%99' },
+  'GET /api/public/{tenant}/garbage/{area}/days': { kind: 'public', params: { area: () => '本町' } },
+  'GET /api/public/{tenant}/garbage/{area}/calendar.ics': { kind: 'public', params: { area: () => '本町' } },
   'GET /healthz': { kind: 'open' },
   'GET /metrics': { kind: 'open' },
   'GET /api/{*rest}': { kind: 'open' },
@@ -190,6 +201,7 @@ async function settle() {
 }
 
 // ---- calling a route ------------------------------------------------------------------------
+// fx.query: a query string for routes that need one (e.g. '?q=…').
 function pathFor(route, fx, tenantCode) {
   return route.pattern.replace(/\{(\*?)([a-z_]+)\}/g, (_, star, name) => {
     if (star) return 'iso-nope';
@@ -197,7 +209,7 @@ function pathFor(route, fx, tenantCode) {
     const fill = fx.params?.[name];
     if (!fill) throw new Error(`${route.key}: no value for {${name}} in its fixture`);
     return encodeURIComponent(String(fill(ctx)));
-  });
+  }) + (fx.query ?? '');
 }
 
 function call(client, route, fx, tenantCode = B_CODE) {
@@ -453,6 +465,9 @@ test('a resident of A under tenant B\'s code (forged tenant) reaches nothing of 
   // Under A's own code the same resident does reach them: the fixtures are live.
   assert.equal((await clients.resident.get(`/api/public/demo/chat/${ctx.a.session}`)).status, 200);
   assert.ok((await clients.resident.get('/api/public/demo/my/applications')).text.includes(ctx.a.receipt));
+  const messages = await clients.resident.get('/api/public/demo/my/messages');
+  assert.ok(messages.text.includes(ctx.a.receipt), messages.text.slice(0, 300));
+  assert.ok(messages.json.unread >= 1, 'the forged mark-read call marked A\'s messages read');
 });
 
 test('routes without tenant data leak nothing of A\'s to B', async () => {

@@ -6,6 +6,7 @@ import ResidentHome from './resident/ResidentHome';
 import ResidentChat from './resident/ResidentChat';
 import MyApplications from './resident/MyApplications';
 import CorrectionChat from './resident/CorrectionChat';
+import GarbageDays from './resident/GarbageDays';
 
 // The staff console is its own chunk: a resident's first page load never downloads it.
 const ConsoleApp = lazy(() => import('./console/ConsoleApp'));
@@ -38,6 +39,7 @@ export default function App() {
       <Route path="/t/:tenant" element={<ResidentHome />} />
       <Route path="/t/:tenant/chat/:serviceId" element={<ResidentChat />} />
       <Route path="/t/:tenant/my" element={<MyApplications />} />
+      <Route path="/t/:tenant/garbage" element={<GarbageDays />} />
       <Route path="/t/:tenant/my/correction/:correctionId" element={<CorrectionChat />} />
       <Route path="*" element={<NotFound />} />
     </Routes>

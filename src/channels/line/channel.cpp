@@ -27,7 +27,8 @@ void LineChannel::stop() {
 LineChannel mount(http::Router& router, auth::AuthService& auth, store::Db& db,
                   jobs::Runner& runner, applications::ChatService& chat, services::Catalog& catalog,
                   const LineOptions& opt) {
-  (void)runner;  // sending has its own outbox dispatcher (leases fit LINE's 1-minute tokens)
+  // Sending has its own outbox dispatcher (leases fit LINE's 1-minute tokens); the runner
+  // carries the rich-menu bulk jobs.
   if (opt.secrets) use_secret_box(opt.secrets);
   allow_api_bases(opt.api_allow);
   allow_api_base(opt.demo_line_sim);
@@ -42,7 +43,7 @@ LineChannel mount(http::Router& router, auth::AuthService& auth, store::Db& db,
     return receive_webhook(req, auth, db, [e] { e->wake(); });
   });
   register_settings_routes(router, auth, db, opt.public_url);
-  register_rich_menu_routes(router, auth, db);
+  register_rich_menu_routes(router, auth, db, runner);
   dispatcher->start();
   events->start();
   return LineChannel(std::move(events), std::move(dispatcher));

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "channels/line/rich_menu_audience.h"
+#include "channels/line/rich_menu_jobs.h"
 #include "channels/line/rich_menu_line.h"
 #include "channels/line/rich_menu_store.h"
 #include "channels/line/rich_menu_validation.h"
@@ -15,13 +16,6 @@
 namespace mg::line {
 
 namespace {
-
-// Admin actions on rich menus run one at a time per process: two concurrent "set default"
-// calls must not both create the LINE menu or upload its image.
-std::mutex& rich_menu_mutex() {
-  static std::mutex m;
-  return m;
-}
 
 Json menu_json(const StoredRichMenu& m, const RichMenuState& state) {
   return Json{
@@ -49,10 +43,24 @@ StoredRichMenu require_menu(store::Db& db, int64_t tenant_id, const std::string&
   return *m;
 }
 
-std::vector<std::string> user_ids(const std::vector<LineRecipient>& who) {
-  std::vector<std::string> ids;
-  for (const auto& w : who) ids.push_back(w.user_id);
-  return ids;
+// Enqueues the tenant's rich-menu job with the audit entry in one transaction, then wakes the
+// workers; the answer tells the console where to poll.
+Json enqueue_job(store::Db& db, jobs::Runner& runner, const auth::Principal& who,
+                 const Json& payload, const std::string& audit_action, const std::string& object_id,
+                 Json audit_detail) {
+  int64_t id = db.write([&](store::Tx& tx) {
+    jobs::EnqueueOptions o;
+    o.tenant_id = who.tenant_id;
+    o.queue_key = rich_menu_queue_key(who.tenant_id);
+    int64_t job = jobs::enqueue(tx, kRichMenuJob, payload, o);
+    audit_detail["job_id"] = job;
+    auth::audit(tx, who, audit_action, "line_rich_menu", object_id, audit_detail);
+    return job;
+  });
+  runner.wake();
+  return {{"id", id},
+          {"status", "pending"},
+          {"url", "/api/line/rich-menus/jobs/" + std::to_string(id)}};
 }
 
 std::string decode_image(const Json& body) {
@@ -125,10 +133,18 @@ http::Response set_default(http::Request& req, auth::AuthService& auth, store::D
   auto who = auth.require(req, auth::Role::admin);
   std::string name = menu_name(req);
   std::lock_guard lock(rich_menu_mutex());
-  auto state = db.read([&](store::Tx& tx) { return load_rich_menu_state(tx, who.tenant_id); });
+  auto [state, busy] = db.read([&](store::Tx& tx) {
+    return std::make_pair(
+        load_rich_menu_state(tx, who.tenant_id),
+        jobs::has_open_job(tx, who.tenant_id, rich_menu_queue_key(who.tenant_id)));
+  });
   // Setting another default now would silently end the disaster menu for everyone.
   if (state.switched_all)
     throw ApiError::conflict("switch-all 中です。先に switch-all で元のメニューに戻してください");
+  // A queued switch-all or link would undo or hide this default: let it finish first.
+  if (busy)
+    throw ApiError::conflict(
+        "リッチメニューの一斉切り替えまたは割り当てを処理中です。完了してから設定してください");
   StoredRichMenu m = require_menu(db, who.tenant_id, name);
   auto line = RichMenuLine::for_tenant(db, who.tenant_id);
   std::string line_id = line.ensure(db, m);
@@ -145,7 +161,10 @@ http::Response set_default(http::Request& req, auth::AuthService& auth, store::D
   return http::Response::json(menu_json(m, state));
 }
 
-http::Response link_menu(http::Request& req, auth::AuthService& auth, store::Db& db) {
+// Validates here (menu, residents, access token) so mistakes are 400/404/409 at once; the
+// LINE calls run in the job (rich_menu_jobs.h). 202 with the job to poll.
+http::Response link_menu(http::Request& req, auth::AuthService& auth, store::Db& db,
+                         jobs::Runner& runner) {
   auto who = auth.require(req, auth::Role::admin);
   std::string name = menu_name(req);
   Json body = req.json_body();
@@ -163,64 +182,28 @@ http::Response link_menu(http::Request& req, auth::AuthService& auth, store::Db&
     throw ApiError::bad_request("resident_ids は 1〜10000 件の配列にしてください", "resident_ids");
   }
   std::lock_guard lock(rich_menu_mutex());
-  StoredRichMenu m = require_menu(db, who.tenant_id, name);
+  require_menu(db, who.tenant_id, name);
+  RichMenuLine::for_tenant(db, who.tenant_id);  // 409 now when no access token is set
   auto read = db.read([&](store::Tx& tx) {
     auto t = by_segment ? residents_in_segment(tx, who.tenant_id, segment)
                         : residents_by_id(tx, who.tenant_id, body["resident_ids"]);
-    return std::make_pair(t, load_rich_menu_state(tx, who.tenant_id));
+    return std::make_pair(t.size(), load_rich_menu_state(tx, who.tenant_id));
   });
-  auto& targets = read.first;  // not a structured binding: clang 14 cannot capture one
-  auto& state = read.second;
-  // During switch-all, per-user links would hide the disaster menu: remember them only; the
-  // restore applies them.
-  bool deferred = state.switched_all;
-  if (!deferred && !targets.empty()) {
-    auto line = RichMenuLine::for_tenant(db, who.tenant_id);
-    line.bulk_link(user_ids(targets), line.ensure(db, m));
-  }
-  db.write([&](store::Tx& tx) {
-    remember_links(tx, targets, name);
-    auth::audit(tx, who, "line.rich_menu.link", "line_rich_menu", name,
-                {{"segment", segment}, {"count", targets.size()}, {"deferred", deferred}});
-  });
-  return http::Response::json({{"name", name}, {"linked", targets.size()}, {"deferred", deferred}});
+  Json payload{{"action", "link"}, {"name", name}};
+  if (by_segment)
+    payload["segment"] = segment;
+  else
+    payload["resident_ids"] = body["resident_ids"];
+  // During switch-all, the job only remembers the links; the restore applies them.
+  bool deferred = read.second.switched_all;
+  Json job = enqueue_job(db, runner, who, payload, "line.rich_menu.link", name,
+                         {{"segment", segment}, {"count", read.first}, {"deferred", deferred}});
+  return http::Response::json(
+      {{"name", name}, {"targets", read.first}, {"deferred", deferred}, {"job", job}}, 202);
 }
 
-// Back from switch-all: the remembered default, then the remembered per-user links.
-http::Response restore(const auth::Principal& who, store::Db& db, RichMenuState state) {
-  auto line = RichMenuLine::for_tenant(db, who.tenant_id);
-  if (state.previous_default.empty()) {
-    line.clear_default();
-  } else {
-    StoredRichMenu m = require_menu(db, who.tenant_id, state.previous_default);
-    line.set_default(line.ensure(db, m));
-  }
-  auto links = db.read([&](store::Tx& tx) { return remembered_links(tx, who.tenant_id); });
-  size_t relinked = 0;
-  for (const auto& [menu, targets] : links) {
-    auto m = db.read(
-        [&, &menu = menu](store::Tx& tx) { return find_rich_menu(tx, who.tenant_id, menu); });
-    if (!m) continue;  // the menu was removed from configuration
-    line.bulk_link(user_ids(targets), line.ensure(db, *m));
-    relinked += targets.size();
-  }
-  std::string from = state.default_name;
-  state = db.write([&](store::Tx& tx) {
-    auto s = load_rich_menu_state(tx, who.tenant_id);
-    s.default_name = s.previous_default;
-    s.previous_default.clear();
-    s.switched_all = false;
-    save_rich_menu_state(tx, who.tenant_id, s);
-    auth::audit(tx, who, "line.rich_menu.restore", "line_rich_menu", s.default_name,
-                {{"from", from}, {"relinked", relinked}});
-    return s;
-  });
-  Json out = state.to_json();
-  out["relinked"] = relinked;
-  return http::Response::json(out);
-}
-
-http::Response switch_all(http::Request& req, auth::AuthService& auth, store::Db& db) {
+http::Response switch_all(http::Request& req, auth::AuthService& auth, store::Db& db,
+                          jobs::Runner& runner) {
   auto who = auth.require(req, auth::Role::admin);
   Json body = req.json_body();
   std::lock_guard lock(rich_menu_mutex());
@@ -231,43 +214,80 @@ http::Response switch_all(http::Request& req, auth::AuthService& auth, store::Db
   std::string name = restore_wanted ? state.previous_default : body["name"].get<std::string>();
   if (restore_wanted && !state.switched_all)
     throw ApiError::conflict("switch-all 中ではありません", "restore");
-  if (state.switched_all && name == state.previous_default) return restore(who, db, state);
-
-  StoredRichMenu m = require_menu(db, who.tenant_id, name);
-  auto line = RichMenuLine::for_tenant(db, who.tenant_id);
-  line.set_default(line.ensure(db, m));
-  // Per-user menus win over the default, so everyone is unlinked for the switch to show.
-  auto everyone = db.read([&](store::Tx& tx) { return all_line_residents(tx, who.tenant_id); });
-  line.bulk_unlink(user_ids(everyone));
-  state = db.write([&](store::Tx& tx) {
-    auto s = load_rich_menu_state(tx, who.tenant_id);
-    // Switching from one emergency menu to another keeps the original menu to restore.
-    if (!s.switched_all) s.previous_default = s.default_name;
-    s.switched_all = true;
-    s.default_name = name;
-    save_rich_menu_state(tx, who.tenant_id, s);
-    auth::audit(tx, who, "line.rich_menu.switch_all", "line_rich_menu", name,
-                {{"previous_default", s.previous_default}, {"unlinked", everyone.size()}});
-    return s;
-  });
+  bool restoring = state.switched_all && name == state.previous_default;
+  if (!name.empty()) require_menu(db, who.tenant_id, name);
+  RichMenuLine::for_tenant(db, who.tenant_id);  // 409 now when no access token is set
+  Json job = restoring
+                 ? enqueue_job(db, runner, who, {{"action", "restore"}}, "line.rich_menu.restore",
+                               name, {{"from", state.default_name}})
+                 : enqueue_job(db, runner, who, {{"action", "switch_all"}, {"name", name}},
+                               "line.rich_menu.switch_all", name,
+                               {{"previous_default", state.switched_all ? state.previous_default
+                                                                        : state.default_name}});
   Json out = state.to_json();
-  out["unlinked"] = everyone.size();
+  out["name"] = name;
+  out["restore"] = restoring;
+  out["job"] = job;
+  return http::Response::json(out, 202);
+}
+
+// The console polls a rich-menu job it started; staff read the outcome in Japanese.
+http::Response job_status(http::Request& req, auth::AuthService& auth, store::Db& db) {
+  auto who = auth.require(req, auth::Role::admin);
+  int64_t id = 0;
+  try {
+    size_t used = 0;
+    const std::string& raw = req.params.at("id");
+    id = std::stoll(raw, &used);
+    if (used != raw.size()) id = 0;
+  } catch (const std::exception&) {
+    id = 0;
+  }
+  auto [job, state] = db.read([&](store::Tx& tx) {
+    return std::make_pair(jobs::find_job(tx, who.tenant_id, id),
+                          load_rich_menu_state(tx, who.tenant_id));
+  });
+  if (!job || job->kind != kRichMenuJob) throw ApiError::not_found("その処理は見つかりません");
+  std::string message;
+  if (job->status == "done")
+    message = "LINE への反映が完了しました";
+  else if (job->status == "dead")
+    message = "LINE への反映に失敗しました: " + job->last_error;
+  else if (job->attempts > 0 && !job->last_error.empty())
+    message =
+        "LINE への反映を再試行しています（" + std::to_string(job->attempts) + " 回目まで失敗）";
+  else
+    message = "LINE への反映を処理中です";
+  Json out{{"id", job->id},
+           {"status", job->status},
+           {"attempts", job->attempts},
+           {"last_error", job->last_error},
+           {"created_at", job->created_at},
+           {"finished_at", job->finished_at ? Json(*job->finished_at) : Json(nullptr)},
+           {"message", message},
+           {"state", state.to_json()}};
   return http::Response::json(out);
 }
 
 }  // namespace
 
-void register_rich_menu_routes(http::Router& router, auth::AuthService& auth, store::Db& db) {
+void register_rich_menu_routes(http::Router& router, auth::AuthService& auth, store::Db& db,
+                               jobs::Runner& runner) {
+  runner.handle(kRichMenuJob, [&db](const jobs::Job& job) { run_rich_menu_job(db, job); });
   router.get("/api/line/rich-menus",
              [&auth, &db](http::Request& req) { return list_menus(req, auth, db); });
-  router.post("/api/line/rich-menus/switch-all",
-              [&auth, &db](http::Request& req) { return switch_all(req, auth, db); });
+  router.post("/api/line/rich-menus/switch-all", [&auth, &db, &runner](http::Request& req) {
+    return switch_all(req, auth, db, runner);
+  });
+  router.get("/api/line/rich-menus/jobs/{id}",
+             [&auth, &db](http::Request& req) { return job_status(req, auth, db); });
   router.put("/api/line/rich-menus/{name}",
              [&auth, &db](http::Request& req) { return put_menu(req, auth, db); });
   router.post("/api/line/rich-menus/{name}/default",
               [&auth, &db](http::Request& req) { return set_default(req, auth, db); });
-  router.post("/api/line/rich-menus/{name}/link",
-              [&auth, &db](http::Request& req) { return link_menu(req, auth, db); });
+  router.post("/api/line/rich-menus/{name}/link", [&auth, &db, &runner](http::Request& req) {
+    return link_menu(req, auth, db, runner);
+  });
 }
 
 }  // namespace mg::line

@@ -3,8 +3,10 @@
 #include <memory>
 
 #include "applications/attachments.h"
+#include "core/clock.h"
 #include "core/crypto.h"
 #include "core/errors.h"
+#include "messaging/web_inbox.h"
 #include "residents/directory.h"
 #include "services/routes.h"
 
@@ -67,6 +69,14 @@ void require_json(const http::Request& req) {
   auto ct = req.header("content-type");
   if (!ct || ct->rfind("application/json", 0) != 0)
     throw ApiError(415, "unsupported_type", "Content-Type: application/json で送ってください");
+}
+
+// A positive id from a query or JSON value, or nullopt for anything else.
+std::optional<int64_t> positive_id(const std::string& raw) {
+  if (raw.empty() || raw.size() > 18 || raw.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  int64_t v = std::stoll(raw);
+  return v > 0 ? std::optional<int64_t>(v) : std::nullopt;
 }
 
 http::Response with_cookie(http::Response res, const Visitor& v, bool secure) {
@@ -163,6 +173,55 @@ void mount(http::Router& r, auth::AuthService& auth, store::Db& db, services::Ca
     Json out = c.to_json();
     out["turn"] = chat.resume(v.tenant_id, v.resident_id, c.session_id).to_json();
     return http::Response::json(out);
+  });
+  // お知らせ (messaging/web_inbox): the resident's own messages, newest first, a page of at
+  // most 50 (`before` = the previous page's next_before), with the unread count for the badge.
+  r.get("/api/public/{tenant}/my/messages", [&, secure](http::Request& req) {
+    std::optional<int64_t> before;
+    if (auto raw = req.query_or("before", ""); !raw.empty()) {
+      before = positive_id(raw);
+      if (!before) throw ApiError::bad_request("before は正の整数で指定してください", "before");
+    }
+    int limit = 20;
+    if (auto raw = req.query_or("limit", ""); !raw.empty()) {
+      auto n = positive_id(raw);
+      if (!n || *n > messaging::kInboxPageMax)
+        throw ApiError::bad_request("limit は 1〜50 で指定してください", "limit");
+      limit = static_cast<int>(*n);
+    }
+    auto v = visitor(auth, db, req, false);
+    if (!v.resident_id)
+      return with_cookie(
+          http::Response::json({{"items", Json::array()}, {"unread", 0}, {"next_before", nullptr}}),
+          v, secure);
+    return http::Response::json(db.read([&](store::Tx& tx) {
+      return messaging::inbox_page(tx, v.tenant_id, v.resident_id, before, limit);
+    }));
+  });
+  // Marks messages read: {"ids": [...]} (at most 100; ids not the resident's own are ignored)
+  // or {"all": true}. Answers the unread count left.
+  r.post("/api/public/{tenant}/my/messages/read", [&](http::Request& req) {
+    require_json(req);
+    auto body = req.json_body();
+    std::vector<int64_t> ids;
+    bool all = body.is_object() && body.contains("all") && body["all"] == true;
+    if (!all) {
+      if (!body.is_object() || !body.contains("ids") || !body["ids"].is_array() ||
+          body["ids"].empty() || body["ids"].size() > 100)
+        throw ApiError::bad_request("ids（1〜100件）か all: true を指定してください", "ids");
+      for (const auto& id : body["ids"]) {
+        if (!id.is_number_integer() || id.get<int64_t>() <= 0)
+          throw ApiError::bad_request("ids は正の整数で指定してください", "ids");
+        ids.push_back(id.get<int64_t>());
+      }
+    }
+    auto v = visitor(auth, db, req, false);
+    if (!v.resident_id) return http::Response::json({{"marked", 0}, {"unread", 0}});
+    return http::Response::json(db.write([&](store::Tx& tx) {
+      int64_t marked = messaging::mark_read(tx, v.tenant_id, v.resident_id, ids, clock::now_ms());
+      return Json{{"marked", marked},
+                  {"unread", messaging::unread_count(tx, v.tenant_id, v.resident_id)}};
+    }));
   });
   r.get("/api/public/{tenant}/my/applications", [&, secure](http::Request& req) {
     auto v = visitor(auth, db, req, false);

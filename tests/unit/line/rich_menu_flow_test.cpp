@@ -1,5 +1,6 @@
 // Rich menu admin API end to end: the real HTTP server with the rich menu routes and a
-// line-sim child process (MG_LINESIM_BIN or build/madoguchi) standing in for LINE.
+// line-sim child process (MG_LINESIM_BIN or build/madoguchi) standing in for LINE. Switch-all
+// and links answer 202 with a job; the tests run it with runner_->drain().
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 #include "core/http_client.h"
 #include "core/http_server.h"
 #include "core/log.h"
+#include "jobs/queue.h"
 #include "line_sim_child.h"
 #include "store/migrations.h"
 
@@ -78,7 +80,8 @@ class RichMenuFlow : public ::testing::Test {
     session_ = {{"Cookie", std::string(auth::kSessionCookie) + "=" + login.session_token},
                 {"X-CSRF-Token", login.principal.csrf_token}};
 
-    register_rich_menu_routes(router_, *auth_, *db_);
+    runner_ = std::make_unique<jobs::Runner>(*db_, 1);
+    register_rich_menu_routes(router_, *auth_, *db_, *runner_);
     http::ServerOptions so;
     so.listen = "127.0.0.1:0";
     so.io_threads = 1;
@@ -100,6 +103,7 @@ class RichMenuFlow : public ::testing::Test {
     sim_child_.stop();
     server_->stop();
     server_thread_.join();
+    clock::set_offset_ms(0);
     fs::remove_all(dir_);
   }
 
@@ -137,6 +141,16 @@ class RichMenuFlow : public ::testing::Test {
     return r["richMenu"]["name"];
   }
 
+  // A 202 answer's job, run to its end here; returns what the console would poll.
+  Json run_job(const Reply& accepted) {
+    EXPECT_EQ(accepted.status, 202) << accepted.body.dump();
+    EXPECT_EQ(accepted.body["job"]["status"], "pending");
+    runner_->drain();
+    return api("GET", accepted.body["job"]["url"].get<std::string>()).body;
+  }
+
+  void faults(const Json& f) { send("POST", sim_ + "/sim/faults", f); }
+
   int line_calls(const std::string& route) {
     int n = 0;
     Json log = send("GET", sim_ + "/sim/requests").body;  // kept alive for the loop
@@ -148,6 +162,7 @@ class RichMenuFlow : public ::testing::Test {
   fs::path dir_;
   std::unique_ptr<store::Db> db_;
   std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<jobs::Runner> runner_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;
   std::thread server_thread_;
@@ -183,8 +198,12 @@ TEST_F(RichMenuFlow, DefaultLinkSwitchAllAndRestore) {
                 .status,
             201);
   auto link = api("POST", "/api/line/rich-menus/visitors/link", {{"segment", "non_resident"}});
-  ASSERT_EQ(link.status, 200) << link.body.dump();
-  EXPECT_EQ(link.body["linked"], 1);
+  ASSERT_EQ(link.status, 202) << link.body.dump();
+  EXPECT_EQ(link.body["targets"], 1);
+  EXPECT_EQ(shown(visitor), "村民メニュー") << "nothing reaches LINE inside the request";
+  auto done = run_job(link);
+  EXPECT_EQ(done["status"], "done");
+  EXPECT_EQ(done["message"], "LINE への反映が完了しました");
   EXPECT_EQ(shown(visitor), "村外の方");
   EXPECT_EQ(shown(villager), "村民メニュー");
 
@@ -194,16 +213,23 @@ TEST_F(RichMenuFlow, DefaultLinkSwitchAllAndRestore) {
                 .status,
             201);
   auto sw = api("POST", "/api/line/rich-menus/switch-all", {{"name", "disaster"}});
-  ASSERT_EQ(sw.status, 200) << sw.body.dump();
-  EXPECT_EQ(sw.body["previous_default"], "normal");
+  ASSERT_EQ(sw.status, 202) << sw.body.dump();
+  EXPECT_EQ(sw.body["name"], "disaster");
+  EXPECT_EQ(api("POST", "/api/line/rich-menus/normal/default").status, 409)
+      << "no default while the switch is queued";
+  EXPECT_EQ(run_job(sw)["status"], "done");
+  auto switched = api("GET", "/api/line/rich-menus").body;
+  EXPECT_TRUE(switched["switched_all"].get<bool>());
+  EXPECT_EQ(switched["previous_default"], "normal");
   EXPECT_EQ(shown(villager), "災害メニュー");
   EXPECT_EQ(shown(visitor), "災害メニュー");
   EXPECT_EQ(api("POST", "/api/line/rich-menus/normal/default").status, 409);
 
   // Back: the previous default and the per-user links return.
   auto back = api("POST", "/api/line/rich-menus/switch-all", {{"name", "normal"}});
-  ASSERT_EQ(back.status, 200) << back.body.dump();
-  EXPECT_EQ(back.body["relinked"], 1);
+  ASSERT_EQ(back.status, 202) << back.body.dump();
+  EXPECT_TRUE(back.body["restore"].get<bool>());
+  EXPECT_EQ(run_job(back)["status"], "done");
   EXPECT_EQ(shown(villager), "村民メニュー");
   EXPECT_EQ(shown(visitor), "村外の方");
 
@@ -272,6 +298,106 @@ TEST_F(RichMenuFlow, LineRefusalIs502WithLinesBody) {
   EXPECT_EQ(r.status, 502);
   EXPECT_EQ(r.body["error"]["details"]["line_status"], 401);
   EXPECT_TRUE(r.body["error"]["details"]["line_body"].contains("message"));
+}
+
+// LINE answering after 5 s must not hold the admin's request: the routes answer 202 within a
+// second, and the job finishes against line-sim once LINE answers again.
+TEST_F(RichMenuFlow, SlowLineDoesNotHoldTheRequestAndTheJobCompletes) {
+  std::string villager = resident("resident"), visitor = resident("non_resident");
+  ASSERT_EQ(api("PUT", "/api/line/rich-menus/normal", {{"menu", menu("村民メニュー", "メニュー")}})
+                .status,
+            201);
+  ASSERT_EQ(
+      api("PUT", "/api/line/rich-menus/disaster", {{"menu", menu("災害メニュー", "災害")}}).status,
+      201);
+  faults({{"latencyMs", 5000}});
+  auto t0 = std::chrono::steady_clock::now();
+  auto sw = api("POST", "/api/line/rich-menus/switch-all", {{"name", "disaster"}});
+  auto link = api("POST", "/api/line/rich-menus/normal/link", {{"segment", "non_resident"}});
+  auto elapsed = std::chrono::steady_clock::now() - t0;
+  EXPECT_LT(elapsed, std::chrono::seconds(1));
+  ASSERT_EQ(sw.status, 202) << sw.body.dump();
+  ASSERT_EQ(link.status, 202) << link.body.dump();
+  auto polled = api("GET", sw.body["job"]["url"].get<std::string>());
+  EXPECT_EQ(polled.status, 200);
+  EXPECT_EQ(polled.body["status"], "pending");
+  EXPECT_EQ(polled.body["message"], "LINE への反映を処理中です");
+  EXPECT_EQ(shown(villager), "");
+
+  faults({{"latencyMs", 0}});
+  EXPECT_EQ(run_job(sw)["status"], "done");
+  EXPECT_EQ(api("GET", link.body["job"]["url"].get<std::string>()).body["status"], "done");
+  EXPECT_EQ(shown(villager), "災害メニュー");
+  // The link came in during switch-all: remembered, applied on restore.
+  EXPECT_EQ(shown(visitor), "災害メニュー");
+  auto back = api("POST", "/api/line/rich-menus/switch-all", {{"restore", true}});
+  EXPECT_EQ(run_job(back)["status"], "done");
+  EXPECT_EQ(shown(visitor), "村民メニュー");
+  EXPECT_EQ(shown(villager), "");
+}
+
+// LINE's 500s are retried with backoff; its 4xx refusals end the job with LINE's reason in
+// Japanese for staff.
+TEST_F(RichMenuFlow, JobRetriesLineErrorsAndReportsRefusals) {
+  resident("resident");
+  ASSERT_EQ(
+      api("PUT", "/api/line/rich-menus/disaster", {{"menu", menu("災害メニュー", "災害")}}).status,
+      201);
+  faults({{"fail500", 1}});
+  auto sw = api("POST", "/api/line/rich-menus/switch-all", {{"name", "disaster"}});
+  auto first = run_job(sw);
+  EXPECT_EQ(first["status"], "pending");
+  EXPECT_EQ(first["attempts"], 1);
+  EXPECT_NE(first["message"].get<std::string>().find("再試行"), std::string::npos);
+  clock::set_offset_ms(60 * 1000);  // past the first backoff
+  EXPECT_EQ(run_job(sw)["status"], "done");
+  EXPECT_TRUE(api("GET", "/api/line/rich-menus").body["switched_all"].get<bool>());
+
+  set_token("wrong-token");
+  auto back = api("POST", "/api/line/rich-menus/switch-all", {{"restore", true}});
+  auto refused = run_job(back);
+  EXPECT_EQ(refused["status"], "dead");
+  EXPECT_NE(refused["message"].get<std::string>().find("LINE への反映に失敗しました"),
+            std::string::npos);
+  EXPECT_NE(refused["last_error"].get<std::string>().find("HTTP 401"), std::string::npos);
+  EXPECT_TRUE(api("GET", "/api/line/rich-menus").body["switched_all"].get<bool>());
+}
+
+// A bulk link goes to LINE's bulk endpoint in batches of at most 500 user IDs.
+TEST_F(RichMenuFlow, BulkLinkIsBatchedBy500) {
+  db_->write([&](store::Tx& tx) {
+    for (int i = 0; i < 1201; ++i)
+      tx.exec(
+          "INSERT INTO residents(tenant_id, channel, external_id, attributes, created_at, "
+          "updated_at) VALUES (?, 'line', ?, ?, ?, ?)",
+          {tenant_, "U" + std::to_string(100000 + i), Json{{"segment", "resident"}}.dump(),
+           clock::now_ms(), clock::now_ms()});
+  });
+  ASSERT_EQ(api("PUT", "/api/line/rich-menus/normal", {{"menu", menu("村民メニュー", "メニュー")}})
+                .status,
+            201);
+  auto link = api("POST", "/api/line/rich-menus/normal/link", {{"segment", "resident"}});
+  EXPECT_EQ(link.body["targets"], 1201);
+  EXPECT_EQ(run_job(link)["status"], "done");
+  EXPECT_EQ(line_calls("POST /v2/bot/richmenu/bulk/link"), 3);
+}
+
+TEST_F(RichMenuFlow, BadRequestsAreRefusedBeforeAnyJob) {
+  EXPECT_EQ(api("POST", "/api/line/rich-menus/switch-all", {{"name", "nothing"}}).status, 404);
+  EXPECT_EQ(api("POST", "/api/line/rich-menus/switch-all", {{"restore", true}}).status, 409);
+  EXPECT_EQ(api("POST", "/api/line/rich-menus/nothing/link", {{"segment", "resident"}}).status,
+            404);
+  EXPECT_EQ(api("POST", "/api/line/rich-menus/x/link", {{"segment", "everyone"}}).status, 400);
+  EXPECT_EQ(api("GET", "/api/line/rich-menus/jobs/abc").status, 404);
+  EXPECT_EQ(api("GET", "/api/line/rich-menus/jobs/999").status, 404);
+  ASSERT_EQ(api("PUT", "/api/line/rich-menus/normal", {{"menu", menu("村民メニュー", "メニュー")}})
+                .status,
+            201);
+  set_token("");
+  auto r = api("POST", "/api/line/rich-menus/switch-all", {{"name", "normal"}});
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.body["error"]["field"], "access_token");
+  EXPECT_EQ(jobs::stats(*db_).pending, 0);
 }
 
 TEST_F(RichMenuFlow, AdminOnly) {

@@ -17,6 +17,8 @@ import LineSettingsPage from './LineSettings';
 import Jobs from './Jobs';
 import Templates from './Templates';
 import Lookups from './Lookups';
+import RichMenus from './RichMenus';
+import Garbage from './Garbage';
 
 export default function ConsoleApp() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
@@ -52,9 +54,11 @@ const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
   { to: '/console/services', key: 'nav.services' },
   { to: '/console/templates', key: 'pub.navTemplates' },
   { to: '/console/lookups', key: 'pub.navLookups' },
+  { to: '/console/garbage', key: 'nav.garbage' },
   { to: '/console/audit', key: 'nav.audit', admin: true },
   { to: '/console/staff', key: 'nav.staff', admin: true },
   { to: '/console/line', key: 'nav.line', admin: true },
+  { to: '/console/rich-menus', key: 'nav.richMenus', admin: true },
   { to: '/console/jobs', key: 'nav.jobs', admin: true },
   { to: '/console/password', key: 'nav.password' },
 ];
@@ -114,9 +118,11 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="services/:id/results" element={<ServiceResults />} />
             <Route path="templates" element={<Templates />} />
             <Route path="lookups" element={<Lookups />} />
+            <Route path="garbage" element={<Garbage />} />
             <Route path="audit" element={<Audit />} />
             <Route path="staff" element={<Staff />} />
             <Route path="line" element={<LineSettingsPage />} />
+            <Route path="rich-menus" element={<RichMenus />} />
             <Route path="jobs" element={<Jobs />} />
             <Route path="password" element={<OwnPassword />} />
             <Route path="*" element={<NotFound />} />

@@ -3,6 +3,7 @@ import { api, type MyApplication } from '../api';
 import { ErrorMessage, Loading, StatusBadge, useLoad, usePageTitle } from '../common';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n-react';
+import MessagesPanel from './Messages';
 import ResidentLayout, { useTenantInfo } from './ResidentLayout';
 
 function correctionText(c: unknown): string {
@@ -24,6 +25,7 @@ export default function MyApplications() {
   return (
     <ResidentLayout tenant={tenant} name={info.data?.name}>
       <h1>{t('res.my')}</h1>
+      <MessagesPanel tenant={tenant} here={`/t/${encodeURIComponent(tenant)}/my`} />
       {my.loading && !my.data ? <Loading /> : <ErrorMessage error={my.error} />}
       {my.data && (my.data.items.length === 0 ? <p data-testid="my-empty">{t('res.myEmpty')}</p> : (
         <ul className="my-list" data-testid="my-applications">

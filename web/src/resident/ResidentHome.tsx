@@ -2,9 +2,11 @@ import { Link, useParams } from 'react-router-dom';
 import { ApiError, api, type PublicService } from '../api';
 import { ErrorMessage, Loading, useLoad, usePageTitle } from '../common';
 import { useI18n } from '../i18n-react';
+import { UnreadMessagesLink } from './Messages';
 import ResidentLayout, { useTenantInfo } from './ResidentLayout';
 import { feeSummary } from './fees';
 import { groupByCategory } from './group';
+import GarbageLink from './GarbageLink';
 
 export default function ResidentHome() {
   const { tenant = '' } = useParams();
@@ -20,6 +22,8 @@ export default function ResidentHome() {
         <>
           <h1 data-testid="resident-title">{t('res.services')}</h1>
           <p className="lead">{t('res.servicesLead')}</p>
+          <UnreadMessagesLink tenant={tenant} />
+          <GarbageLink tenant={tenant} />
           {svcs.loading && !svcs.data ? <Loading /> : <ErrorMessage error={svcs.error} />}
           {svcs.data && (svcs.data.items.length === 0 ? <p>{t('res.noServices')}</p> : (
             groupByCategory(svcs.data.items, t('res.other')).map((g) => (
