@@ -1,7 +1,6 @@
 #include "app/routes.h"
 
 #include "app/server.h"
-#include "applications/lookup_routes.h"
 #include "applications/routes.h"
 #include "auth/routes.h"
 #include "channels/line/dispatcher.h"
@@ -12,10 +11,11 @@
 #include "delivery/campaigns.h"
 #include "delivery/routes.h"
 #include "garbage/routes.h"
+#include "jobs/routes.h"
 #include "postal/routes.h"
-#include "residents/routes.h"
 #include "reservations/routes.h"
 #include "residents/import_routes.h"
+#include "residents/routes.h"
 #include "services/routes.h"
 
 namespace mg::app {
@@ -37,12 +37,40 @@ applications::UploadLimits upload_limits(const ServeConfig& config) {
                                                 int64_t{config.upload_unclaimed_seconds} * 1000);
 }
 
+namespace {
+// Liveness and metrics for the operator.
+void mount_operations(http::Router& router, const Deps& deps) {
+  router.get("/healthz", [&db = deps.db](http::Request&) {
+    db.read([](store::Tx& tx) { tx.one("SELECT 1"); });
+    return http::Response::json(
+        {{"status", "ok"},
+         {"database", db.backend() == store::Backend::sqlite ? "sqlite" : "postgresql"}});
+  });
+  router.get("/metrics", [&config = deps.config](http::Request& req) {
+    if (!metrics::may_scrape(req, config.metrics_token))
+      throw ApiError::not_found("見つかりません");
+    return http::Response::text(metrics::render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+}
+
+// Last: any other /api path is a JSON 404, everything else the web front end.
+void mount_fallbacks(http::Router& router, const StaticFiles& web) {
+  for (const char* m : {"GET", "POST", "PUT", "PATCH", "DELETE"})
+    router.add(m, "/api/{*rest}", [](http::Request&) -> http::Response {
+      throw ApiError::not_found("API が見つかりません");
+    });
+  router.get("/{*path}", [&web](http::Request& req) { return web.serve(req); });
+}
+}  // namespace
+
 line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
   const auto& config = deps.config;
-  auth::register_routes(router, deps.auth, deps.db);
-  services::register_routes(router, deps.auth, deps.catalog);
-  postal::register_routes(router, deps.auth, deps.db);
+  auth::mount(router, deps.auth, deps.db);
+  services::mount(router, deps.auth, deps.catalog,
+                  services::TemplateGallery(default_dir(config.templates_dir, "templates")));
+  postal::mount(router, deps.auth, deps.db);
   garbage::mount(router, deps.auth, deps.db);
+  // Import/export before residents' {id} routes.
   residents::register_import_routes(router, deps.auth, deps.db);
   residents::mount(router, deps.auth, deps.db);
   reservations::mount(router, deps.auth, deps.db,
@@ -51,45 +79,25 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
                         auto r = web::device_resident(auth, db, req, create, secure);
                         return reservations::PublicResident{r.resident_id, r.set_cookie};
                       });
-  applications::register_routes(router, deps.auth, deps.db, deps.inbox);
-  services::register_template_routes(
-      router, deps.auth, deps.catalog,
-      services::TemplateGallery(default_dir(config.templates_dir, "templates")));
-  applications::register_lookup_routes(router, deps.auth, deps.db, deps.catalog);
-  web::register_routes(router, deps.auth, deps.db, deps.catalog, deps.chat, deps.inbox,
-                       config.secure_cookies, upload_limits(config),
-                       web::map_settings(config.map_tiles, config.map_attribution,
-                                         config.map_center, config.map_zoom));
+  applications::mount(router, deps.auth, deps.db, deps.catalog, deps.inbox);
+  jobs::mount(router, deps.db, auth::jobs_admin(deps.auth));
+  web::mount(router, deps.auth, deps.db, deps.catalog, deps.chat, deps.inbox, config.secure_cookies,
+             upload_limits(config),
+             web::map_settings(config.map_tiles, config.map_attribution, config.map_center,
+                               config.map_zoom));
   std::string public_url =
       config.public_url.empty() ? "http://" + config.listen : config.public_url;
-  auto line =
-      line::register_channel(router, deps.auth, deps.db, deps.runner, deps.chat, deps.catalog,
-                             {public_url, config.demo_line_sim, config.line_senders,
-                              config.line_api_allow, line_secrets(config)});
+  auto line = line::mount(router, deps.auth, deps.db, deps.runner, deps.chat, deps.catalog,
+                          {public_url, config.demo_line_sim, config.line_senders,
+                           config.line_api_allow, line_secrets(config)});
   // Campaigns: routes, fan-out and retention jobs; the dispatcher paces and reports batches.
   line.dispatcher().set_multicast_rate(config.line_multicast_per_second);
   line.dispatcher().on_campaign_batch(delivery::record_batch);
   delivery::register_routes(router, deps.auth, deps.db, deps.runner);
   delivery::register_jobs(deps.runner, deps.db, int64_t{config.outbox_retention_days} * 86400000,
                           [d = &line.dispatcher()] { d->wake(); });
-
-  router.get("/healthz", [&db = deps.db](http::Request&) {
-    db.read([](store::Tx& tx) { tx.one("SELECT 1"); });
-    return http::Response::json(
-        {{"status", "ok"},
-         {"database", db.backend() == store::Backend::sqlite ? "sqlite" : "postgresql"}});
-  });
-  router.get("/metrics", [&config](http::Request& req) {
-    if (!metrics::may_scrape(req, config.metrics_token))
-      throw ApiError::not_found("見つかりません");
-    return http::Response::text(metrics::render(), "text/plain; version=0.0.4; charset=utf-8");
-  });
-
-  for (const char* m : {"GET", "POST", "PUT", "PATCH", "DELETE"})
-    router.add(m, "/api/{*rest}", [](http::Request&) -> http::Response {
-      throw ApiError::not_found("API が見つかりません");
-    });
-  router.get("/{*path}", [&web = deps.web](http::Request& req) { return web.serve(req); });
+  mount_operations(router, deps);
+  mount_fallbacks(router, deps.web);
   return line;
 }
 

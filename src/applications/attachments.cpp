@@ -98,7 +98,7 @@ int64_t ResidentUploads::store(const Upload& u) {
     }
     if (s->str(2) != "open" || !state || conv::expired(*state, now, idle_ms_))
       throw ApiError(409, "session_closed", "この手続きは終了しています");
-    auto version = catalog_.version(u.tenant_id, s->i64(1));
+    auto version = catalog_.version(tx, u.tenant_id, s->i64(1));
     const auto* step = version->definition.find(state->current);
     if (!step || step->kind != conv::StepKind::photo)
       throw ApiError(409, "not_photo_step", "いまは写真を受け付けていません");
@@ -155,6 +155,16 @@ std::optional<Attachment> load_attachment(store::Tx& tx, int64_t tenant_id, int6
       {tenant_id, id});
   if (!r) return std::nullopt;
   return Attachment{r->i64(0), r->str(1), r->str(2), crypto::base64_decode(r->str(3))};
+}
+
+std::optional<AttachmentMeta> own_attachment(store::Tx& tx, int64_t tenant_id, int64_t id,
+                                             int64_t resident_id) {
+  auto a = tx.one(
+      "SELECT content_type, size FROM attachments WHERE tenant_id = ? AND id = ? AND resident_id "
+      "= ?",
+      {tenant_id, id, resident_id});
+  if (!a) return std::nullopt;
+  return AttachmentMeta{a->str(0), a->i64(1)};
 }
 
 }  // namespace mg::applications

@@ -71,4 +71,13 @@ int64_t purge_unclaimed(store::Db& db, int64_t now_ms, int64_t unclaimed_ms);
 std::optional<Attachment> load_attachment(store::Tx& tx, int64_t tenant_id, int64_t id,
                                           const DepartmentScope& scope = std::nullopt);
 
+// The type and size of a file the resident uploaded (a photo answer names it); nullopt for
+// another resident's or tenant's file.
+struct AttachmentMeta {
+  std::string content_type;
+  int64_t size = 0;
+};
+std::optional<AttachmentMeta> own_attachment(store::Tx& tx, int64_t tenant_id, int64_t id,
+                                             int64_t resident_id);
+
 }  // namespace mg::applications

@@ -2,8 +2,11 @@
 
 #include <ctime>
 
+#include "applications/application_store.h"
 #include "applications/attachments.h"
 #include "applications/lookup_lists.h"
+#include "applications/session_store.h"
+#include "auth/store.h"
 #include "conversation/engine.h"
 #include "conversation/receipt.h"
 #include "core/clock.h"
@@ -12,6 +15,7 @@
 #include "core/json_parse.h"
 #include "jobs/queue.h"
 #include "postal/service.h"
+#include "services/store.h"
 
 namespace mg::applications {
 
@@ -19,43 +23,11 @@ namespace conv = mg::conversation;
 
 namespace {
 
-struct SessionRow {
-  int64_t id = 0, service_id = 0, version_id = 0, resident_id = 0;
-  std::optional<int64_t> correction_of;
-  std::string public_id, status;
-  Json state, last_prompts;
-};
-
-std::optional<SessionRow> load_session(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
-                                       const std::string& public_id, bool lock) {
-  auto r = tx.one(std::string("SELECT id, service_id, version_id, resident_id, correction_of, "
-                              "public_id, status, state, last_prompts FROM chat_sessions WHERE "
-                              "tenant_id = ? AND resident_id = ? AND public_id = ?") +
-                      (lock ? store::for_update(tx) : ""),
-                  {tenant_id, resident_id, public_id});
-  if (!r) return std::nullopt;
-  return SessionRow{r->i64(0),
-                    r->i64(1),
-                    r->i64(2),
-                    r->i64(3),
-                    r->opt_i64(4),
-                    r->str(5),
-                    r->str(6),
-                    parse_json(r->str(7)),
-                    parse_json(r->str(8))};
-}
-
-int lookup_failures_today(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
-                          const std::string& day) {
-  auto r = tx.one(
-      "SELECT failures FROM lookup_failures WHERE tenant_id = ? AND resident_id = ? AND day = ?",
-      {tenant_id, resident_id, day});
-  return r ? static_cast<int>(r->i64(0)) : 0;
-}
+using sql::SessionRow;
 
 std::string receipt_salt(store::Tx& tx, int64_t tenant_id) {
-  auto r = tx.one("SELECT settings FROM tenants WHERE id = ?", {tenant_id});
-  Json s = r ? parse_stored_json(r->str(0)) : Json();
+  auto t = auth::sql::tenant_by_id(tx, tenant_id);
+  Json s = t ? t->settings : Json();
   if (s.is_object() && s.contains("receipt_salt") && s["receipt_salt"].is_string())
     return s["receipt_salt"].get<std::string>();
   return std::to_string(tenant_id);  // tenants created before salts existed
@@ -82,65 +54,36 @@ std::optional<std::string> apply_effects(store::Tx& tx, int64_t tenant_id, const
     switch (e.kind) {
       case conv::Effect::Kind::submit: {
         // applications.session_id is UNIQUE: a duplicated final input cannot create two.
-        if (tx.one("SELECT 1 FROM applications WHERE session_id = ?", {s.id})) break;
-        int64_t id = tx.insert_id(
-            "INSERT INTO applications(tenant_id, receipt_number, service_id, version_id, "
-            "session_id, resident_id, channel, department, status, answers, search_text, "
-            "total_fee, submitted_at, updated_at, privacy_consent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-            "'new', ?, ?, ?, ?, ?, ?) RETURNING id",
-            {tenant_id, "pending-" + s.public_id, s.service_id, s.version_id, s.id, s.resident_id,
-             channel, department, e.answers.dump(), search_text(e.answers), e.total_fee, now, now,
-             e.consent.is_null() ? store::Value() : store::Value(e.consent.dump())});
+        if (sql::application_of_session(tx, tenant_id, s.id)) break;
+        int64_t id = sql::insert_application(
+            tx, {tenant_id, s.service_id, s.version_id, s.id, s.resident_id, s.public_id, channel,
+                 department, e.answers, search_text(e.answers), e.total_fee, now, e.consent});
         receipt = conv::receipt_number(static_cast<uint64_t>(id), receipt_salt(tx, tenant_id));
-        tx.exec(
-            "UPDATE applications SET receipt_number = ?, search_text = ? || search_text WHERE id = "
-            "?",
-            {*receipt, *receipt + " ", id});
+        sql::set_receipt(tx, tenant_id, id, *receipt);
         claim_attachments(tx, tenant_id, s.resident_id, e.answers);
-        tx.exec(
-            "INSERT INTO application_events(tenant_id, application_id, at, kind, detail) VALUES "
-            "(?, ?, ?, 'submitted', ?)",
-            {tenant_id, id, now, Json{{"channel", channel}}.dump()});
+        sql::add_event(tx, tenant_id, id, now, "submitted", Json{{"channel", channel}});
         break;
       }
       case conv::Effect::Kind::resubmit: {
         if (!s.correction_of) break;
-        tx.exec(
-            "UPDATE applications SET answers = ?, search_text = receipt_number || ' ' || ?, "
-            "status = CASE WHEN status = 'done' THEN 'in_progress' ELSE status END, updated_at = ? "
-            "WHERE tenant_id = ? AND id = ?",
-            {e.answers.dump(), search_text(e.answers), now, tenant_id, *s.correction_of});
+        sql::replace_answers(tx, tenant_id, *s.correction_of, e.answers, search_text(e.answers),
+                             now);
         claim_attachments(tx, tenant_id, s.resident_id, e.answers);
-        tx.exec(
-            "UPDATE corrections SET status = 'resolved', resolved_at = ? WHERE tenant_id = ? AND "
-            "application_id = ? AND session_id = ?",
-            {now, tenant_id, *s.correction_of, s.id});
-        tx.exec(
-            "INSERT INTO application_events(tenant_id, application_id, at, kind, detail) VALUES "
-            "(?, ?, ?, 'corrected', '{}')",
-            {tenant_id, *s.correction_of, now});
-        if (auto a =
-                tx.one("SELECT receipt_number FROM applications WHERE tenant_id = ? AND id = ?",
-                       {tenant_id, *s.correction_of}))
-          receipt = a->str(0);
+        sql::resolve_correction(tx, tenant_id, *s.correction_of, s.id, now);
+        sql::add_event(tx, tenant_id, *s.correction_of, now, "corrected", Json::object());
+        if (auto a = sql::application_by_id(tx, tenant_id, *s.correction_of))
+          receipt = a->receipt_number;
         break;
       }
       case conv::Effect::Kind::rating: {
-        auto app = tx.one("SELECT id FROM applications WHERE session_id = ?", {s.id});
-        tx.exec(
-            "INSERT INTO ratings(tenant_id, service_id, application_id, score, created_at, "
-            "step_id) VALUES (?, ?, ?, ?, ?, ?)",
-            {tenant_id, s.service_id, app ? store::Value(app->i64(0)) : store::Value(nullptr),
-             int64_t{e.score}, now, e.step_id});
+        auto app = sql::application_of_session(tx, tenant_id, s.id);
+        sql::add_rating(tx, tenant_id, s.service_id,
+                        app ? std::optional<int64_t>(app->id) : std::nullopt, e.score, now,
+                        e.step_id);
         break;
       }
       case conv::Effect::Kind::lookup_failed: {
-        std::string day = clock::date_jst(now);
-        tx.exec(
-            "INSERT INTO lookup_failures(tenant_id, resident_id, day, failures) VALUES (?, ?, ?, "
-            "1) ON CONFLICT (tenant_id, resident_id, day) DO UPDATE SET failures = "
-            "lookup_failures.failures + 1",
-            {tenant_id, s.resident_id, day});
+        sql::add_lookup_failure(tx, tenant_id, s.resident_id, clock::date_jst(now));
         break;
       }
       case conv::Effect::Kind::quit:
@@ -184,23 +127,21 @@ ChatTurn ChatService::start(int64_t tenant_id, int64_t resident_id, int64_t serv
 
 ChatTurn ChatService::start(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
                             int64_t service_id) {
-  auto version = catalog_.current_version(tenant_id, service_id);
+  auto version = catalog_.current_version(tx, tenant_id, service_id);
   int64_t now = clock::now_ms();
   DbLookupProvider lookups(tx, tenant_id);
   postal::DbAddressLookup addresses(tx);
   conv::Context ctx{clock::date_jst(now), now, &lookups, &addresses,
-                    lookup_failures_today(tx, tenant_id, resident_id, clock::date_jst(now))};
+                    sql::lookup_failures(tx, tenant_id, resident_id, clock::date_jst(now))};
   auto res = conv::start(version->definition, ctx);
   ChatTurn turn;
   turn.session_id = crypto::random_token(18);
   turn.resident_id = resident_id;
   turn.prompts = conv::prompts_to_json(res.prompts);
   turn.done = res.done;
-  tx.exec(
-      "INSERT INTO chat_sessions(public_id, tenant_id, resident_id, service_id, version_id, "
-      "state, last_prompts, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {turn.session_id, tenant_id, resident_id, service_id, version->version_id,
-       res.state.to_json().dump(), turn.prompts.dump(), res.done ? "done" : "open", now, now});
+  sql::insert_session(
+      tx, {turn.session_id, tenant_id, resident_id, service_id, version->version_id,
+           res.state.to_json(), turn.prompts, res.done ? "done" : "open", std::nullopt, now});
   return turn;
 }
 
@@ -214,17 +155,16 @@ ChatTurn ChatService::input(store::Tx& tx, int64_t tenant_id, int64_t resident_i
                             const std::string& session_id, const Json& input) {
   int64_t now = clock::now_ms();
   auto parsed = conv::parse_input(input);
-  auto s = load_session(tx, tenant_id, resident_id, session_id, true);
+  auto s = sql::session_of(tx, tenant_id, resident_id, session_id, true);
   if (!s) throw ApiError::not_found("会話が見つかりません");
-  auto version = catalog_.version(tenant_id, s->version_id);
+  auto version = catalog_.version(tx, tenant_id, s->version_id);
   ChatTurn turn;
   turn.session_id = session_id;
   turn.resident_id = resident_id;
   auto state = conv::SessionState::from_json(s->state);
   // A correction waits for the resident however long they take (it is staff who asked).
   if (s->status == "open" && !s->correction_of && conv::expired(state, now, idle_ms_)) {
-    tx.exec("UPDATE chat_sessions SET status = 'expired', updated_at = ? WHERE id = ?",
-            {now, s->id});
+    sql::set_session_status(tx, tenant_id, s->id, "expired", now);
     s->status = "expired";
   }
   if (s->status == "expired" || s->status == "quit" || s->status == "closed") {
@@ -239,18 +179,15 @@ ChatTurn ChatService::input(store::Tx& tx, int64_t tenant_id, int64_t resident_i
   DbLookupProvider lookups(tx, tenant_id);
   postal::DbAddressLookup addresses(tx);
   conv::Context ctx{clock::date_jst(now), now, &lookups, &addresses,
-                    lookup_failures_today(tx, tenant_id, resident_id, clock::date_jst(now))};
+                    sql::lookup_failures(tx, tenant_id, resident_id, clock::date_jst(now))};
   conv::StepResult res;
   if (auto* in = std::get_if<conv::Input>(&parsed); in && in->type == conv::Input::Type::photo) {
     // The photo must be one this resident uploaded; the engine checks its type and size.
-    auto a = tx.one(
-        "SELECT content_type, size FROM attachments WHERE tenant_id = ? AND id = ? AND "
-        "resident_id = ?",
-        {tenant_id, in->attachment_id, resident_id});
+    auto a = own_attachment(tx, tenant_id, in->attachment_id, resident_id);
     conv::Input photo = *in;
     if (a) {
-      photo.content_type = a->str(0);
-      photo.size = a->i64(1);
+      photo.content_type = a->content_type;
+      photo.size = a->size;
     } else {
       photo.content_type = "invalid";
     }
@@ -264,8 +201,8 @@ ChatTurn ChatService::input(store::Tx& tx, int64_t tenant_id, int64_t resident_i
   auto receipt = effects.receipt;
   if (!receipt && state.completed == false && res.state.completed) {
     // Completed without a new row: the application already existed (duplicate submit).
-    auto existing = tx.one("SELECT receipt_number FROM applications WHERE session_id = ?", {s->id});
-    if (existing) receipt = existing->str(0);
+    if (auto existing = sql::application_of_session(tx, tenant_id, s->id))
+      receipt = existing->receipt_number;
   }
   // A survey's row keeps its number for staff; the resident is not handed one.
   if (receipt && !conv::shows_receipt_number(version->definition)) {
@@ -279,11 +216,8 @@ ChatTurn ChatService::input(store::Tx& tx, int64_t tenant_id, int64_t resident_i
   turn.prompts = conv::prompts_to_json(res.prompts);
   turn.done = res.done;
   turn.receipt_number = receipt;
-  tx.exec(
-      "UPDATE chat_sessions SET state = ?, last_prompts = ?, status = ?, updated_at = ? WHERE id = "
-      "?",
-      {res.state.to_json().dump(), turn.prompts.dump(),
-       quit ? "quit" : (res.done ? "done" : "open"), now, s->id});
+  sql::save_turn(tx, tenant_id, s->id, res.state.to_json(), turn.prompts,
+                 quit ? "quit" : (res.done ? "done" : "open"), now);
   return turn;
 }
 
@@ -294,16 +228,16 @@ ChatTurn ChatService::resume(int64_t tenant_id, int64_t resident_id,
 
 ChatTurn ChatService::resume(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
                              const std::string& session_id) {
-  auto s = load_session(tx, tenant_id, resident_id, session_id, false);
+  auto s = sql::session_of(tx, tenant_id, resident_id, session_id, false);
   if (!s) throw ApiError::not_found("会話が見つかりません");
   ChatTurn turn;
   turn.session_id = session_id;
   turn.resident_id = resident_id;
   turn.prompts = s->last_prompts;
   turn.done = s->status != "open";
-  if (auto a = tx.one("SELECT receipt_number FROM applications WHERE session_id = ?", {s->id}))
-    if (conv::shows_receipt_number(catalog_.version(tenant_id, s->version_id)->definition))
-      turn.receipt_number = a->str(0);
+  if (auto a = sql::application_of_session(tx, tenant_id, s->id))
+    if (conv::shows_receipt_number(catalog_.version(tx, tenant_id, s->version_id)->definition))
+      turn.receipt_number = a->receipt_number;
   return turn;
 }
 
@@ -313,12 +247,7 @@ std::optional<std::string> ChatService::open_session(int64_t tenant_id, int64_t 
 
 std::optional<std::string> ChatService::open_session(store::Tx& tx, int64_t tenant_id,
                                                      int64_t resident_id) {
-  auto r = tx.one(
-      "SELECT public_id FROM chat_sessions WHERE tenant_id = ? AND resident_id = ? AND status "
-      "= 'open' ORDER BY updated_at DESC, id DESC LIMIT 1",
-      {tenant_id, resident_id});
-  if (!r) return std::nullopt;
-  return r->str(0);
+  return sql::latest_open_session(tx, tenant_id, resident_id);
 }
 
 void ChatService::close_open_sessions(int64_t tenant_id, int64_t resident_id) {
@@ -326,53 +255,38 @@ void ChatService::close_open_sessions(int64_t tenant_id, int64_t resident_id) {
 }
 
 void ChatService::close_open_sessions(store::Tx& tx, int64_t tenant_id, int64_t resident_id) {
-  tx.exec(
-      "UPDATE chat_sessions SET status = 'closed', updated_at = ? WHERE tenant_id = ? AND "
-      "resident_id = ? AND status = 'open'",
-      {clock::now_ms(), tenant_id, resident_id});
+  sql::close_open_sessions(tx, tenant_id, resident_id, clock::now_ms());
 }
 
 std::string ChatService::start_correction(store::Tx& tx, int64_t tenant_id, int64_t application_id,
                                           const std::vector<std::string>& step_ids,
                                           const std::string& reason) {
-  auto app = tx.one("SELECT resident_id FROM applications WHERE tenant_id = ? AND id = ?",
-                    {tenant_id, application_id});
+  auto app = sql::application_by_id(tx, tenant_id, application_id);
   if (!app) throw ApiError::not_found();
   // The resident's other open dialogs give way to the correction.
-  tx.exec(
-      "UPDATE chat_sessions SET status = 'closed' WHERE tenant_id = ? AND resident_id = ? AND "
-      "status = 'open'",
-      {tenant_id, app->i64(0)});
-  return insert_correction_session(tx, tenant_id, application_id, step_ids, reason);
+  sql::close_open_sessions(tx, tenant_id, app->resident_id, std::nullopt);
+  return insert_correction_session(tx, tenant_id, application_id, step_ids, reason).first;
 }
 
-std::string ChatService::insert_correction_session(store::Tx& tx, int64_t tenant_id,
-                                                   int64_t application_id,
-                                                   const std::vector<std::string>& step_ids,
-                                                   const std::string& reason) {
-  auto app = tx.one(
-      "SELECT service_id, version_id, resident_id, answers FROM applications WHERE tenant_id = ? "
-      "AND id = ?",
-      {tenant_id, application_id});
+std::pair<std::string, int64_t> ChatService::insert_correction_session(
+    store::Tx& tx, int64_t tenant_id, int64_t application_id,
+    const std::vector<std::string>& step_ids, const std::string& reason) {
+  auto app = sql::application_by_id(tx, tenant_id, application_id);
   if (!app) throw ApiError::not_found();
-  auto version = catalog_.version(tenant_id, app->i64(1));
+  auto version = catalog_.version(tx, tenant_id, app->version_id);
   int64_t now = clock::now_ms();
   conv::Context ctx{clock::date_jst(now), now, nullptr, nullptr, 0};
   conv::StepResult res;
   try {
-    res =
-        conv::start_correction(version->definition, parse_json(app->str(3)), step_ids, reason, ctx);
+    res = conv::start_correction(version->definition, app->answers, step_ids, reason, ctx);
   } catch (const std::invalid_argument& e) {
     throw ApiError::bad_request("やり直す項目を選んでください", "step_ids");
   }
   std::string public_id = crypto::random_token(18);
-  tx.exec(
-      "INSERT INTO chat_sessions(public_id, tenant_id, resident_id, service_id, version_id, state, "
-      "last_prompts, status, correction_of, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
-      "'open', ?, ?, ?)",
-      {public_id, tenant_id, app->i64(2), app->i64(0), app->i64(1), res.state.to_json().dump(),
-       conv::prompts_to_json(res.prompts).dump(), application_id, now, now});
-  return public_id;
+  int64_t id = sql::insert_session(
+      tx, {public_id, tenant_id, app->resident_id, app->service_id, app->version_id,
+           res.state.to_json(), conv::prompts_to_json(res.prompts), "open", application_id, now});
+  return {public_id, id};
 }
 
 CorrectionChat ChatService::open_correction(int64_t tenant_id, int64_t resident_id,
@@ -380,50 +294,37 @@ CorrectionChat ChatService::open_correction(int64_t tenant_id, int64_t resident_
   return db_.write([&](store::Tx& tx) {
     // One answer for "no such correction" and "not this device's": ids are sequential, so
     // telling them apart would reveal which corrections exist.
-    auto owned = tx.one(
-        "SELECT c.application_id FROM corrections c JOIN applications a ON a.id = "
-        "c.application_id WHERE c.tenant_id = ? AND c.id = ? AND a.resident_id = ?",
-        {tenant_id, correction_id, resident_id});
+    auto owned = sql::correction_application(tx, tenant_id, correction_id, resident_id);
     if (!owned)
       throw ApiError::not_found(
           "この修正依頼は見つかりません。申請したときと同じ端末・ブラウザで開いてください。");
     // The application's row lock, as staff's status changes and correction requests take it,
     // so a reopened dialog cannot race a resubmission or a new request.
-    tx.one(std::string("SELECT 1 FROM applications WHERE tenant_id = ? AND id = ?") +
-               store::for_update(tx),
-           {tenant_id, owned->i64(0)});
-    auto c = tx.one(
-        "SELECT c.application_id, c.step_ids, c.reason, c.status, cs.public_id, cs.status, "
-        "a.receipt_number, a.service_id, s.title FROM corrections c JOIN applications a ON a.id = "
-        "c.application_id JOIN services s ON s.id = a.service_id LEFT JOIN chat_sessions cs ON "
-        "cs.id = c.session_id WHERE c.tenant_id = ? AND c.id = ?",
-        {tenant_id, correction_id});
+    sql::lock_application(tx, tenant_id, *owned);
+    auto c = sql::correction_by_id(tx, tenant_id, correction_id);
     CorrectionChat out;
     out.correction_id = correction_id;
-    out.reason = c->str(2);
-    out.receipt_number = c->str(6);
-    out.service_id = c->i64(7);
-    out.service_title = c->str(8);
-    if (c->str(3) == "superseded")
+    out.reason = c->reason;
+    out.receipt_number = c->receipt_number;
+    out.service_id = c->service_id;
+    out.service_title = services::sql::title_of(tx, tenant_id, c->service_id).value_or("");
+    if (c->status == "superseded")
       throw ApiError(
           409, "correction_superseded",
           "この修正依頼は新しい依頼に置き換えられました。申請した手続きから開いてください。");
-    if (c->str(3) != "open")
+    if (c->status != "open")
       throw ApiError(409, "correction_resolved", "この修正依頼には、すでに回答済みです。");
-    std::string session = c->is_null(4) ? "" : c->str(4);
+    std::string session = c->session_public_id.value_or("");
     // A correction outlives its dialog: if the resident quit it, or it was closed by another
     // dialog, a fresh one re-asks the same items, so the request can still be answered.
-    if (session.empty() || c->str(5) != "open") {
+    if (session.empty() || c->session_status != "open") {
       std::vector<std::string> step_ids;
-      Json ids = parse_stored_json(c->str(1));
-      if (ids.is_array())
-        for (const auto& id : ids)
+      if (c->step_ids.is_array())
+        for (const auto& id : c->step_ids)
           if (id.is_string()) step_ids.push_back(id.get<std::string>());
-      session = insert_correction_session(tx, tenant_id, c->i64(0), step_ids, c->str(2));
-      tx.exec(
-          "UPDATE corrections SET session_id = (SELECT id FROM chat_sessions WHERE public_id = ?) "
-          "WHERE tenant_id = ? AND id = ?",
-          {session, tenant_id, correction_id});
+      auto fresh = insert_correction_session(tx, tenant_id, c->application_id, step_ids, c->reason);
+      sql::set_correction_session(tx, tenant_id, correction_id, fresh.second);
+      session = fresh.first;
     }
     out.session_id = session;
     return out;

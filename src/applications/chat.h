@@ -47,9 +47,10 @@ class ChatService {
   CorrectionChat open_correction(int64_t tenant_id, int64_t resident_id, int64_t correction_id);
 
  private:
-  std::string insert_correction_session(store::Tx& tx, int64_t tenant_id, int64_t application_id,
-                                        const std::vector<std::string>& step_ids,
-                                        const std::string& reason);
+  // The new dialog's public id and row id.
+  std::pair<std::string, int64_t> insert_correction_session(
+      store::Tx& tx, int64_t tenant_id, int64_t application_id,
+      const std::vector<std::string>& step_ids, const std::string& reason);
 
   store::Db& db_;
   services::Catalog& catalog_;

@@ -10,6 +10,7 @@
 #include "applications/status.h"
 #include "core/clock.h"
 #include "core/json_parse.h"
+#include "services/store.h"
 
 namespace mg::applications {
 
@@ -34,19 +35,17 @@ struct Columns {
 // One service exported: headers are the labels. Several: 「サービス名：ラベル」, so columns of
 // different services never merge. Questions only older versions asked come last.
 Columns question_columns(store::Tx& tx, int64_t tenant_id, const ListFilter& f) {
-  std::vector<std::pair<int64_t, std::string>> services;
+  std::vector<std::pair<int64_t, std::string>> chosen;
   if (f.service_id) {
-    if (auto s = tx.one("SELECT id, title FROM services WHERE tenant_id = ? AND id = ?",
-                        {tenant_id, *f.service_id}))
-      services.emplace_back(s->i64(0), s->str(1));
+    if (auto s = services::sql::service_name(tx, tenant_id, *f.service_id))
+      chosen.emplace_back(s->id, s->title);
   } else {
-    for (const auto& s :
-         tx.query("SELECT id, title FROM services WHERE tenant_id = ? ORDER BY id", {tenant_id}))
-      services.emplace_back(s.i64(0), s.str(1));
+    for (const auto& s : services::sql::service_names(tx, tenant_id))
+      chosen.emplace_back(s.id, s.title);
   }
   bool prefixed = !f.service_id;
   std::vector<std::pair<Question, std::string>> current, removed;  // question, service title
-  for (const auto& [id, title] : services)
+  for (const auto& [id, title] : chosen)
     for (auto& q : service_questions(tx, tenant_id, id))
       (q.removed ? removed : current).emplace_back(std::move(q), title);
   current.insert(current.end(), removed.begin(), removed.end());

@@ -1,9 +1,13 @@
 #include "applications/inbox.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 
+#include "applications/application_store.h"
+#include "applications/session_store.h"
 #include "applications/status.h"
+#include "auth/store.h"
 
 #include "auth/service.h"
 #include "core/clock.h"
@@ -282,50 +286,38 @@ Json Inbox::update(const auth::Principal& who, int64_t id, const Json& body) {
   if (!status && !memo && !assignee)
     throw ApiError::bad_request("status, memo, assignee_id のいずれかを指定してください");
   db_.write([&](store::Tx& tx) {
-    store::Params params{who.tenant_id, id};
-    std::string in_scope = scope_condition(department_scope(who), "department", params);
-    auto cur = tx.one("SELECT status, department FROM applications WHERE tenant_id = ? AND id = ?" +
-                          in_scope + store::for_update(tx),
-                      params);
+    auto cur = sql::lock_in_scope(tx, who.tenant_id, id, department_scope(who));
     if (!cur) throw ApiError::not_found();
     int64_t now = clock::now_ms();
     Json detail = Json::object();
-    if (status && *status != cur->str(0)) {
+    if (status && *status != cur->status) {
       if (auto refusal =
-              transition_refusal(cur->str(0), *status, correction_open(tx, who.tenant_id, id)))
+              transition_refusal(cur->status, *status, correction_open(tx, who.tenant_id, id)))
         throw ApiError::conflict(*refusal, "status");
-      tx.exec("UPDATE applications SET status = ?, updated_at = ? WHERE id = ?",
-              {*status, now, id});
-      detail["status"] = {{"from", cur->str(0)}, {"to", *status}};
+      sql::set_status(tx, who.tenant_id, id, *status, now);
+      detail["status"] = {{"from", cur->status}, {"to", *status}};
     }
     if (memo) {
-      tx.exec("UPDATE applications SET memo = ?, updated_at = ? WHERE id = ?", {*memo, now, id});
+      sql::set_memo(tx, who.tenant_id, id, *memo, now);
       detail["memo"] = true;  // the memo itself may hold personal data: not in the audit log
     }
     if (assignee) {
       if (*assignee) {
-        auto st = tx.one("SELECT deactivated_at, role FROM staff WHERE tenant_id = ? AND id = ?",
-                         {who.tenant_id, **assignee});
+        auto st = auth::sql::staff_by_id(tx, who.tenant_id, **assignee);
         if (!st) throw ApiError::bad_request("担当者が見つかりません", "assignee_id");
-        if (st->i64(0) != 0)
+        if (st->deactivated_at != 0)
           throw ApiError::bad_request("無効になっている職員は担当者にできません", "assignee_id");
         // The assignee must be able to open the application: an admin or one of its department.
-        if (st->str(1) != "admin" &&
-            !tx.one("SELECT 1 FROM staff_departments sd JOIN departments d ON d.id = "
-                    "sd.department_id WHERE sd.tenant_id = ? AND sd.staff_id = ? AND d.name = ?",
-                    {who.tenant_id, **assignee, cur->str(1)}))
+        if (st->role != "admin" && std::find(st->departments.begin(), st->departments.end(),
+                                             cur->department) == st->departments.end())
           throw ApiError::bad_request(
-              "この申請の担当課（" + cur->str(1) + "）に所属していない職員は担当者にできません",
+              "この申請の担当課（" + cur->department + "）に所属していない職員は担当者にできません",
               "assignee_id");
       }
-      tx.exec("UPDATE applications SET assignee_id = ?, updated_at = ? WHERE id = ?",
-              {store::opt(*assignee), now, id});
+      sql::set_assignee(tx, who.tenant_id, id, *assignee, now);
       detail["assignee_id"] = *assignee ? Json(**assignee) : Json(nullptr);
     }
-    tx.exec(
-        "INSERT INTO application_events(tenant_id, application_id, at, staff_id, kind, detail) "
-        "VALUES (?, ?, ?, ?, 'updated', ?)",
-        {who.tenant_id, id, now, who.staff_id, detail.dump()});
+    sql::add_event(tx, who.tenant_id, id, now, "updated", detail, who.staff_id);
     auth::audit(tx, who, "application.update", "application", std::to_string(id), detail);
     if (detail.contains("status"))
       jobs::enqueue(tx, "resident.notify",
@@ -342,29 +334,17 @@ Json Inbox::request_correction(const auth::Principal& who, int64_t id,
   if (reason.empty()) throw ApiError::bad_request("理由を入力してください", "reason");
   db_.write([&](store::Tx& tx) {
     // Locked like update() does, so a status change and a new correction cannot interleave.
-    store::Params params{who.tenant_id, id};
-    std::string in_scope = scope_condition(department_scope(who), "department", params);
-    if (!tx.one("SELECT 1 FROM applications WHERE tenant_id = ? AND id = ?" + in_scope +
-                    store::for_update(tx),
-                params))
+    if (!sql::lock_in_scope(tx, who.tenant_id, id, department_scope(who)))
       throw ApiError::not_found();
     std::string session = chat_.start_correction(tx, who.tenant_id, id, step_ids, reason);
-    auto sid = tx.one("SELECT id FROM chat_sessions WHERE public_id = ?", {session})->i64(0);
+    int64_t sid = *sql::session_id_of(tx, who.tenant_id, session);
     int64_t now = clock::now_ms();
     // The new request replaces an unanswered one (whose dialog start_correction just closed);
     // left open, it could never be answered and would hold the application from 完了 forever.
-    tx.exec(
-        "UPDATE corrections SET status = 'superseded', resolved_at = ? WHERE tenant_id = ? AND "
-        "application_id = ? AND status = 'open'",
-        {now, who.tenant_id, id});
-    tx.exec(
-        "INSERT INTO corrections(tenant_id, application_id, step_ids, reason, status, session_id, "
-        "created_by, created_at) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
-        {who.tenant_id, id, Json(step_ids).dump(), reason, sid, who.staff_id, now});
-    tx.exec(
-        "INSERT INTO application_events(tenant_id, application_id, at, staff_id, kind, detail) "
-        "VALUES (?, ?, ?, ?, 'correction_requested', ?)",
-        {who.tenant_id, id, now, who.staff_id, Json{{"step_ids", step_ids}}.dump()});
+    sql::supersede_open_corrections(tx, who.tenant_id, id, now);
+    sql::insert_correction(tx, who.tenant_id, id, step_ids, reason, sid, who.staff_id, now);
+    sql::add_event(tx, who.tenant_id, id, now, "correction_requested", Json{{"step_ids", step_ids}},
+                   who.staff_id);
     auth::audit(tx, who, "application.correction", "application", std::to_string(id),
                 {{"step_ids", step_ids}});
     jobs::enqueue(tx, "resident.notify",

@@ -11,6 +11,7 @@
 #include "conversation/question.h"
 #include "core/errors.h"
 #include "core/json_parse.h"
+#include "services/store.h"
 
 namespace mg::applications {
 
@@ -20,11 +21,8 @@ std::vector<Question> service_questions(store::Tx& tx, int64_t tenant_id, int64_
   std::vector<Question> current, removed;
   std::map<std::string, std::pair<bool, std::size_t>> seen;  // step id -> (in current, index)
   bool newest = true;
-  for (const auto& v : tx.query(
-           "SELECT definition FROM service_versions WHERE tenant_id = ? AND service_id = ? ORDER "
-           "BY version DESC",
-           {tenant_id, service_id})) {
-    auto parsed = conv::parse_definition(parse_stored_json(v.str(0)));
+  for (const auto& v : services::sql::version_definitions(tx, tenant_id, service_id)) {
+    auto parsed = conv::parse_definition(parse_stored_json(v));
     if (!parsed.definition) continue;  // published versions always parse; be safe anyway
     for (const auto& s : parsed.definition->steps) {
       if (!conv::is_question(s)) continue;
@@ -98,11 +96,10 @@ std::string range_sql(const DayRange& range, const char* column, store::Params& 
 Json service_results(store::Db& db, int64_t tenant_id, int64_t service_id, const DayRange& range,
                      const DepartmentScope& scope) {
   return db.read([&](store::Tx& tx) {
-    auto service = tx.one("SELECT title, department FROM services WHERE tenant_id = ? AND id = ?",
-                          {tenant_id, service_id});
+    auto service = services::sql::service_name(tx, tenant_id, service_id);
     if (!service) throw ApiError::not_found();
     // Another department's service: as if absent, like its applications.
-    if (scope && std::find(scope->begin(), scope->end(), service->str(1)) == scope->end())
+    if (scope && std::find(scope->begin(), scope->end(), service->department) == scope->end())
       throw ApiError::not_found();
     auto questions = service_questions(tx, tenant_id, service_id);
 
@@ -220,7 +217,7 @@ Json service_results(store::Db& db, int64_t tenant_id, int64_t service_id, const
                          {"average", n ? Json(static_cast<double>(sum) / n) : Json(nullptr)},
                          {"counts", per_score}});
     }
-    return Json{{"service", {{"id", service_id}, {"title", service->str(0)}}},
+    return Json{{"service", {{"id", service_id}, {"title", service->title}}},
                 {"total", total},
                 {"statuses", statuses},
                 {"questions", choice_questions},

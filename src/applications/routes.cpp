@@ -1,13 +1,17 @@
 #include "applications/routes.h"
 
+#include "applications/application_store.h"
 #include "applications/attachments.h"
 #include "applications/lookup_lists.h"
+#include "applications/lookup_routes.h"
 #include "applications/results.h"
 #include "auth/routes.h"
-#include "core/clock.h"
+#include "auth/store.h"
 #include "core/errors.h"
-#include "jobs/queue.h"
+#include "jobs/job_store.h"
+#include "residents/directory.h"
 #include "services/routes.h"
+#include "services/store.h"
 
 namespace mg::applications {
 
@@ -44,43 +48,28 @@ ListFilter filter_from(const http::Request& req) {
   return f;
 }
 
-void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db, Inbox& inbox) {
+void mount(http::Router& r, auth::AuthService& auth, store::Db& db, services::Catalog& catalog,
+           Inbox& inbox) {
   using auth::Role;
   r.get("/api/dashboard", [&](http::Request& req) {
     auto p = auth.require(req);
-    // One read transaction and one counting query: on PostgreSQL each round trip costs.
     auto scope = department_scope(p);
-    Json body = db.read([&](store::Tx& tx) {
-      // Application counts cover only what the staff member may see.
-      store::Params params(5, p.tenant_id);
-      std::string all = scope_condition(scope, "department", params);
-      params.push_back(p.tenant_id);
-      std::string open = scope_condition(scope, "department", params);
-      params.push_back(p.tenant_id);
-      params.push_back(p.tenant_id);
-      auto c = tx.one(
-          "SELECT (SELECT COUNT(*) FROM staff WHERE tenant_id = ?), (SELECT COUNT(*) FROM "
-          "residents WHERE tenant_id = ?), (SELECT COUNT(*) FROM services WHERE tenant_id = ?), "
-          "(SELECT COUNT(*) FROM services WHERE tenant_id = ? AND status = 'published'), (SELECT "
-          "COUNT(*) FROM applications WHERE tenant_id = ?" +
-              all +
-              "), (SELECT COUNT(*) FROM applications WHERE tenant_id = ? AND status IN "
-              "('new','in_progress')" +
-              open +
-              "), (SELECT COUNT(*) FROM jobs WHERE tenant_id = ? AND status IN "
-              "('pending','running')), (SELECT COUNT(*) FROM jobs WHERE tenant_id = ? AND status = "
-              "'dead')",
-          params);
-      return Json{{"counts",
-                   {{"staff", c->i64(0)},
-                    {"residents", c->i64(1)},
-                    {"services", c->i64(2)},
-                    {"services_published", c->i64(3)},
-                    {"applications", c->i64(4)},
-                    {"applications_open", c->i64(5)},
-                    {"jobs_pending", c->i64(6)},
-                    {"jobs_dead", c->i64(7)}}}};
+    // Each capability counts its own rows, all in one read transaction. Application counts
+    // cover only what the staff member may see.
+    Json counts = db.read([&](store::Tx& tx) {
+      auto svc = services::sql::count_services(tx, p.tenant_id);
+      auto apps = sql::count_applications(tx, p.tenant_id, scope);
+      auto queued = jobs::count_jobs(tx, p.tenant_id);
+      return Json{{"staff", auth::sql::count_staff(tx, p.tenant_id)},
+                  {"residents", residents::count(tx, p.tenant_id)},
+                  {"services", svc.total},
+                  {"services_published", svc.published},
+                  {"applications", apps.total},
+                  {"applications_open", apps.open},
+                  {"jobs_pending", queued.waiting},
+                  {"jobs_dead", queued.dead}};
     });
+    Json body{{"counts", counts}};
     body["tenant"] = auth.tenant(p.tenant_id).to_json();
     body["recent_applications"] = inbox.recent(p.tenant_id, 5, scope);
     return http::Response::json(body);
@@ -149,38 +138,7 @@ void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db, In
     res.header("X-Content-Type-Options", "nosniff");
     return res;
   });
-  r.get("/api/jobs", [&](http::Request& req) {
-    auto p = auth.require(req, Role::admin);
-    std::string status = req.query_or("status", "dead");
-    Json items = Json::array();
-    db.read([&](store::Tx& tx) {
-      for (const auto& j : tx.query(
-               "SELECT id, kind, status, attempts, last_error, run_at, created_at FROM jobs WHERE "
-               "tenant_id = ? AND status = ? ORDER BY id DESC LIMIT 200",
-               {p.tenant_id, status}))
-        items.push_back({{"id", j.i64(0)},
-                         {"kind", j.str(1)},
-                         {"status", j.str(2)},
-                         {"attempts", j.i64(3)},
-                         {"last_error", j.str(4)},
-                         {"run_at", j.i64(5)},
-                         {"created_at", j.i64(6)}});
-    });
-    return http::Response::json({{"items", items}});
-  });
-  r.post("/api/jobs/{id}/retry", [&](http::Request& req) {
-    auto p = auth.require(req, Role::admin);
-    int64_t id = services::id_param(req);
-    db.write([&](store::Tx& tx) {
-      if (tx.exec(
-              "UPDATE jobs SET status = 'pending', attempts = 0, run_at = ?, last_error = '' WHERE "
-              "tenant_id = ? AND id = ? AND status = 'dead'",
-              {clock::now_ms(), p.tenant_id, id}) == 0)
-        throw ApiError::not_found();
-      auth::audit(tx, p, "job.retry", "job", std::to_string(id));
-    });
-    return http::Response::json({{"id", id}, {"status", "pending"}});
-  });
+  register_lookup_routes(r, auth, db, catalog);
 }
 
 }  // namespace mg::applications

@@ -77,7 +77,7 @@ int64_t staff_id_param(const http::Request& req) {
 }
 }  // namespace
 
-void register_routes(http::Router& r, AuthService& auth, store::Db& db) {
+void mount(http::Router& r, AuthService& auth, store::Db& db) {
   r.post("/api/login", [&auth](http::Request& req) {
     auto body = req.json_body();
     LoginResult res;
@@ -219,6 +219,16 @@ void register_routes(http::Router& r, AuthService& auth, store::Db& db) {
     });
     return http::Response::json({{"items", items}});
   });
+}
+
+jobs::AdminGuard jobs_admin(AuthService& auth) {
+  return [&auth](http::Request& req) {
+    auto p = auth.require(req, Role::admin);
+    return jobs::Admin{p.tenant_id,
+                       [p](store::Tx& tx, const std::string& action, const std::string& job_id) {
+                         audit(tx, p, action, "job", job_id);
+                       }};
+  };
 }
 
 }  // namespace mg::auth

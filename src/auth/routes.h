@@ -1,10 +1,15 @@
 #pragma once
 #include "auth/service.h"
 #include "core/router.h"
+#include "jobs/routes.h"
 
 namespace mg::auth {
 
-void register_routes(http::Router& router, AuthService& auth, store::Db& db);
+void mount(http::Router& router, AuthService& auth, store::Db& db);
+
+// Admits a tenant's admins to /api/jobs (jobs sits below auth, so auth hands it the check)
+// and writes their actions to the audit log.
+jobs::AdminGuard jobs_admin(AuthService& auth);
 
 // Reads a string field from a JSON body; ApiError 400 naming the field when it is the wrong
 // type, or missing and required.

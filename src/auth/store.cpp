@@ -59,6 +59,10 @@ std::optional<StaffRow> staff_by_email(store::Tx& tx, int64_t tenant_id, const s
   return s;
 }
 
+int64_t count_staff(store::Tx& tx, int64_t tenant_id) {
+  return tx.one("SELECT COUNT(*) FROM staff WHERE tenant_id = ?", {tenant_id})->i64(0);
+}
+
 std::optional<StaffRow> staff_by_id(store::Tx& tx, int64_t tenant_id, int64_t id) {
   auto r = tx.one(std::string("SELECT ") + kStaffCols +
                       " FROM staff s LEFT JOIN departments d ON d.id = s.department_id "

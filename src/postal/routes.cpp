@@ -5,7 +5,7 @@
 
 namespace mg::postal {
 
-void register_routes(http::Router& router, auth::AuthService& auth, store::Db& db) {
+void mount(http::Router& router, auth::AuthService& auth, store::Db& db) {
   router.get("/api/public/{tenant}/postal/{code}", [&](http::Request& req) {
     if (!auth.tenant_by_code(req.params.at("tenant")))
       throw ApiError::not_found("自治体が見つかりません");

@@ -12,27 +12,26 @@
 #include "core/errors.h"
 #include "core/json_parse.h"
 #include "services/readable.h"
+#include "services/store.h"
 
 namespace mg::services {
 
 namespace fs = std::filesystem;
 
 namespace {
-constexpr const char* kCols =
-    "id, service_key, title, category, department, status, published_version, draft_updated_at, "
-    "draft";
-
-ServiceSummary to_summary(const store::Row& r) {
+// description and fee come from `definition`: the draft for staff, the published version for
+// residents.
+ServiceSummary to_summary(const sql::ServiceRow& r, const std::string& definition) {
   ServiceSummary s;
-  s.id = r.i64(0);
-  s.service_key = r.str(1);
-  s.title = r.str(2);
-  s.category = r.str(3);
-  s.department = r.str(4);
-  s.status = r.str(5);
-  s.published_version = r.opt_i64(6);
-  s.draft_updated_at = r.i64(7);
-  Json d = parse_stored_json(r.str(8));
+  s.id = r.id;
+  s.service_key = r.service_key;
+  s.title = r.title;
+  s.category = r.category;
+  s.department = r.department;
+  s.status = r.status;
+  s.published_version = r.published_version;
+  s.draft_updated_at = r.draft_updated_at;
+  Json d = parse_stored_json(definition);
   if (d.is_object()) {
     s.description = d.value("description", "");
     if (d.contains("fee") && d["fee"].is_number_integer()) s.fee = d["fee"].get<int64_t>();
@@ -104,29 +103,14 @@ conversation::ServiceDefinition load_or_throw(const Json& definition) {
 ServiceSummary Catalog::save(store::Tx& tx, int64_t tenant_id, std::optional<int64_t> id,
                              const conversation::ServiceDefinition& def, const Json& raw) {
   int64_t now = clock::now_ms();
-  if (!id) {
-    auto existing = tx.one("SELECT id FROM services WHERE tenant_id = ? AND service_key = ?",
-                           {tenant_id, def.service_key});
-    if (existing) id = existing->i64(0);
-  }
+  if (!id) id = sql::service_id_by_key(tx, tenant_id, def.service_key);
   if (id) {
-    auto n = tx.exec(
-        "UPDATE services SET service_key = ?, title = ?, category = ?, department = ?, draft = ?, "
-        "draft_updated_at = ? WHERE tenant_id = ? AND id = ?",
-        {def.service_key, def.title, def.category, def.department, raw.dump(), now, tenant_id,
-         *id});
-    if (n == 0) throw ApiError::not_found();
+    if (!sql::update_draft(tx, tenant_id, *id, def, raw.dump(), now)) throw ApiError::not_found();
   } else {
-    id = tx.insert_id(
-        "INSERT INTO services(tenant_id, service_key, title, category, department, draft, "
-        "draft_updated_at, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?) RETURNING "
-        "id",
-        {tenant_id, def.service_key, def.title, def.category, def.department, raw.dump(), now,
-         now});
+    id = sql::insert_service(tx, tenant_id, def, raw.dump(), now);
   }
-  auto r = tx.one(std::string("SELECT ") + kCols + " FROM services WHERE tenant_id = ? AND id = ?",
-                  {tenant_id, *id});
-  return to_summary(*r);
+  auto r = sql::service_by_id(tx, tenant_id, *id);
+  return to_summary(*r, r->draft);
 }
 
 ServiceSummary Catalog::save_draft(const auth::Principal& who, const Json& definition) {
@@ -162,16 +146,11 @@ std::vector<ServiceSummary> Catalog::list(int64_t tenant_id) {
   std::string today = clock::date_jst(clock::now_ms());
   return db_.read([&](store::Tx& tx) {
     std::vector<ServiceSummary> out;
-    for (const auto& r : tx.query(
-             "SELECT s.id, s.service_key, s.title, s.category, s.department, s.status, "
-             "s.published_version, s.draft_updated_at, s.draft, v.definition FROM services s LEFT "
-             "JOIN service_versions v ON v.service_id = s.id AND v.version = s.published_version "
-             "WHERE s.tenant_id = ? ORDER BY s.category, s.id",
-             {tenant_id})) {
-      auto s = to_summary(r);
-      Json pub = r.is_null(9) ? Json() : parse_stored_json(r.str(9));
+    for (const auto& r : sql::services_with_published(tx, tenant_id)) {
+      auto s = to_summary(r.service, r.service.draft);
+      Json pub = r.published ? parse_stored_json(*r.published) : Json();
       s.visibility = resident_visibility(s.status, pub, today);
-      if (!r.is_null(9)) s.changes = definition_changes(pub, parse_stored_json(r.str(8)));
+      if (r.published) s.changes = definition_changes(pub, parse_stored_json(r.service.draft));
       out.push_back(std::move(s));
     }
     return out;
@@ -183,14 +162,9 @@ std::vector<ServiceSummary> Catalog::published(int64_t tenant_id) {
   // Residents see the published version's metadata, not the draft's.
   return db_.read([&](store::Tx& tx) {
     std::vector<ServiceSummary> out;
-    for (const auto& r :
-         tx.query("SELECT s.id, s.service_key, s.title, s.category, s.department, s.status, "
-                  "s.published_version, s.draft_updated_at, v.definition FROM services s JOIN "
-                  "service_versions v ON v.service_id = s.id AND v.version = s.published_version "
-                  "WHERE s.tenant_id = ? AND s.status = 'published' ORDER BY s.category, s.id",
-                  {tenant_id})) {
-      auto s = to_summary(r);
-      Json d = parse_stored_json(r.str(8));
+    for (const auto& r : sql::published_services(tx, tenant_id)) {
+      auto s = to_summary(r.service, *r.published);
+      Json d = parse_stored_json(*r.published);
       if (d.is_object()) {
         s.title = d.value("title", s.title);
         // Outside its acceptance period (受付期間) a service is not offered at all.
@@ -206,31 +180,25 @@ std::vector<ServiceSummary> Catalog::published(int64_t tenant_id) {
 
 Json Catalog::detail(int64_t tenant_id, int64_t id) {
   return db_.read([&](store::Tx& tx) {
-    auto r =
-        tx.one(std::string("SELECT ") + kCols + " FROM services WHERE tenant_id = ? AND id = ?",
-               {tenant_id, id});
+    auto r = sql::service_by_id(tx, tenant_id, id);
     if (!r) throw ApiError::not_found();
-    auto summary = to_summary(*r);
+    auto summary = to_summary(*r, r->draft);
     Json published;
     if (summary.published_version)
-      if (auto v =
-              tx.one("SELECT definition FROM service_versions WHERE service_id = ? AND version = ?",
-                     {id, *summary.published_version}))
-        published = parse_stored_json(v->str(0));
+      if (auto v = sql::version_definition(tx, tenant_id, id, *summary.published_version))
+        published = parse_stored_json(*v);
     summary.visibility =
         resident_visibility(summary.status, published, clock::date_jst(clock::now_ms()));
     if (!published.is_null())
-      summary.changes = definition_changes(published, parse_stored_json(r->str(8)));
+      summary.changes = definition_changes(published, parse_stored_json(r->draft));
     Json out = summary.to_json();
-    out["definition"] = parse_stored_json(r->str(8));
+    out["definition"] = parse_stored_json(r->draft);
     Json versions = Json::array();
-    for (const auto& v : tx.query(
-             "SELECT version, published_at, published_by FROM service_versions WHERE tenant_id = ? "
-             "AND service_id = ? ORDER BY version DESC",
-             {tenant_id, id}))
-      versions.push_back({{"version", v.i64(0)},
-                          {"published_at", v.i64(1)},
-                          {"published_by", v.opt_i64(2) ? Json(*v.opt_i64(2)) : Json(nullptr)}});
+    for (const auto& v : sql::version_history(tx, tenant_id, id))
+      versions.push_back(
+          {{"version", v.version},
+           {"published_at", v.published_at},
+           {"published_by", v.published_by ? Json(*v.published_by) : Json(nullptr)}});
     out["versions"] = versions;
     return out;
   });
@@ -238,49 +206,37 @@ Json Catalog::detail(int64_t tenant_id, int64_t id) {
 
 Json Catalog::export_definition(int64_t tenant_id, int64_t id) {
   return db_.read([&](store::Tx& tx) {
-    auto r = tx.one("SELECT draft FROM services WHERE tenant_id = ? AND id = ?", {tenant_id, id});
+    auto r = sql::service_by_id(tx, tenant_id, id);
     if (!r) throw ApiError::not_found();
-    return parse_json(r->str(0));
+    return parse_json(r->draft);
   });
 }
 
 PublishResult Catalog::publish_in(store::Tx& tx, int64_t tenant_id, int64_t id,
                                   std::optional<int64_t> staff) {
-  auto r = tx.one(std::string("SELECT draft, published_version, status FROM services WHERE "
-                              "tenant_id = ? AND id = ?") +
-                      store::for_update(tx),
-                  {tenant_id, id});
+  auto r = sql::lock_service(tx, tenant_id, id);
   if (!r) throw ApiError::not_found();
-  Json draft = parse_json(r->str(0));
+  Json draft = parse_json(r->draft);
   load_or_throw(draft);  // a draft saved by an older release may no longer validate
-  if (auto current = r->opt_i64(1)) {
-    auto v = tx.one("SELECT definition FROM service_versions WHERE service_id = ? AND version = ?",
-                    {id, *current});
-    if (v && same_definition(parse_stored_json(v->str(0)), draft)) {
-      if (r->str(2) != "published")
-        tx.exec("UPDATE services SET status = 'published' WHERE id = ?", {id});
+  if (auto current = r->published_version) {
+    auto v = sql::version_definition(tx, tenant_id, id, *current);
+    if (v && same_definition(parse_stored_json(*v), draft)) {
+      if (r->status != "published") sql::set_status(tx, tenant_id, id, "published");
       return {*current, false};
     }
   }
-  auto last =
-      tx.one("SELECT COALESCE(MAX(version), 0) FROM service_versions WHERE service_id = ?", {id});
-  int64_t version = (last ? last->i64(0) : 0) + 1;
-  tx.exec(
-      "INSERT INTO service_versions(tenant_id, service_id, version, definition, published_at, "
-      "published_by) VALUES (?, ?, ?, ?, ?, ?)",
-      {tenant_id, id, version, draft.dump(), clock::now_ms(), store::opt(staff)});
-  tx.exec("UPDATE services SET published_version = ?, status = 'published' WHERE id = ?",
-          {version, id});
+  int64_t version = sql::last_version(tx, tenant_id, id) + 1;
+  sql::insert_version(tx, tenant_id, id, version, draft.dump(), clock::now_ms(), staff);
+  sql::set_published(tx, tenant_id, id, version);
   return {version, true};
 }
 
 PublishResult Catalog::publish(const auth::Principal& who, int64_t id) {
   return db_.write([&](store::Tx& tx) {
-    auto was =
-        tx.one("SELECT status FROM services WHERE tenant_id = ? AND id = ?", {who.tenant_id, id});
+    auto was = sql::service_by_id(tx, who.tenant_id, id);
     auto res = publish_in(tx, who.tenant_id, id, who.staff_id);
     // Nothing changed at all (same draft, already public): no audit row either.
-    if (res.created || (was && was->str(0) != "published"))
+    if (res.created || (was && was->status != "published"))
       auth::audit(tx, who, "service.publish", "service", std::to_string(id),
                   {{"version", res.version}, {"new_version", res.created}});
     return res;
@@ -292,8 +248,7 @@ ServiceSummary Catalog::create_from_template(const auth::Principal& who, const s
   auto def = load_or_throw(definition);
   try {
     return db_.write([&](store::Tx& tx) {
-      if (tx.one("SELECT 1 FROM services WHERE tenant_id = ? AND service_key = ?",
-                 {who.tenant_id, def.service_key}))
+      if (sql::service_id_by_key(tx, who.tenant_id, def.service_key))
         throw ApiError::conflict(
             "このテンプレートのサービス（" + def.title + "）はすでに登録されています",
             "service_key");
@@ -323,13 +278,13 @@ std::vector<LookupUse> Catalog::lookup_uses(int64_t tenant_id) {
     }
   };
   db_.read([&](store::Tx& tx) {
-    for (const auto& r : tx.query(
-             "SELECT s.id, s.draft, v.definition FROM services s LEFT JOIN service_versions v ON "
-             "v.service_id = s.id AND v.version = s.published_version WHERE s.tenant_id = ? "
-             "ORDER BY s.id",
-             {tenant_id})) {
-      add(r.i64(0), parse_stored_json(r.str(1)));
-      if (!r.is_null(2)) add(r.i64(0), parse_stored_json(r.str(2)));
+    auto rows = sql::services_with_published(tx, tenant_id);
+    // By id, as staff created them (the list query orders by category first).
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const auto& a, const auto& b) { return a.service.id < b.service.id; });
+    for (const auto& r : rows) {
+      add(r.service.id, parse_stored_json(r.service.draft));
+      if (r.published) add(r.service.id, parse_stored_json(*r.published));
     }
   });
   return out;
@@ -337,36 +292,37 @@ std::vector<LookupUse> Catalog::lookup_uses(int64_t tenant_id) {
 
 ServiceSummary Catalog::unpublish(const auth::Principal& who, int64_t id) {
   return db_.write([&](store::Tx& tx) {
-    if (tx.exec("UPDATE services SET status = 'unpublished' WHERE tenant_id = ? AND id = ?",
-                {who.tenant_id, id}) == 0)
-      throw ApiError::not_found();
+    if (!sql::set_status(tx, who.tenant_id, id, "unpublished")) throw ApiError::not_found();
     auth::audit(tx, who, "service.unpublish", "service", std::to_string(id));
-    return to_summary(
-        *tx.one(std::string("SELECT ") + kCols + " FROM services WHERE id = ?", {id}));
+    auto r = sql::service_by_id(tx, who.tenant_id, id);
+    return to_summary(*r, r->draft);
   });
 }
 
+std::shared_ptr<const PublishedVersion> Catalog::cached(int64_t tenant_id, int64_t version_id) {
+  std::lock_guard lock(cache_mu_);
+  auto it = cache_.find(version_id);
+  if (it == cache_.end()) return nullptr;
+  if (it->second->tenant_id != tenant_id) throw ApiError::not_found();
+  return it->second;
+}
+
 std::shared_ptr<const PublishedVersion> Catalog::version(int64_t tenant_id, int64_t version_id) {
-  {
-    std::lock_guard lock(cache_mu_);
-    auto it = cache_.find(version_id);
-    if (it != cache_.end()) {
-      if (it->second->tenant_id != tenant_id) throw ApiError::not_found();
-      return it->second;
-    }
-  }
-  auto row = db_.read([&](store::Tx& tx) {
-    return tx.one(
-        "SELECT v.id, v.service_id, v.version, v.definition, v.tenant_id FROM service_versions v "
-        "WHERE v.id = ? AND v.tenant_id = ?",
-        {version_id, tenant_id});
-  });
+  // Versions never change, so a cached one needs no transaction at all.
+  if (auto pv = cached(tenant_id, version_id)) return pv;
+  return db_.read([&](store::Tx& tx) { return version(tx, tenant_id, version_id); });
+}
+
+std::shared_ptr<const PublishedVersion> Catalog::version(store::Tx& tx, int64_t tenant_id,
+                                                         int64_t version_id) {
+  if (auto pv = cached(tenant_id, version_id)) return pv;
+  auto row = sql::version_by_id(tx, tenant_id, version_id);
   if (!row) throw ApiError::not_found();
   auto pv = std::make_shared<PublishedVersion>();
-  pv->version_id = row->i64(0);
-  pv->service_id = row->i64(1);
-  pv->version = row->i64(2);
-  pv->definition = load_or_throw(parse_json(row->str(3)));
+  pv->version_id = row->id;
+  pv->service_id = row->service_id;
+  pv->version = row->version;
+  pv->definition = load_or_throw(parse_json(row->definition));
   pv->title = pv->definition.title;
   pv->tenant_id = tenant_id;
   std::lock_guard lock(cache_mu_);
@@ -376,14 +332,14 @@ std::shared_ptr<const PublishedVersion> Catalog::version(int64_t tenant_id, int6
 
 std::shared_ptr<const PublishedVersion> Catalog::current_version(int64_t tenant_id,
                                                                  int64_t service_id) {
-  auto row = db_.read([&](store::Tx& tx) {
-    return tx.one(
-        "SELECT v.id FROM services s JOIN service_versions v ON v.service_id = s.id AND v.version "
-        "= s.published_version WHERE s.tenant_id = ? AND s.id = ? AND s.status = 'published'",
-        {tenant_id, service_id});
-  });
-  if (!row) throw ApiError::not_found("このサービスは現在受け付けていません");
-  return version(tenant_id, row->i64(0));
+  return db_.read([&](store::Tx& tx) { return current_version(tx, tenant_id, service_id); });
+}
+
+std::shared_ptr<const PublishedVersion> Catalog::current_version(store::Tx& tx, int64_t tenant_id,
+                                                                 int64_t service_id) {
+  auto id = sql::current_version_id(tx, tenant_id, service_id);
+  if (!id) throw ApiError::not_found("このサービスは現在受け付けていません");
+  return version(tx, tenant_id, *id);
 }
 
 int Catalog::import_directory(int64_t tenant_id, const std::string& dir) {
@@ -400,9 +356,7 @@ int Catalog::import_directory(int64_t tenant_id, const std::string& dir) {
                                        kServiceDefinitionLimits);
     auto def = load_or_throw(raw);
     db_.write([&](store::Tx& tx) {
-      if (tx.one("SELECT 1 FROM services WHERE tenant_id = ? AND service_key = ?",
-                 {tenant_id, def.service_key}))
-        return;
+      if (sql::service_id_by_key(tx, tenant_id, def.service_key)) return;
       auto s = save(tx, tenant_id, std::nullopt, def, raw);
       publish_in(tx, tenant_id, s.id, std::nullopt);
       ++imported;
@@ -412,12 +366,7 @@ int Catalog::import_directory(int64_t tenant_id, const std::string& dir) {
 }
 
 std::optional<std::string> Catalog::department_of(int64_t tenant_id, int64_t id) {
-  auto r = db_.read([&](store::Tx& tx) {
-    return tx.one("SELECT department FROM services WHERE tenant_id = ? AND id = ?",
-                  {tenant_id, id});
-  });
-  if (!r) return std::nullopt;
-  return r->str(0);
+  return db_.read([&](store::Tx& tx) { return sql::department_of(tx, tenant_id, id); });
 }
 
 }  // namespace mg::services

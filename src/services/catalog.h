@@ -81,6 +81,12 @@ class Catalog {
   std::shared_ptr<const PublishedVersion> current_version(int64_t tenant_id, int64_t service_id);
   // A pinned version by id (sessions keep the version they started with).
   std::shared_ptr<const PublishedVersion> version(int64_t tenant_id, int64_t version_id);
+  // The same inside the caller's transaction: a function given a Tx never opens another (on
+  // PostgreSQL that would take a second pooled connection while the first is held).
+  std::shared_ptr<const PublishedVersion> current_version(store::Tx& tx, int64_t tenant_id,
+                                                          int64_t service_id);
+  std::shared_ptr<const PublishedVersion> version(store::Tx& tx, int64_t tenant_id,
+                                                  int64_t version_id);
 
   // The service's department (its draft's), or nullopt for another tenant's / unknown id.
   std::optional<std::string> department_of(int64_t tenant_id, int64_t id);
@@ -91,6 +97,7 @@ class Catalog {
  private:
   ServiceSummary save(store::Tx& tx, int64_t tenant_id, std::optional<int64_t> id,
                       const conversation::ServiceDefinition& def, const Json& raw);
+  std::shared_ptr<const PublishedVersion> cached(int64_t tenant_id, int64_t version_id);
   PublishResult publish_in(store::Tx& tx, int64_t tenant_id, int64_t id,
                            std::optional<int64_t> staff);
 

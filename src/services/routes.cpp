@@ -45,7 +45,8 @@ void require_service_department(Catalog& catalog, const auth::Principal& p, int6
 }
 }  // namespace
 
-void register_routes(http::Router& r, auth::AuthService& auth, Catalog& catalog) {
+namespace {
+void mount_catalog(http::Router& r, auth::AuthService& auth, Catalog& catalog) {
   using auth::Role;
   r.get("/api/services", [&](http::Request& req) {
     auto p = auth.require(req);
@@ -98,8 +99,8 @@ void register_routes(http::Router& r, auth::AuthService& auth, Catalog& catalog)
   });
 }
 
-void register_template_routes(http::Router& r, auth::AuthService& auth, Catalog& catalog,
-                              TemplateGallery gallery) {
+void mount_templates(http::Router& r, auth::AuthService& auth, Catalog& catalog,
+                     TemplateGallery gallery) {
   using auth::Role;
   r.get("/api/service-templates", [&auth, &catalog, gallery](http::Request& req) {
     auto p = auth.require(req);
@@ -119,6 +120,12 @@ void register_template_routes(http::Router& r, auth::AuthService& auth, Catalog&
     if (!def) throw ApiError::not_found("テンプレートが見つかりません");
     return http::Response::json(catalog.create_from_template(p, key, *def).to_json(), 201);
   });
+}
+}  // namespace
+
+void mount(http::Router& r, auth::AuthService& auth, Catalog& catalog, TemplateGallery gallery) {
+  mount_catalog(r, auth, catalog);
+  mount_templates(r, auth, catalog, std::move(gallery));
 }
 
 }  // namespace mg::services

@@ -6,11 +6,10 @@
 
 namespace mg::services {
 
-void register_routes(http::Router& router, auth::AuthService& auth, Catalog& catalog);
-
-// The template gallery: list the bundled templates, start a draft from one.
-void register_template_routes(http::Router& router, auth::AuthService& auth, Catalog& catalog,
-                              TemplateGallery gallery);
+// The catalogue for staff (drafts, publishing, export) and the template gallery (list the
+// bundled templates, start a draft from one).
+void mount(http::Router& router, auth::AuthService& auth, Catalog& catalog,
+           TemplateGallery gallery);
 
 // Parses a positive integer path parameter; 404 for anything else (never a 500).
 int64_t id_param(const http::Request& req, const std::string& name = "id");

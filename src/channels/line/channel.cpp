@@ -24,9 +24,9 @@ void LineChannel::stop() {
   if (dispatcher_) dispatcher_->stop();
 }
 
-LineChannel register_channel(http::Router& router, auth::AuthService& auth, store::Db& db,
-                             jobs::Runner& runner, applications::ChatService& chat,
-                             services::Catalog& catalog, const LineOptions& opt) {
+LineChannel mount(http::Router& router, auth::AuthService& auth, store::Db& db,
+                  jobs::Runner& runner, applications::ChatService& chat, services::Catalog& catalog,
+                  const LineOptions& opt) {
   // Sending has its own outbox dispatcher (leases fit LINE's 1-minute tokens); the runner
   // carries the rich-menu bulk jobs.
   if (opt.secrets) use_secret_box(opt.secrets);

@@ -1,7 +1,7 @@
 #pragma once
 // The LINE channel: webhook, settings, event processing and the outbox dispatcher.
 // Wiring (src/app/server.cpp):
-//   auto line = line::register_channel(router, auth, *db, runner, chat, catalog, opt);
+//   auto line = line::mount(router, auth, *db, runner, chat, catalog, opt);
 //   ... server.run();
 //   line.stop();   // before the database and services go away
 #include <cstdint>
@@ -47,10 +47,9 @@ class LineChannel {
 };
 
 // Adds the routes and starts the threads. Keep the result alive while the server runs.
-[[nodiscard]] LineChannel register_channel(http::Router& router, auth::AuthService& auth,
-                                           store::Db& db, jobs::Runner& runner,
-                                           applications::ChatService& chat,
-                                           services::Catalog& catalog, const LineOptions& opt);
+[[nodiscard]] LineChannel mount(http::Router& router, auth::AuthService& auth, store::Db& db,
+                                jobs::Runner& runner, applications::ChatService& chat,
+                                services::Catalog& catalog, const LineOptions& opt);
 
 // Points the demo tenant at a line-sim started with --channel-secret demo-secret
 // --access-token demo-token, and gives it a default rich menu (image from rich_menu_image).

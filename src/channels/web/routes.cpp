@@ -101,10 +101,9 @@ DeviceResident device_resident(auth::AuthService& auth, store::Db& db, const htt
   return {v.resident_id, cookie_header(v, secure)};
 }
 
-void register_routes(http::Router& r, auth::AuthService& auth, store::Db& db,
-                     services::Catalog& catalog, applications::ChatService& chat,
-                     applications::Inbox& inbox, bool secure,
-                     const applications::UploadLimits& upload_limits, const MapSettings& map) {
+void mount(http::Router& r, auth::AuthService& auth, store::Db& db, services::Catalog& catalog,
+           applications::ChatService& chat, applications::Inbox& inbox, bool secure,
+           const applications::UploadLimits& upload_limits, const MapSettings& map) {
   // The map settings travel with the municipality's info, which every resident page loads.
   r.get("/api/public/{tenant}/info", [&auth, map_json = map.to_json()](http::Request& req) {
     auto t = auth.tenant_by_code(req.params.at("tenant"));

@@ -10,10 +10,9 @@
 
 namespace mg::web {
 
-void register_routes(http::Router& router, auth::AuthService& auth, store::Db& db,
-                     services::Catalog& catalog, applications::ChatService& chat,
-                     applications::Inbox& inbox, bool secure_cookies,
-                     const applications::UploadLimits& upload_limits, const MapSettings& map = {});
+void mount(http::Router& router, auth::AuthService& auth, store::Db& db, services::Catalog& catalog,
+           applications::ChatService& chat, applications::Inbox& inbox, bool secure_cookies,
+           const applications::UploadLimits& upload_limits, const MapSettings& map = {});
 
 // The resident behind the browser's device cookie, for other capabilities' public routes
 // (reservations): the same identity the chat uses. set_cookie is the Set-Cookie value to

@@ -66,8 +66,8 @@ class ChannelFlow : public ::testing::Test {
     catalog_->import_directory(tenant_, (kRoot / "templates").string());
     chat_ = std::make_unique<applications::ChatService>(*db_, *catalog_, 3600 * 1000);
     runner_ = std::make_unique<jobs::Runner>(*db_, 1);
-    channel_ = std::make_unique<LineChannel>(register_channel(
-        router_, *auth_, *db_, *runner_, *chat_, *catalog_, {"http://test", "", 4, "", nullptr}));
+    channel_ = std::make_unique<LineChannel>(mount(router_, *auth_, *db_, *runner_, *chat_,
+                                                   *catalog_, {"http://test", "", 4, "", nullptr}));
     http::ServerOptions so;
     so.listen = "127.0.0.1:0";
     so.io_threads = 1;
