@@ -55,7 +55,7 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
     db.read([](store::Tx& tx) { tx.one("SELECT 1"); });
     return http::Response::json(
         {{"status", "ok"},
-         {"database", db.backend() == store::Backend::sqlite ? "sqlite" : "postgresql"}});
+         {"database", store::backend_name(db.backend())}});
   });
   router.get("/metrics", [&config](http::Request& req) {
     if (!metrics::may_scrape(req, config.metrics_token))

@@ -89,7 +89,7 @@ std::vector<Job> Runner::claim(int limit) {
   int64_t now = clock::now_ms();
   return db_.write([&](store::Tx& tx) {
     // Only the head of each queue_key is eligible, so one resident's events run in order.
-    std::string lock = tx.backend() == store::Backend::postgres ? " FOR UPDATE SKIP LOCKED" : "";
+    std::string lock = store::skip_locked(tx);
     std::string sql =
         "UPDATE jobs SET status = 'running', lease_until = ?, attempts = attempts + 1 "
         "WHERE id IN (SELECT id FROM jobs j WHERE ((j.status = 'pending' AND j.run_at <= ?) OR "

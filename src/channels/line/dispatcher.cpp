@@ -34,7 +34,7 @@ Dispatcher::~Dispatcher() { stop(); }
 
 void Dispatcher::start() {
   if (!workers_.empty()) return;
-  if (db_.backend() == store::Backend::sqlite) {
+  if (store::single_writer(db_)) {
     // SQLite has one process: rows left 'sending' by a killed predecessor are ours to resume
     // now. They go back to 'pending' keeping endpoint and attempts, which is what tells claim()
     // that an earlier reply may have arrived. (The IN term matches the partial index
@@ -48,7 +48,7 @@ void Dispatcher::start() {
   stopping_ = false;
   // Several processes share a PostgreSQL outbox; the in-memory "in flight" set is only the
   // whole truth when this process is the only sender.
-  accepting_direct_ = db_.backend() == store::Backend::sqlite;
+  accepting_direct_ = store::single_writer(db_);
   client_ = std::make_unique<http::ConcurrentClient>(threads_);
   workers_.emplace_back([this] {
     name_this_thread("mg-line-coord");
@@ -288,7 +288,7 @@ std::vector<Dispatcher::Claimed> Dispatcher::claim(store::Tx& tx, size_t limit,
   // the scan skips them; on PostgreSQL another process's rows keep their residents busy and
   // expired leases are taken over.
   const char* scan =
-      db_.backend() == store::Backend::sqlite
+      store::single_writer(db_)
           ? "SELECT id, tenant_id, user_id, status, sent_at FROM line_outbox WHERE id >= ? AND "
             "status IN ('pending', 'sending') AND status = 'pending' ORDER BY id LIMIT 2000"
           : "SELECT id, tenant_id, user_id, status, sent_at FROM line_outbox WHERE id >= ? AND "
