@@ -121,7 +121,7 @@ std::optional<Dispatcher::Claimed> Dispatcher::enqueue_claimed(store::Tx& tx,
       give_back();
       return std::nullopt;
     }
-    int64_t now = clock::now_ms();
+    int64_t now = clock_->now_ms();
     Claimed c;
     c.user_key = key;
     c.user_id = out.user_id;
@@ -273,7 +273,7 @@ std::vector<Dispatcher::Claimed> Dispatcher::claim(size_t limit) {
 
 std::vector<Dispatcher::Claimed> Dispatcher::claim(store::Tx& tx, size_t limit,
                                                    std::set<std::string>& busy) {
-  int64_t now = clock::now_ms();
+  int64_t now = clock_->now_ms();
   if (now - watermark_reset_at_ > 10'000) {
     // Ids can commit out of order on PostgreSQL; rescanning from the start now and then
     // picks up a row that committed below the watermark.
@@ -350,7 +350,7 @@ std::vector<Dispatcher::Claimed> Dispatcher::claim(store::Tx& tx, size_t limit,
 
 void Dispatcher::finish(store::Tx& tx, const std::vector<Result>& results) {
   using V = SendOutcome::Verdict;
-  int64_t now = clock::now_ms();
+  int64_t now = clock_->now_ms();
   for (const auto& [c, o] : results) {
     V v = o.verdict;
     if (v == V::retry && c.attempts >= timing_.max_attempts) v = V::failed;
