@@ -54,8 +54,7 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
   router.get("/healthz", [&db = deps.db](http::Request&) {
     db.read([](store::Tx& tx) { tx.one("SELECT 1"); });
     return http::Response::json(
-        {{"status", "ok"},
-         {"database", store::backend_name(db.backend())}});
+        {{"status", "ok"}, {"database", store::backend_name(db.backend())}});
   });
   router.get("/metrics", [&config](http::Request& req) {
     if (!metrics::may_scrape(req, config.metrics_token))
