@@ -43,8 +43,7 @@ void mount_operations(http::Router& router, const Deps& deps) {
   router.get("/healthz", [&db = deps.db](http::Request&) {
     db.read([](store::Tx& tx) { tx.one("SELECT 1"); });
     return http::Response::json(
-        {{"status", "ok"},
-         {"database", db.backend() == store::Backend::sqlite ? "sqlite" : "postgresql"}});
+        {{"status", "ok"}, {"database", store::backend_name(db.backend())}});
   });
   router.get("/metrics", [&config = deps.config](http::Request& req) {
     if (!metrics::may_scrape(req, config.metrics_token))

@@ -4,17 +4,32 @@
 #include <chrono>
 #include <ctime>
 
-namespace mg::clock {
+namespace mg {
 
 namespace {
 std::atomic<int64_t> g_offset{0};
+
+class ProcessClock final : public Clock {
+ public:
+  int64_t now_ms() const override {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+               .count() +
+           g_offset.load(std::memory_order_relaxed);
+  }
+};
+}  // namespace
+
+const Clock& system_clock() {
+  static const ProcessClock clock;
+  return clock;
 }
 
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count() +
-         g_offset.load(std::memory_order_relaxed);
-}
+}  // namespace mg
+
+namespace mg::clock {
+
+int64_t now_ms() { return system_clock().now_ms(); }
 
 void set_offset_ms(int64_t offset) { g_offset.store(offset); }
 

@@ -49,7 +49,10 @@ QueueStats stats(store::Db& db) {
 }
 
 Runner::Runner(store::Db& db, int workers, int64_t poll_ms)
-    : db_(db), workers_(workers < 1 ? 1 : workers), poll_ms_(poll_ms) {}
+    : Runner(db, workers, poll_ms, system_clock()) {}
+
+Runner::Runner(store::Db& db, int workers, int64_t poll_ms, const Clock& clock)
+    : db_(db), workers_(workers < 1 ? 1 : workers), poll_ms_(poll_ms), clock_(clock) {}
 
 Runner::~Runner() { stop(); }
 
@@ -65,7 +68,7 @@ void Runner::every(const std::string& name, const std::string& kind, const Json&
       tx.exec(
           "INSERT INTO schedules(name, kind, payload, interval_ms, next_run_at) VALUES (?, ?, ?, "
           "?, ?) ON CONFLICT (name) DO NOTHING",
-          {name, kind, payload.dump(), interval_ms, clock::now_ms() + interval_ms});
+          {name, kind, payload.dump(), interval_ms, clock_.now_ms() + interval_ms});
   });
 }
 
@@ -135,7 +138,7 @@ bool has_open_job(store::Tx& tx, int64_t tenant_id, const std::string& queue_key
 // Moves due schedules forward and enqueues their job in one transaction, so across
 // processes each occurrence enqueues exactly once (the conditional UPDATE wins once).
 void Runner::tick_schedules() {
-  int64_t now = clock::now_ms();
+  int64_t now = clock_.now_ms();
   db_.write([&](store::Tx& tx) {
     for (const auto& r : tx.query(
              "SELECT name, kind, payload, interval_ms, next_run_at, tenant_id, rule FROM schedules "
@@ -171,10 +174,10 @@ void Runner::tick_schedules() {
 }
 
 std::vector<Job> Runner::claim(int limit) {
-  int64_t now = clock::now_ms();
+  int64_t now = clock_.now_ms();
   return db_.write([&](store::Tx& tx) {
     // Only the head of each queue_key is eligible, so one resident's events run in order.
-    std::string lock = tx.backend() == store::Backend::postgres ? " FOR UPDATE SKIP LOCKED" : "";
+    std::string lock = store::skip_locked(tx);
     std::string sql =
         "UPDATE jobs SET status = 'running', lease_until = ?, attempts = attempts + 1 "
         "WHERE id IN (SELECT id FROM jobs j WHERE ((j.status = 'pending' AND j.run_at <= ?) OR "
@@ -218,7 +221,7 @@ void Runner::run_one(const Job& job) {
       error = e.what();
     }
   }
-  int64_t now = clock::now_ms();
+  int64_t now = clock_.now_ms();
   if (error.empty()) {
     db_.write([&](store::Tx& tx) {
       tx.exec("UPDATE jobs SET status = 'done', finished_at = ?, lease_until = 0 WHERE id = ?",
@@ -268,9 +271,9 @@ void Runner::worker_loop() {
   while (!stopping_) {
     std::vector<Job> batch;
     try {
-      if (clock::now_ms() - last_tick >= 1000) {
+      if (clock_.now_ms() - last_tick >= 1000) {
         tick_schedules();
-        last_tick = clock::now_ms();
+        last_tick = clock_.now_ms();
       }
       batch = claim(4);
     } catch (const std::exception& e) {

@@ -18,6 +18,10 @@
 #include "core/json.h"
 #include "store/db.h"
 
+namespace mg {
+class Clock;
+}
+
 namespace mg::jobs {
 
 struct Job {
@@ -99,6 +103,8 @@ class Runner {
  public:
   using Handler = std::function<void(const Job&)>;
   Runner(store::Db& db, int workers, int64_t poll_ms = 500);
+  // Leases, backoff and due schedules follow `clock` (tests move time with a SettableClock).
+  Runner(store::Db& db, int workers, int64_t poll_ms, const Clock& clock);
   ~Runner();
 
   void handle(const std::string& kind, Handler fn);
@@ -125,6 +131,7 @@ class Runner {
   store::Db& db_;
   int workers_;
   int64_t poll_ms_;
+  const Clock& clock_;
   int64_t lease_ms_ = 5 * 60 * 1000;
   std::map<std::string, Handler> handlers_;
   std::vector<std::thread> threads_;

@@ -240,14 +240,13 @@ void Platform::add_control_routes() {
     return Response::json({{"requests", list}});
   });
 
-  // Moves mg::clock for the whole process, e.g. to expire reply tokens: {"advanceMs": 61000}.
+  // Moves the platform's clock, e.g. to expire reply tokens: {"advanceMs": 61000}.
   router_.post("/sim/clock", [this](Request& req) {
     Json body = req.json_body();
     std::lock_guard lock(mu_);
-    if (body.contains("offsetMs")) clock_offset_ms_ = body["offsetMs"].get<int64_t>();
-    clock_offset_ms_ += body.value("advanceMs", int64_t{0});
-    clock::set_offset_ms(clock_offset_ms_);
-    return Response::json({{"offsetMs", clock_offset_ms_}, {"nowMs", clock::now_ms()}});
+    if (body.contains("offsetMs")) clock_.set_offset_ms(body["offsetMs"].get<int64_t>());
+    clock_.advance_ms(body.value("advanceMs", int64_t{0}));
+    return Response::json({{"offsetMs", clock_.offset_ms()}, {"nowMs", clock_.now_ms()}});
   });
 
   router_.post("/sim/reset", [this](Request&) {

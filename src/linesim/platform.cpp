@@ -34,7 +34,7 @@ Json Faults::to_json() const {
   return Json{{"fail500", fail_500}, {"rateLimit429", rate_limit_429}, {"latencyMs", latency_ms}};
 }
 
-Platform::Platform(Config config) : config_(std::move(config)) {
+Platform::Platform(Config config, const Clock& clock) : config_(std::move(config)), clock_(clock) {
   bot_user_id_ = ids::bot_user_id(config_.channel_secret);
   Transport transport = config_.transport ? config_.transport : Transport(&http::send);
   sender_ = std::make_unique<WebhookSender>(
@@ -42,11 +42,11 @@ Platform::Platform(Config config) : config_(std::move(config)) {
       [this](const Json& events) {
         // A webhook is being (re)delivered now: its reply tokens get a fresh minute.
         std::lock_guard lock(mu_);
-        int64_t now = clock::now_ms();
+        int64_t now = clock_.now_ms();
         for (const auto& e : events)
           if (e.contains("replyToken")) reply_tokens_.delivered(e["replyToken"], now);
       },
-      config_.webhook_threads);
+      config_.webhook_threads, clock_);
   sender_->configure([&](SenderSettings& s) {
     s.webhook_url = config_.webhook_url;
     s.channel_secret = config_.channel_secret;
@@ -117,7 +117,7 @@ http::Handler Platform::api(const std::string& method, const std::string& patter
                     {"route", key},
                     {"status", res.status},
                     {"requestId", call.request_id},
-                    {"timestamp", clock::now_ms()}};
+                    {"timestamp", clock_.now_ms()}};
       if (!call.retry_key.empty()) entry["retryKey"] = call.retry_key;
       api_log_.push_back(std::move(entry));
       if (api_log_.size() > kApiLogCap) api_log_.pop_front();
@@ -125,7 +125,7 @@ http::Handler Platform::api(const std::string& method, const std::string& patter
     };
 
     std::lock_guard lock(mu_);
-    call.now = clock::now_ms();
+    call.now = clock_.now_ms();
     if (faults_.fail_500 > 0) {
       --faults_.fail_500;
       return finish(line_error(500, msg::kInternal));
@@ -217,7 +217,7 @@ Json Platform::user_event(const std::string& user_id,
     std::lock_guard lock(mu_);
     Resident* r = residents_.find(user_id);
     if (!r) throw ApiError::not_found("no such virtual resident: " + user_id);
-    event = make(*r, clock::now_ms());
+    event = make(*r, clock_.now_ms());
     if (event.is_null()) return event;
     remember_event(event);
   }

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/clock.h"
 #include "core/http.h"
 #include "core/router.h"
 #include "linesim/rate_limiter.h"
@@ -43,7 +44,9 @@ struct Faults {
 
 class Platform {
  public:
-  explicit Platform(Config config);
+  // The platform's time follows `clock` moved by what POST /sim/clock sets (its own offset;
+  // the rest of the process keeps its time).
+  explicit Platform(Config config, const Clock& clock = system_clock());
   ~Platform();
   Platform(const Platform&) = delete;
   Platform& operator=(const Platform&) = delete;
@@ -79,6 +82,7 @@ class Platform {
   Json received_messages(const std::string& user_id, int64_t after_seq = 0) const;
 
   WebhookSender& webhooks() { return *sender_; }
+  const Clock& clock() const { return clock_; }
   const std::string& bot_user_id() const { return bot_user_id_; }
   void set_faults(const Faults& f);
   void set_rate_limit(const std::string& key, RateLimit limit);
@@ -121,6 +125,7 @@ class Platform {
   void load_state();
 
   Config config_;
+  SettableClock clock_;  // before sender_, which reads it
   std::string bot_user_id_;
   http::Router router_;
 
@@ -140,7 +145,6 @@ class Platform {
   int64_t api_seq_ = 0;
   std::map<std::string, Json> events_;  // webhookEventId -> event, for redelivery
   std::deque<std::string> event_order_;
-  int64_t clock_offset_ms_ = 0;  // what /sim/clock last set on mg::clock
 
   // Last member: destroyed first, so its threads stop before the state they touch goes away.
   std::unique_ptr<WebhookSender> sender_;

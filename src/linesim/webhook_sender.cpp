@@ -62,8 +62,8 @@ Json Delivery::to_json(bool with_body) const {
 }
 
 WebhookSender::WebhookSender(Transport transport, std::function<void(const Json&)> on_send,
-                             unsigned threads)
-    : transport_(std::move(transport)), on_send_(std::move(on_send)) {
+                             unsigned threads, const Clock& clock)
+    : transport_(std::move(transport)), on_send_(std::move(on_send)), clock_(clock) {
   for (unsigned i = 0; i < std::max(1u, threads); ++i) threads_.emplace_back([this] { run(); });
 }
 
@@ -145,7 +145,7 @@ void WebhookSender::clear() {
 std::optional<WebhookSender::Batch> WebhookSender::take(std::unique_lock<std::mutex>& lock) {
   while (true) {
     if (stopping_) return std::nullopt;
-    int64_t now = clock::now_ms();
+    int64_t now = clock_.now_ms();
     int64_t next_due = INT64_MAX;
     std::vector<std::size_t> ready;
     for (std::size_t i = 0; i < queue_.size(); ++i) {
@@ -211,7 +211,7 @@ void WebhookSender::deliver(Batch batch) {
   d.body = Json{{"destination", s.destination}, {"events", batch.events}}.dump(
       -1, ' ', false, Json::error_handler_t::replace);
   d.signature = webhook_signature(s.channel_secret, d.body);
-  d.sent_at = clock::now_ms();
+  d.sent_at = clock_.now_ms();
   if (s.webhook_url.empty()) {
     d.error = "no webhook URL configured";
   } else {
@@ -227,7 +227,7 @@ void WebhookSender::deliver(Batch batch) {
     d.status = res.status;
     d.error = res.error;
   }
-  d.duration_ms = clock::now_ms() - d.sent_at;
+  d.duration_ms = clock_.now_ms() - d.sent_at;
   if (d.status != 200)
     log::warn("linesim webhook not accepted", {{"status", d.status}, {"attempt", d.attempt}});
 
@@ -241,7 +241,7 @@ void WebhookSender::deliver(Batch batch) {
   if (retry) {
     // LINE keeps webhookEventId and timestamp, and flags the event as redelivered.
     for (auto& e : batch.events) e["deliveryContext"]["isRedelivery"] = true;
-    batch.not_before_ms = clock::now_ms() + s.redelivery_delay_ms * batch.attempt;
+    batch.not_before_ms = clock_.now_ms() + s.redelivery_delay_ms * batch.attempt;
     ++batch.attempt;
     batch.released = true;
     queue_.push_back(std::move(batch));

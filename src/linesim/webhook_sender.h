@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/http_client.h"
 #include "core/json.h"
 
@@ -52,8 +53,9 @@ struct Delivery {
 class WebhookSender {
  public:
   // on_send runs just before each POST with the events in it (reply-token bookkeeping).
+  // Delivery times and redelivery delays follow `clock`.
   WebhookSender(Transport transport, std::function<void(const Json& events)> on_send,
-                unsigned threads = 1);
+                unsigned threads = 1, const Clock& clock = system_clock());
   ~WebhookSender();
   WebhookSender(const WebhookSender&) = delete;
   WebhookSender& operator=(const WebhookSender&) = delete;
@@ -93,6 +95,7 @@ class WebhookSender {
 
   Transport transport_;
   std::function<void(const Json&)> on_send_;
+  const Clock& clock_;
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;       // work arrived / stop
   mutable std::condition_variable done_cv_;  // a delivery was recorded

@@ -1,7 +1,7 @@
 #pragma once
 // One database interface, two backends (SQLite, PostgreSQL). Services write portable SQL
 // with `?` placeholders; the PostgreSQL backend rewrites them to $n. What differs between
-// the two lives in Dialect and the backends, nowhere else.
+// the two lives in store/dialect.h and the backends, nowhere else.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -128,9 +128,6 @@ std::unique_ptr<Db> open(const std::string& url, int pool_size = 0);
 
 }  // namespace mg::store
 
-namespace mg::store {
-// " FOR UPDATE" on PostgreSQL; nothing on SQLite, whose single writer already serialises.
-inline const char* for_update(const Tx& tx) {
-  return tx.backend() == Backend::postgres ? " FOR UPDATE" : "";
-}
-}  // namespace mg::store
+// What differs between SQLite and PostgreSQL for the code above the store (row locks, the
+// single-process shortcuts) is asked of the dialect, never of backend() directly.
+#include "store/dialect.h"

@@ -38,7 +38,7 @@ Dispatcher::~Dispatcher() { stop(); }
 
 void Dispatcher::start() {
   if (!workers_.empty()) return;
-  if (db_.backend() == store::Backend::sqlite) {
+  if (store::single_writer(db_)) {
     // SQLite has one process: rows left 'sending' by a killed predecessor are ours to resume
     // now. They go back to 'pending' keeping endpoint and attempts, which is what tells claim()
     // that an earlier reply may have arrived. (The IN term matches the partial index
@@ -56,7 +56,7 @@ void Dispatcher::start() {
   stopping_ = false;
   // Several processes share a PostgreSQL outbox; the in-memory "in flight" set is only the
   // whole truth when this process is the only sender.
-  accepting_direct_ = db_.backend() == store::Backend::sqlite;
+  accepting_direct_ = store::single_writer(db_);
   client_ = std::make_unique<http::ConcurrentClient>(threads_);
   workers_.emplace_back([this] {
     name_this_thread("mg-line-coord");
@@ -129,7 +129,7 @@ std::optional<Dispatcher::Claimed> Dispatcher::enqueue_claimed(store::Tx& tx,
       give_back();
       return std::nullopt;
     }
-    int64_t now = clock::now_ms();
+    int64_t now = clock_->now_ms();
     Claimed c;
     c.user_key = key;
     c.user_id = out.user_id;
@@ -283,7 +283,7 @@ std::vector<Dispatcher::Claimed> Dispatcher::claim(size_t limit) {
 
 std::vector<Dispatcher::Claimed> Dispatcher::claim(store::Tx& tx, size_t limit,
                                                    std::set<std::string>& busy) {
-  int64_t now = clock::now_ms();
+  int64_t now = clock_->now_ms();
   if (now - watermark_reset_at_ > 10'000) {
     // Ids can commit out of order on PostgreSQL; rescanning from the start now and then
     // picks up a row that committed below the watermark.
@@ -298,7 +298,7 @@ std::vector<Dispatcher::Claimed> Dispatcher::claim(store::Tx& tx, size_t limit,
   // the scan skips them; on PostgreSQL another process's rows keep their residents busy and
   // expired leases are taken over.
   const char* scan =
-      db_.backend() == store::Backend::sqlite
+      store::single_writer(db_)
           ? "SELECT id, tenant_id, user_id, status, sent_at FROM line_outbox WHERE id >= ? AND "
             "status IN ('pending', 'sending') AND recipients IS NULL AND status = 'pending' ORDER "
             "BY id LIMIT 2000"
@@ -425,7 +425,7 @@ void Dispatcher::claim_multicast(store::Tx& tx, size_t limit, std::set<std::stri
 
 void Dispatcher::finish(store::Tx& tx, const std::vector<Result>& results) {
   using V = SendOutcome::Verdict;
-  int64_t now = clock::now_ms();
+  int64_t now = clock_->now_ms();
   for (const auto& [c, o] : results) {
     V v = o.verdict;
     if (v == V::retry && c.attempts >= timing_.max_attempts) v = V::failed;

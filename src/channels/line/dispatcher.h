@@ -21,6 +21,7 @@
 #include "channels/line/outbox.h"
 #include "channels/line/pacing.h"
 #include "channels/line/send_outcome.h"
+#include "core/clock.h"
 #include "core/json.h"
 #include "store/db.h"
 
@@ -43,6 +44,11 @@ struct DispatchTiming {
 class Dispatcher {
  public:
   Dispatcher(store::Db& db, int connections, DispatchTiming timing = {});
+  // Reply-token freshness, leases and retry times follow `clock` (tests move time with it).
+  Dispatcher(store::Db& db, int connections, DispatchTiming timing, const Clock& clock)
+      : Dispatcher(db, connections, timing) {
+    clock_ = &clock;
+  }
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
@@ -111,6 +117,7 @@ class Dispatcher {
   store::Db& db_;
   int threads_;
   DispatchTiming timing_;
+  const Clock* clock_ = &system_clock();
   std::mutex claim_mu_;  // one claimer at a time keeps "one in flight per resident" simple
   std::mutex mu_;
   std::condition_variable cv_;

@@ -188,7 +188,7 @@ int EventProcessor::run_once() {
         // Another process may have handled it since it was read (PostgreSQL). On SQLite there
         // is one process with one processor thread: what it read is still pending, and the
         // status update below checks it anyway.
-        if (tx.backend() != store::Backend::sqlite) {
+        if (!store::single_writer(tx)) {
           auto st = tx.one(still_pending, {c.id});
           if (!st || st->str(0) != "pending") continue;
         }

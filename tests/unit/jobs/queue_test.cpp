@@ -14,7 +14,8 @@ using namespace mg;
 
 class QueueTest : public ::testing::TestWithParam<std::string> {
  protected:
-  void TearDown() override { clock::set_offset_ms(0); }
+  // The runners' time; moving it moves no other test's clock.
+  SettableClock clock_;
 };
 
 TEST_P(QueueTest, JobCommittedWithTheChangeRunsOnce) {
@@ -39,7 +40,7 @@ TEST_P(QueueTest, JobCommittedWithTheChangeRunsOnce) {
 
 TEST_P(QueueTest, FailuresBackOffThenGoDead) {
   auto db = testdb::fresh_db(GetParam());
-  jobs::Runner runner(*db, 1);
+  jobs::Runner runner(*db, 1, 500, clock_);
   int attempts = 0;
   runner.handle("flaky", [&](const jobs::Job&) {
     attempts++;
@@ -53,9 +54,9 @@ TEST_P(QueueTest, FailuresBackOffThenGoDead) {
   EXPECT_EQ(runner.drain(), 1);
   EXPECT_EQ(runner.drain(), 0) << "the retry waits for its backoff";
   auto run_at = db->read([](store::Tx& tx) { return tx.one("SELECT run_at FROM jobs")->i64(0); });
-  EXPECT_GE(run_at, clock::now_ms() + 900);
+  EXPECT_GE(run_at, clock_.now_ms() + 900);
   for (int64_t hours = 2; hours <= 6; hours += 2) {
-    clock::set_offset_ms(hours * 3600 * 1000);  // past any backoff (capped at 1 h)
+    clock_.set_offset_ms(hours * 3600 * 1000);  // past any backoff (capped at 1 h)
     runner.drain();
   }
   EXPECT_EQ(attempts, 3);
@@ -138,15 +139,34 @@ TEST_P(QueueTest, SeveralRunnersShareTheQueueWithoutRunningAJobTwice) {
 
 TEST_P(QueueTest, RecurringScheduleEnqueuesOncePerTick) {
   auto db = testdb::fresh_db(GetParam());
-  jobs::Runner a(*db, 1), b(*db, 1);
+  jobs::Runner a(*db, 1, 500, clock_), b(*db, 1, 500, clock_);
   int ran = 0;
   a.handle("tick", [&](const jobs::Job&) { ran++; });
   b.handle("tick", [&](const jobs::Job&) { ran++; });
   a.every("garbage-reminder", "tick", Json::object(), 60000);
   b.every("garbage-reminder", "tick", Json::object(), 60000);
   EXPECT_EQ(a.drain() + b.drain(), 0);
-  clock::set_offset_ms(61000);
+  clock_.set_offset_ms(61000);
   EXPECT_EQ(a.drain() + b.drain(), 1);
+  EXPECT_EQ(ran, 1);
+}
+
+// Time is the runner's own: moving a test clock makes jobs due for that runner only, not
+// for a runner on the process's clock.
+TEST_P(QueueTest, EachRunnerFollowsItsClock) {
+  auto db = testdb::fresh_db(GetParam());
+  db->write([](store::Tx& tx) {
+    jobs::EnqueueOptions o;
+    o.run_at_ms = clock::now_ms() + 3600 * 1000;
+    jobs::enqueue(tx, "later", Json::object(), o);
+  });
+  int ran = 0;
+  jobs::Runner on_system(*db, 1), on_test(*db, 1, 500, clock_);
+  on_system.handle("later", [&](const jobs::Job&) { ran++; });
+  on_test.handle("later", [&](const jobs::Job&) { ran++; });
+  clock_.advance_ms(2 * 3600 * 1000);
+  EXPECT_EQ(on_system.drain(), 0) << "the process's clock did not move";
+  EXPECT_EQ(on_test.drain(), 1);
   EXPECT_EQ(ran, 1);
 }
 

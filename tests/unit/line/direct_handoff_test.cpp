@@ -107,6 +107,33 @@ TEST_F(DirectHandOff, IdleResidentsRowIsClaimedAtInsertAndSentAfterHandOver) {
   d.stop();
 }
 
+// Whether a reply token is still fresh is decided by the dispatcher's clock: 55 s later on a
+// test clock it is stale (push), on the process's clock it is fresh (reply).
+TEST_F(DirectHandOff, ReplyTokenFreshnessFollowsTheDispatchersClock) {
+  SettableClock later;
+  later.advance_ms(55'000);
+  Dispatcher on_process_clock(*db_, 1), on_later(*db_, 1, {}, later);
+  on_process_clock.start();
+  on_later.start();
+  LineEndpoint line{sim_.base(), "tok"};
+  auto answer = [&](const std::string& user) {
+    OutgoingMessages out = text_for(user, "返信");
+    out.reply_token = "reply-token-" + user;
+    out.reply_token_at = clock::now_ms();
+    return out;
+  };
+  std::optional<Dispatcher::Claimed> now_row, later_row;
+  db_->write([&](store::Tx& tx) {
+    now_row = on_process_clock.enqueue_claimed(tx, answer("U-now"), line);
+    later_row = on_later.enqueue_claimed(tx, answer("U-later"), line);
+  });
+  ASSERT_TRUE(now_row && later_row);
+  EXPECT_EQ(now_row->endpoint, "reply");
+  EXPECT_EQ(later_row->endpoint, "push");
+  on_process_clock.stop();
+  on_later.stop();
+}
+
 TEST_F(DirectHandOff, QueuedRowsOfTheResidentGoFirstAndBigAnswersAreQueued) {
   Dispatcher d(*db_, 4);
   LineEndpoint line{sim_.base(), "tok"};

@@ -17,7 +17,6 @@ using testing::text_messages;
 
 class PlatformTest : public ::testing::Test, public PlatformFixture {
  protected:
-  void TearDown() override { clock::set_offset_ms(0); }
   Json body_of(const http::Response& r) { return Json::parse(r.body); }
 };
 
@@ -81,18 +80,36 @@ TEST_F(PlatformTest, ReplyTokenExpiresAfterOneMinute) {
   auto [user, token] = resident();
   // The minute runs from delivery, so let the webhook go out before moving the clock.
   ASSERT_TRUE(platform.webhooks().wait_idle(5000));
-  clock::set_offset_ms(61 * 1000);
+  sim_clock.set_offset_ms(61 * 1000);
   auto res =
       api("POST", "/v2/bot/message/reply", {{"replyToken", token}, {"messages", text_messages(1)}});
   EXPECT_EQ(res.status, 400);
   EXPECT_EQ(body_of(res)["message"], "Invalid reply token");
 }
 
+// POST /sim/clock moves this platform's time only: the process's clock and another platform
+// keep theirs (line-sim may share a process with a bot under test).
+TEST_F(PlatformTest, SimClockMovesOnlyThePlatform) {
+  auto [user, token] = resident();
+  ASSERT_TRUE(platform.webhooks().wait_idle(5000));
+  PlatformFixture other;
+  int64_t before = clock::now_ms();
+  auto moved = api("POST", "/sim/clock", {{"advanceMs", 61000}});
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(body_of(moved)["offsetMs"], 61000);
+  EXPECT_GE(body_of(moved)["nowMs"].get<int64_t>(), before + 61000);
+  EXPECT_LT(clock::now_ms(), before + 30000) << "the process's clock moved";
+  EXPECT_LT(other.platform.clock().now_ms(), before + 30000) << "another platform's clock moved";
+  auto res =
+      api("POST", "/v2/bot/message/reply", {{"replyToken", token}, {"messages", text_messages(1)}});
+  EXPECT_EQ(res.status, 400) << "the platform's reply token expired";
+}
+
 TEST_F(PlatformTest, ReplyTokenValidJustUnderOneMinute) {
   auto [user, token] = resident();
   // Wait for delivery so the delivery-time refresh cannot move the window afterwards.
   platform.webhooks().wait_idle(5000);
-  clock::set_offset_ms(50 * 1000);
+  sim_clock.set_offset_ms(50 * 1000);
   auto res =
       api("POST", "/v2/bot/message/reply", {{"replyToken", token}, {"messages", text_messages(1)}});
   EXPECT_EQ(res.status, 200) << res.body;
@@ -166,7 +183,7 @@ TEST_F(PlatformTest, RetryKeyRepeatIs409WithAcceptedRequestId) {
   EXPECT_EQ(got[0]["retryKey"], "123e4567-e89b-12d3-a456-426614174000");
 
   // After 24 hours the same key is a new request.
-  clock::set_offset_ms(24LL * 3600 * 1000 + 1000);
+  sim_clock.set_offset_ms(24LL * 3600 * 1000 + 1000);
   auto later =
       api("POST", "/v2/bot/message/push", {{"to", user}, {"messages", text_messages(1)}}, h);
   EXPECT_EQ(later.status, 200);

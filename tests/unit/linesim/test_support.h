@@ -57,9 +57,10 @@ inline constexpr const char* kSecret = "test-channel-secret";
 class PlatformFixture {
  public:
   WebhookCapture capture;
+  SettableClock sim_clock;  // the platform's time, moved by tests
   Platform platform;
 
-  PlatformFixture() : platform(make_config()) {}
+  PlatformFixture() : platform(make_config(), sim_clock) {}
 
   Config make_config() {
     Config c;

@@ -1,0 +1,40 @@
+#pragma once
+// The one place for SQLite/PostgreSQL differences that code outside store/ has to know
+// about. SQL itself stays portable (? placeholders, ON CONFLICT, RETURNING); what cannot be
+// written the same way on both is a call here, so no capability branches on backend().
+#include "store/db.h"
+
+namespace mg::store {
+
+// " FOR UPDATE" on PostgreSQL; nothing on SQLite, whose single writer already serialises.
+inline const char* for_update(const Tx& tx) {
+  return tx.backend() == Backend::postgres ? " FOR UPDATE" : "";
+}
+
+// For a queue's claim subquery: " FOR UPDATE SKIP LOCKED" on PostgreSQL, so processes
+// sharing the database take different rows without waiting on each other; nothing on
+// SQLite, where the one writer connection already makes the claim exclusive.
+inline const char* skip_locked(const Tx& tx) {
+  return tx.backend() == Backend::postgres ? " FOR UPDATE SKIP LOCKED" : "";
+}
+
+// True when this process is the only writer of the database (SQLite: one process, one
+// writer connection). Code may then trust its own memory over the rows: rows another run
+// left half-done are its own to resume, and nothing changes a row it read in a write
+// transaction. PostgreSQL may be shared by several processes: false.
+inline bool single_writer(Backend b) { return b == Backend::sqlite; }
+inline bool single_writer(const Db& db) { return single_writer(db.backend()); }
+inline bool single_writer(const Tx& tx) { return single_writer(tx.backend()); }
+
+// The backend's name for /healthz and logs.
+inline const char* backend_name(Backend b) {
+  switch (b) {
+    case Backend::sqlite:
+      return "sqlite";
+    case Backend::postgres:
+      return "postgresql";
+  }
+  return "unknown";
+}
+
+}  // namespace mg::store
