@@ -2,6 +2,8 @@
 // The one place for SQLite/PostgreSQL differences that code outside store/ has to know
 // about. SQL itself stays portable (? placeholders, ON CONFLICT, RETURNING); what cannot be
 // written the same way on both is a call here, so no capability branches on backend().
+#include <string>
+
 #include "store/db.h"
 
 namespace mg::store {
@@ -25,6 +27,11 @@ inline const char* skip_locked(const Tx& tx) {
 inline bool single_writer(Backend b) { return b == Backend::sqlite; }
 inline bool single_writer(const Db& db) { return single_writer(db.backend()); }
 inline bool single_writer(const Tx& tx) { return single_writer(tx.backend()); }
+
+// An aggregate joining `expr` with commas (SQLite 3.40 has no string_agg).
+inline std::string comma_joined(const Tx& tx, const std::string& expr) {
+  return (tx.backend() == Backend::sqlite ? "group_concat(" : "string_agg(") + expr + ", ',')";
+}
 
 // The backend's name for /healthz and logs.
 inline const char* backend_name(Backend b) {

@@ -364,9 +364,9 @@ std::vector<Dispatcher::Claimed> Dispatcher::claim(store::Tx& tx, size_t limit,
 // residents' own messages and only as fast as the channel's pacing allows.
 void Dispatcher::claim_multicast(store::Tx& tx, size_t limit, std::set<std::string>& busy,
                                  std::vector<Claimed>& out) {
-  int64_t now = clock::now_ms();
+  int64_t now = clock_->now_ms();
   const char* scan =
-      db_.backend() == store::Backend::sqlite
+      store::single_writer(db_)
           ? "SELECT id, tenant_id, sent_at FROM line_outbox WHERE status IN ('pending', "
             "'sending') AND recipients IS NOT NULL AND status = 'pending' ORDER BY id LIMIT 200"
           : "SELECT id, tenant_id, sent_at FROM line_outbox WHERE status IN ('pending', "

@@ -1,5 +1,7 @@
 #include "channels/line/outbox.h"
 
+#include "store/dialect.h"
+
 #include "channels/line/line_limits.h"
 #include "core/clock.h"
 #include "core/crypto.h"
@@ -86,13 +88,12 @@ std::optional<MulticastBatch> enqueue_multicast_select(store::Tx& tx, int64_t te
                                                        const store::Params& params,
                                                        std::optional<int64_t> campaign_id) {
   // The one aggregate the two backends spell differently (SQLite 3.40 has no string_agg).
-  const char* agg = tx.backend() == store::Backend::sqlite ? "group_concat(b.uid, ',')"
-                                                           : "string_agg(b.uid, ',')";
+  std::string agg = store::comma_joined(tx, "b.uid");
   std::string sql =
       "INSERT INTO line_outbox(tenant_id, user_id, messages, retry_key, status, created_at, "
       "recipients, recipient_count, campaign_id) SELECT CAST(? AS BIGINT), '', CAST(? AS TEXT), "
       "CAST(? AS TEXT), 'pending', CAST(? AS BIGINT), " +
-      std::string(agg) + ", COUNT(*), CAST(? AS BIGINT) FROM (" + std::string(recipients_sql) +
+      agg + ", COUNT(*), CAST(? AS BIGINT) FROM (" + std::string(recipients_sql) +
       ") b HAVING COUNT(*) > 0 RETURNING id, recipient_count";
   store::Params p{tenant_id, messages_json, new_retry_key(), clock::now_ms(),
                   store::opt(campaign_id)};
