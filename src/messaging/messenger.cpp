@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "residents/store.h"
+
 namespace mg::messaging {
 
 void Dispatch::add(const std::string& channel, std::shared_ptr<Messenger> messenger) {
@@ -10,15 +12,15 @@ void Dispatch::add(const std::string& channel, std::shared_ptr<Messenger> messen
 
 bool Dispatch::send(store::Tx& tx, int64_t tenant_id, int64_t resident_id, const Message& m) const {
   check(m);
-  // The resident's own row names their channel. (residents/directory has no lookup by id
-  // yet; this read moves there with the residents capability's store.)
-  auto r =
-      tx.one("SELECT channel, external_id, status FROM residents WHERE tenant_id = ? AND id = ?",
-             {tenant_id, resident_id});
+  // The resident's own row names their channel; the identity on it is the address.
+  auto r = residents::by_id(tx, tenant_id, resident_id);
   if (!r) return false;
-  auto it = channels_.find(r->str(0));
+  auto ids = residents::identities_on(tx, tenant_id, r->channel, resident_id);
+  if (ids.empty()) return false;
+  auto it = channels_.find(r->channel);
   if (it == channels_.end()) return false;
-  it->second->enqueue(tx, {tenant_id, resident_id, r->str(0), r->str(1), r->str(2)}, m);
+  it->second->enqueue(tx, {tenant_id, resident_id, r->channel, ids.front().external_id, r->status},
+                      m);
   return true;
 }
 
