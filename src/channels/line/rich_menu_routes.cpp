@@ -180,8 +180,8 @@ http::Response link_menu(http::Request& req, auth::AuthService& auth, store::Db&
     if (body["segment"] != "resident" && body["segment"] != "non_resident")
       throw ApiError::bad_request("segment は resident か non_resident にしてください", "segment");
     segment = body["segment"];
-  } else if (!body["resident_ids"].is_array() || body["resident_ids"].empty() ||
-             body["resident_ids"].size() > 10000) {
+  } else if (by_ids && (!body["resident_ids"].is_array() || body["resident_ids"].empty() ||
+                        body["resident_ids"].size() > 10000)) {
     throw ApiError::bad_request("resident_ids は 1〜10000 件の配列にしてください", "resident_ids");
   }
   std::lock_guard lock(rich_menu_mutex());
