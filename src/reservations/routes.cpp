@@ -375,7 +375,9 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
   router.get("/api/resources/{id}/bookings", [&](http::Request& req) {
     auto who = auth.require(req, auth::Role::operator_);
     int64_t id = path_id(req, "id", "予約の対象");
-    auto [from, days] = day_range(req, 31);
+    auto range = day_range(req, 31);  // not a structured binding: clang 14 cannot capture one
+    Date from = range.first;
+    int days = range.second;
     int64_t now = clock::now_ms();
     return db.read([&](store::Tx& tx) {
       auto r = find_resource(tx, who.tenant_id, id);
@@ -445,7 +447,9 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
                                                                      http::Request& req) {
     auto t = tenant_of(req);
     auto r = public_resource(t.id, path_id(req, "id", "予約の対象"));
-    auto [from, days] = day_range(req, 31);
+    auto range = day_range(req, 31);  // not a structured binding: clang 14 cannot capture one
+    Date from = range.first;
+    int days = range.second;
     int64_t now = clock::now_ms();
     Json out = db.read([&](store::Tx& tx) { return availability(tx, r, from, days, now); });
     return http::Response::json(
