@@ -180,19 +180,21 @@ void resolve_correction(store::Tx& tx, int64_t tenant_id, int64_t application_id
       {now, tenant_id, application_id, session_id});
 }
 
+std::vector<store::Subquery> count_applications_queries(int64_t tenant_id,
+                                                        const DepartmentScope& scope) {
+  store::Subquery total{"(SELECT COUNT(*) FROM applications WHERE tenant_id = ?", {tenant_id}};
+  total.sql += scope_condition(scope, "department", total.params) + ")";
+  store::Subquery open{
+      "(SELECT COUNT(*) FROM applications WHERE tenant_id = ? AND status IN ('new','in_progress')",
+      {tenant_id}};
+  open.sql += scope_condition(scope, "department", open.params) + ")";
+  return {total, open};
+}
+
 ApplicationCounts count_applications(store::Tx& tx, int64_t tenant_id,
                                      const DepartmentScope& scope) {
-  store::Params params(1, tenant_id);
-  std::string sql = "SELECT (SELECT COUNT(*) FROM applications WHERE tenant_id = ?";
-  sql += scope_condition(scope, "department", params);
-  params.emplace_back(std::in_place_type<int64_t>, tenant_id);
-  sql +=
-      "), (SELECT COUNT(*) FROM applications WHERE tenant_id = ? AND status IN "
-      "('new','in_progress')";
-  sql += scope_condition(scope, "department", params);
-  sql += ")";
-  auto r = tx.one(sql, params);
-  return {r->i64(0), r->i64(1)};
+  auto v = store::scalars(tx, count_applications_queries(tenant_id, scope));
+  return {v[0], v[1]};
 }
 
 }  // namespace mg::applications::sql

@@ -89,6 +89,9 @@ struct ApplicationCounts {
   int64_t total = 0, open = 0;  // open: 未対応 or 処理中
 };
 // Within the departments the staff member may see.
+// The same as subqueries (total, open) for a page asking several capabilities at once.
+std::vector<store::Subquery> count_applications_queries(int64_t tenant_id,
+                                                        const DepartmentScope& scope);
 ApplicationCounts count_applications(store::Tx& tx, int64_t tenant_id,
                                      const DepartmentScope& scope);
 

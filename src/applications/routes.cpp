@@ -56,19 +56,18 @@ void mount(http::Router& r, auth::AuthService& auth, store::Db& db, services::Ca
     auto scope = department_scope(p);
     // Each capability counts its own rows, all in one read transaction. Application counts
     // cover only what the staff member may see.
-    Json counts = db.read([&](store::Tx& tx) {
-      auto svc = services::sql::count_services(tx, p.tenant_id);
-      auto apps = sql::count_applications(tx, p.tenant_id, scope);
-      auto queued = jobs::count_jobs(tx, p.tenant_id);
-      return Json{{"staff", auth::sql::count_staff(tx, p.tenant_id)},
-                  {"residents", residents::count(tx, p.tenant_id)},
-                  {"services", svc.total},
-                  {"services_published", svc.published},
-                  {"applications", apps.total},
-                  {"applications_open", apps.open},
-                  {"jobs_pending", queued.waiting},
-                  {"jobs_dead", queued.dead}};
-    });
+    // Each capability contributes its own count subqueries; they go to the database as one
+    // statement (one round trip on PostgreSQL).
+    std::vector<store::Subquery> q{auth::sql::count_staff_query(p.tenant_id),
+                                   residents::count_query(p.tenant_id)};
+    for (auto& s : services::sql::count_services_queries(p.tenant_id)) q.push_back(std::move(s));
+    for (auto& s : sql::count_applications_queries(p.tenant_id, scope)) q.push_back(std::move(s));
+    for (auto& s : jobs::count_jobs_queries(p.tenant_id)) q.push_back(std::move(s));
+    auto v = db.read([&](store::Tx& tx) { return store::scalars(tx, q); });
+    Json counts{{"staff", v[0]},        {"residents", v[1]},
+                {"services", v[2]},     {"services_published", v[3]},
+                {"applications", v[4]}, {"applications_open", v[5]},
+                {"jobs_pending", v[6]}, {"jobs_dead", v[7]}};
     Json body{{"counts", counts}};
     body["tenant"] = auth.tenant(p.tenant_id).to_json();
     body["recent_applications"] = inbox.recent(p.tenant_id, 5, scope);

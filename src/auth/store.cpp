@@ -59,8 +59,12 @@ std::optional<StaffRow> staff_by_email(store::Tx& tx, int64_t tenant_id, const s
   return s;
 }
 
+store::Subquery count_staff_query(int64_t tenant_id) {
+  return {"(SELECT COUNT(*) FROM staff WHERE tenant_id = ?)", {tenant_id}};
+}
+
 int64_t count_staff(store::Tx& tx, int64_t tenant_id) {
-  return tx.one("SELECT COUNT(*) FROM staff WHERE tenant_id = ?", {tenant_id})->i64(0);
+  return store::scalars(tx, {count_staff_query(tenant_id)})[0];
 }
 
 std::optional<StaffRow> staff_by_id(store::Tx& tx, int64_t tenant_id, int64_t id) {

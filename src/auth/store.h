@@ -27,6 +27,7 @@ std::optional<StaffRow> staff_by_email(store::Tx& tx, int64_t tenant_id, const s
 std::optional<StaffRow> staff_by_id(store::Tx& tx, int64_t tenant_id, int64_t id);
 std::vector<StaffRow> list_staff(store::Tx& tx, int64_t tenant_id);
 int64_t count_staff(store::Tx& tx, int64_t tenant_id);
+store::Subquery count_staff_query(int64_t tenant_id);
 int64_t department_id(store::Tx& tx, int64_t tenant_id, const std::string& name);  // get or create
 // The staff member's departments, sorted by name.
 std::vector<std::string> staff_departments(store::Tx& tx, int64_t tenant_id, int64_t staff_id);

@@ -14,12 +14,15 @@ std::vector<JobRow> list_jobs(store::Tx& tx, int64_t tenant_id, const std::strin
   return out;
 }
 
+std::vector<store::Subquery> count_jobs_queries(int64_t tenant_id) {
+  return {{"(SELECT COUNT(*) FROM jobs WHERE tenant_id = ? AND status IN ('pending','running'))",
+           {tenant_id}},
+          {"(SELECT COUNT(*) FROM jobs WHERE tenant_id = ? AND status = 'dead')", {tenant_id}}};
+}
+
 TenantJobCounts count_jobs(store::Tx& tx, int64_t tenant_id) {
-  auto r = tx.one(
-      "SELECT (SELECT COUNT(*) FROM jobs WHERE tenant_id = ? AND status IN ('pending','running')), "
-      "(SELECT COUNT(*) FROM jobs WHERE tenant_id = ? AND status = 'dead')",
-      {tenant_id, tenant_id});
-  return {r->i64(0), r->i64(1)};
+  auto v = store::scalars(tx, count_jobs_queries(tenant_id));
+  return {v[0], v[1]};
 }
 
 bool retry_dead(store::Tx& tx, int64_t tenant_id, int64_t id, int64_t now_ms) {

@@ -24,6 +24,8 @@ struct TenantJobCounts {
   int64_t dead = 0;
 };
 TenantJobCounts count_jobs(store::Tx& tx, int64_t tenant_id);
+// The same as subqueries (waiting, dead).
+std::vector<store::Subquery> count_jobs_queries(int64_t tenant_id);
 
 // A dead job runs again from its first attempt; false when the tenant has no such dead job.
 bool retry_dead(store::Tx& tx, int64_t tenant_id, int64_t id, int64_t now_ms);

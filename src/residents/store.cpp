@@ -101,8 +101,12 @@ void set_status(store::Tx& tx, int64_t tenant_id, int64_t resident_id, const std
           {status, clock::now_ms(), tenant_id, resident_id});
 }
 
+store::Subquery count_query(int64_t tenant_id) {
+  return {"(SELECT COUNT(*) FROM residents WHERE tenant_id = ?)", {tenant_id}};
+}
+
 int64_t count(store::Tx& tx, int64_t tenant_id) {
-  return tx.one("SELECT COUNT(*) FROM residents WHERE tenant_id = ?", {tenant_id})->i64(0);
+  return store::scalars(tx, {count_query(tenant_id)})[0];
 }
 
 bool link_identity(store::Tx& tx, int64_t tenant_id, int64_t resident_id,

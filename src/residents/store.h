@@ -43,6 +43,7 @@ std::optional<Resident> by_id(store::Tx& tx, int64_t tenant_id, int64_t resident
 bool issued(store::Tx& tx, const std::string& channel, const std::string& external_id);
 void set_status(store::Tx& tx, int64_t tenant_id, int64_t resident_id, const std::string& status);
 int64_t count(store::Tx& tx, int64_t tenant_id);
+store::Subquery count_query(int64_t tenant_id);
 
 // Adds another identity to a resident. False when the identity already belongs to someone
 // (this resident included); nothing is changed then.

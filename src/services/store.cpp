@@ -187,12 +187,15 @@ bool set_status(store::Tx& tx, int64_t tenant_id, int64_t id, const std::string&
                  {status, tenant_id, id}) > 0;
 }
 
+std::vector<store::Subquery> count_services_queries(int64_t tenant_id) {
+  return {{"(SELECT COUNT(*) FROM services WHERE tenant_id = ?)", {tenant_id}},
+          {"(SELECT COUNT(*) FROM services WHERE tenant_id = ? AND status = 'published')",
+           {tenant_id}}};
+}
+
 ServiceCounts count_services(store::Tx& tx, int64_t tenant_id) {
-  auto r = tx.one(
-      "SELECT (SELECT COUNT(*) FROM services WHERE tenant_id = ?), (SELECT COUNT(*) FROM services "
-      "WHERE tenant_id = ? AND status = 'published')",
-      {tenant_id, tenant_id});
-  return {r->i64(0), r->i64(1)};
+  auto v = store::scalars(tx, count_services_queries(tenant_id));
+  return {v[0], v[1]};
 }
 
 }  // namespace mg::services::sql

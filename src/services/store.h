@@ -84,5 +84,7 @@ struct ServiceCounts {
   int64_t total = 0, published = 0;
 };
 ServiceCounts count_services(store::Tx& tx, int64_t tenant_id);
+// The same as subqueries (total, published) for a page asking several capabilities at once.
+std::vector<store::Subquery> count_services_queries(int64_t tenant_id);
 
 }  // namespace mg::services::sql

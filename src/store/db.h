@@ -123,6 +123,15 @@ class Db {
   }
 };
 
+// A scalar subquery a capability contributes ("(SELECT COUNT(*) FROM x WHERE tenant_id = ?)")
+// so a page that shows several capabilities' counts asks them in one round trip.
+struct Subquery {
+  std::string sql;
+  Params params;
+};
+// One statement "SELECT (q1), (q2), …": the integer value of each, in order.
+std::vector<int64_t> scalars(Tx& tx, const std::vector<Subquery>& queries);
+
 // "sqlite:PATH", a bare file path, or "postgresql://..." / "postgres://...".
 std::unique_ptr<Db> open(const std::string& url, int pool_size = 0);
 

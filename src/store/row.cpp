@@ -60,4 +60,17 @@ int64_t Tx::insert_id(std::string_view sql, const Params& params) {
   return r->i64(0);
 }
 
+std::vector<int64_t> scalars(Tx& tx, const std::vector<Subquery>& queries) {
+  std::string sql = "SELECT ";
+  Params params;
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    sql += (i ? ", " : "") + queries[i].sql;
+    params.insert(params.end(), queries[i].params.begin(), queries[i].params.end());
+  }
+  auto r = tx.one(sql, params);
+  std::vector<int64_t> out;
+  for (std::size_t i = 0; i < queries.size(); ++i) out.push_back(r ? r->i64(i) : 0);
+  return out;
+}
+
 }  // namespace mg::store
