@@ -138,7 +138,10 @@ test('kill -9 while a batch is on the wire, restart: still each resident exactly
     const before = await received(sim, users);
     log('received');
     const delivered = [...before.values()].filter((n) => n === 1).length;
-    assert.ok(delivered >= 500 && delivered < N, `delivered before restart: ${delivered}`);
+    // Usually the first batch has reached line-sim (delivered 500); on a slow build (ASan) the
+    // kill can land between marking it 'sending' and the request leaving: 0. Either way the
+    // campaign must end with each resident exactly once.
+    assert.ok(delivered === 0 || (delivered >= 500 && delivered < N), `delivered before restart: ${delivered}`);
     await sim.ok('DELETE', '/sim/faults');
     log('restart');
     again = await restartServer(srv, sim);
@@ -155,8 +158,8 @@ test('kill -9 while a batch is on the wire, restart: still each resident exactly
     assert.deepEqual([...new Set(counts.values())], [1]);
     const mc = await multicasts(sim);
     assert.equal(mc.filter((r) => r.status === 200).length, 3);
-    // The resend of the batch in flight at the kill was answered 409 (already accepted).
-    assert.ok(mc.some((r) => r.status === 409), JSON.stringify(mc.map((r) => r.status)));
+    // The resend of a batch LINE had accepted before the kill is answered 409 (the retry key).
+    if (delivered > 0) assert.ok(mc.some((r) => r.status === 409), JSON.stringify(mc.map((r) => r.status)));
   } finally {
     await again?.stop('SIGKILL');
     if (srv.proc.exitCode === null && !srv.proc.signalCode) await srv.stop('SIGKILL');
