@@ -1,9 +1,9 @@
 #include "garbage/routes.h"
 
+#include "conversation/normalize.h"
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/errors.h"
-#include "conversation/normalize.h"
 #include "core/http.h"
 #include "garbage/icalendar.h"
 #include "garbage/schedule.h"

@@ -14,24 +14,6 @@ namespace mg::residents {
 
 namespace {
 
-const char* type_label(AttributeType t) {
-  switch (t) {
-    case AttributeType::choice:
-      return "選択肢";
-    case AttributeType::text:
-      return "文字";
-    case AttributeType::number:
-      return "数値";
-    case AttributeType::date:
-      return "日付";
-    case AttributeType::yes_no:
-      return "はい・いいえ";
-    case AttributeType::tag:
-      return "タグ";
-  }
-  return "文字";
-}
-
 const char* column_of(AttributeType t) {
   switch (t) {
     case AttributeType::number:
@@ -163,9 +145,9 @@ class Compiler {
     };
     std::string col = column_of(def.type);
     auto wrong_type = [&](const char* op) {
-      fail(
-          "「" + def.label + "」は" + type_label(def.type) + "の属性なので " + op + " は使えません",
-          at + "/" + op);
+      fail("「" + def.label + "」は" + japanese_name(def.type) + "の属性なので " + op +
+               " は使えません",
+           at + "/" + op);
     };
     if (c.contains("in") || c.contains("has")) {
       bool in = c.contains("in");

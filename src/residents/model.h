@@ -15,6 +15,8 @@ enum class AttributeType { choice, text, number, date, yes_no, tag };
 
 const char* to_string(AttributeType t);
 std::optional<AttributeType> attribute_type_from(const std::string& s);
+// The type as staff call it, for messages (「選択肢」「はい/いいえ」…).
+const char* japanese_name(AttributeType t);
 
 struct AttributeOption {
   std::string value;  // stored value, e.g. "kita"

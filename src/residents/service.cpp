@@ -12,25 +12,6 @@ namespace {
 
 constexpr double kMaxNumber = 1e15;  // beyond this a double no longer holds every integer
 
-// Japanese names of the types, for messages.
-const char* type_label(AttributeType t) {
-  switch (t) {
-    case AttributeType::choice:
-      return "選択肢";
-    case AttributeType::text:
-      return "文字";
-    case AttributeType::number:
-      return "数値";
-    case AttributeType::date:
-      return "日付";
-    case AttributeType::yes_no:
-      return "はい/いいえ";
-    case AttributeType::tag:
-      return "タグ";
-  }
-  return "文字";
-}
-
 bool multiple_allowed(AttributeType t) {
   switch (t) {
     case AttributeType::choice:
@@ -166,8 +147,8 @@ void validate_definition(const AttributeDefinition& d) {
   check_line(d.label, kMaxLabelChars, "名前", "label");
   if (d.multiple && !multiple_allowed(d.type))
     throw ApiError::bad_request(
-        std::string("複数の値は選択肢・日付・タグだけに使えます（この属性は") + type_label(d.type) +
-            "）",
+        std::string("複数の値は選択肢・日付・タグだけに使えます（この属性は") +
+            japanese_name(d.type) + "）",
         "multiple");
   if (d.type != AttributeType::choice) {
     if (!d.options.empty())
