@@ -1,5 +1,7 @@
 #include "app/cli.h"
 
+#include <optional>
+
 #include <boost/program_options.hpp>
 
 #include <chrono>
@@ -73,6 +75,27 @@ po::variables_map parse(const std::vector<std::string>& args, std::size_t skip,
   std::vector<std::string> rest(args.begin() + static_cast<long>(skip), args.end());
   po::variables_map vm;
   po::store(po::command_line_parser(rest).options(desc).run(), vm);
+  po::notify(vm);
+  return vm;
+}
+
+// For "madoguchi <group> <verb> [options] ARG": `positional` takes the one bare argument.
+// nullopt after printing the help (--help), so the caller returns 0.
+std::optional<po::variables_map> parse_with_arg(const std::vector<std::string>& args,
+                                                const po::options_description& desc,
+                                                const char* positional) {
+  po::positional_options_description pos;
+  pos.add(positional, 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 2, args.end()))
+                .options(desc)
+                .positional(pos)
+                .run(),
+            vm);
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return std::nullopt;
+  }
   po::notify(vm);
   return vm;
 }
@@ -207,19 +230,8 @@ int postal_import(const std::vector<std::string>& args) {
   d.add_options()("help,h", "show help")("file", po::value(&file)->required(),
                                          "KEN_ALL.CSV (Shift_JIS) or its UTF-8 variant");
   db.add(d);
-  po::positional_options_description pos;
-  pos.add("file", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 2, args.end()))
-                .options(d)
-                .positional(pos)
-                .run(),
-            vm);
-  if (vm.count("help")) {
-    std::cout << d << "\n";
-    return 0;
-  }
-  po::notify(vm);
+  auto parsed = parse_with_arg(args, d, "file");
+  if (!parsed) return 0;
   auto conn = db.open();
   store::migrate(*conn);
   auto r = postal::import_file(*conn, file);
@@ -238,19 +250,9 @@ int garbage_import(const std::vector<std::string>& args) {
       "dir", po::value(&dir)->required(), "directory with area_days.csv and the other files")(
       "skip-bad-cells", "import the good rows and cells even if some are bad");
   db.add(d);
-  po::positional_options_description pos;
-  pos.add("dir", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 2, args.end()))
-                .options(d)
-                .positional(pos)
-                .run(),
-            vm);
-  if (vm.count("help")) {
-    std::cout << d << "\n";
-    return 0;
-  }
-  po::notify(vm);
+  auto parsed = parse_with_arg(args, d, "dir");
+  if (!parsed) return 0;
+  auto& vm = *parsed;
   auto files = garbage::read_directory(dir);
   auto conn = db.open();
   store::migrate(*conn);
@@ -287,19 +289,9 @@ int residents_import(const std::vector<std::string>& args) {
       "CSV: line_user_id or resident_id, then attribute keys")(
       "skip-bad-rows", "import the good rows of a file that has bad ones");
   db.add(d);
-  po::positional_options_description pos;
-  pos.add("file", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 2, args.end()))
-                .options(d)
-                .positional(pos)
-                .run(),
-            vm);
-  if (vm.count("help")) {
-    std::cout << d << "\n";
-    return 0;
-  }
-  po::notify(vm);
+  auto parsed = parse_with_arg(args, d, "file");
+  if (!parsed) return 0;
+  auto& vm = *parsed;
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + file);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
