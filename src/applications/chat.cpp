@@ -15,6 +15,7 @@
 #include "core/json_parse.h"
 #include "jobs/queue.h"
 #include "postal/service.h"
+#include "residents/store.h"
 #include "services/store.h"
 
 namespace mg::applications {
@@ -46,8 +47,7 @@ std::string search_text(const Json& answers) {
 // a new application, or of the corrected one on resubmit (its completion message shows it).
 std::optional<std::string> apply_effects(store::Tx& tx, int64_t tenant_id, const SessionRow& s,
                                          const std::string& department,
-                                         const std::vector<conv::Effect>& effects,
-                                         const std::string& channel) {
+                                         const std::vector<conv::Effect>& effects) {
   std::optional<std::string> receipt;
   int64_t now = clock::now_ms();
   for (const auto& e : effects) {
@@ -55,6 +55,9 @@ std::optional<std::string> apply_effects(store::Tx& tx, int64_t tenant_id, const
       case conv::Effect::Kind::submit: {
         // applications.session_id is UNIQUE: a duplicated final input cannot create two.
         if (sql::application_of_session(tx, tenant_id, s.id)) break;
+        // Asked only here: most turns submit nothing, and the chat turn is the hot path.
+        auto resident = residents::by_id(tx, tenant_id, s.resident_id);
+        std::string channel = resident ? resident->channel : "web";
         int64_t id = sql::insert_application(
             tx, {tenant_id, s.service_id, s.version_id, s.id, s.resident_id, s.public_id, channel,
                  department, e.answers, search_text(e.answers), e.total_fee, now, e.consent});
@@ -99,11 +102,10 @@ std::optional<std::string> apply_effects(store::Tx& tx, int64_t tenant_id, const
 // (conv::apply_effects). None of today's effects fails; a reservation will.
 class TurnEffects final : public conv::EffectApplier {
  public:
-  TurnEffects(store::Tx& tx, int64_t tenant_id, const SessionRow& s, const std::string& department,
-              const std::string& channel)
-      : tx_(tx), tenant_id_(tenant_id), s_(s), department_(department), channel_(channel) {}
+  TurnEffects(store::Tx& tx, int64_t tenant_id, const SessionRow& s, const std::string& department)
+      : tx_(tx), tenant_id_(tenant_id), s_(s), department_(department) {}
   conv::EffectOutcome apply(const conv::Effect& e) override {
-    if (auto r = apply_effects(tx_, tenant_id_, s_, department_, {e}, channel_)) receipt = r;
+    if (auto r = apply_effects(tx_, tenant_id_, s_, department_, {e})) receipt = r;
     return conv::EffectOutcome::success();
   }
   std::optional<std::string> receipt;
@@ -113,7 +115,6 @@ class TurnEffects final : public conv::EffectApplier {
   int64_t tenant_id_;
   const SessionRow& s_;
   const std::string& department_;
-  const std::string& channel_;
 };
 
 }  // namespace
@@ -195,8 +196,7 @@ ChatTurn ChatService::input(store::Tx& tx, int64_t tenant_id, int64_t resident_i
   } else {
     res = conv::handle_json(version->definition, state, input, ctx);
   }
-  std::string channel = tx.one("SELECT channel FROM residents WHERE id = ?", {resident_id})->str(0);
-  TurnEffects effects(tx, tenant_id, *s, version->definition.department, channel);
+  TurnEffects effects(tx, tenant_id, *s, version->definition.department);
   res = conv::apply_effects(version->definition, state, std::move(res), effects, ctx);
   auto receipt = effects.receipt;
   if (!receipt && state.completed == false && res.state.completed) {

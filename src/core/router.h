@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/http.h"
@@ -7,7 +8,9 @@
 namespace mg::http {
 
 // Routes like "/api/applications/{id}". Matching is segment by segment; a final "{*rest}"
-// captures the remainder (used for static files).
+// captures the remainder (used for static files). The first route in registration order that
+// matches wins. Routes are indexed by their leading literal segments, so a request is compared
+// with the few routes that share its prefix, not with every route of every capability.
 class Router {
  public:
   struct RouteInfo {
@@ -29,13 +32,26 @@ class Router {
   std::vector<RouteInfo> routes() const;
 
  private:
+  struct Segment {
+    enum class Kind { literal, param, rest } kind;
+    std::string text;  // the literal, or the parameter's name
+  };
   struct Route {
     std::string method;
     std::string pattern;
-    std::vector<std::string> segments;
+    std::vector<Segment> segments;
     Handler handler;
   };
+  // Fills params and returns true when the route matches the path (whatever the method).
+  static bool matches(const Route& r, const std::vector<std::string_view>& path,
+                      std::map<std::string, std::string>& params);
+
   std::vector<Route> routes_;
+  // Indices into routes_, ascending: by the first two literal segments ("api\x1fpublic"), by
+  // the first alone when the second is not literal, and the rest (a leading parameter).
+  std::unordered_map<std::string, std::vector<std::size_t>> by_two_;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_one_;
+  std::vector<std::size_t> unindexed_;
 };
 
 }  // namespace mg::http

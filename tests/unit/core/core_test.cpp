@@ -44,6 +44,57 @@ TEST(Router, UnknownPathIs404AndWrongMethod405InTheErrorFormat) {
   EXPECT_EQ(r.dispatch(q).status, 405);
 }
 
+// The index by leading literal segments must not change which route wins: the first one
+// registered that matches, whichever index list it sits in.
+TEST(Router, FirstRegisteredMatchWinsAcrossPrefixesParametersAndRest) {
+  http::Router r;
+  auto named = [](std::string name) {
+    return [name](http::Request& q) {
+      Json j{{"route", name}};
+      for (const auto& [k, v] : q.params) j[k] = v;
+      return http::Response::json(j);
+    };
+  };
+  r.get("/api/public/{tenant}/services", named("services"));
+  r.get("/api/{kind}/demo/services", named("kind-first"));  // filed under "api" alone
+  r.get("/api/public/demo/services", named("literal-late"));
+  r.get("/t/{tenant}", named("tenant-page"));
+  r.post("/api/public/{tenant}/chat", named("chat"));
+  r.get("/{tenant}/garbage", named("leading-param"));  // filed with no prefix
+  r.get("/healthz", named("health"));
+  r.get("/{*path}", named("static"));
+  r.get("/api/public/demo/late", named("after-static"));
+  auto get = [&](std::string method, std::string path) {
+    http::Request q;
+    q.method = std::move(method);
+    q.path = std::move(path);
+    auto res = r.dispatch(q);
+    return std::make_pair(res.status, Json::parse(res.body));
+  };
+  EXPECT_EQ(get("GET", "/api/public/demo/services").second["route"], "services");
+  EXPECT_EQ(get("GET", "/api/public/demo/services").second["tenant"], "demo");
+  EXPECT_EQ(get("GET", "/api/other/demo/services").second["route"], "kind-first");
+  EXPECT_EQ(get("GET", "/t/demo").second["route"], "tenant-page");
+  EXPECT_EQ(get("GET", "/t/demo/extra").second["route"], "static");  // longer: no match above
+  EXPECT_EQ(get("GET", "/demo/garbage").second["route"], "leading-param");
+  EXPECT_EQ(get("GET", "/healthz").second["route"], "health");
+  EXPECT_EQ(get("HEAD", "/healthz").second["route"], "health");
+  EXPECT_EQ(get("GET", "/").second["route"], "static");
+  EXPECT_EQ(get("GET", "/").second["path"], "");
+  EXPECT_EQ(get("GET", "/a/b/c").second["path"], "a/b/c");
+  // Registered after the catch-all: the catch-all wins, as it always did.
+  EXPECT_EQ(get("GET", "/api/public/demo/late").second["route"], "static");
+  // A path some route matches with another method is a 405 even if only GET routes follow.
+  EXPECT_EQ(get("GET", "/api/public/demo/chat").second["route"], "static");
+  EXPECT_EQ(get("DELETE", "/api/public/demo/chat").first, 405);
+  EXPECT_EQ(get("POST", "/api/public/demo/chat").second["route"], "chat");
+  http::Router bare;
+  bare.get("/api/x", named("x"));
+  http::Request empty;
+  empty.method = "GET";
+  EXPECT_EQ(bare.dispatch(empty).status, 404);  // no path at all
+}
+
 TEST(Request, CookiesHeadersQueryAndJsonBody) {
   http::Request q;
   q.headers = {{"cookie", "a=1; mg_session=tok en ; b=2"}, {"x-csrf-token", "t"}};

@@ -65,8 +65,6 @@ const std::vector<TenantException> kTenantExceptions = {
     {"auth/store.cpp", "staff_sessions", "by the hash of a random session token"},
     {"channels/line/rich_menu_store.cpp", "UPDATE line_rich_menus SET",
      "by a menu id found under the tenant"},
-    {"applications/chat.cpp", "SELECT channel FROM residents WHERE id = ?",
-     "by the resident of a session found under the tenant"},
     {"applications/inbox.cpp", "FROM applications a {?}", "where_clause() names the tenant"},
     {"applications/inbox.cpp",
      "FROM applications a JOIN services s ON s.id = a.service_id LEFT JOIN staff st ON st.id = "
@@ -116,7 +114,6 @@ struct OwnershipException {
   std::string file, table;
 };
 const std::vector<OwnershipException> kOwnershipExceptions = {
-    {"applications/chat.cpp", "residents"},
     {"applications/csv_export.cpp", "services"},
     {"applications/csv_export.cpp", "staff"},
     {"applications/inbox.cpp", "services"},
