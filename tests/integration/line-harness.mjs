@@ -311,7 +311,7 @@ export async function restartServer(old, sim, extra = []) {
   const deadline = Date.now() + 20000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited ${proc.exitCode}: ${err}`);
-    try { if ((await fetch(`${base}/healthz`)).status === 200) break; } catch {}
+    try { if ((await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) })).status === 200) break; } catch {}
     if (Date.now() > deadline) throw new Error(`server did not restart: ${err}`);
     await sleep(50);
   }
