@@ -25,13 +25,17 @@ inline std::vector<std::string> backends() {
 inline std::string fresh_url(const std::string& backend) {
   static std::atomic<int> n{0};
   std::string name = "mgu_" + std::to_string(::getpid()) + "_" + std::to_string(n++);
+  // Process ids repeat (pid_max is often 32768 and a build spawns thousands), so a name can
+  // be one an earlier run left behind: start from nothing, never from its data.
   if (backend == "sqlite") {
     auto dir = std::filesystem::temp_directory_path() / name;
+    std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     return "sqlite:" + (dir / "t.db").string();
   }
   std::string admin = std::getenv("MG_PG_ADMIN_URL");
   PGconn* c = PQconnectdb(admin.c_str());
+  PQclear(PQexec(c, ("DROP DATABASE IF EXISTS " + name).c_str()));
   PGresult* r = PQexec(c, ("CREATE DATABASE " + name).c_str());
   PQclear(r);
   PQfinish(c);
