@@ -14,8 +14,8 @@ OLD=${1:?old binary}; NEW=${2:?new binary}
 ROUNDS=${ROUNDS:-3}; DUR=${BENCH_DURATION:-8s}; CONNS=${BENCH_CONNS:-64}; NSESS=${BENCH_SESSIONS:-200}
 OUT=$(mktemp -d /tmp/mg-compare.XXXXXX)
 for t in wrk curl jq python3; do command -v $t >/dev/null || { echo "missing $t" >&2; exit 1; }; done
-SRV=
-cleanup() { [ -n "$SRV" ] && kill "$SRV" 2>/dev/null; [ -n "${PG_DIR:-}" ] && pg_stop >/dev/null 2>&1; }
+# turns() runs in a command substitution (a subshell) and stops its own server.
+cleanup() { [ -n "${PG_DIR:-}" ] && pg_stop >/dev/null 2>&1; }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -24,7 +24,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # turns BIN BACKEND -> prints "requests/s cpu_us_per_request" of the wrk chat load on a fresh
 # database
 turns() {
-  local bin=$1 backend=$2 dir port args svc i h r rps
+  local bin=$1 backend=$2 dir port args svc i h r rps srv
   dir=$(mktemp -d "$OUT/run.XXXX"); port=$(free_port)
   args=(serve --demo --listen "127.0.0.1:$port" --data "$dir" --log-level warn)
   if [ "$backend" = postgres ]; then
@@ -33,7 +33,7 @@ turns() {
     args+=(--database "${MG_PG_URL%/*}/$name")
   fi
   "$bin" "${args[@]}" >"$dir/log" 2>&1 &
-  SRV=$!
+  srv=$!
   for i in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.05; done
   svc=$(curl -s "http://127.0.0.1:$port/api/public/demo/services" | jq -r '.items[]|select(.service_key=="inu-toroku")|.id')
   : >"$dir/sessions"
@@ -43,13 +43,13 @@ turns() {
     echo "$(echo "$r" | jq -r .session_id) $(grep -io 'mg_device=[^;]*' "$h" | cut -d= -f2 | tr -d '\r')" >>"$dir/sessions"
   done
   local t0 t1 reqs
-  t0=$(cpu_ticks "$SRV")
+  t0=$(cpu_ticks "$srv")
   SESSIONS_FILE="$dir/sessions" wrk -t2 -c"$CONNS" -d"$DUR" -s bench/chat_input.lua \
     "http://127.0.0.1:$port" >"$dir/wrk.txt" 2>&1
-  t1=$(cpu_ticks "$SRV")
+  t1=$(cpu_ticks "$srv")
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$dir/wrk.txt")
   reqs=$(awk '/requests in/ {print $1}' "$dir/wrk.txt")
-  kill "$SRV"; wait "$SRV" 2>/dev/null; SRV=
+  kill "$srv"; wait "$srv" 2>/dev/null
   python3 -c "import os; t=os.sysconf('SC_CLK_TCK'); print(f'${rps:-0} {($t1-$t0)/t*1e6/max(${reqs:-0},1):.0f}')"
 }
 
