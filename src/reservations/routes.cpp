@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/errors.h"
 #include "reservations/ledger.h"
+#include "reservations/waitlist.h"
 
 namespace mg::reservations {
 
@@ -81,7 +82,15 @@ Json resource_json(const Resource& r, bool staff) {
             {"closed_on_holidays", r.calendar.closed_on_holidays},
             {"window_days", r.window_days},
             {"daily_limit", r.daily_limit},
-            {"stopped", r.stopped}};
+            {"stopped", r.stopped},
+            {"window_mode", to_string(r.window_mode)},
+            {"book_lead", {{"amount", r.book_lead.amount}, {"unit", to_string(r.book_lead.unit)}}},
+            {"cancel_lead",
+             {{"amount", r.cancel_lead.amount}, {"unit", to_string(r.cancel_lead.unit)}}},
+            {"period_limit", r.period_limit},
+            {"period_unit", to_string(r.period_unit)},
+            {"max_slots", r.max_slots},
+            {"waitlist_hold_minutes", r.waitlist_hold_minutes}};
   Json special = Json::array();
   for (const auto& s : r.calendar.special)
     special.push_back({{"date", format_date(s.date)},
@@ -99,6 +108,8 @@ Json booking_json(const Booking& b, bool staff) {
             {"slot", format_slot(b.slot_start)},
             {"party", b.party},
             {"status", b.status},
+            {"slots", b.slots},
+            {"group_id", b.group_id ? Json(*b.group_id) : Json()},
             {"created_at", b.created_at},
             {"updated_at", b.updated_at}};
   if (staff) {
@@ -111,9 +122,43 @@ Json booking_json(const Booking& b, bool staff) {
   return j;
 }
 
-// The whole resource from a staff body (POST and PUT both send every field).
-Resource resource_from(store::Tx& tx, int64_t tenant_id, const Json& body) {
-  Resource r;
+// A lead time {"amount": N, "unit": "hours"|"business_days"}; absent keeps `fallback`.
+Lead lead_field(const Json& body, const char* key, Lead fallback, const std::string& label) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return fallback;
+  if (!it->is_object())
+    throw ApiError::bad_request(label + "は {\"amount\": 2, \"unit\": \"business_days\"} の形です",
+                                key);
+  Lead out;
+  out.amount = static_cast<int>(int_field(*it, "amount", 0, 8760, 0, label));
+  auto unit = it->find("unit");
+  if (unit != it->end() && !unit->is_null()) {
+    auto u = unit->is_string() ? lead_unit_of(unit->get<std::string>()) : std::nullopt;
+    if (!u)
+      throw ApiError::bad_request(label + "の単位は hours か business_days です", key);
+    out.unit = *u;
+  }
+  return out;
+}
+
+// One of a few words; absent keeps `fallback`.
+template <typename T>
+T word_field(const Json& body, const char* key, T fallback,
+             std::optional<T> (*parse)(const std::string&), const std::string& message) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return fallback;
+  auto v = it->is_string() ? parse(it->get<std::string>()) : std::nullopt;
+  if (!v) throw ApiError::bad_request(message, key);
+  return *v;
+}
+
+// The whole resource from a staff body (POST and PUT both send every field). The booking
+// rules of migration 24 keep their stored values when absent, so a client that predates them
+// does not reset them.
+Resource resource_from(store::Tx& tx, int64_t tenant_id, const Json& body,
+                       const Resource& base = Resource{}) {
+  Resource r = base;
+  r.calendar.special.clear();
   r.tenant_id = tenant_id;
   r.name = text_field(body, "name", 200, true, "名前");
   r.description = text_field(body, "description", 4000, false, "説明");
@@ -127,6 +172,18 @@ Resource resource_from(store::Tx& tx, int64_t tenant_id, const Json& body) {
   r.daily_limit = static_cast<int>(int_field(body, "daily_limit", 0, 100, 1, "1 日の上限"));
   r.calendar.closed_on_holidays = bool_field(body, "closed_on_holidays", true);
   r.stopped = bool_field(body, "stopped", false);
+  r.window_mode = word_field(body, "window_mode", base.window_mode, &window_mode_of,
+                             "受付期間の決め方は days か month_before です");
+  r.book_lead = lead_field(body, "book_lead", base.book_lead, "予約の締切");
+  r.cancel_lead = lead_field(body, "cancel_lead", base.cancel_lead, "取り消しの締切");
+  r.period_limit = static_cast<int>(
+      int_field(body, "period_limit", 0, 1000, base.period_limit, "期間あたりの上限"));
+  r.period_unit = word_field(body, "period_unit", base.period_unit, &period_unit_of,
+                             "上限の期間は week か month です");
+  r.max_slots =
+      static_cast<int>(int_field(body, "max_slots", 1, 48, base.max_slots, "続けて取れる枠の数"));
+  r.waitlist_hold_minutes = static_cast<int>(int_field(
+      body, "waitlist_hold_minutes", 0, 10080, base.waitlist_hold_minutes, "キャンセル待ちの確保時間（分）"));
   r.calendar.weekly = parse_opening_hours(body.value("opening_hours", Json::object()));
   if (auto s = body.find("special_days"); s != body.end() && !s->is_null()) {
     if (!s->is_array() || s->size() > 400)
@@ -173,19 +230,26 @@ Json availability(store::Tx& tx, const Resource& r, Date from, int days, int64_t
   int64_t from_ms = jst_midnight_ms(from), to_ms = from_ms + int64_t{days} * kDayMs;
   std::map<int64_t, int64_t> booked;
   for (const auto& [start, sum] : booked_per_slot(tx, r.id, from_ms, to_ms)) booked[start] = sum;
+  std::map<int64_t, int64_t> held;  // places waitlist offers hold
+  for (const auto& [start, sum] : held_per_slot(tx, r.id, from_ms, to_ms, now)) held[start] = sum;
   Json out = Json::array();
   for (int i = 0; i < days; ++i) {
     Date d{chr::sys_days{from} + chr::days{i}};
     Json slots = Json::array();
     for (int64_t s : slots_on(r.calendar, d)) {
       int64_t taken = booked.count(s) ? booked[s] : 0;
-      int64_t remaining = std::max<int64_t>(0, r.capacity - taken);
-      slots.push_back(
-          {{"start", format_slot(s)},
-           {"capacity", r.capacity},
-           {"booked", taken},
-           {"remaining", remaining},
-           {"bookable", !r.stopped && remaining > 0 && in_window(s, now, r.window_days)}});
+      int64_t on_offer = held.count(s) ? held[s] : 0;
+      int64_t remaining = std::max<int64_t>(0, r.capacity - taken - on_offer);
+      bool open = !window_refusal(r.window_mode, r.window_days, s, now) &&
+                  lead_met(r.book_lead, r.calendar, s, now);
+      slots.push_back({{"start", format_slot(s)},
+                       {"capacity", r.capacity},
+                       {"booked", taken},
+                       {"held", on_offer},
+                       {"remaining", remaining},
+                       {"bookable", !r.stopped && remaining > 0 && open},
+                       {"waitlist", !r.stopped && remaining == 0 && open &&
+                                        r.waitlist_hold_minutes > 0}});
     }
     auto why = closed_reason(r.calendar, d);
     out.push_back(
@@ -346,9 +410,9 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
     int64_t id = path_id(req, "id", "予約の対象");
     Json body = req.json_body();
     auto r = db.write([&](store::Tx& tx) {
-      if (!find_resource(tx, who.tenant_id, id))
-        throw ApiError::not_found("予約の対象が見つかりません");
-      Resource r = resource_from(tx, who.tenant_id, body);
+      auto existing = find_resource(tx, who.tenant_id, id);
+      if (!existing) throw ApiError::not_found("予約の対象が見つかりません");
+      Resource r = resource_from(tx, who.tenant_id, body, *existing);
       r.id = id;
       update_resource(tx, r, clock::now_ms());
       auth::audit(tx, who, "resource.update", "resource", std::to_string(id));
@@ -403,6 +467,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
     b.slot_start = slot_of(body);
     b.party = static_cast<int>(int_field(body, "party", 1, 10000, 1, "人数"));
     b.note = text_field(body, "note", 1000, false, "メモ");
+    b.slots = static_cast<int>(int_field(body, "slots", 1, 48, 1, "枠の数"));
     b.staff = who;
     return http::Response::json(booking_json(book(db, b, clock::now_ms()), true), 201);
   });
@@ -468,6 +533,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
                 Json body = req.json_body();
                 b.slot_start = slot_of(body);
                 b.party = static_cast<int>(int_field(body, "party", 1, 10000, 1, "人数"));
+                b.slots = static_cast<int>(int_field(body, "slots", 1, 48, 1, "枠の数"));
                 auto who = resident_of(req, true);
                 b.resident_id = who.resident_id;
                 return with_cookie(
@@ -513,6 +579,92 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
                 auto b = cancel(db, t.id, booking_id, who.resident_id, std::nullopt,
                                 "住民による取り消し", clock::now_ms());
                 return with_cookie(http::Response::json(booking_json(b, false)), who);
+              });
+
+  // ---- waitlist (キャンセル待ち): staff view; residents join, accept an offer, leave ----
+  auto entry_json = [](store::Tx& tx, const WaitlistEntry& e, bool staff) {
+    Json j = {{"id", e.id},
+              {"resource_id", e.resource_id},
+              {"slot", format_slot(e.slot_start)},
+              {"party", e.party},
+              {"status", e.status},
+              {"position", position(tx, e)},
+              {"offer_expires_at", e.expires_at && e.status == "offered" ? Json(*e.expires_at)
+                                                                         : Json()},
+              {"booking_id", e.booking_id ? Json(*e.booking_id) : Json()},
+              {"created_at", e.created_at}};
+    if (staff) j["resident_id"] = e.resident_id;
+    return j;
+  };
+
+  router.get("/api/resources/{id}/waitlist", [&, entry_json](http::Request& req) {
+    auto who = auth.require(req, auth::Role::operator_);
+    int64_t id = path_id(req, "id", "予約の対象");
+    auto range = day_range(req, 31);
+    Date from = range.first;
+    int days = range.second;
+    return db.read([&](store::Tx& tx) {
+      if (!find_resource(tx, who.tenant_id, id))
+        throw ApiError::not_found("予約の対象が見つかりません");
+      int64_t from_ms = jst_midnight_ms(from);
+      Json out = Json::array();
+      for (const auto& e :
+           resource_entries(tx, id, from_ms, from_ms + int64_t{days} * kDayMs, 5000))
+        out.push_back(entry_json(tx, e, true));
+      return http::Response::json({{"waitlist", out}});
+    });
+  });
+
+  router.post("/api/public/{tenant}/resources/{id}/waitlist",
+              [&, tenant_of, resident_of, public_resource, entry_json](http::Request& req) {
+                require_json(req);
+                auto t = tenant_of(req);
+                int64_t resource_id = path_id(req, "id", "予約の対象");
+                public_resource(t.id, resource_id);
+                Json body = req.json_body();
+                int64_t slot = slot_of(body);
+                int party = static_cast<int>(int_field(body, "party", 1, 10000, 1, "人数"));
+                auto who = resident_of(req, true);
+                auto e = join(db, t.id, resource_id, slot, party, who.resident_id,
+                              clock::now_ms());
+                Json j = db.read([&](store::Tx& tx) { return entry_json(tx, e, false); });
+                return with_cookie(http::Response::json(j, 201), who);
+              });
+
+  router.get("/api/public/{tenant}/waitlist",
+             [&, tenant_of, resident_of, entry_json](http::Request& req) {
+               auto t = tenant_of(req);
+               auto who = resident_of(req, false);
+               Json out = Json::array();
+               if (who.resident_id)
+                 db.read([&](store::Tx& tx) {
+                   for (const auto& e : resident_entries(tx, t.id, who.resident_id))
+                     out.push_back(entry_json(tx, e, false));
+                 });
+               return with_cookie(http::Response::json({{"waitlist", out}}), who);
+             });
+
+  router.post("/api/public/{tenant}/waitlist/{entry_id}/accept",
+              [&, tenant_of, resident_of](http::Request& req) {
+                require_json(req);
+                auto t = tenant_of(req);
+                int64_t entry_id = path_id(req, "entry_id", "キャンセル待ち");
+                auto who = resident_of(req, false);
+                if (!who.resident_id) throw ApiError::not_found("キャンセル待ちが見つかりません");
+                auto b = accept(db, t.id, entry_id, who.resident_id, clock::now_ms());
+                return with_cookie(http::Response::json(booking_json(b, false), 201), who);
+              });
+
+  router.post("/api/public/{tenant}/waitlist/{entry_id}/cancel",
+              [&, tenant_of, resident_of, entry_json](http::Request& req) {
+                require_json(req);
+                auto t = tenant_of(req);
+                int64_t entry_id = path_id(req, "entry_id", "キャンセル待ち");
+                auto who = resident_of(req, false);
+                if (!who.resident_id) throw ApiError::not_found("キャンセル待ちが見つかりません");
+                auto e = leave(db, t.id, entry_id, who.resident_id, clock::now_ms());
+                Json j = db.read([&](store::Tx& tx) { return entry_json(tx, e, false); });
+                return with_cookie(http::Response::json(j), who);
               });
 
   // Opening slots with room, for a municipality's site or a phone's calendar: the window.
