@@ -211,19 +211,19 @@ constexpr const char* kRuleAssignments =
     "window_mode = ?, book_lead = ?, book_lead_unit = ?, cancel_lead = ?, cancel_lead_unit = ?, "
     "period_limit = ?, period_unit = ?, max_slots = ?, waitlist_hold_minutes = ?";
 store::Params rule_values(const Resource& r) {
-  return {to_string(r.window_mode),    int64_t{r.book_lead.amount},
-          to_string(r.book_lead.unit), int64_t{r.cancel_lead.amount},
-          to_string(r.cancel_lead.unit), int64_t{r.period_limit},
-          to_string(r.period_unit),    int64_t{r.max_slots},
+  return {to_string(r.window_mode),        int64_t{r.book_lead.amount},
+          to_string(r.book_lead.unit),     int64_t{r.cancel_lead.amount},
+          to_string(r.cancel_lead.unit),   int64_t{r.period_limit},
+          to_string(r.period_unit),        int64_t{r.max_slots},
           int64_t{r.waitlist_hold_minutes}};
 }
 void write_rules(store::Tx& tx, const Resource& r) {
   auto params = rule_values(r);
   params.push_back(r.tenant_id);
   params.push_back(r.id);
-  tx.exec(std::string("UPDATE resources SET ") + kRuleAssignments +
-              " WHERE tenant_id = ? AND id = ?",
-          params);
+  tx.exec(
+      std::string("UPDATE resources SET ") + kRuleAssignments + " WHERE tenant_id = ? AND id = ?",
+      params);
 }
 }  // namespace
 
@@ -403,8 +403,7 @@ void check_offer(store::Tx& tx, const BookingRequest& req, int64_t now_ms) {
   if (!e || e->resident_id != req.resident_id || e->resource_id != req.resource_id ||
       e->slot_start != req.slot_start || e->status != "offered" || !e->expires_at ||
       *e->expires_at <= now_ms)
-    throw ApiError(409, "offer_gone",
-                   "キャンセル待ちのご案内は期限が切れたか、取り消されました");
+    throw ApiError(409, "offer_gone", "キャンセル待ちのご案内は期限が切れたか、取り消されました");
 }
 
 // Whether every slot has room for the party, counting bookings and live offers (except the
@@ -511,20 +510,19 @@ Booking cancel(store::Db& db, int64_t tenant_id, int64_t booking_id,
     auto r = find_resource(tx, tenant_id, b->resource_id);
     // A multi-slot booking is cancelled whole, from the first of its slots.
     std::vector<int64_t> slots;
-    tx.each(
-        "SELECT slot_start FROM bookings WHERE tenant_id = ? AND status = 'booked' AND " +
-            std::string(b->group_id ? "group_id = ?" : "id = ?") + " ORDER BY slot_start",
-        {tenant_id, b->group_id.value_or(b->id)}, [&](const store::Row& row) {
-          slots.push_back(row.i64(0));
-          return true;
-        });
+    tx.each("SELECT slot_start FROM bookings WHERE tenant_id = ? AND status = 'booked' AND " +
+                std::string(b->group_id ? "group_id = ?" : "id = ?") + " ORDER BY slot_start",
+            {tenant_id, b->group_id.value_or(b->id)}, [&](const store::Row& row) {
+              slots.push_back(row.i64(0));
+              return true;
+            });
     int64_t first = slots.empty() ? b->slot_start : slots.front();
     if (!staff && first <= now_ms)
       throw ApiError(409, "started", "始まった予約は取り消せません。窓口へご連絡ください");
     if (!staff && r && !lead_met(r->cancel_lead, r->calendar, first, now_ms))
-      throw ApiError(409, "cancel_deadline",
-                     "取り消しは利用の " + lead_text(r->cancel_lead) +
-                         "までです。窓口へご連絡ください");
+      throw ApiError(
+          409, "cancel_deadline",
+          "取り消しは利用の " + lead_text(r->cancel_lead) + "までです。窓口へご連絡ください");
     tx.exec(
         "UPDATE bookings SET status = 'cancelled', reason = ?, updated_at = ? WHERE tenant_id = ? "
         "AND status = 'booked' AND " +

@@ -72,25 +72,25 @@ Json category_json(const Category& c) {
 }
 
 Json resource_json(const Resource& r, bool staff) {
-  Json j = {{"id", r.id},
-            {"category_id", r.category_id ? Json(*r.category_id) : Json()},
-            {"name", r.name},
-            {"description", r.description},
-            {"slot_minutes", r.calendar.slot_minutes},
-            {"capacity", r.capacity},
-            {"opening_hours", to_json(r.calendar.weekly)},
-            {"closed_on_holidays", r.calendar.closed_on_holidays},
-            {"window_days", r.window_days},
-            {"daily_limit", r.daily_limit},
-            {"stopped", r.stopped},
-            {"window_mode", to_string(r.window_mode)},
-            {"book_lead", {{"amount", r.book_lead.amount}, {"unit", to_string(r.book_lead.unit)}}},
-            {"cancel_lead",
-             {{"amount", r.cancel_lead.amount}, {"unit", to_string(r.cancel_lead.unit)}}},
-            {"period_limit", r.period_limit},
-            {"period_unit", to_string(r.period_unit)},
-            {"max_slots", r.max_slots},
-            {"waitlist_hold_minutes", r.waitlist_hold_minutes}};
+  Json j = {
+      {"id", r.id},
+      {"category_id", r.category_id ? Json(*r.category_id) : Json()},
+      {"name", r.name},
+      {"description", r.description},
+      {"slot_minutes", r.calendar.slot_minutes},
+      {"capacity", r.capacity},
+      {"opening_hours", to_json(r.calendar.weekly)},
+      {"closed_on_holidays", r.calendar.closed_on_holidays},
+      {"window_days", r.window_days},
+      {"daily_limit", r.daily_limit},
+      {"stopped", r.stopped},
+      {"window_mode", to_string(r.window_mode)},
+      {"book_lead", {{"amount", r.book_lead.amount}, {"unit", to_string(r.book_lead.unit)}}},
+      {"cancel_lead", {{"amount", r.cancel_lead.amount}, {"unit", to_string(r.cancel_lead.unit)}}},
+      {"period_limit", r.period_limit},
+      {"period_unit", to_string(r.period_unit)},
+      {"max_slots", r.max_slots},
+      {"waitlist_hold_minutes", r.waitlist_hold_minutes}};
   Json special = Json::array();
   for (const auto& s : r.calendar.special)
     special.push_back({{"date", format_date(s.date)},
@@ -134,8 +134,7 @@ Lead lead_field(const Json& body, const char* key, Lead fallback, const std::str
   auto unit = it->find("unit");
   if (unit != it->end() && !unit->is_null()) {
     auto u = unit->is_string() ? lead_unit_of(unit->get<std::string>()) : std::nullopt;
-    if (!u)
-      throw ApiError::bad_request(label + "の単位は hours か business_days です", key);
+    if (!u) throw ApiError::bad_request(label + "の単位は hours か business_days です", key);
     out.unit = *u;
   }
   return out;
@@ -182,8 +181,9 @@ Resource resource_from(store::Tx& tx, int64_t tenant_id, const Json& body,
                              "上限の期間は week か month です");
   r.max_slots =
       static_cast<int>(int_field(body, "max_slots", 1, 48, base.max_slots, "続けて取れる枠の数"));
-  r.waitlist_hold_minutes = static_cast<int>(int_field(
-      body, "waitlist_hold_minutes", 0, 10080, base.waitlist_hold_minutes, "キャンセル待ちの確保時間（分）"));
+  r.waitlist_hold_minutes =
+      static_cast<int>(int_field(body, "waitlist_hold_minutes", 0, 10080,
+                                 base.waitlist_hold_minutes, "キャンセル待ちの確保時間（分）"));
   r.calendar.weekly = parse_opening_hours(body.value("opening_hours", Json::object()));
   if (auto s = body.find("special_days"); s != body.end() && !s->is_null()) {
     if (!s->is_array() || s->size() > 400)
@@ -242,14 +242,14 @@ Json availability(store::Tx& tx, const Resource& r, Date from, int days, int64_t
       int64_t remaining = std::max<int64_t>(0, r.capacity - taken - on_offer);
       bool open = !window_refusal(r.window_mode, r.window_days, s, now) &&
                   lead_met(r.book_lead, r.calendar, s, now);
-      slots.push_back({{"start", format_slot(s)},
-                       {"capacity", r.capacity},
-                       {"booked", taken},
-                       {"held", on_offer},
-                       {"remaining", remaining},
-                       {"bookable", !r.stopped && remaining > 0 && open},
-                       {"waitlist", !r.stopped && remaining == 0 && open &&
-                                        r.waitlist_hold_minutes > 0}});
+      slots.push_back(
+          {{"start", format_slot(s)},
+           {"capacity", r.capacity},
+           {"booked", taken},
+           {"held", on_offer},
+           {"remaining", remaining},
+           {"bookable", !r.stopped && remaining > 0 && open},
+           {"waitlist", !r.stopped && remaining == 0 && open && r.waitlist_hold_minutes > 0}});
     }
     auto why = closed_reason(r.calendar, d);
     out.push_back(
@@ -583,16 +583,16 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
 
   // ---- waitlist (キャンセル待ち): staff view; residents join, accept an offer, leave ----
   auto entry_json = [](store::Tx& tx, const WaitlistEntry& e, bool staff) {
-    Json j = {{"id", e.id},
-              {"resource_id", e.resource_id},
-              {"slot", format_slot(e.slot_start)},
-              {"party", e.party},
-              {"status", e.status},
-              {"position", position(tx, e)},
-              {"offer_expires_at", e.expires_at && e.status == "offered" ? Json(*e.expires_at)
-                                                                         : Json()},
-              {"booking_id", e.booking_id ? Json(*e.booking_id) : Json()},
-              {"created_at", e.created_at}};
+    Json j = {
+        {"id", e.id},
+        {"resource_id", e.resource_id},
+        {"slot", format_slot(e.slot_start)},
+        {"party", e.party},
+        {"status", e.status},
+        {"position", position(tx, e)},
+        {"offer_expires_at", e.expires_at && e.status == "offered" ? Json(*e.expires_at) : Json()},
+        {"booking_id", e.booking_id ? Json(*e.booking_id) : Json()},
+        {"created_at", e.created_at}};
     if (staff) j["resident_id"] = e.resident_id;
     return j;
   };
@@ -625,8 +625,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
                 int64_t slot = slot_of(body);
                 int party = static_cast<int>(int_field(body, "party", 1, 10000, 1, "人数"));
                 auto who = resident_of(req, true);
-                auto e = join(db, t.id, resource_id, slot, party, who.resident_id,
-                              clock::now_ms());
+                auto e = join(db, t.id, resource_id, slot, party, who.resident_id, clock::now_ms());
                 Json j = db.read([&](store::Tx& tx) { return entry_json(tx, e, false); });
                 return with_cookie(http::Response::json(j, 201), who);
               });

@@ -130,7 +130,8 @@ std::pair<int64_t, int64_t> period_range(PeriodUnit unit, Date day) {
     case PeriodUnit::month: {
       Date first{day.year(), day.month(), chr::day{1}};
       auto next = chr::year_month{day.year(), day.month()} + chr::months{1};
-      return {jst_midnight_ms(first), jst_midnight_ms(Date{next.year(), next.month(), chr::day{1}})};
+      return {jst_midnight_ms(first),
+              jst_midnight_ms(Date{next.year(), next.month(), chr::day{1}})};
     }
   }
   return {0, 0};

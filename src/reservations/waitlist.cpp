@@ -33,8 +33,8 @@ WaitlistEntry entry_of(const store::Row& r) {
 std::vector<WaitlistEntry> entries(store::Tx& tx, const std::string& where,
                                    const store::Params& params, std::size_t limit) {
   std::vector<WaitlistEntry> out;
-  tx.each(std::string("SELECT ") + kEntryColumns + " FROM waitlist_entries WHERE " + where,
-          params, [&](const store::Row& r) {
+  tx.each(std::string("SELECT ") + kEntryColumns + " FROM waitlist_entries WHERE " + where, params,
+          [&](const store::Row& r) {
             out.push_back(entry_of(r));
             return out.size() < limit;
           });
@@ -106,8 +106,7 @@ std::optional<WaitlistEntry> find_entry(store::Tx& tx, int64_t tenant_id, int64_
   return v.front();
 }
 
-std::vector<WaitlistEntry> resident_entries(store::Tx& tx, int64_t tenant_id,
-                                            int64_t resident_id) {
+std::vector<WaitlistEntry> resident_entries(store::Tx& tx, int64_t tenant_id, int64_t resident_id) {
   return entries(tx, "tenant_id = ? AND resident_id = ? ORDER BY slot_start DESC, id DESC",
                  {tenant_id, resident_id}, 200);
 }
@@ -137,8 +136,8 @@ WaitlistEntry join(store::Db& db, int64_t tenant_id, int64_t resource_id, int64_
       throw ApiError(409, "no_waitlist", "この予約にはキャンセル待ちがありません");
     if (r->stopped) throw ApiError(409, "stopped", "この予約の受付は止まっています");
     if (party < 1 || party > r->capacity)
-      throw ApiError::bad_request("人数は 1〜" + std::to_string(r->capacity) + " で指定してください",
-                                  "party");
+      throw ApiError::bad_request(
+          "人数は 1〜" + std::to_string(r->capacity) + " で指定してください", "party");
     if (!is_slot(r->calendar, slot_start))
       throw ApiError::bad_request("その時刻には枠がありません", "slot");
     if (auto why = window_refusal(r->window_mode, r->window_days, slot_start, now_ms))
@@ -149,8 +148,7 @@ WaitlistEntry join(store::Db& db, int64_t tenant_id, int64_t resource_id, int64_
     lock_slot(tx, r->id, slot_start);
     if (booked_party(tx, r->id, slot_start) + held_party(tx, r->id, slot_start, now_ms) + party <=
         r->capacity)
-      throw ApiError(409, "not_full", "この枠には空きがあります。そのまま予約してください",
-                     "slot");
+      throw ApiError(409, "not_full", "この枠には空きがあります。そのまま予約してください", "slot");
     if (tx.one("SELECT 1 FROM waitlist_entries WHERE resource_id = ? AND slot_start = ? AND "
                "resident_id = ? AND status IN ('waiting', 'offered')",
                {r->id, slot_start, resident_id}))

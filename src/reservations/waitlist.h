@@ -51,8 +51,7 @@ std::vector<int64_t> offer_freed(store::Tx& tx, const Resource& r, int64_t slot_
                                  int64_t now_ms);
 
 std::optional<WaitlistEntry> find_entry(store::Tx& tx, int64_t tenant_id, int64_t id);
-std::vector<WaitlistEntry> resident_entries(store::Tx& tx, int64_t tenant_id,
-                                            int64_t resident_id);
+std::vector<WaitlistEntry> resident_entries(store::Tx& tx, int64_t tenant_id, int64_t resident_id);
 std::vector<WaitlistEntry> resource_entries(store::Tx& tx, int64_t resource_id, int64_t from_ms,
                                             int64_t to_ms, std::size_t limit);
 // Waiting entries ahead of this one, plus one (0 when it is not waiting).

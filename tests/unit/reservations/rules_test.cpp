@@ -205,10 +205,10 @@ TEST_P(LedgerRules, WaitlistOfferAcceptAndExpiryOffersTheNext) {
                    clock_.now_ms());
             }),
             "not_full");
-  auto first = join(*db_, tenant_, resource_, at("2026-12-02T09:00"), 1, residents_[1],
-                    clock_.now_ms());
-  auto second = join(*db_, tenant_, resource_, at("2026-12-02T09:00"), 1, residents_[2],
-                     clock_.now_ms());
+  auto first =
+      join(*db_, tenant_, resource_, at("2026-12-02T09:00"), 1, residents_[1], clock_.now_ms());
+  auto second =
+      join(*db_, tenant_, resource_, at("2026-12-02T09:00"), 1, residents_[2], clock_.now_ms());
   EXPECT_EQ(code_of([&] {
               join(*db_, tenant_, resource_, at("2026-12-02T09:00"), 1, residents_[2],
                    clock_.now_ms());
