@@ -640,6 +640,9 @@ ALTER TABLE resources ADD COLUMN max_slots BIGINT NOT NULL DEFAULT 1;
 ALTER TABLE resources ADD COLUMN waitlist_hold_minutes BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE bookings ADD COLUMN group_id BIGINT;
 CREATE INDEX bookings_group ON bookings(group_id);
+-- Covers SUM(party) of a slot's or a day's booked rows (the capacity check, availability,
+-- the next free slots): read from the index alone, never row by row from the table.
+CREATE INDEX bookings_capacity ON bookings(resource_id, status, slot_start, party);
 CREATE TABLE waitlist_entries (
   id {{pk}},
   tenant_id BIGINT NOT NULL REFERENCES tenants(id),
