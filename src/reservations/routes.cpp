@@ -528,13 +528,16 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
                 BookingRequest b;
                 b.tenant_id = t.id;
                 b.resource_id = path_id(req, "id", "予約の対象");
-                // Before the resident is created: a refused call leaves nothing behind.
-                public_resource(t.id, b.resource_id);
+                // A known resident is only read: the booking is then the one write
+                // transaction of the request. A new one is created only for a resource that
+                // exists and a valid body, so a refused call leaves nothing behind.
+                auto who = resident_of(req, false);
+                if (!who.resident_id) public_resource(t.id, b.resource_id);
                 Json body = req.json_body();
                 b.slot_start = slot_of(body);
                 b.party = static_cast<int>(int_field(body, "party", 1, 10000, 1, "人数"));
                 b.slots = static_cast<int>(int_field(body, "slots", 1, 48, 1, "枠の数"));
-                auto who = resident_of(req, true);
+                if (!who.resident_id) who = resident_of(req, true);
                 b.resident_id = who.resident_id;
                 return with_cookie(
                     http::Response::json(booking_json(book(db, b, clock::now_ms()), false), 201),
