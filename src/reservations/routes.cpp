@@ -67,30 +67,38 @@ std::optional<int64_t> optional_id(const Json& body, const char* key) {
   return it->get<int64_t>();
 }
 
+// The rule settings of a resource, and back.
+RuleSettings rule_settings(const Resource& r) {
+  return {r.window_mode, r.book_lead, r.cancel_lead,          r.period_limit,
+          r.period_unit, r.max_slots, r.waitlist_hold_minutes};
+}
+void apply(Resource& r, const RuleSettings& s) {
+  r.window_mode = s.window_mode;
+  r.book_lead = s.book_lead;
+  r.cancel_lead = s.cancel_lead;
+  r.period_limit = s.period_limit;
+  r.period_unit = s.period_unit;
+  r.max_slots = s.max_slots;
+  r.waitlist_hold_minutes = s.waitlist_hold_minutes;
+}
+
 Json category_json(const Category& c) {
   return {{"id", c.id}, {"name", c.name}, {"parent_id", c.parent_id ? Json(*c.parent_id) : Json()}};
 }
 
 Json resource_json(const Resource& r, bool staff) {
-  Json j = {
-      {"id", r.id},
-      {"category_id", r.category_id ? Json(*r.category_id) : Json()},
-      {"name", r.name},
-      {"description", r.description},
-      {"slot_minutes", r.calendar.slot_minutes},
-      {"capacity", r.capacity},
-      {"opening_hours", to_json(r.calendar.weekly)},
-      {"closed_on_holidays", r.calendar.closed_on_holidays},
-      {"window_days", r.window_days},
-      {"daily_limit", r.daily_limit},
-      {"stopped", r.stopped},
-      {"window_mode", to_string(r.window_mode)},
-      {"book_lead", {{"amount", r.book_lead.amount}, {"unit", to_string(r.book_lead.unit)}}},
-      {"cancel_lead", {{"amount", r.cancel_lead.amount}, {"unit", to_string(r.cancel_lead.unit)}}},
-      {"period_limit", r.period_limit},
-      {"period_unit", to_string(r.period_unit)},
-      {"max_slots", r.max_slots},
-      {"waitlist_hold_minutes", r.waitlist_hold_minutes}};
+  Json j = {{"id", r.id},
+            {"category_id", r.category_id ? Json(*r.category_id) : Json()},
+            {"name", r.name},
+            {"description", r.description},
+            {"slot_minutes", r.calendar.slot_minutes},
+            {"capacity", r.capacity},
+            {"opening_hours", to_json(r.calendar.weekly)},
+            {"closed_on_holidays", r.calendar.closed_on_holidays},
+            {"window_days", r.window_days},
+            {"daily_limit", r.daily_limit},
+            {"stopped", r.stopped}};
+  j.update(to_json(rule_settings(r)));
   Json special = Json::array();
   for (const auto& s : r.calendar.special)
     special.push_back({{"date", format_date(s.date)},
@@ -122,35 +130,6 @@ Json booking_json(const Booking& b, bool staff) {
   return j;
 }
 
-// A lead time {"amount": N, "unit": "hours"|"business_days"}; absent keeps `fallback`.
-Lead lead_field(const Json& body, const char* key, Lead fallback, const std::string& label) {
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return fallback;
-  if (!it->is_object())
-    throw ApiError::bad_request(label + "は {\"amount\": 2, \"unit\": \"business_days\"} の形です",
-                                key);
-  Lead out;
-  out.amount = static_cast<int>(int_field(*it, "amount", 0, 8760, 0, label));
-  auto unit = it->find("unit");
-  if (unit != it->end() && !unit->is_null()) {
-    auto u = unit->is_string() ? lead_unit_of(unit->get<std::string>()) : std::nullopt;
-    if (!u) throw ApiError::bad_request(label + "の単位は hours か business_days です", key);
-    out.unit = *u;
-  }
-  return out;
-}
-
-// One of a few words; absent keeps `fallback`.
-template <typename T>
-T word_field(const Json& body, const char* key, T fallback,
-             std::optional<T> (*parse)(const std::string&), const std::string& message) {
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return fallback;
-  auto v = it->is_string() ? parse(it->get<std::string>()) : std::nullopt;
-  if (!v) throw ApiError::bad_request(message, key);
-  return *v;
-}
-
 // The whole resource from a staff body (POST and PUT both send every field). The booking
 // rules of migration 24 keep their stored values when absent, so a client that predates them
 // does not reset them.
@@ -171,19 +150,7 @@ Resource resource_from(store::Tx& tx, int64_t tenant_id, const Json& body,
   r.daily_limit = static_cast<int>(int_field(body, "daily_limit", 0, 100, 1, "1 日の上限"));
   r.calendar.closed_on_holidays = bool_field(body, "closed_on_holidays", true);
   r.stopped = bool_field(body, "stopped", false);
-  r.window_mode = word_field(body, "window_mode", base.window_mode, &window_mode_of,
-                             "受付期間の決め方は days か month_before です");
-  r.book_lead = lead_field(body, "book_lead", base.book_lead, "予約の締切");
-  r.cancel_lead = lead_field(body, "cancel_lead", base.cancel_lead, "取り消しの締切");
-  r.period_limit = static_cast<int>(
-      int_field(body, "period_limit", 0, 1000, base.period_limit, "期間あたりの上限"));
-  r.period_unit = word_field(body, "period_unit", base.period_unit, &period_unit_of,
-                             "上限の期間は week か month です");
-  r.max_slots =
-      static_cast<int>(int_field(body, "max_slots", 1, 48, base.max_slots, "続けて取れる枠の数"));
-  r.waitlist_hold_minutes =
-      static_cast<int>(int_field(body, "waitlist_hold_minutes", 0, 10080,
-                                 base.waitlist_hold_minutes, "キャンセル待ちの確保時間（分）"));
+  apply(r, parse_rule_settings(body, rule_settings(base)));
   r.calendar.weekly = parse_opening_hours(body.value("opening_hours", Json::object()));
   if (auto s = body.find("special_days"); s != body.end() && !s->is_null()) {
     if (!s->is_array() || s->size() > 400)

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "calendar/holidays.h"
+#include "core/errors.h"
 
 namespace mg::reservations {
 
@@ -54,6 +55,76 @@ std::optional<PeriodUnit> period_unit_of(const std::string& s) {
   if (s == "week") return PeriodUnit::week;
   if (s == "month") return PeriodUnit::month;
   return std::nullopt;
+}
+
+namespace {
+
+int bounded_int(const Json& body, const char* key, int min, int max, int fallback,
+                const std::string& label) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return fallback;
+  if (!it->is_number_integer() || it->get<int64_t>() < min || it->get<int64_t>() > max)
+    throw ApiError::bad_request(
+        label + "は " + std::to_string(min) + "〜" + std::to_string(max) + " の整数です", key);
+  return static_cast<int>(it->get<int64_t>());
+}
+
+template <typename T>
+T word(const Json& body, const char* key, T fallback, std::optional<T> (*parse)(const std::string&),
+       const std::string& message) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return fallback;
+  auto v = it->is_string() ? parse(it->get<std::string>()) : std::nullopt;
+  if (!v) throw ApiError::bad_request(message, key);
+  return *v;
+}
+
+Lead lead(const Json& body, const char* key, Lead fallback, const std::string& label) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return fallback;
+  if (!it->is_object())
+    throw ApiError::bad_request(label + "は {\"amount\": 2, \"unit\": \"business_days\"} の形です",
+                                key);
+  Lead out;
+  auto amount = it->find("amount");
+  if (amount == it->end() || !amount->is_number_integer() || amount->get<int64_t>() < 0 ||
+      amount->get<int64_t>() > 8760)
+    throw ApiError::bad_request(label + "の amount は 0〜8760 の整数です", key);
+  out.amount = static_cast<int>(amount->get<int64_t>());
+  out.unit = word(*it, "unit", LeadUnit::hours, &lead_unit_of,
+                  label + "の単位は hours か business_days です");
+  return out;
+}
+
+}  // namespace
+
+RuleSettings parse_rule_settings(const Json& body, const RuleSettings& base) {
+  if (!body.is_object()) throw ApiError::bad_request("設定はオブジェクトで送ってください");
+  RuleSettings r;
+  r.window_mode = word(body, "window_mode", base.window_mode, &window_mode_of,
+                       "受付期間の決め方は days か month_before です");
+  r.book_lead = lead(body, "book_lead", base.book_lead, "予約の締切");
+  r.cancel_lead = lead(body, "cancel_lead", base.cancel_lead, "取り消しの締切");
+  r.period_limit =
+      bounded_int(body, "period_limit", 0, 1000, base.period_limit, "期間あたりの上限");
+  r.period_unit = word(body, "period_unit", base.period_unit, &period_unit_of,
+                       "上限の期間は week か month です");
+  r.max_slots = bounded_int(body, "max_slots", 1, 48, base.max_slots, "続けて取れる枠の数");
+  r.waitlist_hold_minutes =
+      bounded_int(body, "waitlist_hold_minutes", 0, 10080, base.waitlist_hold_minutes,
+                  "キャンセル待ちの確保時間（分）");
+  return r;
+}
+
+Json to_json(const RuleSettings& s) {
+  return {
+      {"window_mode", to_string(s.window_mode)},
+      {"book_lead", {{"amount", s.book_lead.amount}, {"unit", to_string(s.book_lead.unit)}}},
+      {"cancel_lead", {{"amount", s.cancel_lead.amount}, {"unit", to_string(s.cancel_lead.unit)}}},
+      {"period_limit", s.period_limit},
+      {"period_unit", to_string(s.period_unit)},
+      {"max_slots", s.max_slots},
+      {"waitlist_hold_minutes", s.waitlist_hold_minutes}};
 }
 
 Date month_before_opening(Date slot_day) {

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/json.h"
 #include "reservations/schedule.h"
 
 namespace mg::reservations {
@@ -30,6 +31,25 @@ std::string to_string(PeriodUnit u);
 std::optional<WindowMode> window_mode_of(const std::string& s);
 std::optional<LeadUnit> lead_unit_of(const std::string& s);
 std::optional<PeriodUnit> period_unit_of(const std::string& s);
+
+// A resource's rule settings as staff send them (POST/PUT /api/resources):
+//   "window_mode": "days"|"month_before", "book_lead"/"cancel_lead": {"amount": 0..8760,
+//   "unit": "hours"|"business_days"}, "period_limit": 0..1000, "period_unit": "week"|"month",
+//   "max_slots": 1..48, "waitlist_hold_minutes": 0..10080.
+struct RuleSettings {
+  WindowMode window_mode = WindowMode::days;
+  Lead book_lead, cancel_lead;
+  int period_limit = 0;
+  PeriodUnit period_unit = PeriodUnit::month;
+  int max_slots = 1;
+  int waitlist_hold_minutes = 0;
+};
+// Reads the fields above from a JSON object; an absent (or null) field keeps `base`'s value,
+// so a client that predates a field does not reset it. Throws ApiError 400 (naming the
+// field, message in Japanese) on anything else.
+RuleSettings parse_rule_settings(const Json& body, const RuleSettings& base);
+// The fields above as an object (parse_rule_settings reads it back unchanged).
+Json to_json(const RuleSettings& s);
 
 // Why a resident may not book the slot yet (or any more) under the window, or nullopt.
 // Slots that began are refused too.

@@ -245,3 +245,31 @@ TEST_P(LedgerRules, WaitlistOfferAcceptAndExpiryOffersTheNext) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LedgerRules, ::testing::ValuesIn(testdb::backends()));
+
+TEST(Rules, SettingsParseKeepAbsentFieldsAndRefuseBadOnes) {
+  RuleSettings base;
+  base.max_slots = 3;
+  base.book_lead = {2, LeadUnit::business_days};
+  auto s = parse_rule_settings(Json::parse(R"({"window_mode":"month_before","period_limit":2,
+      "period_unit":"week","cancel_lead":{"amount":24}})"),
+                               base);
+  EXPECT_EQ(s.window_mode, WindowMode::month_before);
+  EXPECT_EQ(s.max_slots, 3);  // absent: kept
+  EXPECT_EQ(s.book_lead.unit, LeadUnit::business_days);
+  EXPECT_EQ(s.cancel_lead.amount, 24);
+  EXPECT_EQ(s.cancel_lead.unit, LeadUnit::hours);
+  EXPECT_EQ(s.period_unit, PeriodUnit::week);
+  EXPECT_EQ(to_json(parse_rule_settings(to_json(s), RuleSettings{})), to_json(s));
+  for (const char* bad :
+       {R"({"window_mode":"weeks"})", R"({"book_lead":5})", R"({"book_lead":{"amount":-1}})",
+        R"({"book_lead":{"amount":1,"unit":"days"}})", R"({"cancel_lead":{}})",
+        R"({"max_slots":0})", R"({"max_slots":1.5})", R"({"period_unit":7})",
+        R"({"waitlist_hold_minutes":10081})", R"([1])"}) {
+    try {
+      parse_rule_settings(Json::parse(bad), base);
+      ADD_FAILURE() << bad;
+    } catch (const ApiError& e) {
+      EXPECT_EQ(e.status(), 400) << bad;
+    }
+  }
+}
