@@ -476,11 +476,13 @@ Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms) {
           }
         }
       }
-      if (req.waitlist_entry_id)
-        tx.exec(
-            "UPDATE waitlist_entries SET status = 'booked', booking_id = ?, updated_at = ? WHERE "
-            "id = ?",
-            {b.id, now_ms, *req.waitlist_entry_id});
+      // Under the slot's lock the offer was live; the status guard keeps it taken once.
+      if (req.waitlist_entry_id &&
+          tx.exec("UPDATE waitlist_entries SET status = 'booked', booking_id = ?, updated_at = ? "
+                  "WHERE id = ? AND status = 'offered'",
+                  {b.id, now_ms, *req.waitlist_entry_id}) != 1)
+        throw ApiError(409, "offer_gone",
+                       "キャンセル待ちのご案内は期限が切れたか、取り消されました");
       if (req.staff)
         auth::audit(tx, *req.staff, "booking.create", "booking", std::to_string(b.id),
                     {{"resource_id", r->id},

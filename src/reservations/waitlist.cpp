@@ -179,6 +179,8 @@ WaitlistEntry leave(store::Db& db, int64_t tenant_id, int64_t entry_id, int64_t 
     if (e->status != "waiting" && e->status != "offered")
       throw ApiError(409, "not_waiting", "このキャンセル待ちはもう終わっています");
     bool was_offered = e->status == "offered";
+    // The slot first, as bookers take it, so an accept racing this cannot deadlock with it.
+    lock_slot(tx, e->resource_id, e->slot_start);
     tx.exec("UPDATE waitlist_entries SET status = 'cancelled', updated_at = ? WHERE id = ?",
             {now_ms, e->id});
     e->status = "cancelled";
@@ -208,20 +210,23 @@ Booking accept(store::Db& db, int64_t tenant_id, int64_t entry_id, int64_t resid
 int expire_due(store::Db& db, int64_t now_ms) {
   return db.write([&](store::Tx& tx) {
     auto due = entries(tx, "status = 'offered' AND expires_at <= ? ORDER BY id", {now_ms}, 500);
-    std::set<std::pair<int64_t, int64_t>> slots;  // (resource, slot) to offer again
-    for (const auto& e : due) {
-      tx.exec(
-          "UPDATE waitlist_entries SET status = 'expired', updated_at = ? WHERE id = ? AND "
-          "status = 'offered'",
-          {now_ms, e.id});
-      slots.emplace(e.resource_id, e.slot_start);
-    }
+    std::set<std::pair<int64_t, int64_t>> slots;  // (resource, slot), in lock order
+    for (const auto& e : due) slots.emplace(e.resource_id, e.slot_start);
+    // The slots' locks before the entries' rows, in the order bookers take them: an accept
+    // holding a slot's lock and updating its entry cannot then wait for us, nor we for it.
+    for (const auto& [resource_id, slot] : slots) lock_slot(tx, resource_id, slot);
+    int expired = 0;
+    for (const auto& e : due)
+      expired += static_cast<int>(
+          tx.exec("UPDATE waitlist_entries SET status = 'expired', updated_at = ? WHERE id = ? AND "
+                  "status = 'offered' AND expires_at <= ?",
+                  {now_ms, e.id, now_ms}));
     for (const auto& [resource_id, slot] : slots) {
       auto r = tx.one("SELECT tenant_id FROM resources WHERE id = ?", {resource_id});
       if (!r) continue;
       if (auto res = find_resource(tx, r->i64(0), resource_id)) offer_freed(tx, *res, slot, now_ms);
     }
-    return static_cast<int>(due.size());
+    return expired;
   });
 }
 
