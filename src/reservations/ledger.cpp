@@ -428,11 +428,28 @@ Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms) {
   // without queueing for the writer; a slot with room is decided below, under the lock.
   if (!req.waitlist_entry_id)
     full_resource = db.read([&](store::Tx& tx) -> std::optional<Resource> {
+      // Only capacity and slot length first: a slot with room goes straight to the write
+      // transaction, which loads the whole resource and checks every rule there.
+      auto head = tx.one(
+          "SELECT capacity, slot_minutes FROM resources WHERE tenant_id = ? AND "
+          "id = ?",
+          {req.tenant_id, req.resource_id});
+      if (!head) throw ApiError::not_found("予約の対象が見つかりません");
+      int64_t capacity = head->i64(0), step = head->i64(1) * 60000;
+      bool full = false;
+      for (int i = 0; i < std::max(1, req.slots) && !full; ++i) {
+        int64_t s = req.slot_start + step * i;
+        full = booked_party(tx, req.resource_id, s) + held_party(tx, req.resource_id, s, now_ms) +
+                   req.party >
+               capacity;
+      }
+      if (!full) return std::nullopt;
+      // Full: a broken rule is still the answer before "full" (and the alternatives need the
+      // calendar).
       auto r = find_resource(tx, req.tenant_id, req.resource_id);
       if (!r) throw ApiError::not_found("予約の対象が見つかりません");
-      auto slots = check_rules(*r, req, now_ms);
-      if (first_full(tx, *r, req, slots, now_ms)) return r;
-      return std::nullopt;
+      check_rules(*r, req, now_ms);
+      return r;
     });
   std::optional<Booking> booked;
   if (!full_resource)
