@@ -44,6 +44,7 @@ std::optional<ServeConfig> parse_serve_args(const std::vector<std::string>& args
     ("io-threads", po::value(&c.io_threads)->default_value(c.io_threads), "network threads (0 = one per core)")
     ("max-body-bytes", po::value(&c.max_body_bytes)->default_value(c.max_body_bytes), "largest accepted request body")
     ("secure-cookies", po::bool_switch(&c.secure_cookies), "mark cookies Secure (behind HTTPS)")
+    ("test-clock", po::bool_switch(&c.test_clock), "tests only: let an admin move the server's clock (POST /api/test/clock)")
     ("session-idle-minutes", po::value(&c.session_idle_minutes)->default_value(c.session_idle_minutes), "resident chat sessions expire after this idle time")
     ("metrics-token", po::value(&c.metrics_token), "bearer token required to read /metrics; without it only direct loopback connections may (set it via MADOGUCHI_METRICS_TOKEN or --config, not argv)")
     ("trusted-proxy", po::value(&c.trusted_proxy), "comma-separated addresses of reverse proxies whose X-Forwarded-For names the client (e.g. 127.0.0.1 for nginx on this host)")

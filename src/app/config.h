@@ -27,6 +27,9 @@ struct ServeConfig {
   int io_threads = 0;
   std::size_t max_body_bytes = 10 * 1024 * 1024;
   bool secure_cookies = false;
+  // Tests only: POST /api/test/clock (admin) moves the process clock, so timed things (waitlist
+  // offers expiring) are tested without waiting. Never in production.
+  bool test_clock = false;
   std::string log_level = "info";
   int session_idle_minutes = 60;
   std::string trusted_proxy;   // comma-separated; empty: the socket peer is the client

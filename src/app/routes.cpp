@@ -1,10 +1,13 @@
 #include "app/routes.h"
 
+#include <atomic>
+
 #include "app/server.h"
 #include "applications/routes.h"
 #include "auth/routes.h"
 #include "channels/line/dispatcher.h"
 #include "channels/web/routes.h"
+#include "core/clock.h"
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/metrics.h"
@@ -50,6 +53,19 @@ void mount_operations(http::Router& router, const Deps& deps) {
       throw ApiError::not_found("見つかりません");
     return http::Response::text(metrics::render(), "text/plain; version=0.0.4; charset=utf-8");
   });
+  // Tests only (--test-clock): moves the whole process's clock forward, e.g. past a waitlist
+  // offer's expiry, so the job due then runs without the test waiting.
+  if (deps.config.test_clock)
+    router.post("/api/test/clock", [&auth = deps.auth](http::Request& req) {
+      auth.require(req, auth::Role::admin);
+      Json body = req.json_body();
+      auto it = body.find("advance_ms");
+      if (it == body.end() || !it->is_number_integer() || it->get<int64_t>() < 0)
+        throw ApiError::bad_request("advance_ms は 0 以上の整数です", "advance_ms");
+      static std::atomic<int64_t> offset{0};
+      clock::set_offset_ms(offset += it->get<int64_t>());
+      return http::Response::json({{"offset_ms", offset.load()}});
+    });
 }
 
 // Last: any other /api path is a JSON 404, everything else the web front end.

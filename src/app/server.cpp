@@ -23,6 +23,7 @@
 #include "messaging/web_inbox.h"
 #include "postal/service.h"
 #include "postal/store.h"
+#include "reservations/waitlist.h"
 #include "residents/store.h"
 #include "services/catalog.h"
 #include "store/migrations.h"
@@ -123,6 +124,8 @@ int serve(const ServeConfig& config) {
   messengers.add("line", std::make_shared<line::LineMessenger>(chat, config.public_url));
   runner.handle("resident.notify",
                 [&](const jobs::Job& job) { line::notify_resident(*db, messengers, job); });
+  // Waitlist offers: told through the resident's channel, expired at their time.
+  reservations::register_jobs(runner, *db, messengers, system_clock());
   if (demo_tenant && !config.demo_line_sim.empty())
     line::configure_demo(
         *db, demo_tenant, config.demo_line_sim,

@@ -6,6 +6,7 @@
 #include "auth/service.h"
 #include "core/errors.h"
 #include "core/json_parse.h"
+#include "reservations/waitlist.h"
 
 namespace mg::reservations {
 
@@ -15,7 +16,9 @@ namespace {
 
 constexpr const char* kResourceColumns =
     "id, tenant_id, category_id, name, description, slot_minutes, capacity, opening_hours, "
-    "closed_on_holidays, window_days, daily_limit, stopped";
+    "closed_on_holidays, window_days, daily_limit, stopped, window_mode, book_lead, "
+    "book_lead_unit, cancel_lead, cancel_lead_unit, period_limit, period_unit, max_slots, "
+    "waitlist_hold_minutes";
 
 int64_t day_number(Date d) { return chr::sys_days{d}.time_since_epoch().count(); }
 
@@ -38,6 +41,15 @@ Resource resource_of(store::Tx& tx, const store::Row& r) {
   out.window_days = static_cast<int>(r.i64(9));
   out.daily_limit = static_cast<int>(r.i64(10));
   out.stopped = r.i64(11) != 0;
+  // Stored values were validated on the way in; an unknown one falls back to the default.
+  out.window_mode = window_mode_of(r.str(12)).value_or(WindowMode::days);
+  out.book_lead = {static_cast<int>(r.i64(13)), lead_unit_of(r.str(14)).value_or(LeadUnit::hours)};
+  out.cancel_lead = {static_cast<int>(r.i64(15)),
+                     lead_unit_of(r.str(16)).value_or(LeadUnit::hours)};
+  out.period_limit = static_cast<int>(r.i64(17));
+  out.period_unit = period_unit_of(r.str(18)).value_or(PeriodUnit::month);
+  out.max_slots = static_cast<int>(r.i64(19));
+  out.waitlist_hold_minutes = static_cast<int>(r.i64(20));
   tx.each(
       "SELECT day, closed, hours, note FROM resource_special_days WHERE resource_id = ? "
       "ORDER BY day",
@@ -70,12 +82,13 @@ Booking booking_of(const store::Row& r) {
   b.reason = r.str(8);
   b.created_at = r.i64(9);
   b.updated_at = r.i64(10);
+  b.group_id = r.opt_i64(11);
   return b;
 }
 
 constexpr const char* kBookingColumns =
     "id, resource_id, slot_start, party, resident_id, staff_id, status, note, reason, "
-    "created_at, updated_at";
+    "created_at, updated_at, group_id";
 
 void write_special_days(store::Tx& tx, const Resource& r) {
   tx.exec("DELETE FROM resource_special_days WHERE resource_id = ?", {r.id});
@@ -87,14 +100,6 @@ void write_special_days(store::Tx& tx, const Resource& r) {
          intervals_json(s.hours).dump(), s.note});
 }
 
-int64_t booked_party(store::Tx& tx, int64_t resource_id, int64_t slot_start) {
-  auto row = tx.one(
-      "SELECT COALESCE(SUM(party), 0) FROM bookings WHERE resource_id = ? AND slot_start = ? "
-      "AND status = 'booked'",
-      {resource_id, slot_start});
-  return row ? row->i64(0) : 0;
-}
-
 Json slots_json(const std::vector<std::pair<int64_t, int64_t>>& slots) {
   Json out = Json::array();
   for (const auto& [start, remaining] : slots)
@@ -103,6 +108,30 @@ Json slots_json(const std::vector<std::pair<int64_t, int64_t>>& slots) {
 }
 
 }  // namespace
+
+int64_t booked_party(store::Tx& tx, int64_t resource_id, int64_t slot_start) {
+  auto row = tx.one(
+      "SELECT COALESCE(SUM(party), 0) FROM bookings WHERE resource_id = ? AND slot_start = ? "
+      "AND status = 'booked'",
+      {resource_id, slot_start});
+  return row ? row->i64(0) : 0;
+}
+
+void lock_slot(store::Tx& tx, int64_t resource_id, int64_t slot_start) {
+  // ON CONFLICT DO NOTHING waits only for an insert of the same key still in flight; FOR
+  // UPDATE then queues the writers one by one, and READ COMMITTED lets each see the rows the
+  // previous one committed. Nothing is locked on SQLite: BEGIN IMMEDIATE already made this
+  // transaction the only writer.
+  if (store::single_writer(tx)) return;
+  tx.exec(
+      "INSERT INTO reservation_slot_locks(resource_id, slot_start) VALUES (?, ?) "
+      "ON CONFLICT DO NOTHING",
+      {resource_id, slot_start});
+  tx.one(std::string("SELECT slot_start FROM reservation_slot_locks WHERE resource_id = ? "
+                     "AND slot_start = ?") +
+             store::for_update(tx),
+         {resource_id, slot_start});
+}
 
 std::vector<Category> list_categories(store::Tx& tx, int64_t tenant_id) {
   std::vector<Category> out;
@@ -176,6 +205,28 @@ std::optional<Resource> find_resource(store::Tx& tx, int64_t tenant_id, int64_t 
   return resource_of(tx, *r);
 }
 
+namespace {
+// The rule columns (migration 24), in the order of kRuleColumns.
+constexpr const char* kRuleAssignments =
+    "window_mode = ?, book_lead = ?, book_lead_unit = ?, cancel_lead = ?, cancel_lead_unit = ?, "
+    "period_limit = ?, period_unit = ?, max_slots = ?, waitlist_hold_minutes = ?";
+store::Params rule_values(const Resource& r) {
+  return {to_string(r.window_mode),        int64_t{r.book_lead.amount},
+          to_string(r.book_lead.unit),     int64_t{r.cancel_lead.amount},
+          to_string(r.cancel_lead.unit),   int64_t{r.period_limit},
+          to_string(r.period_unit),        int64_t{r.max_slots},
+          int64_t{r.waitlist_hold_minutes}};
+}
+void write_rules(store::Tx& tx, const Resource& r) {
+  auto params = rule_values(r);
+  params.push_back(r.tenant_id);
+  params.push_back(r.id);
+  tx.exec(
+      std::string("UPDATE resources SET ") + kRuleAssignments + " WHERE tenant_id = ? AND id = ?",
+      params);
+}
+}  // namespace
+
 int64_t insert_resource(store::Tx& tx, const Resource& r, int64_t now) {
   Resource with_id = r;
   with_id.id = tx.insert_id(
@@ -186,6 +237,7 @@ int64_t insert_resource(store::Tx& tx, const Resource& r, int64_t now) {
        int64_t{r.calendar.slot_minutes}, int64_t{r.capacity}, to_json(r.calendar.weekly).dump(),
        int64_t{r.calendar.closed_on_holidays ? 1 : 0}, int64_t{r.window_days},
        int64_t{r.daily_limit}, int64_t{r.stopped ? 1 : 0}, now, now});
+  write_rules(tx, with_id);
   write_special_days(tx, with_id);
   return with_id.id;
 }
@@ -199,6 +251,7 @@ void update_resource(store::Tx& tx, const Resource& r, int64_t now) {
        int64_t{r.capacity}, to_json(r.calendar.weekly).dump(),
        int64_t{r.calendar.closed_on_holidays ? 1 : 0}, int64_t{r.window_days},
        int64_t{r.daily_limit}, int64_t{r.stopped ? 1 : 0}, now, r.tenant_id, r.id});
+  write_rules(tx, r);
   write_special_days(tx, r);
 }
 
@@ -210,6 +263,7 @@ int64_t booking_count(store::Tx& tx, int64_t resource_id) {
 void delete_resource(store::Tx& tx, int64_t tenant_id, int64_t id) {
   tx.exec("DELETE FROM resource_special_days WHERE resource_id = ?", {id});
   tx.exec("DELETE FROM reservation_slot_locks WHERE resource_id = ?", {id});
+  tx.exec("DELETE FROM waitlist_entries WHERE resource_id = ?", {id});
   tx.exec("DELETE FROM resources WHERE tenant_id = ? AND id = ?", {tenant_id, id});
 }
 
@@ -259,9 +313,11 @@ std::vector<std::pair<int64_t, int64_t>> next_free(store::Tx& tx, const Resource
     int64_t from = jst_midnight_ms(day), to = from + 24 * 3600 * 1000;
     std::map<int64_t, int64_t> booked;
     for (const auto& [start, sum] : booked_per_slot(tx, r.id, from, to)) booked[start] = sum;
+    std::map<int64_t, int64_t> held;
+    for (const auto& [start, sum] : held_per_slot(tx, r.id, from, to, now_ms)) held[start] = sum;
     for (int64_t s : slots) {
       if (s <= after_ms || s <= now_ms) continue;
-      int64_t remaining = r.capacity - booked[s];
+      int64_t remaining = r.capacity - booked[s] - held[s];
       if (remaining >= party) out.emplace_back(s, remaining);
       if (out.size() >= count) break;
     }
@@ -270,26 +326,96 @@ std::vector<std::pair<int64_t, int64_t>> next_free(store::Tx& tx, const Resource
 }
 
 namespace {
-// The rules a booking must pass before capacity is looked at; throws ApiError.
-void check_rules(const Resource& r, const BookingRequest& req, int64_t now_ms) {
+// The rules a booking must pass before capacity is looked at; throws ApiError. Returns the
+// starts of the slots booked (one, or max_slots consecutive ones).
+std::vector<int64_t> check_rules(const Resource& r, const BookingRequest& req, int64_t now_ms) {
   if (r.stopped) throw ApiError(409, "stopped", "この予約の受付は止まっています");
   if (req.party < 1 || req.party > r.capacity)
     throw ApiError::bad_request("人数は 1〜" + std::to_string(r.capacity) + " で指定してください",
                                 "party");
+  if (req.slots < 1 || req.slots > std::max(1, r.max_slots))
+    throw ApiError::bad_request(
+        r.max_slots <= 1 ? "この予約は 1 枠ずつです"
+                         : "続けて予約できるのは " + std::to_string(r.max_slots) + " 枠までです",
+        "slots");
   Date day = jst_date(req.slot_start);
   if (auto why = closed_reason(r.calendar, day))
     throw ApiError(409, "closed", format_date(day) + " は" + *why + "のため予約できません", "slot");
   if (!is_slot(r.calendar, req.slot_start))
     throw ApiError::bad_request("その時刻には枠がありません", "slot");
-  // Staff may enter a phone booking for later than residents can book, never for the past.
-  bool window_ok =
-      req.staff ? req.slot_start > now_ms : in_window(req.slot_start, now_ms, r.window_days);
-  if (!window_ok)
-    throw ApiError(400, "out_of_window",
-                   req.slot_start <= now_ms
-                       ? "過ぎた時刻は予約できません"
-                       : std::to_string(r.window_days) + " 日先までしか予約できません",
+  auto slots = consecutive_slots(r.calendar, req.slot_start, req.slots);
+  if (!slots)
+    throw ApiError::bad_request(
+        "続けて " + std::to_string(req.slots) + " 枠は取れません（休憩や閉館をまたぎます）",
+        "slots");
+  // Staff may enter a phone booking for later than residents can book, or closer to the
+  // slot than the lead time, never for the past.
+  if (req.staff) {
+    if (req.slot_start <= now_ms)
+      throw ApiError(400, "out_of_window", "過ぎた時刻は予約できません", "slot");
+    return *slots;
+  }
+  if (auto why = window_refusal(r.window_mode, r.window_days, req.slot_start, now_ms))
+    throw ApiError(400, "out_of_window", *why, "slot");
+  if (!lead_met(r.book_lead, r.calendar, req.slot_start, now_ms))
+    throw ApiError(409, "lead_time",
+                   "予約は利用の " + lead_text(r.book_lead) + "までです。窓口へご相談ください",
                    "slot");
+  return *slots;
+}
+
+// Bookings (a multi-slot booking once) of a resident of this resource in [from, to).
+int64_t resident_bookings(store::Tx& tx, int64_t resident_id, int64_t resource_id, int64_t from,
+                          int64_t to) {
+  auto n = tx.one(
+      "SELECT COUNT(DISTINCT COALESCE(group_id, id)) FROM bookings WHERE resident_id = ? AND "
+      "resource_id = ? AND status = 'booked' AND slot_start >= ? AND slot_start < ?",
+      {resident_id, resource_id, from, to});
+  return n ? n->i64(0) : 0;
+}
+
+void check_limits(store::Tx& tx, const Resource& r, const BookingRequest& req) {
+  if (!req.resident_id || (r.daily_limit <= 0 && r.period_limit <= 0)) return;
+  // The resident's own row serialises their bookings of other slots.
+  tx.one(std::string("SELECT id FROM residents WHERE id = ?") + store::for_update(tx),
+         {*req.resident_id});
+  Date day = jst_date(req.slot_start);
+  if (r.daily_limit > 0) {
+    int64_t from = jst_midnight_ms(day);
+    if (resident_bookings(tx, *req.resident_id, r.id, from, from + 24 * 3600 * 1000) >=
+        r.daily_limit)
+      throw ApiError(409, "daily_limit",
+                     "この予約は 1 日 " + std::to_string(r.daily_limit) + " 件までです", "slot");
+  }
+  if (r.period_limit > 0) {
+    auto [from, to] = period_range(r.period_unit, day);
+    if (resident_bookings(tx, *req.resident_id, r.id, from, to) >= r.period_limit)
+      throw ApiError(409, "period_limit",
+                     "この予約は " + period_text(r.period_unit) + "に " +
+                         std::to_string(r.period_limit) + " 件までです",
+                     "slot");
+  }
+}
+
+// The live offer being accepted, or throws 409 offer_gone.
+void check_offer(store::Tx& tx, const BookingRequest& req, int64_t now_ms) {
+  auto e = find_entry(tx, req.tenant_id, *req.waitlist_entry_id);
+  if (!e || e->resident_id != req.resident_id || e->resource_id != req.resource_id ||
+      e->slot_start != req.slot_start || e->status != "offered" || !e->expires_at ||
+      *e->expires_at <= now_ms)
+    throw ApiError(409, "offer_gone", "キャンセル待ちのご案内は期限が切れたか、取り消されました");
+}
+
+// Whether every slot has room for the party, counting bookings and live offers (except the
+// offer being accepted). The first full slot, if any.
+std::optional<int64_t> first_full(store::Tx& tx, const Resource& r, const BookingRequest& req,
+                                  const std::vector<int64_t>& slots, int64_t now_ms) {
+  for (int64_t s : slots)
+    if (booked_party(tx, r.id, s) + held_party(tx, r.id, s, now_ms, req.waitlist_entry_id) +
+            req.party >
+        r.capacity)
+      return s;
+  return std::nullopt;
 }
 }  // namespace
 
@@ -298,49 +424,47 @@ Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms) {
   // the alternatives are read, so the lock is held no longer than the check needs.
   std::optional<Resource> full_resource;
   // In a rush most bookers ask for slots already gone. A read snapshot that shows the slot
-  // full is a true answer (places come back only by cancellation), given without queueing
-  // for the writer; a slot with room is decided below, under the lock.
-  full_resource = db.read([&](store::Tx& tx) -> std::optional<Resource> {
-    auto r = find_resource(tx, req.tenant_id, req.resource_id);
-    if (!r) throw ApiError::not_found("予約の対象が見つかりません");
-    check_rules(*r, req, now_ms);
-    if (booked_party(tx, r->id, req.slot_start) + req.party > r->capacity) return r;
-    return std::nullopt;
-  });
+  // full is a true answer (places come back only by cancellation or an expired offer), given
+  // without queueing for the writer; a slot with room is decided below, under the lock.
+  if (!req.waitlist_entry_id)
+    full_resource = db.read([&](store::Tx& tx) -> std::optional<Resource> {
+      // Only capacity and slot length first: a slot with room goes straight to the write
+      // transaction, which loads the whole resource and checks every rule there.
+      auto head = tx.one(
+          "SELECT capacity, slot_minutes FROM resources WHERE tenant_id = ? AND "
+          "id = ?",
+          {req.tenant_id, req.resource_id});
+      if (!head) throw ApiError::not_found("予約の対象が見つかりません");
+      int64_t capacity = head->i64(0), step = head->i64(1) * 60000;
+      bool full = false;
+      for (int i = 0; i < std::max(1, req.slots) && !full; ++i) {
+        int64_t s = req.slot_start + step * i;
+        full = booked_party(tx, req.resource_id, s) + held_party(tx, req.resource_id, s, now_ms) +
+                   req.party >
+               capacity;
+      }
+      if (!full) return std::nullopt;
+      // Full: a broken rule is still the answer before "full" (and the alternatives need the
+      // calendar).
+      auto r = find_resource(tx, req.tenant_id, req.resource_id);
+      if (!r) throw ApiError::not_found("予約の対象が見つかりません");
+      check_rules(*r, req, now_ms);
+      return r;
+    });
   std::optional<Booking> booked;
   if (!full_resource)
     booked = db.write([&](store::Tx& tx) -> std::optional<Booking> {
       auto r = find_resource(tx, req.tenant_id, req.resource_id);
       if (!r) throw ApiError::not_found("予約の対象が見つかりません");
-      check_rules(*r, req, now_ms);
-      Date day = jst_date(req.slot_start);
-      // Serialise the bookers of this slot. ON CONFLICT DO NOTHING waits only for an insert
-      // of the same key still in flight; FOR UPDATE then queues the bookers one by one, and
-      // READ COMMITTED lets each see the rows the previous one committed. Nothing is locked on
-      // SQLite: BEGIN IMMEDIATE already made this transaction the only writer.
-      tx.exec(
-          "INSERT INTO reservation_slot_locks(resource_id, slot_start) VALUES (?, ?) "
-          "ON CONFLICT DO NOTHING",
-          {r->id, req.slot_start});
-      tx.one(std::string("SELECT slot_start FROM reservation_slot_locks WHERE resource_id = ? "
-                         "AND slot_start = ?") +
-                 store::for_update(tx),
-             {r->id, req.slot_start});
-      if (req.resident_id && r->daily_limit > 0) {
-        // The resident's own row serialises their bookings of other slots of the same day.
-        tx.one(std::string("SELECT id FROM residents WHERE id = ?") + store::for_update(tx),
-               {*req.resident_id});
-        int64_t from = jst_midnight_ms(day);
-        auto n = tx.one(
-            "SELECT COUNT(*) FROM bookings WHERE resident_id = ? AND resource_id = ? AND status = "
-            "'booked' AND slot_start >= ? AND slot_start < ?",
-            {*req.resident_id, r->id, from, from + 24 * 3600 * 1000});
-        if (n && n->i64(0) >= r->daily_limit)
-          throw ApiError(409, "daily_limit",
-                         "この予約は 1 日 " + std::to_string(r->daily_limit) + " 件までです",
-                         "slot");
-      }
-      if (booked_party(tx, r->id, req.slot_start) + req.party > r->capacity) {
+      auto slots = check_rules(*r, req, now_ms);
+      // Serialise the bookers of these slots, in time order so two multi-slot bookers
+      // cannot wait for each other.
+      for (int64_t s : slots) lock_slot(tx, r->id, s);
+      if (req.waitlist_entry_id) check_offer(tx, req, now_ms);
+      check_limits(tx, *r, req);
+      if (first_full(tx, *r, req, slots, now_ms)) {
+        if (req.waitlist_entry_id)  // cannot happen while the offer holds its place
+          throw ApiError(409, "offer_gone", "キャンセル待ちの枠はもうありません");
         full_resource = std::move(*r);
         return std::nullopt;
       }
@@ -353,16 +477,35 @@ Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms) {
       b.status = "booked";
       b.note = req.note;
       b.created_at = b.updated_at = now_ms;
-      b.id = tx.insert_id(
-          "INSERT INTO bookings(tenant_id, resource_id, slot_start, party, resident_id, staff_id, "
-          "status, note, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'booked', ?, "
-          "'', ?, ?) RETURNING id",
-          {req.tenant_id, r->id, req.slot_start, int64_t{req.party}, store::opt(req.resident_id),
-           store::opt(b.staff_id), req.note, now_ms, now_ms});
+      b.slots = static_cast<int>(slots.size());
+      for (std::size_t i = 0; i < slots.size(); ++i) {
+        int64_t id = tx.insert_id(
+            "INSERT INTO bookings(tenant_id, resource_id, slot_start, party, resident_id, "
+            "staff_id, status, note, reason, created_at, updated_at, group_id) VALUES (?, ?, ?, "
+            "?, ?, ?, 'booked', ?, '', ?, ?, ?) RETURNING id",
+            {req.tenant_id, r->id, slots[i], int64_t{req.party}, store::opt(req.resident_id),
+             store::opt(b.staff_id), req.note, now_ms, now_ms, store::opt(b.group_id)});
+        if (i == 0) {
+          b.id = id;
+          if (slots.size() > 1) {
+            b.group_id = id;
+            tx.exec("UPDATE bookings SET group_id = ? WHERE id = ?", {id, id});
+          }
+        }
+      }
+      // Under the slot's lock the offer was live; the status guard keeps it taken once.
+      if (req.waitlist_entry_id &&
+          tx.exec("UPDATE waitlist_entries SET status = 'booked', booking_id = ?, updated_at = ? "
+                  "WHERE id = ? AND status = 'offered'",
+                  {b.id, now_ms, *req.waitlist_entry_id}) != 1)
+        throw ApiError(409, "offer_gone",
+                       "キャンセル待ちのご案内は期限が切れたか、取り消されました");
       if (req.staff)
-        auth::audit(
-            tx, *req.staff, "booking.create", "booking", std::to_string(b.id),
-            {{"resource_id", r->id}, {"slot", format_slot(req.slot_start)}, {"party", req.party}});
+        auth::audit(tx, *req.staff, "booking.create", "booking", std::to_string(b.id),
+                    {{"resource_id", r->id},
+                     {"slot", format_slot(req.slot_start)},
+                     {"party", req.party},
+                     {"slots", b.slots}});
       return b;
     });
   if (booked) return *booked;
@@ -383,18 +526,37 @@ Booking cancel(store::Db& db, int64_t tenant_id, int64_t booking_id,
       throw ApiError::not_found("予約が見つかりません");
     if (b->status != "booked")
       throw ApiError(409, "already_cancelled", "この予約は取り消し済みです");
-    if (!staff && b->slot_start <= now_ms)
+    auto r = find_resource(tx, tenant_id, b->resource_id);
+    // A multi-slot booking is cancelled whole, from the first of its slots.
+    std::vector<int64_t> slots;
+    tx.each("SELECT slot_start FROM bookings WHERE tenant_id = ? AND status = 'booked' AND " +
+                std::string(b->group_id ? "group_id = ?" : "id = ?") + " ORDER BY slot_start",
+            {tenant_id, b->group_id.value_or(b->id)}, [&](const store::Row& row) {
+              slots.push_back(row.i64(0));
+              return true;
+            });
+    int64_t first = slots.empty() ? b->slot_start : slots.front();
+    if (!staff && first <= now_ms)
       throw ApiError(409, "started", "始まった予約は取り消せません。窓口へご連絡ください");
+    if (!staff && r && !lead_met(r->cancel_lead, r->calendar, first, now_ms))
+      throw ApiError(
+          409, "cancel_deadline",
+          "取り消しは利用の " + lead_text(r->cancel_lead) + "までです。窓口へご連絡ください");
     tx.exec(
-        "UPDATE bookings SET status = 'cancelled', reason = ?, updated_at = ? WHERE id = ? AND "
-        "tenant_id = ?",
-        {reason, now_ms, b->id, tenant_id});
+        "UPDATE bookings SET status = 'cancelled', reason = ?, updated_at = ? WHERE tenant_id = ? "
+        "AND status = 'booked' AND " +
+            std::string(b->group_id ? "group_id = ?" : "id = ?"),
+        {reason, now_ms, tenant_id, b->group_id.value_or(b->id)});
     if (staff)
       auth::audit(tx, *staff, "booking.cancel", "booking", std::to_string(b->id),
                   {{"resource_id", b->resource_id}, {"reason", reason}});
+    // The places come back to the waitlist first, in this transaction.
+    if (r)
+      for (int64_t s : slots) offer_freed(tx, *r, s, now_ms);
     b->status = "cancelled";
     b->reason = reason;
     b->updated_at = now_ms;
+    b->slots = std::max<int>(1, static_cast<int>(slots.size()));
     return *b;
   });
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "auth/model.h"
+#include "reservations/rules.h"
 #include "reservations/schedule.h"
 #include "store/db.h"
 
@@ -30,6 +31,13 @@ struct Resource {
   int window_days = 90;
   int daily_limit = 1;  // bookings per resident per day of this resource; 0 = no limit
   bool stopped = false;
+  // The booking rules (migration 24). A multi-slot booking counts once towards the limits.
+  WindowMode window_mode = WindowMode::days;
+  Lead book_lead, cancel_lead;  // residents only; staff book and cancel at any time
+  int period_limit = 0;         // bookings per resident per period; 0 = no limit
+  PeriodUnit period_unit = PeriodUnit::month;
+  int max_slots = 1;              // consecutive slots one booking may span
+  int waitlist_hold_minutes = 0;  // how long a waitlist offer holds a place; 0 = no waitlist
   ResourceCalendar calendar;
 };
 
@@ -41,6 +49,10 @@ struct Booking {
   std::optional<int64_t> resident_id, staff_id;
   std::string status, note, reason;
   int64_t created_at = 0, updated_at = 0;
+  // A booking of several consecutive slots is one row per slot sharing group_id (the first
+  // row's id); `slots` counts them (filled by book()).
+  std::optional<int64_t> group_id;
+  int slots = 1;
 };
 
 // Category and resource rows; all tenant-scoped (another tenant's id is "not found").
@@ -77,17 +89,30 @@ struct BookingRequest {
   std::optional<int64_t> resident_id;    // a resident's own booking
   std::optional<auth::Principal> staff;  // a phone/counter booking, audited
   std::string note;
+  int slots = 1;  // consecutive slots from slot_start, booked all or none (max: max_slots)
+  // Accepting a waitlist offer: the entry's held place is this booking's (see waitlist.h).
+  std::optional<int64_t> waitlist_entry_id;
 };
 
-// Books or throws ApiError: 404 unknown resource; 400 not_a_slot, out_of_window, party;
-// 409 stopped, closed, daily_limit, slot_full (details: the next free slots).
+// Books or throws ApiError: 404 unknown resource; 400 not_a_slot, out_of_window, party, slots;
+// 409 stopped, closed, lead_time, daily_limit, period_limit, offer_gone, slot_full (details:
+// the next free slots). Every rule and the capacity (bookings plus places held by waitlist
+// offers) are checked inside the write transaction, under the slots' locks.
 Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms);
 
 // Cancels a booked row; a resident may cancel only their own (others' are 404) and not
-// after the slot began; staff any, with a reason (audited). 409 already_cancelled.
+// after the slot began or the cancel lead time passed (409 started, cancel_deadline); staff
+// any, with a reason (audited). 409 already_cancelled. A multi-slot booking is cancelled
+// whole. The freed places are offered to the slot's waitlist in the same transaction.
 Booking cancel(store::Db& db, int64_t tenant_id, int64_t booking_id,
                std::optional<int64_t> resident_id, const std::optional<auth::Principal>& staff,
                const std::string& reason, int64_t now_ms);
+
+// Serialises the writers of one slot (bookers, cancellers offering the place): a row lock on
+// PostgreSQL; nothing on SQLite, whose BEGIN IMMEDIATE already made the caller the only writer.
+void lock_slot(store::Tx& tx, int64_t resource_id, int64_t slot_start);
+// Booked party of a slot (status booked).
+int64_t booked_party(store::Tx& tx, int64_t resource_id, int64_t slot_start);
 
 // Up to `count` bookable slots from `after_ms` on with room for `party`, inside the window.
 std::vector<std::pair<int64_t, int64_t>> next_free(store::Tx& tx, const Resource& r,

@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/errors.h"
 #include "reservations/ledger.h"
+#include "reservations/waitlist.h"
 
 namespace mg::reservations {
 
@@ -66,6 +67,21 @@ std::optional<int64_t> optional_id(const Json& body, const char* key) {
   return it->get<int64_t>();
 }
 
+// The rule settings of a resource, and back.
+RuleSettings rule_settings(const Resource& r) {
+  return {r.window_mode, r.book_lead, r.cancel_lead,          r.period_limit,
+          r.period_unit, r.max_slots, r.waitlist_hold_minutes};
+}
+void apply(Resource& r, const RuleSettings& s) {
+  r.window_mode = s.window_mode;
+  r.book_lead = s.book_lead;
+  r.cancel_lead = s.cancel_lead;
+  r.period_limit = s.period_limit;
+  r.period_unit = s.period_unit;
+  r.max_slots = s.max_slots;
+  r.waitlist_hold_minutes = s.waitlist_hold_minutes;
+}
+
 Json category_json(const Category& c) {
   return {{"id", c.id}, {"name", c.name}, {"parent_id", c.parent_id ? Json(*c.parent_id) : Json()}};
 }
@@ -82,6 +98,7 @@ Json resource_json(const Resource& r, bool staff) {
             {"window_days", r.window_days},
             {"daily_limit", r.daily_limit},
             {"stopped", r.stopped}};
+  j.update(to_json(rule_settings(r)));
   Json special = Json::array();
   for (const auto& s : r.calendar.special)
     special.push_back({{"date", format_date(s.date)},
@@ -99,6 +116,8 @@ Json booking_json(const Booking& b, bool staff) {
             {"slot", format_slot(b.slot_start)},
             {"party", b.party},
             {"status", b.status},
+            {"slots", b.slots},
+            {"group_id", b.group_id ? Json(*b.group_id) : Json()},
             {"created_at", b.created_at},
             {"updated_at", b.updated_at}};
   if (staff) {
@@ -111,9 +130,13 @@ Json booking_json(const Booking& b, bool staff) {
   return j;
 }
 
-// The whole resource from a staff body (POST and PUT both send every field).
-Resource resource_from(store::Tx& tx, int64_t tenant_id, const Json& body) {
-  Resource r;
+// The whole resource from a staff body (POST and PUT both send every field). The booking
+// rules of migration 24 keep their stored values when absent, so a client that predates them
+// does not reset them.
+Resource resource_from(store::Tx& tx, int64_t tenant_id, const Json& body,
+                       const Resource& base = Resource{}) {
+  Resource r = base;
+  r.calendar.special.clear();
   r.tenant_id = tenant_id;
   r.name = text_field(body, "name", 200, true, "名前");
   r.description = text_field(body, "description", 4000, false, "説明");
@@ -127,6 +150,7 @@ Resource resource_from(store::Tx& tx, int64_t tenant_id, const Json& body) {
   r.daily_limit = static_cast<int>(int_field(body, "daily_limit", 0, 100, 1, "1 日の上限"));
   r.calendar.closed_on_holidays = bool_field(body, "closed_on_holidays", true);
   r.stopped = bool_field(body, "stopped", false);
+  apply(r, parse_rule_settings(body, rule_settings(base)));
   r.calendar.weekly = parse_opening_hours(body.value("opening_hours", Json::object()));
   if (auto s = body.find("special_days"); s != body.end() && !s->is_null()) {
     if (!s->is_array() || s->size() > 400)
@@ -173,19 +197,26 @@ Json availability(store::Tx& tx, const Resource& r, Date from, int days, int64_t
   int64_t from_ms = jst_midnight_ms(from), to_ms = from_ms + int64_t{days} * kDayMs;
   std::map<int64_t, int64_t> booked;
   for (const auto& [start, sum] : booked_per_slot(tx, r.id, from_ms, to_ms)) booked[start] = sum;
+  std::map<int64_t, int64_t> held;  // places waitlist offers hold
+  for (const auto& [start, sum] : held_per_slot(tx, r.id, from_ms, to_ms, now)) held[start] = sum;
   Json out = Json::array();
   for (int i = 0; i < days; ++i) {
     Date d{chr::sys_days{from} + chr::days{i}};
     Json slots = Json::array();
     for (int64_t s : slots_on(r.calendar, d)) {
       int64_t taken = booked.count(s) ? booked[s] : 0;
-      int64_t remaining = std::max<int64_t>(0, r.capacity - taken);
+      int64_t on_offer = held.count(s) ? held[s] : 0;
+      int64_t remaining = std::max<int64_t>(0, r.capacity - taken - on_offer);
+      bool open = !window_refusal(r.window_mode, r.window_days, s, now) &&
+                  lead_met(r.book_lead, r.calendar, s, now);
       slots.push_back(
           {{"start", format_slot(s)},
            {"capacity", r.capacity},
            {"booked", taken},
+           {"held", on_offer},
            {"remaining", remaining},
-           {"bookable", !r.stopped && remaining > 0 && in_window(s, now, r.window_days)}});
+           {"bookable", !r.stopped && remaining > 0 && open},
+           {"waitlist", !r.stopped && remaining == 0 && open && r.waitlist_hold_minutes > 0}});
     }
     auto why = closed_reason(r.calendar, d);
     out.push_back(
@@ -346,9 +377,9 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
     int64_t id = path_id(req, "id", "予約の対象");
     Json body = req.json_body();
     auto r = db.write([&](store::Tx& tx) {
-      if (!find_resource(tx, who.tenant_id, id))
-        throw ApiError::not_found("予約の対象が見つかりません");
-      Resource r = resource_from(tx, who.tenant_id, body);
+      auto existing = find_resource(tx, who.tenant_id, id);
+      if (!existing) throw ApiError::not_found("予約の対象が見つかりません");
+      Resource r = resource_from(tx, who.tenant_id, body, *existing);
       r.id = id;
       update_resource(tx, r, clock::now_ms());
       auth::audit(tx, who, "resource.update", "resource", std::to_string(id));
@@ -403,6 +434,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
     b.slot_start = slot_of(body);
     b.party = static_cast<int>(int_field(body, "party", 1, 10000, 1, "人数"));
     b.note = text_field(body, "note", 1000, false, "メモ");
+    b.slots = static_cast<int>(int_field(body, "slots", 1, 48, 1, "枠の数"));
     b.staff = who;
     return http::Response::json(booking_json(book(db, b, clock::now_ms()), true), 201);
   });
@@ -463,12 +495,16 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
                 BookingRequest b;
                 b.tenant_id = t.id;
                 b.resource_id = path_id(req, "id", "予約の対象");
-                // Before the resident is created: a refused call leaves nothing behind.
-                public_resource(t.id, b.resource_id);
+                // A known resident is only read: the booking is then the one write
+                // transaction of the request. A new one is created only for a resource that
+                // exists and a valid body, so a refused call leaves nothing behind.
+                auto who = resident_of(req, false);
+                if (!who.resident_id) public_resource(t.id, b.resource_id);
                 Json body = req.json_body();
                 b.slot_start = slot_of(body);
                 b.party = static_cast<int>(int_field(body, "party", 1, 10000, 1, "人数"));
-                auto who = resident_of(req, true);
+                b.slots = static_cast<int>(int_field(body, "slots", 1, 48, 1, "枠の数"));
+                if (!who.resident_id) who = resident_of(req, true);
                 b.resident_id = who.resident_id;
                 return with_cookie(
                     http::Response::json(booking_json(book(db, b, clock::now_ms()), false), 201),
@@ -513,6 +549,91 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
                 auto b = cancel(db, t.id, booking_id, who.resident_id, std::nullopt,
                                 "住民による取り消し", clock::now_ms());
                 return with_cookie(http::Response::json(booking_json(b, false)), who);
+              });
+
+  // ---- waitlist (キャンセル待ち): staff view; residents join, accept an offer, leave ----
+  auto entry_json = [](store::Tx& tx, const WaitlistEntry& e, bool staff) {
+    Json j = {
+        {"id", e.id},
+        {"resource_id", e.resource_id},
+        {"slot", format_slot(e.slot_start)},
+        {"party", e.party},
+        {"status", e.status},
+        {"position", position(tx, e)},
+        {"offer_expires_at", e.expires_at && e.status == "offered" ? Json(*e.expires_at) : Json()},
+        {"booking_id", e.booking_id ? Json(*e.booking_id) : Json()},
+        {"created_at", e.created_at}};
+    if (staff) j["resident_id"] = e.resident_id;
+    return j;
+  };
+
+  router.get("/api/resources/{id}/waitlist", [&, entry_json](http::Request& req) {
+    auto who = auth.require(req, auth::Role::operator_);
+    int64_t id = path_id(req, "id", "予約の対象");
+    auto range = day_range(req, 31);
+    Date from = range.first;
+    int days = range.second;
+    return db.read([&](store::Tx& tx) {
+      if (!find_resource(tx, who.tenant_id, id))
+        throw ApiError::not_found("予約の対象が見つかりません");
+      int64_t from_ms = jst_midnight_ms(from);
+      Json out = Json::array();
+      for (const auto& e :
+           resource_entries(tx, id, from_ms, from_ms + int64_t{days} * kDayMs, 5000))
+        out.push_back(entry_json(tx, e, true));
+      return http::Response::json({{"waitlist", out}});
+    });
+  });
+
+  router.post("/api/public/{tenant}/resources/{id}/waitlist",
+              [&, tenant_of, resident_of, public_resource, entry_json](http::Request& req) {
+                require_json(req);
+                auto t = tenant_of(req);
+                int64_t resource_id = path_id(req, "id", "予約の対象");
+                public_resource(t.id, resource_id);
+                Json body = req.json_body();
+                int64_t slot = slot_of(body);
+                int party = static_cast<int>(int_field(body, "party", 1, 10000, 1, "人数"));
+                auto who = resident_of(req, true);
+                auto e = join(db, t.id, resource_id, slot, party, who.resident_id, clock::now_ms());
+                Json j = db.read([&](store::Tx& tx) { return entry_json(tx, e, false); });
+                return with_cookie(http::Response::json(j, 201), who);
+              });
+
+  router.get("/api/public/{tenant}/waitlist",
+             [&, tenant_of, resident_of, entry_json](http::Request& req) {
+               auto t = tenant_of(req);
+               auto who = resident_of(req, false);
+               Json out = Json::array();
+               if (who.resident_id)
+                 db.read([&](store::Tx& tx) {
+                   for (const auto& e : resident_entries(tx, t.id, who.resident_id))
+                     out.push_back(entry_json(tx, e, false));
+                 });
+               return with_cookie(http::Response::json({{"waitlist", out}}), who);
+             });
+
+  router.post("/api/public/{tenant}/waitlist/{entry_id}/accept",
+              [&, tenant_of, resident_of](http::Request& req) {
+                require_json(req);
+                auto t = tenant_of(req);
+                int64_t entry_id = path_id(req, "entry_id", "キャンセル待ち");
+                auto who = resident_of(req, false);
+                if (!who.resident_id) throw ApiError::not_found("キャンセル待ちが見つかりません");
+                auto b = accept(db, t.id, entry_id, who.resident_id, clock::now_ms());
+                return with_cookie(http::Response::json(booking_json(b, false), 201), who);
+              });
+
+  router.post("/api/public/{tenant}/waitlist/{entry_id}/cancel",
+              [&, tenant_of, resident_of, entry_json](http::Request& req) {
+                require_json(req);
+                auto t = tenant_of(req);
+                int64_t entry_id = path_id(req, "entry_id", "キャンセル待ち");
+                auto who = resident_of(req, false);
+                if (!who.resident_id) throw ApiError::not_found("キャンセル待ちが見つかりません");
+                auto e = leave(db, t.id, entry_id, who.resident_id, clock::now_ms());
+                Json j = db.read([&](store::Tx& tx) { return entry_json(tx, e, false); });
+                return with_cookie(http::Response::json(j), who);
               });
 
   // Opening slots with room, for a municipality's site or a phone's calendar: the window.

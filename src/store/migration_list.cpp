@@ -626,6 +626,40 @@ CREATE INDEX bookings_resident ON bookings(resident_id, resource_id, slot_start)
 CREATE INDEX resident_identities_external ON resident_identities(channel, external_id);
 CREATE INDEX resident_attributes_owner ON resident_attributes(tenant_id, resident_id, attr_key)
 )SQL"},
+      // Reservations (issue 12): the booking rules per resource, multi-slot bookings (rows of
+      // one booking share group_id) and the waitlist (キャンセル待ち) with its timed offers.
+      {24, "reservation_rules_waitlist", R"SQL(
+ALTER TABLE resources ADD COLUMN window_mode TEXT NOT NULL DEFAULT 'days';
+ALTER TABLE resources ADD COLUMN book_lead BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE resources ADD COLUMN book_lead_unit TEXT NOT NULL DEFAULT 'hours';
+ALTER TABLE resources ADD COLUMN cancel_lead BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE resources ADD COLUMN cancel_lead_unit TEXT NOT NULL DEFAULT 'hours';
+ALTER TABLE resources ADD COLUMN period_limit BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE resources ADD COLUMN period_unit TEXT NOT NULL DEFAULT 'month';
+ALTER TABLE resources ADD COLUMN max_slots BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE resources ADD COLUMN waitlist_hold_minutes BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE bookings ADD COLUMN group_id BIGINT;
+CREATE INDEX bookings_group ON bookings(group_id);
+-- Covers SUM(party) of a slot's or a day's booked rows (the capacity check, availability,
+-- the next free slots): read from the index alone, never row by row from the table.
+CREATE INDEX bookings_capacity ON bookings(resource_id, status, slot_start, party);
+CREATE TABLE waitlist_entries (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  resource_id BIGINT NOT NULL REFERENCES resources(id),
+  slot_start BIGINT NOT NULL,
+  party BIGINT NOT NULL,
+  resident_id BIGINT NOT NULL REFERENCES residents(id),
+  status TEXT NOT NULL DEFAULT 'waiting',
+  offered_at BIGINT,
+  expires_at BIGINT,
+  booking_id BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX waitlist_slot ON waitlist_entries(resource_id, slot_start, status, id);
+CREATE INDEX waitlist_resident ON waitlist_entries(resident_id, status)
+)SQL"},
   };
   return list;
 }

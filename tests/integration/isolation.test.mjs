@@ -142,6 +142,12 @@ const FIXTURES = {
   'POST /api/public/{tenant}/resources/{id}/bookings': { kind: 'public', params: { id: (c) => c.a.resource }, body: (c) => ({ slot: c.a.freeSlot, party: 1 }) },
   'POST /api/public/{tenant}/resources/{id}/bookings/{booking_id}/cancel': { kind: 'public', params: { id: (c) => c.a.resource, booking_id: (c) => c.a.booking }, body: () => ({}) },
   'GET /api/public/{tenant}/bookings': { kind: 'public', foreign: 'list' },
+  // reservations (issue 12): the waitlist (キャンセル待ち).
+  'GET /api/resources/{id}/waitlist': { min: 'operator', params: { id: (c) => c.a.waitlistResource } },
+  'POST /api/public/{tenant}/resources/{id}/waitlist': { kind: 'public', params: { id: (c) => c.a.waitlistResource }, body: (c) => ({ slot: c.a.fullSlot, party: 1 }) },
+  'GET /api/public/{tenant}/waitlist': { kind: 'public', foreign: 'list' },
+  'POST /api/public/{tenant}/waitlist/{entry_id}/accept': { kind: 'public', params: { entry_id: (c) => c.a.waitlistEntry }, body: () => ({}) },
+  'POST /api/public/{tenant}/waitlist/{entry_id}/cancel': { kind: 'public', params: { entry_id: (c) => c.a.waitlistEntry }, body: () => ({}) },
   'GET /healthz': { kind: 'open' },
   'GET /metrics': { kind: 'open' },
   'GET /api/{*rest}': { kind: 'open' },
@@ -365,6 +371,16 @@ async function seedTenantA() {
   const booking = await resident.post(`/api/public/demo/resources/${a.resource}/bookings`, { slot: `${tomorrow}T10:00`, party: 1 });
   assert.equal(booking.status, 201, booking.text);
   a.booking = booking.json.id;
+  // A full slot with a waitlist, which A's resident waits for.
+  const wr = await admin.post('/api/resources', { name: 'iso-a-waitlist', slot_minutes: 60, capacity: 1, opening_hours: every, closed_on_holidays: false, waitlist_hold_minutes: 30 });
+  assert.equal(wr.status, 201, wr.text);
+  a.waitlistResource = wr.json.id;
+  a.fullSlot = `${tomorrow}T14:00`;
+  const taken = await new Client(srv.base).post(`/api/public/demo/resources/${a.waitlistResource}/bookings`, { slot: a.fullSlot });
+  assert.equal(taken.status, 201, taken.text);
+  const waiting = await resident.post(`/api/public/demo/resources/${a.waitlistResource}/waitlist`, { slot: a.fullSlot });
+  assert.equal(waiting.status, 201, waiting.text);
+  a.waitlistEntry = waiting.json.id;
 
   a.lookup = 'iso-a-list';
   const lk = await admin.request('PUT', `/api/lookups/${a.lookup}`, { raw: 'key,value\nA1,secret\n', headers: { 'content-type': 'text/csv' } });
