@@ -70,12 +70,14 @@ Booking booking_of(const store::Row& r) {
   b.reason = r.str(8);
   b.created_at = r.i64(9);
   b.updated_at = r.i64(10);
+  b.contact_name = r.str(11);
+  b.contact_phone = r.str(12);
   return b;
 }
 
 constexpr const char* kBookingColumns =
     "id, resource_id, slot_start, party, resident_id, staff_id, status, note, reason, "
-    "created_at, updated_at";
+    "created_at, updated_at, contact_name, contact_phone";
 
 void write_special_days(store::Tx& tx, const Resource& r) {
   tx.exec("DELETE FROM resource_special_days WHERE resource_id = ?", {r.id});
@@ -353,12 +355,14 @@ Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms) {
       b.status = "booked";
       b.note = req.note;
       b.created_at = b.updated_at = now_ms;
+      b.contact_name = req.contact_name;
+      b.contact_phone = req.contact_phone;
       b.id = tx.insert_id(
           "INSERT INTO bookings(tenant_id, resource_id, slot_start, party, resident_id, staff_id, "
-          "status, note, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'booked', ?, "
-          "'', ?, ?) RETURNING id",
+          "status, note, reason, created_at, updated_at, contact_name, contact_phone) VALUES (?, "
+          "?, ?, ?, ?, ?, 'booked', ?, '', ?, ?, ?, ?) RETURNING id",
           {req.tenant_id, r->id, req.slot_start, int64_t{req.party}, store::opt(req.resident_id),
-           store::opt(b.staff_id), req.note, now_ms, now_ms});
+           store::opt(b.staff_id), req.note, now_ms, now_ms, req.contact_name, req.contact_phone});
       if (req.staff)
         auth::audit(
             tx, *req.staff, "booking.create", "booking", std::to_string(b.id),

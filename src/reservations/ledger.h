@@ -41,6 +41,7 @@ struct Booking {
   std::optional<int64_t> resident_id, staff_id;
   std::string status, note, reason;
   int64_t created_at = 0, updated_at = 0;
+  std::string contact_name, contact_phone;  // phone/counter bookings (staff console)
 };
 
 // Category and resource rows; all tenant-scoped (another tenant's id is "not found").
@@ -77,6 +78,7 @@ struct BookingRequest {
   std::optional<int64_t> resident_id;    // a resident's own booking
   std::optional<auth::Principal> staff;  // a phone/counter booking, audited
   std::string note;
+  std::string contact_name, contact_phone;  // who called, for a staff booking
 };
 
 // Books or throws ApiError: 404 unknown resource; 400 not_a_slot, out_of_window, party;
