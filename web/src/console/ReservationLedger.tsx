@@ -32,6 +32,7 @@ export default function ReservationLedger() {
   const date = /^\d{4}-\d{2}-\d{2}$/.test(sp.get('date') ?? '') ? sp.get('date')! : jstToday();
   const [slot, setSlot] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [changes, setChanges] = useState(0);  // bookings made or cancelled here: stats reload
   const { from, days } = rangeOf(view, date);
   const ledger = useLoad(
     () => (resourceId ? api.get<Ledger>(`/api/resources/${resourceId}/bookings?from=${from}&days=${days}`) : Promise.resolve(undefined)),
@@ -103,9 +104,9 @@ export default function ReservationLedger() {
         <SlotPanel key={`${data.resource.id}-${slot}`} resource={data.resource} slot={slot}
           info={data.days.flatMap((d) => d.slots).find((s) => s.start === slot)}
           bookings={data.bookings.filter((b) => b.slot === slot)}
-          onChanged={(msg) => { setNotice(msg); ledger.reload(); }} onClose={() => setSlot(null)} />
+          onChanged={(msg) => { setNotice(msg); ledger.reload(); setChanges((n) => n + 1); }} onClose={() => setSlot(null)} />
       )}
-      {resourceId > 0 && <ReservationStats key={resourceId} resourceId={resourceId} initialFrom={monthStart(date)} />}
+      {resourceId > 0 && <ReservationStats key={resourceId} resourceId={resourceId} initialFrom={monthStart(date)} changes={changes} />}
     </section>
   );
 }

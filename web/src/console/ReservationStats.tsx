@@ -12,12 +12,12 @@ const PERIODS = [7, 30, 90, 365];
  * decoration: the numbers are in the cells, so screen readers and printouts get them too.
  * The CSV link exports the same period's bookings.
  */
-export default function ReservationStats({ resourceId, initialFrom }: { resourceId: number; initialFrom: string }) {
+export default function ReservationStats({ resourceId, initialFrom, changes }: { resourceId: number; initialFrom: string; changes: number }) {
   const { t } = useI18n();
   const dateLabel = useDateLabel();
   const [draft, setDraft] = useState({ from: initialFrom, days: 30 });
   const [period, setPeriod] = useState(draft);
-  const stats = useLoad(() => api.get<Stats>(`/api/resources/${resourceId}/stats?from=${period.from}&days=${period.days}`), [resourceId, period.from, period.days]);
+  const stats = useLoad(() => api.get<Stats>(`/api/resources/${resourceId}/stats?from=${period.from}&days=${period.days}`), [resourceId, period.from, period.days, changes]);
   const submit = (e: FormEvent) => { e.preventDefault(); if (draft.from) setPeriod(draft); };
   const s = stats.data;
   const total = s ? occupancy(s.total.booked_party, s.total.places) : null;
