@@ -29,6 +29,8 @@ const smallTargets = (page) => page.evaluate(() => [...document.querySelectorAll
   .filter(({ box }) => box.width > 0 && (box.width < 43.5 || box.height < 43.5))
   .map(({ el, box }) => `${el.tagName} ${(el.textContent || '').trim().slice(0, 15)} ${Math.round(box.width)}×${Math.round(box.height)}`));
 
+const t0 = Date.now();
+const lap = (what) => process.env.MG_VERBOSE && console.log(`${what}: ${Date.now() - t0} ms`);
 const noOverflow = async (page, where) => {
   const w = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(w <= 320, `${where}: page is ${w}px wide`);
@@ -47,7 +49,6 @@ test('staff set up a resource, book by phone into the ledger and cancel with a r
     // 施設・窓口: a category, then a resource; capacity 0 is refused at its field.
     await page.goto('/console/resources');
     await page.getByTestId('rsv-no-resources').waitFor();
-    await axe(page, 'resources empty');
     await page.getByTestId('cat-name').fill('貸し会議室');
     await page.getByTestId('cat-add').click();
     await page.getByTestId('rsv-cat-notice').getByText('貸し会議室').waitFor();
@@ -65,6 +66,7 @@ test('staff set up a resource, book by phone into the ledger and cancel with a r
     assert.match(await capErr.textContent(), /定員は 1〜10000 の整数です/);
     assert.equal(await page.getByTestId('rf-capacity').getAttribute('aria-invalid'), 'true');
     await axe(page, 'resource form with an error');
+    lap('resource form with an error');
     await noOverflow(page, 'resource form');
     assert.deepEqual(await smallTargets(page), []);
     await page.getByTestId('rf-capacity').fill('4');
@@ -73,6 +75,7 @@ test('staff set up a resource, book by phone into the ledger and cancel with a r
     const row = page.getByTestId('rsv-resource-table').locator('tbody tr').first();
     assert.match(await row.textContent(), /会議室A.*貸し会議室.*4人.*60分.*受付中/);
     await axe(page, 'resources listed');
+    lap('resources listed');
 
     // 予約台帳: tomorrow's day view; the 09:00 slot reached with the keyboard.
     await row.getByRole('link', { name: /台帳を見る/ }).click();
@@ -81,7 +84,6 @@ test('staff set up a resource, book by phone into the ledger and cancel with a r
     await page.getByTestId('lg-heading').getByText('会議室A').waitFor();
     await page.getByTestId('lg-slot-09:00').waitFor();
     assert.match(await page.getByTestId('lg-slot-09:00').textContent(), /予約 0 \/ 定員 4/);
-    await axe(page, 'ledger day');
     await page.getByTestId('lg-resource').focus();
     let reached = false;
     for (let i = 0; i < 40 && !reached; i++) {
@@ -101,7 +103,8 @@ test('staff set up a resource, book by phone into the ledger and cancel with a r
     await page.getByTestId('bk-submit').click();
     await page.getByTestId('field-error-contact_phone').waitFor();
     assert.match(await page.getByTestId('field-error-contact_phone').textContent(), /電話番号は半角の数字とハイフン/);
-    await axe(page, 'phone booking error');
+    await axe(page, 'ledger day with a phone booking error');
+    lap('ledger day with a phone booking error');
     await page.getByTestId('bk-phone').fill('090-1234-5678');
     await page.getByTestId('bk-submit').click();
     await page.getByTestId('lg-notice').getByText('山田 花子').waitFor();
@@ -111,7 +114,6 @@ test('staff set up a resource, book by phone into the ledger and cancel with a r
     assert.match(detail, /090-1234-5678/);
     assert.match(detail, /職員が入力（電話・窓口）/);
     assert.match(detail, /車いすで来館/);
-    await axe(page, 'booking detail');
     await noOverflow(page, 'slot panel');
     assert.deepEqual(await smallTargets(page), []);
 
@@ -120,19 +122,22 @@ test('staff set up a resource, book by phone into the ledger and cancel with a r
     await page.getByTestId('lg-cancel-submit').click();
     await page.getByTestId('field-error-reason').waitFor();
     assert.match(await page.getByTestId('field-error-reason').textContent(), /取り消しの理由を入れてください/);
-    await axe(page, 'cancel without a reason');
+    await axe(page, 'booking detail and cancel without a reason');
+    lap('booking detail and cancel without a reason');
     await page.getByTestId('lg-cancel-reason').fill('本人から電話で取り消し');
     await page.getByTestId('lg-cancel-submit').click();
     await page.getByTestId('lg-notice').getByText('取り消しました').waitFor();
     await page.getByTestId('lg-slot-09:00').getByText('予約 0 / 定員 4').waitFor();
 
     // Week and month views; occupancy and CSV of the period.
-    await page.getByTestId('lg-view-week').check();
+    await page.getByTestId('lg-view-week').click();
     await page.getByTestId('lg-week').waitFor();
     await axe(page, 'ledger week');
-    await page.getByTestId('lg-view-month').check();
+    lap('ledger week');
+    await page.getByTestId('lg-view-month').click();
     await page.getByTestId('lg-month').waitFor();
     await axe(page, 'ledger month');
+    lap('ledger month');
     await noOverflow(page, 'month view');
     await page.getByTestId('st-total').getByText(/取り消し 1件/).waitFor();
     const csvHref = await page.getByTestId('st-csv').getAttribute('href');
