@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
 import { startServer } from '../integration/harness.mjs';
-import { launch, newPage } from './lib.mjs';
+import { launch, newPage, screenshot } from './lib.mjs';
 
 const NARROW = { width: 320, height: 720 };
 let browser, srv;
@@ -31,6 +31,7 @@ const smallTargets = (page) => page.evaluate(() => [...document.querySelectorAll
 
 const t0 = Date.now();
 const lap = (what) => process.env.MG_VERBOSE && console.log(`${what}: ${Date.now() - t0} ms`);
+const shot = (page, name) => (process.env.MG_SCREENSHOTS ? screenshot(page, name) : undefined);
 const noOverflow = async (page, where) => {
   const w = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(w <= 320, `${where}: page is ${w}px wide`);
@@ -67,6 +68,7 @@ test('staff set up a resource, book by phone into the ledger and cancel with a r
     assert.equal(await page.getByTestId('rf-capacity').getAttribute('aria-invalid'), 'true');
     await axe(page, 'resource form with an error');
     lap('resource form with an error');
+    await shot(page, 'rsv-resource-form-error');
     await noOverflow(page, 'resource form');
     assert.deepEqual(await smallTargets(page), []);
     await page.getByTestId('rf-capacity').fill('4');
@@ -124,6 +126,7 @@ test('staff set up a resource, book by phone into the ledger and cancel with a r
     assert.match(await page.getByTestId('field-error-reason').textContent(), /取り消しの理由を入れてください/);
     await axe(page, 'booking detail and cancel without a reason');
     lap('booking detail and cancel without a reason');
+    await shot(page, 'rsv-ledger-slot');
     await page.getByTestId('lg-cancel-reason').fill('本人から電話で取り消し');
     await page.getByTestId('lg-cancel-submit').click();
     await page.getByTestId('lg-notice').getByText('取り消しました').waitFor();
@@ -134,10 +137,12 @@ test('staff set up a resource, book by phone into the ledger and cancel with a r
     await page.getByTestId('lg-week').waitFor();
     await axe(page, 'ledger week');
     lap('ledger week');
+    await shot(page, 'rsv-ledger-week');
     await page.getByTestId('lg-view-month').click();
     await page.getByTestId('lg-month').waitFor();
     await axe(page, 'ledger month');
     lap('ledger month');
+    await shot(page, 'rsv-ledger-month');
     await noOverflow(page, 'month view');
     await page.getByTestId('st-total').getByText(/取り消し 1件/).waitFor();
     const csvHref = await page.getByTestId('st-csv').getAttribute('href');
