@@ -61,6 +61,11 @@ test('staff set up a resource, book by phone into the ledger and cancel with a r
     await page.getByTestId('rf-add-sat').click();
     await page.getByTestId('rf-add-sun').click();
     await page.getByTestId('rf-holidays').uncheck();
+    // Saturday's range reversed: the form names the weekday at the hours.
+    await page.locator('#rf-sat-0-from').fill('18:00');
+    await page.getByTestId('rf-save').click();
+    await page.getByTestId('field-error-opening_hours').getByText('土曜日: 終了は開始より後にしてください').waitFor();
+    await page.locator('#rf-sat-0-from').fill('09:00');
     await page.getByTestId('rf-save').click();
     const capErr = page.getByTestId('field-error-capacity');
     await capErr.waitFor();

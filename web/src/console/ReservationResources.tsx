@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { api, request } from '../api';
+import { ApiError, api, request } from '../api';
 import { ErrorMessage, Loading, Notice, useLoad } from '../common';
 import { useI18n } from '../i18n-react';
 import type { MessageKey } from '../i18n';
@@ -8,7 +8,7 @@ import { useConfirm } from './ConfirmDialog';
 import { FieldError, formLevel, invalidProps } from './ReservationsFields';
 import { atLeast, useSession } from './session';
 import {
-  WEEKDAYS, categoryPaths, hoursFromForm, hoursToForm,
+  WEEKDAYS, categoryPaths, hoursFromForm, hoursToForm, rangeProblem,
   type Category, type Range, type Resource, type Weekday,
 } from './reservationsModel';
 
@@ -110,7 +110,16 @@ function ResourceForm({ resource, categories, onDone }: { resource: Resource | n
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true); setError(null);
+    setError(null);
+    // The server names no weekday in its message; say which day is wrong before sending.
+    for (const d of WEEKDAYS) {
+      const p = rangeProblem(hours[d]);
+      if (p) {
+        setError(new ApiError(400, { code: 'invalid', field: 'opening_hours', message: t(`rsv.hours.${p}` as MessageKey, { day: t(DAY_KEY[d]) }) }));
+        return;
+      }
+    }
+    setBusy(true);
     const body = {
       name: form.name.trim(), description: form.description,
       category_id: form.category_id ? Number(form.category_id) : null,

@@ -25,3 +25,13 @@ describe('reservations console helpers', () => {
     expect(p).toEqual([{ id: 1, path: '施設', depth: 1 }, { id: 2, path: '施設 › 体育館', depth: 2 }]);
   });
 });
+
+describe('opening hours checks', () => {
+  it('names empty, reversed and overlapping ranges', async () => {
+    const { rangeProblem } = await import('./reservationsModel');
+    expect(rangeProblem([{ from: '09:00', to: '12:00' }, { from: '13:00', to: '17:00' }])).toBeNull();
+    expect(rangeProblem([{ from: '', to: '12:00' }])).toBe('empty');
+    expect(rangeProblem([{ from: '12:00', to: '09:00' }])).toBe('order');
+    expect(rangeProblem([{ from: '09:00', to: '12:00' }, { from: '11:00', to: '13:00' }])).toBe('overlap');
+  });
+});

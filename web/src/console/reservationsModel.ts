@@ -117,3 +117,14 @@ export function categoryPaths(cats: Category[]): { id: number; path: string; dep
   walk(null, '', 1);
   return out;
 }
+
+export type RangeProblem = 'empty' | 'order' | 'overlap';
+
+/** What is wrong with one day's ranges before sending, so the form can name the weekday. */
+export function rangeProblem(ranges: Range[]): RangeProblem | null {
+  if (ranges.some((r) => !/^\d{2}:\d{2}$/.test(r.from) || !/^\d{2}:\d{2}$/.test(r.to))) return 'empty';
+  if (ranges.some((r) => r.from >= r.to)) return 'order';
+  const sorted = [...ranges].sort((a, b) => a.from.localeCompare(b.from));
+  for (let i = 1; i < sorted.length; i++) if (sorted[i].from < sorted[i - 1].to) return 'overlap';
+  return null;
+}
