@@ -2,6 +2,34 @@
 
 namespace mg::csv {
 
+namespace {
+// Spreadsheets skip leading blanks (the ideographic space too) before a formula.
+bool formula_like(std::string_view v) {
+  if (!v.empty() && (v[0] == '\t' || v[0] == '\r')) return true;
+  std::size_t i = 0;
+  while (i < v.size()) {
+    if (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n')
+      ++i;
+    else if (v.substr(i, 3) == "\xE3\x80\x80")
+      i += 3;
+    else
+      break;
+  }
+  return i < v.size() && (v[i] == '=' || v[i] == '+' || v[i] == '-' || v[i] == '@');
+}
+}  // namespace
+
+std::string field(std::string_view v) {
+  std::string s = formula_like(v) ? "'" + std::string(v) : std::string(v);
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
 std::string_view strip_bom(std::string_view text) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   return text;

@@ -33,4 +33,9 @@ std::vector<Record> read(std::string_view text, const Limits& limits = {});
 // Removes a leading UTF-8 byte order mark.
 std::string_view strip_bom(std::string_view text);
 
+// One field for a CSV staff open in a spreadsheet: quoted when needed (RFC 4180), and a
+// value that a spreadsheet would run as a formula (=, +, -, @ after blanks, or a leading TAB
+// or CR) gets a leading ' so it is shown as text.
+std::string field(std::string_view v);
+
 }  // namespace mg::csv

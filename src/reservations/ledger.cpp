@@ -83,12 +83,14 @@ Booking booking_of(const store::Row& r) {
   b.created_at = r.i64(9);
   b.updated_at = r.i64(10);
   b.group_id = r.opt_i64(11);
+  b.contact_name = r.str(12);
+  b.contact_phone = r.str(13);
   return b;
 }
 
 constexpr const char* kBookingColumns =
     "id, resource_id, slot_start, party, resident_id, staff_id, status, note, reason, "
-    "created_at, updated_at, group_id";
+    "created_at, updated_at, group_id, contact_name, contact_phone";
 
 void write_special_days(store::Tx& tx, const Resource& r) {
   tx.exec("DELETE FROM resource_special_days WHERE resource_id = ?", {r.id});
@@ -477,14 +479,17 @@ Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms) {
       b.status = "booked";
       b.note = req.note;
       b.created_at = b.updated_at = now_ms;
+      b.contact_name = req.contact_name;
+      b.contact_phone = req.contact_phone;
       b.slots = static_cast<int>(slots.size());
       for (std::size_t i = 0; i < slots.size(); ++i) {
         int64_t id = tx.insert_id(
             "INSERT INTO bookings(tenant_id, resource_id, slot_start, party, resident_id, "
-            "staff_id, status, note, reason, created_at, updated_at, group_id) VALUES (?, ?, ?, "
-            "?, ?, ?, 'booked', ?, '', ?, ?, ?) RETURNING id",
+            "staff_id, status, note, reason, created_at, updated_at, group_id, contact_name, "
+            "contact_phone) VALUES (?, ?, ?, ?, ?, ?, 'booked', ?, '', ?, ?, ?, ?, ?) RETURNING id",
             {req.tenant_id, r->id, slots[i], int64_t{req.party}, store::opt(req.resident_id),
-             store::opt(b.staff_id), req.note, now_ms, now_ms, store::opt(b.group_id)});
+             store::opt(b.staff_id), req.note, now_ms, now_ms, store::opt(b.group_id), req.contact_name,
+             req.contact_phone});
         if (i == 0) {
           b.id = id;
           if (slots.size() > 1) {

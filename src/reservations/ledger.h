@@ -53,6 +53,7 @@ struct Booking {
   // row's id); `slots` counts them (filled by book()).
   std::optional<int64_t> group_id;
   int slots = 1;
+  std::string contact_name, contact_phone;  // phone/counter bookings (staff console)
 };
 
 // Category and resource rows; all tenant-scoped (another tenant's id is "not found").
@@ -92,6 +93,7 @@ struct BookingRequest {
   int slots = 1;  // consecutive slots from slot_start, booked all or none (max: max_slots)
   // Accepting a waitlist offer: the entry's held place is this booking's (see waitlist.h).
   std::optional<int64_t> waitlist_entry_id;
+  std::string contact_name, contact_phone;  // who called, for a staff booking
 };
 
 // Books or throws ApiError: 404 unknown resource; 400 not_a_slot, out_of_window, party, slots;

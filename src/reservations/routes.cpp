@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 
 #include "core/clock.h"
+#include "core/csv.h"
 #include "core/errors.h"
 #include "reservations/ledger.h"
 #include "reservations/waitlist.h"
+#include "reservations/report.h"
 
 namespace mg::reservations {
 
@@ -126,6 +129,8 @@ Json booking_json(const Booking& b, bool staff) {
     j["staff_id"] = b.staff_id ? Json(*b.staff_id) : Json();
     j["note"] = b.note;
     j["reason"] = b.reason;
+    j["contact_name"] = b.contact_name;
+    j["contact_phone"] = b.contact_phone;
   }
   return j;
 }
@@ -435,6 +440,16 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
     b.party = static_cast<int>(int_field(body, "party", 1, 10000, 1, "人数"));
     b.note = text_field(body, "note", 1000, false, "メモ");
     b.slots = static_cast<int>(int_field(body, "slots", 1, 48, 1, "枠の数"));
+    // Who called, for a phone or counter booking (staff console); both optional here.
+    b.contact_name = text_field(body, "contact_name", 200, false, "お名前");
+    b.contact_phone = text_field(body, "contact_phone", 40, false, "電話番号");
+    if (b.contact_phone.find_first_not_of("0123456789-+() ") != std::string::npos ||
+        std::count_if(b.contact_phone.begin(), b.contact_phone.end(),
+                      [](char c) { return c >= '0' && c <= '9'; }) > 15 ||
+        (!b.contact_phone.empty() && std::none_of(b.contact_phone.begin(), b.contact_phone.end(),
+                                                  [](char c) { return c >= '0' && c <= '9'; })))
+      throw ApiError::bad_request(
+          "電話番号は半角の数字とハイフンで入れてください（例 0120-123-456）", "contact_phone");
     b.staff = who;
     return http::Response::json(booking_json(book(db, b, clock::now_ms()), true), 201);
   });
@@ -446,6 +461,114 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
     auto reason = text_field(body, "reason", 1000, true, "取り消しの理由");
     auto b = cancel(db, who.tenant_id, id, std::nullopt, who, reason, clock::now_ms());
     return http::Response::json(booking_json(b, true));
+  });
+
+  // ---- staff console (issue 12): occupancy statistics and the CSV export ----
+  // Per JST day of [from, from + days): slots offered, places (slots × capacity), places
+  // booked, bookings and cancellations. Up to a year, so a period can be compared.
+  router.get("/api/resources/{id}/stats", [&](http::Request& req) {
+    auto who = auth.require(req, auth::Role::operator_);
+    int64_t id = path_id(req, "id", "予約の対象");
+    auto range = day_range(req, 366);
+    Date from = range.first;
+    int days = range.second;
+    return db.read([&](store::Tx& tx) {
+      auto r = find_resource(tx, who.tenant_id, id);
+      if (!r) throw ApiError::not_found("予約の対象が見つかりません");
+      int64_t from_ms = jst_midnight_ms(from);
+      std::map<int64_t, DayCounts> per_day;  // JST midnight -> counts
+      for (const auto& c : slot_counts(tx, id, from_ms, from_ms + int64_t{days} * kDayMs)) {
+        auto& d = per_day[jst_midnight_ms(jst_date(c.slot_start))];
+        d.booked_party += c.booked_party;
+        d.booked += c.booked;
+        d.cancelled += c.cancelled;
+      }
+      Json out = Json::array();
+      int64_t t_slots = 0, t_places = 0, t_party = 0, t_booked = 0, t_cancelled = 0;
+      for (int i = 0; i < days; ++i) {
+        Date d{chr::sys_days{from} + chr::days{i}};
+        int64_t slots = static_cast<int64_t>(slots_on(r->calendar, d).size());
+        int64_t places = slots * r->capacity;
+        DayCounts c = per_day[jst_midnight_ms(d)];
+        auto why = closed_reason(r->calendar, d);
+        out.push_back({{"date", format_date(d)},
+                       {"closed", why ? Json(*why) : Json()},
+                       {"slots", slots},
+                       {"places", places},
+                       {"booked_party", c.booked_party},
+                       {"bookings", c.booked},
+                       {"cancelled", c.cancelled}});
+        t_slots += slots;
+        t_places += places;
+        t_party += c.booked_party;
+        t_booked += c.booked;
+        t_cancelled += c.cancelled;
+      }
+      return http::Response::json(
+          {{"resource", {{"id", r->id}, {"name", r->name}, {"capacity", r->capacity}}},
+           {"from", format_date(from)},
+           {"days", out},
+           {"total",
+            {{"slots", t_slots},
+             {"places", t_places},
+             {"booked_party", t_party},
+             {"bookings", t_booked},
+             {"cancelled", t_cancelled}}}});
+    });
+  });
+
+  // The bookings of one resource and period for Excel: UTF-8 with a BOM, CRLF, every text
+  // cell through csv::field (formula injection). Personal data: audited like other exports.
+  router.get("/api/resources/{id}/bookings.csv", [&](http::Request& req) {
+    auto who = auth.require(req, auth::Role::operator_);
+    int64_t id = path_id(req, "id", "予約の対象");
+    auto range = day_range(req, 366);
+    Date from = range.first;
+    int days = range.second;
+    auto r = db.read([&](store::Tx& tx) { return find_resource(tx, who.tenant_id, id); });
+    if (!r) throw ApiError::not_found("予約の対象が見つかりません");
+    http::Response res;
+    res.content_type = "text/csv; charset=utf-8";
+    res.header("Content-Disposition", "attachment; filename=\"bookings-" + std::to_string(id) +
+                                          "-" + format_date(from) + ".csv\"");
+    if (req.method == "HEAD") return res;
+    db.write([&](store::Tx& tx) {
+      auth::audit(tx, who, "booking.export", "resource", std::to_string(id),
+                  {{"from", format_date(from)}, {"days", days}});
+    });
+    struct State {
+      int day = -1;  // -1: the header is next
+    };
+    auto st = std::make_shared<State>();
+    std::string name = r->name;
+    int64_t from_ms = jst_midnight_ms(from);
+    // A week per chunk, each its own short read.
+    res.stream = [this_db = &db, st, id, name, from_ms, days](std::string& out) {
+      if (st->day < 0) {
+        out =
+            "\xEF\xBB\xBF予約番号,施設・窓口,日付,時刻,人数,状態,受付,お名前,電話番号,メモ,"
+            "取り消しの理由,登録日時,更新日時\r\n";
+        st->day = 0;
+        return true;
+      }
+      int64_t a = from_ms + int64_t{st->day} * kDayMs;
+      int n = std::min(7, days - st->day);
+      auto rows = this_db->read(
+          [&](store::Tx& tx) { return ledger(tx, id, a, a + int64_t{n} * kDayMs, 1000000); });
+      for (const auto& b : rows) {
+        std::string slot = format_slot(b.slot_start);  // YYYY-MM-DDTHH:MM
+        out += std::to_string(b.id) + "," + csv::field(name) + "," + slot.substr(0, 10) + "," +
+               slot.substr(11) + "," + std::to_string(b.party) + "," +
+               (b.status == "booked" ? "予約" : "取り消し") + "," +
+               (b.staff_id ? "職員（電話・窓口）" : "住民") + "," + csv::field(b.contact_name) +
+               "," + csv::field(b.contact_phone) + "," + csv::field(b.note) + "," +
+               csv::field(b.reason) + "," + clock::format_jst(b.created_at, "%Y-%m-%d %H:%M:%S") +
+               "," + clock::format_jst(b.updated_at, "%Y-%m-%d %H:%M:%S") + "\r\n";
+      }
+      st->day += n;
+      return st->day < days;
+    };
+    return res;
   });
 
   // ---- public ----

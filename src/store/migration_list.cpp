@@ -626,6 +626,12 @@ CREATE INDEX bookings_resident ON bookings(resident_id, resource_id, slot_start)
 CREATE INDEX resident_identities_external ON resident_identities(channel, external_id);
 CREATE INDEX resident_attributes_owner ON resident_attributes(tenant_id, resident_id, attr_key)
 )SQL"},
+      // Phone and counter bookings (issue 12, staff console): who called, so staff can call
+      // back. Resident bookings leave both empty (the resident row says who they are).
+      {23, "booking_contacts", R"SQL(
+ALTER TABLE bookings ADD COLUMN contact_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE bookings ADD COLUMN contact_phone TEXT NOT NULL DEFAULT ''
+)SQL"},
       // Reservations (issue 12): the booking rules per resource, multi-slot bookings (rows of
       // one booking share group_id) and the waitlist (キャンセル待ち) with its timed offers.
       {24, "reservation_rules_waitlist", R"SQL(

@@ -136,6 +136,9 @@ const FIXTURES = {
   'GET /api/resources/{id}/bookings': { min: 'operator', params: { id: (c) => c.a.resource } },
   'POST /api/resources/{id}/bookings': { min: 'operator', params: { id: (c) => c.a.resource }, body: (c) => ({ slot: c.a.freeSlot, party: 1 }) },
   'POST /api/bookings/{id}/cancel': { min: 'operator', params: { id: (c) => c.a.booking }, body: () => ({ reason: 'ISO' }) },
+  // reservations staff console (issue 12): occupancy statistics and the bookings CSV.
+  'GET /api/resources/{id}/stats': { min: 'operator', params: { id: (c) => c.a.resource } },
+  'GET /api/resources/{id}/bookings.csv': { min: 'operator', params: { id: (c) => c.a.resource } },
   'GET /api/public/{tenant}/resources': { kind: 'public', foreign: 'list' },
   'GET /api/public/{tenant}/resources/{id}/availability': { kind: 'public', params: { id: (c) => c.a.resource } },
   'GET /api/public/{tenant}/resources/{id}/calendar.ics': { kind: 'public', params: { id: (c) => c.a.resource } },

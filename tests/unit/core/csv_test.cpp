@@ -43,3 +43,20 @@ TEST(Csv, LimitsAreEnforced) {
 
 }  // namespace
 }  // namespace mg::csv
+
+TEST(Csv, FieldQuotesAndNeutralisesFormulas) {
+  EXPECT_EQ(mg::csv::field("山田"), "山田");
+  EXPECT_EQ(mg::csv::field("a,b"), "\"a,b\"");
+  EXPECT_EQ(mg::csv::field("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(mg::csv::field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+  EXPECT_EQ(mg::csv::field("+81"), "'+81");
+  EXPECT_EQ(mg::csv::field("-1"), "'-1");
+  EXPECT_EQ(mg::csv::field("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(mg::csv::field("\xE3\x80\x80=1"), "'\xE3\x80\x80=1");
+  EXPECT_EQ(mg::csv::field("\tx"), "'\tx");
+  EXPECT_EQ(mg::csv::field("090-1234"), "090-1234");
+  // A field with a line break is quoted and read back whole.
+  auto back = mg::csv::read(mg::csv::field("a\nb") + ",x\n");
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].fields[0], "a\nb");
+}

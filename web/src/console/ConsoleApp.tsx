@@ -21,6 +21,8 @@ import RichMenus from './RichMenus';
 import ResidentImport from './ResidentImport';
 import Garbage from './Garbage';
 import ResidentAttributes from './ResidentAttributes';
+import ReservationResources from './ReservationResources';
+import ReservationLedger from './ReservationLedger';
 
 export default function ConsoleApp() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
@@ -57,6 +59,8 @@ const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
   { to: '/console/templates', key: 'pub.navTemplates' },
   { to: '/console/lookups', key: 'pub.navLookups' },
   { to: '/console/garbage', key: 'nav.garbage' },
+  { to: '/console/reservations', key: 'nav.rsvLedger' },
+  { to: '/console/resources', key: 'nav.rsvResources' },
   { to: '/console/audit', key: 'nav.audit', admin: true },
   { to: '/console/staff', key: 'nav.staff', admin: true },
   { to: '/console/resident-attributes', key: 'nav.residentAttributes', admin: true },
@@ -123,6 +127,8 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="templates" element={<Templates />} />
             <Route path="lookups" element={<Lookups />} />
             <Route path="garbage" element={<Garbage />} />
+            <Route path="reservations" element={<ReservationLedger />} />
+            <Route path="resources" element={<ReservationResources />} />
             <Route path="audit" element={<Audit />} />
             <Route path="staff" element={<Staff />} />
             <Route path="resident-attributes" element={<ResidentAttributes />} />
