@@ -293,6 +293,59 @@ void check_rules(const Resource& r, const BookingRequest& req, int64_t now_ms) {
 }
 }  // namespace
 
+std::optional<Booking> book_in(store::Tx& tx, const BookingRequest& req, int64_t now_ms) {
+  auto r = find_resource(tx, req.tenant_id, req.resource_id);
+  if (!r) throw ApiError::not_found("予約の対象が見つかりません");
+  check_rules(*r, req, now_ms);
+  Date day = jst_date(req.slot_start);
+  // Serialise the bookers of this slot. ON CONFLICT DO NOTHING waits only for an insert
+  // of the same key still in flight; FOR UPDATE then queues the bookers one by one, and
+  // READ COMMITTED lets each see the rows the previous one committed. Nothing is locked on
+  // SQLite: BEGIN IMMEDIATE already made this transaction the only writer.
+  tx.exec(
+      "INSERT INTO reservation_slot_locks(resource_id, slot_start) VALUES (?, ?) "
+      "ON CONFLICT DO NOTHING",
+      {r->id, req.slot_start});
+  tx.one(std::string("SELECT slot_start FROM reservation_slot_locks WHERE resource_id = ? "
+                     "AND slot_start = ?") +
+             store::for_update(tx),
+         {r->id, req.slot_start});
+  if (req.resident_id && r->daily_limit > 0) {
+    // The resident's own row serialises their bookings of other slots of the same day.
+    tx.one(std::string("SELECT id FROM residents WHERE id = ?") + store::for_update(tx),
+           {*req.resident_id});
+    int64_t from = jst_midnight_ms(day);
+    auto n = tx.one(
+        "SELECT COUNT(*) FROM bookings WHERE resident_id = ? AND resource_id = ? AND status = "
+        "'booked' AND slot_start >= ? AND slot_start < ?",
+        {*req.resident_id, r->id, from, from + 24 * 3600 * 1000});
+    if (n && n->i64(0) >= r->daily_limit)
+      throw ApiError(409, "daily_limit",
+                     "この予約は 1 日 " + std::to_string(r->daily_limit) + " 件までです", "slot");
+  }
+  if (booked_party(tx, r->id, req.slot_start) + req.party > r->capacity) return std::nullopt;
+  Booking b;
+  b.resource_id = r->id;
+  b.slot_start = req.slot_start;
+  b.party = req.party;
+  b.resident_id = req.resident_id;
+  if (req.staff) b.staff_id = req.staff->staff_id;
+  b.status = "booked";
+  b.note = req.note;
+  b.created_at = b.updated_at = now_ms;
+  b.id = tx.insert_id(
+      "INSERT INTO bookings(tenant_id, resource_id, slot_start, party, resident_id, staff_id, "
+      "status, note, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'booked', ?, "
+      "'', ?, ?) RETURNING id",
+      {req.tenant_id, r->id, req.slot_start, int64_t{req.party}, store::opt(req.resident_id),
+       store::opt(b.staff_id), req.note, now_ms, now_ms});
+  if (req.staff)
+    auth::audit(
+        tx, *req.staff, "booking.create", "booking", std::to_string(b.id),
+        {{"resource_id", r->id}, {"slot", format_slot(req.slot_start)}, {"party", req.party}});
+  return b;
+}
+
 Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms) {
   // A full slot is an answer, not a failure: the transaction ends (rolled back) first, then
   // the alternatives are read, so the lock is held no longer than the check needs.
@@ -310,59 +363,8 @@ Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms) {
   std::optional<Booking> booked;
   if (!full_resource)
     booked = db.write([&](store::Tx& tx) -> std::optional<Booking> {
-      auto r = find_resource(tx, req.tenant_id, req.resource_id);
-      if (!r) throw ApiError::not_found("予約の対象が見つかりません");
-      check_rules(*r, req, now_ms);
-      Date day = jst_date(req.slot_start);
-      // Serialise the bookers of this slot. ON CONFLICT DO NOTHING waits only for an insert
-      // of the same key still in flight; FOR UPDATE then queues the bookers one by one, and
-      // READ COMMITTED lets each see the rows the previous one committed. Nothing is locked on
-      // SQLite: BEGIN IMMEDIATE already made this transaction the only writer.
-      tx.exec(
-          "INSERT INTO reservation_slot_locks(resource_id, slot_start) VALUES (?, ?) "
-          "ON CONFLICT DO NOTHING",
-          {r->id, req.slot_start});
-      tx.one(std::string("SELECT slot_start FROM reservation_slot_locks WHERE resource_id = ? "
-                         "AND slot_start = ?") +
-                 store::for_update(tx),
-             {r->id, req.slot_start});
-      if (req.resident_id && r->daily_limit > 0) {
-        // The resident's own row serialises their bookings of other slots of the same day.
-        tx.one(std::string("SELECT id FROM residents WHERE id = ?") + store::for_update(tx),
-               {*req.resident_id});
-        int64_t from = jst_midnight_ms(day);
-        auto n = tx.one(
-            "SELECT COUNT(*) FROM bookings WHERE resident_id = ? AND resource_id = ? AND status = "
-            "'booked' AND slot_start >= ? AND slot_start < ?",
-            {*req.resident_id, r->id, from, from + 24 * 3600 * 1000});
-        if (n && n->i64(0) >= r->daily_limit)
-          throw ApiError(409, "daily_limit",
-                         "この予約は 1 日 " + std::to_string(r->daily_limit) + " 件までです",
-                         "slot");
-      }
-      if (booked_party(tx, r->id, req.slot_start) + req.party > r->capacity) {
-        full_resource = std::move(*r);
-        return std::nullopt;
-      }
-      Booking b;
-      b.resource_id = r->id;
-      b.slot_start = req.slot_start;
-      b.party = req.party;
-      b.resident_id = req.resident_id;
-      if (req.staff) b.staff_id = req.staff->staff_id;
-      b.status = "booked";
-      b.note = req.note;
-      b.created_at = b.updated_at = now_ms;
-      b.id = tx.insert_id(
-          "INSERT INTO bookings(tenant_id, resource_id, slot_start, party, resident_id, staff_id, "
-          "status, note, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'booked', ?, "
-          "'', ?, ?) RETURNING id",
-          {req.tenant_id, r->id, req.slot_start, int64_t{req.party}, store::opt(req.resident_id),
-           store::opt(b.staff_id), req.note, now_ms, now_ms});
-      if (req.staff)
-        auth::audit(
-            tx, *req.staff, "booking.create", "booking", std::to_string(b.id),
-            {{"resource_id", r->id}, {"slot", format_slot(req.slot_start)}, {"party", req.party}});
+      auto b = book_in(tx, req, now_ms);
+      if (!b) full_resource = find_resource(tx, req.tenant_id, req.resource_id);
       return b;
     });
   if (booked) return *booked;

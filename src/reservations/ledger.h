@@ -83,6 +83,11 @@ struct BookingRequest {
 // 409 stopped, closed, daily_limit, slot_full (details: the next free slots).
 Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms);
 
+// The booking transaction's work inside the caller's write transaction (a chat turn books as
+// it stores the application): the same rules and slot lock; nullopt when the slot has no room
+// for the party. Throws ApiError as book() does for the rules.
+std::optional<Booking> book_in(store::Tx& tx, const BookingRequest& req, int64_t now_ms);
+
 // Cancels a booked row; a resident may cancel only their own (others' are 404) and not
 // after the slot began; staff any, with a reason (audited). 409 already_cancelled.
 Booking cancel(store::Db& db, int64_t tenant_id, int64_t booking_id,
