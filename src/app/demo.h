@@ -2,6 +2,7 @@
 #include <string>
 
 #include "auth/service.h"
+#include "services/catalog.h"
 #include "store/db.h"
 
 namespace mg::app {
@@ -20,5 +21,10 @@ DemoSetup ensure_demo(store::Db& db, auth::AuthService& auth);
 // Loads every <dir>/*.csv as the lookup list (名簿) named after the file, so the demo's services
 // that check a list (給付金) can succeed. Returns the number of lists loaded.
 int load_demo_lists(store::Db& db, int64_t tenant_id, const std::string& dir);
+
+// A demo 施設予約: two resources (a meeting room, a gym) in two categories and the service
+// from <dir> that books them through the chat. Returns the number of services imported.
+int add_demo_reservations(store::Db& db, services::Catalog& catalog, int64_t tenant_id,
+                          const std::string& dir);
 
 }  // namespace mg::app

@@ -78,6 +78,7 @@ int serve(const ServeConfig& config) {
       log::info("demo templates imported", {{"count", n}});
       // A sample 対象者名簿 so the demo 給付金 service can succeed.
       load_demo_lists(*db, demo.tenant_id, dir + "/sample-lists");
+      add_demo_reservations(*db, catalog, demo.tenant_id, dir + "/demo-reservations");
       // A garbage calendar in the 5374 format, as a town would import it.
       if (fs::exists(dir + "/garbage/area_days.csv")) {
         auto g = garbage::import_files(

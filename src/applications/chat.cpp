@@ -5,6 +5,7 @@
 #include "applications/application_store.h"
 #include "applications/attachments.h"
 #include "applications/lookup_lists.h"
+#include "applications/reservation_slots.h"
 #include "applications/session_store.h"
 #include "auth/store.h"
 #include "conversation/engine.h"
@@ -99,13 +100,22 @@ std::optional<std::string> apply_effects(store::Tx& tx, int64_t tenant_id, const
 }
 
 // The turn's effects one at a time, so one that fails re-asks a step instead of completing
-// (conv::apply_effects). None of today's effects fails; a reservation will.
+// (conv::apply_effects): a submit whose reservation the ledger refuses stores nothing and asks
+// for another slot.
 class TurnEffects final : public conv::EffectApplier {
  public:
-  TurnEffects(store::Tx& tx, int64_t tenant_id, const SessionRow& s, const std::string& department)
-      : tx_(tx), tenant_id_(tenant_id), s_(s), department_(department) {}
+  TurnEffects(store::Tx& tx, int64_t tenant_id, const SessionRow& s,
+              const conv::ServiceDefinition& def)
+      : tx_(tx), tenant_id_(tenant_id), s_(s), def_(def) {}
   conv::EffectOutcome apply(const conv::Effect& e) override {
-    if (auto r = apply_effects(tx_, tenant_id_, s_, department_, {e})) receipt = r;
+    // Booked with the application, in its transaction; a repeated submit books nothing.
+    if (e.kind == conv::Effect::Kind::submit &&
+        !sql::application_of_session(tx_, tenant_id_, s_.id)) {
+      auto booked =
+          book_reserve_answers(tx_, tenant_id_, s_.resident_id, def_, e.answers, clock::now_ms());
+      if (!booked.ok) return booked;
+    }
+    if (auto r = apply_effects(tx_, tenant_id_, s_, def_.department, {e})) receipt = r;
     return conv::EffectOutcome::success();
   }
   std::optional<std::string> receipt;
@@ -114,7 +124,7 @@ class TurnEffects final : public conv::EffectApplier {
   store::Tx& tx_;
   int64_t tenant_id_;
   const SessionRow& s_;
-  const std::string& department_;
+  const conv::ServiceDefinition& def_;
 };
 
 }  // namespace
@@ -134,6 +144,8 @@ ChatTurn ChatService::start(store::Tx& tx, int64_t tenant_id, int64_t resident_i
   postal::DbAddressLookup addresses(tx);
   conv::Context ctx{clock::date_jst(now), now, &lookups, &addresses,
                     sql::lookup_failures(tx, tenant_id, resident_id, clock::date_jst(now))};
+  LedgerSlots slots(tx, tenant_id, now);
+  ctx.slots = &slots;
   auto res = conv::start(version->definition, ctx);
   ChatTurn turn;
   turn.session_id = crypto::random_token(18);
@@ -181,6 +193,8 @@ ChatTurn ChatService::input(store::Tx& tx, int64_t tenant_id, int64_t resident_i
   postal::DbAddressLookup addresses(tx);
   conv::Context ctx{clock::date_jst(now), now, &lookups, &addresses,
                     sql::lookup_failures(tx, tenant_id, resident_id, clock::date_jst(now))};
+  LedgerSlots slots(tx, tenant_id, now);
+  ctx.slots = &slots;
   conv::StepResult res;
   if (auto* in = std::get_if<conv::Input>(&parsed); in && in->type == conv::Input::Type::photo) {
     // The photo must be one this resident uploaded; the engine checks its type and size.
@@ -196,7 +210,7 @@ ChatTurn ChatService::input(store::Tx& tx, int64_t tenant_id, int64_t resident_i
   } else {
     res = conv::handle_json(version->definition, state, input, ctx);
   }
-  TurnEffects effects(tx, tenant_id, *s, version->definition.department);
+  TurnEffects effects(tx, tenant_id, *s, version->definition);
   res = conv::apply_effects(version->definition, state, std::move(res), effects, ctx);
   auto receipt = effects.receipt;
   if (!receipt && state.completed == false && res.state.completed) {

@@ -48,12 +48,37 @@ struct Slot {
   std::string label;  // e.g. "9:00〜9:30（残り2）"; empty: made from start and end
 };
 
+// What a `reserve` step offers before the slot: categories and resources (provider keys).
+struct BookableCategory {
+  std::string id;
+  std::string name;
+  std::string parent_id;  // empty at the top level
+};
+
+struct BookableResource {
+  std::string id;
+  std::string name;
+  std::string category_id;  // empty when in no category
+  int capacity = 1;         // places per slot: the most one booking may take
+};
+
 class SlotProvider {
  public:
   virtual ~SlotProvider() = default;
   // Slots of `resource` on `date` (YYYY-MM-DD) with places left, in time order.
   virtual std::vector<Slot> available(const std::string& resource,
                                       const std::string& date) const = 0;
+  // Resources open for booking, and their categories (a provider with one fixed resource
+  // may leave these out).
+  virtual std::vector<BookableResource> resources() const { return {}; }
+  virtual std::vector<BookableCategory> categories() const { return {}; }
+  // Days from `from` (YYYY-MM-DD, `days` of them) with a slot that still has room for
+  // `party`, in order.
+  virtual std::vector<std::string> open_days(const std::string& resource, const std::string& from,
+                                             int days, int party) const {
+    (void)resource, (void)from, (void)days, (void)party;
+    return {};
+  }
 };
 
 struct Context {

@@ -1,6 +1,7 @@
 #include "conversation/engine.h"
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 #include "conversation/consent.h"
@@ -109,6 +110,7 @@ class Turn final : public StepRuntime {
       r_.prompts.push_back(Prompt::error(st.current, reason));
       return reask();
     }
+    if (auto a = st.answers.find(step_id); a != st.answers.end()) failed_ = std::move(a->second);
     st.answers.erase(step_id);
     r_.prompts.push_back(Prompt::error(step_id, reason));
     // From the summary the resident comes back to it once the step is answered again.
@@ -127,6 +129,7 @@ class Turn final : public StepRuntime {
   void show(Prompt p) override { r_.prompts.push_back(std::move(p)); }
   void emit(Effect e) override { r_.effects.push_back(std::move(e)); }
   const std::vector<Effect>& effects() const override { return r_.effects; }
+  const Answer* failed_answer() const override { return failed_ ? &*failed_ : nullptr; }
 
  private:
   std::string window() const {
@@ -356,6 +359,7 @@ class Turn final : public StepRuntime {
   const Context& ctx_;
   Date today_;
   StepResult r_;
+  std::optional<Answer> failed_;  // the answer being re-asked after the host refused it
 };
 
 }  // namespace

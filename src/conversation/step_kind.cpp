@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "conversation/kinds/builtin.h"
+#include "conversation/kinds/reserve.h"
 #include "conversation/question.h"
 
 namespace mg::conversation {
@@ -21,6 +22,8 @@ std::map<std::string, const StepKindSpec*, std::less<>>& registry() {
       const StepKindSpec& spec = builtin_spec(k);
       m[spec.name()] = &spec;
     }
+    // Plug-in kinds that ship with madoguchi.
+    m[kinds::reserve().name()] = &kinds::reserve();
     return m;
   }();
   return kinds;

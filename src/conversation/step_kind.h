@@ -44,6 +44,9 @@ class StepRuntime {
   virtual void show(Prompt p) = 0;
   virtual void emit(Effect e) = 0;
   virtual const std::vector<Effect>& effects() const = 0;  // emitted so far this turn
+  // When the step is asked again because the host could not carry out its answer (a slot
+  // taken meanwhile): that answer, so the kind can resume near it; null otherwise.
+  virtual const Answer* failed_answer() const { return nullptr; }
   void say(std::string text) { show(Prompt::message(std::move(text))); }
 
  protected:

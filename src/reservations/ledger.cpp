@@ -421,6 +421,64 @@ std::optional<int64_t> first_full(store::Tx& tx, const Resource& r, const Bookin
 }
 }  // namespace
 
+std::optional<Booking> book_in(store::Tx& tx, const BookingRequest& req, int64_t now_ms) {
+  auto r = find_resource(tx, req.tenant_id, req.resource_id);
+  if (!r) throw ApiError::not_found("予約の対象が見つかりません");
+  auto slots = check_rules(*r, req, now_ms);
+  // Serialise the bookers of these slots, in time order so two multi-slot bookers
+  // cannot wait for each other.
+  for (int64_t s : slots) lock_slot(tx, r->id, s);
+  if (req.waitlist_entry_id) check_offer(tx, req, now_ms);
+  check_limits(tx, *r, req);
+  if (first_full(tx, *r, req, slots, now_ms)) {
+    if (req.waitlist_entry_id)  // cannot happen while the offer holds its place
+      throw ApiError(409, "offer_gone", "キャンセル待ちの枠はもうありません");
+    return std::nullopt;
+  }
+  Booking b;
+  b.resource_id = r->id;
+  b.slot_start = req.slot_start;
+  b.party = req.party;
+  b.resident_id = req.resident_id;
+  if (req.staff) b.staff_id = req.staff->staff_id;
+  b.status = "booked";
+  b.note = req.note;
+  b.created_at = b.updated_at = now_ms;
+  b.contact_name = req.contact_name;
+  b.contact_phone = req.contact_phone;
+  b.slots = static_cast<int>(slots.size());
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    int64_t id = tx.insert_id(
+        "INSERT INTO bookings(tenant_id, resource_id, slot_start, party, resident_id, "
+        "staff_id, status, note, reason, created_at, updated_at, group_id, contact_name, "
+        "contact_phone) VALUES (?, ?, ?, ?, ?, ?, 'booked', ?, '', ?, ?, ?, ?, ?) RETURNING id",
+        {req.tenant_id, r->id, slots[i], int64_t{req.party}, store::opt(req.resident_id),
+         store::opt(b.staff_id), req.note, now_ms, now_ms, store::opt(b.group_id), req.contact_name,
+         req.contact_phone});
+    if (i == 0) {
+      b.id = id;
+      if (slots.size() > 1) {
+        b.group_id = id;
+        tx.exec("UPDATE bookings SET group_id = ? WHERE id = ?", {id, id});
+      }
+    }
+  }
+  // Under the slot's lock the offer was live; the status guard keeps it taken once.
+  if (req.waitlist_entry_id &&
+      tx.exec("UPDATE waitlist_entries SET status = 'booked', booking_id = ?, updated_at = ? "
+              "WHERE id = ? AND status = 'offered'",
+              {b.id, now_ms, *req.waitlist_entry_id}) != 1)
+    throw ApiError(409, "offer_gone",
+                   "キャンセル待ちのご案内は期限が切れたか、取り消されました");
+  if (req.staff)
+    auth::audit(tx, *req.staff, "booking.create", "booking", std::to_string(b.id),
+                {{"resource_id", r->id},
+                 {"slot", format_slot(req.slot_start)},
+                 {"party", req.party},
+                 {"slots", b.slots}});
+  return b;
+}
+
 Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms) {
   // A full slot is an answer, not a failure: the transaction ends (rolled back) first, then
   // the alternatives are read, so the lock is held no longer than the check needs.
@@ -456,61 +514,8 @@ Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms) {
   std::optional<Booking> booked;
   if (!full_resource)
     booked = db.write([&](store::Tx& tx) -> std::optional<Booking> {
-      auto r = find_resource(tx, req.tenant_id, req.resource_id);
-      if (!r) throw ApiError::not_found("予約の対象が見つかりません");
-      auto slots = check_rules(*r, req, now_ms);
-      // Serialise the bookers of these slots, in time order so two multi-slot bookers
-      // cannot wait for each other.
-      for (int64_t s : slots) lock_slot(tx, r->id, s);
-      if (req.waitlist_entry_id) check_offer(tx, req, now_ms);
-      check_limits(tx, *r, req);
-      if (first_full(tx, *r, req, slots, now_ms)) {
-        if (req.waitlist_entry_id)  // cannot happen while the offer holds its place
-          throw ApiError(409, "offer_gone", "キャンセル待ちの枠はもうありません");
-        full_resource = std::move(*r);
-        return std::nullopt;
-      }
-      Booking b;
-      b.resource_id = r->id;
-      b.slot_start = req.slot_start;
-      b.party = req.party;
-      b.resident_id = req.resident_id;
-      if (req.staff) b.staff_id = req.staff->staff_id;
-      b.status = "booked";
-      b.note = req.note;
-      b.created_at = b.updated_at = now_ms;
-      b.contact_name = req.contact_name;
-      b.contact_phone = req.contact_phone;
-      b.slots = static_cast<int>(slots.size());
-      for (std::size_t i = 0; i < slots.size(); ++i) {
-        int64_t id = tx.insert_id(
-            "INSERT INTO bookings(tenant_id, resource_id, slot_start, party, resident_id, "
-            "staff_id, status, note, reason, created_at, updated_at, group_id, contact_name, "
-            "contact_phone) VALUES (?, ?, ?, ?, ?, ?, 'booked', ?, '', ?, ?, ?, ?, ?) RETURNING id",
-            {req.tenant_id, r->id, slots[i], int64_t{req.party}, store::opt(req.resident_id),
-             store::opt(b.staff_id), req.note, now_ms, now_ms, store::opt(b.group_id), req.contact_name,
-             req.contact_phone});
-        if (i == 0) {
-          b.id = id;
-          if (slots.size() > 1) {
-            b.group_id = id;
-            tx.exec("UPDATE bookings SET group_id = ? WHERE id = ?", {id, id});
-          }
-        }
-      }
-      // Under the slot's lock the offer was live; the status guard keeps it taken once.
-      if (req.waitlist_entry_id &&
-          tx.exec("UPDATE waitlist_entries SET status = 'booked', booking_id = ?, updated_at = ? "
-                  "WHERE id = ? AND status = 'offered'",
-                  {b.id, now_ms, *req.waitlist_entry_id}) != 1)
-        throw ApiError(409, "offer_gone",
-                       "キャンセル待ちのご案内は期限が切れたか、取り消されました");
-      if (req.staff)
-        auth::audit(tx, *req.staff, "booking.create", "booking", std::to_string(b.id),
-                    {{"resource_id", r->id},
-                     {"slot", format_slot(req.slot_start)},
-                     {"party", req.party},
-                     {"slots", b.slots}});
+      auto b = book_in(tx, req, now_ms);
+      if (!b) full_resource = find_resource(tx, req.tenant_id, req.resource_id);
       return b;
     });
   if (booked) return *booked;

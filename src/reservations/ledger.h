@@ -102,6 +102,11 @@ struct BookingRequest {
 // offers) are checked inside the write transaction, under the slots' locks.
 Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms);
 
+// The booking transaction's work inside the caller's write transaction (a chat turn books as
+// it stores the application): the same rules and slot lock; nullopt when the slot has no room
+// for the party. Throws ApiError as book() does for the rules.
+std::optional<Booking> book_in(store::Tx& tx, const BookingRequest& req, int64_t now_ms);
+
 // Cancels a booked row; a resident may cancel only their own (others' are 404) and not
 // after the slot began or the cancel lead time passed (409 started, cancel_deadline); staff
 // any, with a reason (audited). 409 already_cancelled. A multi-slot booking is cancelled

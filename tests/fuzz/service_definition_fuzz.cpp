@@ -6,6 +6,7 @@
 // Input layout: the definition JSON itself. An optional top-level "_fuzz" object (ignored by the
 // parser) carries the dialog: {"inputs": [text or Input JSON...], "today": "YYYY-MM-DD",
 // "lookup_lists": {list: [rows]}, "addresses": {postal: address}, "correct": [step ids]}.
+// `reserve` steps book from a fixed ledger (FixedSlots).
 // Without inputs, answers are derived from each prompt (its choices, else a rotating text).
 #include <cstddef>
 #include <cstdint>
@@ -39,6 +40,27 @@ Input derived_input(const StepResult& r, size_t turn) {
   return Input::of_text(kTexts[turn % (sizeof kTexts / sizeof kTexts[0])]);
 }
 
+// A fixed reservations ledger for `reserve` steps: two categories, three resources, days and
+// slots with and without room, so every phase of the step is reached.
+class FixedSlots final : public SlotProvider {
+ public:
+  std::vector<BookableResource> resources() const override {
+    return {{"1", "体育館", "10", 4}, {"2", "会議室A", "20", 1}, {"3", "会議室B", "", 2}};
+  }
+  std::vector<BookableCategory> categories() const override {
+    return {{"10", "スポーツ", ""}, {"20", "会議室", "10"}};
+  }
+  std::vector<std::string> open_days(const std::string& resource, const std::string&, int days,
+                                     int party) const override {
+    if (resource == "2" || days < 1 || party > 4) return {};
+    return {"2025-04-02", "2025-04-03", "2025-04-10"};
+  }
+  std::vector<Slot> available(const std::string&, const std::string& date) const override {
+    if (date != "2025-04-10" && date != "2025-04-02") return {};
+    return {{date + "T09:00", "9:00", "10:00", 1, ""}, {date + "T10:00", "10:00", "11:00", 4, ""}};
+  }
+};
+
 void drive(const ServiceDefinition& def, const Json& fuzz) {
   InlineLookup lookup(fuzz.value("lookup_lists", Json::object()));
   InlineAddresses addresses(fuzz.value("addresses", Json::object()));
@@ -48,6 +70,8 @@ void drive(const ServiceDefinition& def, const Json& fuzz) {
   ctx.now_ms = 1'700'000'000'000;
   ctx.lookup = &lookup;
   ctx.addresses = &addresses;
+  FixedSlots slots;
+  ctx.slots = &slots;
 
   StepResult r = start(def, ctx);
   (void)r.to_json();

@@ -124,6 +124,7 @@ test('every prompt of every bundled template validates against the schema', asyn
   const resident = srv.client();
   const { items } = (await resident.get('/api/public/demo/services')).json;
   const keys = readdirSync(join(ROOT, 'templates')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+  keys.push('shisetsu-yoyaku'); // the demo's 施設予約 (templates/demo-reservations), walked too
   assert.deepEqual(items.map((s) => s.service_key).sort(), keys.sort(), 'the demo publishes every bundled template');
 
   const seen = { types: new Set(), inputs: new Set(), formats: new Set() };

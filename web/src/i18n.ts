@@ -746,6 +746,18 @@ const ja = {
   'rsv.statsBooked': '予約人数 / 定員',
   'rsv.statsBookings': '予約件数',
   'rsv.statsCancelled': '取り消し',
+  // Issue 12, reservations (resident side): 予約の確認・取消.
+  'res.bookings': '予約',
+  'res.bookingsLead': 'この端末から予約したものです。始まる前なら取り消せます。',
+  'res.bookingsEmpty': 'この端末からの予約はまだありません。',
+  'res.bookingBooked': '予約済み',
+  'res.bookingCancelled': '取消済み',
+  'res.bookingParty': '{n}人',
+  'res.bookingCancel': '取り消す',
+  'res.bookingCancelAsk': 'この予約を取り消しますか？',
+  'res.bookingCancelYes': '取り消す',
+  'res.bookingCancelNo': 'やめる',
+  'res.bookingCancelDone': '予約を取り消しました。',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -1490,6 +1502,18 @@ const en: Record<MessageKey, string> = {
   'rsv.statsBooked': 'Booked / places',
   'rsv.statsBookings': 'Bookings',
   'rsv.statsCancelled': 'Cancelled',
+  // Issue 12, reservations (resident side): 予約の確認・取消.
+  'res.bookings': 'Bookings',
+  'res.bookingsLead': 'Bookings made from this device. You can cancel one until it begins.',
+  'res.bookingsEmpty': 'No bookings from this device yet.',
+  'res.bookingBooked': 'Booked',
+  'res.bookingCancelled': 'Cancelled',
+  'res.bookingParty': '{n} people',
+  'res.bookingCancel': 'Cancel',
+  'res.bookingCancelAsk': 'Cancel this booking?',
+  'res.bookingCancelYes': 'Cancel it',
+  'res.bookingCancelNo': 'Keep it',
+  'res.bookingCancelDone': 'The booking was cancelled.',
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { ja, en };

@@ -17,6 +17,7 @@ export default function ResidentLayout({ tenant, name, children, wide }: { tenan
         <Link to={`/t/${encodeURIComponent(tenant)}`} className="brand" data-testid="resident-home-link">{name || t('app.name')}</Link>
         <div className="topbar-right">
           <Link to={`/t/${encodeURIComponent(tenant)}/my`} className="btn btn-ghost" data-testid="my-link">{t('res.my')}</Link>
+          <Link to={`/t/${encodeURIComponent(tenant)}/bookings`} className="btn btn-ghost" data-testid="bookings-link">{t('res.bookings')}</Link>
           <LocaleSwitch />
         </div>
       </header>
