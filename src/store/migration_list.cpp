@@ -626,6 +626,12 @@ CREATE INDEX bookings_resident ON bookings(resident_id, resource_id, slot_start)
 CREATE INDEX resident_identities_external ON resident_identities(channel, external_id);
 CREATE INDEX resident_attributes_owner ON resident_attributes(tenant_id, resident_id, attr_key)
 )SQL"},
+      // 受信設定: what residents read instead of the staff's label, and a line of help, for the
+      // attributes they may set themselves (empty: the staff label, no help).
+      {25, "attribute_resident_label", R"SQL(
+ALTER TABLE attribute_definitions ADD COLUMN resident_label TEXT NOT NULL DEFAULT '';
+ALTER TABLE attribute_definitions ADD COLUMN resident_help TEXT NOT NULL DEFAULT ''
+)SQL"},
   };
   return list;
 }
