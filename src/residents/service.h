@@ -29,7 +29,8 @@ bool valid_key(const std::string& key);  // [a-z0-9_]{1,40}
 bool valid_date(const std::string& s);   // YYYY-MM-DD, a day that exists
 
 // A definition from a request body ({key, label, type, multiple, options, resident_editable,
-// resident_label, resident_help, position}), checked with validate_definition. tenant_id and id stay 0.
+// resident_label, resident_help, position}), checked with validate_definition. tenant_id and id
+// stay 0.
 AttributeDefinition definition_from_json(const Json& body);
 void validate_definition(const AttributeDefinition& d);
 Json to_json(const AttributeDefinition& d);

@@ -23,10 +23,9 @@ void mount_settings(http::Router& r, auth::AuthService& auth, store::Db& db, Cal
   r.get("/api/public/{tenant}/my/settings", [&auth, &db, caller_of](http::Request& req) {
     int64_t tenant = tenant_of(auth, req);
     auto c = caller_of(req, false);
-    return with_cookie(
-        http::Response::json(
-            db.read([&](store::Tx& tx) { return own_settings(tx, tenant, c.resident_id); })),
-        c);
+    return with_cookie(http::Response::json(db.read(
+                           [&](store::Tx& tx) { return own_settings(tx, tenant, c.resident_id); })),
+                       c);
   });
   r.put("/api/public/{tenant}/my/settings", [&auth, &db, caller_of](http::Request& req) {
     // A JSON content type forces a CORS preflight, so other sites cannot change a resident's
@@ -36,9 +35,15 @@ void mount_settings(http::Router& r, auth::AuthService& auth, store::Db& db, Cal
       throw ApiError(415, "unsupported_type", "Content-Type: application/json で送ってください");
     int64_t tenant = tenant_of(auth, req);
     auto body = req.json_body();
-    // Checked before a resident is created for a first-time visitor.
-    db.read([&](store::Tx& tx) { checked_own_settings(tx, tenant, body); });
-    auto c = caller_of(req, true);
+    // Checked before a resident is created for a first-time visitor; a change of nothing
+    // creates no resident either.
+    bool empty =
+        db.read([&](store::Tx& tx) { return checked_own_settings(tx, tenant, body).empty(); });
+    auto c = caller_of(req, !empty);
+    if (!c.resident_id)
+      return with_cookie(
+          http::Response::json(db.read([&](store::Tx& tx) { return own_settings(tx, tenant, 0); })),
+          c);
     auto out = db.write([&](store::Tx& tx) {
       set_own_settings(tx, tenant, c.resident_id, body);
       return own_settings(tx, tenant, c.resident_id);

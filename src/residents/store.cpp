@@ -195,8 +195,8 @@ int64_t insert_definition(store::Tx& tx, const AttributeDefinition& d) {
       "options, resident_editable, position, resident_label, resident_help, created_at, "
       "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
       {d.tenant_id, d.key, d.label, std::string(to_string(d.type)), int64_t{d.multiple},
-       options_text(d), int64_t{d.resident_editable}, d.position, d.resident_label,
-       d.resident_help, now, now});
+       options_text(d), int64_t{d.resident_editable}, d.position, d.resident_label, d.resident_help,
+       now, now});
 }
 
 void update_definition(store::Tx& tx, const AttributeDefinition& d) {

@@ -113,9 +113,9 @@ Json summary(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
   text += "\n\n変更するときは「受信設定」と送ってください。";
   Json ms = text_messages(text);
   ms.back()["quickReply"] = {
-      {"items", Json::array({button("もう一度設定する",
-                                    encode_postback({Postback::Kind::command,
-                                                     kReceivingSettingsCommand}))})}};
+      {"items",
+       Json::array({button("もう一度設定する", encode_postback({Postback::Kind::command,
+                                                                kReceivingSettingsCommand}))})}};
   return ms;
 }
 
@@ -173,10 +173,10 @@ Json settings_question(const AttributeDefinition& d, const std::vector<Attribute
       break;
     }
     case AttributeType::yes_no:
-      items.push_back(button(std::string(holds(current, "yes") ? "✓ " : "") + "はい",
-                             data(d, "o:yes")));
-      items.push_back(button(std::string(holds(current, "no") ? "✓ " : "") + "いいえ",
-                             data(d, "o:no")));
+      items.push_back(
+          button(std::string(holds(current, "yes") ? "✓ " : "") + "はい", data(d, "o:yes")));
+      items.push_back(
+          button(std::string(holds(current, "no") ? "✓ " : "") + "いいえ", data(d, "o:no")));
       break;
     case AttributeType::date: {
       text += d.multiple ? "\n日付を1つずつ追加し、最後に「次へ」を押してください。"
@@ -235,7 +235,8 @@ Json receiving_settings_tap(store::Tx& tx, int64_t tenant_id, int64_t resident_i
     if (index + 1 >= defs.size()) {
       Json ms = ack.empty() ? Json::array() : text_messages(ack);
       bool web_only = residents::editable_definitions(tx, tenant_id).size() > defs.size();
-      for (auto& m : summary(tx, tenant_id, resident_id, defs, web_only)) ms.push_back(std::move(m));
+      for (auto& m : summary(tx, tenant_id, resident_id, defs, web_only))
+        ms.push_back(std::move(m));
       return ms;
     }
     const auto& next = defs[index + 1];
@@ -272,14 +273,14 @@ Json receiving_settings_tap(store::Tx& tx, int64_t tenant_id, int64_t resident_i
     }
     if (d.type == AttributeType::yes_no && (a == "o:yes" || a == "o:no")) {
       save(tx, tenant_id, resident_id, d.key, a.substr(2));
-      return move_on("「" + label + "」を「" + (a == "o:yes" ? "はい" : "いいえ") + "」にしました。");
+      return move_on("「" + label + "」を「" + (a == "o:yes" ? "はい" : "いいえ") +
+                     "」にしました。");
     }
     if (d.type == AttributeType::choice && a.rfind("o:", 0) == 0) {
       size_t i = d.options.size();
       for (size_t j = 0; j < d.options.size(); ++j)
         if (option_token(d, j) == a) i = j;
-      if (i == d.options.size())
-        return ask_again("選択肢が変わりました。もう一度選んでください。");
+      if (i == d.options.size()) return ask_again("選択肢が変わりました。もう一度選んでください。");
       const auto& o = d.options[i];
       int page = static_cast<int>(i / kSettingOptionsPerPage);
       if (!d.multiple) {
@@ -295,7 +296,8 @@ Json receiving_settings_tap(store::Tx& tx, int64_t tenant_id, int64_t resident_i
           all.push_back(text_of(v));
       if (!removed) all.push_back(o.value);
       save(tx, tenant_id, resident_id, d.key, all);
-      return ask_again("「" + o.label + "」を" + (removed ? "外しました。" : "追加しました。"), page);
+      return ask_again("「" + o.label + "」を" + (removed ? "外しました。" : "追加しました。"),
+                       page);
     }
   } catch (const ApiError& e) {
     // The same rules as the web page refused it (a date that does not exist, too many values).
