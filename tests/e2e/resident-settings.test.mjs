@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
-import { config, launch, newPage, screenshot } from './lib.mjs';
+import { config, launch, login, newPage, screenshot } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -49,10 +49,30 @@ test('a resident changes district and topics on a 320 px phone at 200 % text; re
     resident_label: 'お住まいの地区', resident_help: 'その地区のお知らせが届きます',
     options: [{ value: 'kita', label: '北地区' }, { value: 'minami', label: '南地区' }, { value: 'higashi', label: '東地区' }],
   });
-  await office.call('POST', '/api/resident-attributes', {
-    key: topics, label: '受け取る話題', type: 'choice', multiple: true, resident_editable: true, position: 2,
-    options: [{ value: 'kosodate', label: '子育て' }, { value: 'bousai', label: '防災' }, { value: 'event', label: 'イベント' }],
-  });
+  // Staff mark topics as resident-editable on the console's attribute page.
+  {
+    const { context, page } = await newPage(browser);
+    try {
+      await login(page);
+      await page.getByTestId('dashboard').waitFor();
+      await page.goto('/console/resident-attributes');
+      await page.getByTestId('ra-form').waitFor();
+      await page.getByLabel('名前', { exact: true }).fill('受け取る話題');
+      await page.getByLabel('キー', { exact: true }).fill(topics);
+      await page.getByLabel('種類').selectOption({ label: '複数選択' });
+      for (const [i, label] of ['子育て', '防災', 'イベント'].entries()) {
+        if (i > 0) await page.getByTestId('ra-option-add').click();
+        await page.getByLabel(`選択肢${i + 1}の表示名`).fill(label);
+      }
+      await page.getByTestId('ra-resident-editable').check();
+      await page.getByLabel('住民向けの説明（省略可）').fill('選んだ話題のお知らせが届きます');
+      assert.deepEqual(await axeProblems(page, 'console attribute form'), []);
+      await page.getByTestId('ra-save').click();
+      await page.getByTestId(`ra-row-${topics}`).getByTestId('ra-editable').waitFor();
+    } finally {
+      await context.close();
+    }
+  }
   await office.call('POST', '/api/resident-attributes', { key: memo, label: '職員メモ', type: 'text', position: 3 });
 
   const { context, page } = await newPage(browser, { viewport: { width: 320, height: 568 }, context: { hasTouch: true, isMobile: true } });
@@ -86,7 +106,7 @@ test('a resident changes district and topics on a 320 px phone at 200 % text; re
 
     // Staff count the segment: this resident is in 南地区 with 防災.
     const count = await office.call('POST', '/api/residents/count',
-      { condition: { all: [{ attr: district, in: ['minami'] }, { attr: topics, has: 'bousai' }] } });
+      { condition: { all: [{ attr: district, in: ['minami'] }, { attr: topics, has: '防災' }] } });
     assert.equal(count.count, 1);
 
     await page.reload();
@@ -95,6 +115,7 @@ test('a resident changes district and topics on a 320 px phone at 200 % text; re
     assert.equal(await group.getByLabel('子育て').isChecked(), true);
     assert.equal(await group.getByLabel('防災').isChecked(), true);
     assert.equal(await group.getByLabel('イベント').isChecked(), false);
+    assert.match(await page.getByTestId(`setting-${topics}`).innerText(), /選んだ話題のお知らせが届きます/);
 
     // Untick one, change the district again: the reload shows the change.
     await group.getByLabel('子育て').uncheck();
