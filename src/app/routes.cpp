@@ -19,6 +19,7 @@
 #include "reservations/routes.h"
 #include "residents/import_routes.h"
 #include "residents/routes.h"
+#include "residents/settings_routes.h"
 #include "services/routes.h"
 
 namespace mg::app {
@@ -94,6 +95,12 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
                         auto r = web::device_resident(auth, db, req, create, secure);
                         return reservations::PublicResident{r.resident_id, r.set_cookie};
                       });
+  residents::mount_settings(router, deps.auth, deps.db,
+                            [&auth = deps.auth, &db = deps.db, secure = config.secure_cookies](
+                                const http::Request& req, bool create) {
+                              auto r = web::device_resident(auth, db, req, create, secure);
+                              return residents::CallerResident{r.resident_id, r.set_cookie};
+                            });
   applications::mount(router, deps.auth, deps.db, deps.catalog, deps.inbox);
   jobs::mount(router, deps.db, auth::jobs_admin(deps.auth));
   web::mount(router, deps.auth, deps.db, deps.catalog, deps.chat, deps.inbox, config.secure_cookies,

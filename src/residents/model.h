@@ -32,6 +32,8 @@ struct AttributeDefinition {
   bool multiple = false;                 // several values (topics, children's birth dates)
   std::vector<AttributeOption> options;  // choice only
   bool resident_editable = false;        // residents may set it themselves (受信設定)
+  std::string resident_label;            // what residents read (empty: label), migration 25
+  std::string resident_help;             // one line of help for residents (may be empty)
   int64_t position = 0;
 };
 

@@ -53,6 +53,14 @@ std::string string_of(const Json& body, const char* name, const std::string& wha
   return it->get<std::string>();
 }
 
+// An optional text: absent or null is "".
+std::string optional_string_of(const Json& body, const char* name, const std::string& what) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return {};
+  if (!it->is_string()) throw ApiError::bad_request(what + "は文字列で指定してください", name);
+  return it->get<std::string>();
+}
+
 bool bool_of(const Json& body, const char* name, const std::string& what) {
   auto it = body.find(name);
   if (it == body.end() || it->is_null()) return false;
@@ -111,6 +119,8 @@ AttributeDefinition definition_from_json(const Json& body) {
   d.type = *t;
   d.multiple = bool_of(body, "multiple", "複数");
   d.resident_editable = bool_of(body, "resident_editable", "住民による変更");
+  d.resident_label = optional_string_of(body, "resident_label", "住民向けの名前");
+  d.resident_help = optional_string_of(body, "resident_help", "住民向けの説明");
   if (auto it = body.find("position"); it != body.end() && !it->is_null()) {
     if (!it->is_number_integer() || it->get<int64_t>() < 0 || it->get<int64_t>() > 1000000)
       throw ApiError::bad_request("表示順は0から1000000までの整数で指定してください", "position");
@@ -145,6 +155,11 @@ void validate_definition(const AttributeDefinition& d) {
   if (d.key == kLineRichMenuKey)
     throw ApiError::bad_request("このキーはシステムが使うため指定できません", "key");
   check_line(d.label, kMaxLabelChars, "名前", "label");
+  // Both may stay empty (residents then read the staff label and no help).
+  if (!d.resident_label.empty())
+    check_line(d.resident_label, kMaxLabelChars, "住民向けの名前", "resident_label");
+  if (!d.resident_help.empty())
+    check_line(d.resident_help, kMaxHelpChars, "住民向けの説明", "resident_help");
   if (d.multiple && !multiple_allowed(d.type))
     throw ApiError::bad_request(
         std::string("複数の値は選択肢・日付・タグだけに使えます（この属性は") +
@@ -183,6 +198,8 @@ Json to_json(const AttributeDefinition& d) {
           {"multiple", d.multiple},
           {"options", options},
           {"resident_editable", d.resident_editable},
+          {"resident_label", d.resident_label},
+          {"resident_help", d.resident_help},
           {"position", d.position}};
 }
 

@@ -19,6 +19,7 @@ inline constexpr std::size_t kMaxLabelChars = 40;     // a definition's label
 inline constexpr std::size_t kMaxOptionChars = 100;   // an option's value or label
 inline constexpr std::size_t kMaxTextChars = 500;     // a text value
 inline constexpr std::size_t kMaxTagChars = 50;       // a tag value
+inline constexpr std::size_t kMaxHelpChars = 200;     // a definition's help for residents
 // Written by the LINE rich-menu code only; staff cannot define it.
 inline constexpr const char* kLineRichMenuKey = "line_rich_menu";
 
@@ -28,7 +29,8 @@ bool valid_key(const std::string& key);  // [a-z0-9_]{1,40}
 bool valid_date(const std::string& s);   // YYYY-MM-DD, a day that exists
 
 // A definition from a request body ({key, label, type, multiple, options, resident_editable,
-// position}), checked with validate_definition. tenant_id and id stay 0.
+// resident_label, resident_help, position}), checked with validate_definition. tenant_id and id
+// stay 0.
 AttributeDefinition definition_from_json(const Json& body);
 void validate_definition(const AttributeDefinition& d);
 Json to_json(const AttributeDefinition& d);

@@ -10,7 +10,8 @@ namespace mg::residents {
 namespace {
 
 constexpr const char* kDefinitionCols =
-    "id, tenant_id, attr_key, label, value_type, multiple, options, resident_editable, position";
+    "id, tenant_id, attr_key, label, value_type, multiple, options, resident_editable, position, "
+    "resident_label, resident_help";
 
 AttributeDefinition to_definition(const store::Row& r) {
   AttributeDefinition d;
@@ -27,6 +28,8 @@ AttributeDefinition to_definition(const store::Row& r) {
         d.options.push_back({o.value("value", std::string()), o.value("label", std::string())});
   d.resident_editable = r.i64(7) != 0;
   d.position = r.i64(8);
+  d.resident_label = r.str(9);
+  d.resident_help = r.str(10);
   return d;
 }
 
@@ -189,18 +192,20 @@ int64_t insert_definition(store::Tx& tx, const AttributeDefinition& d) {
   int64_t now = clock::now_ms();
   return tx.insert_id(
       "INSERT INTO attribute_definitions(tenant_id, attr_key, label, value_type, multiple, "
-      "options, resident_editable, position, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, "
-      "?, ?, ?, ?) RETURNING id",
+      "options, resident_editable, position, resident_label, resident_help, created_at, "
+      "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
       {d.tenant_id, d.key, d.label, std::string(to_string(d.type)), int64_t{d.multiple},
-       options_text(d), int64_t{d.resident_editable}, d.position, now, now});
+       options_text(d), int64_t{d.resident_editable}, d.position, d.resident_label, d.resident_help,
+       now, now});
 }
 
 void update_definition(store::Tx& tx, const AttributeDefinition& d) {
   tx.exec(
       "UPDATE attribute_definitions SET label = ?, multiple = ?, options = ?, "
-      "resident_editable = ?, position = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+      "resident_editable = ?, position = ?, resident_label = ?, resident_help = ?, "
+      "updated_at = ? WHERE tenant_id = ? AND id = ?",
       {d.label, int64_t{d.multiple}, options_text(d), int64_t{d.resident_editable}, d.position,
-       clock::now_ms(), d.tenant_id, d.id});
+       d.resident_label, d.resident_help, clock::now_ms(), d.tenant_id, d.id});
 }
 
 void delete_definition(store::Tx& tx, int64_t tenant_id, int64_t id, const std::string& key) {

@@ -666,6 +666,12 @@ CREATE TABLE waitlist_entries (
 CREATE INDEX waitlist_slot ON waitlist_entries(resource_id, slot_start, status, id);
 CREATE INDEX waitlist_resident ON waitlist_entries(resident_id, status)
 )SQL"},
+      // 受信設定: what residents read instead of the staff's label, and a line of help, for the
+      // attributes they may set themselves (empty: the staff label, no help).
+      {25, "attribute_resident_label", R"SQL(
+ALTER TABLE attribute_definitions ADD COLUMN resident_label TEXT NOT NULL DEFAULT '';
+ALTER TABLE attribute_definitions ADD COLUMN resident_help TEXT NOT NULL DEFAULT ''
+)SQL"},
   };
   return list;
 }

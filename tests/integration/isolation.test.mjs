@@ -115,6 +115,9 @@ const FIXTURES = {
   // messenger (issue 10 item 2): A's resident has a correction message (with A's receipt).
   'GET /api/public/{tenant}/my/messages': { kind: 'public', foreign: 'list' },
   'POST /api/public/{tenant}/my/messages/read': { kind: 'public', foreign: 200, body: () => ({ all: true }) },
+  // 受信設定 (issue 13): the caller's own values only; B has no editable attributes.
+  'GET /api/public/{tenant}/my/settings': { kind: 'public', foreign: 'list' },
+  'PUT /api/public/{tenant}/my/settings': { kind: 'public', foreign: 200, body: () => ({ values: {} }) },
   'POST /api/public/{tenant}/my/corrections/{id}/chat': { kind: 'public', params: { id: (c) => c.a.correction }, body: () => ({}) },
   'GET /api/public/{tenant}/postal/{code}': { kind: 'public', foreign: 'list', params: { code: () => '0600001' } },
   'POST /api/garbage/import': { min: 'admin', foreign: 'own', body: () => ({ files: { 'area_days.csv': Buffer.from('地名,センター,燃やせるごみ\nB町,,月\n').toString('base64') } }) },

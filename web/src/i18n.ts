@@ -758,6 +758,24 @@ const ja = {
   'res.bookingCancelYes': '取り消す',
   'res.bookingCancelNo': 'やめる',
   'res.bookingCancelDone': '予約を取り消しました。',
+  // 受信設定 (issue 13: resident/ReceivingSettings.tsx, console/ResidentAttributes.tsx)
+  'rs.title': '受信設定',
+  'rs.linkDesc': '地区や受け取りたいお知らせを選べます',
+  'rs.lead': 'お住まいの地区や関心のある話題を選ぶと、あなたに関係するお知らせだけが届きます。いつでも変更できます。',
+  'rs.empty': 'この自治体では、設定できる項目はまだありません。',
+  'rs.save': '保存する',
+  'rs.saved': '受信設定を保存しました',
+  'rs.unset': '設定しない',
+  'rs.yes': 'はい',
+  'rs.no': 'いいえ',
+  'rs.add': '追加する',
+  'rs.remove': '削除',
+  'rs.nth': '{label}（{n}件目）',
+  'ra.editable': '住民が受信設定で変更できる',
+  'ra.editableShort': '住民が変更可',
+  'ra.residentLabel': '住民向けの名前（省略時は名前）',
+  'ra.residentHelp': '住民向けの説明（省略可）',
+  'rs.richMenuAction': '受信設定を始める',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -1514,6 +1532,24 @@ const en: Record<MessageKey, string> = {
   'res.bookingCancelYes': 'Cancel it',
   'res.bookingCancelNo': 'Keep it',
   'res.bookingCancelDone': 'The booking was cancelled.',
+  // 受信設定 (issue 13: resident/ReceivingSettings.tsx, console/ResidentAttributes.tsx)
+  'rs.title': 'Notification settings',
+  'rs.linkDesc': 'Choose your district and the notices you want',
+  'rs.lead': 'Choose your district and the topics you care about, and you only get the notices that concern you. You can change them at any time.',
+  'rs.empty': 'This municipality has nothing to set yet.',
+  'rs.save': 'Save',
+  'rs.saved': 'Your settings are saved',
+  'rs.unset': 'Not set',
+  'rs.yes': 'Yes',
+  'rs.no': 'No',
+  'rs.add': 'Add',
+  'rs.remove': 'Remove',
+  'rs.nth': '{label} ({n})',
+  'ra.editable': 'Residents may change it in their notification settings',
+  'ra.editableShort': 'resident-editable',
+  'ra.residentLabel': 'Name shown to residents (default: the name)',
+  'ra.residentHelp': 'Help shown to residents (optional)',
+  'rs.richMenuAction': 'Start the notification settings',
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { ja, en };

@@ -4,6 +4,7 @@
 #include "channels/line/demo_rich_menu.h"
 #include "channels/line/photo_intake.h"
 #include "channels/line/postback_data.h"
+#include "channels/line/receiving_settings.h"
 #include "channels/line/renderer.h"
 #include "channels/line/service_menu.h"
 #include "core/errors.h"
@@ -113,6 +114,8 @@ EventAnswer Desk::start_service(store::Tx& tx, const ResidentContext& ctx,
 
 EventAnswer Desk::on_text(store::Tx& tx, const ResidentContext& ctx, const std::string& text) {
   if (is_menu_word(text)) return EventAnswer{menu(ctx, 0, kMenuIntro), std::nullopt};
+  if (is_settings_word(text))
+    return EventAnswer{start_receiving_settings(tx, ctx.tenant_id, ctx.resident_id), std::nullopt};
   if (chat_.open_session(tx, ctx.tenant_id, ctx.resident_id))
     return to_session(tx, ctx, {{"type", "text"}, {"text", text}});
   if (ctx.services)
@@ -136,6 +139,9 @@ EventAnswer Desk::on_postback(store::Tx& tx, const ResidentContext& ctx, const J
                         {{"type", "command"}, {"command", "edit"}, {"step_id", pb->value}});
     case Postback::Kind::command:
       if (pb->value == kMyApplicationsCommand) return my_applications(tx, ctx);
+      if (pb->value == kReceivingSettingsCommand)
+        return EventAnswer{start_receiving_settings(tx, ctx.tenant_id, ctx.resident_id),
+                           std::nullopt};
       return to_session(tx, ctx, {{"type", "command"}, {"command", pb->value}});
     case Postback::Kind::service:
       // Rich menus name a service by its title (ids differ per tenant and import).
@@ -144,6 +150,11 @@ EventAnswer Desk::on_postback(store::Tx& tx, const ResidentContext& ctx, const J
         if (const auto* s = service_named(*ctx.services, pb->value))
           return start_service(tx, ctx, std::to_string(s->id));
       return start_service(tx, ctx, pb->value);
+    case Postback::Kind::setting: {
+      std::string date = postback.contains("params") ? str(postback["params"], "date") : "";
+      return EventAnswer{receiving_settings_tap(tx, ctx.tenant_id, ctx.resident_id, *pb, date),
+                         std::nullopt};
+    }
     case Postback::Kind::menu: {
       int page = 0;
       try {

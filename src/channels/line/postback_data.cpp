@@ -19,6 +19,8 @@ const char* kind_code(Postback::Kind k) {
       return "m";
     case Postback::Kind::command:
       return "c";
+    case Postback::Kind::setting:
+      return "r";
   }
   return "v";
 }
@@ -50,6 +52,8 @@ std::optional<Postback> decode_postback(const std::string& data) {
     p.kind = Postback::Kind::menu;
   else if (c == "c")
     p.kind = Postback::Kind::command;
+  else if (c == "r")
+    p.kind = Postback::Kind::setting;
   else
     return std::nullopt;
   return p;

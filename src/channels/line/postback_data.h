@@ -8,13 +8,16 @@
 namespace mg::line {
 
 struct Postback {
-  enum class Kind { choice, date, edit, service, menu, command };
+  enum class Kind { choice, date, edit, service, menu, command, setting };
   Postback(Kind k = Kind::choice, std::string v = {}, std::string s = {})
       : kind(k), value(std::move(v)), step(std::move(s)) {}
   Kind kind = Kind::choice;
-  std::string value;  // choice value, step id (date/edit), service id, menu page, command
+  // choice value, step id (date/edit), service id, menu page, command, or what a 受信設定
+  // button does (receiving_settings.h)
+  std::string value;
   // The multi-choice step a choice tap belongs to, so its answer can be a short acknowledgement
-  // instead of the whole question again (empty for every other button).
+  // instead of the whole question again; for a 受信設定 button, the attribute key (empty for
+  // every other button).
   std::string step;
 };
 

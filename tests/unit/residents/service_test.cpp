@@ -196,5 +196,34 @@ TEST(AttributeValues, ShownByType) {
   EXPECT_EQ(j["segment"], "resident");
 }
 
+// 受信設定 (issue 13): what residents read instead of the staff label, and a line of help.
+TEST(AttributeDefinition, KeepsAResidentLabelAndHelp) {
+  auto body =
+      with(with(with(district(), "resident_editable", true), "resident_label", "お住まいの地区"),
+           "resident_help", "その地区のお知らせが届きます");
+  auto d = definition_from_json(body);
+  EXPECT_TRUE(d.resident_editable);
+  EXPECT_EQ(d.resident_label, "お住まいの地区");
+  EXPECT_EQ(d.resident_help, "その地区のお知らせが届きます");
+  auto back = definition_from_json(to_json(d));
+  EXPECT_EQ(back.resident_label, d.resident_label);
+  EXPECT_EQ(back.resident_help, d.resident_help);
+  // Absent or null: empty (residents then read the staff label).
+  EXPECT_EQ(definition_from_json(with(district(), "resident_label", nullptr)).resident_label, "");
+  EXPECT_EQ(field_of([&] { definition_from_json(with(district(), "resident_label", 5)); }),
+            "resident_label");
+  EXPECT_EQ(field_of([&] {
+              definition_from_json(with(district(), "resident_label", std::string(41 * 3, 'a')));
+            }),
+            "resident_label");
+  EXPECT_EQ(
+      field_of([&] { definition_from_json(with(district(), "resident_help", "一行目\n二行目")); }),
+      "resident_help");
+  std::string long_help;
+  for (int i = 0; i < 201; ++i) long_help += "あ";
+  EXPECT_EQ(field_of([&] { definition_from_json(with(district(), "resident_help", long_help)); }),
+            "resident_help");
+}
+
 }  // namespace
 }  // namespace mg::residents

@@ -17,6 +17,8 @@ export interface AttributeDefinition {
   multiple: boolean;
   options: Option[];
   resident_editable: boolean;
+  resident_label?: string;
+  resident_help?: string;
   position: number;
 }
 
@@ -32,13 +34,18 @@ interface Form {
   kind: Kind;
   several: boolean; // date and tag: several values per resident
   options: Option[];
+  // 受信設定 (issue 13): residents may set it themselves, under their own label and help.
+  editable: boolean;
+  residentLabel: string;
+  residentHelp: string;
 }
-const EMPTY: Form = { key: '', label: '', kind: 'choice', several: false, options: [{ value: '', label: '' }] };
+const EMPTY: Form = { key: '', label: '', kind: 'choice', several: false, options: [{ value: '', label: '' }], editable: false, residentLabel: '', residentHelp: '' };
 
 function formOf(d: AttributeDefinition): Form {
   return {
     key: d.key, label: d.label, kind: kindOf(d), several: d.type !== 'choice' && d.multiple,
     options: d.options.length ? d.options.map((o) => ({ ...o })) : [{ value: '', label: '' }],
+    editable: d.resident_editable, residentLabel: d.resident_label ?? '', residentHelp: d.resident_help ?? '',
   };
 }
 
@@ -54,6 +61,9 @@ function bodyOf(f: Form) {
     options: choice
       ? f.options.filter((o) => o.label.trim() || o.value.trim()).map((o) => ({ value: (o.value.trim() || o.label.trim()), label: o.label.trim() }))
       : [],
+    resident_editable: f.editable,
+    resident_label: f.editable ? f.residentLabel.trim() : '',
+    resident_help: f.editable ? f.residentHelp.trim() : '',
   };
 }
 
@@ -80,7 +90,7 @@ export default function ResidentAttributes() {
     try {
       const body = bodyOf(form);
       if (editing) {
-        await api.put(`/api/resident-attributes/${editing.id}`, { ...body, resident_editable: editing.resident_editable, position: editing.position });
+        await api.put(`/api/resident-attributes/${editing.id}`, { ...body, position: editing.position });
         setNotice(t('ra.updated', { label: body.label }));
       } else {
         await api.post('/api/resident-attributes', body);
@@ -130,7 +140,7 @@ export default function ResidentAttributes() {
                 <tr key={d.id} data-testid={`ra-row-${d.key}`}>
                   <td>{d.label}</td>
                   <td><code>{d.key}</code></td>
-                  <td>{t(`ra.kind.${kindOf(d)}` as MessageKey)}{d.type !== 'choice' && d.multiple ? ` ${t('ra.severalShort')}` : ''}</td>
+                  <td>{t(`ra.kind.${kindOf(d)}` as MessageKey)}{d.type !== 'choice' && d.multiple ? ` ${t('ra.severalShort')}` : ''}{d.resident_editable && <> <span className="badge" data-testid="ra-editable">{t('ra.editableShort')}</span></>}</td>
                   <td data-testid="ra-options">{d.options.map((o) => o.label).join('、')}</td>
                   <td>
                     <div className="btn-row">
@@ -183,6 +193,15 @@ export default function ResidentAttributes() {
               <button type="button" className="btn" disabled={form.options.length >= 200}
                 onClick={() => setForm({ ...form, options: [...form.options, { value: '', label: '' }] })} data-testid="ra-option-add">{t('ra.optionAdd')}</button>
             </fieldset>
+          )}
+          <label className="check"><input type="checkbox" checked={form.editable} onChange={(e) => setForm({ ...form, editable: e.target.checked })} data-testid="ra-resident-editable" />{t('ra.editable')}</label>
+          {form.editable && (
+            <div className="form-grid">
+              <div className="field"><label htmlFor="ra-resident-label">{t('ra.residentLabel')}</label>
+                <input id="ra-resident-label" maxLength={40} value={form.residentLabel} placeholder={form.label} onChange={(e) => setForm({ ...form, residentLabel: e.target.value })} /></div>
+              <div className="field"><label htmlFor="ra-resident-help">{t('ra.residentHelp')}</label>
+                <input id="ra-resident-help" maxLength={200} value={form.residentHelp} onChange={(e) => setForm({ ...form, residentHelp: e.target.value })} /></div>
+            </div>
           )}
           <div className="btn-row">
             <button type="submit" className="btn btn-primary" disabled={busy} data-testid="ra-save">{editing ? t('common.save') : t('ra.add')}</button>

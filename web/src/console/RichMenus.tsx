@@ -186,6 +186,7 @@ function AreaEditor({ n, area, services, onChange, errors }: {
           <option value="services">{t('rm.act.services')}</option>
           <option value="service">{t('rm.act.service')}</option>
           <option value="mine">{t('rm.act.mine')}</option>
+          <option value="settings">{t('rs.richMenuAction')}</option>
           <option value="url">{t('rm.act.url')}</option>
           <option value="message">{t('rm.act.message')}</option>
         </select>

@@ -36,6 +36,7 @@ export type AreaAction =
   | { kind: 'service'; service: string } // start a service (by its title)
   | { kind: 'services' } // the list of services
   | { kind: 'mine' } // 申請した手続き
+  | { kind: 'settings' } // 受信設定 (src/channels/line/receiving_settings.h)
   | { kind: 'url'; url: string }
   | { kind: 'message'; text: string };
 
@@ -70,6 +71,7 @@ export function lineAction(area: AreaSpec): Record<string, string> {
     case 'service': return { type: 'postback', label, data: postback('s', area.action.service), displayText: area.label.slice(0, 300) };
     case 'services': return { type: 'postback', label, data: postback('m', '0'), displayText: area.label.slice(0, 300) };
     case 'mine': return { type: 'postback', label, data: postback('c', 'applications'), displayText: area.label.slice(0, 300) };
+    case 'settings': return { type: 'postback', label, data: postback('c', 'settings'), displayText: area.label.slice(0, 300) };
     case 'url': return { type: 'uri', label, uri: area.action.url };
     case 'message': return { type: 'message', label, text: area.action.text };
   }
@@ -133,6 +135,7 @@ export function specFromMenu(menu: { size?: { height?: number }; chatBarText?: s
       else if (action.type === 'message') act = { kind: 'message', text: action.text ?? '' };
       else if (q.get('mg') === 's') act = { kind: 'service', service: q.get('x') ?? '' };
       else if (q.get('mg') === 'c' && q.get('x') === 'applications') act = { kind: 'mine' };
+      else if (q.get('mg') === 'c' && q.get('x') === 'settings') act = { kind: 'settings' };
       return { icon, label, action: act };
     }),
   };

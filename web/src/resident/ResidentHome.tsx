@@ -7,6 +7,7 @@ import ResidentLayout, { useTenantInfo } from './ResidentLayout';
 import { feeSummary } from './fees';
 import { groupByCategory } from './group';
 import GarbageLink from './GarbageLink';
+import { SettingsLink } from './ReceivingSettings';
 
 export default function ResidentHome() {
   const { tenant = '' } = useParams();
@@ -24,6 +25,7 @@ export default function ResidentHome() {
           <p className="lead">{t('res.servicesLead')}</p>
           <UnreadMessagesLink tenant={tenant} />
           <GarbageLink tenant={tenant} />
+          <SettingsLink tenant={tenant} />
           {svcs.loading && !svcs.data ? <Loading /> : <ErrorMessage error={svcs.error} />}
           {svcs.data && (svcs.data.items.length === 0 ? <p>{t('res.noServices')}</p> : (
             groupByCategory(svcs.data.items, t('res.other')).map((g) => (
