@@ -626,6 +626,20 @@ CREATE INDEX bookings_resident ON bookings(resident_id, resource_id, slot_start)
 CREATE INDEX resident_identities_external ON resident_identities(channel, external_id);
 CREATE INDEX resident_attributes_owner ON resident_attributes(tenant_id, resident_id, attr_key)
 )SQL"},
+      // Saved segments (residents/segments.*): a named condition over residents' attributes,
+      // reused by deliveries and rich menus; the condition is evaluated when it is used.
+      {26, "resident_segments", R"SQL(
+CREATE TABLE resident_segments (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  name TEXT NOT NULL,
+  condition_json TEXT NOT NULL,
+  created_by BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, name)
+)
+)SQL"},
   };
   return list;
 }
