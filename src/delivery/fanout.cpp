@@ -136,6 +136,29 @@ int64_t count_line_targets(store::Tx& tx, int64_t tenant_id, const ResidentFilte
       ->i64(0);
 }
 
+int64_t count_blocked_line(store::Tx& tx, int64_t tenant_id, const Json& audience) {
+  ResidentFilter f;
+  if (audience.is_object() && audience.value("kind", "") == "condition") {
+    residents::CompileOptions all;
+    all.include_blocked = true;
+    auto compiled = residents::compile_condition(
+        audience.contains("condition") ? audience["condition"] : Json(nullptr),
+        residents::load_definitions(tx, tenant_id), tenant_id, all);
+    f = {compiled.sql, compiled.params};
+  } else {
+    f = audience_filter(audience);
+  }
+  store::Params p{tenant_id};
+  p.insert(p.end(), f.params.begin(), f.params.end());
+  return tx
+      .one(
+          "SELECT COUNT(*) FROM residents r WHERE r.tenant_id = ? AND r.channel = 'line' AND "
+          "r.status = 'blocked' AND (" +
+              f.sql + ")",
+          p)
+      ->i64(0);
+}
+
 StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
   // Locked (PostgreSQL): a second runner of the same campaign waits here and then sees the
   // moved cursor, so no batch is written twice.

@@ -638,7 +638,10 @@ CREATE TABLE resident_segments (
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL,
   UNIQUE (tenant_id, name)
-)
+);
+-- The LINE residents a campaign's audience matched but who blocked the account, counted when
+-- it is queued (the delivery report shows them apart from failures).
+ALTER TABLE campaigns ADD COLUMN blocked_count BIGINT NOT NULL DEFAULT 0
 )SQL"},
   };
   return list;

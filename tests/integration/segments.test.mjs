@@ -144,6 +144,7 @@ test('segments: CRUD per tenant, checked conditions, counts with blocked apart, 
   });
   // Two districts: two multicasts.
   assert.deepEqual(done.counts, { targeted: 2, queued: 2, sent: 2, failed: 0, batches: 2 });
+  assert.equal(done.excluded_blocked, 1);  // the blocked family on LINE
   const got = await Promise.all(users.map((u) => sim.messages(u, 0)));
   const texts = got.map((ms) => ms.filter((m) => m.from === 'bot' && m.message?.type === 'text').map((m) => m.message.text));
   assert.deepEqual(texts, [['北地区の子育て世帯の皆さまへ'], ['南地区の子育て世帯の皆さまへ'], [], []]);
