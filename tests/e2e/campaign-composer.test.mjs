@@ -57,7 +57,7 @@ async function until(what, fn, ms = 15000) {
     const v = await fn();
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 300));
   }
 }
 
