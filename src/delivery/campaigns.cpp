@@ -13,7 +13,7 @@ namespace {
 const char* kColumns =
     "id, tenant_id, title, messages, audience, status, fanout_cursor, fanout_done, "
     "targeted_count, queued_count, sent_count, failed_count, batch_count, created_by, "
-    "created_at, updated_at, queued_at, finished_at";
+    "created_at, updated_at, queued_at, finished_at, blocked_count";
 
 Campaign from_row(const store::Row& r) {
   Campaign c;
@@ -35,6 +35,7 @@ Campaign from_row(const store::Row& r) {
   c.updated_at = r.i64(15);
   c.queued_at = r.opt_i64(16);
   c.finished_at = r.opt_i64(17);
+  c.blocked = r.i64(18);
   return c;
 }
 
@@ -59,7 +60,8 @@ Json to_json(const Campaign& c) {
               {"created_at", c.created_at},
               {"updated_at", c.updated_at},
               {"queued_at", opt_json(c.queued_at)},
-              {"finished_at", opt_json(c.finished_at)}};
+              {"finished_at", opt_json(c.finished_at)},
+              {"excluded_blocked", c.blocked}};
 }
 
 int64_t create(store::Tx& tx, const Campaign& c) {
@@ -94,11 +96,12 @@ bool queue(store::Tx& tx, int64_t tenant_id, int64_t id) {
   auto c = find(tx, tenant_id, id, true);
   if (!c || c->status != "draft") return false;
   int64_t targeted = count_line_targets(tx, tenant_id, audience_filter(tx, tenant_id, c->audience));
+  int64_t blocked = count_blocked_line(tx, tenant_id, c->audience);
   int64_t now = clock::now_ms();
   tx.exec(
-      "UPDATE campaigns SET status = 'queued', targeted_count = ?, queued_at = ?, updated_at = ? "
-      "WHERE tenant_id = ? AND id = ? AND status = 'draft'",
-      {targeted, now, now, tenant_id, id});
+      "UPDATE campaigns SET status = 'queued', targeted_count = ?, blocked_count = ?, queued_at = "
+      "?, updated_at = ? WHERE tenant_id = ? AND id = ? AND status = 'draft'",
+      {targeted, blocked, now, now, tenant_id, id});
   enqueue_fanout(tx, tenant_id, id);
   return true;
 }

@@ -22,6 +22,7 @@ struct Campaign {
   int64_t cursor = 0;  // last resident id the fan-out handled
   bool fanout_done = false;
   int64_t targeted = 0, queued = 0, sent = 0, failed = 0, batches = 0;
+  int64_t blocked = 0;  // matched but blocked the account: left out (counted when queued)
   std::optional<int64_t> created_by;
   int64_t created_at = 0, updated_at = 0;
   std::optional<int64_t> queued_at, finished_at;

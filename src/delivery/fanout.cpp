@@ -1,13 +1,18 @@
 #include "delivery/fanout.h"
 
+#include <algorithm>
+#include <map>
 #include <stdexcept>
 
 #include "channels/line/outbox.h"
 #include "core/clock.h"
+#include "core/json_parse.h"
 #include "core/log.h"
 #include "delivery/campaigns.h"
+#include "delivery/variables.h"
 #include "messaging/web_inbox.h"
 #include "residents/condition.h"
+#include "residents/store.h"
 
 namespace mg::delivery {
 
@@ -17,15 +22,77 @@ namespace {
 const char* kLineResidents =
     "FROM residents r WHERE r.tenant_id = ? AND r.channel = 'line' AND r.status = 'active'";
 
-// The campaign as an inbox message: its title and the text of its LINE messages.
-messaging::WebMessage web_message(const Campaign& c) {
+// The campaign as an inbox message: its title and its LINE messages in words (a card's title,
+// text and link; an image has no place in the text inbox).
+messaging::WebMessage web_message(const std::string& title, const Json& messages) {
   messaging::WebMessage m;
   m.kind = "notice";
-  m.title = c.title;
-  for (const auto& msg : c.messages)
-    if (msg.is_object() && msg.value("type", "") == "text")
-      m.text += (m.text.empty() ? "" : "\n\n") + msg.value("text", std::string());
+  m.title = title;
+  auto add = [&m](const std::string& part) {
+    if (!part.empty()) m.text += (m.text.empty() ? "" : "\n\n") + part;
+  };
+  for (const auto& msg : messages) {
+    if (!msg.is_object()) continue;
+    std::string type = msg.value("type", "");
+    if (type == "text") add(msg.value("text", std::string()));
+    if (type == "template" && msg.contains("template") && msg["template"].is_object()) {
+      const Json& t = msg["template"];
+      std::string card = t.value("title", std::string());
+      std::string body = t.value("text", std::string());
+      if (!body.empty()) card += (card.empty() ? "" : "\n") + body;
+      if (t.contains("actions") && t["actions"].is_array())
+        for (const auto& a : t["actions"])
+          if (a.is_object() && a.value("type", "") == "uri")
+            card += (card.empty() ? "" : "\n") + a.value("label", std::string()) + ": " +
+                    a.value("uri", std::string());
+      add(card);
+    }
+  }
   return m;
+}
+
+messaging::WebMessage web_message(const Campaign& c) { return web_message(c.title, c.messages); }
+
+// Personalised campaigns (variables.h): the active residents on `channel` in the id range
+// (after, upto] (upto < 0: no upper end) matching the filter, grouped by the messages they get.
+std::map<std::string, std::vector<int64_t>> personalised_groups(
+    store::Tx& tx, int64_t tenant_id, const Campaign& c, const ResidentFilter& f,
+    const std::vector<residents::AttributeDefinition>& vars, const std::string& channel,
+    int64_t after, int64_t upto) {
+  store::Params p{tenant_id, channel, after};
+  if (upto >= 0) p.emplace_back(upto);
+  p.insert(p.end(), f.params.begin(), f.params.end());
+  std::vector<int64_t> ids;
+  for (const auto& r : tx.query(
+           std::string("SELECT r.id FROM residents r WHERE r.tenant_id = ? AND r.channel = ? AND "
+                       "r.status = 'active' AND r.id > ?") +
+               (upto >= 0 ? " AND r.id <= ?" : "") + " AND (" + f.sql + ") ORDER BY r.id",
+           p))
+    ids.push_back(r.i64(0));
+  std::vector<std::string> keys;
+  for (const auto& d : vars) keys.push_back(d.key);
+  auto values = residents::values_of_many(tx, tenant_id, ids, keys);
+  static const std::vector<residents::AttributeValue> none;
+  std::map<std::string, std::vector<int64_t>> groups;
+  for (int64_t id : ids) {
+    auto it = values.find(id);
+    std::map<std::string, std::string> named;
+    for (const auto& d : vars)
+      named[d.label] = display_value(d, it == values.end() ? none : it->second);
+    groups[substitute_messages(c.messages, named).dump()].push_back(id);
+  }
+  return groups;
+}
+
+// "r.id IN (?, …)" for ids[from, from + n).
+std::string id_list(const std::vector<int64_t>& ids, std::size_t from, std::size_t n,
+                    store::Params& p) {
+  std::string sql = "r.id IN (";
+  for (std::size_t i = from; i < from + n; ++i) {
+    sql += i > from ? ", ?" : "?";
+    p.emplace_back(ids[i]);
+  }
+  return sql + ")";
 }
 
 }  // namespace
@@ -69,6 +136,29 @@ int64_t count_line_targets(store::Tx& tx, int64_t tenant_id, const ResidentFilte
       ->i64(0);
 }
 
+int64_t count_blocked_line(store::Tx& tx, int64_t tenant_id, const Json& audience) {
+  ResidentFilter f;
+  if (audience.is_object() && audience.value("kind", "") == "condition") {
+    residents::CompileOptions all;
+    all.include_blocked = true;
+    auto compiled = residents::compile_condition(
+        audience.contains("condition") ? audience["condition"] : Json(nullptr),
+        residents::load_definitions(tx, tenant_id), tenant_id, all);
+    f = {compiled.sql, compiled.params};
+  } else {
+    f = audience_filter(audience);
+  }
+  store::Params p{tenant_id};
+  p.insert(p.end(), f.params.begin(), f.params.end());
+  return tx
+      .one(
+          "SELECT COUNT(*) FROM residents r WHERE r.tenant_id = ? AND r.channel = 'line' AND "
+          "r.status = 'blocked' AND (" +
+              f.sql + ")",
+          p)
+      ->i64(0);
+}
+
 StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
   // Locked (PostgreSQL): a second runner of the same campaign waits here and then sees the
   // moved cursor, so no batch is written twice.
@@ -89,8 +179,21 @@ StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
   int64_t n = range ? range->i64(1) : 0;
   int64_t last = n > 0 ? range->i64(0) : c->cursor;
 
-  int64_t written = 0;
-  if (n > 0) {
+  int64_t written = 0, batches = 0;
+  // Variables in the messages: one multicast per distinct rendering (variables.h).
+  auto vars = used_variables(c->messages, residents::load_definitions(tx, tenant_id));
+  if (n > 0 && !vars.empty()) {
+    for (const auto& [messages, ids] :
+         personalised_groups(tx, tenant_id, *c, f, vars, "line", c->cursor, last)) {
+      store::Params q{tenant_id};
+      std::string in = id_list(ids, 0, ids.size(), q);
+      auto batch = line::enqueue_multicast_select(
+          tx, tenant_id, messages,
+          "SELECT r.external_id AS uid FROM residents r WHERE r.tenant_id = ? AND " + in, q,
+          campaign_id);
+      if (batch) written += batch->recipients, ++batches;
+    }
+  } else if (n > 0) {
     store::Params q{tenant_id, c->cursor, last};
     q.insert(q.end(), f.params.begin(), f.params.end());
     auto batch = line::enqueue_multicast_select(
@@ -99,12 +202,23 @@ StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
             " AND r.id > ? AND r.id <= ? AND (" + f.sql + ")",
         q, campaign_id);
     written = batch ? batch->recipients : 0;
+    batches = written > 0 ? 1 : 0;
   }
 
   // Web residents of the same id range get the campaign in their inbox (お知らせ), in this
   // transaction; the last step takes every remaining id.
   bool done = n < kBatchSize;
-  {
+  if (!vars.empty()) {
+    for (const auto& [messages, ids] :
+         personalised_groups(tx, tenant_id, *c, f, vars, "web", c->cursor, done ? -1 : last)) {
+      auto m = web_message(c->title, parse_stored_json(messages));
+      for (std::size_t at = 0; at < ids.size(); at += kBatchSize) {
+        store::Params w;
+        std::string in = id_list(ids, at, std::min<std::size_t>(kBatchSize, ids.size() - at), w);
+        messaging::deliver_to_web(tx, tenant_id, in, w, m);
+      }
+    }
+  } else {
     store::Params w{c->cursor};
     if (!done) w.emplace_back(last);
     w.insert(w.end(), f.params.begin(), f.params.end());
@@ -117,8 +231,7 @@ StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
       "UPDATE campaigns SET fanout_cursor = ?, queued_count = queued_count + ?, batch_count = "
       "batch_count + ?, fanout_done = ?, status = 'sending', updated_at = ? WHERE tenant_id = ? "
       "AND id = ?",
-      {last, written, int64_t{written > 0 ? 1 : 0}, int64_t{done ? 1 : 0}, now, tenant_id,
-       campaign_id});
+      {last, written, batches, int64_t{done ? 1 : 0}, now, tenant_id, campaign_id});
   if (done) {
     // Every batch may already have its outcome (or there was none to send).
     tx.exec(

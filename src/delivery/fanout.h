@@ -31,6 +31,9 @@ ResidentFilter audience_filter(store::Tx& tx, int64_t tenant_id, const Json& aud
 // Active LINE residents of the tenant matching the filter (the campaign's "targeted").
 int64_t count_line_targets(store::Tx& tx, int64_t tenant_id, const ResidentFilter& f);
 
+// LINE residents who blocked the account and the audience would otherwise reach.
+int64_t count_blocked_line(store::Tx& tx, int64_t tenant_id, const Json& audience);
+
 struct StepResult {
   int64_t recipients = 0;  // in the batch written (0: none)
   bool done = true;        // nothing left: the fan-out is finished (or the campaign stopped)

@@ -8,6 +8,8 @@
 #include "delivery/campaigns.h"
 #include "delivery/fanout.h"
 #include "delivery/retention.h"
+#include "delivery/variables.h"
+#include "residents/condition.h"
 
 namespace mg::delivery {
 
@@ -37,25 +39,85 @@ int64_t id_param(const http::Request& req) {
   return std::stoll(it->second);
 }
 
+// https only, so a resident's phone never fetches or opens anything in the clear.
+std::string https_url(const Json& v, const std::string& field, size_t max_chars) {
+  if (!v.is_string() || v.get_ref<const std::string&>().rfind("https://", 0) != 0 ||
+      v.get_ref<const std::string&>().size() <= 8)
+    throw ApiError::bad_request("https:// で始まるアドレスを入力してください", field);
+  const auto& s = v.get_ref<const std::string&>();
+  if (s.size() > max_chars || s.find_first_of(" \t\r\n\"<>") != std::string::npos)
+    throw ApiError::bad_request("アドレスが長すぎるか、使えない文字を含んでいます", field);
+  return s;
+}
+
+std::string bounded_text(const Json& v, const std::string& field, size_t max_units, bool required,
+                         const std::string& what) {
+  if (v.is_null() && !required) return {};
+  if (!v.is_string() || (required && v.get_ref<const std::string&>().empty()))
+    throw ApiError::bad_request(what + "を入力してください", field);
+  const auto& s = v.get_ref<const std::string&>();
+  if (line::utf16_length(s) > max_units)
+    throw ApiError::bad_request(what + "は" + std::to_string(max_units) + "文字以内にしてください",
+                                field);
+  return s;
+}
+
+// A text, an image, or a card (LINE's buttons template with one link), in LINE's own form.
+Json validated_message(const Json& m, const std::string& field) {
+  std::string type = string_member(m, "type");
+  if (!m.is_object() || (type != "text" && type != "image" && type != "template"))
+    throw ApiError::bad_request("メッセージの種類は text・image・template（カード）のどれかです",
+                                field + ".type");
+  if (type == "text")
+    return Json{{"type", "text"},
+                {"text", bounded_text(member(m, "text"), field + ".text", line::kMaxTextUnits, true,
+                                      "メッセージの本文")}};
+  if (type == "image") {
+    std::string original =
+        https_url(member(m, "originalContentUrl"), field + ".originalContentUrl", 2000);
+    std::string preview =
+        member(m, "previewImageUrl").is_null()
+            ? original
+            : https_url(member(m, "previewImageUrl"), field + ".previewImageUrl", 2000);
+    return Json{{"type", "image"}, {"originalContentUrl", original}, {"previewImageUrl", preview}};
+  }
+  const Json& t = member(m, "template");
+  const Json& actions = member(t, "actions");
+  if (string_member(t, "type") != "buttons" || !actions.is_array() || actions.size() != 1 ||
+      string_member(actions[0], "type") != "uri")
+    throw ApiError::bad_request("カードはリンクを1つ持つ buttons テンプレートで指定してください",
+                                field + ".template");
+  std::string f = field + ".template";
+  Json card{{"type", "buttons"}};
+  std::string title = bounded_text(member(t, "title"), f + ".title", 40, false, "カードの見出し");
+  if (!title.empty()) card["title"] = title;
+  if (!member(t, "thumbnailImageUrl").is_null())
+    card["thumbnailImageUrl"] =
+        https_url(member(t, "thumbnailImageUrl"), f + ".thumbnailImageUrl", 2000);
+  bool header = card.contains("title") || card.contains("thumbnailImageUrl");
+  card["text"] =
+      bounded_text(member(t, "text"), f + ".text", header ? 60 : 160, true, "カードの本文");
+  card["actions"] = Json::array(
+      {Json{{"type", "uri"},
+            {"label", bounded_text(member(actions[0], "label"), f + ".actions[0].label",
+                                   line::kMaxActionLabelUnits, true, "リンクの表示名")},
+            {"uri", https_url(member(actions[0], "uri"), f + ".actions[0].uri", 1000)}}});
+  std::string alt =
+      bounded_text(member(m, "altText"), field + ".altText", 400, false, "通知に出る文");
+  return Json{
+      {"type", "template"},
+      {"altText", alt.empty() ? line::prefix_utf16(card["text"].get<std::string>(), 400) : alt},
+      {"template", card}};
+}
+
 Json validated_messages(const Json& v) {
   if (!v.is_array() || v.empty())
     throw ApiError::bad_request("メッセージを1件以上指定してください", "messages");
   if (v.size() > line::kMaxMessagesPerRequest)
     throw ApiError::bad_request("メッセージは5件までです", "messages");
   Json out = Json::array();
-  for (size_t i = 0; i < v.size(); ++i) {
-    std::string field = "messages[" + std::to_string(i) + "]";
-    const Json& m = v[i];
-    if (!m.is_object() || string_member(m, "type") != "text")
-      throw ApiError::bad_request("メッセージの種類は text だけ指定できます", field + ".type");
-    const Json& t = member(m, "text");
-    if (!t.is_string() || t.get_ref<const std::string&>().empty())
-      throw ApiError::bad_request("メッセージの本文を入力してください", field + ".text");
-    const auto& text = t.get_ref<const std::string&>();
-    if (line::utf16_length(text) > line::kMaxTextUnits)
-      throw ApiError::bad_request("メッセージの本文は5000文字以内にしてください", field + ".text");
-    out.push_back(Json{{"type", "text"}, {"text", text}});
-  }
+  for (size_t i = 0; i < v.size(); ++i)
+    out.push_back(validated_message(v[i], "messages[" + std::to_string(i) + "]"));
   return out;
 }
 
@@ -128,6 +190,7 @@ void register_routes(http::Router& router, auth::AuthService& auth, store::Db& d
       c.messages = v["messages"];
       c.audience = v["audience"];
       audience_filter(tx, who.tenant_id, c.audience);  // 400 for a condition that does not fit
+      check_variables(c.messages, residents::load_definitions(tx, who.tenant_id));
       c.created_by = who.staff_id;
       int64_t id = create(tx, c);
       auth::audit(tx, who, "campaign.create", "campaign", std::to_string(id));

@@ -263,6 +263,19 @@ int64_t count_matching(store::Tx& tx, int64_t tenant_id, const Json& condition,
       compile_condition(condition, load_definitions(tx, tenant_id), tenant_id, options));
 }
 
+std::vector<ChannelCount> count_by_channel(store::Tx& tx, int64_t tenant_id,
+                                           const CompiledCondition& compiled) {
+  store::Params params{tenant_id};
+  params.insert(params.end(), compiled.params.begin(), compiled.params.end());
+  std::vector<ChannelCount> out;
+  for (const auto& r : tx.query("SELECT r.channel, r.status, COUNT(*) FROM residents r WHERE "
+                                "r.tenant_id = ? AND " +
+                                    compiled.sql + " GROUP BY r.channel, r.status",
+                                params))
+    out.push_back({r.str(0), r.str(1), r.i64(2)});
+  return out;
+}
+
 std::vector<int64_t> matching_ids(store::Tx& tx, int64_t tenant_id,
                                   const CompiledCondition& compiled, int64_t after_id,
                                   int64_t limit) {

@@ -65,6 +65,14 @@ int64_t count_matching(store::Tx& tx, int64_t tenant_id, const Json& condition,
                        const CompileOptions& options = {});
 int64_t count_matching(store::Tx& tx, int64_t tenant_id, const CompiledCondition& compiled);
 
+// Matching residents by (channel, status): "line"/"web", "active"/"blocked".
+struct ChannelCount {
+  std::string channel, status;
+  int64_t count = 0;
+};
+std::vector<ChannelCount> count_by_channel(store::Tx& tx, int64_t tenant_id,
+                                           const CompiledCondition& compiled);
+
 // The next batch of matching resident ids after `after_id`, ascending: a campaign fans out
 // with after_id = 0, then the last id of each batch, until a batch comes back empty.
 std::vector<int64_t> matching_ids(store::Tx& tx, int64_t tenant_id,

@@ -35,9 +35,26 @@ void register_import_routes(http::Router& r, auth::AuthService& auth, store::Db&
                                     "include_blocked");
       options.include_blocked = body["include_blocked"].get<bool>();
     }
-    int64_t n =
-        db.read([&](store::Tx& tx) { return count_matching(tx, p.tenant_id, condition, options); });
-    return http::Response::json({{"count", n}});
+    // One pass grouped by channel and status, so staff see who the count leaves out
+    // (residents who blocked the account) and how many a LINE delivery would reach.
+    auto counts = db.read([&](store::Tx& tx) {
+      CompileOptions all = options;
+      all.include_blocked = true;
+      return count_by_channel(
+          tx, p.tenant_id,
+          compile_condition(condition, load_definitions(tx, p.tenant_id), p.tenant_id, all));
+    });
+    int64_t n = 0, line = 0, web = 0;
+    for (const auto& c : counts) {
+      if (c.status == "blocked" && !options.include_blocked) continue;
+      n += c.count;
+      if (c.status == "active") (c.channel == "line" ? line : web) += c.count;
+    }
+    int64_t blocked = 0;
+    for (const auto& c : counts)
+      if (c.status == "blocked") blocked += c.count;
+    return http::Response::json(
+        {{"count", n}, {"blocked", blocked}, {"active", {{"line", line}, {"web", web}}}});
   });
   // The body is the file itself (like the lookup-list upload). Checked whole before anything
   // is written; with errors, nothing is written unless ?skip_bad_rows=1.

@@ -1,6 +1,7 @@
 #include "residents/routes.h"
 
 #include "core/errors.h"
+#include "residents/segments.h"
 #include "residents/service.h"
 
 namespace mg::residents {
@@ -25,6 +26,7 @@ Json key_list(const std::vector<std::string>& keys) {
 }  // namespace
 
 void mount(http::Router& r, auth::AuthService& auth, store::Db& db) {
+  mount_segments(r, auth, db);
   r.get("/api/resident-attributes", [&auth, &db](http::Request& req) {
     auto p = auth.require(req, auth::Role::admin);
     Json items = Json::array();

@@ -231,6 +231,39 @@ std::vector<AttributeValue> values_of(store::Tx& tx, int64_t tenant_id, int64_t 
   return out;
 }
 
+std::map<int64_t, std::vector<AttributeValue>> values_of_many(
+    store::Tx& tx, int64_t tenant_id, const std::vector<int64_t>& ids,
+    const std::vector<std::string>& keys) {
+  std::map<int64_t, std::vector<AttributeValue>> out;
+  if (ids.empty() || keys.empty()) return out;
+  constexpr std::size_t kChunk = 500;  // bound the parameter count
+  for (std::size_t at = 0; at < ids.size(); at += kChunk) {
+    store::Params p{tenant_id};
+    std::string sql =
+        "SELECT resident_id, attr_key, text_value, number_value, date_value FROM "
+        "resident_attributes WHERE tenant_id = ? AND attr_key IN (";
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      sql += i ? ", ?" : "?";
+      p.emplace_back(keys[i]);
+    }
+    sql += ") AND resident_id IN (";
+    for (std::size_t i = at; i < ids.size() && i < at + kChunk; ++i) {
+      sql += i > at ? ", ?" : "?";
+      p.emplace_back(ids[i]);
+    }
+    sql += ") ORDER BY resident_id, attr_key, id";
+    for (const auto& r : tx.query(sql, p)) {
+      AttributeValue v;
+      v.key = r.str(1);
+      v.text = r.opt_str(2);
+      if (!r.is_null(3)) v.number = r.f64(3);
+      v.date = r.opt_str(4);
+      out[r.i64(0)].push_back(std::move(v));
+    }
+  }
+  return out;
+}
+
 void replace_values(store::Tx& tx, int64_t tenant_id, int64_t resident_id, const std::string& key,
                     const std::vector<AttributeValue>& values) {
   tx.one(std::string("SELECT id FROM residents WHERE tenant_id = ? AND id = ?") +

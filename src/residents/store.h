@@ -4,6 +4,7 @@
 // resident_attributes). Typed rows in, typed rows out; no rules here (see service.h). Every
 // query names its tenant, except issued(), which asks across tenants on purpose.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,6 +75,11 @@ void delete_definition(store::Tx& tx, int64_t tenant_id, int64_t id, const std::
 
 // All values of a resident, by key, then in the order they were written.
 std::vector<AttributeValue> values_of(store::Tx& tx, int64_t tenant_id, int64_t resident_id);
+// The values of `keys` of many residents at once (a campaign batch's per-resident variables),
+// by resident id, then in the order written. Residents without any are absent.
+std::map<int64_t, std::vector<AttributeValue>> values_of_many(store::Tx& tx, int64_t tenant_id,
+                                                              const std::vector<int64_t>& ids,
+                                                              const std::vector<std::string>& keys);
 // Replaces every value of one key of a resident (an empty list removes them). Locks the
 // resident row first, so two concurrent replacements cannot both insert.
 void replace_values(store::Tx& tx, int64_t tenant_id, int64_t resident_id, const std::string& key,

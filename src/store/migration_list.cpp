@@ -672,6 +672,23 @@ CREATE INDEX waitlist_resident ON waitlist_entries(resident_id, status)
 ALTER TABLE attribute_definitions ADD COLUMN resident_label TEXT NOT NULL DEFAULT '';
 ALTER TABLE attribute_definitions ADD COLUMN resident_help TEXT NOT NULL DEFAULT ''
 )SQL"},
+      // Saved segments (residents/segments.*): a named condition over residents' attributes,
+      // reused by deliveries and rich menus; the condition is evaluated when it is used.
+      {26, "resident_segments", R"SQL(
+CREATE TABLE resident_segments (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  name TEXT NOT NULL,
+  condition_json TEXT NOT NULL,
+  created_by BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, name)
+);
+-- The LINE residents a campaign's audience matched but who blocked the account, counted when
+-- it is queued (the delivery report shows them apart from failures).
+ALTER TABLE campaigns ADD COLUMN blocked_count BIGINT NOT NULL DEFAULT 0
+)SQL"},
   };
   return list;
 }

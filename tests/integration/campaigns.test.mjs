@@ -205,7 +205,8 @@ test('campaign routes: bounded input, Japanese errors, roles, cancel', async () 
     await bad({ ...campaignBody, messages: [] }, 'messages');
     await bad({ ...campaignBody, messages: Array(6).fill({ type: 'text', text: 'x' }) }, 'messages');
     await bad({ ...campaignBody, messages: [{ type: 'text', text: 'あ'.repeat(5001) }] }, 'messages[0].text');
-    await bad({ ...campaignBody, messages: [{ type: 'image' }] }, 'messages[0].type');
+    await bad({ ...campaignBody, messages: [{ type: 'video' }] }, 'messages[0].type');
+    await bad({ ...campaignBody, messages: [{ type: 'image', originalContentUrl: 'http://example.jp/a.png' }] }, 'messages[0].originalContentUrl');
     await bad({ ...campaignBody, audience: { kind: 'nobody' } }, 'audience.kind');
     await bad({ ...campaignBody, audience: { kind: 'residents', resident_ids: ['1'] } }, 'audience.resident_ids');
     expectError(assert, await admin.get('/api/campaigns/999999'), 404, 'not_found');

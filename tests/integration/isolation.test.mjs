@@ -99,6 +99,12 @@ const FIXTURES = {
   'GET /api/line/rich-menus/jobs/{id}': { min: 'admin', params: { id: (c) => c.a.deadJob } },
   // residents: attribute definitions (admins) and a resident's values (issue 10 item 1).
   'GET /api/resident-attributes': { min: 'admin' },
+  // saved segments (residents/segments.*): viewers read, operators write.
+  'GET /api/segments': { min: 'viewer' },
+  'POST /api/segments': { min: 'operator', foreign: 'own', status: 201, body: () => ({ name: `ISO B ${++staffCounter}`, condition: { channel: 'line' } }) },
+  'GET /api/segments/{id}': { min: 'viewer', params: { id: (c) => c.a.segment } },
+  'PUT /api/segments/{id}': { min: 'operator', params: { id: (c) => c.a.segment }, body: () => ({ name: 'ISO changed', condition: { channel: 'web' } }) },
+  'DELETE /api/segments/{id}': { min: 'operator', params: { id: (c) => c.a.segment } },
   'POST /api/resident-attributes': { min: 'admin', foreign: 'own', status: 201, body: () => ({ key: `iso_b_${++staffCounter}`, label: 'ISO', type: 'text' }) },
   'PUT /api/resident-attributes/{id}': { min: 'admin', params: { id: (c) => c.a.attribute }, body: () => ({ key: 'iso_a_attr', label: 'ISO changed', type: 'choice', options: [{ value: 'kita', label: '北' }, { value: 'x', label: 'X' }] }) },
   'DELETE /api/resident-attributes/{id}': { min: 'admin', params: { id: (c) => c.a.attribute } },
@@ -269,7 +275,7 @@ function call(client, route, fx, tenantCode = B_CODE) {
 }
 
 // A's objects: none of these may appear in anything B or a forged tenant sees.
-const markers = () => [ctx.a.receipt, 'iso-a-svc', 'iso-viewer@demo.example', 'admin@demo.example', 'iso-a-menu', 'iso.a.dead', 'iso-a-list', 'iso_a_attr', 'デモ町', A_SECRET, 'iso-a-resource', 'iso-a-campaign'];
+const markers = () => [ctx.a.receipt, 'iso-a-svc', 'iso-viewer@demo.example', 'admin@demo.example', 'iso-a-menu', 'iso.a.dead', 'iso-a-list', 'iso_a_attr', 'デモ町', A_SECRET, 'iso-a-resource', 'iso-a-campaign', 'iso-a-segment'];
 
 function assertNoMarkers(key, r) {
   for (const m of markers()) assert.ok(!r.text.includes(m), `${key} shows tenant A's "${m}" to tenant B: ${r.text.slice(0, 300)}`);
@@ -406,6 +412,9 @@ async function seedTenantA() {
   const cp = await admin.post('/api/campaigns', { title: 'iso-a-campaign', messages: [{ type: 'text', text: 'ISO A' }], audience: { kind: 'all' } });
   assert.equal(cp.status, 201, cp.text);
   a.campaign = cp.json.id;
+  const sg = await admin.post('/api/segments', { name: 'iso-a-segment', condition: { channel: 'line' } });
+  assert.equal(sg.status, 201, sg.text);
+  a.segment = sg.json.id;
   a.webhookBody = JSON.stringify({
     destination: 'Uiso', events: [{
       type: 'message', mode: 'active', timestamp: Date.now(), webhookEventId: '01ISOAWEBHOOK0000000000000',

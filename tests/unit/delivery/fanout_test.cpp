@@ -427,7 +427,9 @@ TEST(CampaignInput, BoundedAndNamesTheField) {
   for (int i = 0; i < 5001; ++i) long_text += "あ";
   EXPECT_EQ(field_of(with("messages", {{{"type", "text"}, {"text", long_text}}})),
             "messages[0].text");
-  EXPECT_EQ(field_of(with("messages", {{{"type", "image"}}})), "messages[0].type");
+  EXPECT_EQ(field_of(with("messages", {{{"type", "video"}}})), "messages[0].type");
+  // Images and cards are allowed now; an image needs its https address.
+  EXPECT_EQ(field_of(with("messages", {{{"type", "image"}}})), "messages[0].originalContentUrl");
   EXPECT_EQ(field_of(with("audience", {{"kind", "everyone"}})), "audience.kind");
   EXPECT_EQ(field_of(with("audience", {{"kind", "residents"}, {"resident_ids", {1, -2}}})),
             "audience.resident_ids");

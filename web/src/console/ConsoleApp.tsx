@@ -17,6 +17,7 @@ import LineSettingsPage from './LineSettings';
 import Jobs from './Jobs';
 import Templates from './Templates';
 import Lookups from './Lookups';
+import Campaigns, { CampaignComposer, CampaignDetail } from './Campaigns';
 import RichMenus from './RichMenus';
 import ResidentImport from './ResidentImport';
 import Garbage from './Garbage';
@@ -67,6 +68,7 @@ const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
   { to: '/console/resident-import', key: 'ri.nav', admin: true },
   { to: '/console/line', key: 'nav.line', admin: true },
   { to: '/console/rich-menus', key: 'nav.richMenus', admin: true },
+  { to: '/console/campaigns', key: 'nav.campaigns' },
   { to: '/console/jobs', key: 'nav.jobs', admin: true },
   { to: '/console/password', key: 'nav.password' },
 ];
@@ -134,6 +136,9 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="resident-attributes" element={<ResidentAttributes />} />
             <Route path="line" element={<LineSettingsPage />} />
             <Route path="rich-menus" element={<RichMenus />} />
+            <Route path="campaigns" element={<Campaigns />} />
+            <Route path="campaigns/new" element={<CampaignComposer />} />
+            <Route path="campaigns/:id" element={<CampaignDetail />} />
             <Route path="jobs" element={<Jobs />} />
             <Route path="resident-import" element={<ResidentImport />} />
             <Route path="password" element={<OwnPassword />} />
