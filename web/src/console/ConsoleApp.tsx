@@ -19,6 +19,7 @@ import Templates from './Templates';
 import Lookups from './Lookups';
 import RichMenus from './RichMenus';
 import ResidentImport from './ResidentImport';
+import Approvals from './Approvals';
 import Garbage from './Garbage';
 import ResidentAttributes from './ResidentAttributes';
 
@@ -57,6 +58,7 @@ const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
   { to: '/console/templates', key: 'pub.navTemplates' },
   { to: '/console/lookups', key: 'pub.navLookups' },
   { to: '/console/garbage', key: 'nav.garbage' },
+  { to: '/console/approvals', key: 'ap.nav' },
   { to: '/console/audit', key: 'nav.audit', admin: true },
   { to: '/console/staff', key: 'nav.staff', admin: true },
   { to: '/console/resident-attributes', key: 'nav.residentAttributes', admin: true },
@@ -123,6 +125,7 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="templates" element={<Templates />} />
             <Route path="lookups" element={<Lookups />} />
             <Route path="garbage" element={<Garbage />} />
+            <Route path="approvals" element={<Approvals />} />
             <Route path="audit" element={<Audit />} />
             <Route path="staff" element={<Staff />} />
             <Route path="resident-attributes" element={<ResidentAttributes />} />
