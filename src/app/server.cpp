@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
-#include <fstream>
-#include <thread>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "app/demo.h"
 #include "app/routes.h"

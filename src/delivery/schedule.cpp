@@ -68,7 +68,8 @@ std::string release(store::Tx& tx, int64_t tenant_id, int64_t id, int64_t now_ms
     if (!queue(tx, tenant_id, id)) throw ApiError::conflict("この配信は送信できません");
     return "queued";
   }
-  if (!first) throw ApiError::conflict("この配信のタイミングには、これから先の配信日時がありません");
+  if (!first)
+    throw ApiError::conflict("この配信のタイミングには、これから先の配信日時がありません");
   tx.exec(
       "UPDATE campaign_timings SET next_run_at = ?, updated_at = ? WHERE tenant_id = ? AND "
       "campaign_id = ?",
@@ -231,8 +232,8 @@ DeliverySettings settings_from_json(const Json& body, DeliverySettings s) {
           throw ApiError::bad_request("時刻は HH:MM（例: 19:00）で指定してください", field);
       } else if (k == "area_attribute" || k == "time_attribute") {
         if (!v.is_string() || !valid_key(v.get<std::string>()))
-          throw ApiError::bad_request("属性のキー（英小文字・数字・_、40文字まで）を指定してください",
-                                      field);
+          throw ApiError::bad_request(
+              "属性のキー（英小文字・数字・_、40文字まで）を指定してください", field);
         (k == "area_attribute" ? s.area_attribute : s.time_attribute) = v.get<std::string>();
       } else {
         throw ApiError::bad_request("使えない項目です", field);

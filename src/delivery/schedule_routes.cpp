@@ -74,7 +74,7 @@ void register_schedule_routes(http::Router& router, auth::AuthService& auth, sto
       Json out = Json::array();
       for (const auto& a : pending_approvals(tx, who.tenant_id, 100)) {
         auto c = find(tx, who.tenant_id, a.campaign_id);
-        if (!c) continue;
+        if (!c || c->status != "pending_approval") continue;  // cancelled while waiting
         auto t = timing_of(tx, who.tenant_id, a.campaign_id);
         Json cj = to_json(*c);
         cj["timing_description"] = describe(t.value_or(Timing{}));

@@ -98,7 +98,7 @@ Timing parse_timing(const Json& j) {
     t.days = int_member(j, "days", -kMaxLifestageDays, kMaxLifestageDays,
                         "days は -400〜400 の整数です");
     std::string time = j.contains("time") && j["time"].is_string() ? j["time"].get<std::string>()
-                                                                    : std::string("09:00");
+                                                                   : std::string("09:00");
     if (!parse_hhmm(time, t.hour, t.minute))
       fail("time", "time（時刻）は HH:MM（例: 09:00）で指定してください");
   } else {
@@ -121,8 +121,11 @@ Json to_json(const Timing& t) {
     case TimingKind::recurring:
       return Json{{"kind", "recurring"}, {"rule", calendar::to_json(t.rule)}};
     case TimingKind::lifestage:
-      return Json{{"kind", "lifestage"}, {"attribute", t.attribute}, {"months", t.months},
-                  {"days", t.days},      {"time", hhmm(t.hour, t.minute)}};
+      return Json{{"kind", "lifestage"},
+                  {"attribute", t.attribute},
+                  {"months", t.months},
+                  {"days", t.days},
+                  {"time", hhmm(t.hour, t.minute)}};
   }
   return Json::object();
 }
@@ -213,8 +216,8 @@ std::vector<Date> dates_reaching(Date target, int months, int days) {
   // the month before, and when e is its month's last day also every later day of that month.
   Date e{chr::sys_days{target} - chr::days{days}};
   chr::year_month src = chr::year_month{e.year(), e.month()} - chr::months{months};
-  unsigned src_last = unsigned(
-      chr::year_month_day_last{src.year(), chr::month_day_last{src.month()}}.day());
+  unsigned src_last =
+      unsigned(chr::year_month_day_last{src.year(), chr::month_day_last{src.month()}}.day());
   unsigned e_last =
       unsigned(chr::year_month_day_last{e.year(), chr::month_day_last{e.month()}}.day());
   std::vector<Date> out;

@@ -174,6 +174,10 @@ test('timing, approval and garbage reminders each go out once, at their time, to
   const audit = (await s.admin.get('/api/audit?limit=100')).json.items.map((a) => a.action);
   for (const a of ['campaign.send', 'campaign.approve', 'campaign.reject', 'delivery.settings']) assert.ok(audit.includes(a), a);
   assert.equal(inbox(residents.hon, '差し戻された配信です'), 0);
+  // Cancelled while waiting: off the 承認待ち list, and no longer approvable.
+  assert.equal((await s.clerk.post(`/api/campaigns/${no}/cancel`, {})).status, 200);
+  assert.equal((await s.reader.get('/api/campaign-approvals')).json.items.length, 0);
+  expectError(assert, await s.approver.post(`/api/campaigns/${no}/approve`, {}), 409);
   assert.equal((await s.admin.put('/api/delivery-settings', { approval_required: false })).status, 200);
 
   // ---- timing ----------------------------------------------------------------------------------

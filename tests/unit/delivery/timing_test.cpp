@@ -91,8 +91,8 @@ TEST(Timing, HolidaysAndYearEndAreSkippedOnBusinessDays) {
   // 12/29–1/3 closed; 2027-01-04 is a Monday.
   EXPECT_EQ(*next_occurrence(t, jst(2026, 12, 28, 8, 30)), jst(2027, 1, 4, 8, 30));
   // Exclusion dates are skipped, not moved.
-  auto ex = recurring({{"kind", "weekly"}, {"weekdays", {"mon"}}, {"time", "09:00"},
-                       {"exclude", {"2026-12-07"}}});
+  auto ex = recurring(
+      {{"kind", "weekly"}, {"weekdays", {"mon"}}, {"time", "09:00"}, {"exclude", {"2026-12-07"}}});
   EXPECT_EQ(*next_occurrence(ex, jst(2026, 11, 30, 9, 0)), jst(2026, 12, 14, 9, 0));
 }
 
@@ -163,8 +163,7 @@ TEST(TimingSweep, FiresEachOccurrenceOnceOnBothBackends) {
         int64_t id = create(tx, c);
         set_timing(tx, tenant, id, parse_timing(timing));
         auto first = first_occurrence(parse_timing(timing), jst(2026, 12, 1, 0, 0));
-        tx.exec("UPDATE campaign_timings SET next_run_at = ? WHERE campaign_id = ?",
-                {*first, id});
+        tx.exec("UPDATE campaign_timings SET next_run_at = ? WHERE campaign_id = ?", {*first, id});
         tx.exec("UPDATE campaigns SET status = 'scheduled' WHERE id = ?", {id});
         return id;
       });
