@@ -1,6 +1,7 @@
 #include "delivery/garbage_reminders.h"
 
 #include <map>
+#include <set>
 
 #include "auth/store.h"
 #include "calendar/recurrence.h"
@@ -39,6 +40,8 @@ int remind_tenant(store::Tx& tx, const messaging::Dispatch& messengers, int64_t 
   std::map<int64_t, std::string> area_of;
   std::map<int64_t, int> time_of;
   bool has_time_attr = residents::definition_by_key(tx, tenant_id, s.time_attribute).has_value();
+  // Before the tenant's time nobody is due unless residents may choose their own.
+  if (!has_time_attr && now_min < default_min) return 0;
   for (const char* channel : {"line", "web"}) {
     for (const auto& [id, value] :
          residents::identities_with_key(tx, tenant_id, channel, s.area_attribute))
@@ -51,9 +54,17 @@ int remind_tenant(store::Tx& tx, const messaging::Dispatch& messengers, int64_t 
   if (area_of.empty()) return 0;
   auto tenant = auth::sql::tenant_by_id(tx, tenant_id);
   std::string day = calendar::format_iso(tomorrow);
+  // Residents reminded already are skipped without a write: later sweeps of the evening only
+  // read. The marker's primary key still decides when two processes race.
+  std::set<int64_t> done;
+  for (const auto& r : tx.query("SELECT resident_id FROM garbage_reminders_sent WHERE tenant_id = "
+                                "? AND collection_day = ?",
+                                {tenant_id, day}))
+    done.insert(r.i64(0));
   std::map<std::string, std::vector<std::string>> collected;  // per area, computed once
   int sent = 0;
   for (const auto& [resident, area_name] : area_of) {
+    if (done.count(resident)) continue;
     auto t = time_of.find(resident);
     if (now_min < (t == time_of.end() ? default_min : t->second)) continue;
     const garbage::Area* area = cal->area(area_name);

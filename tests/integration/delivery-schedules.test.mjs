@@ -219,7 +219,7 @@ test('timing, approval and garbage reminders each go out once, at their time, to
   // 10:01: the first daily occurrence.
   setClock(jstAt(W.y, W.m, W.d, 10, 1));
   await until('the daily campaign', () => inbox(residents.hon, '毎日10時の配信です') === 1);
-  s = await staff();  // sessions last a working day; the clock moved
+  s.reader = await login('reader@demo.example', PW);  // sessions last a working day; the clock moved
   r = await s.reader.get(`/api/campaigns/${daily}/timing`);
   assert.deepEqual(r.json.occurrences.map((o) => o.key), [`${iso(W)}T10:00`]);
   assert.equal(r.json.next_run_at, jstAt(W.y, W.m, W.d, 10, 0) + D);
@@ -258,7 +258,7 @@ test('timing, approval and garbage reminders each go out once, at their time, to
   if (bornMatches) assert.equal(inbox(residents.baby, '4か月児健診のお知らせ'), 1);
   assert.equal(Number(sql(db, `SELECT COUNT(*) FROM campaign_occurrences WHERE campaign_id = ${daily};`).trim()), 2);
   base = two.base;
-  s = await staff();
+  s.reader = await login('reader@demo.example', PW);
   r = await s.reader.get(`/api/campaigns/${daily}/timing`);
   assert.deepEqual(r.json.occurrences.map((o) => o.key), [`${iso(T)}T10:00`, `${iso(W)}T10:00`]);
   assert.equal((await s.reader.get(`/api/campaigns/${at}`)).json.status, 'sent');
