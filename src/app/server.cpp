@@ -1,8 +1,12 @@
 #include "app/server.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "app/demo.h"
 #include "app/routes.h"
@@ -18,6 +22,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/setting_list.h"
+#include "delivery/schedule_routes.h"
 #include "garbage/service.h"
 #include "jobs/queue.h"
 #include "messaging/web_inbox.h"
@@ -51,6 +56,38 @@ log::Level parse_level(const std::string& s) {
   log::parse_level(s, level);
   return level;
 }
+
+// Integration tests only: MADOGUCHI_TEST_CLOCK_FILE names a file holding an offset in ms that
+// moves the process's clock (clock::set_offset_ms), so scheduled deliveries and reminders can
+// be tested at 19:00 tomorrow without waiting. Unset in production: no thread, no effect.
+class TestClockFile {
+ public:
+  explicit TestClockFile(const char* path) {
+    if (!path || !*path) return;
+    path_ = path;
+    apply();  // before the first job runs
+    thread_ = std::thread([this] {
+      while (!stop_.load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        apply();
+      }
+    });
+  }
+  ~TestClockFile() {
+    stop_.store(true);
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void apply() {
+    std::ifstream in(path_);
+    long long offset = 0;
+    if (in >> offset) clock::set_offset_ms(offset);
+  }
+  std::string path_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
 
 }  // namespace
 
@@ -127,6 +164,7 @@ int serve(const ServeConfig& config) {
                 [&](const jobs::Job& job) { line::notify_resident(*db, messengers, job); });
   // Waitlist offers: told through the resident's channel, expired at their time.
   reservations::register_jobs(runner, *db, messengers, system_clock());
+  delivery::register_garbage_reminders(runner, *db, messengers);
   if (demo_tenant && !config.demo_line_sim.empty())
     line::configure_demo(
         *db, demo_tenant, config.demo_line_sim,
@@ -157,6 +195,7 @@ int serve(const ServeConfig& config) {
     log::info("shutting down");
     server.stop();
   });
+  TestClockFile test_clock(std::getenv("MADOGUCHI_TEST_CLOCK_FILE"));
   runner.start();
   double startup_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

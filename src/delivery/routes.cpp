@@ -10,6 +10,8 @@
 #include "delivery/retention.h"
 #include "delivery/variables.h"
 #include "residents/condition.h"
+#include "delivery/schedule.h"
+#include "delivery/schedule_routes.h"
 
 namespace mg::delivery {
 
@@ -209,11 +211,8 @@ void register_routes(http::Router& router, auth::AuthService& auth, store::Db& d
     auto who = auth.require(req, auth::Role::admin);
     int64_t id = id_param(req);
     auto c = db.write([&](store::Tx& tx) {
-      auto found = find(tx, who.tenant_id, id);
-      if (!found) throw ApiError::not_found("配信が見つかりません");
-      if (!queue(tx, who.tenant_id, id))
-        throw ApiError::conflict("この配信は送信済みか取り消されています");
-      auth::audit(tx, who, "campaign.send", "campaign", std::to_string(id));
+      // Queued now, scheduled (timing), or 承認待ち when the tenant requires approval.
+      request_send(tx, who, id, clock::now_ms());
       return *find(tx, who.tenant_id, id);
     });
     runner.wake();
@@ -232,6 +231,7 @@ void register_routes(http::Router& router, auth::AuthService& auth, store::Db& d
     });
     return http::Response::json(to_json(c));
   });
+  register_schedule_routes(router, auth, db);
 }
 
 void register_jobs(jobs::Runner& runner, store::Db& db, int64_t retention_ms,
@@ -246,6 +246,7 @@ void register_jobs(jobs::Runner& runner, store::Db& db, int64_t retention_ms,
   });
   if (int n = resume_fanouts(db)) log::info("campaign fan-outs resumed", {{"count", n}});
   runner.every("delivery.retention", "delivery.retention", Json::object(), 6 * 3600 * 1000);
+  register_schedule_jobs(runner, db);
 }
 
 }  // namespace mg::delivery

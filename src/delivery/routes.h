@@ -4,7 +4,8 @@
 //   GET  /api/campaigns             list (newest first; ?before=ID)
 //   POST /api/campaigns             create a draft {title, messages, audience}
 //   GET  /api/campaigns/{id}        detail with counts
-//   POST /api/campaigns/{id}/send   draft -> queued (fan-out job)
+//   POST /api/campaigns/{id}/send   draft -> queued (fan-out job), scheduled or 承認待ち
+//                                   (delivery/schedule.h)
 //   POST /api/campaigns/{id}/cancel
 #include <functional>
 

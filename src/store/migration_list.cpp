@@ -689,6 +689,62 @@ CREATE TABLE resident_segments (
 -- it is queued (the delivery report shows them apart from failures).
 ALTER TABLE campaigns ADD COLUMN blocked_count BIGINT NOT NULL DEFAULT 0
 )SQL"},
+      // Segment delivery timing, approval and garbage-day reminders (issue 13, delivery/).
+      // campaign_timings: when a campaign goes out (JSON: at / recurring / lifestage) and the
+      // next instant the scheduler sweep acts on (NULL: nothing left). campaign_occurrences:
+      // one row per occurrence ever fired; its primary key is what makes each occurrence
+      // fire exactly once across processes and restarts. campaign_approvals: who asked,
+      // who decided. garbage_reminders_sent: one row per resident and collection day, so a
+      // reminder is enqueued exactly once.
+      {27, "delivery_schedules", R"SQL(
+CREATE TABLE delivery_settings (
+  tenant_id BIGINT PRIMARY KEY REFERENCES tenants(id),
+  approval_required BIGINT NOT NULL DEFAULT 0,
+  garbage_reminders BIGINT NOT NULL DEFAULT 0,
+  garbage_reminder_time TEXT NOT NULL DEFAULT '19:00',
+  garbage_area_attribute TEXT NOT NULL DEFAULT 'garbage_area',
+  garbage_time_attribute TEXT NOT NULL DEFAULT 'garbage_reminder_time',
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE campaign_timings (
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  campaign_id BIGINT NOT NULL PRIMARY KEY REFERENCES campaigns(id),
+  timing TEXT NOT NULL,
+  next_run_at BIGINT,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX campaign_timings_due ON campaign_timings(next_run_at) WHERE next_run_at IS NOT NULL;
+CREATE TABLE campaign_occurrences (
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  campaign_id BIGINT NOT NULL REFERENCES campaigns(id),
+  occurrence_key TEXT NOT NULL,
+  occurrence_at BIGINT NOT NULL,
+  delivery_id BIGINT,
+  recipients BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, campaign_id, occurrence_key)
+);
+CREATE TABLE campaign_approvals (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  campaign_id BIGINT NOT NULL REFERENCES campaigns(id),
+  requested_by BIGINT NOT NULL,
+  requested_at BIGINT NOT NULL,
+  decision TEXT NOT NULL DEFAULT 'pending',
+  decided_by BIGINT,
+  decided_at BIGINT,
+  reason TEXT
+);
+CREATE INDEX campaign_approvals_campaign ON campaign_approvals(tenant_id, campaign_id, id);
+CREATE INDEX campaign_approvals_pending ON campaign_approvals(tenant_id, id) WHERE decision = 'pending';
+CREATE TABLE garbage_reminders_sent (
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  resident_id BIGINT NOT NULL,
+  collection_day TEXT NOT NULL,
+  sent_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, resident_id, collection_day)
+)
+)SQL"},
   };
   return list;
 }

@@ -95,6 +95,14 @@ const FIXTURES = {
   'GET /api/campaigns/{id}': { min: 'viewer', params: { id: (c) => c.a.campaign } },
   'POST /api/campaigns/{id}/send': { min: 'admin', params: { id: (c) => c.a.campaign }, body: () => ({}) },
   'POST /api/campaigns/{id}/cancel': { min: 'operator', params: { id: (c) => c.a.campaign }, body: () => ({}) },
+  // campaign timing and approval, delivery settings (issue 13, delivery/schedule*).
+  'GET /api/delivery-settings': { min: 'viewer' },
+  'PUT /api/delivery-settings': { min: 'admin', foreign: 'own', body: () => ({ approval_required: true, garbage_reminders: { enabled: true, time: '18:30' } }) },
+  'GET /api/campaign-approvals': { min: 'viewer' },
+  'GET /api/campaigns/{id}/timing': { min: 'viewer', params: { id: (c) => c.a.campaign } },
+  'PUT /api/campaigns/{id}/timing': { min: 'operator', params: { id: (c) => c.a.campaign }, body: () => ({ kind: 'recurring', rule: { kind: 'daily', time: '09:00' } }) },
+  'POST /api/campaigns/{id}/approve': { min: 'admin', params: { id: (c) => c.a.campaign }, body: () => ({}) },
+  'POST /api/campaigns/{id}/reject': { min: 'admin', params: { id: (c) => c.a.campaign }, body: () => ({ reason: 'ISO' }) },
   // schedules: the rich-menu job a switch-all or link answered with (any of A's jobs is a foreign id).
   'GET /api/line/rich-menus/jobs/{id}': { min: 'admin', params: { id: (c) => c.a.deadJob } },
   // residents: attribute definitions (admins) and a resident's values (issue 10 item 1).

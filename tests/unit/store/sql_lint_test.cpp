@@ -32,7 +32,9 @@ const std::map<std::string, std::vector<std::string>> kOwners = {
     {"postal", {"postal_codes"}},
     {"channels/line", {"line_channels", "line_events", "line_outbox", "line_rich_menus"}},
     {"messaging", {"resident_messages"}},
-    {"delivery", {"campaigns"}},
+    {"delivery",
+     {"campaigns", "delivery_settings", "campaign_timings", "campaign_occurrences",
+      "campaign_approvals", "garbage_reminders_sent"}},
     {"garbage",
      {"garbage_imports", "garbage_categories", "garbage_areas", "garbage_closures",
       "garbage_remarks", "garbage_items"}},
@@ -94,6 +96,11 @@ const std::vector<TenantException> kTenantExceptions = {
      "retention finds finished campaigns of every tenant"},
     {"delivery/campaigns.cpp", "UPDATE campaigns SET purged_at = ? WHERE id = ?",
      "by the id of a campaign the retention found"},
+    // Timing and garbage reminders (issue 13): the sweeps find due work of every tenant.
+    {"delivery/schedule.cpp", "FROM campaign_timings WHERE next_run_at IS NOT NULL",
+     "the timing sweep finds due campaigns of every tenant"},
+    {"delivery/garbage_reminders.cpp", "FROM delivery_settings WHERE garbage_reminders = 1",
+     "the reminder sweep finds the tenants with reminders on"},
     // Schedules: platform ones have no tenant; each is found by its unique name.
     {"jobs/queue.cpp", "schedules", "schedules serve every tenant; found by their unique name"},
     // Reservations: by the id of a resource loaded under the tenant in the same transaction.

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api } from '../api';
 import { ErrorMessage, Loading, Notice, useLoad } from '../common';
@@ -6,6 +6,7 @@ import { formatDateTime } from '../format';
 import { useI18n } from '../i18n-react';
 import type { MessageKey } from '../i18n';
 import { CampaignPreview, MessageEditor, toLine, type DraftMessage, type LineMessage } from './CampaignMessages';
+import CampaignTiming, { emptyTiming, saveTiming, type TimingForm } from './CampaignTiming';
 import { useConfirm } from './ConfirmDialog';
 import SegmentBuilder, { type SavedSegment } from './SegmentBuilder';
 import type { AttrDef, Condition } from './segmentModel';
@@ -80,7 +81,7 @@ export function CampaignDetail() {
       const n = await api.post<{ count: number; active: { line: number; web: number } }>('/api/residents/count', { condition: d.audience.kind === 'condition' ? d.audience.condition : {} });
       const ok = await confirm({
         title: t('cp.confirmTitle'), body: <p data-testid="campaign-confirm-count">{t('cp.confirmBody', { n: n.count, line: n.active.line, web: n.active.web })}</p>,
-        confirmLabel: t('cp.sendNow'), cancelLabel: t('common.cancel'), testId: 'campaign-confirm',
+        confirmLabel: t(timing.mode === 'now' ? 'cp.sendNow' : 'cp.sendTimed'), cancelLabel: t('common.cancel'), testId: 'campaign-confirm',
       });
       if (!ok) return;
       await api.post(`/api/campaigns/${d.id}/send`, {});
@@ -122,10 +123,10 @@ function describeLine(m: LineMessage, t: (k: MessageKey, p?: Record<string, stri
 /**
  * A new delivery: who (everyone or a segment), what (up to 5 messages, previewed), when, then
  * saved as a draft and, for admins, sent after a confirmation stating the count.
- * `timing`: the place for the timing section (scheduled / recurring deliveries, approval): the
- * schedules work passes its own component here; without one, "send now" is the only timing.
+ * The timing (now, at a time, recurring, life-stage) is stored on the draft before it is sent;
+ * sending a timed draft schedules it (or asks for approval when the tenant requires it).
  */
-export function CampaignComposer({ timing }: { timing?: ReactNode }) {
+export function CampaignComposer() {
   const { t } = useI18n();
   const navigate = useNavigate();
   const session = useSession();
@@ -134,6 +135,7 @@ export function CampaignComposer({ timing }: { timing?: ReactNode }) {
   const [who, setWho] = useState<'all' | 'segment'>('segment');
   const [condition, setCondition] = useState<Condition>({});
   const [messages, setMessages] = useState<DraftMessage[]>([{ type: 'text', text: '' }]);
+  const [timing, setTiming] = useState<TimingForm>(emptyTiming);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [dialog, confirm] = useConfirm();
@@ -149,11 +151,12 @@ export function CampaignComposer({ timing }: { timing?: ReactNode }) {
         const n = await api.post<{ count: number; active: { line: number; web: number } }>('/api/residents/count', { condition: who === 'all' ? {} : condition });
         sendIt = await confirm({
           title: t('cp.confirmTitle'), body: <p data-testid="campaign-confirm-count">{t('cp.confirmBody', { n: n.count, line: n.active.line, web: n.active.web })}</p>,
-          confirmLabel: t('cp.sendNow'), cancelLabel: t('common.cancel'), testId: 'campaign-confirm',
+          confirmLabel: t(timing.mode === 'now' ? 'cp.sendNow' : 'cp.sendTimed'), cancelLabel: t('common.cancel'), testId: 'campaign-confirm',
         });
         if (!sendIt) return;
       }
       const created = await api.post<Campaign>('/api/campaigns', { title, messages: messages.map(toLine), audience });
+      if (timing.mode !== 'now') await saveTiming(created.id, timing);
       if (sendIt) await api.post(`/api/campaigns/${created.id}/send`, {});
       navigate(`/console/campaigns/${created.id}`);
     } catch (e) { setError(e); } finally { setBusy(false); }
@@ -184,15 +187,15 @@ export function CampaignComposer({ timing }: { timing?: ReactNode }) {
         <h2 id="campaign-preview-h">{t('cp.preview')}</h2>
         <CampaignPreview title={title} messages={messages} defs={defs} town={session.tenant.name} />
       </section>
-      {/* Timing (issue 13, schedules): the schedules helper's component goes here via `timing`. */}
       <fieldset className="card" data-testid="campaign-timing">
         <legend>{t('cp.timing')}</legend>
-        {timing ?? <p>{t('cp.timingNow')}</p>}
+        <CampaignTiming value={timing} onChange={setTiming} disabled={busy}
+          dateAttributes={defs.filter((d) => d.type === 'date').map((d) => ({ key: d.key, label: d.label }))} />
       </fieldset>
       <ErrorMessage error={error} testId="campaign-error" />
       <div className="actions">
         <button type="button" className="btn" disabled={busy} onClick={() => submit(false)} data-testid="campaign-save">{t('cp.saveDraft')}</button>
-        {isAdmin && <button type="button" className="btn btn-primary" disabled={busy} onClick={() => submit(true)} data-testid="campaign-send-now">{t('cp.sendNow')}</button>}
+        {isAdmin && <button type="button" className="btn btn-primary" disabled={busy} onClick={() => submit(true)} data-testid="campaign-send-now">{t(timing.mode === 'now' ? 'cp.sendNow' : 'cp.sendTimed')}</button>}
       </div>
       {dialog}
     </section>

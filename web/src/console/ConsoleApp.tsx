@@ -20,6 +20,7 @@ import Lookups from './Lookups';
 import Campaigns, { CampaignComposer, CampaignDetail } from './Campaigns';
 import RichMenus from './RichMenus';
 import ResidentImport from './ResidentImport';
+import Approvals from './Approvals';
 import Garbage from './Garbage';
 import ResidentAttributes from './ResidentAttributes';
 import ReservationResources from './ReservationResources';
@@ -62,6 +63,7 @@ const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
   { to: '/console/garbage', key: 'nav.garbage' },
   { to: '/console/reservations', key: 'nav.rsvLedger' },
   { to: '/console/resources', key: 'nav.rsvResources' },
+  { to: '/console/approvals', key: 'ap.nav' },
   { to: '/console/audit', key: 'nav.audit', admin: true },
   { to: '/console/staff', key: 'nav.staff', admin: true },
   { to: '/console/resident-attributes', key: 'nav.residentAttributes', admin: true },
@@ -131,6 +133,7 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="garbage" element={<Garbage />} />
             <Route path="reservations" element={<ReservationLedger />} />
             <Route path="resources" element={<ReservationResources />} />
+            <Route path="approvals" element={<Approvals />} />
             <Route path="audit" element={<Audit />} />
             <Route path="staff" element={<Staff />} />
             <Route path="resident-attributes" element={<ResidentAttributes />} />

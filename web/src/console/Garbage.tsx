@@ -3,6 +3,7 @@ import { ApiError, api } from '../api';
 import { ErrorMessage, Loading, Notice, useLoad } from '../common';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n-react';
+import GarbageReminders from './GarbageReminders';
 import { atLeast, useSession } from './session';
 
 interface GarbageSummary {
@@ -41,6 +42,7 @@ export default function Garbage() {
       <Notice text={notice} />
       {summary.loading && !s ? <Loading /> : <ErrorMessage error={summary.error} />}
       {isAdmin && <GarbageUpload done={(msg) => { setNotice(msg); summary.reload(); }} />}
+      {s?.imported && <GarbageReminders canEdit={isAdmin} />}
       {s && !s.imported && <p data-testid="garbage-none">{t('gb.none')}</p>}
       {s?.imported && (
         <div className="card">
