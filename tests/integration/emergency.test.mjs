@@ -36,7 +36,7 @@ async function until(what, fn, timeoutMs = 20000) {
 function relay(token, body, { key = 'jalert-1', code = 'demo', raw, headers = {} } = {}) {
   const h = { 'content-type': 'application/json', ...headers };
   if (token !== undefined) h.authorization = `Bearer ${token}`;
-  if (key !== undefined) h['idempotency-key'] = key;
+  if (key != null) h['idempotency-key'] = key;
   return fetch(`${srv.base}/api/public/${code}/emergency`, { method: 'POST', headers: h, body: raw ?? JSON.stringify(body) })
     .then(async (r) => { const text = await r.text(); let json; try { json = JSON.parse(text); } catch {} return { status: r.status, text, json, headers: r.headers }; });
 }
@@ -132,7 +132,7 @@ test('bad requests from the alert system: 4xx, nothing sent', async () => {
   expectError(assert, await relay(token, { text: 'x', districts: '北' }), 400, 'invalid');
   expectError(assert, await relay(token, { text: 'x', districts: [''] }), 400, 'invalid');
   expectError(assert, await relay(token, { text: 'x', districts: Array.from({ length: 101 }, (_, i) => `d${i}`) }), 400, 'invalid');
-  expectError(assert, await relay(token, { text: 'x' }, { key: undefined }), 400, 'invalid');
+  expectError(assert, await relay(token, { text: 'x' }, { key: null }), 400, 'invalid');
   expectError(assert, await relay(token, { text: 'x' }, { key: 'k'.repeat(201) }), 400, 'invalid');
   // Deeply nested or over 64 KiB: refused before anything is parsed into a send.
   expectError(assert, await relay(token, null, { raw: `{"text":"x","a":${'['.repeat(50)}${']'.repeat(50)}}` }), 400);
