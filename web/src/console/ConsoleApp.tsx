@@ -21,6 +21,7 @@ import RichMenus from './RichMenus';
 import ResidentImport from './ResidentImport';
 import Garbage from './Garbage';
 import ResidentAttributes from './ResidentAttributes';
+import Emergency from './Emergency';
 
 export default function ConsoleApp() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
@@ -63,6 +64,7 @@ const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
   { to: '/console/resident-import', key: 'ri.nav', admin: true },
   { to: '/console/line', key: 'nav.line', admin: true },
   { to: '/console/rich-menus', key: 'nav.richMenus', admin: true },
+  { to: '/console/emergency', key: 'em.nav', admin: true },
   { to: '/console/jobs', key: 'nav.jobs', admin: true },
   { to: '/console/password', key: 'nav.password' },
 ];
@@ -128,6 +130,7 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="resident-attributes" element={<ResidentAttributes />} />
             <Route path="line" element={<LineSettingsPage />} />
             <Route path="rich-menus" element={<RichMenus />} />
+            <Route path="emergency" element={<Emergency />} />
             <Route path="jobs" element={<Jobs />} />
             <Route path="resident-import" element={<ResidentImport />} />
             <Route path="password" element={<OwnPassword />} />
