@@ -188,6 +188,12 @@ test('an emergency overtakes a running campaign; a relay\'s retry sends once; au
   assert.ok(audit.some((a) => a.action === 'emergency.send.replayed'));
   for (const action of ['emergency.token.create', 'emergency.token.rotate', 'emergency.token.revoke'])
     assert.ok(audit.some((a) => a.action === action), action);
+  // The KPI report counts both deliveries in this fiscal year (April–March, JST), plus the drill.
+  const jstNow = new Date(Date.now() + 9 * 3600e3);
+  const fy = jstNow.getUTCMonth() >= 3 ? jstNow.getUTCFullYear() : jstNow.getUTCFullYear() - 1;
+  const report = await admin.get('/api/delivery-report/fiscal-years');
+  assert.equal(report.status, 200, report.text);
+  assert.deepEqual(report.json.items, [{ fiscal_year: fy, deliveries: 3, targeted: N + KITA, sent: N + KITA, failed: 0 }]);
 });
 
 test('the console\'s one action: send to everyone and switch to the disaster menu; then back', async () => {

@@ -91,6 +91,7 @@ const FIXTURES = {
   'POST /api/line/rich-menus/{name}/link': { min: 'admin', params: { name: (c) => c.a.menu }, body: (c) => ({ resident_ids: [c.a.resident] }) },
   // emergency sends (delivery/emergency*): admins only; alert systems with a tenant's token.
   'GET /api/emergency': { min: 'admin' },
+  'GET /api/delivery-report/fiscal-years': { min: 'viewer' },
   'POST /api/emergency/count': { min: 'admin', foreign: 'own', status: 200, body: () => ({ districts: [] }) },
   'POST /api/emergency/sends': { min: 'admin', foreign: 'own', status: 202, body: () => ({ text: 'ISO 緊急' }) },
   'POST /api/emergency/menu': { min: 'admin', foreign: 404, body: (c) => ({ name: c.a.menu }) },
