@@ -12,6 +12,8 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "delivery/campaigns.h"
+#include "delivery/emergency_routes.h"
+#include "delivery/report_routes.h"
 #include "delivery/routes.h"
 #include "garbage/routes.h"
 #include "jobs/routes.h"
@@ -116,6 +118,8 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
   line.dispatcher().set_multicast_rate(config.line_multicast_per_second);
   line.dispatcher().on_campaign_batch(delivery::record_batch);
   delivery::register_routes(router, deps.auth, deps.db, deps.runner);
+  delivery::register_emergency_routes(router, deps.auth, deps.db, deps.runner);
+  delivery::register_report_routes(router, deps.auth, deps.db);
   delivery::register_jobs(deps.runner, deps.db, int64_t{config.outbox_retention_days} * 86400000,
                           [d = &line.dispatcher()] { d->wake(); });
   mount_operations(router, deps);

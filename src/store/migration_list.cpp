@@ -745,6 +745,46 @@ CREATE TABLE garbage_reminders_sent (
   PRIMARY KEY (tenant_id, resident_id, collection_day)
 )
 )SQL"},
+      // Emergency sends (issue 13): campaigns whose multicast batches go ahead of every other
+      // queued batch (line_outbox.priority, set from line_campaign_priority when a batch is
+      // written), the per-tenant tokens alert systems trigger them with (SHA-256 only), and
+      // one row per send with its idempotency key.
+      {28, "emergency_sends", R"SQL(
+ALTER TABLE line_outbox ADD COLUMN priority BIGINT NOT NULL DEFAULT 0;
+DROP INDEX line_outbox_multicast_due;
+CREATE INDEX line_outbox_multicast_due ON line_outbox(priority DESC, id) WHERE status IN ('pending', 'sending') AND recipients IS NOT NULL;
+CREATE TABLE line_campaign_priority (
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  campaign_id BIGINT NOT NULL,
+  priority BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, campaign_id)
+);
+CREATE TABLE emergency_tokens (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  label TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  hint TEXT NOT NULL,
+  created_by BIGINT,
+  created_at BIGINT NOT NULL,
+  last_used_at BIGINT,
+  revoked_at BIGINT
+);
+CREATE INDEX emergency_tokens_tenant ON emergency_tokens(tenant_id, id);
+CREATE TABLE emergency_sends (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  campaign_id BIGINT REFERENCES campaigns(id),
+  idempotency_key TEXT,
+  source TEXT NOT NULL,
+  token_id BIGINT,
+  districts TEXT NOT NULL DEFAULT '[]',
+  created_by BIGINT,
+  created_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, idempotency_key)
+);
+CREATE INDEX emergency_sends_tenant ON emergency_sends(tenant_id, id)
+)SQL"},
   };
   return list;
 }

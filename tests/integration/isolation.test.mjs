@@ -89,6 +89,15 @@ const FIXTURES = {
   'PUT /api/line/rich-menus/{name}': { min: 'admin', foreign: 'own', status: 201, params: { name: (c) => c.a.menu }, body: richMenu },
   'POST /api/line/rich-menus/{name}/default': { min: 'admin', params: { name: (c) => c.a.menu }, body: () => ({}) },
   'POST /api/line/rich-menus/{name}/link': { min: 'admin', params: { name: (c) => c.a.menu }, body: (c) => ({ resident_ids: [c.a.resident] }) },
+  // emergency sends (delivery/emergency*): admins only; alert systems with a tenant's token.
+  'GET /api/emergency': { min: 'admin' },
+  'GET /api/delivery-report/fiscal-years': { min: 'viewer' },
+  'POST /api/emergency/count': { min: 'admin', foreign: 'own', status: 200, body: () => ({ districts: [] }) },
+  'POST /api/emergency/sends': { min: 'admin', foreign: 'own', status: 202, body: () => ({ text: 'ISO 緊急' }) },
+  'POST /api/emergency/menu': { min: 'admin', foreign: 404, body: (c) => ({ name: c.a.menu }) },
+  'POST /api/emergency/tokens': { min: 'admin', foreign: 'own', status: 201, body: () => ({ label: 'ISO relay' }) },
+  'POST /api/emergency/tokens/{id}/rotate': { min: 'admin', params: { id: (c) => c.a.emergencyToken }, body: () => ({}) },
+  'DELETE /api/emergency/tokens/{id}': { min: 'admin', params: { id: (c) => c.a.emergencyToken } },
   // campaigns (delivery/): viewers read, operators create and cancel, admins send.
   'GET /api/campaigns': { min: 'viewer' },
   'POST /api/campaigns': { min: 'operator', foreign: 'own', status: 201, body: () => ({ title: 'ISO B campaign', messages: [{ type: 'text', text: 'ISO' }], audience: { kind: 'all' } }) },
@@ -119,6 +128,7 @@ const FIXTURES = {
   'GET /api/residents/{id}/attributes': { min: 'viewer', params: { id: (c) => c.a.resident } },
   'PUT /api/residents/{id}/attributes': { min: 'operator', params: { id: (c) => c.a.resident }, body: () => ({ values: { iso_a_attr: null } }) },
   'POST /line/{tenant}/webhook': { kind: 'public', foreign: 401, raw: (c) => c.a.webhookBody, headers: (c) => ({ 'content-type': 'application/json', 'x-line-signature': c.a.webhookSignature }) },
+  'POST /api/public/{tenant}/emergency': { kind: 'public', foreign: 401, body: () => ({ text: 'ISO 緊急' }), headers: (c) => ({ authorization: `Bearer ${c.a.emergencySecret}`, 'idempotency-key': 'iso-a-1' }) },
   'GET /api/public/{tenant}/info': { kind: 'public', foreign: 'list' },
   'GET /api/public/{tenant}/services': { kind: 'public', foreign: 'list' },
   'POST /api/public/{tenant}/chat': { kind: 'public', body: (c) => ({ service_id: c.a.service }) },
@@ -423,6 +433,10 @@ async function seedTenantA() {
   const sg = await admin.post('/api/segments', { name: 'iso-a-segment', condition: { channel: 'line' } });
   assert.equal(sg.status, 201, sg.text);
   a.segment = sg.json.id;
+  const et = await admin.post('/api/emergency/tokens', { label: 'iso-a-relay' });
+  assert.equal(et.status, 201, et.text);
+  a.emergencyToken = et.json.id;
+  a.emergencySecret = et.json.token;
   a.webhookBody = JSON.stringify({
     destination: 'Uiso', events: [{
       type: 'message', mode: 'active', timestamp: Date.now(), webhookEventId: '01ISOAWEBHOOK0000000000000',

@@ -361,16 +361,19 @@ std::vector<Dispatcher::Claimed> Dispatcher::claim(store::Tx& tx, size_t limit,
 }
 
 // Campaign batches: their own partial index (line_outbox_multicast_due), taken after the
-// residents' own messages and only as fast as the channel's pacing allows.
+// residents' own messages and only as fast as the channel's pacing allows. Higher priority
+// first (an emergency send's batches overtake a running campaign's remaining ones), then in
+// the order written.
 void Dispatcher::claim_multicast(store::Tx& tx, size_t limit, std::set<std::string>& busy,
                                  std::vector<Claimed>& out) {
   int64_t now = clock_->now_ms();
   const char* scan =
       store::single_writer(db_)
           ? "SELECT id, tenant_id, sent_at FROM line_outbox WHERE status IN ('pending', "
-            "'sending') AND recipients IS NOT NULL AND status = 'pending' ORDER BY id LIMIT 200"
+            "'sending') AND recipients IS NOT NULL AND status = 'pending' ORDER BY priority DESC, "
+            "id LIMIT 200"
           : "SELECT id, tenant_id, sent_at FROM line_outbox WHERE status IN ('pending', "
-            "'sending') AND recipients IS NOT NULL ORDER BY id LIMIT 200";
+            "'sending') AND recipients IS NOT NULL ORDER BY priority DESC, id LIMIT 200";
   std::map<int64_t, std::optional<ChannelSettings>> settings;
   std::set<int64_t> paced;  // tenants whose bucket is empty this round
   for (const auto& h : tx.query(scan)) {

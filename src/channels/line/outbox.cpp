@@ -91,16 +91,34 @@ std::optional<MulticastBatch> enqueue_multicast_select(store::Tx& tx, int64_t te
   std::string agg = store::comma_joined(tx, "b.uid");
   std::string sql =
       "INSERT INTO line_outbox(tenant_id, user_id, messages, retry_key, status, created_at, "
-      "recipients, recipient_count, campaign_id) SELECT CAST(? AS BIGINT), '', CAST(? AS TEXT), "
-      "CAST(? AS TEXT), 'pending', CAST(? AS BIGINT), " +
-      agg + ", COUNT(*), CAST(? AS BIGINT) FROM (" + std::string(recipients_sql) +
-      ") b HAVING COUNT(*) > 0 RETURNING id, recipient_count";
-  store::Params p{tenant_id, messages_json, new_retry_key(), clock::now_ms(),
-                  store::opt(campaign_id)};
+      "recipients, recipient_count, campaign_id, priority) SELECT CAST(? AS BIGINT), '', CAST(? "
+      "AS TEXT), CAST(? AS TEXT), 'pending', CAST(? AS BIGINT), " +
+      agg +
+      ", COUNT(*), CAST(? AS BIGINT), COALESCE((SELECT MAX(cp.priority) FROM "
+      "line_campaign_priority cp WHERE cp.tenant_id = ? AND cp.campaign_id = ?), 0) FROM (" +
+      std::string(recipients_sql) + ") b HAVING COUNT(*) > 0 RETURNING id, recipient_count";
+  // The batch carries its campaign's priority from the moment it exists (set_campaign_priority),
+  // so the dispatcher never sees an emergency batch at the ordinary priority.
+  store::Params p{
+      tenant_id, messages_json,          new_retry_key(), clock::now_ms(), store::opt(campaign_id),
+      tenant_id, store::opt(campaign_id)};
   p.insert(p.end(), params.begin(), params.end());
   auto row = tx.one(sql, p);
   if (!row) return std::nullopt;
   return MulticastBatch{row->i64(0), row->i64(1)};
+}
+
+void set_campaign_priority(store::Tx& tx, int64_t tenant_id, int64_t campaign_id,
+                           int64_t priority) {
+  tx.exec(
+      "INSERT INTO line_campaign_priority(tenant_id, campaign_id, priority) VALUES (?, ?, ?) ON "
+      "CONFLICT (tenant_id, campaign_id) DO UPDATE SET priority = excluded.priority",
+      {tenant_id, campaign_id, priority});
+  // Batches written before (none for a new campaign) follow too.
+  tx.exec(
+      "UPDATE line_outbox SET priority = ? WHERE campaign_id = ? AND status = 'pending' AND "
+      "tenant_id = ?",
+      {priority, campaign_id, tenant_id});
 }
 
 int64_t cancel_campaign_batches(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {

@@ -49,6 +49,12 @@ std::optional<MulticastBatch> enqueue_multicast_select(store::Tx& tx, int64_t te
                                                        const store::Params& params,
                                                        std::optional<int64_t> campaign_id);
 
+// Priorities of multicast batches: higher leaves first (ordinary campaigns 0).
+inline constexpr int64_t kEmergencyPriority = 100;
+// Every batch of the campaign, written now or later, gets `priority` (the dispatcher claims
+// higher priorities first). Table line_campaign_priority.
+void set_campaign_priority(store::Tx& tx, int64_t tenant_id, int64_t campaign_id, int64_t priority);
+
 // A cancelled campaign's batches not yet taken by the dispatcher become 'cancelled'. Returns
 // how many recipients they had.
 int64_t cancel_campaign_batches(store::Tx& tx, int64_t tenant_id, int64_t campaign_id);

@@ -208,10 +208,10 @@ http::Response link_menu(http::Request& req, auth::AuthService& auth, store::Db&
       {{"name", name}, {"targets", read.first}, {"deferred", deferred}, {"job", job}}, 202);
 }
 
-http::Response switch_all(http::Request& req, auth::AuthService& auth, store::Db& db,
-                          jobs::Runner& runner) {
-  auto who = auth.require(req, auth::Role::admin);
-  Json body = req.json_body();
+}  // namespace
+
+Json switch_all_menus(store::Db& db, jobs::Runner& runner, const auth::Principal& who,
+                      const Json& body) {
   std::lock_guard lock(rich_menu_mutex());
   auto state = db.read([&](store::Tx& tx) { return load_rich_menu_state(tx, who.tenant_id); });
   bool restore_wanted = body.value("restore", false);
@@ -234,7 +234,15 @@ http::Response switch_all(http::Request& req, auth::AuthService& auth, store::Db
   out["name"] = name;
   out["restore"] = restoring;
   out["job"] = job;
-  return http::Response::json(out, 202);
+  return out;
+}
+
+namespace {
+
+http::Response switch_all(http::Request& req, auth::AuthService& auth, store::Db& db,
+                          jobs::Runner& runner) {
+  auto who = auth.require(req, auth::Role::admin);
+  return http::Response::json(switch_all_menus(db, runner, who, req.json_body()), 202);
 }
 
 // The console polls a rich-menu job it started; staff read the outcome in Japanese.

@@ -25,6 +25,7 @@ import Garbage from './Garbage';
 import ResidentAttributes from './ResidentAttributes';
 import ReservationResources from './ReservationResources';
 import ReservationLedger from './ReservationLedger';
+import Emergency from './Emergency';
 
 export default function ConsoleApp() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
@@ -71,6 +72,7 @@ const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
   { to: '/console/line', key: 'nav.line', admin: true },
   { to: '/console/rich-menus', key: 'nav.richMenus', admin: true },
   { to: '/console/campaigns', key: 'nav.campaigns' },
+  { to: '/console/emergency', key: 'em.nav', admin: true },
   { to: '/console/jobs', key: 'nav.jobs', admin: true },
   { to: '/console/password', key: 'nav.password' },
 ];
@@ -142,6 +144,7 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="campaigns" element={<Campaigns />} />
             <Route path="campaigns/new" element={<CampaignComposer />} />
             <Route path="campaigns/:id" element={<CampaignDetail />} />
+            <Route path="emergency" element={<Emergency />} />
             <Route path="jobs" element={<Jobs />} />
             <Route path="resident-import" element={<ResidentImport />} />
             <Route path="password" element={<OwnPassword />} />

@@ -1,0 +1,12 @@
+#pragma once
+// Delivery reports for staff (viewers read):
+//   GET /api/delivery-report/fiscal-years   deliveries per fiscal year (April–March, JST)
+#include "auth/service.h"
+#include "core/router.h"
+#include "store/db.h"
+
+namespace mg::delivery {
+
+void register_report_routes(http::Router& router, auth::AuthService& auth, store::Db& db);
+
+}  // namespace mg::delivery
