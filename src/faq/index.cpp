@@ -1,0 +1,235 @@
+#include "faq/index.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+namespace mg::faq {
+
+namespace {
+
+// Tuned on tests/data/faq (tests/unit/faq/ranking_test.cpp prints the figures).
+constexpr double kK1 = 1.2;
+constexpr double kB = 0.75;
+// An entry's answer text counts as much as its best phrasing: answers name the topic's words
+// (コンビニ, 家電リサイクル) residents use when the question was phrased otherwise.
+constexpr double kAnswerShare = 1.0;
+constexpr double kBigram = 0.6;
+constexpr double kCompound = 1.2;
+constexpr double kSynonymWeight = 0.8;
+constexpr uint32_t kUnknown = std::numeric_limits<uint32_t>::max();
+
+double kind_weight(TermKind k) {
+  switch (k) {
+    case TermKind::word:
+      return 1.0;
+    case TermKind::compound:
+      return kCompound;
+    case TermKind::bigram:
+      return kBigram;
+  }
+  return 1.0;
+}
+
+double kind_weight(const std::string& label) {
+  if (label.rfind("b:", 0) == 0) return kind_weight(TermKind::bigram);
+  if (label.rfind("c:", 0) == 0) return kind_weight(TermKind::compound);
+  return kind_weight(TermKind::word);
+}
+
+double idf(std::size_t n, std::size_t df) {
+  return std::log(1.0 + (static_cast<double>(n) - df + 0.5) / (df + 0.5));
+}
+}  // namespace
+
+std::string outcome_name(Outcome o) {
+  switch (o) {
+    case Outcome::answered:
+      return "answered";
+    case Outcome::candidates:
+      return "candidates";
+    case Outcome::unanswered:
+      return "unanswered";
+  }
+  return "unanswered";
+}
+
+uint32_t Index::id_of(const std::string& label) const {
+  auto it = terms_.find(label);
+  return it == terms_.end() ? kUnknown : it->second;
+}
+
+Index::Index(std::vector<Entry> entries, const std::vector<std::vector<std::string>>& synonyms,
+             const Analyzer& analyzer)
+    : analyzer_(analyzer), entries_(std::move(entries)) {
+  double len_p = 0, len_a = 0;
+  auto add_doc = [&](uint32_t e, bool answer, const std::string& text) {
+    auto ts = analyzer_.terms(text);
+    uint32_t doc = static_cast<uint32_t>(docs_.size());
+    std::unordered_map<uint32_t, float> tf;
+    float length = 0;
+    for (const auto& t : ts) {
+      auto label = term_label(t);
+      auto [it, fresh] = terms_.emplace(label, static_cast<uint32_t>(terms_.size()));
+      if (fresh) postings_.emplace_back();
+      float w = static_cast<float>(kind_weight(t.kind));
+      tf[it->second] += 1.0f;
+      length += w;
+    }
+    std::vector<uint32_t> ids;
+    for (const auto& [id, f] : tf) {
+      postings_[id].push_back({doc, f});
+      ids.push_back(id);
+    }
+    docs_.push_back({e, answer, length, text});
+    doc_terms_.push_back(std::move(ids));
+    (answer ? len_a : len_p) += length;
+    ++(answer ? n_answers_ : n_phrasings_);
+  };
+  for (uint32_t i = 0; i < entries_.size(); ++i) {
+    const auto& e = entries_[i];
+    by_id_[e.id] = i;
+    add_doc(i, false, e.question);
+    for (const auto& a : e.alternatives)
+      if (!a.empty()) add_doc(i, false, a);
+    add_doc(i, true, e.answer + " " + e.category);
+  }
+  avg_len_phrasing_ = n_phrasings_ ? std::max(1.0, len_p / n_phrasings_) : 1;
+  avg_len_answer_ = n_answers_ ? std::max(1.0, len_a / n_answers_) : 1;
+
+  // Synonyms: any word of a group, as a word or compound key, brings in the other words' terms.
+  for (const auto& group : synonyms) {
+    std::vector<std::vector<std::string>> labels;
+    for (const auto& w : group) {
+      std::vector<std::string> ls;
+      for (const auto& t : analyzer_.terms(w))
+        if (t.kind != TermKind::bigram) ls.push_back(term_label(t));
+      labels.push_back(std::move(ls));
+    }
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      if (labels[i].empty()) continue;
+      // The key of a word: its compound when it has one, else its single word term.
+      std::string key = labels[i].size() == 1 ? labels[i][0] : "";
+      for (const auto& l : labels[i])
+        if (l.rfind("c:", 0) == 0) key = l;
+      if (key.empty()) continue;
+      auto& out = synonyms_[key];
+      for (std::size_t j = 0; j < group.size(); ++j)
+        if (j != i)
+          for (const auto& l : labels[j]) out.push_back(l);
+    }
+  }
+}
+
+const Entry* Index::entry(int64_t id) const {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : &entries_[it->second];
+}
+
+std::vector<Index::QueryTerm> Index::query_terms(std::string_view question) const {
+  std::vector<QueryTerm> out;
+  std::set<std::string> seen;
+  auto add = [&](const std::string& label, double weight) {
+    if (!seen.insert(label).second) return;
+    out.push_back({id_of(label), weight * kind_weight(label), label});
+  };
+  auto ts = analyzer_.terms(question);
+  for (const auto& t : ts) add(term_label(t), 1.0);
+  for (const auto& t : ts) {
+    if (t.kind == TermKind::bigram) continue;
+    auto it = synonyms_.find(term_label(t));
+    if (it == synonyms_.end()) continue;
+    for (const auto& l : it->second) add(l, kSynonymWeight);
+  }
+  return out;
+}
+
+SearchResult Index::search(std::string_view question, const std::string& today, std::size_t k,
+                           bool explain, const Thresholds& th) const {
+  SearchResult res;
+  auto qs = query_terms(question);
+  if (explain)
+    for (const auto& q : qs) res.query_terms.push_back(q.label);
+  if (qs.empty() || entries_.empty()) return res;
+
+  // What a phrasing containing every (original) query term once could score.
+  double ideal = 0;
+  std::vector<double> idf_p(qs.size()), idf_a(qs.size());
+  for (std::size_t i = 0; i < qs.size(); ++i) {
+    std::size_t dp = 0, da = 0;
+    if (qs[i].id != kUnknown)
+      for (const auto& p : postings_[qs[i].id]) ++(docs_[p.doc].answer ? da : dp);
+    idf_p[i] = idf(n_phrasings_, dp);
+    idf_a[i] = idf(n_answers_, da);
+    if (qs[i].weight >= kind_weight(qs[i].label) * 0.99) ideal += qs[i].weight * idf_p[i];
+  }
+  if (ideal <= 0) return res;
+
+  std::vector<double> best(entries_.size(), 0.0), answer_part(entries_.size(), 0.0);
+  std::vector<uint32_t> best_doc(entries_.size(), kUnknown);
+  std::vector<double> doc_score(docs_.size(), 0.0);
+  std::vector<uint32_t> touched;
+  for (std::size_t i = 0; i < qs.size(); ++i) {
+    if (qs[i].id == kUnknown) continue;
+    for (const auto& p : postings_[qs[i].id]) {
+      const Doc& d = docs_[p.doc];
+      double avg = d.answer ? avg_len_answer_ : avg_len_phrasing_;
+      double norm = kK1 * (1 - kB + kB * d.length / avg);
+      double s = qs[i].weight * (d.answer ? idf_a[i] : idf_p[i]) * p.tf * (kK1 + 1) / (p.tf + norm);
+      if (doc_score[p.doc] == 0.0) touched.push_back(p.doc);
+      doc_score[p.doc] += s;
+    }
+  }
+  for (uint32_t doc : touched) {
+    const Doc& d = docs_[doc];
+    if (d.answer) {
+      answer_part[d.entry] = doc_score[doc];
+    } else if (doc_score[doc] > best[d.entry]) {
+      best[d.entry] = doc_score[doc];
+      best_doc[d.entry] = doc;
+    }
+  }
+  std::vector<std::pair<double, uint32_t>> ranked;
+  std::vector<char> seen(entries_.size(), 0);
+  for (uint32_t doc : touched) {
+    uint32_t e = docs_[doc].entry;
+    if (seen[e]) continue;
+    seen[e] = 1;
+    if (!valid_on(entries_[e], today)) continue;
+    double total = best[e] + kAnswerShare * answer_part[e];
+    if (total > 0) ranked.push_back({total, e});
+  }
+  std::sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : entries_[a.second].id < entries_[b.second].id;
+  });
+  if (ranked.size() > k) ranked.resize(k);
+  for (const auto& [score, e] : ranked) {
+    Candidate c;
+    c.entry_id = entries_[e].id;
+    c.score = score;
+    c.confidence = best[e] / ideal;
+    uint32_t doc = best_doc[e];
+    c.phrasing = doc < docs_.size() ? docs_[doc].text : entries_[e].question;
+    if (explain && doc < docs_.size()) {
+      std::set<uint32_t> in(doc_terms_[doc].begin(), doc_terms_[doc].end());
+      for (const auto& q : qs)
+        if (q.id != kUnknown && in.count(q.id)) c.matched.push_back(q.label);
+    }
+    res.candidates.push_back(std::move(c));
+  }
+  if (res.candidates.empty()) return res;
+  const auto& top = res.candidates[0];
+  double second = res.candidates.size() > 1 ? res.candidates[1].score : 0;
+  if (top.confidence >= th.answer && top.score >= th.margin * second)
+    res.outcome = Outcome::answered;
+  else if (top.confidence >= th.suggest)
+    res.outcome = Outcome::candidates;
+  else
+    res.outcome = Outcome::unanswered;
+  if (res.outcome == Outcome::answered) res.candidates.resize(1);
+  if (res.outcome == Outcome::unanswered) res.candidates.clear();
+  return res;
+}
+
+}  // namespace mg::faq
