@@ -7,6 +7,7 @@ import ResidentChat from './resident/ResidentChat';
 import MyApplications from './resident/MyApplications';
 import CorrectionChat from './resident/CorrectionChat';
 import GarbageDays from './resident/GarbageDays';
+import FaqChat from './resident/FaqChat';
 
 // The staff console is its own chunk: a resident's first page load never downloads it.
 const ConsoleApp = lazy(() => import('./console/ConsoleApp'));
@@ -40,6 +41,7 @@ export default function App() {
       <Route path="/t/:tenant/chat/:serviceId" element={<ResidentChat />} />
       <Route path="/t/:tenant/my" element={<MyApplications />} />
       <Route path="/t/:tenant/garbage" element={<GarbageDays />} />
+      <Route path="/t/:tenant/faq" element={<FaqChat />} />
       <Route path="/t/:tenant/my/correction/:correctionId" element={<CorrectionChat />} />
       <Route path="*" element={<NotFound />} />
     </Routes>

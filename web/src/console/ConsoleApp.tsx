@@ -20,6 +20,7 @@ import Lookups from './Lookups';
 import RichMenus from './RichMenus';
 import ResidentImport from './ResidentImport';
 import Garbage from './Garbage';
+import FaqPage from './FaqPage';
 import ResidentAttributes from './ResidentAttributes';
 
 export default function ConsoleApp() {
@@ -57,6 +58,7 @@ const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
   { to: '/console/templates', key: 'pub.navTemplates' },
   { to: '/console/lookups', key: 'pub.navLookups' },
   { to: '/console/garbage', key: 'nav.garbage' },
+  { to: '/console/faq', key: 'faqc.nav' },
   { to: '/console/audit', key: 'nav.audit', admin: true },
   { to: '/console/staff', key: 'nav.staff', admin: true },
   { to: '/console/resident-attributes', key: 'nav.residentAttributes', admin: true },
@@ -123,6 +125,7 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="templates" element={<Templates />} />
             <Route path="lookups" element={<Lookups />} />
             <Route path="garbage" element={<Garbage />} />
+            <Route path="faq" element={<FaqPage />} />
             <Route path="audit" element={<Audit />} />
             <Route path="staff" element={<Staff />} />
             <Route path="resident-attributes" element={<ResidentAttributes />} />
