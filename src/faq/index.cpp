@@ -17,7 +17,6 @@ constexpr double kB = 0.75;
 constexpr double kAnswerShare = 1.0;
 constexpr double kBigram = 0.6;
 constexpr double kCompound = 1.2;
-constexpr double kSynonymWeight = 0.8;
 constexpr uint32_t kUnknown = std::numeric_limits<uint32_t>::max();
 
 double kind_weight(TermKind k) {
@@ -63,9 +62,21 @@ uint32_t Index::id_of(const std::string& label) const {
 Index::Index(std::vector<Entry> entries, const std::vector<std::vector<std::string>>& synonyms,
              const Analyzer& analyzer)
     : analyzer_(analyzer), entries_(std::move(entries)) {
+  // Synonyms rewrite text to the group's first word on both sides (entries and questions), so
+  // a match through a synonym scores and counts towards confidence like the word itself.
+  for (const auto& group : synonyms) {
+    if (group.size() < 2) continue;
+    std::string to = normalize(group[0], 60);
+    for (std::size_t i = 1; i < group.size(); ++i) {
+      std::string from = normalize(group[i], 60);
+      if (!from.empty() && !to.empty() && from != to) synonyms_.push_back({from, to});
+    }
+  }
+  std::sort(synonyms_.begin(), synonyms_.end(),
+            [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
   double len_p = 0, len_a = 0;
   auto add_doc = [&](uint32_t e, bool answer, const std::string& text) {
-    auto ts = analyzer_.terms(text);
+    auto ts = analyzer_.terms(canonical(text));
     uint32_t doc = static_cast<uint32_t>(docs_.size());
     std::unordered_map<uint32_t, float> tf;
     float length = 0;
@@ -98,28 +109,29 @@ Index::Index(std::vector<Entry> entries, const std::vector<std::vector<std::stri
   avg_len_phrasing_ = n_phrasings_ ? std::max(1.0, len_p / n_phrasings_) : 1;
   avg_len_answer_ = n_answers_ ? std::max(1.0, len_a / n_answers_) : 1;
 
-  // Synonyms: any word of a group, as a word or compound key, brings in the other words' terms.
-  for (const auto& group : synonyms) {
-    std::vector<std::vector<std::string>> labels;
-    for (const auto& w : group) {
-      std::vector<std::string> ls;
-      for (const auto& t : analyzer_.terms(w))
-        if (t.kind != TermKind::bigram) ls.push_back(term_label(t));
-      labels.push_back(std::move(ls));
-    }
-    for (std::size_t i = 0; i < group.size(); ++i) {
-      if (labels[i].empty()) continue;
-      // The key of a word: its compound when it has one, else its single word term.
-      std::string key = labels[i].size() == 1 ? labels[i][0] : "";
-      for (const auto& l : labels[i])
-        if (l.rfind("c:", 0) == 0) key = l;
-      if (key.empty()) continue;
-      auto& out = synonyms_[key];
-      for (std::size_t j = 0; j < group.size(); ++j)
-        if (j != i)
-          for (const auto& l : labels[j]) out.push_back(l);
-    }
+}
+
+std::string Index::canonical(std::string_view text) const {
+  std::string in = normalize(text, 5000);
+  if (synonyms_.empty()) return in;
+  std::string out;
+  for (std::size_t i = 0; i < in.size();) {
+    bool replaced = false;
+    for (const auto& [from, to] : synonyms_)
+      if (in.compare(i, from.size(), from) == 0) {
+        out += to;
+        i += from.size();
+        replaced = true;
+        break;
+      }
+    if (replaced) continue;
+    // Copy one UTF-8 character.
+    std::size_t n = 1;
+    while (i + n < in.size() && (static_cast<unsigned char>(in[i + n]) & 0xC0) == 0x80) ++n;
+    out.append(in, i, n);
+    i += n;
   }
+  return out;
 }
 
 const Entry* Index::entry(int64_t id) const {
@@ -134,14 +146,7 @@ std::vector<Index::QueryTerm> Index::query_terms(std::string_view question) cons
     if (!seen.insert(label).second) return;
     out.push_back({id_of(label), weight * kind_weight(label), label});
   };
-  auto ts = analyzer_.terms(question);
-  for (const auto& t : ts) add(term_label(t), 1.0);
-  for (const auto& t : ts) {
-    if (t.kind == TermKind::bigram) continue;
-    auto it = synonyms_.find(term_label(t));
-    if (it == synonyms_.end()) continue;
-    for (const auto& l : it->second) add(l, kSynonymWeight);
-  }
+  for (const auto& t : analyzer_.terms(canonical(question))) add(term_label(t), 1.0);
   return out;
 }
 
@@ -162,7 +167,7 @@ SearchResult Index::search(std::string_view question, const std::string& today, 
       for (const auto& p : postings_[qs[i].id]) ++(docs_[p.doc].answer ? da : dp);
     idf_p[i] = idf(n_phrasings_, dp);
     idf_a[i] = idf(n_answers_, da);
-    if (qs[i].weight >= kind_weight(qs[i].label) * 0.99) ideal += qs[i].weight * idf_p[i];
+    ideal += qs[i].weight * idf_p[i];
   }
   if (ideal <= 0) return res;
 

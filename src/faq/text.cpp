@@ -211,18 +211,26 @@ std::vector<Morpheme> Analyzer::morphemes(std::string_view normalized) const {
 std::vector<Term> Analyzer::terms(std::string_view text) const {
   std::string norm = normalize(text);
   std::vector<Term> out;
-  auto add_bigrams = [&out](const std::string& run) {
-    auto cps = code_points(run);
-    if (cps.size() == 1) out.push_back({TermKind::bigram, cps[0]});
-    for (std::size_t i = 0; i + 1 < cps.size(); ++i)
-      out.push_back({TermKind::bigram, cps[i] + cps[i + 1]});
+  // A run of reading characters, each marked whether it came from a topic word; a bigram of
+  // two function-word characters (particles, する, いい) says nothing and is dropped.
+  std::vector<std::pair<std::string, bool>> run;
+  auto end_run = [&] {
+    if (run.size() == 1 && run[0].second) out.push_back({TermKind::bigram, run[0].first});
+    for (std::size_t i = 0; i + 1 < run.size(); ++i)
+      if (run[i].second || run[i + 1].second)
+        out.push_back({TermKind::bigram, run[i].first + run[i + 1].first});
+    run.clear();
+  };
+  auto add_run = [&](const std::string& reading, bool content) {
+    for (auto& cp : code_points(reading)) run.push_back({cp, content});
   };
   if (!tagger_) {
     // No dictionary: each space-separated chunk's reading key as bigrams.
     std::string chunk;
     for (char c : norm + " ") {
       if (c == ' ') {
-        if (!chunk.empty()) add_bigrams(reading_key(chunk));
+        add_run(reading_key(chunk), true);
+        end_run();
         chunk.clear();
       } else {
         chunk += c;
@@ -231,7 +239,6 @@ std::vector<Term> Analyzer::terms(std::string_view text) const {
     return out;
   }
   auto ms = morphemes(norm);
-  std::string run;       // readings of consecutive content morphemes (bigrams)
   std::string compound;  // readings of consecutive nouns (compound term)
   std::size_t nouns = 0;
   auto end_compound = [&] {
@@ -239,26 +246,21 @@ std::vector<Term> Analyzer::terms(std::string_view text) const {
     compound.clear();
     nouns = 0;
   };
-  auto end_run = [&] {
-    if (!run.empty()) add_bigrams(run);
-    run.clear();
-    end_compound();
-  };
   for (const auto& m : ms) {
     // Bigrams run over every reading but symbols: MeCab cuts hiragana-only text (じどうてあて)
-    // into particles and odd words, yet its reading still spells 児童手当's. Particles' bigrams
-    // are everywhere, so BM25's idf makes them cheap.
+    // into particles and odd words, yet its reading still spells 児童手当's.
     if (m.pos == "記号" || !has_word_char(m.surface)) {
       end_run();
-      continue;
-    }
-    run += reading_key(m.reading);
-    if (!m.content) {
       end_compound();
       continue;
     }
-    std::string key = reading_key(m.lemma);
-    if (key.empty()) continue;
+    std::string key = m.content ? reading_key(m.lemma) : "";
+    bool topic = m.content && !key.empty() && !stop_words().count(key);
+    add_run(reading_key(m.reading), topic);
+    if (!topic) {
+      end_compound();
+      continue;
+    }
     bool noun_like = m.pos == "名詞" || m.pos == "接頭詞" || m.pos == "未知語";
     if (noun_like) {
       compound += key;
@@ -266,9 +268,10 @@ std::vector<Term> Analyzer::terms(std::string_view text) const {
     } else {
       end_compound();
     }
-    if (!stop_words().count(key)) out.push_back({TermKind::word, key});
+    out.push_back({TermKind::word, key});
   }
   end_run();
+  end_compound();
   return out;
 }
 

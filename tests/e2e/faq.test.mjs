@@ -78,7 +78,16 @@ test('unanswered on the web → staff add the answer from the log → the next r
 
     // The resident asks again: an answer, and 解決しましたか？ → はい.
     const second = await ask(page, 'ドローンを公園で飛ばしたい');
-    const answer = second.getByTestId('faq-answer');
+    let answer = second.getByTestId('faq-answer');
+    await second.locator('[data-testid=faq-answer], [data-testid=faq-candidates]').first().waitFor();
+    if (await second.getByTestId('faq-candidates').count()) {
+      // 「もしかして」: the resident taps the candidate and gets its answer.
+      bad.push(...await axe(page, 'faq candidates'));
+      const n = await page.locator('.faq-turn').count();
+      await second.locator('.faq-choice').first().click();
+      await page.locator('.faq-turn').nth(n).waitFor();
+      answer = page.locator('.faq-turn').nth(n).getByTestId('faq-answer');
+    }
     await answer.waitFor();
     assert.match(await answer.innerText(), /条例で禁止/);
     bad.push(...await axe(page, 'faq answered'));

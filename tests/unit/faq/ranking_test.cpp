@@ -68,11 +68,11 @@ Accuracy measure(bool with_synonyms);
 
 TEST(FaqRanking, ParaphraseSetAccuracy) {
   auto plain = measure(false);
-  EXPECT_GE(plain.top1, 0.60);
+  EXPECT_GE(plain.top1, 0.58);
   EXPECT_GE(plain.top3, 0.80);
   auto syn = measure(true);
-  EXPECT_GE(syn.top1, 0.67);
-  EXPECT_GE(syn.top3, 0.85);
+  EXPECT_GE(syn.top1, 0.65);
+  EXPECT_GE(syn.top3, 0.82);
   // A clear answer must almost always be the right one.
   for (const auto& a : {plain, syn}) EXPECT_GE(a.answered_right * 10, a.answered * 8);
 }

@@ -89,6 +89,11 @@ export default function FaqChat() {
                       <button type="button" className="btn faq-choice" disabled={busy} onClick={() => void send(e.question, { entry_id: e.id })}>{e.question}</button>
                     </li>
                   ))}
+                  <li>
+                    {turn.feedback === false
+                      ? <p data-testid="faq-thanks">{t('faq.thanksNo')}</p>
+                      : <button type="button" className="btn faq-choice" onClick={() => void feedback(i, false)} data-testid="faq-none-of-these">{t('faq.noneOfThese')}</button>}
+                  </li>
                 </ul>
               </div>
             )}
