@@ -154,7 +154,7 @@ const FIXTURES = {
   'GET /api/faq/unanswered': { min: 'viewer' },
   'POST /api/faq/unanswered/{id}/answer': { min: 'editor', params: { id: (c) => c.a.faqQuestion }, body: () => ({ answer: 'ISO' }) },
   'POST /api/faq/unanswered/{id}/dismiss': { min: 'editor', params: { id: (c) => c.a.faqQuestion }, body: () => ({}) },
-  'POST /api/faq/test': { min: 'viewer', foreign: 'own', body: () => ({ q: 'iso-a-faq' }) },
+  'POST /api/faq/test': { min: 'viewer', readonly: true, foreign: 'own', body: () => ({ q: 'iso-a-faq' }) },
   'POST /api/public/{tenant}/faq/ask': { kind: 'public', body: (c) => ({ entry_id: c.a.faqEntry }) },
   'POST /api/public/{tenant}/faq/feedback': { kind: 'public', body: (c) => ({ question_id: c.a.faqQuestion, token: c.a.faqToken, resolved: false }) },
   'GET /healthz': { kind: 'open' },
