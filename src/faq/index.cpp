@@ -108,7 +108,6 @@ Index::Index(std::vector<Entry> entries, const std::vector<std::vector<std::stri
   }
   avg_len_phrasing_ = n_phrasings_ ? std::max(1.0, len_p / n_phrasings_) : 1;
   avg_len_answer_ = n_answers_ ? std::max(1.0, len_a / n_answers_) : 1;
-
 }
 
 std::string Index::canonical(std::string_view text) const {

@@ -79,7 +79,7 @@ class Index {
   std::vector<std::vector<uint32_t>> doc_terms_;  // for explanations
   double avg_len_phrasing_ = 1, avg_len_answer_ = 1;
   std::size_t n_phrasings_ = 0, n_answers_ = 0;
-  std::string canonical(std::string_view text) const;  // normalised, synonyms rewritten
+  std::string canonical(std::string_view text) const;          // normalised, synonyms rewritten
   std::vector<std::pair<std::string, std::string>> synonyms_;  // from → to, longest first
 };
 
