@@ -76,7 +76,8 @@ class Index {
   std::vector<Doc> docs_;
   std::unordered_map<std::string, uint32_t> terms_;
   std::vector<std::vector<Posting>> postings_;
-  std::vector<std::vector<uint32_t>> doc_terms_;  // for explanations
+  std::vector<std::vector<uint32_t>> doc_terms_;   // for explanations
+  std::vector<uint32_t> df_phrasing_, df_answer_;  // document frequency per term
   double avg_len_phrasing_ = 1, avg_len_answer_ = 1;
   std::size_t n_phrasings_ = 0, n_answers_ = 0;
   std::string canonical(std::string_view text) const;          // normalised, synonyms rewritten
