@@ -194,7 +194,9 @@ int routes_cmd(const std::vector<std::string>& args) {
   jobs::Runner runner(*conn, 1);
   StaticFiles web("");
   http::Router router;
-  auto line = register_all_routes(router, {config, *conn, auth, catalog, chat, inbox, runner, web});
+  faq::FaqService faq;
+  auto line =
+      register_all_routes(router, {config, *conn, auth, catalog, chat, inbox, runner, web, faq});
   line.stop();
   Json out = Json::array();
   for (const auto& r : router.routes())

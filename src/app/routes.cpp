@@ -15,6 +15,7 @@
 #include "delivery/emergency_routes.h"
 #include "delivery/report_routes.h"
 #include "delivery/routes.h"
+#include "faq/routes.h"
 #include "garbage/routes.h"
 #include "jobs/routes.h"
 #include "postal/routes.h"
@@ -88,6 +89,7 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
                   services::TemplateGallery(default_dir(config.templates_dir, "templates")));
   postal::mount(router, deps.auth, deps.db);
   garbage::mount(router, deps.auth, deps.db);
+  faq::mount(router, deps.auth, deps.db, deps.faq);
   // Import/export before residents' {id} routes.
   residents::register_import_routes(router, deps.auth, deps.db);
   residents::mount(router, deps.auth, deps.db);
@@ -113,7 +115,7 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
       config.public_url.empty() ? "http://" + config.listen : config.public_url;
   auto line = line::mount(router, deps.auth, deps.db, deps.runner, deps.chat, deps.catalog,
                           {public_url, config.demo_line_sim, config.line_senders,
-                           config.line_api_allow, line_secrets(config)});
+                           config.line_api_allow, line_secrets(config), &deps.faq});
   // Campaigns: routes, fan-out and retention jobs; the dispatcher paces and reports batches.
   line.dispatcher().set_multicast_rate(config.line_multicast_per_second);
   line.dispatcher().on_campaign_batch(delivery::record_batch);

@@ -7,6 +7,7 @@
 #include "auth/service.h"
 #include "channels/line/channel.h"
 #include "core/router.h"
+#include "faq/service.h"
 #include "jobs/queue.h"
 #include "services/catalog.h"
 #include "store/db.h"
@@ -23,6 +24,7 @@ struct Deps {
   applications::Inbox& inbox;
   jobs::Runner& runner;
   const StaticFiles& web;
+  faq::FaqService& faq;
 };
 
 // Registers every route `serve` answers, in matching order; `madoguchi routes` lists the

@@ -149,7 +149,9 @@ int serve(const ServeConfig& config) {
   jobs::Runner runner(*db, config.job_workers);
   StaticFiles web(default_dir(config.web_root, "web/dist"));
   http::Router router;
-  auto line = register_all_routes(router, {config, *db, auth, catalog, chat, inbox, runner, web});
+  faq::FaqService faq;
+  auto line =
+      register_all_routes(router, {config, *db, auth, catalog, chat, inbox, runner, web, faq});
   // Uploads no application claimed are removed (the web chat's upload route is in routes.cpp).
   runner.handle("attachments.purge", [&](const jobs::Job&) {
     applications::purge_unclaimed(*db, clock::now_ms(), upload_limits(config).unclaimed_ms);

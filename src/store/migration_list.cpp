@@ -785,6 +785,47 @@ CREATE TABLE emergency_sends (
 );
 CREATE INDEX emergency_sends_tenant ON emergency_sends(tenant_id, id)
 )SQL"},
+      // FAQ chatbot (issue 14): the town's Q&A entries, staff-edited synonyms and the log of
+      // residents' questions (what was answered, chosen, resolved; unanswered ones for staff).
+      {29, "faq", R"SQL(
+CREATE TABLE faq_entries (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  external_id TEXT NOT NULL DEFAULT '',
+  question TEXT NOT NULL,
+  alternatives TEXT NOT NULL DEFAULT '[]',
+  answer TEXT NOT NULL,
+  category TEXT NOT NULL DEFAULT '',
+  department TEXT NOT NULL DEFAULT '',
+  url TEXT NOT NULL DEFAULT '',
+  valid_from TEXT NOT NULL DEFAULT '',
+  valid_until TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX faq_entries_tenant ON faq_entries(tenant_id, updated_at);
+CREATE TABLE faq_synonyms (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  words TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX faq_synonyms_tenant ON faq_synonyms(tenant_id);
+CREATE TABLE faq_questions (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  channel TEXT NOT NULL,
+  question TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  entry_id BIGINT,
+  score DOUBLE PRECISION NOT NULL DEFAULT 0,
+  token TEXT NOT NULL,
+  resolved BIGINT,
+  handled BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX faq_questions_tenant ON faq_questions(tenant_id, outcome, handled, created_at)
+)SQL"},
   };
   return list;
 }

@@ -178,6 +178,21 @@ const FIXTURES = {
   'GET /api/public/{tenant}/waitlist': { kind: 'public', foreign: 'list' },
   'POST /api/public/{tenant}/waitlist/{entry_id}/accept': { kind: 'public', params: { entry_id: (c) => c.a.waitlistEntry }, body: () => ({}) },
   'POST /api/public/{tenant}/waitlist/{entry_id}/cancel': { kind: 'public', params: { entry_id: (c) => c.a.waitlistEntry }, body: () => ({}) },
+  // FAQ (issue 14): entries, CSV, synonyms, the unanswered log, the test box; residents ask.
+  'GET /api/faq/entries': { min: 'viewer' },
+  'POST /api/faq/entries': { min: 'editor', foreign: 'own', status: 201, body: () => ({ question: 'ISO B の質問', answer: 'ISO B' }) },
+  'GET /api/faq/export.csv': { min: 'viewer' },
+  'POST /api/faq/import': { min: 'editor', foreign: 'own', raw: () => '質問,回答\nISO B 取込,回答\n', headers: { 'content-type': 'text/csv' } },
+  'PUT /api/faq/entries/{id}': { min: 'editor', params: { id: (c) => c.a.faqEntry }, body: () => ({ question: 'ISO changed', answer: 'ISO' }) },
+  'DELETE /api/faq/entries/{id}': { min: 'editor', params: { id: (c) => c.a.faqEntry } },
+  'GET /api/faq/synonyms': { min: 'viewer' },
+  'PUT /api/faq/synonyms': { min: 'editor', foreign: 'own', body: () => ({ groups: [['ISO', 'アイソ']] }) },
+  'GET /api/faq/unanswered': { min: 'viewer' },
+  'POST /api/faq/unanswered/{id}/answer': { min: 'editor', params: { id: (c) => c.a.faqQuestion }, body: () => ({ answer: 'ISO' }) },
+  'POST /api/faq/unanswered/{id}/dismiss': { min: 'editor', params: { id: (c) => c.a.faqQuestion }, body: () => ({}) },
+  'POST /api/faq/test': { min: 'viewer', readonly: true, foreign: 'own', body: () => ({ q: 'iso-a-faq' }) },
+  'POST /api/public/{tenant}/faq/ask': { kind: 'public', body: (c) => ({ entry_id: c.a.faqEntry }) },
+  'POST /api/public/{tenant}/faq/feedback': { kind: 'public', body: (c) => ({ question_id: c.a.faqQuestion, token: c.a.faqToken, resolved: false }) },
   'GET /healthz': { kind: 'open' },
   'GET /metrics': { kind: 'open' },
   'GET /api/{*rest}': { kind: 'open' },
@@ -294,6 +309,7 @@ function call(client, route, fx, tenantCode = B_CODE) {
 
 // A's objects: none of these may appear in anything B or a forged tenant sees.
 const markers = () => [ctx.a.receipt, 'iso-a-svc', 'iso-viewer@demo.example', 'admin@demo.example', 'iso-a-menu', 'iso.a.dead', 'iso-a-list', 'iso_a_attr', 'デモ町', A_SECRET, 'iso-a-resource', 'iso-a-campaign', 'iso-a-segment'];
+const markers = () => [ctx.a.receipt, 'iso-a-svc', 'iso-viewer@demo.example', 'admin@demo.example', 'iso-a-menu', 'iso.a.dead', 'iso-a-list', 'iso_a_attr', 'デモ町', A_SECRET, 'iso-a-resource', 'iso-a-campaign', 'iso-a-faq'];
 
 function assertNoMarkers(key, r) {
   for (const m of markers()) assert.ok(!r.text.includes(m), `${key} shows tenant A's "${m}" to tenant B: ${r.text.slice(0, 300)}`);
@@ -437,6 +453,14 @@ async function seedTenantA() {
   assert.equal(et.status, 201, et.text);
   a.emergencyToken = et.json.id;
   a.emergencySecret = et.json.token;
+  // FAQ: an entry of A's and a resident's question in A's log (with its feedback token).
+  const fe = await admin.post('/api/faq/entries', { question: 'iso-a-faq 質問', answer: 'ISO A の回答' });
+  assert.equal(fe.status, 201, fe.text);
+  a.faqEntry = fe.json.id;
+  const fq = await resident.post('/api/public/demo/faq/ask', { q: 'iso-a-faq' });
+  assert.equal(fq.status, 200, fq.text);
+  a.faqQuestion = fq.json.question_id;
+  a.faqToken = fq.json.token;
   a.webhookBody = JSON.stringify({
     destination: 'Uiso', events: [{
       type: 'message', mode: 'active', timestamp: Date.now(), webhookEventId: '01ISOAWEBHOOK0000000000000',
@@ -521,6 +545,7 @@ test('tenant B\'s lists never show tenant A\'s objects', async () => {
   assert.ok((await clients.admin.get('/api/lookups')).text.includes('iso-a-list'));
   assert.ok((await clients.admin.get('/api/resident-attributes')).text.includes('iso_a_attr'));
   assert.ok((await clients.admin.get('/api/campaigns')).text.includes('iso-a-campaign'));
+  assert.ok((await clients.admin.get('/api/faq/entries')).text.includes('iso-a-faq'));
   assert.ok((await clients.admin.get('/api/applications')).text.includes(ctx.a.receipt));
 });
 

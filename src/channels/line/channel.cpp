@@ -38,6 +38,7 @@ LineChannel mount(http::Router& router, auth::AuthService& auth, store::Db& db,
   Dispatcher* d = dispatcher.get();
   auto events = std::make_unique<EventProcessor>(db, chat, catalog, [d] { d->wake(); });
   events->send_through(d);
+  events->use_faq(opt.faq);
   EventProcessor* e = events.get();
   router.post("/line/{tenant}/webhook", [&auth, &db, e](http::Request& req) {
     return receive_webhook(req, auth, db, [e] { e->wake(); });

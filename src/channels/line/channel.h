@@ -12,6 +12,7 @@
 #include "auth/service.h"
 #include "core/router.h"
 #include "core/sealed_box.h"
+#include "faq/service.h"
 #include "jobs/queue.h"
 #include "services/catalog.h"
 #include "store/db.h"
@@ -25,6 +26,7 @@ struct LineOptions {
   std::string api_allow;  // "URL[,URL]": API bases the operator allows besides LINE's own
   // The key channel secrets and tokens are sealed with; null keeps the current one (tests).
   std::shared_ptr<const crypto::SealedBox> secrets;
+  faq::FaqService* faq = nullptr;  // answers free text outside a dialog (issue 14)
 };
 
 class EventProcessor;

@@ -11,6 +11,7 @@
 #include "channels/line/line_api.h"
 #include "channels/line/photo_intake.h"
 #include "core/json.h"
+#include "faq/service.h"
 #include "services/catalog.h"
 #include "store/db.h"
 
@@ -38,6 +39,8 @@ class Desk {
  public:
   explicit Desk(applications::ChatService& chat) : chat_(chat) {}
   EventAnswer answer(store::Tx& tx, const Json& event, const ResidentContext& ctx);
+  // Free text outside a dialog asks the FAQ (issue 14); null keeps the menu answer.
+  void use_faq(faq::FaqService* faq) { faq_ = faq; }
 
  private:
   Json turn_messages(const applications::ChatTurn& turn);
@@ -54,6 +57,7 @@ class Desk {
   EventAnswer on_message(store::Tx& tx, const ResidentContext& ctx, const Json& message);
 
   applications::ChatService& chat_;
+  faq::FaqService* faq_ = nullptr;
 };
 
 }  // namespace mg::line

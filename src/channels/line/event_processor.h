@@ -33,6 +33,8 @@ class EventProcessor {
   // Answers go straight to this dispatcher's senders when it can take them (see
   // Dispatcher::enqueue_claimed); set before start().
   void send_through(Dispatcher* dispatcher) { dispatcher_ = dispatcher; }
+  // Free text outside a dialog is answered from the FAQ; set before start().
+  void use_faq(faq::FaqService* faq) { desk_.use_faq(faq); }
 
  private:
   void loop();

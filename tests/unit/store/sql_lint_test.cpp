@@ -42,6 +42,7 @@ const std::map<std::string, std::vector<std::string>> kOwners = {
     {"reservations",
      {"resource_categories", "resources", "resource_special_days", "reservation_slot_locks",
       "bookings"}},
+    {"faq", {"faq_entries", "faq_synonyms", "faq_questions"}},
 };
 
 // A statement in `file` whose text contains `fragment` may skip rule 1, for `reason`.

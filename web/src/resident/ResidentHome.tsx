@@ -26,6 +26,13 @@ export default function ResidentHome() {
           <UnreadMessagesLink tenant={tenant} />
           <GarbageLink tenant={tenant} />
           <SettingsLink tenant={tenant} />
+          <p>
+            <Link className="svc-card" to={`/t/${encodeURIComponent(tenant)}/faq`} data-testid="faq-link">
+              <span className="svc-title">{t('faq.title')}</span>
+              <span className="svc-desc">{t('faq.linkDesc')}</span>
+              <span className="svc-go" aria-hidden="true">›</span>
+            </Link>
+          </p>
           {svcs.loading && !svcs.data ? <Loading /> : <ErrorMessage error={svcs.error} />}
           {svcs.data && (svcs.data.items.length === 0 ? <p>{t('res.noServices')}</p> : (
             groupByCategory(svcs.data.items, t('res.other')).map((g) => (

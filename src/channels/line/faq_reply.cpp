@@ -1,0 +1,88 @@
+#include "channels/line/faq_reply.h"
+
+#include "channels/line/postback_data.h"
+#include "channels/line/renderer.h"
+
+namespace mg::line {
+
+namespace {
+
+Json command(const std::string& label, const std::string& value) {
+  return quick_reply_item(
+      postback_action(label, encode_postback({Postback::Kind::command, value})));
+}
+
+Json answer_messages(const faq::Reply& r) {
+  const auto& e = r.entries.at(0);
+  std::string text = e.answer;
+  if (!e.url.empty()) text += "\n\n詳しくは：" + e.url;
+  if (!e.department.empty()) text += "\nお問い合わせ：" + e.department;
+  Json ms = text_messages(text);
+  Json ask = {{"type", "text"}, {"text", "解決しましたか？"}};
+  std::string ref = std::to_string(r.question_id) + ":" + r.token;
+  ask["quickReply"] = {{"items", Json::array({command("はい", "faq.yes:" + ref),
+                                              command("いいえ", "faq.no:" + ref)})}};
+  ms.push_back(ask);
+  return ms;
+}
+
+// "faq.yes:12:token" → (12, token)
+std::optional<std::pair<int64_t, std::string>> reference(const std::string& rest) {
+  auto colon = rest.find(':');
+  if (colon == std::string::npos || colon == 0 || colon > 18) return std::nullopt;
+  std::string id = rest.substr(0, colon);
+  if (id.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::pair{std::stoll(id), rest.substr(colon + 1)};
+}
+
+}  // namespace
+
+bool is_faq_command(const std::string& c) { return c.rfind("faq.", 0) == 0; }
+
+std::optional<Json> faq_messages(store::Tx& tx, faq::FaqService& faq, int64_t tenant_id,
+                                 const std::string& text) {
+  if (faq::normalize(text, faq::kMaxAskChars).empty()) return std::nullopt;
+  auto r = faq.ask(tx, tenant_id, text, "line");
+  switch (r.outcome) {
+    case faq::Outcome::answered:
+      return answer_messages(r);
+    case faq::Outcome::candidates: {
+      Json items = Json::array();
+      for (const auto& e : r.entries)
+        items.push_back(command(e.question, "faq.pick:" + std::to_string(e.id)));
+      items.push_back(
+          command("どれでもない", "faq.none:" + std::to_string(r.question_id) + ":" + r.token));
+      Json m = {{"type", "text"}, {"text", "もしかして、次のどれかですか？"}};
+      m["quickReply"] = {{"items", items}};
+      return Json::array({m});
+    }
+    case faq::Outcome::unanswered:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+Json faq_command_messages(store::Tx& tx, faq::FaqService& faq, int64_t tenant_id,
+                          const std::string& c) {
+  if (c.rfind("faq.pick:", 0) == 0) {
+    std::string id = c.substr(9);
+    if (!id.empty() && id.size() < 19 && id.find_first_not_of("0123456789") == std::string::npos) {
+      auto r = faq.choose(tx, tenant_id, std::stoll(id), "line");
+      if (!r.entries.empty()) return answer_messages(r);
+    }
+    return text_messages("その質問は見つかりませんでした。別の言葉で聞いてみてください。");
+  }
+  bool yes = c.rfind("faq.yes:", 0) == 0;
+  bool no = c.rfind("faq.no:", 0) == 0 || c.rfind("faq.none:", 0) == 0;
+  if (yes || no) {
+    auto ref = reference(c.substr(c.find(':') + 1));
+    if (ref) faq.feedback(tx, tenant_id, ref->first, ref->second, yes);
+    return text_messages(yes ? "よかったです。ほかにも知りたいことがあれば送ってください。"
+                             : "お役に立てずすみません。いただいた質問は担当者が確認し、回答を"
+                               "追加します。別の言葉で聞いていただくか、「メニュー」と送ると"
+                               "手続きの一覧が出ます。");
+  }
+  return text_messages("「メニュー」と送ると手続きの一覧が出ます。");
+}
+
+}  // namespace mg::line

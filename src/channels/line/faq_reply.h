@@ -1,0 +1,25 @@
+#pragma once
+// FAQ answers on LINE (issue 14): free text outside a running dialog asks the town's FAQ; the
+// answer comes with 「解決しましたか？」 quick replies, uncertain matches as 「もしかして」
+// buttons. Taps come back as command postbacks starting with "faq.".
+#include <optional>
+#include <string>
+
+#include "core/json.h"
+#include "faq/service.h"
+#include "store/db.h"
+
+namespace mg::line {
+
+// Messages answering `text`, or nullopt when nothing matched (the caller shows its menu; the
+// question is in the unanswered log).
+std::optional<Json> faq_messages(store::Tx& tx, faq::FaqService& faq, int64_t tenant_id,
+                                 const std::string& text);
+
+// True for the postback commands faq_messages' buttons carry.
+bool is_faq_command(const std::string& command);
+// The answer to such a tap: a chosen candidate's answer, or thanks for the feedback.
+Json faq_command_messages(store::Tx& tx, faq::FaqService& faq, int64_t tenant_id,
+                          const std::string& command);
+
+}  // namespace mg::line

@@ -1,0 +1,61 @@
+#pragma once
+// The FAQ answering service: the per-tenant index cache and the rules of asking, choosing a
+// candidate and feedback, for both channels (web routes, LINE desk) in the caller's
+// transaction.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "faq/index.h"
+#include "faq/store.h"
+#include "store/db.h"
+
+namespace mg::faq {
+
+struct Reply {
+  Outcome outcome = Outcome::unanswered;
+  std::vector<Entry> entries;  // one when answered, up to three candidates otherwise
+  std::vector<Candidate> scored;
+  int64_t question_id = 0;  // faq_questions row (for 「解決しましたか？」)
+  std::string token;        // proves the feedback comes from whoever asked
+};
+
+class FaqService {
+ public:
+  explicit FaqService(const Analyzer& analyzer = Analyzer::shared()) : analyzer_(analyzer) {}
+
+  // The tenant's index, rebuilt when its revision changed.
+  std::shared_ptr<const Index> index(store::Tx& tx, int64_t tenant_id);
+  // Drops the cached index (after this process changed entries or synonyms).
+  void changed(int64_t tenant_id);
+
+  // A resident's question; logged with its outcome. channel: "web" | "line".
+  Reply ask(store::Tx& tx, int64_t tenant_id, const std::string& question,
+            const std::string& channel);
+  // A tapped candidate (「もしかして」): that entry's answer, logged as chosen. Empty entries
+  // when the entry is gone or not valid today.
+  Reply choose(store::Tx& tx, int64_t tenant_id, int64_t entry_id, const std::string& channel);
+  // 「解決しましたか？」: false when the question/token pair is unknown.
+  bool feedback(store::Tx& tx, int64_t tenant_id, int64_t question_id, const std::string& token,
+                bool resolved);
+
+  const Analyzer& analyzer() const { return analyzer_; }
+
+ private:
+  struct Cached {
+    std::string revision;
+    std::shared_ptr<const Index> index;
+  };
+  const Analyzer& analyzer_;
+  std::mutex mu_;
+  std::map<int64_t, Cached> cache_;
+};
+
+// Today in JST as YYYY-MM-DD (valid periods are dates at the town hall).
+std::string today_jst();
+
+}  // namespace mg::faq
