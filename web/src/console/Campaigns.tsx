@@ -81,7 +81,7 @@ export function CampaignDetail() {
       const n = await api.post<{ count: number; active: { line: number; web: number } }>('/api/residents/count', { condition: d.audience.kind === 'condition' ? d.audience.condition : {} });
       const ok = await confirm({
         title: t('cp.confirmTitle'), body: <p data-testid="campaign-confirm-count">{t('cp.confirmBody', { n: n.count, line: n.active.line, web: n.active.web })}</p>,
-        confirmLabel: t(timing.mode === 'now' ? 'cp.sendNow' : 'cp.sendTimed'), cancelLabel: t('common.cancel'), testId: 'campaign-confirm',
+        confirmLabel: t('cp.sendNow'), cancelLabel: t('common.cancel'), testId: 'campaign-confirm',
       });
       if (!ok) return;
       await api.post(`/api/campaigns/${d.id}/send`, {});
