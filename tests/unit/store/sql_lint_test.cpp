@@ -24,7 +24,8 @@ const std::map<std::string, std::vector<std::string>> kOwners = {
      {"tenants", "departments", "staff", "staff_sessions", "staff_departments", "audit_log",
       "login_throttle", "idempotency_keys"}},
     {"residents",
-     {"residents", "resident_identities", "attribute_definitions", "resident_attributes"}},
+     {"residents", "resident_identities", "attribute_definitions", "resident_attributes",
+      "resident_segments"}},
     {"services", {"services", "service_versions"}},
     {"applications",
      {"chat_sessions", "applications", "application_events", "corrections", "attachments",
@@ -41,7 +42,7 @@ const std::map<std::string, std::vector<std::string>> kOwners = {
       "garbage_remarks", "garbage_items"}},
     {"reservations",
      {"resource_categories", "resources", "resource_special_days", "reservation_slot_locks",
-      "bookings"}},
+      "bookings", "waitlist_entries"}},
     {"faq", {"faq_entries", "faq_synonyms", "faq_questions"}},
 };
 
@@ -114,6 +115,20 @@ const std::vector<TenantException> kTenantExceptions = {
      "by a resident and a resource both found under the tenant"},
     {"reservations/ledger.cpp", "SELECT id FROM residents WHERE id = ?",
      "locks a resident found under the tenant (the daily limit)"},
+    {"reservations/ledger.cpp", "UPDATE bookings SET group_id = ? WHERE id = ?",
+     "by the id of the row this transaction just inserted"},
+    {"reservations/ledger.cpp", "UPDATE waitlist_entries SET status = 'booked'",
+     "by the id of an offer found under the tenant, under its slot's lock"},
+    {"reservations/report.cpp", "WHERE resource_id = ?",
+     "by a resource id the route found under the tenant"},
+    {"reservations/waitlist.cpp", "WHERE resource_id = ?",
+     "by a resource id loaded under the tenant in the same transaction"},
+    {"reservations/waitlist.cpp", "WHERE id = ?",
+     "by the id of an entry found under the tenant (or carried by its tenant's job)"},
+    {"reservations/waitlist.cpp", "FROM waitlist_entries WHERE  {?}",
+     "callers name the tenant, a resource found under it, or (the expiry sweep) every tenant"},
+    {"reservations/waitlist.cpp", "SELECT tenant_id FROM resources WHERE id = ?",
+     "the expiry sweep finds the tenant of an expired offer's resource"},
 
 };
 
@@ -138,6 +153,7 @@ const std::vector<OwnershipException> kOwnershipExceptions = {
     {"channels/line/resident_notice.cpp", "tenants"},
     {"channels/line/rich_menu_store.cpp", "tenants"},
     {"delivery/fanout.cpp", "residents"},
+    {"reservations/waitlist.cpp", "tenants"},
     {"messaging/web_inbox.cpp", "residents"},
     {"reservations/ledger.cpp", "residents"},
 };
