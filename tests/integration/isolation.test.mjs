@@ -308,8 +308,7 @@ function call(client, route, fx, tenantCode = B_CODE) {
 }
 
 // A's objects: none of these may appear in anything B or a forged tenant sees.
-const markers = () => [ctx.a.receipt, 'iso-a-svc', 'iso-viewer@demo.example', 'admin@demo.example', 'iso-a-menu', 'iso.a.dead', 'iso-a-list', 'iso_a_attr', 'デモ町', A_SECRET, 'iso-a-resource', 'iso-a-campaign', 'iso-a-segment'];
-const markers = () => [ctx.a.receipt, 'iso-a-svc', 'iso-viewer@demo.example', 'admin@demo.example', 'iso-a-menu', 'iso.a.dead', 'iso-a-list', 'iso_a_attr', 'デモ町', A_SECRET, 'iso-a-resource', 'iso-a-campaign', 'iso-a-faq'];
+const markers = () => [ctx.a.receipt, 'iso-a-svc', 'iso-viewer@demo.example', 'admin@demo.example', 'iso-a-menu', 'iso.a.dead', 'iso-a-list', 'iso_a_attr', 'デモ町', A_SECRET, 'iso-a-resource', 'iso-a-campaign', 'iso-a-segment', 'iso-a-faq', 'iso-a-waitlist'];
 
 function assertNoMarkers(key, r) {
   for (const m of markers()) assert.ok(!r.text.includes(m), `${key} shows tenant A's "${m}" to tenant B: ${r.text.slice(0, 300)}`);
