@@ -49,7 +49,7 @@ test('staff set up a resource, book by phone into the ledger and cancel with a r
 
     // 施設・窓口: a category, then a resource; capacity 0 is refused at its field.
     await page.goto('/console/resources');
-    await page.getByTestId('rsv-no-resources').waitFor();
+    await page.getByTestId('rsv-new').waitFor();  // the demo town already has resources
     await page.getByTestId('cat-name').fill('貸し会議室');
     await page.getByTestId('cat-add').click();
     await page.getByTestId('rsv-cat-notice').getByText('貸し会議室').waitFor();
@@ -79,7 +79,7 @@ test('staff set up a resource, book by phone into the ledger and cancel with a r
     await page.getByTestId('rf-capacity').fill('4');
     await page.getByTestId('rf-save').click();
     await page.getByTestId('notice').getByText('会議室A').waitFor();
-    const row = page.getByTestId('rsv-resource-table').locator('tbody tr').first();
+    const row = page.getByTestId('rsv-resource-table').locator('tbody tr', { hasText: /^会議室A/ });
     assert.match(await row.textContent(), /会議室A.*貸し会議室.*4人.*60分.*受付中/);
     await axe(page, 'resources listed');
     lap('resources listed');

@@ -35,7 +35,19 @@ export function cli(db, args, input) {
   return execFileSync(BIN, [...args, ...db.args], { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
-export async function startServer({ db = freshDatabase(), extra = [], env = {} } = {}) {
+export async function startServer(opts = {}) {
+  // freePort() closes its probe before the server binds, so another test file running beside
+  // this one can take the same port in between: the loser exits at bind, and starts again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerOnce(opts);
+    } catch (e) {
+      if (attempt >= 3 || !/cannot listen on|address already in use/i.test(String(e.message))) throw e;
+    }
+  }
+}
+
+async function startServerOnce({ db = freshDatabase(), extra = [], env = {} } = {}) {
   const port = await freePort();
   const proc = spawn(BIN, ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--log-level', 'warn', ...db.args, ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
