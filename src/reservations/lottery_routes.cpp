@@ -215,7 +215,7 @@ void mount_lottery(http::Router& router, auth::AuthService& auth, store::Db& db,
   };
 
   // Open rounds, and every round the resident applied to (with the result once published).
-  router.get("/api/public/{tenant}/lotteries", [&, tenant_of, with_cookie](http::Request& req) {
+  router.get("/api/public/{tenant}/lotteries", [&, tenant_of, with_cookie, resident_of](http::Request& req) {
     auto t = tenant_of(req);
     auto who = resident_of(req, false);
     int64_t now = clock::now_ms();
@@ -240,7 +240,7 @@ void mount_lottery(http::Router& router, auth::AuthService& auth, store::Db& db,
   });
 
   router.post("/api/public/{tenant}/lotteries/{id}/applications",
-              [&, tenant_of, with_cookie](http::Request& req) {
+              [&, tenant_of, with_cookie, resident_of](http::Request& req) {
                 require_json_type(req);
                 auto t = tenant_of(req);
                 int64_t id = round_id_of(req);
