@@ -180,7 +180,7 @@ const FIXTURES = {
   'POST /api/public/{tenant}/waitlist/{entry_id}/cancel': { kind: 'public', params: { entry_id: (c) => c.a.waitlistEntry }, body: () => ({}) },
   // reservations (issue 12): lottery rounds (抽選).
   'GET /api/lotteries': { min: 'viewer' },
-  'POST /api/lotteries': { min: 'editor', body: (c) => ({ resource_id: c.a.resource, title: 'ISO B 抽選', opens_at: c.a.lotteryOpens, closes_at: c.a.lotteryCloses, slots: [c.a.lotteryOtherSlot] }) },
+  'POST /api/lotteries': { min: 'editor', foreign: 404, body: (c) => ({ resource_id: c.a.resource, title: 'ISO B 抽選', opens_at: c.a.lotteryOpens, closes_at: c.a.lotteryCloses, slots: [c.a.lotteryOtherSlot] }) },
   'GET /api/lotteries/{id}': { min: 'operator', params: { id: (c) => c.a.lottery } },
   'POST /api/lotteries/{id}/draw': { min: 'operator', params: { id: (c) => c.a.lottery }, body: () => ({ seed: '1' }) },
   'POST /api/lotteries/{id}/publish': { min: 'operator', params: { id: (c) => c.a.lottery }, body: () => ({}) },
