@@ -38,12 +38,13 @@ LotteryRound round_of(store::Tx& tx, const store::Row& r) {
   out.drawn_at = r.opt_i64(9);
   out.published_at = r.opt_i64(10);
   out.created_at = r.i64(11);
-  tx.each("SELECT slot_start FROM lottery_round_slots WHERE tenant_id = ? AND round_id = ? "
-          "ORDER BY slot_start",
-          {out.tenant_id, out.id}, [&](const store::Row& s) {
-            out.slots.push_back(s.i64(0));
-            return true;
-          });
+  tx.each(
+      "SELECT slot_start FROM lottery_round_slots WHERE tenant_id = ? AND round_id = ? "
+      "ORDER BY slot_start",
+      {out.tenant_id, out.id}, [&](const store::Row& s) {
+        out.slots.push_back(s.i64(0));
+        return true;
+      });
   return out;
 }
 
@@ -86,8 +87,7 @@ int64_t slot_field(const Json& j, const char* field, const char* label) {
 // single SQLite writer needs no lock).
 LotteryRound locked_round(store::Tx& tx, int64_t tenant_id, int64_t id) {
   auto r = tx.one(std::string("SELECT ") + kRoundColumns +
-                      " FROM lottery_rounds WHERE tenant_id = ? AND id = ?" +
-                      store::for_update(tx),
+                      " FROM lottery_rounds WHERE tenant_id = ? AND id = ?" + store::for_update(tx),
                   {tenant_id, id});
   if (!r) throw ApiError::not_found("抽選が見つかりません");
   return round_of(tx, *r);
@@ -339,7 +339,7 @@ LotteryRound draw_round(store::Db& db, const auth::Principal& who, int64_t round
                         std::optional<uint64_t> seed, int64_t now_ms) {
   if (!seed) {
     std::random_device rd;
-    seed = (uint64_t{rd()} << 32) ^ uint64_t{rd()};
+    seed = (uint64_t{rd()} << 32) ^ uint64_t { rd() };
   }
   return db.write([&](store::Tx& tx) {
     auto r = locked_round(tx, who.tenant_id, round_id);

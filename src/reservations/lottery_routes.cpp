@@ -33,8 +33,7 @@ Json slots_json(const std::vector<int64_t>& slots) {
   return out;
 }
 
-Json round_json(const LotteryRound& r, const std::string& resource_name, int64_t now,
-                bool staff) {
+Json round_json(const LotteryRound& r, const std::string& resource_name, int64_t now, bool staff) {
   bool drawn = r.status == "drawn" || r.status == "published";
   Json j = {{"id", r.id},
             {"resource_id", r.resource_id},
@@ -54,8 +53,8 @@ Json round_json(const LotteryRound& r, const std::string& resource_name, int64_t
   return j;
 }
 
-Json application_json(const LotteryApplication& a, const std::vector<LotteryWin>& wins,
-                      bool staff, bool results_out) {
+Json application_json(const LotteryApplication& a, const std::vector<LotteryWin>& wins, bool staff,
+                      bool results_out) {
   Json j = {{"id", a.id},
             {"party", a.party},
             {"choices", slots_json(a.choices)},
@@ -140,8 +139,8 @@ void mount_lottery(http::Router& router, auth::AuthService& auth, store::Db& db,
     Json body = req.json_body();
     if (!body.is_object()) throw ApiError::bad_request("オブジェクトで送ってください");
     std::optional<uint64_t> seed;
-    if (auto s = body.find("seed"); s != body.end() && !s->is_null() &&
-                                    !(s->is_string() && s->get<std::string>().empty())) {
+    if (auto s = body.find("seed");
+        s != body.end() && !s->is_null() && !(s->is_string() && s->get<std::string>().empty())) {
       if (!s->is_string() || !parse_seed(s->get<std::string>()))
         throw ApiError::bad_request("シードは 16 桁までの 16 進数（0-9, a-f）です", "seed");
       seed = parse_seed(s->get<std::string>());
@@ -215,50 +214,52 @@ void mount_lottery(http::Router& router, auth::AuthService& auth, store::Db& db,
   };
 
   // Open rounds, and every round the resident applied to (with the result once published).
-  router.get("/api/public/{tenant}/lotteries", [&, tenant_of, with_cookie, resident_of](http::Request& req) {
-    auto t = tenant_of(req);
-    auto who = resident_of(req, false);
-    int64_t now = clock::now_ms();
-    Json out = db.read([&](store::Tx& tx) {
-      Json list = Json::array();
-      for (const auto& r : list_rounds(tx, t.id)) {
-        std::optional<LotteryApplication> mine;
-        if (who.resident_id) mine = resident_application(tx, t.id, r.id, who.resident_id);
-        if (r.status != "open" && !mine) continue;
-        Json j = round_json(r, resource_name(tx, t.id, r.resource_id), now, false);
-        bool out_now = r.status == "published";
-        j["application"] =
-            mine ? application_json(*mine, out_now ? round_wins(tx, t.id, r.id)
-                                                   : std::vector<LotteryWin>{},
-                                    false, out_now)
-                 : Json();
-        list.push_back(j);
-      }
-      return list;
-    });
-    return with_cookie(http::Response::json({{"lotteries", out}}), who);
-  });
+  router.get("/api/public/{tenant}/lotteries",
+             [&, tenant_of, with_cookie, resident_of](http::Request& req) {
+               auto t = tenant_of(req);
+               auto who = resident_of(req, false);
+               int64_t now = clock::now_ms();
+               Json out = db.read([&](store::Tx& tx) {
+                 Json list = Json::array();
+                 for (const auto& r : list_rounds(tx, t.id)) {
+                   std::optional<LotteryApplication> mine;
+                   if (who.resident_id)
+                     mine = resident_application(tx, t.id, r.id, who.resident_id);
+                   if (r.status != "open" && !mine) continue;
+                   Json j = round_json(r, resource_name(tx, t.id, r.resource_id), now, false);
+                   bool out_now = r.status == "published";
+                   j["application"] = mine ? application_json(*mine,
+                                                              out_now ? round_wins(tx, t.id, r.id)
+                                                                      : std::vector<LotteryWin>{},
+                                                              false, out_now)
+                                           : Json();
+                   list.push_back(j);
+                 }
+                 return list;
+               });
+               return with_cookie(http::Response::json({{"lotteries", out}}), who);
+             });
 
-  router.post("/api/public/{tenant}/lotteries/{id}/applications",
-              [&, tenant_of, with_cookie, resident_of](http::Request& req) {
-                require_json_type(req);
-                auto t = tenant_of(req);
-                int64_t id = round_id_of(req);
-                // The body and the round first: a refused call creates no resident.
-                auto spec = parse_application_spec(req.json_body());
-                auto round = db.read([&](store::Tx& tx) { return find_round(tx, t.id, id); });
-                if (!round) throw ApiError::not_found("抽選が見つかりません");
-                int64_t now = clock::now_ms();
-                if (round->status != "open" || now < round->opens_at || now >= round->closes_at)
-                  throw ApiError(409, "not_accepting", "この抽選は受付期間外です");
-                auto who = resident_of(req, false);
-                if (!who.resident_id) who = resident_of(req, true);
-                bool created = false;
-                auto a = apply(db, t.id, id, who.resident_id, spec, now, created);
-                return with_cookie(http::Response::json(application_json(a, {}, false, false),
-                                                        created ? 201 : 200),
-                                   who);
-              });
+  router.post(
+      "/api/public/{tenant}/lotteries/{id}/applications",
+      [&, tenant_of, with_cookie, resident_of](http::Request& req) {
+        require_json_type(req);
+        auto t = tenant_of(req);
+        int64_t id = round_id_of(req);
+        // The body and the round first: a refused call creates no resident.
+        auto spec = parse_application_spec(req.json_body());
+        auto round = db.read([&](store::Tx& tx) { return find_round(tx, t.id, id); });
+        if (!round) throw ApiError::not_found("抽選が見つかりません");
+        int64_t now = clock::now_ms();
+        if (round->status != "open" || now < round->opens_at || now >= round->closes_at)
+          throw ApiError(409, "not_accepting", "この抽選は受付期間外です");
+        auto who = resident_of(req, false);
+        if (!who.resident_id) who = resident_of(req, true);
+        bool created = false;
+        auto a = apply(db, t.id, id, who.resident_id, spec, now, created);
+        return with_cookie(
+            http::Response::json(application_json(a, {}, false, false), created ? 201 : 200), who);
+      });
 }
 
 }  // namespace mg::reservations

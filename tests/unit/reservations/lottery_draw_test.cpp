@@ -75,12 +75,14 @@ TEST(LotteryDraw, PlacesAreNeverExceededAndWinsPerApplicationAreLimited) {
     DrawInput in;
     in.seed = seed;
     in.max_wins = 2;
-    in.places = {{slot("2027-02-01T09:00"), 5}, {slot("2027-02-01T10:00"), 3},
+    in.places = {{slot("2027-02-01T09:00"), 5},
+                 {slot("2027-02-01T10:00"), 3},
                  {slot("2027-02-01T11:00"), 0}};
     for (int i = 1; i <= 12; ++i)
-      in.applications.push_back({i, 1 + i % 3,
-                                 {slot("2027-02-01T11:00"), slot("2027-02-01T09:00"),
-                                  slot("2027-02-01T10:00")}});
+      in.applications.push_back(
+          {i,
+           1 + i % 3,
+           {slot("2027-02-01T11:00"), slot("2027-02-01T09:00"), slot("2027-02-01T10:00")}});
     auto r = draw(in);
     std::map<int64_t, int64_t> used;
     std::map<int64_t, int> wins;
@@ -131,16 +133,17 @@ TEST(LotteryDraw, ExportRoundTripsAndMalformedInputIsRefused) {
   EXPECT_EQ(back.max_wins, 2);
   EXPECT_EQ(back.places, in.places);
   EXPECT_EQ(draw(back).wins, draw(in).wins);
-  for (const char* bad : {
-           R"([])",
-           R"({"seed":"zz","max_wins":1,"places":[],"applications":[]})",
-           R"({"seed":"1","max_wins":0,"places":[],"applications":[]})",
-           R"({"seed":"1","max_wins":1,"places":[{"slot":"x","places":1}],"applications":[]})",
-           R"({"seed":"1","max_wins":1,"places":[],"applications":[{"id":1,"party":1,"choices":[]}]})",
-           R"({"seed":"1","max_wins":1,"places":[],"applications":[{"id":1,"party":1,"choices":["2027-01-01T09:00","2027-01-01T09:00"]}]})",
-           R"({"seed":"1","max_wins":1,"places":[],"applications":[{"id":1,"party":1,"choices":["2027-01-01T09:00"]},{"id":1,"party":1,"choices":["2027-01-01T09:00"]}]})",
-           R"({"algorithm":"other","seed":"1","max_wins":1,"places":[],"applications":[]})",
-       })
+  for (
+      const char* bad : {
+          R"([])",
+          R"({"seed":"zz","max_wins":1,"places":[],"applications":[]})",
+          R"({"seed":"1","max_wins":0,"places":[],"applications":[]})",
+          R"({"seed":"1","max_wins":1,"places":[{"slot":"x","places":1}],"applications":[]})",
+          R"({"seed":"1","max_wins":1,"places":[],"applications":[{"id":1,"party":1,"choices":[]}]})",
+          R"({"seed":"1","max_wins":1,"places":[],"applications":[{"id":1,"party":1,"choices":["2027-01-01T09:00","2027-01-01T09:00"]}]})",
+          R"({"seed":"1","max_wins":1,"places":[],"applications":[{"id":1,"party":1,"choices":["2027-01-01T09:00"]},{"id":1,"party":1,"choices":["2027-01-01T09:00"]}]})",
+          R"({"algorithm":"other","seed":"1","max_wins":1,"places":[],"applications":[]})",
+      })
     EXPECT_THROW(parse_draw_input(parse_json(bad)), ApiError) << bad;
 }
 
