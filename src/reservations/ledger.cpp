@@ -406,8 +406,7 @@ void check_offer(store::Tx& tx, const BookingRequest& req, int64_t now_ms) {
   if (!e || e->resident_id != req.resident_id || e->resource_id != req.resource_id ||
       e->slot_start != req.slot_start || e->status != "offered" || !e->expires_at ||
       *e->expires_at <= now_ms)
-    throw ApiError(409, "offer_gone",
-                   "キャンセル待ちのご案内は期限が切れたか、取り消されました");
+    throw ApiError(409, "offer_gone", "キャンセル待ちのご案内は期限が切れたか、取り消されました");
 }
 
 // Whether every slot has room for the party, counting bookings and live offers (except the
