@@ -267,6 +267,7 @@ void delete_resource(store::Tx& tx, int64_t tenant_id, int64_t id) {
   tx.exec("DELETE FROM resource_special_days WHERE resource_id = ?", {id});
   tx.exec("DELETE FROM reservation_slot_locks WHERE resource_id = ?", {id});
   tx.exec("DELETE FROM waitlist_entries WHERE resource_id = ?", {id});
+  delete_resource_lotteries(tx, tenant_id, id);
   tx.exec("DELETE FROM resources WHERE tenant_id = ? AND id = ?", {tenant_id, id});
 }
 

@@ -460,6 +460,19 @@ LotteryRound cancel_round(store::Db& db, const auth::Principal& who, int64_t rou
   });
 }
 
+void delete_resource_lotteries(store::Tx& tx, int64_t tenant_id, int64_t resource_id) {
+  const char* rounds =
+      " IN (SELECT id FROM lottery_rounds WHERE tenant_id = ? AND resource_id = ?)";
+  tx.exec(std::string("DELETE FROM lottery_wins WHERE tenant_id = ? AND round_id") + rounds,
+          {tenant_id, tenant_id, resource_id});
+  tx.exec(std::string("DELETE FROM lottery_applications WHERE tenant_id = ? AND round_id") + rounds,
+          {tenant_id, tenant_id, resource_id});
+  tx.exec("DELETE FROM lottery_round_slots WHERE tenant_id = ? AND resource_id = ?",
+          {tenant_id, resource_id});
+  tx.exec("DELETE FROM lottery_rounds WHERE tenant_id = ? AND resource_id = ?",
+          {tenant_id, resource_id});
+}
+
 void register_lottery_jobs(jobs::Runner& runner, store::Db& db,
                            const messaging::Dispatch& messengers) {
   runner.handle("reservations.lottery_result", [&db, &messengers](const jobs::Job& job) {

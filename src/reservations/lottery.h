@@ -113,6 +113,10 @@ LotteryRound publish_round(store::Db& db, const auth::Principal& who, int64_t ro
 LotteryRound cancel_round(store::Db& db, const auth::Principal& who, int64_t round_id,
                           int64_t now_ms);
 
+// Removes a resource's rounds with their slots, applications and wins (the resource is being
+// deleted; its bookings, if any, kept it from that).
+void delete_resource_lotteries(store::Tx& tx, int64_t tenant_id, int64_t resource_id);
+
 // "reservations.lottery_result": tells one applicant the result through their channel.
 void register_lottery_jobs(jobs::Runner& runner, store::Db& db,
                            const messaging::Dispatch& messengers);

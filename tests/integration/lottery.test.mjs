@@ -213,4 +213,10 @@ test('a lottery round: apply, hold, draw with a seed, publish into the ledger, n
   assert.equal((await new Client(srv.base).post(`/api/public/demo/resources/${hall.id}/bookings`, { slot: `${D2}T09:00` })).status, 201);
   const list = await admin.get(`/api/lotteries?resource_id=${hall.id}`);
   assert.deepEqual(list.json.lotteries.map((x) => x.status), ['cancelled', 'published']);
+  // A resource with a round (and no bookings) can still be deleted, its rounds with it.
+  const spare = await admin.post('/api/resources', { name: '会議室', slot_minutes: 60, capacity: 1, opening_hours: everyDay, closed_on_holidays: false });
+  const spareRound = await admin.post('/api/lotteries', { ...round, resource_id: spare.json.id, opens_at: jst(Date.now() + 3 * 3600e3), closes_at: jst(Date.now() + 5 * 3600e3), from: D2, to: D2 });
+  assert.equal(spareRound.status, 201, spareRound.text);
+  assert.equal((await admin.del(`/api/resources/${spare.json.id}`)).status, 200);
+  expectError(assert, await admin.get(`/api/lotteries/${spareRound.json.id}`), 404);
 });
