@@ -22,7 +22,6 @@ namespace {
 constexpr const char* kRoundColumns =
     "id, tenant_id, resource_id, title, opens_at, closes_at, max_wins, status, seed, drawn_at, "
     "published_at, created_at";
-constexpr int64_t kDayMs = 24 * 3600 * 1000;
 
 LotteryRound round_of(store::Tx& tx, const store::Row& r) {
   LotteryRound out;
