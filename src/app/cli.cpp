@@ -7,6 +7,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "app/config.h"
 #include "app/routes.h"
@@ -19,9 +20,11 @@
 #include "conversation/prompt.h"
 #include "core/errors.h"
 #include "core/json.h"
+#include "core/json_parse.h"
 #include "garbage/service.h"
 #include "linesim/linesim_main.h"
 #include "postal/service.h"
+#include "reservations/lottery_draw.h"
 #include "residents/import.h"
 #include "services/catalog.h"
 #include "store/migrations.h"
@@ -52,6 +55,9 @@ const char* kUsage =
     "  schema prompt   print the JSON Schema of chat prompts and inputs\n"
     "  calendar holidays  print Japan's national holidays as date,name CSV: --from YEAR --to "
     "YEAR\n"
+    "  lottery replay  re-run a lottery draw from its export (GET /api/lotteries/ID/export.json): "
+    "madoguchi lottery replay FILE.json; prints the result, exits 1 when it differs from the "
+    "file's\n"
     "  line-sim        run the offline LINE platform (see madoguchi line-sim --help)\n";
 
 // Options shared by commands that only need the database.
@@ -224,6 +230,31 @@ int holidays_cmd(const std::vector<std::string>& args) {
   return 0;
 }
 
+// Re-runs a lottery draw from its export (or from its "input" object alone) and compares the
+// result with the one the export recorded, so anyone can check a draw was fair.
+int lottery_replay(const std::vector<std::string>& args) {
+  if (args.size() != 3) {
+    std::cerr << "usage: madoguchi lottery replay FILE.json\n";
+    return 2;
+  }
+  std::ifstream in(args[2], std::ios::binary);
+  if (!in) {
+    std::cerr << "error: cannot read " << args[2] << "\n";
+    return 2;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  Json file = parse_json(text.str());
+  const Json& input = file.contains("input") ? file["input"] : file;
+  Json result = reservations::to_json(reservations::draw(reservations::parse_draw_input(input)));
+  std::cout << result.dump(2) << "\n";
+  if (file.contains("result") && file["result"] != result) {
+    std::cerr << "the recorded result differs from the re-run\n";
+    return 1;
+  }
+  return 0;
+}
+
 // Replaces the national postal-code table in one transaction (KEN_ALL.CSV, unzipped).
 int postal_import(const std::vector<std::string>& args) {
   DbOptions db;
@@ -351,6 +382,7 @@ int run_cli(const std::vector<std::string>& args) {
       return 0;
     }
     if (cmd == "calendar" && args.size() > 1 && args[1] == "holidays") return holidays_cmd(args);
+    if (cmd == "lottery" && args.size() > 1 && args[1] == "replay") return lottery_replay(args);
     if (cmd == "line-sim") {
       std::vector<char*> argv;
       for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));

@@ -6,6 +6,7 @@
 #include "auth/service.h"
 #include "core/errors.h"
 #include "core/json_parse.h"
+#include "reservations/lottery.h"
 #include "reservations/waitlist.h"
 
 namespace mg::reservations {
@@ -266,6 +267,7 @@ void delete_resource(store::Tx& tx, int64_t tenant_id, int64_t id) {
   tx.exec("DELETE FROM resource_special_days WHERE resource_id = ?", {id});
   tx.exec("DELETE FROM reservation_slot_locks WHERE resource_id = ?", {id});
   tx.exec("DELETE FROM waitlist_entries WHERE resource_id = ?", {id});
+  delete_resource_lotteries(tx, tenant_id, id);
   tx.exec("DELETE FROM resources WHERE tenant_id = ? AND id = ?", {tenant_id, id});
 }
 
@@ -352,7 +354,7 @@ std::vector<int64_t> check_rules(const Resource& r, const BookingRequest& req, i
         "slots");
   // Staff may enter a phone booking for later than residents can book, or closer to the
   // slot than the lead time, never for the past.
-  if (req.staff) {
+  if (req.staff || req.lottery_round_id) {
     if (req.slot_start <= now_ms)
       throw ApiError(400, "out_of_window", "過ぎた時刻は予約できません", "slot");
     return *slots;
@@ -428,6 +430,10 @@ std::optional<Booking> book_in(store::Tx& tx, const BookingRequest& req, int64_t
   // Serialise the bookers of these slots, in time order so two multi-slot bookers
   // cannot wait for each other.
   for (int64_t s : slots) lock_slot(tx, r->id, s);
+  // A slot in a lottery round is not first-come (residents or staff) until it is published.
+  if (lottery_hold(tx, req.tenant_id, r->id, slots, req.lottery_round_id))
+    throw ApiError(409, "lottery", "この枠は抽選の対象です。抽選の結果の公開後に予約できます",
+                   "slot");
   if (req.waitlist_entry_id) check_offer(tx, req, now_ms);
   check_limits(tx, *r, req);
   if (first_full(tx, *r, req, slots, now_ms)) {

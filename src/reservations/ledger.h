@@ -94,10 +94,14 @@ struct BookingRequest {
   // Accepting a waitlist offer: the entry's held place is this booking's (see waitlist.h).
   std::optional<int64_t> waitlist_entry_id;
   std::string contact_name, contact_phone;  // who called, for a staff booking
+  // A lottery win being booked on publish (lottery.h): the round's window replaced the
+  // booking window and lead time, and the round's own hold on the slot does not refuse it.
+  std::optional<int64_t> lottery_round_id;
 };
 
 // Books or throws ApiError: 404 unknown resource; 400 not_a_slot, out_of_window, party, slots;
-// 409 stopped, closed, lead_time, daily_limit, period_limit, offer_gone, slot_full (details:
+// 409 stopped, closed, lottery (the slot is in a lottery round until it is published),
+// lead_time, daily_limit, period_limit, offer_gone, slot_full (details:
 // the next free slots). Every rule and the capacity (bookings plus places held by waitlist
 // offers) are checked inside the write transaction, under the slots' locks.
 Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms);

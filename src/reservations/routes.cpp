@@ -8,6 +8,7 @@
 #include "core/csv.h"
 #include "core/errors.h"
 #include "reservations/ledger.h"
+#include "reservations/lottery.h"
 #include "reservations/waitlist.h"
 #include "reservations/report.h"
 
@@ -204,6 +205,7 @@ Json availability(store::Tx& tx, const Resource& r, Date from, int days, int64_t
   for (const auto& [start, sum] : booked_per_slot(tx, r.id, from_ms, to_ms)) booked[start] = sum;
   std::map<int64_t, int64_t> held;  // places waitlist offers hold
   for (const auto& [start, sum] : held_per_slot(tx, r.id, from_ms, to_ms, now)) held[start] = sum;
+  auto in_lottery = lottery_held_slots(tx, r.tenant_id, r.id, from_ms, to_ms);
   Json out = Json::array();
   for (int i = 0; i < days; ++i) {
     Date d{chr::sys_days{from} + chr::days{i}};
@@ -212,7 +214,8 @@ Json availability(store::Tx& tx, const Resource& r, Date from, int days, int64_t
       int64_t taken = booked.count(s) ? booked[s] : 0;
       int64_t on_offer = held.count(s) ? held[s] : 0;
       int64_t remaining = std::max<int64_t>(0, r.capacity - taken - on_offer);
-      bool open = !window_refusal(r.window_mode, r.window_days, s, now) &&
+      bool lottery = std::binary_search(in_lottery.begin(), in_lottery.end(), s);
+      bool open = !lottery && !window_refusal(r.window_mode, r.window_days, s, now) &&
                   lead_met(r.book_lead, r.calendar, s, now);
       slots.push_back(
           {{"start", format_slot(s)},
@@ -220,6 +223,7 @@ Json availability(store::Tx& tx, const Resource& r, Date from, int days, int64_t
            {"booked", taken},
            {"held", on_offer},
            {"remaining", remaining},
+           {"lottery", lottery},
            {"bookable", !r.stopped && remaining > 0 && open},
            {"waitlist", !r.stopped && remaining == 0 && open && r.waitlist_hold_minutes > 0}});
     }
@@ -268,6 +272,7 @@ std::string escape_ics(const std::string& s) {
 }  // namespace
 
 void mount(http::Router& router, auth::AuthService& auth, store::Db& db, ResidentOf resident_of) {
+  mount_lottery(router, auth, db, resident_of);
   // ---- staff: categories ----
   router.get("/api/resource-categories", [&](http::Request& req) {
     auto who = auth.require(req);

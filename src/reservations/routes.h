@@ -21,5 +21,9 @@ using ResidentOf = std::function<PublicResident(const http::Request& req, bool c
 // (operator). Public: resources, availability, a resident's bookings and cancellations,
 // iCalendar of opening slots.
 void mount(http::Router& router, auth::AuthService& auth, store::Db& db, ResidentOf resident_of);
+// Lottery rounds (抽選): staff create, view, draw, publish, cancel and export; residents list
+// open rounds and apply (lottery_routes.cpp). Called by mount().
+void mount_lottery(http::Router& router, auth::AuthService& auth, store::Db& db,
+                   ResidentOf resident_of);
 
 }  // namespace mg::reservations

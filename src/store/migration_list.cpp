@@ -826,6 +826,60 @@ CREATE TABLE faq_questions (
 );
 CREATE INDEX faq_questions_tenant ON faq_questions(tenant_id, outcome, handled, created_at)
 )SQL"},
+      // Lottery rounds (抽選) of a resource's slots: the round holds its slots from first-come
+      // booking until it is published; applications rank up to three slots; the draw's seed and
+      // inputs are kept so anyone can re-run it; wins point at the bookings made on publish.
+      {30, "lottery_rounds", R"SQL(
+CREATE TABLE lottery_rounds (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  resource_id BIGINT NOT NULL REFERENCES resources(id),
+  title TEXT NOT NULL,
+  opens_at BIGINT NOT NULL,
+  closes_at BIGINT NOT NULL,
+  max_wins BIGINT NOT NULL DEFAULT 1,
+  status TEXT NOT NULL,
+  seed TEXT NOT NULL DEFAULT '',
+  draw_input TEXT NOT NULL DEFAULT '',
+  drawn_at BIGINT,
+  published_at BIGINT,
+  created_by BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX lottery_rounds_tenant ON lottery_rounds(tenant_id, status, id);
+CREATE TABLE lottery_round_slots (
+  round_id BIGINT NOT NULL REFERENCES lottery_rounds(id),
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  resource_id BIGINT NOT NULL REFERENCES resources(id),
+  slot_start BIGINT NOT NULL,
+  PRIMARY KEY (round_id, slot_start)
+);
+CREATE INDEX lottery_round_slots_slot ON lottery_round_slots(resource_id, slot_start);
+CREATE TABLE lottery_applications (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  round_id BIGINT NOT NULL REFERENCES lottery_rounds(id),
+  resident_id BIGINT NOT NULL REFERENCES residents(id),
+  party BIGINT NOT NULL,
+  choices TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  UNIQUE (round_id, resident_id)
+);
+CREATE TABLE lottery_wins (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  round_id BIGINT NOT NULL REFERENCES lottery_rounds(id),
+  application_id BIGINT NOT NULL REFERENCES lottery_applications(id),
+  slot_start BIGINT NOT NULL,
+  choice_rank BIGINT NOT NULL,
+  booking_id BIGINT,
+  refused TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX lottery_wins_round ON lottery_wins(round_id, application_id)
+)SQL"},
   };
   return list;
 }

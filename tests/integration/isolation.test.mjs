@@ -178,6 +178,16 @@ const FIXTURES = {
   'GET /api/public/{tenant}/waitlist': { kind: 'public', foreign: 'list' },
   'POST /api/public/{tenant}/waitlist/{entry_id}/accept': { kind: 'public', params: { entry_id: (c) => c.a.waitlistEntry }, body: () => ({}) },
   'POST /api/public/{tenant}/waitlist/{entry_id}/cancel': { kind: 'public', params: { entry_id: (c) => c.a.waitlistEntry }, body: () => ({}) },
+  // reservations (issue 12): lottery rounds (抽選).
+  'GET /api/lotteries': { min: 'viewer' },
+  'POST /api/lotteries': { min: 'editor', foreign: 404, body: (c) => ({ resource_id: c.a.resource, title: 'ISO B 抽選', opens_at: c.a.lotteryOpens, closes_at: c.a.lotteryCloses, slots: [c.a.lotteryOtherSlot] }) },
+  'GET /api/lotteries/{id}': { min: 'operator', params: { id: (c) => c.a.lottery } },
+  'POST /api/lotteries/{id}/draw': { min: 'operator', params: { id: (c) => c.a.lottery }, body: () => ({ seed: '1' }) },
+  'POST /api/lotteries/{id}/publish': { min: 'operator', params: { id: (c) => c.a.lottery }, body: () => ({}) },
+  'POST /api/lotteries/{id}/cancel': { min: 'editor', params: { id: (c) => c.a.lottery }, body: () => ({}) },
+  'GET /api/lotteries/{id}/export.json': { min: 'operator', params: { id: (c) => c.a.lottery } },
+  'GET /api/public/{tenant}/lotteries': { kind: 'public', foreign: 'list' },
+  'POST /api/public/{tenant}/lotteries/{id}/applications': { kind: 'public', params: { id: (c) => c.a.lottery }, body: (c) => ({ choices: [c.a.lotterySlot], party: 1 }) },
   // FAQ (issue 14): entries, CSV, synonyms, the unanswered log, the test box; residents ask.
   'GET /api/faq/entries': { min: 'viewer' },
   'POST /api/faq/entries': { min: 'editor', foreign: 'own', status: 201, body: () => ({ question: 'ISO B の質問', answer: 'ISO B' }) },
@@ -308,7 +318,7 @@ function call(client, route, fx, tenantCode = B_CODE) {
 }
 
 // A's objects: none of these may appear in anything B or a forged tenant sees.
-const markers = () => [ctx.a.receipt, 'iso-a-svc', 'iso-viewer@demo.example', 'admin@demo.example', 'iso-a-menu', 'iso.a.dead', 'iso-a-list', 'iso_a_attr', 'デモ町', A_SECRET, 'iso-a-resource', 'iso-a-campaign', 'iso-a-segment', 'iso-a-faq', 'iso-a-waitlist'];
+const markers = () => [ctx.a.receipt, 'iso-a-svc', 'iso-viewer@demo.example', 'admin@demo.example', 'iso-a-menu', 'iso.a.dead', 'iso-a-list', 'iso_a_attr', 'デモ町', A_SECRET, 'iso-a-resource', 'iso-a-campaign', 'iso-a-segment', 'iso-a-faq', 'iso-a-waitlist', 'iso-a-lottery'];
 
 function assertNoMarkers(key, r) {
   for (const m of markers()) assert.ok(!r.text.includes(m), `${key} shows tenant A's "${m}" to tenant B: ${r.text.slice(0, 300)}`);
@@ -426,6 +436,19 @@ async function seedTenantA() {
   const waiting = await resident.post(`/api/public/demo/resources/${a.waitlistResource}/waitlist`, { slot: a.fullSlot });
   assert.equal(waiting.status, 201, waiting.text);
   a.waitlistEntry = waiting.json.id;
+  // A lottery round open now over two slots of A's resource (5 days ahead), applied to by
+  // A's resident.
+  const inFive = new Date(Date.now() + 9 * 3600e3 + 5 * 86400e3).toISOString().slice(0, 10);
+  const jstMinute = (ms) => new Date(ms + 9 * 3600e3).toISOString().slice(0, 16);
+  a.lotteryOpens = jstMinute(Date.now() - 60e3);
+  a.lotteryCloses = jstMinute(Date.now() + 86400e3);
+  a.lotterySlot = `${inFive}T09:00`;
+  a.lotteryOtherSlot = `${inFive}T15:00`;
+  const lot = await admin.post('/api/lotteries', { resource_id: a.resource, title: 'iso-a-lottery', opens_at: a.lotteryOpens, closes_at: a.lotteryCloses, slots: [a.lotterySlot, `${inFive}T10:00`] });
+  assert.equal(lot.status, 201, lot.text);
+  a.lottery = lot.json.id;
+  const applied = await resident.post(`/api/public/demo/lotteries/${a.lottery}/applications`, { choices: [a.lotterySlot] });
+  assert.equal(applied.status, 201, applied.text);
 
   a.lookup = 'iso-a-list';
   const lk = await admin.request('PUT', `/api/lookups/${a.lookup}`, { raw: 'key,value\nA1,secret\n', headers: { 'content-type': 'text/csv' } });

@@ -8,6 +8,7 @@ import MyApplications from './resident/MyApplications';
 import CorrectionChat from './resident/CorrectionChat';
 import GarbageDays from './resident/GarbageDays';
 import ResidentBookings from './resident/ResidentBookings';
+import ResidentLotteries from './resident/ResidentLotteries';
 import ReceivingSettings from './resident/ReceivingSettings';
 import FaqChat from './resident/FaqChat';
 
@@ -44,6 +45,7 @@ export default function App() {
       <Route path="/t/:tenant/my" element={<MyApplications />} />
       <Route path="/t/:tenant/garbage" element={<GarbageDays />} />
       <Route path="/t/:tenant/bookings" element={<ResidentBookings />} />
+      <Route path="/t/:tenant/lotteries" element={<ResidentLotteries />} />
       <Route path="/t/:tenant/settings" element={<ReceivingSettings />} />
       <Route path="/t/:tenant/faq" element={<FaqChat />} />
       <Route path="/t/:tenant/my/correction/:correctionId" element={<CorrectionChat />} />

@@ -42,7 +42,8 @@ const std::map<std::string, std::vector<std::string>> kOwners = {
       "garbage_remarks", "garbage_items"}},
     {"reservations",
      {"resource_categories", "resources", "resource_special_days", "reservation_slot_locks",
-      "bookings", "waitlist_entries"}},
+      "bookings", "waitlist_entries", "lottery_rounds", "lottery_round_slots",
+      "lottery_applications", "lottery_wins"}},
     {"faq", {"faq_entries", "faq_synonyms", "faq_questions"}},
 };
 

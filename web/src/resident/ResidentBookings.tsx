@@ -84,6 +84,7 @@ export default function ResidentBookings() {
           })}
         </ul>
       ))}
+      <p><Link className="btn" to={`/t/${encodeURIComponent(tenant)}/lotteries`} data-testid="lotteries-link">{t('lot.residentTitle')}</Link></p>
       <p><Link className="back-link" to={`/t/${encodeURIComponent(tenant)}`}>← {t('res.backToList')}</Link></p>
     </ResidentLayout>
   );
