@@ -224,10 +224,10 @@ constexpr const char* kRuleAssignments =
     "period_limit = ?, period_unit = ?, max_slots = ?, waitlist_hold_minutes = ?, "
     "pin_enabled = ?, reminder_days_before = ?, reminder_time = ?";
 store::Params rule_values(const Resource& r) {
-  return {to_string(r.window_mode),        int64_t{r.book_lead.amount},
-          to_string(r.book_lead.unit),     int64_t{r.cancel_lead.amount},
-          to_string(r.cancel_lead.unit),   int64_t{r.period_limit},
-          to_string(r.period_unit),        int64_t{r.max_slots},
+  return {to_string(r.window_mode),         int64_t{r.book_lead.amount},
+          to_string(r.book_lead.unit),      int64_t{r.cancel_lead.amount},
+          to_string(r.cancel_lead.unit),    int64_t{r.period_limit},
+          to_string(r.period_unit),         int64_t{r.max_slots},
           int64_t{r.waitlist_hold_minutes}, int64_t{r.pin_enabled ? 1 : 0},
           int64_t{r.reminder_days_before},  r.reminder_time};
 }
@@ -485,8 +485,7 @@ std::optional<Booking> book_in(store::Tx& tx, const BookingRequest& req, int64_t
       tx.exec("UPDATE waitlist_entries SET status = 'booked', booking_id = ?, updated_at = ? "
               "WHERE id = ? AND status = 'offered'",
               {b.id, now_ms, *req.waitlist_entry_id}) != 1)
-    throw ApiError(409, "offer_gone",
-                   "キャンセル待ちのご案内は期限が切れたか、取り消されました");
+    throw ApiError(409, "offer_gone", "キャンセル待ちのご案内は期限が切れたか、取り消されました");
   if (req.staff)
     auth::audit(tx, *req.staff, "booking.create", "booking", std::to_string(b.id),
                 {{"resource_id", r->id},
@@ -601,84 +600,86 @@ Booking change(store::Db& db, int64_t tenant_id, int64_t booking_id, int64_t new
   std::optional<Booking> moved;
   std::optional<int> party;
   try {
-  moved = db.write([&](store::Tx& tx) -> std::optional<Booking> {
-    auto b = find_booking(tx, tenant_id, booking_id);
-    if (!b || (resident_id && b->resident_id != resident_id))
-      throw ApiError::not_found("予約が見つかりません");
-    if (b->status != "booked")
-      throw ApiError(409, "already_cancelled", "この予約は取り消し済みです");
-    auto r = find_resource(tx, tenant_id, b->resource_id);
-    if (!r) throw ApiError::not_found("予約の対象が見つかりません");
-    std::vector<int64_t> old_slots;
-    tx.each("SELECT slot_start FROM bookings WHERE tenant_id = ? AND status = 'booked' AND " +
-                std::string(b->group_id ? "group_id = ?" : "id = ?") + " ORDER BY slot_start",
-            {tenant_id, b->group_id.value_or(b->id)}, [&](const store::Row& row) {
-              old_slots.push_back(row.i64(0));
-              return true;
-            });
-    if (old_slots.empty()) old_slots.push_back(b->slot_start);
-    int64_t first = old_slots.front();
-    if (new_slot_start == first)
-      throw ApiError::bad_request("今と同じ枠です。別の枠を選んでください", "slot");
-    if (!staff && first <= now_ms)
-      throw ApiError(409, "started", "始まった予約は変更できません。窓口へご連絡ください");
-    if (!staff && !lead_met(r->cancel_lead, r->calendar, first, now_ms))
-      throw ApiError(
-          409, "change_deadline",
-          "変更は利用の " + lead_text(r->cancel_lead) + "までです。窓口へご連絡ください");
-    // Every slot this change touches, old and new, locked in one order (time), so two
-    // changes crossing each other's slots queue instead of deadlocking.
-    std::vector<int64_t> touched = old_slots;
-    auto new_slots = consecutive_slots(r->calendar, new_slot_start, static_cast<int>(old_slots.size()));
-    if (new_slots) touched.insert(touched.end(), new_slots->begin(), new_slots->end());
-    std::sort(touched.begin(), touched.end());
-    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-    for (int64_t s : touched) lock_slot(tx, r->id, s);
-    // The old booking steps aside first, so its own places and the resident's limits do not
-    // count against the new slot; if the new slot cannot be booked the whole change rolls back.
-    std::string why = reason.empty() ? "予約の変更" : reason;
-    tx.exec(
-        "UPDATE bookings SET status = 'cancelled', reason = ?, updated_at = ? WHERE tenant_id = ? "
-        "AND status = 'booked' AND " +
-            std::string(b->group_id ? "group_id = ?" : "id = ?"),
-        {why, now_ms, tenant_id, b->group_id.value_or(b->id)});
-    BookingRequest req;
-    req.tenant_id = tenant_id;
-    req.resource_id = r->id;
-    req.slot_start = new_slot_start;
-    req.party = b->party;
-    party = b->party;
-    req.resident_id = b->resident_id;
-    req.staff = staff;
-    req.note = b->note;
-    req.slots = static_cast<int>(old_slots.size());
-    req.contact_name = b->contact_name;
-    req.contact_phone = b->contact_phone;
-    req.notice = "change";
-    req.notice_reason = staff ? reason : "";
-    req.changed_from = b->id;
-    auto n = book_in(tx, req, now_ms);
-    if (!n) {
-      full = r;
-      throw SlotTaken{};  // rolls back the old booking's cancellation: nothing changed
-    }
-    // A resident's booking stays theirs (book_in marked it as entered by the staff member).
-    tx.exec("UPDATE bookings SET staff_id = ? WHERE tenant_id = ? AND (id = ? OR group_id = ?)",
-            {store::opt(b->staff_id), tenant_id, n->id, n->id});
-    n->staff_id = b->staff_id;
-    tx.exec("UPDATE bookings SET changed_to = ? WHERE tenant_id = ? AND " +
-                std::string(b->group_id ? "group_id = ?" : "id = ?"),
-            {n->id, tenant_id, b->group_id.value_or(b->id)});
-    if (staff)
-      auth::audit(tx, *staff, "booking.change", "booking", std::to_string(b->id),
-                  {{"resource_id", r->id},
-                   {"from", format_slot(first)},
-                   {"to", format_slot(new_slot_start)},
-                   {"new_booking_id", n->id},
-                   {"reason", reason}});
-    for (int64_t s : old_slots) offer_freed(tx, *r, s, now_ms);
-    return n;
-  });
+    moved = db.write([&](store::Tx& tx) -> std::optional<Booking> {
+      auto b = find_booking(tx, tenant_id, booking_id);
+      if (!b || (resident_id && b->resident_id != resident_id))
+        throw ApiError::not_found("予約が見つかりません");
+      if (b->status != "booked")
+        throw ApiError(409, "already_cancelled", "この予約は取り消し済みです");
+      auto r = find_resource(tx, tenant_id, b->resource_id);
+      if (!r) throw ApiError::not_found("予約の対象が見つかりません");
+      std::vector<int64_t> old_slots;
+      tx.each("SELECT slot_start FROM bookings WHERE tenant_id = ? AND status = 'booked' AND " +
+                  std::string(b->group_id ? "group_id = ?" : "id = ?") + " ORDER BY slot_start",
+              {tenant_id, b->group_id.value_or(b->id)}, [&](const store::Row& row) {
+                old_slots.push_back(row.i64(0));
+                return true;
+              });
+      if (old_slots.empty()) old_slots.push_back(b->slot_start);
+      int64_t first = old_slots.front();
+      if (new_slot_start == first)
+        throw ApiError::bad_request("今と同じ枠です。別の枠を選んでください", "slot");
+      if (!staff && first <= now_ms)
+        throw ApiError(409, "started", "始まった予約は変更できません。窓口へご連絡ください");
+      if (!staff && !lead_met(r->cancel_lead, r->calendar, first, now_ms))
+        throw ApiError(
+            409, "change_deadline",
+            "変更は利用の " + lead_text(r->cancel_lead) + "までです。窓口へご連絡ください");
+      // Every slot this change touches, old and new, locked in one order (time), so two
+      // changes crossing each other's slots queue instead of deadlocking.
+      std::vector<int64_t> touched = old_slots;
+      auto new_slots =
+          consecutive_slots(r->calendar, new_slot_start, static_cast<int>(old_slots.size()));
+      if (new_slots) touched.insert(touched.end(), new_slots->begin(), new_slots->end());
+      std::sort(touched.begin(), touched.end());
+      touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+      for (int64_t s : touched) lock_slot(tx, r->id, s);
+      // The old booking steps aside first, so its own places and the resident's limits do not
+      // count against the new slot; if the new slot cannot be booked the whole change rolls back.
+      std::string why = reason.empty() ? "予約の変更" : reason;
+      tx.exec(
+          "UPDATE bookings SET status = 'cancelled', reason = ?, updated_at = ? WHERE tenant_id = "
+          "? "
+          "AND status = 'booked' AND " +
+              std::string(b->group_id ? "group_id = ?" : "id = ?"),
+          {why, now_ms, tenant_id, b->group_id.value_or(b->id)});
+      BookingRequest req;
+      req.tenant_id = tenant_id;
+      req.resource_id = r->id;
+      req.slot_start = new_slot_start;
+      req.party = b->party;
+      party = b->party;
+      req.resident_id = b->resident_id;
+      req.staff = staff;
+      req.note = b->note;
+      req.slots = static_cast<int>(old_slots.size());
+      req.contact_name = b->contact_name;
+      req.contact_phone = b->contact_phone;
+      req.notice = "change";
+      req.notice_reason = staff ? reason : "";
+      req.changed_from = b->id;
+      auto n = book_in(tx, req, now_ms);
+      if (!n) {
+        full = r;
+        throw SlotTaken{};  // rolls back the old booking's cancellation: nothing changed
+      }
+      // A resident's booking stays theirs (book_in marked it as entered by the staff member).
+      tx.exec("UPDATE bookings SET staff_id = ? WHERE tenant_id = ? AND (id = ? OR group_id = ?)",
+              {store::opt(b->staff_id), tenant_id, n->id, n->id});
+      n->staff_id = b->staff_id;
+      tx.exec("UPDATE bookings SET changed_to = ? WHERE tenant_id = ? AND " +
+                  std::string(b->group_id ? "group_id = ?" : "id = ?"),
+              {n->id, tenant_id, b->group_id.value_or(b->id)});
+      if (staff)
+        auth::audit(tx, *staff, "booking.change", "booking", std::to_string(b->id),
+                    {{"resource_id", r->id},
+                     {"from", format_slot(first)},
+                     {"to", format_slot(new_slot_start)},
+                     {"new_booking_id", n->id},
+                     {"reason", reason}});
+      for (int64_t s : old_slots) offer_freed(tx, *r, s, now_ms);
+      return n;
+    });
   } catch (const SlotTaken&) {
     auto alternatives = db.read([&](store::Tx& tx) {
       return next_free(tx, *full, new_slot_start, party.value_or(1), now_ms, 3);

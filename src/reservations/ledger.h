@@ -107,7 +107,7 @@ struct BookingRequest {
   // The message the resident gets (reservations.booking_notice): "confirm", or "change" when
   // a change books the new slot; empty for none.
   std::string notice = "confirm";
-  std::string notice_reason;  // a staff change's reason, for the message
+  std::string notice_reason;            // a staff change's reason, for the message
   std::optional<int64_t> changed_from;  // the booking a change replaces, for the message
 };
 

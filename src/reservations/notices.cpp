@@ -140,8 +140,8 @@ std::string qr_png(const std::string& code) {
     std::string row(static_cast<std::size_t>(row_bytes), '\0');
     for (int x = 0; x < side; ++x) {
       int mx = x / scale - border, my = y / scale - border;
-      bool dark = mx >= 0 && my >= 0 && mx < qr.getSize() && my < qr.getSize() &&
-                  qr.getModule(mx, my);
+      bool dark =
+          mx >= 0 && my >= 0 && mx < qr.getSize() && my < qr.getSize() && qr.getModule(mx, my);
       if (!dark) row[static_cast<std::size_t>(x / 8)] |= static_cast<char>(0x80 >> (x % 8));
     }
     raw += row;
@@ -169,7 +169,8 @@ std::string qr_png(const std::string& code) {
   std::string ihdr;
   put32(ihdr, static_cast<uint32_t>(side));
   put32(ihdr, static_cast<uint32_t>(side));
-  ihdr += std::string("\x01\x00\x00\x00\x00", 5);  // depth 1, grey, deflate, no filter, no interlace
+  ihdr +=
+      std::string("\x01\x00\x00\x00\x00", 5);  // depth 1, grey, deflate, no filter, no interlace
   chunk(png, "IHDR", ihdr);
   chunk(png, "IDAT", z);
   chunk(png, "IEND", "");
@@ -239,8 +240,8 @@ bool deliver(store::Tx& tx, const messaging::Dispatch& messengers, int64_t tenan
   messaging::Message m;
   m.kind = "reservation";
   m.link = "/t/" + t->str(0) + "/bookings";
-  std::string what = r->name + "\n" + slot_text(b->slot_start, end) + "\n人数: " +
-                     std::to_string(b->party) + "\n予約番号: " + std::to_string(b->id);
+  std::string what = r->name + "\n" + slot_text(b->slot_start, end) +
+                     "\n人数: " + std::to_string(b->party) + "\n予約番号: " + std::to_string(b->id);
   std::string access;
   if (!b->pin.empty())
     access += "\n\nスマートロックの暗証番号: " + b->pin + "\n（" + slot_text(b->slot_start, end) +
@@ -345,13 +346,12 @@ CheckIn check_in(store::Db& db, const auth::Principal& staff, const std::string&
                          {"resource_name", name},
                          {"party", b->party}});
     // The guard on checked_in_at keeps it once if two scanners race (PostgreSQL).
-    int64_t changed =
-        tx.exec("UPDATE bookings SET checked_in_at = ?, checked_in_by = ?, updated_at = ? WHERE "
-                "tenant_id = ? AND checked_in_at IS NULL AND status = 'booked' AND " +
-                    std::string(b->group_id ? "group_id = ?" : "id = ?"),
-                {now_ms, staff.staff_id, now_ms, staff.tenant_id, b->group_id.value_or(b->id)});
-    if (changed == 0)
-      throw ApiError(409, "already_checked_in", "受付済みです", "token");
+    int64_t changed = tx.exec(
+        "UPDATE bookings SET checked_in_at = ?, checked_in_by = ?, updated_at = ? WHERE "
+        "tenant_id = ? AND checked_in_at IS NULL AND status = 'booked' AND " +
+            std::string(b->group_id ? "group_id = ?" : "id = ?"),
+        {now_ms, staff.staff_id, now_ms, staff.tenant_id, b->group_id.value_or(b->id)});
+    if (changed == 0) throw ApiError(409, "already_checked_in", "受付済みです", "token");
     auth::audit(tx, staff, "booking.checkin", "booking", std::to_string(b->id),
                 {{"resource_id", b->resource_id}});
     b->checked_in_at = now_ms;
@@ -366,8 +366,8 @@ void register_notice_jobs(jobs::Runner& runner, store::Db& db,
     if (!job.tenant_id) return;
     db.write([&](store::Tx& tx) {
       deliver(tx, messengers, *job.tenant_id, job.payload.value("booking_id", int64_t{0}),
-              job.payload.value("kind", std::string()),
-              job.payload.value("reason", std::string()), clock.now_ms());
+              job.payload.value("kind", std::string()), job.payload.value("reason", std::string()),
+              clock.now_ms());
     });
   });
   runner.handle("reservations.reminders", [&db, &messengers, &clock](const jobs::Job&) {

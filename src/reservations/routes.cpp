@@ -9,8 +9,8 @@
 #include "core/errors.h"
 #include "reservations/ledger.h"
 #include "reservations/notices.h"
-#include "reservations/waitlist.h"
 #include "reservations/report.h"
+#include "reservations/waitlist.h"
 
 namespace mg::reservations {
 
@@ -167,8 +167,9 @@ Resource resource_from(store::Tx& tx, int64_t tenant_id, const Json& body,
   if (auto rem = body.find("reminder"); rem != body.end() && !rem->is_null()) {
     if (!rem->is_object())
       throw ApiError::bad_request("リマインダーは {days_before, time} で指定します", "reminder");
-    r.reminder_days_before = static_cast<int>(int_field(
-        *rem, "days_before", -1, 7, base.reminder_days_before, "リマインダーの日数（-1 で送らない）"));
+    r.reminder_days_before =
+        static_cast<int>(int_field(*rem, "days_before", -1, 7, base.reminder_days_before,
+                                   "リマインダーの日数（-1 で送らない）"));
     r.reminder_time = text_field(*rem, "time", 5, false, "リマインダーの時刻");
     if (r.reminder_time.empty()) r.reminder_time = base.reminder_time;
     if (!valid_reminder_time(r.reminder_time))
@@ -753,18 +754,17 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
               });
 
   // A resident moves their booking to another slot of the same resource, within the rules.
-  router.post("/api/public/{tenant}/bookings/{booking_id}/change",
-              [&, tenant_of, resident_of](http::Request& req) {
-                require_json(req);
-                auto t = tenant_of(req);
-                int64_t booking_id = path_id(req, "booking_id", "予約");
-                auto who = resident_of(req, false);
-                if (!who.resident_id) throw ApiError::not_found("予約が見つかりません");
-                int64_t slot = slot_of(change_body(req));
-                auto b = change(db, t.id, booking_id, slot, who.resident_id, std::nullopt, "",
-                                clock::now_ms());
-                return with_cookie(http::Response::json(booking_json(b, false)), who);
-              });
+  router.post("/api/public/{tenant}/bookings/{booking_id}/change", [&, tenant_of, resident_of](
+                                                                       http::Request& req) {
+    require_json(req);
+    auto t = tenant_of(req);
+    int64_t booking_id = path_id(req, "booking_id", "予約");
+    auto who = resident_of(req, false);
+    if (!who.resident_id) throw ApiError::not_found("予約が見つかりません");
+    int64_t slot = slot_of(change_body(req));
+    auto b = change(db, t.id, booking_id, slot, who.resident_id, std::nullopt, "", clock::now_ms());
+    return with_cookie(http::Response::json(booking_json(b, false)), who);
+  });
 
   // The QR code of a booking's check-in code: the web page's <img> (SVG) and LINE's image
   // message (PNG). The URL carries only the random code; unknown or cancelled: 404.
