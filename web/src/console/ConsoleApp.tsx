@@ -26,6 +26,7 @@ import FaqPage from './FaqPage';
 import ResidentAttributes from './ResidentAttributes';
 import ReservationResources from './ReservationResources';
 import ReservationLedger from './ReservationLedger';
+import ReservationCheckin from './ReservationCheckin';
 import Emergency from './Emergency';
 
 export default function ConsoleApp() {
@@ -65,6 +66,7 @@ const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
   { to: '/console/garbage', key: 'nav.garbage' },
   { to: '/console/reservations', key: 'nav.rsvLedger' },
   { to: '/console/resources', key: 'nav.rsvResources' },
+  { to: '/console/checkin', key: 'ck.nav' },
   { to: '/console/approvals', key: 'ap.nav' },
   { to: '/console/faq', key: 'faqc.nav' },
   { to: '/console/audit', key: 'nav.audit', admin: true },
@@ -136,6 +138,7 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="lookups" element={<Lookups />} />
             <Route path="garbage" element={<Garbage />} />
             <Route path="reservations" element={<ReservationLedger />} />
+            <Route path="checkin" element={<ReservationCheckin />} />
             <Route path="resources" element={<ReservationResources />} />
             <Route path="approvals" element={<Approvals />} />
             <Route path="faq" element={<FaqPage />} />

@@ -15,6 +15,12 @@ export interface ResidentBooking {
   slot: string; // "2026-12-05T09:00", JST
   party: number;
   status: 'booked' | 'cancelled' | string;
+  // While booked: the check-in code its QR code carries, the QR image, the smart-lock PIN
+  // (when the resource issues one) and when the resident was checked in.
+  checkin_code?: string;
+  qr_svg?: string;
+  pin?: { code: string; valid_from: string; valid_until: string };
+  checked_in_at?: number | null;
 }
 
 // 予約の確認・取消: the bookings made from this device (chat or the public booking API), each
@@ -67,6 +73,19 @@ export default function ResidentBookings() {
                 </div>
                 <p data-testid="booking-when">{when}</p>
                 <p className="muted">{t('res.bookingParty', { n: b.party })}</p>
+                {live && b.checked_in_at && <p><span className="badge badge-done" data-testid="booking-checked-in">{t('rb.checkedIn')}</span></p>}
+                {live && b.qr_svg && b.checkin_code && (
+                  <div className="booking-access" data-testid="booking-access">
+                    <img src={b.qr_svg} width={160} height={160} alt={t('rb.qrAlt', { n: b.id })} data-testid="booking-qr" />
+                    <p className="hint">{t('rb.qrHelp')}</p>
+                    <dl>
+                      <dt>{t('rb.code')}</dt><dd><code data-testid="booking-code">{b.checkin_code}</code></dd>
+                      {b.pin && <><dt>{t('rb.pin')}</dt>
+                        <dd><strong className="booking-pin" data-testid="booking-pin">{b.pin.code}</strong><br />
+                          <span className="muted">{t('rb.pinValid', { from: b.pin.valid_from.replace('T', ' '), until: b.pin.valid_until.slice(11) })}</span></dd></>}
+                    </dl>
+                  </div>
+                )}
                 {live && !hasBegun(b.slot) && (asking === b.id ? (
                   <div className="alert alert-warn" role="group" aria-label={t('res.bookingCancelAsk')}>
                     <p>{t('res.bookingCancelAsk')}</p>
