@@ -1,7 +1,7 @@
 // Issue 12, booking check-in, in the browser at 320 px: a resident books a room that issues a
 // smart-lock PIN and sees the QR code, its check-in code and the PIN on 予約の確認; staff open
 // 来場受付 (/console/checkin), type the code (keyboard only: the camera is not needed), and the
-// booking is checked in; a second try says it already is; the resident's page then shows
+// booking is checked in (after the resident moved it to another time); a second try says it already is; the resident's page then shows
 // 受付済み. axe-core on each new page state.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -47,10 +47,21 @@ test('the resident sees the QR code and PIN; staff check the booking in by its t
     assert.match(await qr.getAttribute('alt'), /受付用QRコード/);
     const pin = (await page.getByTestId('booking-pin').textContent()).trim();
     assert.match(pin, /^\d{6}$/);
-    const code = (await page.getByTestId('booking-code').textContent()).trim();
-    assert.match(code, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    const first = (await page.getByTestId('booking-code').textContent()).trim();
+    assert.match(first, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     await axe(page, 'bookings with QR and PIN');
     await shot(page, 'booking-qr-pin');
+
+    // The resident moves it to 11:00 the same day: a new code and PIN come with it.
+    await page.getByTestId('booking-change').click();
+    await page.getByTestId('booking-change-slot').first().waitFor();
+    await axe(page, 'change form');
+    await page.getByLabel('11:00').check();
+    await page.getByTestId('booking-change-submit').click();
+    await page.getByTestId('booking-done').getByText(`${day} 11:00`).waitFor();
+    await page.locator('[data-testid=booking][data-status=booked] [data-testid=booking-code]').waitFor();
+    const code = (await page.locator('[data-testid=booking][data-status=booked] [data-testid=booking-code]').textContent()).trim();
+    assert.notEqual(code, first);
 
     // Staff: 来場受付, the code typed (lower case, no hyphens), by keyboard.
     await page.goto('/console/login');
@@ -68,7 +79,7 @@ test('the resident sees the QR code and PIN; staff check the booking in by its t
     await page.keyboard.press('Enter');
     const done = page.getByTestId('checkin-done');
     await done.waitFor();
-    assert.match(await done.textContent(), new RegExp(`受付しました: 音楽室 ${day} 10:00（1人）`));
+    assert.match(await done.textContent(), new RegExp(`受付しました: 音楽室 ${day} 11:00（1人）`));
     await axe(page, 'checked in');
     await shot(page, 'checkin-done');
     // Again: already checked in.

@@ -1064,6 +1064,9 @@ const ja = {
   'rb.pin': 'スマートロックの暗証番号',
   'rb.pinValid': '{from}〜{until} のあいだ有効',
   'rb.checkedIn': '受付済み',
+  'rb.changeDate': '変更する日',
+  'rb.changeSlot': '空いている時間',
+  'rb.changeNone': 'この日に空いている時間はありません。別の日を選んでください。',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -2126,6 +2129,9 @@ const en: Record<MessageKey, string> = {
   'rb.pin': 'Smart-lock PIN',
   'rb.pinValid': 'Valid {from} to {until}',
   'rb.checkedIn': 'Checked in',
+  'rb.changeDate': 'New date',
+  'rb.changeSlot': 'Free times',
+  'rb.changeNone': 'No free time on this day. Choose another day.',
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { ja, en };

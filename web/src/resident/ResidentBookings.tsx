@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../api';
 import { ErrorMessage, Loading, useLoad, usePageTitle } from '../common';
@@ -36,6 +36,7 @@ export default function ResidentBookings() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState('');
+  const [changing, setChanging] = useState<number | null>(null);
 
   const cancel = async (b: ResidentBooking) => {
     setBusy(true);
@@ -86,6 +87,9 @@ export default function ResidentBookings() {
                     </dl>
                   </div>
                 )}
+                {live && b.qr_svg && !hasBegun(b.slot) && (changing === b.id
+                  ? <ChangeSlot base={base} booking={b} onDone={(msg) => { setChanging(null); if (msg) { setDone(msg); list.reload(); } }} />
+                  : <button type="button" className="btn" data-testid="booking-change" onClick={() => { setDone(''); setAsking(null); setChanging(b.id); }}>{t('ck.change')}<span className="sr-only">: {b.resource_name} {when}</span></button>)}
                 {live && !hasBegun(b.slot) && (asking === b.id ? (
                   <div className="alert alert-warn" role="group" aria-label={t('res.bookingCancelAsk')}>
                     <p>{t('res.bookingCancelAsk')}</p>
@@ -105,5 +109,53 @@ export default function ResidentBookings() {
       ))}
       <p><Link className="back-link" to={`/t/${encodeURIComponent(tenant)}`}>← {t('res.backToList')}</Link></p>
     </ResidentLayout>
+  );
+}
+
+// Another slot of the same resource for the booking: the day's bookable slots, then the change
+// (POST …/bookings/{id}/change), which the server makes under the booking rules or refuses.
+function ChangeSlot({ base, booking, onDone }: { base: string; booking: ResidentBooking; onDone: (msg: string | null) => void }) {
+  const { t } = useI18n();
+  const [date, setDate] = useState(booking.slot.slice(0, 10));
+  const [choice, setChoice] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const slots = useLoad(() => api.get<{ days: { slots: { start: string; bookable: boolean }[] }[] }>(
+    `${base}/resources/${booking.resource_id}/availability?from=${date}&days=1`), [date]);
+  const open = (slots.data?.days[0]?.slots ?? []).filter((s) => s.bookable && s.start !== booking.slot);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!choice) return;
+    setBusy(true); setError(null);
+    try {
+      const moved = await api.post<{ slot: string }>(`${base}/bookings/${booking.id}/change`, { slot: choice });
+      onDone(t('ck.changeDone', { n: booking.id, when: moved.slot.replace('T', ' ') }));
+    } catch (err) { setError(err); } finally { setBusy(false); }
+  };
+  const id = `chg-${booking.id}`;
+  return (
+    <form onSubmit={submit} className="card" data-testid="booking-change-form">
+      <ErrorMessage error={error} />
+      <div className="field">
+        <label htmlFor={`${id}-date`}>{t('rb.changeDate')}</label>
+        <input id={`${id}-date`} type="date" value={date} onChange={(e) => { setDate(e.target.value); setChoice(''); }} data-testid="booking-change-date" />
+      </div>
+      <fieldset>
+        <legend>{t('rb.changeSlot')}</legend>
+        {slots.loading && !slots.data ? <Loading /> : open.length === 0 ? <p>{t('rb.changeNone')}</p> : (
+          <div className="choices">
+            {open.map((s) => (
+              <label key={s.start} className="check">
+                <input type="radio" name={id} value={s.start} checked={choice === s.start} onChange={() => setChoice(s.start)} data-testid="booking-change-slot" /> {s.start.slice(11)}
+              </label>
+            ))}
+          </div>
+        )}
+      </fieldset>
+      <div className="choices">
+        <button type="submit" className="btn btn-primary" disabled={busy || !choice} data-testid="booking-change-submit">{t('ck.changeSubmit')}</button>
+        <button type="button" className="btn" onClick={() => onDone(null)}>{t('res.bookingCancelNo')}</button>
+      </div>
+    </form>
   );
 }
