@@ -43,10 +43,11 @@ void check(const Message& m) {
     throw std::invalid_argument("message text empty, too long or has control characters");
   // Same-site paths only: "/x", never "//host" or "/\host" (browsers read both as a host),
   // never a scheme.
-  if (!m.link.empty() &&
-      (m.link.size() > 500 || m.link[0] != '/' || (m.link.size() > 1 && m.link[1] == '/') ||
-       m.link.find('\\') != std::string::npos || has_control(m.link, false)))
-    throw std::invalid_argument("message link must be a path inside the site");
+  for (const std::string* path : {&m.link, &m.image})
+    if (!path->empty() &&
+        (path->size() > 500 || (*path)[0] != '/' || (path->size() > 1 && (*path)[1] == '/') ||
+         path->find('\\') != std::string::npos || has_control(*path, false)))
+      throw std::invalid_argument("message link and image must be paths inside the site");
 }
 
 }  // namespace mg::messaging

@@ -25,6 +25,9 @@ struct Message {
   // A chat session the message asks the resident to carry on (a correction): LINE continues
   // the dialog in the chat, the web opens it through `link`. Empty for none.
   std::string resume_session;
+  // A PNG inside our site ("/api/public/demo/checkin/…/qr.png") that channels able to show
+  // images send with the text (LINE); empty for none. A path, like `link`.
+  std::string image;
 };
 // What the web inbox stores; the campaign fan-out builds these.
 using WebMessage = Message;

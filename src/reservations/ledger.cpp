@@ -7,6 +7,7 @@
 #include "core/errors.h"
 #include "core/json_parse.h"
 #include "reservations/lottery.h"
+#include "reservations/notices.h"
 #include "reservations/waitlist.h"
 
 namespace mg::reservations {
@@ -19,7 +20,7 @@ constexpr const char* kResourceColumns =
     "id, tenant_id, category_id, name, description, slot_minutes, capacity, opening_hours, "
     "closed_on_holidays, window_days, daily_limit, stopped, window_mode, book_lead, "
     "book_lead_unit, cancel_lead, cancel_lead_unit, period_limit, period_unit, max_slots, "
-    "waitlist_hold_minutes";
+    "waitlist_hold_minutes, pin_enabled, reminder_days_before, reminder_time";
 
 int64_t day_number(Date d) { return chr::sys_days{d}.time_since_epoch().count(); }
 
@@ -51,6 +52,9 @@ Resource resource_of(store::Tx& tx, const store::Row& r) {
   out.period_unit = period_unit_of(r.str(18)).value_or(PeriodUnit::month);
   out.max_slots = static_cast<int>(r.i64(19));
   out.waitlist_hold_minutes = static_cast<int>(r.i64(20));
+  out.pin_enabled = r.i64(21) != 0;
+  out.reminder_days_before = static_cast<int>(r.i64(22));
+  out.reminder_time = r.str(23);
   tx.each(
       "SELECT day, closed, hours, note FROM resource_special_days WHERE resource_id = ? "
       "ORDER BY day",
@@ -86,12 +90,18 @@ Booking booking_of(const store::Row& r) {
   b.group_id = r.opt_i64(11);
   b.contact_name = r.str(12);
   b.contact_phone = r.str(13);
+  b.pin = r.str(14);
+  b.checkin_token = r.str(15);
+  b.checked_in_at = r.opt_i64(16);
+  b.checked_in_by = r.opt_i64(17);
+  b.changed_to = r.opt_i64(18);
   return b;
 }
 
 constexpr const char* kBookingColumns =
     "id, resource_id, slot_start, party, resident_id, staff_id, status, note, reason, "
-    "created_at, updated_at, group_id, contact_name, contact_phone";
+    "created_at, updated_at, group_id, contact_name, contact_phone, pin, checkin_token, "
+    "checked_in_at, checked_in_by, changed_to";
 
 void write_special_days(store::Tx& tx, const Resource& r) {
   tx.exec("DELETE FROM resource_special_days WHERE resource_id = ?", {r.id});
@@ -212,13 +222,15 @@ namespace {
 // The rule columns (migration 24), in the order of kRuleColumns.
 constexpr const char* kRuleAssignments =
     "window_mode = ?, book_lead = ?, book_lead_unit = ?, cancel_lead = ?, cancel_lead_unit = ?, "
-    "period_limit = ?, period_unit = ?, max_slots = ?, waitlist_hold_minutes = ?";
+    "period_limit = ?, period_unit = ?, max_slots = ?, waitlist_hold_minutes = ?, "
+    "pin_enabled = ?, reminder_days_before = ?, reminder_time = ?";
 store::Params rule_values(const Resource& r) {
-  return {to_string(r.window_mode),        int64_t{r.book_lead.amount},
-          to_string(r.book_lead.unit),     int64_t{r.cancel_lead.amount},
-          to_string(r.cancel_lead.unit),   int64_t{r.period_limit},
-          to_string(r.period_unit),        int64_t{r.max_slots},
-          int64_t{r.waitlist_hold_minutes}};
+  return {to_string(r.window_mode),         int64_t{r.book_lead.amount},
+          to_string(r.book_lead.unit),      int64_t{r.cancel_lead.amount},
+          to_string(r.cancel_lead.unit),    int64_t{r.period_limit},
+          to_string(r.period_unit),         int64_t{r.max_slots},
+          int64_t{r.waitlist_hold_minutes}, int64_t{r.pin_enabled ? 1 : 0},
+          int64_t{r.reminder_days_before},  r.reminder_time};
 }
 void write_rules(store::Tx& tx, const Resource& r) {
   auto params = rule_values(r);
@@ -453,14 +465,19 @@ std::optional<Booking> book_in(store::Tx& tx, const BookingRequest& req, int64_t
   b.contact_name = req.contact_name;
   b.contact_phone = req.contact_phone;
   b.slots = static_cast<int>(slots.size());
+  // The first row carries the booking's check-in code (its QR code) and smart-lock PIN.
+  b.checkin_token = new_checkin_code();
+  if (r->pin_enabled) b.pin = new_pin();
   for (std::size_t i = 0; i < slots.size(); ++i) {
     int64_t id = tx.insert_id(
         "INSERT INTO bookings(tenant_id, resource_id, slot_start, party, resident_id, "
         "staff_id, status, note, reason, created_at, updated_at, group_id, contact_name, "
-        "contact_phone) VALUES (?, ?, ?, ?, ?, ?, 'booked', ?, '', ?, ?, ?, ?, ?) RETURNING id",
+        "contact_phone, pin, checkin_token) VALUES (?, ?, ?, ?, ?, ?, 'booked', ?, '', ?, ?, ?, "
+        "?, ?, ?, ?) RETURNING id",
         {req.tenant_id, r->id, slots[i], int64_t{req.party}, store::opt(req.resident_id),
          store::opt(b.staff_id), req.note, now_ms, now_ms, store::opt(b.group_id), req.contact_name,
-         req.contact_phone});
+         req.contact_phone, i == 0 ? b.pin : std::string(),
+         i == 0 ? store::Value(b.checkin_token) : store::Value()});
     if (i == 0) {
       b.id = id;
       if (slots.size() > 1) {
@@ -474,14 +491,16 @@ std::optional<Booking> book_in(store::Tx& tx, const BookingRequest& req, int64_t
       tx.exec("UPDATE waitlist_entries SET status = 'booked', booking_id = ?, updated_at = ? "
               "WHERE id = ? AND status = 'offered'",
               {b.id, now_ms, *req.waitlist_entry_id}) != 1)
-    throw ApiError(409, "offer_gone",
-                   "キャンセル待ちのご案内は期限が切れたか、取り消されました");
+    throw ApiError(409, "offer_gone", "キャンセル待ちのご案内は期限が切れたか、取り消されました");
   if (req.staff)
     auth::audit(tx, *req.staff, "booking.create", "booking", std::to_string(b.id),
                 {{"resource_id", r->id},
                  {"slot", format_slot(req.slot_start)},
                  {"party", req.party},
                  {"slots", b.slots}});
+  // The resident's confirmation (or change message) goes out once, after this commits.
+  if (req.resident_id && !req.notice.empty())
+    enqueue_notice(tx, req.tenant_id, b.id, req.notice, req.notice_reason);
   return b;
 }
 
@@ -566,6 +585,8 @@ Booking cancel(store::Db& db, int64_t tenant_id, int64_t booking_id,
     if (staff)
       auth::audit(tx, *staff, "booking.cancel", "booking", std::to_string(b->id),
                   {{"resource_id", b->resource_id}, {"reason", reason}});
+    // Staff cancelling a resident's booking tells them why.
+    if (staff && b->resident_id) enqueue_notice(tx, tenant_id, b->id, "cancel", reason);
     // The places come back to the waitlist first, in this transaction.
     if (r)
       for (int64_t s : slots) offer_freed(tx, *r, s, now_ms);
@@ -575,6 +596,105 @@ Booking cancel(store::Db& db, int64_t tenant_id, int64_t booking_id,
     b->slots = std::max<int>(1, static_cast<int>(slots.size()));
     return *b;
   });
+}
+
+Booking change(store::Db& db, int64_t tenant_id, int64_t booking_id, int64_t new_slot_start,
+               std::optional<int64_t> resident_id, const std::optional<auth::Principal>& staff,
+               const std::string& reason, int64_t now_ms) {
+  struct SlotTaken {};
+  std::optional<Resource> full;
+  std::optional<Booking> moved;
+  std::optional<int> party;
+  try {
+    moved = db.write([&](store::Tx& tx) -> std::optional<Booking> {
+      auto b = find_booking(tx, tenant_id, booking_id);
+      if (!b || (resident_id && b->resident_id != resident_id))
+        throw ApiError::not_found("予約が見つかりません");
+      if (b->status != "booked")
+        throw ApiError(409, "already_cancelled", "この予約は取り消し済みです");
+      auto r = find_resource(tx, tenant_id, b->resource_id);
+      if (!r) throw ApiError::not_found("予約の対象が見つかりません");
+      std::vector<int64_t> old_slots;
+      tx.each("SELECT slot_start FROM bookings WHERE tenant_id = ? AND status = 'booked' AND " +
+                  std::string(b->group_id ? "group_id = ?" : "id = ?") + " ORDER BY slot_start",
+              {tenant_id, b->group_id.value_or(b->id)}, [&](const store::Row& row) {
+                old_slots.push_back(row.i64(0));
+                return true;
+              });
+      if (old_slots.empty()) old_slots.push_back(b->slot_start);
+      int64_t first = old_slots.front();
+      if (new_slot_start == first)
+        throw ApiError::bad_request("今と同じ枠です。別の枠を選んでください", "slot");
+      if (!staff && first <= now_ms)
+        throw ApiError(409, "started", "始まった予約は変更できません。窓口へご連絡ください");
+      if (!staff && !lead_met(r->cancel_lead, r->calendar, first, now_ms))
+        throw ApiError(
+            409, "change_deadline",
+            "変更は利用の " + lead_text(r->cancel_lead) + "までです。窓口へご連絡ください");
+      // Every slot this change touches, old and new, locked in one order (time), so two
+      // changes crossing each other's slots queue instead of deadlocking.
+      std::vector<int64_t> touched = old_slots;
+      auto new_slots =
+          consecutive_slots(r->calendar, new_slot_start, static_cast<int>(old_slots.size()));
+      if (new_slots) touched.insert(touched.end(), new_slots->begin(), new_slots->end());
+      std::sort(touched.begin(), touched.end());
+      touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+      for (int64_t s : touched) lock_slot(tx, r->id, s);
+      // The old booking steps aside first, so its own places and the resident's limits do not
+      // count against the new slot; if the new slot cannot be booked the whole change rolls back.
+      std::string why = reason.empty() ? "予約の変更" : reason;
+      tx.exec(
+          "UPDATE bookings SET status = 'cancelled', reason = ?, updated_at = ? WHERE tenant_id = "
+          "? "
+          "AND status = 'booked' AND " +
+              std::string(b->group_id ? "group_id = ?" : "id = ?"),
+          {why, now_ms, tenant_id, b->group_id.value_or(b->id)});
+      BookingRequest req;
+      req.tenant_id = tenant_id;
+      req.resource_id = r->id;
+      req.slot_start = new_slot_start;
+      req.party = b->party;
+      party = b->party;
+      req.resident_id = b->resident_id;
+      req.staff = staff;
+      req.note = b->note;
+      req.slots = static_cast<int>(old_slots.size());
+      req.contact_name = b->contact_name;
+      req.contact_phone = b->contact_phone;
+      req.notice = "change";
+      req.notice_reason = staff ? reason : "";
+      req.changed_from = b->id;
+      auto n = book_in(tx, req, now_ms);
+      if (!n) {
+        full = r;
+        throw SlotTaken{};  // rolls back the old booking's cancellation: nothing changed
+      }
+      // A resident's booking stays theirs (book_in marked it as entered by the staff member).
+      tx.exec("UPDATE bookings SET staff_id = ? WHERE tenant_id = ? AND (id = ? OR group_id = ?)",
+              {store::opt(b->staff_id), tenant_id, n->id, n->id});
+      n->staff_id = b->staff_id;
+      tx.exec("UPDATE bookings SET changed_to = ? WHERE tenant_id = ? AND " +
+                  std::string(b->group_id ? "group_id = ?" : "id = ?"),
+              {n->id, tenant_id, b->group_id.value_or(b->id)});
+      if (staff)
+        auth::audit(tx, *staff, "booking.change", "booking", std::to_string(b->id),
+                    {{"resource_id", r->id},
+                     {"from", format_slot(first)},
+                     {"to", format_slot(new_slot_start)},
+                     {"new_booking_id", n->id},
+                     {"reason", reason}});
+      for (int64_t s : old_slots) offer_freed(tx, *r, s, now_ms);
+      return n;
+    });
+  } catch (const SlotTaken&) {
+    auto alternatives = db.read([&](store::Tx& tx) {
+      return next_free(tx, *full, new_slot_start, party.value_or(1), now_ms, 3);
+    });
+    throw ApiError(409, "slot_full",
+                   "申し訳ありません。その枠は埋まっています。ほかの枠をお選びください", "slot")
+        .with_details({{"next_free", slots_json(alternatives)}});
+  }
+  return *moved;
 }
 
 }  // namespace mg::reservations

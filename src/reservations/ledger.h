@@ -38,6 +38,12 @@ struct Resource {
   PeriodUnit period_unit = PeriodUnit::month;
   int max_slots = 1;              // consecutive slots one booking may span
   int waitlist_hold_minutes = 0;  // how long a waitlist offer holds a place; 0 = no waitlist
+  // Messages and check-in (migration 31): a one-time smart-lock PIN per booking; the
+  // reminder goes reminder_days_before days before the slot's day at reminder_time (JST),
+  // none when reminder_days_before is -1.
+  bool pin_enabled = false;
+  int reminder_days_before = 1;
+  std::string reminder_time = "18:00";
   ResourceCalendar calendar;
 };
 
@@ -54,6 +60,10 @@ struct Booking {
   std::optional<int64_t> group_id;
   int slots = 1;
   std::string contact_name, contact_phone;  // phone/counter bookings (staff console)
+  // Migration 31: the smart-lock PIN (empty when the resource has none) and the code the QR
+  // carries, on the booking's first row; attendance; the booking a change moved this one to.
+  std::string pin, checkin_token;
+  std::optional<int64_t> checked_in_at, checked_in_by, changed_to;
 };
 
 // Category and resource rows; all tenant-scoped (another tenant's id is "not found").
@@ -97,6 +107,11 @@ struct BookingRequest {
   // A lottery win being booked on publish (lottery.h): the round's window replaced the
   // booking window and lead time, and the round's own hold on the slot does not refuse it.
   std::optional<int64_t> lottery_round_id;
+  // The message the resident gets (reservations.booking_notice): "confirm", or "change" when
+  // a change books the new slot; empty for none.
+  std::string notice = "confirm";
+  std::string notice_reason;            // a staff change's reason, for the message
+  std::optional<int64_t> changed_from;  // the booking a change replaces, for the message
 };
 
 // Books or throws ApiError: 404 unknown resource; 400 not_a_slot, out_of_window, party, slots;
@@ -116,6 +131,17 @@ std::optional<Booking> book_in(store::Tx& tx, const BookingRequest& req, int64_t
 // any, with a reason (audited). 409 already_cancelled. A multi-slot booking is cancelled
 // whole. The freed places are offered to the slot's waitlist in the same transaction.
 Booking cancel(store::Db& db, int64_t tenant_id, int64_t booking_id,
+               std::optional<int64_t> resident_id, const std::optional<auth::Principal>& staff,
+               const std::string& reason, int64_t now_ms);
+
+// Moves a booked booking to another slot of its resource, atomically: the old rows are
+// cancelled (changed_to = the new booking) and the new slot is booked under the same rules
+// and slot locks as book(), in one transaction; nothing changes when the new slot is full
+// (409 slot_full with next_free) or breaks a rule. A resident may move only their own (404)
+// and not after the slot began or the cancel lead time passed (409 started, change_deadline);
+// staff any, with a reason (audited). 400 same_slot; 409 already_cancelled. The freed places
+// go to the waitlist; the resident gets a "change" message with the new PIN and QR code.
+Booking change(store::Db& db, int64_t tenant_id, int64_t booking_id, int64_t new_slot_start,
                std::optional<int64_t> resident_id, const std::optional<auth::Principal>& staff,
                const std::string& reason, int64_t now_ms);
 

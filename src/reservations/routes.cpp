@@ -9,8 +9,9 @@
 #include "core/errors.h"
 #include "reservations/ledger.h"
 #include "reservations/lottery.h"
-#include "reservations/waitlist.h"
+#include "reservations/notices.h"
 #include "reservations/report.h"
+#include "reservations/waitlist.h"
 
 namespace mg::reservations {
 
@@ -103,6 +104,8 @@ Json resource_json(const Resource& r, bool staff) {
             {"daily_limit", r.daily_limit},
             {"stopped", r.stopped}};
   j.update(to_json(rule_settings(r)));
+  j["pin_enabled"] = r.pin_enabled;
+  j["reminder"] = {{"days_before", r.reminder_days_before}, {"time", r.reminder_time}};
   Json special = Json::array();
   for (const auto& s : r.calendar.special)
     special.push_back({{"date", format_date(s.date)},
@@ -132,6 +135,9 @@ Json booking_json(const Booking& b, bool staff) {
     j["reason"] = b.reason;
     j["contact_name"] = b.contact_name;
     j["contact_phone"] = b.contact_phone;
+    j["checked_in_at"] = b.checked_in_at ? Json(*b.checked_in_at) : Json();
+    j["checked_in_by"] = b.checked_in_by ? Json(*b.checked_in_by) : Json();
+    j["changed_to"] = b.changed_to ? Json(*b.changed_to) : Json();
   }
   return j;
 }
@@ -157,6 +163,19 @@ Resource resource_from(store::Tx& tx, int64_t tenant_id, const Json& body,
   r.calendar.closed_on_holidays = bool_field(body, "closed_on_holidays", true);
   r.stopped = bool_field(body, "stopped", false);
   apply(r, parse_rule_settings(body, rule_settings(base)));
+  // Messages and check-in (migration 31); absent fields keep their stored values.
+  r.pin_enabled = bool_field(body, "pin_enabled", base.pin_enabled);
+  if (auto rem = body.find("reminder"); rem != body.end() && !rem->is_null()) {
+    if (!rem->is_object())
+      throw ApiError::bad_request("リマインダーは {days_before, time} で指定します", "reminder");
+    r.reminder_days_before =
+        static_cast<int>(int_field(*rem, "days_before", -1, 7, base.reminder_days_before,
+                                   "リマインダーの日数（-1 で送らない）"));
+    r.reminder_time = text_field(*rem, "time", 5, false, "リマインダーの時刻");
+    if (r.reminder_time.empty()) r.reminder_time = base.reminder_time;
+    if (!valid_reminder_time(r.reminder_time))
+      throw ApiError::bad_request("リマインダーの時刻は 18:00 の形で書きます", "reminder");
+  }
   r.calendar.weekly = parse_opening_hours(body.value("opening_hours", Json::object()));
   if (auto s = body.find("special_days"); s != body.end() && !s->is_null()) {
     if (!s->is_array() || s->size() > 400)
@@ -249,6 +268,25 @@ int64_t slot_of(const Json& body) {
   auto s = parse_slot(it->get<std::string>());
   if (!s) throw ApiError::bad_request("枠を 2026-12-01T09:00 の形で指定してください", "slot");
   return *s;
+}
+
+// A change request's body: {slot, reason?}; only an object.
+Json change_body(const http::Request& req) {
+  Json body = req.json_body();
+  if (!body.is_object()) throw ApiError::bad_request("オブジェクトで送ってください");
+  return body;
+}
+
+// {token}: a check-in code as typed or scanned (hyphens, lower case and spaces allowed).
+std::string checkin_code_of(const Json& body) {
+  if (!body.is_object()) throw ApiError::bad_request("オブジェクトで送ってください");
+  auto it = body.find("token");
+  if (it == body.end() || !it->is_string() || it->get_ref<const std::string&>().empty())
+    throw ApiError::bad_request("受付コードを入れてください", "token");
+  auto code = parse_checkin_code(it->get_ref<const std::string&>());
+  if (!code)
+    throw ApiError::bad_request("受付コードは 16 文字（例 ABCD-EFGH-JKMN-PQRS）です", "token");
+  return *code;
 }
 
 http::Response with_cookie(http::Response res, const PublicResident& who) {
@@ -468,6 +506,27 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
     return http::Response::json(booking_json(b, true));
   });
 
+  // Staff move any booking to another slot, with a reason (audited; the resident is told).
+  router.post("/api/bookings/{id}/change", [&](http::Request& req) {
+    auto who = auth.require(req, auth::Role::operator_);
+    int64_t id = path_id(req, "id", "予約");
+    Json body = change_body(req);
+    int64_t slot = slot_of(body);
+    auto reason = text_field(body, "reason", 1000, true, "変更の理由");
+    auto b = change(db, who.tenant_id, id, slot, std::nullopt, who, reason, clock::now_ms());
+    return http::Response::json(booking_json(b, true));
+  });
+
+  // Check-in at the venue: the code from the booking's QR code, scanned or typed.
+  router.post("/api/bookings/checkin", [&](http::Request& req) {
+    auto who = auth.require(req, auth::Role::operator_);
+    auto code = checkin_code_of(req.json_body());
+    auto c = check_in(db, who, code, clock::now_ms());
+    Json j = booking_json(c.booking, true);
+    j["resource_name"] = c.resource_name;
+    return http::Response::json(j);
+  });
+
   // ---- staff console (issue 12): occupancy statistics and the CSV export ----
   // Per JST day of [from, from + days): slots offered, places (slots × capacity), places
   // booked, bookings and cancellations. Up to a year, so a period can be compared.
@@ -552,7 +611,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
       if (st->day < 0) {
         out =
             "\xEF\xBB\xBF予約番号,施設・窓口,日付,時刻,人数,状態,受付,お名前,電話番号,メモ,"
-            "取り消しの理由,登録日時,更新日時\r\n";
+            "取り消しの理由,登録日時,更新日時,来場受付\r\n";
         st->day = 0;
         return true;
       }
@@ -568,7 +627,10 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
                (b.staff_id ? "職員（電話・窓口）" : "住民") + "," + csv::field(b.contact_name) +
                "," + csv::field(b.contact_phone) + "," + csv::field(b.note) + "," +
                csv::field(b.reason) + "," + clock::format_jst(b.created_at, "%Y-%m-%d %H:%M:%S") +
-               "," + clock::format_jst(b.updated_at, "%Y-%m-%d %H:%M:%S") + "\r\n";
+               "," + clock::format_jst(b.updated_at, "%Y-%m-%d %H:%M:%S") + "," +
+               (b.checked_in_at ? clock::format_jst(*b.checked_in_at, "%Y-%m-%d %H:%M:%S")
+                                : std::string()) +
+               "\r\n";
       }
       st->day += n;
       return st->day < days;
@@ -646,16 +708,33 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
     if (who.resident_id)
       db.read([&](store::Tx& tx) {
         tx.each(
-            "SELECT b.id, b.resource_id, b.slot_start, b.party, b.status, r.name FROM bookings b "
-            "JOIN resources r ON r.id = b.resource_id WHERE b.tenant_id = ? AND b.resident_id = ? "
-            "ORDER BY b.slot_start DESC LIMIT 200",
+            "SELECT b.id, b.resource_id, b.slot_start, b.party, b.status, r.name, b.pin, "
+            "b.checkin_token, b.checked_in_at, r.slot_minutes, b.group_id, b.changed_to, "
+            "(SELECT COUNT(*) FROM bookings g WHERE g.tenant_id = b.tenant_id AND g.group_id = "
+            "b.id) FROM bookings b JOIN resources r ON r.id = b.resource_id WHERE b.tenant_id = ? "
+            "AND b.resident_id = ? ORDER BY b.slot_start DESC LIMIT 200",
             {t.id, who.resident_id}, [&](const store::Row& row) {
-              out.push_back({{"id", row.i64(0)},
-                             {"resource_id", row.i64(1)},
-                             {"slot", format_slot(row.i64(2))},
-                             {"party", row.i64(3)},
-                             {"status", row.str(4)},
-                             {"resource_name", row.str(5)}});
+              Json j = {{"id", row.i64(0)},
+                        {"resource_id", row.i64(1)},
+                        {"slot", format_slot(row.i64(2))},
+                        {"party", row.i64(3)},
+                        {"status", row.str(4)},
+                        {"resource_name", row.str(5)},
+                        {"checked_in_at", row.is_null(8) ? Json() : Json(row.i64(8))},
+                        {"group_id", row.is_null(10) ? Json() : Json(row.i64(10))},
+                        {"changed_to", row.is_null(11) ? Json() : Json(row.i64(11))}};
+              // The resident's own PIN and check-in code, while the booking stands: the PIN
+              // opens the door from the slot's start to its end.
+              if (row.str(4) == "booked" && !row.str(7).empty()) {
+                int64_t end = row.i64(2) + std::max<int64_t>(1, row.i64(12)) * row.i64(9) * 60000;
+                j["checkin_code"] = format_checkin_code(row.str(7));
+                j["qr_svg"] = "/api/public/" + t.code + "/checkin/" + row.str(7) + "/qr.svg";
+                if (!row.str(6).empty())
+                  j["pin"] = {{"code", row.str(6)},
+                              {"valid_from", format_slot(row.i64(2))},
+                              {"valid_until", format_slot(end)}};
+              }
+              out.push_back(std::move(j));
               return true;
             });
       });
@@ -678,6 +757,37 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
                                 "住民による取り消し", clock::now_ms());
                 return with_cookie(http::Response::json(booking_json(b, false)), who);
               });
+
+  // A resident moves their booking to another slot of the same resource, within the rules.
+  router.post("/api/public/{tenant}/bookings/{booking_id}/change", [&, tenant_of, resident_of](
+                                                                       http::Request& req) {
+    require_json(req);
+    auto t = tenant_of(req);
+    int64_t booking_id = path_id(req, "booking_id", "予約");
+    auto who = resident_of(req, false);
+    if (!who.resident_id) throw ApiError::not_found("予約が見つかりません");
+    int64_t slot = slot_of(change_body(req));
+    auto b = change(db, t.id, booking_id, slot, who.resident_id, std::nullopt, "", clock::now_ms());
+    return with_cookie(http::Response::json(booking_json(b, false)), who);
+  });
+
+  // The QR code of a booking's check-in code: the web page's <img> (SVG) and LINE's image
+  // message (PNG). The URL carries only the random code; unknown or cancelled: 404.
+  for (const char* ext : {"svg", "png"}) {
+    bool png = std::string(ext) == "png";
+    router.get(std::string("/api/public/{tenant}/checkin/{code}/qr.") + ext,
+               [&, tenant_of, png](http::Request& req) {
+                 auto t = tenant_of(req);
+                 auto code = parse_checkin_code(req.params.at("code"));
+                 if (!code) throw ApiError::not_found("見つかりません");
+                 auto b = db.read([&](store::Tx& tx) { return booking_by_code(tx, t.id, *code); });
+                 if (!b || b->status != "booked") throw ApiError::not_found("見つかりません");
+                 auto res = png ? http::Response::text(qr_png(*code), "image/png")
+                                : http::Response::text(qr_svg(*code), "image/svg+xml");
+                 res.headers.emplace_back("Cache-Control", "private, max-age=3600");
+                 return res;
+               });
+  }
 
   // ---- waitlist (キャンセル待ち): staff view; residents join, accept an offer, leave ----
   auto entry_json = [](store::Tx& tx, const WaitlistEntry& e, bool staff) {

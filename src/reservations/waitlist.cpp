@@ -6,6 +6,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "reservations/lottery.h"
+#include "reservations/notices.h"
 
 namespace mg::reservations {
 
@@ -261,6 +262,8 @@ void register_jobs(jobs::Runner& runner, store::Db& db, const messaging::Dispatc
   runner.handle("reservations.waitlist_expire",
                 [&db, &clock](const jobs::Job&) { expire_due(db, clock.now_ms()); });
   register_lottery_jobs(runner, db, messengers);
+  // Confirmations, reminders, change and cancellation messages (notices.h).
+  register_notice_jobs(runner, db, messengers, clock);
 }
 
 }  // namespace mg::reservations

@@ -880,6 +880,30 @@ CREATE TABLE lottery_wins (
 );
 CREATE INDEX lottery_wins_round ON lottery_wins(round_id, application_id)
 )SQL"},
+      // Booking messages, smart-lock PIN, QR check-in and changes (issue 12). Each booking
+      // has a one-time PIN (when its resource has pin_enabled) and a random check-in token the
+      // QR code carries; attendance is checked_in_at/by. booking_messages holds one row per
+      // (booking, kind) sent, so a confirmation, reminder or change message goes out once even
+      // when its job runs again. The reminder is reminder_days_before days before the slot's
+      // day at reminder_time (JST); reminder_days_before -1 sends none.
+      {31, "booking_checkin", R"SQL(
+ALTER TABLE resources ADD COLUMN pin_enabled BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE resources ADD COLUMN reminder_days_before BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE resources ADD COLUMN reminder_time TEXT NOT NULL DEFAULT '18:00';
+ALTER TABLE bookings ADD COLUMN pin TEXT NOT NULL DEFAULT '';
+ALTER TABLE bookings ADD COLUMN checkin_token TEXT;
+ALTER TABLE bookings ADD COLUMN checked_in_at BIGINT;
+ALTER TABLE bookings ADD COLUMN checked_in_by BIGINT;
+ALTER TABLE bookings ADD COLUMN changed_to BIGINT;
+CREATE UNIQUE INDEX bookings_checkin_token ON bookings(checkin_token);
+CREATE TABLE booking_messages (
+  booking_id BIGINT NOT NULL REFERENCES bookings(id),
+  kind TEXT NOT NULL,
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  sent_at BIGINT NOT NULL,
+  PRIMARY KEY (booking_id, kind)
+)
+)SQL"},
   };
   return list;
 }

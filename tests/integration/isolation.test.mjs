@@ -172,6 +172,12 @@ const FIXTURES = {
   'POST /api/public/{tenant}/resources/{id}/bookings': { kind: 'public', params: { id: (c) => c.a.resource }, body: (c) => ({ slot: c.a.freeSlot, party: 1 }) },
   'POST /api/public/{tenant}/resources/{id}/bookings/{booking_id}/cancel': { kind: 'public', params: { id: (c) => c.a.resource, booking_id: (c) => c.a.booking }, body: () => ({}) },
   'GET /api/public/{tenant}/bookings': { kind: 'public', foreign: 'list' },
+  // reservations (issue 12): changes, the check-in by the QR code's code, the QR images.
+  'POST /api/bookings/{id}/change': { min: 'operator', params: { id: (c) => c.a.booking }, body: (c) => ({ slot: c.a.freeSlot, reason: 'ISO' }) },
+  'POST /api/bookings/checkin': { min: 'operator', foreign: 404, body: (c) => ({ token: c.a.checkinCode }) },
+  'POST /api/public/{tenant}/bookings/{booking_id}/change': { kind: 'public', params: { booking_id: (c) => c.a.booking }, body: (c) => ({ slot: c.a.freeSlot }) },
+  'GET /api/public/{tenant}/checkin/{code}/qr.svg': { kind: 'public', params: { code: (c) => c.a.checkinCode } },
+  'GET /api/public/{tenant}/checkin/{code}/qr.png': { kind: 'public', params: { code: (c) => c.a.checkinCode } },
   // reservations (issue 12): the waitlist (キャンセル待ち).
   'GET /api/resources/{id}/waitlist': { min: 'operator', params: { id: (c) => c.a.waitlistResource } },
   'POST /api/public/{tenant}/resources/{id}/waitlist': { kind: 'public', params: { id: (c) => c.a.waitlistResource }, body: (c) => ({ slot: c.a.fullSlot, party: 1 }) },
@@ -426,6 +432,7 @@ async function seedTenantA() {
   const booking = await resident.post(`/api/public/demo/resources/${a.resource}/bookings`, { slot: `${tomorrow}T10:00`, party: 1 });
   assert.equal(booking.status, 201, booking.text);
   a.booking = booking.json.id;
+  a.checkinCode = (await resident.get('/api/public/demo/bookings')).json.bookings.find((x) => x.id === a.booking).checkin_code;
   // A full slot with a waitlist, which A's resident waits for.
   const wr = await admin.post('/api/resources', { name: 'iso-a-waitlist', slot_minutes: 60, capacity: 1, opening_hours: every, closed_on_holidays: false, waitlist_hold_minutes: 30 });
   assert.equal(wr.status, 201, wr.text);

@@ -83,6 +83,12 @@ test('a web resident books the demo 施設予約 through the chat and sees it in
   // The figures shown equal the real bookings.
   const avail = await srv.client().get(`/api/public/demo/resources/${b.resource_id}/availability?from=${slot.value.slice(0, 10)}&days=1`);
   assert.equal(avail.json.days[0].slots.find((s) => s.start === slot.value).booked, 3);
+  // A booking made in the chat is confirmed through the Messenger too, once, with its code.
+  let confirmations = [];
+  for (const deadline = Date.now() + 10000; confirmations.length === 0 && Date.now() < deadline; await new Promise((r) => setTimeout(r, 50)))
+    confirmations = (await me.get('/api/public/demo/my/messages')).json.items.filter((m) => m.title === '予約が確定しました');
+  assert.equal(confirmations.length, 1);
+  assert.ok(confirmations[0].text.includes(b.checkin_code), confirmations[0].text);
   // Another resident is not shown it; the resident can cancel it.
   assert.equal((await new Client(srv.base).get('/api/public/demo/bookings')).json.bookings.length, 0);
   const c = await me.post(`/api/public/demo/resources/${b.resource_id}/bookings/${b.id}/cancel`, {});

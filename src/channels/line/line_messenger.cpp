@@ -17,6 +17,11 @@ void LineMessenger::enqueue(store::Tx& tx, const messaging::Recipient& to,
   if (m.resume_session.empty() && !m.link.empty() && !public_url_.empty())
     text += "\n" + public_url_ + m.link;
   out.messages = Json::array({{{"type", "text"}, {"text", text}}});
+  // An image (a booking's QR code) only with a public URL: LINE fetches it from our server.
+  if (!m.image.empty() && !public_url_.empty())
+    out.messages.push_back({{"type", "image"},
+                            {"originalContentUrl", public_url_ + m.image},
+                            {"previewImageUrl", public_url_ + m.image}});
   if (!m.resume_session.empty()) {
     auto turn = chat_.resume(tx, to.tenant_id, to.resident_id, m.resume_session);
     for (const auto& p : render_prompts(turn.prompts)) out.messages.push_back(p);

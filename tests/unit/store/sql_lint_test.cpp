@@ -43,7 +43,7 @@ const std::map<std::string, std::vector<std::string>> kOwners = {
     {"reservations",
      {"resource_categories", "resources", "resource_special_days", "reservation_slot_locks",
       "bookings", "waitlist_entries", "lottery_rounds", "lottery_round_slots",
-      "lottery_applications", "lottery_wins"}},
+      "lottery_applications", "lottery_wins", "booking_messages"}},
     {"faq", {"faq_entries", "faq_synonyms", "faq_questions"}},
 };
 
@@ -130,6 +130,10 @@ const std::vector<TenantException> kTenantExceptions = {
      "callers name the tenant, a resource found under it, or (the expiry sweep) every tenant"},
     {"reservations/waitlist.cpp", "SELECT tenant_id FROM resources WHERE id = ?",
      "the expiry sweep finds the tenant of an expired offer's resource"},
+    {"reservations/notices.cpp",
+     "FROM bookings b JOIN resources r ON r.id = b.resource_id WHERE "
+     "b.status = 'booked' AND b.resident_id IS NOT NULL",
+     "the reminder sweep finds due bookings of every tenant; each is sent under its tenant"},
 
 };
 
@@ -155,6 +159,7 @@ const std::vector<OwnershipException> kOwnershipExceptions = {
     {"channels/line/rich_menu_store.cpp", "tenants"},
     {"delivery/fanout.cpp", "residents"},
     {"reservations/waitlist.cpp", "tenants"},
+    {"reservations/notices.cpp", "tenants"},
     {"messaging/web_inbox.cpp", "residents"},
     {"reservations/ledger.cpp", "residents"},
 };

@@ -27,6 +27,7 @@ import ResidentAttributes from './ResidentAttributes';
 import ReservationResources from './ReservationResources';
 import ReservationLedger from './ReservationLedger';
 import ReservationLotteries from './ReservationLotteries';
+import ReservationCheckin from './ReservationCheckin';
 import Emergency from './Emergency';
 
 export default function ConsoleApp() {
@@ -67,6 +68,7 @@ const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
   { to: '/console/reservations', key: 'nav.rsvLedger' },
   { to: '/console/resources', key: 'nav.rsvResources' },
   { to: '/console/lotteries', key: 'nav.lotteries' },
+  { to: '/console/checkin', key: 'ck.nav' },
   { to: '/console/approvals', key: 'ap.nav' },
   { to: '/console/faq', key: 'faqc.nav' },
   { to: '/console/audit', key: 'nav.audit', admin: true },
@@ -138,6 +140,7 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="lookups" element={<Lookups />} />
             <Route path="garbage" element={<Garbage />} />
             <Route path="reservations" element={<ReservationLedger />} />
+            <Route path="checkin" element={<ReservationCheckin />} />
             <Route path="resources" element={<ReservationResources />} />
             <Route path="lotteries" element={<ReservationLotteries />} />
             <Route path="approvals" element={<Approvals />} />

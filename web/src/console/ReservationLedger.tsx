@@ -233,6 +233,7 @@ function SlotPanel({ resource, slot, info, bookings, onChanged, onClose }: {
   const [busy, setBusy] = useState(false);
   const [detail, setDetail] = useState<number | null>(null);
   const [cancelling, setCancelling] = useState<number | null>(null);
+  const [changing, setChanging] = useState<number | null>(null);
   useEffect(() => { heading.current?.focus(); }, []);
   const when = `${dateLabel(slot.slice(0, 10))} ${slot.slice(11)}`;
 
@@ -263,8 +264,11 @@ function SlotPanel({ resource, slot, info, bookings, onChanged, onClose }: {
               </span>
               <div className="btn-row">
                 <button type="button" className="btn btn-small" aria-expanded={detail === b.id} onClick={() => setDetail(detail === b.id ? null : b.id)} data-testid="lg-detail">{t('rsv.detail')}<span className="sr-only">: {t('rsv.bookingNo', { n: b.id })}</span></button>
+                {b.status === 'booked' && changing !== b.id && (
+                  <button type="button" className="btn btn-small" onClick={() => { setCancelling(null); setChanging(b.id); }} data-testid="lg-change">{t('ck.change')}<span className="sr-only">: {t('rsv.bookingNo', { n: b.id })}</span></button>
+                )}
                 {b.status === 'booked' && cancelling !== b.id && (
-                  <button type="button" className="btn btn-small btn-danger" onClick={() => setCancelling(b.id)} data-testid="lg-cancel">{t('rsv.cancel')}<span className="sr-only">: {t('rsv.bookingNo', { n: b.id })}</span></button>
+                  <button type="button" className="btn btn-small btn-danger" onClick={() => { setChanging(null); setCancelling(b.id); }} data-testid="lg-cancel">{t('rsv.cancel')}<span className="sr-only">: {t('rsv.bookingNo', { n: b.id })}</span></button>
                 )}
               </div>
               {detail === b.id && (
@@ -278,10 +282,12 @@ function SlotPanel({ resource, slot, info, bookings, onChanged, onClose }: {
                   {b.note && <><dt>{t('rsv.note')}</dt><dd>{b.note}</dd></>}
                   <dt>{t('rsv.status')}</dt><dd>{b.status === 'booked' ? t('rsv.statusBooked') : t('rsv.cancelled')}</dd>
                   {b.reason && <><dt>{t('rsv.reason')}</dt><dd>{b.reason}</dd></>}
+                  {b.status === 'booked' && <><dt>{t('ck.attended')}</dt><dd data-testid="lg-attended">{b.checked_in_at ? formatDateTime(b.checked_in_at, locale) : t('ck.notAttended')}</dd></>}
                   <dt>{t('rsv.createdAt')}</dt><dd>{formatDateTime(b.created_at, locale)}</dd>
                   {b.updated_at !== b.created_at && <><dt>{t('rsv.updatedAt')}</dt><dd>{formatDateTime(b.updated_at, locale)}</dd></>}
                 </dl>
               )}
+              {changing === b.id && <ChangeForm booking={b} onDone={(msg) => { setChanging(null); if (msg) onChanged(msg); }} />}
               {cancelling === b.id && <CancelForm booking={b} when={when} onDone={(msg) => { setCancelling(null); if (msg) onChanged(msg); }} />}
             </li>
           ))}
@@ -341,6 +347,45 @@ function CancelForm({ booking, when, onDone }: { booking: Booking; when: string;
       </div>
       <div className="btn-row">
         <button type="submit" className="btn btn-danger" disabled={busy} data-testid="lg-cancel-submit">{t('rsv.cancelSubmit')}</button>
+        <button type="button" className="btn" onClick={() => onDone(null)}>{t('rsv.cancelBack')}</button>
+      </div>
+    </form>
+  );
+}
+
+/** Staff move a booking to another slot of its resource, with a reason (the resident is told). */
+function ChangeForm({ booking, onDone }: { booking: Booking; onDone: (msg: string | null) => void }) {
+  const { t } = useI18n();
+  const [slot, setSlot] = useState(booking.slot);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => { input.current?.focus(); }, []);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true); setError(null);
+    try {
+      const moved = await api.post<Booking>(`/api/bookings/${booking.id}/change`, { slot: slot.trim(), reason: reason.trim() });
+      onDone(t('ck.changeDone', { n: booking.id, when: moved.slot.replace('T', ' ') }));
+    } catch (err) { setError(err); } finally { setBusy(false); }
+  };
+  const id = `ch-${booking.id}`;
+  return (
+    <form onSubmit={submit} noValidate className="rsv-cancel-form" data-testid="lg-change-form">
+      <ErrorMessage error={formLevel(error, ['slot', 'reason'])} testId="lg-change-error" />
+      <div className="field">
+        <label htmlFor={`${id}-slot`}>{t('ck.changeSlot')}</label>
+        <input ref={input} id={`${id}-slot`} value={slot} onChange={(e) => setSlot(e.target.value)} {...invalidProps(error, 'slot', `${id}-slot`)} data-testid="lg-change-slot" />
+        <FieldError error={error} field="slot" id={`${id}-slot`} />
+      </div>
+      <div className="field">
+        <label htmlFor={id}>{t('ck.changeReason', { n: booking.id })}<span aria-hidden="true"> *</span></label>
+        <textarea id={id} required value={reason} onChange={(e) => setReason(e.target.value)} {...invalidProps(error, 'reason', id)} data-testid="lg-change-reason" />
+        <FieldError error={error} field="reason" id={id} />
+      </div>
+      <div className="btn-row">
+        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="lg-change-submit">{t('ck.changeSubmit')}</button>
         <button type="button" className="btn" onClick={() => onDone(null)}>{t('rsv.cancelBack')}</button>
       </div>
     </form>

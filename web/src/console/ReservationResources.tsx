@@ -94,6 +94,9 @@ function ResourceForm({ resource, categories, onDone }: { resource: Resource | n
     daily_limit: String(resource?.daily_limit ?? 1),
     closed_on_holidays: resource?.closed_on_holidays ?? true,
     stopped: resource?.stopped ?? false,
+    pin_enabled: resource?.pin_enabled ?? false,
+    reminder_days: String(resource?.reminder?.days_before ?? 1),
+    reminder_time: resource?.reminder?.time ?? '18:00',
   });
   const [hours, setHours] = useState<Record<Weekday, Range[]>>(() =>
     resource ? hoursToForm(resource.opening_hours)
@@ -127,6 +130,8 @@ function ResourceForm({ resource, categories, onDone }: { resource: Resource | n
       capacity: num(form.capacity), slot_minutes: num(form.slot_minutes),
       window_days: num(form.window_days), daily_limit: num(form.daily_limit),
       closed_on_holidays: form.closed_on_holidays, stopped: form.stopped,
+      pin_enabled: form.pin_enabled,
+      reminder: { days_before: /^-?\d+$/.test(form.reminder_days.trim()) ? Number(form.reminder_days.trim()) : form.reminder_days, time: form.reminder_time },
       opening_hours: hoursFromForm(hours),
       special_days: special.map((s) => ({ date: s.date, closed: s.closed, hours: s.closed ? [] : [[s.from, s.to]], note: s.note })),
     };
@@ -145,7 +150,7 @@ function ResourceForm({ resource, categories, onDone }: { resource: Resource | n
     try { await request('DELETE', `/api/resources/${resource.id}`); onDone(t('rsv.deleted', { name: resource.name })); } catch (err) { setError(err); } finally { setBusy(false); }
   };
 
-  const FIELDS = ['name', 'description', 'category_id', 'capacity', 'slot_minutes', 'window_days', 'daily_limit', 'opening_hours', 'special_days', 'closed_on_holidays', 'stopped'];
+  const FIELDS = ['name', 'description', 'category_id', 'capacity', 'slot_minutes', 'window_days', 'daily_limit', 'opening_hours', 'special_days', 'closed_on_holidays', 'stopped', 'reminder', 'pin_enabled'];
   const text = (k: 'name' | 'capacity' | 'slot_minutes' | 'window_days' | 'daily_limit', label: MessageKey, hint?: MessageKey, type = 'text') => (
     <div className="field">
       <label htmlFor={`rf-${k}`}>{t(label)}</label>
@@ -245,6 +250,16 @@ function ResourceForm({ resource, categories, onDone }: { resource: Resource | n
         <FieldError error={error} field="special_days" id="rf-special" />
       </fieldset>
 
+      <div className="field">
+        <label className="check"><input type="checkbox" checked={form.pin_enabled} onChange={(e) => set('pin_enabled', e.target.checked)} data-testid="rf-pin" /> {t('ck.pinEnabled')}</label>
+      </div>
+      <div className="form-grid">
+        <div className="field"><label htmlFor="rf-reminder-days">{t('ck.reminderDays')}</label>
+          <input id="rf-reminder-days" inputMode="numeric" value={form.reminder_days} onChange={(e) => set('reminder_days', e.target.value)} {...invalidProps(error, 'reminder', 'rf-reminder-days')} data-testid="rf-reminder-days" />
+          <FieldError error={error} field="reminder" id="rf-reminder-days" /></div>
+        <div className="field"><label htmlFor="rf-reminder-time">{t('ck.reminderTime')}</label>
+          <input id="rf-reminder-time" type="time" value={form.reminder_time} onChange={(e) => set('reminder_time', e.target.value)} data-testid="rf-reminder-time" /></div>
+      </div>
       <div className="field">
         <label className="check"><input type="checkbox" checked={form.stopped} aria-describedby="rf-stopped-hint" onChange={(e) => set('stopped', e.target.checked)} data-testid="rf-stopped" /> {t('rsv.stopSwitch')}</label>
         <small id="rf-stopped-hint" className="hint">{t('rsv.stopHint')}</small>

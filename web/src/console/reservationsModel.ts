@@ -19,6 +19,8 @@ export interface Resource {
   daily_limit: number;
   stopped: boolean;
   special_days: SpecialDay[];
+  pin_enabled?: boolean;
+  reminder?: { days_before: number; time: string };
 }
 export interface Slot { start: string; capacity: number; booked: number; remaining: number; bookable: boolean }
 export interface LedgerDay { date: string; closed: string | null; slots: Slot[] }
@@ -37,6 +39,8 @@ export interface Booking {
   contact_phone: string;
   created_at: number;
   updated_at: number;
+  checked_in_at?: number | null;
+  changed_to?: number | null;
 }
 export interface Ledger { resource: Resource; days: LedgerDay[]; bookings: Booking[]; truncated: boolean }
 export interface StatsDay { date: string; closed: string | null; slots: number; places: number; booked_party: number; bookings: number; cancelled: number }
