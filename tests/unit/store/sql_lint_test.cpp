@@ -44,6 +44,8 @@ const std::map<std::string, std::vector<std::string>> kOwners = {
      {"resource_categories", "resources", "resource_special_days", "reservation_slot_locks",
       "bookings", "waitlist_entries"}},
     {"faq", {"faq_entries", "faq_synonyms", "faq_questions"}},
+    {"handoff",
+     {"handoff_conversations", "handoff_messages", "handoff_hours", "handoff_bot_memory"}},
 };
 
 // A statement in `file` whose text contains `fragment` may skip rule 1, for `reason`.
