@@ -44,6 +44,7 @@ namespace {
 struct Waker {
   std::shared_ptr<net::steady_timer> timer;
   std::atomic<bool> woken{false};
+  std::atomic<bool> gone{false};  // the client closed (or sent something): stop at once
 };
 std::mutex wakers_mu;
 std::multimap<std::string, std::weak_ptr<Waker>> wakers;
@@ -236,6 +237,12 @@ struct Server::Impl {
         wakers.erase(it);
       }
     } unregister{topic, registered};
+    // An event-stream client sends nothing after its request, so the socket turning readable
+    // means it went away: its slot is freed now rather than at the next failed write.
+    stream.socket().async_wait(tcp::socket::wait_read, [waker](const beast::error_code&) {
+      waker->gone = true;
+      waker->timer->cancel();
+    });
     auto started = std::chrono::steady_clock::now();
     auto last_write = started;
     for (;;) {
@@ -248,15 +255,20 @@ struct Server::Impl {
         co_await net::async_write(stream, bhttp::make_chunk(net::buffer(buf)), use_awaitable);
         last_write = now;
       }
-      if (!more || stopping || now - started >= std::chrono::seconds(opt.event_lifetime_seconds))
+      if (!more || stopping || waker->gone ||
+          now - started >= std::chrono::seconds(opt.event_lifetime_seconds))
         break;
       if (!waker->woken.exchange(false)) {
         waker->timer->expires_after(std::chrono::milliseconds(opt.event_tick_ms));
         beast::error_code ec;
         co_await waker->timer->async_wait(net::redirect_error(use_awaitable, ec));
         waker->woken = false;
+        if (waker->gone) break;
       }
     }
+    if (waker->gone) co_return;
+    beast::error_code ignored;
+    stream.socket().cancel(ignored);  // the pending wait_read
     co_await net::async_write(stream, bhttp::make_chunk_last(), use_awaitable);
   }
 

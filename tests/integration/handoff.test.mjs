@@ -67,7 +67,9 @@ async function readEvents(client, path, until, timeoutMs = 8000) {
 }
 
 before(async () => {
+  process.env.MADOGUCHI_MAX_EVENT_STREAMS = '3'; // the bound is tested below
   ({ sim, srv } = await startStack());
+  delete process.env.MADOGUCHI_MAX_EVENT_STREAMS;
   admin = await srv.admin();
   kankyo = await staff('ho-kankyo@demo.example', 'operator', ['環境課']);
   shimin = await staff('ho-shimin@demo.example', 'operator', ['市民課']);
@@ -188,7 +190,7 @@ test('LINE: 担当者 → queue; the staff reply is pushed exactly once; text go
   after = await lastSeq(sim, user);
   await sim.postback(user, dept.data);
   ms = await waitMessages(sim, user, after, { until: (m) => m.some((x) => /おつなぎします/.test(messageText(x))) });
-  assert.ok(ms.some((x) => /職員におつなぎします（環境課）/.test(messageText(x))), ms.map(messageText).join('\n'));
+  assert.ok(ms.some((x) => /職員におつなぎします。（環境課）/.test(messageText(x))), ms.map(messageText).join('\n'));
 
   // The queue shows it; the resident's LINE text reaches the conversation, not the bot.
   let conv;
@@ -251,4 +253,37 @@ test('outside staffed hours the resident is told when staff are back; the reques
   assert.match(r2.json.messages[0].text, /おつなぎします|（[月火]）(8:30)以降/, r2.json.messages[0].text);
   await admin.post(`/api/handoff/conversations/${r2.json.id}/close`, {});
   assert.equal((await admin.put('/api/handoff/hours', ALWAYS)).status, 200);
+});
+
+test('event streams are bounded per process and a closed one frees its place at once', async () => {
+  const held = [];
+  const open = async () => {
+    const ac = new AbortController();
+    const res = await fetch(`${srv.base}/api/handoff/events`, { headers: { cookie: kankyo.cookieHeader() }, signal: ac.signal });
+    if (res.status === 200) {
+      const reader = res.body.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      assert.match(first, /event: ready/);
+      held.push(ac);
+    }
+    return res;
+  };
+  try {
+    for (let i = 0; i < 3; i++) assert.equal((await open()).status, 200);
+    const over = await open();
+    assert.equal(over.status, 503);
+    assert.equal((await over.json()).error.code, 'too_many_streams');
+    // Without a session: 401, and no place taken.
+    assert.equal((await fetch(`${srv.base}/api/handoff/events`)).status, 401);
+    held.shift().abort();
+    let again;
+    for (const deadline = Date.now() + 3000; Date.now() < deadline;) {
+      again = await open();
+      if (again.status === 200) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(again.status, 200, 'the aborted stream gave its place back');
+  } finally {
+    for (const ac of held) ac.abort();
+  }
 });
