@@ -113,7 +113,7 @@ export default function HandoffPanel({ tenant, recent, onEnd }: { tenant: string
       {closed ? (
         <div>
           <p data-testid="handoff-closed">{t('ho.closed')}</p>
-          <button type="button" className="btn" onClick={onEnd} data-testid="handoff-back">{t('ho.cancel')}</button>
+          <button type="button" className="btn" onClick={onEnd} data-testid="handoff-back">{t('ho.back')}</button>
         </div>
       ) : (
         <form onSubmit={send} className="ho-form">
