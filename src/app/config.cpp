@@ -49,6 +49,7 @@ std::optional<ServeConfig> parse_serve_args(const std::vector<std::string>& args
     ("metrics-token", po::value(&c.metrics_token), "bearer token required to read /metrics; without it only direct loopback connections may (set it via MADOGUCHI_METRICS_TOKEN or --config, not argv)")
     ("trusted-proxy", po::value(&c.trusted_proxy), "comma-separated addresses of reverse proxies whose X-Forwarded-For names the client (e.g. 127.0.0.1 for nginx on this host)")
     ("max-connections", po::value(&c.max_connections)->default_value(c.max_connections), "open client connections at most (capped by the open-file limit)")
+    ("max-event-streams", po::value(&c.max_event_streams)->default_value(c.max_event_streams), "server-sent event streams open at once (staff's hand-off queue, residents' conversations); more answer 503")
     ("upload-daily-count", po::value(&c.upload_daily_count)->default_value(c.upload_daily_count), "photos a resident's device may upload per day (ten times that per address)")
     ("upload-daily-mb", po::value(&c.upload_daily_mb)->default_value(c.upload_daily_mb), "megabytes a resident's device may upload per day (ten times that per address)")
     ("upload-unclaimed-seconds", po::value(&c.upload_unclaimed_seconds)->default_value(c.upload_unclaimed_seconds), "uploads no application claims are removed after this time")

@@ -6,6 +6,7 @@
 #include "applications/routes.h"
 #include "auth/routes.h"
 #include "channels/line/dispatcher.h"
+#include "channels/line/line_messenger.h"
 #include "channels/web/routes.h"
 #include "core/clock.h"
 #include "core/errors.h"
@@ -17,6 +18,7 @@
 #include "delivery/routes.h"
 #include "faq/routes.h"
 #include "garbage/routes.h"
+#include "handoff/routes.h"
 #include "jobs/routes.h"
 #include "postal/routes.h"
 #include "reservations/routes.h"
@@ -119,6 +121,17 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
   // Campaigns: routes, fan-out and retention jobs; the dispatcher paces and reports batches.
   line.dispatcher().set_multicast_rate(config.line_multicast_per_second);
   line.dispatcher().on_campaign_batch(delivery::record_batch);
+  // Hand-off to staff: replies to LINE residents go through the LINE Messenger (the outbox).
+  auto handoff_messengers = std::make_shared<messaging::Dispatch>();
+  handoff_messengers->add("line",
+                          std::make_shared<line::LineMessenger>(deps.chat, config.public_url));
+  handoff::mount(router, deps.auth, deps.db,
+                 {[&auth = deps.auth, &db = deps.db, secure = config.secure_cookies](
+                      const http::Request& req, bool create) {
+                    auto r = web::device_resident(auth, db, req, create, secure);
+                    return handoff::CallerResident{r.resident_id, r.set_cookie};
+                  },
+                  handoff_messengers, [d = &line.dispatcher()] { d->wake(); }});
   delivery::register_routes(router, deps.auth, deps.db, deps.runner);
   delivery::register_emergency_routes(router, deps.auth, deps.db, deps.runner);
   delivery::register_report_routes(router, deps.auth, deps.db);

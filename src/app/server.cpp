@@ -188,6 +188,7 @@ int serve(const ServeConfig& config) {
   so.io_threads = static_cast<unsigned>(config.io_threads);
   so.max_body_bytes = config.max_body_bytes;
   so.max_connections = static_cast<std::size_t>(std::max(1, config.max_connections));
+  so.max_event_streams = static_cast<std::size_t>(std::max(0, config.max_event_streams));
   so.security_headers = true;
   so.extra_img_src = map.img_source;
   so.trusted_proxies = setting_list(config.trusted_proxy);

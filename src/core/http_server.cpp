@@ -24,6 +24,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "core/sse.h"
 #include "core/thread_name.h"
 
 namespace mg::http {
@@ -36,6 +37,27 @@ using net::awaitable;
 using net::use_awaitable;
 
 namespace {
+
+// The event streams waiting in this process, by topic, so notify_events can wake them. A
+// waker's timer is cancelled on its own strand; `woken` covers a wake that arrives while the
+// stream is polling rather than waiting.
+struct Waker {
+  std::shared_ptr<net::steady_timer> timer;
+  std::atomic<bool> woken{false};
+  std::atomic<bool> gone{false};  // the client closed (or sent something): stop at once
+};
+std::mutex wakers_mu;
+std::multimap<std::string, std::weak_ptr<Waker>> wakers;
+
+bool is_event_stream(const Response& res) {
+  return res.content_type.rfind("text/event-stream", 0) == 0;
+}
+
+awaitable<std::pair<std::string, bool>> poll_events(std::function<bool(std::string&)>* poll) {
+  std::string out;
+  bool more = (*poll)(out);
+  co_return std::make_pair(std::move(out), more);
+}
 
 Response run_handler(const Handler& handler, Request& req) {
   try {
@@ -173,8 +195,99 @@ struct Server::Impl {
       idle.erase(s.get());
   }
 
+  std::atomic<std::size_t> event_streams{0};
+
+  awaitable<void> write_events(beast::tcp_stream& stream, Request& req, Response& res,
+                               unsigned version) {
+    struct Slot {
+      std::atomic<std::size_t>& n;
+      ~Slot() { --n; }
+    } slot{event_streams};
+    bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(res.status), version};
+    head.set(bhttp::field::content_type, kEventStreamType);
+    head.set(bhttp::field::cache_control, "no-store");
+    head.set("X-Request-Id", req.request_id);
+    head.set("X-Accel-Buffering", "no");  // a buffering reverse proxy would hold events back
+    std::string topic;
+    for (auto& [k, v] : res.headers) {
+      if (k == kEventTopicHeader)
+        topic = v;
+      else
+        head.insert(k, v);
+    }
+    if (opt.security_headers) set_security_headers(head, res, opt.extra_img_src);
+    head.keep_alive(false);
+    head.chunked(true);
+    bhttp::response_serializer<bhttp::empty_body> sr{head};
+    stream.expires_after(std::chrono::seconds(opt.read_timeout_seconds * 4));
+    co_await bhttp::async_write_header(stream, sr, use_awaitable);
+    auto waker = std::make_shared<Waker>();
+    waker->timer = std::make_shared<net::steady_timer>(co_await net::this_coro::executor);
+    std::multimap<std::string, std::weak_ptr<Waker>>::iterator registered;
+    if (!topic.empty()) {
+      std::lock_guard lock(wakers_mu);
+      registered = wakers.emplace(topic, waker);
+    }
+    struct Unregister {
+      const std::string& topic;
+      std::multimap<std::string, std::weak_ptr<Waker>>::iterator it;
+      ~Unregister() {
+        if (topic.empty()) return;
+        std::lock_guard lock(wakers_mu);
+        wakers.erase(it);
+      }
+    } unregister{topic, registered};
+    // An event-stream client sends nothing after its request, so the socket turning readable
+    // means it went away: its slot is freed now rather than at the next failed write.
+    stream.socket().async_wait(tcp::socket::wait_read, [waker](const beast::error_code&) {
+      waker->gone = true;
+      waker->timer->cancel();
+    });
+    auto started = std::chrono::steady_clock::now();
+    auto last_write = started;
+    for (;;) {
+      auto [buf, more] = co_await net::co_spawn(pool, poll_events(&res.stream), use_awaitable);
+      auto now = std::chrono::steady_clock::now();
+      if (buf.empty() && now - last_write >= std::chrono::seconds(opt.event_heartbeat_seconds))
+        buf = ": keep-alive\n\n";
+      if (!buf.empty()) {
+        stream.expires_after(std::chrono::seconds(opt.read_timeout_seconds * 4));
+        co_await net::async_write(stream, bhttp::make_chunk(net::buffer(buf)), use_awaitable);
+        last_write = now;
+      }
+      if (!more || stopping || waker->gone ||
+          now - started >= std::chrono::seconds(opt.event_lifetime_seconds))
+        break;
+      if (!waker->woken.exchange(false)) {
+        waker->timer->expires_after(std::chrono::milliseconds(opt.event_tick_ms));
+        beast::error_code ec;
+        co_await waker->timer->async_wait(net::redirect_error(use_awaitable, ec));
+        waker->woken = false;
+        if (waker->gone) break;
+      }
+    }
+    if (waker->gone) co_return;
+    beast::error_code ignored;
+    stream.socket().cancel(ignored);  // the pending wait_read
+    co_await net::async_write(stream, bhttp::make_chunk_last(), use_awaitable);
+  }
+
   awaitable<void> write_response(beast::tcp_stream& stream, Request& req, Response& res,
                                  bool keep_alive, unsigned version) {
+    if (is_event_stream(res)) {
+      if (req.method == "HEAD" || !res.stream) {
+        res.stream = nullptr;
+        res.body.clear();
+      } else if (++event_streams > opt.max_event_streams) {
+        --event_streams;
+        res = Response::error(503, "too_many_streams",
+                              "只今混み合っています。しばらくしてからもう一度お試しください");
+      } else {
+        // Counted until write_events returns (its Slot gives the place back).
+        co_await write_events(stream, req, res, version);
+        co_return;
+      }
+    }
     if (!res.stream) {
       bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
       out.set(bhttp::field::content_type, res.content_type);
@@ -283,7 +396,7 @@ struct Server::Impl {
                     {"route", req.route},
                     {"status", res.status},
                     {"ms", secs * 1000}});
-      if (stopping) keep_alive = false;
+      if (stopping || is_event_stream(res)) keep_alive = false;
       try {
         co_await write_response(stream, req, res, keep_alive, in.version());
       } catch (const std::exception&) {
@@ -325,6 +438,30 @@ struct Server::Impl {
     }
   }
 };
+
+Response sse_response(const std::string& topic, std::function<bool(std::string& out)> poll) {
+  Response res;
+  res.content_type = kEventStreamType;
+  res.stream = std::move(poll);
+  if (!topic.empty()) res.header(kEventTopicHeader, topic);
+  return res;
+}
+
+std::string sse_event(const std::string& name, const Json& data) {
+  return "event: " + name + "\ndata: " + data.dump(-1, ' ', false, Json::error_handler_t::replace) +
+         "\n\n";
+}
+
+void notify_events(const std::string& topic) {
+  std::lock_guard lock(wakers_mu);
+  auto [from, to] = wakers.equal_range(topic);
+  for (auto it = from; it != to; ++it) {
+    auto w = it->second.lock();
+    if (!w) continue;
+    w->woken = true;
+    net::post(w->timer->get_executor(), [timer = w->timer] { timer->cancel(); });
+  }
+}
 
 Server::Server(ServerOptions options, Handler handler) {
   unsigned hc = std::max(1u, std::thread::hardware_concurrency());

@@ -44,6 +44,12 @@ struct ServerOptions {
   // worker pool: two thread hand-offs fewer, for handlers that never block (line-sim's
   // in-memory Messaging API). Everything else keeps the pool.
   std::function<bool(const Request&)> run_inline;
+  // Server-sent event streams open at once in this process; more answer 503 (each holds a
+  // connection and polls the database every tick).
+  std::size_t max_event_streams = 200;
+  int event_tick_ms = 1000;          // how often a stream polls without being woken
+  int event_heartbeat_seconds = 15;  // a comment line when nothing was sent for this long
+  int event_lifetime_seconds = 600;  // then the stream ends and the browser reconnects
 };
 
 // Boost.Beast HTTP/1.1 server. Handlers run on a worker pool so database work never

@@ -902,6 +902,50 @@ CREATE TABLE booking_messages (
   tenant_id BIGINT NOT NULL REFERENCES tenants(id),
   sent_at BIGINT NOT NULL,
   PRIMARY KEY (booking_id, kind)
+      // Hand-off to staff (issue 14): a resident's conversation with a department's staff,
+      // its messages (the transcript, kept with the resident), the tenant's staffed hours and
+      // the LINE bot's memory of a resident's recent FAQ questions (two failures → offer).
+      {34, "handoff", R"SQL(
+CREATE TABLE handoff_conversations (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  resident_id BIGINT NOT NULL REFERENCES residents(id),
+  channel TEXT NOT NULL,
+  department TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  assignee_id BIGINT,
+  recent_questions TEXT NOT NULL DEFAULT '[]',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  closed_at BIGINT
+);
+CREATE INDEX handoff_conversations_tenant ON handoff_conversations(tenant_id, status, updated_at);
+CREATE UNIQUE INDEX handoff_conversations_one_open ON handoff_conversations(tenant_id, resident_id)
+  WHERE status <> 'closed';
+CREATE TABLE handoff_messages (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  conversation_id BIGINT NOT NULL REFERENCES handoff_conversations(id),
+  sender TEXT NOT NULL,
+  staff_id BIGINT,
+  text TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX handoff_messages_conversation ON handoff_messages(tenant_id, conversation_id, id);
+CREATE TABLE handoff_hours (
+  tenant_id BIGINT PRIMARY KEY REFERENCES tenants(id),
+  weekly TEXT NOT NULL,
+  closed_on_holidays BIGINT NOT NULL DEFAULT 1,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE handoff_bot_memory (
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  resident_id BIGINT NOT NULL REFERENCES residents(id),
+  failures BIGINT NOT NULL DEFAULT 0,
+  recent_questions TEXT NOT NULL DEFAULT '[]',
+  department TEXT NOT NULL DEFAULT '',
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, resident_id)
 )
 )SQL"},
   };

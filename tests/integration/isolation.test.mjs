@@ -209,6 +209,20 @@ const FIXTURES = {
   'POST /api/faq/test': { min: 'viewer', readonly: true, foreign: 'own', body: () => ({ q: 'iso-a-faq' }) },
   'POST /api/public/{tenant}/faq/ask': { kind: 'public', body: (c) => ({ entry_id: c.a.faqEntry }) },
   'POST /api/public/{tenant}/faq/feedback': { kind: 'public', body: (c) => ({ question_id: c.a.faqQuestion, token: c.a.faqToken, resolved: false }) },
+  // Hand-off to staff (issue 14). The event streams are read with ?once=1 (state, then end).
+  'GET /api/handoff/conversations': { min: 'viewer' },
+  'GET /api/handoff/stats': { min: 'viewer' },
+  'GET /api/handoff/hours': { min: 'viewer' },
+  'PUT /api/handoff/hours': { min: 'admin', foreign: 'own', body: () => ({ weekly: { mon: [['09:00', '12:00']] } }) },
+  'GET /api/handoff/events': { min: 'viewer', query: '?once=1' },
+  'GET /api/handoff/conversations/{id}': { min: 'viewer', params: { id: (c) => c.a.handoff } },
+  'POST /api/handoff/conversations/{id}/messages': { min: 'operator', params: { id: (c) => c.a.handoff }, body: () => ({ text: 'ISO 返信' }) },
+  'POST /api/handoff/conversations/{id}/close': { min: 'operator', params: { id: (c) => c.a.handoff }, body: () => ({}) },
+  'GET /api/public/{tenant}/handoff/departments': { kind: 'public', foreign: 'list' },
+  'POST /api/public/{tenant}/handoff': { kind: 'public', foreign: 'own', status: 201, body: () => ({ recent: ['ISO B'] }) },
+  'GET /api/public/{tenant}/handoff/{id}': { kind: 'public', params: { id: (c) => c.a.handoff } },
+  'POST /api/public/{tenant}/handoff/{id}/messages': { kind: 'public', params: { id: (c) => c.a.handoff }, body: () => ({ text: 'ISO' }) },
+  'GET /api/public/{tenant}/handoff/{id}/events': { kind: 'public', params: { id: (c) => c.a.handoff }, query: '?once=1' },
   'GET /healthz': { kind: 'open' },
   'GET /metrics': { kind: 'open' },
   'GET /api/{*rest}': { kind: 'open' },
@@ -490,6 +504,10 @@ async function seedTenantA() {
   assert.equal(fq.status, 200, fq.text);
   a.faqQuestion = fq.json.question_id;
   a.faqToken = fq.json.token;
+  // A resident's hand-off to staff in A (no department: admins only).
+  const ho = await resident.post('/api/public/demo/handoff', { recent: ['iso-a-faq'] });
+  assert.equal(ho.status, 201, ho.text);
+  a.handoff = ho.json.id;
   a.webhookBody = JSON.stringify({
     destination: 'Uiso', events: [{
       type: 'message', mode: 'active', timestamp: Date.now(), webhookEventId: '01ISOAWEBHOOK0000000000000',

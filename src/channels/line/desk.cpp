@@ -1,6 +1,7 @@
 #include "channels/line/desk.h"
 
 #include "applications/inbox.h"
+#include "auth/store.h"
 #include "channels/line/demo_rich_menu.h"
 #include "channels/line/faq_reply.h"
 #include "channels/line/photo_intake.h"
@@ -8,7 +9,11 @@
 #include "channels/line/receiving_settings.h"
 #include "channels/line/renderer.h"
 #include "channels/line/service_menu.h"
+#include "core/clock.h"
 #include "core/errors.h"
+#include "core/sse.h"
+#include "handoff/service.h"
+#include "handoff/store.h"
 
 namespace mg::line {
 
@@ -22,6 +27,29 @@ std::string str(const Json& j, const char* key) {
 
 bool is_menu_word(const std::string& t) {
   return t == "メニュー" || t == "手続き一覧" || t == "menu" || t == "めにゅー";
+}
+
+constexpr const char* kHandoffCommand = "handoff.start";
+constexpr const char* kHandoffDepartmentPrefix = "handoff.dept:";
+
+Json command_item(const std::string& label, const std::string& value) {
+  return {{"type", "action"},
+          {"action", postback_action(label, encode_postback({Postback::Kind::command, value}))}};
+}
+
+// One more FAQ question in the bot's memory of this resident (the last few, for staff).
+void remember(handoff::BotMemory& m, const std::string& question) {
+  m.recent_questions.push_back(question.substr(0, 600));
+  if (m.recent_questions.size() > handoff::kMaxRecentQuestions)
+    m.recent_questions.erase(m.recent_questions.begin());
+}
+
+// 「職員と話す」 offered as a quick reply on the last message.
+void offer_handoff(Json& messages) {
+  Json m = {{"type", "text"},
+            {"text", "うまくお答えできていないようです。職員と直接やりとりもできます。"}};
+  m["quickReply"] = {{"items", Json::array({command_item("職員と話す", kHandoffCommand)})}};
+  messages.push_back(m);
 }
 }  // namespace
 
@@ -113,7 +141,79 @@ EventAnswer Desk::start_service(store::Tx& tx, const ResidentContext& ctx,
   return a;
 }
 
+EventAnswer Desk::start_handoff(store::Tx& tx, const ResidentContext& ctx,
+                                std::optional<std::string> department) {
+  auto memory = handoff::load_memory(tx, ctx.tenant_id, ctx.resident_id);
+  if (!department && memory.department.empty() &&
+      !handoff::open_conversation(tx, ctx.tenant_id, ctx.resident_id)) {
+    // No FAQ entry named a department: the resident chooses one (LINE allows 13 buttons).
+    auto ds = auth::sql::known_departments(tx, ctx.tenant_id);
+    if (!ds.empty()) {
+      Json items = Json::array();
+      for (const auto& d : ds) {
+        if (items.size() >= 12) break;
+        if (d.size() > 100) continue;
+        items.push_back(command_item(d.substr(0, 60), kHandoffDepartmentPrefix + d));
+      }
+      items.push_back(command_item("わからない", kHandoffDepartmentPrefix));
+      Json m = {{"type", "text"}, {"text", "どの担当におつなぎしますか？"}};
+      m["quickReply"] = {{"items", items}};
+      return EventAnswer{Json::array({m}), std::nullopt};
+    }
+  }
+  std::string dept = department ? *department : memory.department;
+  if (department && !department->empty()) {
+    auto ds = auth::sql::known_departments(tx, ctx.tenant_id);
+    if (std::find(ds.begin(), ds.end(), dept) == ds.end()) dept.clear();
+  }
+  auto started = handoff::start(tx, ctx.tenant_id, ctx.resident_id, "line", dept,
+                                memory.recent_questions, clock::now_ms());
+  // Staff streams of this process look at once; other processes within a tick.
+  http::notify_events(handoff::tenant_topic(ctx.tenant_id));
+  std::string text;
+  for (const auto& m : started.messages) text += (text.empty() ? "" : "\n") + m.text;
+  return EventAnswer{text_messages(text), std::nullopt};
+}
+
+EventAnswer Desk::faq_turn(store::Tx& tx, const ResidentContext& ctx, const std::string& text) {
+  faq::Reply asked;
+  auto ms = faq_messages(tx, *faq_, ctx.tenant_id, text, &asked);
+  auto memory = handoff::load_memory(tx, ctx.tenant_id, ctx.resident_id);
+  remember(memory, text);
+  if (asked.outcome == faq::Outcome::answered && !asked.entries.empty()) {
+    memory.failures = 0;
+    if (!asked.entries[0].department.empty()) memory.department = asked.entries[0].department;
+  } else if (asked.outcome == faq::Outcome::unanswered) {
+    ++memory.failures;
+  }
+  handoff::save_memory(tx, ctx.tenant_id, ctx.resident_id, memory, clock::now_ms());
+  EventAnswer a;
+  if (ms) {
+    a.messages = std::move(*ms);
+  } else {
+    // No good match (logged for staff): say so, then the menu as before.
+    a.messages = text_messages("お答えできる情報が見つかりませんでした。担当者が確認します。");
+    for (auto& m : menu(ctx, 0, kMenuIntro)) a.messages.push_back(m);
+  }
+  if (memory.failures >= 2) offer_handoff(a.messages);
+  return a;
+}
+
 EventAnswer Desk::on_text(store::Tx& tx, const ResidentContext& ctx, const std::string& text) {
+  // During a hand-off everything the resident types is for staff, not the bot.
+  if (auto c = handoff::open_conversation(tx, ctx.tenant_id, ctx.resident_id)) {
+    auto clean = handoff::clean_message_text(text);
+    if (!clean)
+      return EventAnswer{
+          text_messages("送れませんでした（" + std::to_string(handoff::kMaxMessageChars) +
+                        " 文字まで）。短くしてもう一度送ってください。"),
+          std::nullopt};
+    handoff::add_message(tx, *c, "resident", std::nullopt, *clean, clock::now_ms());
+    http::notify_events(handoff::tenant_topic(ctx.tenant_id));
+    http::notify_events(handoff::conversation_topic(ctx.tenant_id, c->id));
+    return EventAnswer{};
+  }
+  if (handoff::asks_for_person(text)) return start_handoff(tx, ctx, std::nullopt);
   if (is_menu_word(text)) return EventAnswer{menu(ctx, 0, kMenuIntro), std::nullopt};
   if (is_settings_word(text))
     return EventAnswer{start_receiving_settings(tx, ctx.tenant_id, ctx.resident_id), std::nullopt};
@@ -122,14 +222,7 @@ EventAnswer Desk::on_text(store::Tx& tx, const ResidentContext& ctx, const std::
   if (ctx.services)
     if (const auto* s = service_named(*ctx.services, text))
       return start_service(tx, ctx, std::to_string(s->id));
-  if (faq_) {
-    if (auto ms = faq_messages(tx, *faq_, ctx.tenant_id, text))
-      return EventAnswer{std::move(*ms), std::nullopt};
-    // No good match (logged for staff): say so, then the menu as before.
-    Json ms = text_messages("お答えできる情報が見つかりませんでした。担当者が確認します。");
-    for (auto& m : menu(ctx, 0, kMenuIntro)) ms.push_back(m);
-    return EventAnswer{std::move(ms), std::nullopt};
-  }
+  if (faq_) return faq_turn(tx, ctx, text);
   return EventAnswer{menu(ctx, 0, kMenuIntro), std::nullopt};
 }
 
@@ -151,8 +244,24 @@ EventAnswer Desk::on_postback(store::Tx& tx, const ResidentContext& ctx, const J
       if (pb->value == kReceivingSettingsCommand)
         return EventAnswer{start_receiving_settings(tx, ctx.tenant_id, ctx.resident_id),
                            std::nullopt};
-      if (faq_ && is_faq_command(pb->value))
-        return EventAnswer{faq_command_messages(tx, *faq_, ctx.tenant_id, pb->value), std::nullopt};
+      if (pb->value == kHandoffCommand) return start_handoff(tx, ctx, std::nullopt);
+      if (pb->value.rfind(kHandoffDepartmentPrefix, 0) == 0)
+        return start_handoff(tx, ctx,
+                             pb->value.substr(std::string(kHandoffDepartmentPrefix).size()));
+      if (faq_ && is_faq_command(pb->value)) {
+        auto a =
+            EventAnswer{faq_command_messages(tx, *faq_, ctx.tenant_id, pb->value), std::nullopt};
+        // 「いいえ」「どれでもない」 count as a failed answer; 「はい」 resets the count.
+        bool no = pb->value.rfind("faq.no:", 0) == 0 || pb->value.rfind("faq.none:", 0) == 0;
+        bool yes = pb->value.rfind("faq.yes:", 0) == 0;
+        if (no || yes) {
+          auto memory = handoff::load_memory(tx, ctx.tenant_id, ctx.resident_id);
+          memory.failures = yes ? 0 : memory.failures + 1;
+          handoff::save_memory(tx, ctx.tenant_id, ctx.resident_id, memory, clock::now_ms());
+          if (memory.failures >= 2) offer_handoff(a.messages);
+        }
+        return a;
+      }
       return to_session(tx, ctx, {{"type", "command"}, {"command", pb->value}});
     case Postback::Kind::service:
       // Rich menus name a service by its title (ids differ per tenant and import).

@@ -53,6 +53,11 @@ class Desk {
   // 申請した手続き (rich menu): the resident's applications with receipt number and status.
   EventAnswer my_applications(store::Tx& tx, const ResidentContext& ctx);
   EventAnswer on_text(store::Tx& tx, const ResidentContext& ctx, const std::string& text);
+  // Hand-off to staff (issue 14): a LINE resident's conversation with a department.
+  EventAnswer start_handoff(store::Tx& tx, const ResidentContext& ctx,
+                            std::optional<std::string> department);
+  // The FAQ answer plus, after two failures in a row, the offer to talk to staff.
+  EventAnswer faq_turn(store::Tx& tx, const ResidentContext& ctx, const std::string& text);
   EventAnswer on_postback(store::Tx& tx, const ResidentContext& ctx, const Json& postback);
   EventAnswer on_message(store::Tx& tx, const ResidentContext& ctx, const Json& message);
 

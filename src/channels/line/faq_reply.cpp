@@ -40,9 +40,10 @@ std::optional<std::pair<int64_t, std::string>> reference(const std::string& rest
 bool is_faq_command(const std::string& c) { return c.rfind("faq.", 0) == 0; }
 
 std::optional<Json> faq_messages(store::Tx& tx, faq::FaqService& faq, int64_t tenant_id,
-                                 const std::string& text) {
+                                 const std::string& text, faq::Reply* asked) {
   if (faq::normalize(text, faq::kMaxAskChars).empty()) return std::nullopt;
   auto r = faq.ask(tx, tenant_id, text, "line");
+  if (asked) *asked = r;
   switch (r.outcome) {
     case faq::Outcome::answered:
       return answer_messages(r);

@@ -13,8 +13,10 @@ namespace mg::line {
 
 // Messages answering `text`, or nullopt when nothing matched (the caller shows its menu; the
 // question is in the unanswered log).
+// `asked`, when given, receives the reply (its outcome and entries; the hand-off counts
+// failures and takes the answered entry's department).
 std::optional<Json> faq_messages(store::Tx& tx, faq::FaqService& faq, int64_t tenant_id,
-                                 const std::string& text);
+                                 const std::string& text, faq::Reply* asked = nullptr);
 
 // True for the postback commands faq_messages' buttons carry.
 bool is_faq_command(const std::string& command);

@@ -45,6 +45,8 @@ const std::map<std::string, std::vector<std::string>> kOwners = {
       "bookings", "waitlist_entries", "lottery_rounds", "lottery_round_slots",
       "lottery_applications", "lottery_wins", "booking_messages"}},
     {"faq", {"faq_entries", "faq_synonyms", "faq_questions"}},
+    {"handoff",
+     {"handoff_conversations", "handoff_messages", "handoff_hours", "handoff_bot_memory"}},
 };
 
 // A statement in `file` whose text contains `fragment` may skip rule 1, for `reason`.

@@ -23,6 +23,7 @@ import ResidentImport from './ResidentImport';
 import Approvals from './Approvals';
 import Garbage from './Garbage';
 import FaqPage from './FaqPage';
+import HandoffPage from './HandoffPage';
 import ResidentAttributes from './ResidentAttributes';
 import ReservationResources from './ReservationResources';
 import ReservationLedger from './ReservationLedger';
@@ -71,6 +72,7 @@ const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
   { to: '/console/checkin', key: 'ck.nav' },
   { to: '/console/approvals', key: 'ap.nav' },
   { to: '/console/faq', key: 'faqc.nav' },
+  { to: '/console/handoff', key: 'hoc.nav' },
   { to: '/console/audit', key: 'nav.audit', admin: true },
   { to: '/console/staff', key: 'nav.staff', admin: true },
   { to: '/console/resident-attributes', key: 'nav.residentAttributes', admin: true },
@@ -145,6 +147,7 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="lotteries" element={<ReservationLotteries />} />
             <Route path="approvals" element={<Approvals />} />
             <Route path="faq" element={<FaqPage />} />
+            <Route path="handoff" element={<HandoffPage />} />
             <Route path="audit" element={<Audit />} />
             <Route path="staff" element={<Staff />} />
             <Route path="resident-attributes" element={<ResidentAttributes />} />

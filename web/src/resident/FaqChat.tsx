@@ -3,6 +3,7 @@ import { useParams } from 'react-router-dom';
 import { api } from '../api';
 import { ErrorMessage, usePageTitle } from '../common';
 import { useI18n } from '../i18n-react';
+import HandoffPanel from './HandoffPanel';
 import ResidentLayout, { useTenantInfo } from './ResidentLayout';
 
 interface FaqEntry { id: number; question: string; answer: string; url: string; department: string }
@@ -26,6 +27,9 @@ export default function FaqChat() {
   const [turns, setTurns] = useState<Turn[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [handoff, setHandoff] = useState(false);
+  // Failed answers in a row (no match, 「いいえ」, 「どれでもない」): at two, staff are offered.
+  const [failures, setFailures] = useState(0);
 
   const send = async (asked: string, body: object) => {
     setBusy(true);
@@ -33,6 +37,8 @@ export default function FaqChat() {
     try {
       const reply = await api.post<FaqReply>(`${base}/ask`, body);
       setTurns((ts) => [...ts, { asked, reply }]);
+      if (reply.outcome === 'unanswered') setFailures((f) => f + 1);
+      else if (reply.outcome === 'answered') setFailures(0);
     } catch (e) {
       setError(e);
     } finally {
@@ -51,6 +57,7 @@ export default function FaqChat() {
     try {
       await api.post(`${base}/feedback`, { question_id: r.question_id, token: r.token, resolved });
       setTurns((ts) => ts.map((x, j) => (j === i ? { ...x, feedback: resolved } : x)));
+      setFailures((f) => (resolved ? 0 : f + 1));
     } catch (e) {
       setError(e);
     }
@@ -102,11 +109,24 @@ export default function FaqChat() {
         ))}
       </ol>
       <ErrorMessage error={error} />
+      {handoff ? (
+        <HandoffPanel tenant={tenant} recent={turns.map((x) => x.asked).slice(-5)} onEnd={() => { setHandoff(false); setFailures(0); }} />
+      ) : (
+        <>
+          {failures >= 2 && (
+            <div className="card" data-testid="handoff-offer">
+              <p>{t('ho.offer')}</p>
+              <button type="button" className="btn btn-primary" onClick={() => setHandoff(true)}>{t('ho.talk')}</button>
+            </div>
+          )}
       <form onSubmit={submit} className="faq-form">
         <label htmlFor="faq-q">{t('faq.label')}</label>
         <input id="faq-q" value={q} maxLength={200} onChange={(e) => setQ(e.target.value)} data-testid="faq-q" autoComplete="off" />
         <button type="submit" className="btn btn-primary" disabled={busy || !q.trim()} data-testid="faq-send">{t('faq.ask')}</button>
       </form>
+          <p><button type="button" className="btn" onClick={() => setHandoff(true)} data-testid="handoff-open">{t('ho.talk')}</button></p>
+        </>
+      )}
     </ResidentLayout>
   );
 }
