@@ -902,6 +902,8 @@ CREATE TABLE booking_messages (
   tenant_id BIGINT NOT NULL REFERENCES tenants(id),
   sent_at BIGINT NOT NULL,
   PRIMARY KEY (booking_id, kind)
+)
+)SQL"},
       // Hand-off to staff (issue 14): a resident's conversation with a department's staff,
       // its messages (the transcript, kept with the resident), the tenant's staffed hours and
       // the LINE bot's memory of a resident's recent FAQ questions (two failures → offer).
