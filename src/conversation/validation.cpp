@@ -321,6 +321,59 @@ std::vector<std::string> successors(const ServiceDefinition& def, const Step& s)
 
 std::vector<Issue> validate(const ServiceDefinition& def) { return Validator(def).run(); }
 
+namespace {
+size_t utf8_chars(const std::string& s) {
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// Whether some path from the start reaches `target` without passing a confirm step.
+bool reachable_without_confirm(const ServiceDefinition& def, const std::string& target) {
+  IdSet seen;
+  std::vector<std::string> todo{def.start};
+  while (!todo.empty()) {
+    std::string id = todo.back();
+    todo.pop_back();
+    if (id == target) return true;
+    const Step* s = def.find(id);
+    if (!s || s->kind == StepKind::confirm || !seen.insert(id).second) continue;
+    for (const auto& n : successors(def, *s)) todo.push_back(n);
+  }
+  return false;
+}
+}  // namespace
+
+std::vector<Issue> advise(const ServiceDefinition& def) {
+  std::vector<Issue> out;
+  auto add = [&](const Step& s, const std::string& field, const std::string& code,
+                 const std::string& message) {
+    std::string where = s.label.empty() ? "ステップ「" + s.id + "」: "
+                                        : "ステップ「" + s.label + "」（" + s.id + "）: ";
+    out.push_back(Issue{s.id, field, code, where + message});
+  };
+  for (const auto& s : def.steps) {
+    if (s.kind == StepKind::submit && def.find(def.start) && reachable_without_confirm(def, s.id))
+      add(s, "kind", "missing_confirm",
+          "申請の前に、回答を確かめる「確認」のステップを通らない道があります");
+    if (s.kind != StepKind::choice) continue;
+    for (size_t i = 0; i < s.choices.size(); ++i) {
+      const auto& c = s.choices[i];
+      std::string f = "choices[" + std::to_string(i) + "]";
+      if (!c.short_label.empty() && utf8_chars(c.short_label) > 20)
+        add(s, f + ".short_label", "line_label_too_long",
+            "LINEのボタンの表示名「" + c.short_label + "」が20文字を超えています");
+      else if (c.short_label.empty() && utf8_chars(c.label) > 20)
+        add(s, f + ".label", "line_label_cut",
+            "選択肢「" + c.label + "」は20文字を超えるため、LINEのボタンでは途中で切れます");
+    }
+    if (s.choices.size() > 12)
+      add(s, "choices", "line_paged",
+          "選択肢が" + std::to_string(s.choices.size()) +
+              "個あります。LINEのボタンは13個までのため、ページに分けて表示されます");
+  }
+  return out;
+}
+
 Json LoadResult::issues_json() const {
   Json a = Json::array();
   for (const auto& i : issues) a.push_back(i.to_json());

@@ -28,6 +28,8 @@ struct ServiceSummary {
   // What the draft changes compared with the published version (definition_changes); empty
   // when they are the same, absent when nothing was ever published.
   std::optional<Json> changes;
+  // The draft's revision (draft_revision of its text), for editors' version check; staff only.
+  std::optional<std::string> revision;
   Json to_json() const;
 };
 
@@ -61,7 +63,10 @@ class Catalog {
   // Creates the service or replaces its draft (by service_key). ApiError 400 with details[]
   // when the definition does not parse or validate.
   ServiceSummary save_draft(const auth::Principal& who, const Json& definition);
-  ServiceSummary replace_draft(const auth::Principal& who, int64_t id, const Json& definition);
+  // With base_revision (the revision the editor loaded), a draft saved meanwhile by someone
+  // else is not overwritten: ApiError 409 "stale_draft".
+  ServiceSummary replace_draft(const auth::Principal& who, int64_t id, const Json& definition,
+                               const std::optional<std::string>& base_revision = std::nullopt);
   std::vector<ServiceSummary> list(int64_t tenant_id);
   std::vector<ServiceSummary> published(int64_t tenant_id);
   Json detail(int64_t tenant_id, int64_t id);  // summary + definition + versions
@@ -110,6 +115,9 @@ class Catalog {
 // published version's 受付期間. Returns {visible, reason}; reason is Japanese for staff.
 Json resident_visibility(const std::string& status, const Json& published_definition,
                          const std::string& today);
+
+// A short fingerprint of the stored draft text: equal texts, equal revisions.
+std::string draft_revision(const std::string& draft);
 
 // Parses and validates; ApiError 400 "invalid_definition" with details[] otherwise.
 conversation::ServiceDefinition load_or_throw(const Json& definition);

@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "core/json_parse.h"
+#include "services/builder.h"
 
 namespace mg::services {
 
@@ -67,10 +68,18 @@ void mount_catalog(http::Router& r, auth::AuthService& auth, Catalog& catalog) {
   r.put("/api/services/{id}", [&](http::Request& req) {
     auto p = auth.require(req, Role::editor);
     int64_t id = id_param(req);
-    auto def = definition_from(req);
+    auto body = http::json_body(req, kServiceDefinitionLimits);
+    auto def = body.contains("definition") ? body["definition"] : body;
+    // The builder sends the revision it loaded, so a draft saved meanwhile is not overwritten.
+    std::optional<std::string> base;
+    if (body.contains("base_revision")) {
+      if (!body["base_revision"].is_string())
+        throw ApiError::bad_request("base_revision は文字列で指定してください", "base_revision");
+      base = body["base_revision"].get<std::string>();
+    }
     require_service_department(catalog, p, id);
     require_department(p, department_in(def));
-    return http::Response::json(catalog.replace_draft(p, id, def).to_json());
+    return http::Response::json(catalog.replace_draft(p, id, def, base).to_json());
   });
   r.post("/api/services/{id}/publish", [&](http::Request& req) {
     auto p = auth.require(req, Role::editor);
@@ -124,6 +133,8 @@ void mount_templates(http::Router& r, auth::AuthService& auth, Catalog& catalog,
 }  // namespace
 
 void mount(http::Router& r, auth::AuthService& auth, Catalog& catalog, TemplateGallery gallery) {
+  // Before {id} routes, so "validate" and "preview" are not taken for ids.
+  mount_builder(r, auth);
   mount_catalog(r, auth, catalog);
   mount_templates(r, auth, catalog, std::move(gallery));
 }

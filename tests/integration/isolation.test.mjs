@@ -61,6 +61,8 @@ const FIXTURES = {
   'PUT /api/services/{id}': { min: 'editor', params: { id: (c) => c.a.service }, body: (c) => ({ definition: { ...c.a.serviceDef, title: 'ISO changed' } }) },
   'POST /api/services/{id}/publish': { min: 'editor', params: { id: (c) => c.a.service }, body: () => ({}) },
   'POST /api/services/{id}/unpublish': { min: 'editor', params: { id: (c) => c.a.service }, body: () => ({}) },
+  'POST /api/services/validate': { min: 'editor', foreign: 'own', body: (c) => ({ definition: c.a.serviceDef }) },
+  'POST /api/services/preview': { min: 'editor', foreign: 'own', body: (c) => ({ definition: c.a.serviceDef }) },
   'GET /api/services/{id}/export': { min: 'viewer', params: { id: (c) => c.a.service } },
   'GET /api/services/{id}/results': { min: 'viewer', department: true, params: { id: (c) => c.a.service } },
   'GET /api/dashboard': { min: 'viewer' },

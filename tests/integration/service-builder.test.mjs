@@ -1,0 +1,170 @@
+// Issue 11: the console's service builder. A draft is checked by the server's validator
+// (findings with step, field, message and fix), saved with a version check (a stale save is
+// refused with 409 and nothing changes), and played through the real engine without storing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, cli, Client, expectError } from './harness.mjs';
+
+let srv, admin;
+before(async () => {
+  srv = await startServer();
+  admin = await srv.admin();
+});
+after(async () => { await srv?.cleanup(); });
+
+const dogDef = () => ({
+  format: 'madoguchi.service/1', service_key: 'inu-builder', title: '犬の登録（ビルダー）', department: '',
+  steps: [
+    { id: 'kind', kind: 'choice', text: '登録の種類は？', label: '種類', choices: [
+      { value: 'new', label: '新しく登録', fee: 3000, next: 'birth' },
+      { value: 'move', label: '転入した犬の登録', fee: 0, next: 'name' }] },
+    { id: 'birth', kind: 'date', text: '犬の生年月日は？', label: '生年月日', min: '-30y', max: 'today' },
+    { id: 'name', kind: 'text', format: 'kana', text: '飼い主のフリガナは？', label: 'フリガナ' },
+    { id: 'confirm', kind: 'confirm' },
+    { id: 'submit', kind: 'submit' },
+  ],
+});
+
+test('validate: findings with step, field, message and fix; warnings do not block', async () => {
+  let r = await admin.post('/api/services/validate', { definition: dogDef() });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.ok, true);
+  assert.deepEqual(r.json.errors, []);
+
+  // Unreachable step, a loop with no exit, a condition on an answer not asked on every path.
+  const bad = dogDef();
+  bad.steps.splice(3, 0,
+    { id: 'check', kind: 'branch', cases: [{ when: { answer: 'birth', op: 'age_gte', value: 10 }, next: 'confirm' }], default: 'loop' },
+    { id: 'orphan', kind: 'message', text: 'だれも来ない' },
+    { id: 'loop', kind: 'message', text: 'ぐるぐる', next: 'loop' });
+  r = await admin.post('/api/services/validate', { definition: bad });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.ok, false);
+  const by = (code) => r.json.errors.find((e) => e.code === code);
+  assert.equal(by('unreachable')?.step_id, 'orphan');
+  assert.equal(by('no_exit')?.step_id, 'loop');
+  assert.equal(by('answer_not_guaranteed')?.step_id, 'check');
+  assert.equal(by('answer_not_guaranteed')?.field, 'cases[0].when');
+  for (const e of r.json.errors) {
+    assert.match(e.message, /[ぁ-んァ-ン一-龥]/, 'message in Japanese');
+    assert.ok(e.fix && /[ぁ-んァ-ン一-龥]/.test(e.fix), `fix for ${e.code}`);
+  }
+
+  // LINE limits and a submit without confirm are warnings: the draft still loads.
+  const line = dogDef();
+  line.steps[0].choices[0].label = 'とても長い選択肢の名前で二十文字を超えてしまうもの';
+  line.steps[0].choices[1].short_label = '二十文字を超える短い表示名はLINEでは切れてしまう';
+  line.steps.push({ id: 'many', kind: 'choice', text: 'どれ？', choices: Array.from({ length: 14 }, (_, i) => ({ value: `v${i}`, label: `選択${i}` })) });
+  line.steps = line.steps.filter((s) => s.id !== 'confirm');
+  r = await admin.post('/api/services/validate', { definition: line });
+  assert.equal(r.json.ok, true, JSON.stringify(r.json.errors));
+  const w = (code) => r.json.warnings.find((e) => e.code === code);
+  assert.equal(w('line_label_cut')?.field, 'choices[0].label');
+  assert.equal(w('line_label_too_long')?.field, 'choices[1].short_label');
+  assert.equal(w('line_paged')?.step_id, 'many');
+  assert.equal(w('missing_confirm')?.step_id, 'submit');
+
+  // A structural problem comes back as a finding too (not a 400): the editor shows it.
+  r = await admin.post('/api/services/validate', { definition: { format: 'madoguchi.service/1', service_key: 'x', title: 'x', steps: [{ id: 'a', kind: 'nope' }] } });
+  assert.equal(r.status, 200);
+  assert.equal(r.json.ok, false);
+  assert.equal(r.json.errors[0].code, 'unknown_kind');
+  assert.equal(r.json.errors[0].step_id, 'a');
+
+  // Bad bodies: no definition, malformed JSON, too deep, too large.
+  expectError(assert, await admin.post('/api/services/validate', { nothing: 1 }), 400);
+  expectError(assert, await admin.request('POST', '/api/services/validate', { raw: '{"definition": {', headers: { 'content-type': 'application/json' } }), 400);
+  const deep = '{"definition":' + '['.repeat(200) + ']'.repeat(200) + '}';
+  const r2 = await admin.request('POST', '/api/services/validate', { raw: deep, headers: { 'content-type': 'application/json' } });
+  assert.ok(r2.status >= 400 && r2.status < 500, `deep: ${r2.status}`);
+  const big = JSON.stringify({ definition: { ...dogDef(), description: 'あ'.repeat(2 * 1024 * 1024) } });
+  const r3 = await admin.request('POST', '/api/services/validate', { raw: big, headers: { 'content-type': 'application/json' } });
+  assert.ok(r3.status === 413 || r3.status === 400, `big: ${r3.status}`);
+});
+
+test('draft save with a version check: a stale save is 409 and changes nothing', async () => {
+  let r = await admin.post('/api/services', { definition: dogDef() });
+  assert.equal(r.status, 201, r.text);
+  const id = r.json.id;
+  const rev0 = r.json.revision;
+  assert.match(rev0, /^[0-9a-f]{16}$/);
+  const detail = (await admin.get(`/api/services/${id}`)).json;
+  assert.equal(detail.revision, rev0);
+
+  // Editor A saves from rev0: fine, new revision.
+  const a = dogDef(); a.title = '犬の登録（A）';
+  r = await admin.put(`/api/services/${id}`, { definition: a, base_revision: rev0 });
+  assert.equal(r.status, 200, r.text);
+  const rev1 = r.json.revision;
+  assert.notEqual(rev1, rev0);
+
+  // Editor B still holds rev0: refused with a clear reload message; A's title stays.
+  const b = dogDef(); b.title = '犬の登録（B）';
+  r = await admin.put(`/api/services/${id}`, { definition: b, base_revision: rev0 });
+  expectError(assert, r, 409, 'stale_draft');
+  assert.match(r.json.error.message, /読み込み直/);
+  let now = (await admin.get(`/api/services/${id}`)).json;
+  assert.equal(now.title, '犬の登録（A）');
+  assert.equal(now.revision, rev1);
+
+  // Bad base_revision type, invalid definition: 400, nothing changed.
+  expectError(assert, await admin.put(`/api/services/${id}`, { definition: b, base_revision: 5 }), 400);
+  expectError(assert, await admin.put(`/api/services/${id}`, { definition: { ...b, steps: [] }, base_revision: rev1 }), 400);
+  now = (await admin.get(`/api/services/${id}`)).json;
+  assert.equal(now.revision, rev1);
+
+  // Another tenant's editor: 404, nothing changed.
+  cli(srv.db, ['tenant', 'create', '--code', 'bld-b', '--name', 'ビルダー町']);
+  cli(srv.db, ['admin', 'create', '--tenant', 'bld-b', '--email', 'admin@bld-b.example', '--password-stdin'], 'bld-b-password\n');
+  const other = new Client(srv.base);
+  assert.equal((await other.login('bld-b', 'admin@bld-b.example', 'bld-b-password')).status, 200);
+  expectError(assert, await other.put(`/api/services/${id}`, { definition: b, base_revision: rev1 }), 404);
+  expectError(assert, await other.get(`/api/services/${id}`), 404);
+  assert.equal((await admin.get(`/api/services/${id}`)).json.revision, rev1);
+
+  // A viewer may not validate, preview or save.
+  const email = 'viewer-builder@example.com';
+  assert.equal((await admin.post('/api/staff', { email, name: 'v', password: `${email}-passphrase`, role: 'viewer' })).status, 201);
+  const viewer = new Client(srv.base);
+  assert.equal((await viewer.login('demo', email, `${email}-passphrase`)).status, 200);
+  expectError(assert, await viewer.post('/api/services/validate', { definition: dogDef() }), 403);
+  expectError(assert, await viewer.post('/api/services/preview', { definition: dogDef() }), 403);
+  expectError(assert, await viewer.put(`/api/services/${id}`, { definition: b, base_revision: rev1 }), 403);
+});
+
+test('preview: the engine plays a draft with fees, storing nothing', async () => {
+  const before = (await admin.get('/api/applications')).json;
+  const def = dogDef();
+  const turn = async (state, input) => {
+    const r = await admin.post('/api/services/preview', { definition: def, state, input });
+    assert.equal(r.status, 200, r.text);
+    return r.json;
+  };
+  let t = await turn();
+  assert.equal(t.state.current, 'kind');
+  assert.ok(t.prompts.some((p) => p.type === 'question' && p.step_id === 'kind'));
+  t = await turn(t.state, { type: 'choice', value: 'new' });
+  assert.equal(t.state.current, 'birth');
+  t = await turn(t.state, { type: 'date', date: '2020-05-01' });
+  t = await turn(t.state, { type: 'text', text: 'やまだ たろう' });
+  const summary = t.prompts.find((p) => p.type === 'summary');
+  assert.equal(summary?.total_fee, 3000);
+  t = await turn(t.state, { type: 'choice', value: 'confirm' });
+  assert.equal(t.done, true);
+  const submit = t.effects.find((e) => e.kind === 'submit');
+  assert.equal(submit.total_fee, 3000);
+  assert.equal((await admin.get('/api/applications')).json.total ?? (await admin.get('/api/applications')).json.items.length,
+    before.total ?? before.items.length, 'nothing stored');
+
+  // A date outside its limits is refused by the engine, as residents would see.
+  t = await turn();
+  t = await turn(t.state, { type: 'choice', value: 'new' });
+  t = await turn(t.state, { type: 'date', date: '2990-01-01' });
+  assert.equal(t.state.current, 'birth');
+  assert.ok(t.prompts.some((p) => p.type === 'error'));
+
+  // Bad inputs: an invalid draft, a forged state.
+  expectError(assert, await admin.post('/api/services/preview', { definition: { ...def, steps: [] } }), 400, 'invalid_definition');
+  expectError(assert, await admin.post('/api/services/preview', { definition: def, state: { version: 99 }, input: {} }), 400);
+  expectError(assert, await admin.post('/api/services/preview', { definition: def, state: 'x', input: {} }), 400);
+});
