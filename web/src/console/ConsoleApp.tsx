@@ -27,6 +27,7 @@ import ResidentAttributes from './ResidentAttributes';
 import ReservationResources from './ReservationResources';
 import ReservationLedger from './ReservationLedger';
 import Emergency from './Emergency';
+import ServiceBuilder, { ServiceBuilderNew } from './builder/ServiceBuilder';
 
 export default function ConsoleApp() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
@@ -132,6 +133,8 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="applications/:id" element={<ApplicationDetailPage />} />
             <Route path="services" element={<Services />} />
             <Route path="services/:id/results" element={<ServiceResults />} />
+            <Route path="services/new" element={<ServiceBuilderNew />} />
+            <Route path="services/:id/edit" element={<ServiceBuilder />} />
             <Route path="templates" element={<Templates />} />
             <Route path="lookups" element={<Lookups />} />
             <Route path="garbage" element={<Garbage />} />
