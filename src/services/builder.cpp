@@ -1,7 +1,6 @@
 #include "services/builder.h"
 
 #include <map>
-#include <stdexcept>
 
 #include "conversation/engine.h"
 #include "conversation/validation.h"
@@ -14,6 +13,9 @@ namespace mg::services {
 namespace conv = mg::conversation;
 
 namespace {
+// A preview replays every input from the start each turn; a dialog is far shorter than this.
+constexpr size_t kMaxPreviewInputs = 300;
+
 // What to do about each finding, in plain words for staff (the message says what is wrong).
 std::string fix_for(const std::string& code) {
   static const std::map<std::string, std::string> fixes = {
@@ -89,27 +91,27 @@ Json check_draft(const Json& definition) {
 
 Json preview_turn(const Json& body, int64_t now_ms) {
   auto def = load_or_throw(definition_in(body));
+  Json inputs = body.contains("inputs") ? body["inputs"] : Json::array();
+  if (!inputs.is_array() || inputs.size() > kMaxPreviewInputs)
+    throw ApiError::bad_request("inputs は" + std::to_string(kMaxPreviewInputs) +
+                                    "件までの配列で指定してください",
+                                "inputs");
   // No lookup lists, postal data or reservation slots: a preview reads nothing of the
   // municipality's and stores nothing (lookups miss; addresses are asked whole).
   conv::Context ctx{clock::date_jst(now_ms), now_ms, nullptr, nullptr, 0};
-  conv::StepResult res;
-  if (!body.contains("state") || body["state"].is_null()) {
-    res = conv::start(def, ctx);
-  } else {
-    conv::SessionState state;
-    try {
-      state = conv::SessionState::from_json(body["state"]);
-    } catch (const std::exception&) {
-      throw ApiError::bad_request("プレビューの状態が読み取れません。最初からやり直してください",
-                                  "state");
-    }
-    if (state.service_key != def.service_key ||
-        (!state.current.empty() && !def.find(state.current)))
-      state = conv::start(def, ctx).state;  // the draft changed under the preview: start over
-    res = conv::handle_json(def, state, body.value("input", Json::object()), ctx);
+  // The browser sends the inputs so far, never a state: the engine replays them from the start
+  // (it is deterministic), so a forged state cannot reach it and an edited draft just replays.
+  conv::StepResult res = conv::start(def, ctx);
+  for (const auto& in : inputs) {
+    if (res.done) break;
+    res = in.is_string() ? conv::handle(def, res.state, conv::Input::of_text(in.get<std::string>()), ctx)
+                         : conv::handle_json(def, res.state, in, ctx);
   }
   conv::fill_receipt_number(res.prompts, "PRE-VIE-W00");
-  return res.to_json();
+  Json out = res.to_json();
+  out["step"] = res.state.current;
+  out.erase("state");
+  return out;
 }
 
 void mount_builder(http::Router& r, auth::AuthService& auth) {

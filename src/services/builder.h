@@ -12,8 +12,8 @@ namespace mg::services {
 // warnings do not).
 Json check_draft(const Json& definition);
 
-// One preview turn: {definition, state?, input?}. Without state the dialog starts; else the
-// input is handled against the given state. {state, prompts, effects, done}.
+// One preview turn: {definition, inputs?:[Input JSON or text]}: the dialog started and the
+// inputs replayed. {step, prompts, effects, done} of the last turn.
 Json preview_turn(const Json& body, int64_t now_ms);
 
 // POST /api/services/validate and POST /api/services/preview (editors).

@@ -132,39 +132,46 @@ test('draft save with a version check: a stale save is 409 and changes nothing',
   expectError(assert, await viewer.put(`/api/services/${id}`, { definition: b, base_revision: rev1 }), 403);
 });
 
-test('preview: the engine plays a draft with fees, storing nothing', async () => {
-  const before = (await admin.get('/api/applications')).json;
+test('preview: the engine replays a draft with fees, storing nothing', async () => {
+  const count = async () => { const j = (await admin.get('/api/applications')).json; return j.total ?? j.items.length; };
+  const before = await count();
   const def = dogDef();
-  const turn = async (state, input) => {
-    const r = await admin.post('/api/services/preview', { definition: def, state, input });
+  const play = async (inputs) => {
+    const r = await admin.post('/api/services/preview', { definition: def, inputs });
     assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.state, undefined, 'no state leaves the server');
     return r.json;
   };
-  let t = await turn();
-  assert.equal(t.state.current, 'kind');
+  let t = await play([]);
+  assert.equal(t.step, 'kind');
   assert.ok(t.prompts.some((p) => p.type === 'question' && p.step_id === 'kind'));
-  t = await turn(t.state, { type: 'choice', value: 'new' });
-  assert.equal(t.state.current, 'birth');
-  t = await turn(t.state, { type: 'date', date: '2020-05-01' });
-  t = await turn(t.state, { type: 'text', text: 'やまだ たろう' });
+  const path = [{ type: 'choice', value: 'new' }];
+  t = await play(path);
+  assert.equal(t.step, 'birth');
+  path.push({ type: 'date', date: '2020-05-01' }, 'やまだ たろう');
+  t = await play(path);
   const summary = t.prompts.find((p) => p.type === 'summary');
   assert.equal(summary?.total_fee, 3000);
-  t = await turn(t.state, { type: 'choice', value: 'confirm' });
+  assert.ok(summary.items.some((i) => i.step_id === 'name' && i.display === 'ヤマダ タロウ'));
+  t = await play([...path, { type: 'choice', value: 'confirm' }]);
   assert.equal(t.done, true);
-  const submit = t.effects.find((e) => e.kind === 'submit');
-  assert.equal(submit.total_fee, 3000);
-  assert.equal((await admin.get('/api/applications')).json.total ?? (await admin.get('/api/applications')).json.items.length,
-    before.total ?? before.items.length, 'nothing stored');
+  assert.equal(t.effects.find((e) => e.kind === 'submit')?.total_fee, 3000);
+  assert.equal(await count(), before, 'nothing stored');
+
+  // The other branch skips the date and costs nothing.
+  t = await play([{ type: 'choice', value: 'move' }]);
+  assert.equal(t.step, 'name');
 
   // A date outside its limits is refused by the engine, as residents would see.
-  t = await turn();
-  t = await turn(t.state, { type: 'choice', value: 'new' });
-  t = await turn(t.state, { type: 'date', date: '2990-01-01' });
-  assert.equal(t.state.current, 'birth');
+  t = await play([{ type: 'choice', value: 'new' }, { type: 'date', date: '2990-01-01' }]);
+  assert.equal(t.step, 'birth');
   assert.ok(t.prompts.some((p) => p.type === 'error'));
 
-  // Bad inputs: an invalid draft, a forged state.
+  // Bad inputs: an invalid draft, inputs not an array or too many, malformed input objects.
   expectError(assert, await admin.post('/api/services/preview', { definition: { ...def, steps: [] } }), 400, 'invalid_definition');
-  expectError(assert, await admin.post('/api/services/preview', { definition: def, state: { version: 99 }, input: {} }), 400);
-  expectError(assert, await admin.post('/api/services/preview', { definition: def, state: 'x', input: {} }), 400);
+  expectError(assert, await admin.post('/api/services/preview', { definition: def, inputs: 'x' }), 400);
+  expectError(assert, await admin.post('/api/services/preview', { definition: def, inputs: Array(301).fill('a') }), 400);
+  expectError(assert, await admin.post('/api/services/preview', { nothing: true }), 400);
+  t = await play([{ type: 'nonsense' }, 5, null]);
+  assert.equal(t.step, 'kind', 'malformed inputs are re-asked, not a crash');
 });

@@ -6,13 +6,14 @@ import { activeIndexInLog, appendPrompts, describeInput, textInputAttrs, widgetF
 import { BotPrompt } from '../../resident/ResidentChat';
 import type { Definition } from './model';
 
-interface Turn { state: unknown; prompts: Prompt[]; effects: { kind: string; total_fee?: number }[]; done: boolean }
+interface Turn { step: string; prompts: Prompt[]; effects: { kind: string; total_fee?: number }[]; done: boolean }
 
 /** The draft played with the residents' own web chat renderer; the server runs the real engine and stores nothing. */
 export default function PreviewChat({ def, disabled }: { def: Definition; disabled: boolean }) {
   const { t, locale } = useI18n();
   const [log, setLog] = useState<LogEntry[]>([]);
-  const [state, setState] = useState<unknown>(null);
+  // The inputs so far: the server replays them on the current draft each turn (it never takes a state).
+  const [inputs, setInputs] = useState<Input[] | null>(null);
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -22,26 +23,26 @@ export default function PreviewChat({ def, disabled }: { def: Definition; disabl
   const nextKey = useCallback(() => ++keyRef.current, []);
   const selections = useRef(new Map<string, Choice[]>());
 
-  const run = async (body: { state?: unknown; input?: Input }, replace: boolean) => {
+  const run = async (next: Input[], replace: boolean) => {
     setBusy(true); setError(null);
     try {
-      const r = await api.post<Turn>('/api/services/preview', { definition: def, ...body });
-      setState(r.state); setDone(r.done);
+      const r = await api.post<Turn>('/api/services/preview', { definition: def, inputs: next });
+      setInputs(next); setDone(r.done);
       const submit = r.effects.find((e) => e.kind === 'submit');
       if (submit) setFee(submit.total_fee ?? 0);
       setLog((old) => appendPrompts(replace ? [] : old, r.prompts, nextKey));
     } catch (e) { setError(errorText(e, t)); } finally { setBusy(false); }
   };
-  const start = () => { setFee(null); selections.current.clear(); void run({}, true); };
+  const start = () => { setFee(null); selections.current.clear(); void run([], true); };
 
   const activeIdx = activeIndexInLog(log);
   const active = activeIdx >= 0 ? (log[activeIdx] as { from: 'bot'; prompt: Prompt }).prompt : null;
   const send = async (input: Input, about?: QuestionPrompt | SummaryPrompt | null) => {
-    if (busy || state === null) return;
+    if (busy || inputs === null) return;
     const ctx = about ?? (active && (active.type === 'question' || active.type === 'summary') ? active : null);
     setLog((old) => [...old, { from: 'user', text: describeInput(input, ctx, locale), key: nextKey() }]);
     if (input.type === 'text') setText('');
-    await run({ state, input }, false);
+    await run([...inputs, input], false);
   };
   const q = active && active.type === 'question' ? active : null;
   const attrs = textInputAttrs(q && widgetFor(q) === 'text' ? q.format : undefined);
@@ -53,7 +54,7 @@ export default function PreviewChat({ def, disabled }: { def: Definition; disabl
       <p className="muted">{t('bld.previewHelp')}</p>
       <div className="btn-row">
         <button type="button" className="btn btn-primary" onClick={start} disabled={disabled || busy} data-testid="preview-start">{t('bld.previewStart')}</button>
-        {state !== null && !done && <button type="button" className="btn" disabled={busy} onClick={() => void send({ type: 'command', command: 'back' })}>{t('chat.back')}</button>}
+        {inputs !== null && !done && <button type="button" className="btn" disabled={busy} onClick={() => void send({ type: 'command', command: 'back' })}>{t('chat.back')}</button>}
       </div>
       {disabled && <p className="muted">{t('bld.previewDisabled')}</p>}
       <div className="chat-log" role="log" aria-live="polite" aria-label={t('bld.preview')} data-testid="preview-log">
@@ -66,7 +67,7 @@ export default function PreviewChat({ def, disabled }: { def: Definition; disabl
       </div>
       {error && <div className="alert alert-error" role="alert">{error}</div>}
       {done && <p className="notice" data-testid="preview-done">{t('bld.previewDone', { fee: fee ?? 0 })}</p>}
-      {state !== null && !done && (
+      {inputs !== null && !done && (
         <form className="composer composer-static" onSubmit={onText}>
           <label htmlFor="preview-text" className="sr-only">{t('chat.textLabel')}</label>
           <input id="preview-text" value={text} onChange={(e) => setText(e.target.value)} type={attrs.type} inputMode={attrs.inputMode}
