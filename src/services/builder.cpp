@@ -93,9 +93,9 @@ Json preview_turn(const Json& body, int64_t now_ms) {
   auto def = load_or_throw(definition_in(body));
   Json inputs = body.contains("inputs") ? body["inputs"] : Json::array();
   if (!inputs.is_array() || inputs.size() > kMaxPreviewInputs)
-    throw ApiError::bad_request("inputs は" + std::to_string(kMaxPreviewInputs) +
-                                    "件までの配列で指定してください",
-                                "inputs");
+    throw ApiError::bad_request(
+        "inputs は" + std::to_string(kMaxPreviewInputs) + "件までの配列で指定してください",
+        "inputs");
   // No lookup lists, postal data or reservation slots: a preview reads nothing of the
   // municipality's and stores nothing (lookups miss; addresses are asked whole).
   conv::Context ctx{clock::date_jst(now_ms), now_ms, nullptr, nullptr, 0};
@@ -104,8 +104,9 @@ Json preview_turn(const Json& body, int64_t now_ms) {
   conv::StepResult res = conv::start(def, ctx);
   for (const auto& in : inputs) {
     if (res.done) break;
-    res = in.is_string() ? conv::handle(def, res.state, conv::Input::of_text(in.get<std::string>()), ctx)
-                         : conv::handle_json(def, res.state, in, ctx);
+    res = in.is_string()
+              ? conv::handle(def, res.state, conv::Input::of_text(in.get<std::string>()), ctx)
+              : conv::handle_json(def, res.state, in, ctx);
   }
   conv::fill_receipt_number(res.prompts, "PRE-VIE-W00");
   Json out = res.to_json();

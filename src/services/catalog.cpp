@@ -261,6 +261,46 @@ PublishResult Catalog::publish(const auth::Principal& who, int64_t id) {
   });
 }
 
+std::optional<Json> Catalog::version_json(int64_t tenant_id, int64_t id, int64_t version) {
+  return db_.read([&](store::Tx& tx) -> std::optional<Json> {
+    auto v = sql::version_definition(tx, tenant_id, id, version);
+    if (!v) return std::nullopt;
+    return parse_stored_json(*v);
+  });
+}
+
+PublishResult Catalog::restore_version(const auth::Principal& who, int64_t id, int64_t version) {
+  try {
+    return db_.write([&](store::Tx& tx) {
+      if (!sql::lock_service(tx, who.tenant_id, id)) throw ApiError::not_found();
+      auto v = sql::version_definition(tx, who.tenant_id, id, version);
+      if (!v) throw ApiError::not_found("その版はありません");
+      Json raw = parse_stored_json(*v);
+      auto def = load_or_throw(raw);  // rules may have grown stricter since it was published
+      save(tx, who.tenant_id, id, def, raw);
+      auto res = publish_in(tx, who.tenant_id, id, who.staff_id);
+      auth::audit(tx, who, "service.restore_version", "service", std::to_string(id),
+                  {{"restored", version}, {"version", res.version}, {"new_version", res.created}});
+      return res;
+    });
+  } catch (const store::UniqueViolation&) {
+    throw ApiError::conflict("その版のサービスキーは、ほかのサービスが使っています", "service_key");
+  }
+}
+
+Json Catalog::changes_between(int64_t tenant_id, int64_t id, int64_t from,
+                              std::optional<int64_t> to) {
+  return db_.read([&](store::Tx& tx) {
+    auto r = sql::service_by_id(tx, tenant_id, id);
+    if (!r) throw ApiError::not_found();
+    auto a = sql::version_definition(tx, tenant_id, id, from);
+    if (!a) throw ApiError::not_found("その版はありません");
+    std::optional<std::string> b = to ? sql::version_definition(tx, tenant_id, id, *to) : r->draft;
+    if (!b) throw ApiError::not_found("その版はありません");
+    return definition_changes(parse_stored_json(*a), parse_stored_json(*b));
+  });
+}
+
 ServiceSummary Catalog::create_from_template(const auth::Principal& who, const std::string& key,
                                              const Json& definition) {
   auto def = load_or_throw(definition);

@@ -80,6 +80,14 @@ class Catalog {
   // Every lookup step of the tenant's services (drafts and published versions).
   std::vector<LookupUse> lookup_uses(int64_t tenant_id);
   ServiceSummary unpublish(const auth::Principal& who, int64_t id);
+  // Published version `version` as stored (raw JSON); nullopt for an unknown service/version.
+  std::optional<Json> version_json(int64_t tenant_id, int64_t id, int64_t version);
+  // Rollback in one action: version `version` becomes the draft and is published again as a
+  // new version (history is never rewritten). ApiError 404 for an unknown version.
+  PublishResult restore_version(const auth::Principal& who, int64_t id, int64_t version);
+  // What changes from version `from` to version `to` (nullopt: the current draft), as
+  // definition_changes words. ApiError 404 for an unknown service or version.
+  Json changes_between(int64_t tenant_id, int64_t id, int64_t from, std::optional<int64_t> to);
 
   // The current published version of a service, for a resident starting a session; ApiError
   // 404 when the service is not published (or belongs to another tenant).

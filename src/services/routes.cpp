@@ -97,6 +97,34 @@ void mount_catalog(http::Router& r, auth::AuthService& auth, Catalog& catalog) {
     require_service_department(catalog, p, id);
     return http::Response::json(catalog.unpublish(p, id).to_json());
   });
+  r.get("/api/services/{id}/changes", [&](http::Request& req) {
+    auto p = auth.require(req);
+    // ?from=N&to=M between two versions; without `to`, from version N to the draft.
+    auto number = [&](const char* name) -> std::optional<int64_t> {
+      std::string v = req.query_or(name);
+      if (v.empty()) return std::nullopt;
+      if (v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)
+        throw ApiError::bad_request(std::string(name) + " は版の番号で指定してください", name);
+      return std::stoll(v);
+    };
+    auto from = number("from");
+    if (!from) throw ApiError::bad_request("from（比べる元の版）を指定してください", "from");
+    return http::Response::json(
+        {{"items", catalog.changes_between(p.tenant_id, id_param(req), *from, number("to"))}});
+  });
+  r.post("/api/services/{id}/versions/{version}/restore", [&](http::Request& req) {
+    auto p = auth.require(req, Role::editor);
+    int64_t id = id_param(req);
+    int64_t version = id_param(req, "version");
+    require_service_department(catalog, p, id);
+    // The restored version must be of the editor's departments too.
+    auto old = catalog.version_json(p.tenant_id, id, version);
+    if (!old) throw ApiError::not_found("その版はありません");
+    require_department(p, department_in(*old));
+    auto res = catalog.restore_version(p, id, version);
+    return http::Response::json(
+        {{"version", res.version}, {"new_version", res.created}, {"restored", version}});
+  });
   r.get("/api/services/{id}/export", [&](http::Request& req) {
     auto p = auth.require(req);
     auto def = catalog.export_definition(p.tenant_id, id_param(req));

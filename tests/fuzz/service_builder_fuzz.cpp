@@ -12,8 +12,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   mg::Json body;
   try {
-    body = mg::parse_json_or_discarded(
-        std::string_view(reinterpret_cast<const char*>(data), size), mg::kServiceDefinitionLimits);
+    body = mg::parse_json_or_discarded(std::string_view(reinterpret_cast<const char*>(data), size),
+                                       mg::kServiceDefinitionLimits);
   } catch (const mg::ApiError&) {
     return 0;  // over the limits: the route answers 413/400 before the builder sees it
   }

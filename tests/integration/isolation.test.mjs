@@ -63,6 +63,8 @@ const FIXTURES = {
   'POST /api/services/{id}/unpublish': { min: 'editor', params: { id: (c) => c.a.service }, body: () => ({}) },
   'POST /api/services/validate': { min: 'editor', foreign: 'own', body: (c) => ({ definition: c.a.serviceDef }) },
   'POST /api/services/preview': { min: 'editor', foreign: 'own', body: (c) => ({ definition: c.a.serviceDef }) },
+  'GET /api/services/{id}/changes': { min: 'viewer', params: { id: (c) => c.a.service }, query: '?from=1' },
+  'POST /api/services/{id}/versions/{version}/restore': { min: 'editor', params: { id: (c) => c.a.service, version: () => 1 }, body: () => ({}) },
   'GET /api/services/{id}/export': { min: 'viewer', params: { id: (c) => c.a.service } },
   'GET /api/services/{id}/results': { min: 'viewer', department: true, params: { id: (c) => c.a.service } },
   'GET /api/dashboard': { min: 'viewer' },

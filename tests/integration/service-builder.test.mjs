@@ -175,3 +175,36 @@ test('preview: the engine replays a draft with fees, storing nothing', async () 
   t = await play([{ type: 'nonsense' }, 5, null]);
   assert.equal(t.step, 'kind', 'malformed inputs are re-asked, not a crash');
 });
+
+test('versions: changes in words between versions and the draft, rollback in one action', async () => {
+  const def = { ...dogDef(), service_key: 'inu-versions' };
+  let r = await admin.post('/api/services', { definition: def });
+  const id = r.json.id;
+  assert.equal((await admin.post(`/api/services/${id}/publish`)).json.version, 1);
+  const v2 = { ...def, title: '犬の登録（第2版）', steps: [...def.steps.slice(0, 3), { id: 'photo', kind: 'photo', text: '犬の写真' }, ...def.steps.slice(3)] };
+  assert.equal((await admin.put(`/api/services/${id}`, { definition: v2 })).status, 200);
+  assert.equal((await admin.post(`/api/services/${id}/publish`)).json.version, 2);
+
+  r = await admin.get(`/api/services/${id}/changes?from=1&to=2`);
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.json.items.some((c) => c.kind === 'step_added' && /写真/.test(c.message)), JSON.stringify(r.json.items));
+  assert.ok(r.json.items.some((c) => c.kind === 'meta_changed'));
+  assert.deepEqual((await admin.get(`/api/services/${id}/changes?from=2`)).json.items, [], 'draft = version 2');
+
+  // Roll back to version 1: a new version 3 equal to 1, published, and the draft follows.
+  r = await admin.post(`/api/services/${id}/versions/1/restore`, {});
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json, { version: 3, new_version: true, restored: 1 });
+  const d = (await admin.get(`/api/services/${id}`)).json;
+  assert.equal(d.title, '犬の登録（ビルダー）');
+  assert.equal(d.published_version, 3);
+  assert.deepEqual((await admin.get(`/api/services/${id}/changes?from=1&to=3`)).json.items, []);
+
+  // Bad versions and queries.
+  expectError(assert, await admin.post(`/api/services/${id}/versions/99/restore`, {}), 404);
+  expectError(assert, await admin.get(`/api/services/${id}/changes?from=99`), 404);
+  expectError(assert, await admin.get(`/api/services/${id}/changes`), 400);
+  expectError(assert, await admin.get(`/api/services/${id}/changes?from=x`), 400);
+  expectError(assert, await admin.get(`/api/services/999999/changes?from=1`), 404);
+  assert.equal((await admin.get(`/api/services/${id}`)).json.published_version, 3, 'nothing changed');
+});

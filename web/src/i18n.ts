@@ -1163,6 +1163,14 @@ const ja = {
   'bld.previewStart': '最初から試す',
   'bld.previewDisabled': '問題を直すと試せます',
   'bld.previewDone': 'プレビューの申請はここまでです（保存されません）。手数料の合計: {fee}円',
+  'bld.versions': '公開した版',
+  'bld.current': '公開中',
+  'bld.compare': 'v{version} と今の下書きの違い',
+  'bld.changesSince': 'v{version} から今の下書きまでの変更',
+  'bld.noChanges': '違いはありません',
+  'bld.restore': 'v{version} に戻して公開',
+  'bld.restoreTitle': 'v{version} に戻して公開しますか？',
+  'bld.restoreBody': '下書きを v{version} の内容に置き換え、新しい版として公開します。今の下書きの未公開の変更は失われます。',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -2324,6 +2332,14 @@ const en: Record<MessageKey, string> = {
   'bld.previewStart': 'Play from the start',
   'bld.previewDisabled': 'Fix the problems to try it',
   'bld.previewDone': 'End of the preview (nothing stored). Total fee: {fee} yen',
+  'bld.versions': 'Published versions',
+  'bld.current': 'current',
+  'bld.compare': 'Compare v{version} with the draft',
+  'bld.changesSince': 'Changes from v{version} to the draft',
+  'bld.noChanges': 'No differences',
+  'bld.restore': 'Restore v{version} and publish',
+  'bld.restoreTitle': 'Restore v{version} and publish it?',
+  'bld.restoreBody': 'The draft is replaced by v{version} and published as a new version. Unpublished changes in the draft are lost.',
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { ja, en };

@@ -12,6 +12,7 @@ import {
   type CaseDef, type Check, type ChoiceDef, type Definition, type Finding, type History, type StepDef, type StepKind,
 } from './model';
 import PreviewChat from './PreviewChat';
+import Versions from './Versions';
 
 const SAVE_DELAY_MS = 700;
 type SaveState = 'idle' | 'checking' | 'saving' | 'saved' | 'invalid' | 'conflict' | 'error';
@@ -79,6 +80,7 @@ function Editor({ detail, t }: { detail: ServiceDetail; t: ReturnType<typeof use
   const [saveError, setSaveError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [publishError, setPublishError] = useState<unknown>(null);
+  const [published, setPublished] = useState(0);
   const revision = useRef(detail.revision ?? '');
   const savedDef = useRef<Definition>(detail.definition as Definition);
   const focusStep = useRef<string | null>(null);
@@ -141,6 +143,7 @@ function Editor({ detail, t }: { detail: ServiceDetail; t: ReturnType<typeof use
     try {
       const r = await api.post<PublishResult>(`/api/services/${detail.id}/publish`);
       setNotice(r.new_version === false ? t('pub.unchangedMsg', { version: r.version }) : t('svc.publishedMsg', { version: r.version }));
+      setPublished((n) => n + 1);
     } catch (e) { setPublishError(e); }
   };
 
@@ -208,6 +211,8 @@ function Editor({ detail, t }: { detail: ServiceDetail; t: ReturnType<typeof use
             <p id="bld-move-help" className="muted">{t('bld.moveHelp')}</p>
             <AddStep onAdd={(kind) => { const r = addStep(def, kind); edit(() => r.def); setSelected(r.index); }} />
           </section>
+          {/* A rollback replaces the draft: reload so the editor starts from it with its new revision. */}
+          <Versions id={detail.id} refreshKey={published} onRestored={() => navigate(0)} />
         </div>
         <PreviewChat def={def} disabled={!check?.ok} />
       </div>
