@@ -117,6 +117,10 @@ test('build, preview, publish and apply: a service made in the builder alone', a
     await page.getByTestId('builder-publish').click();
     await page.getByTestId('confirm-ok').click();
     await page.getByTestId('builder-notice').waitFor();
+    // The published version is listed; comparing it with the draft says, in words, nothing differs.
+    await page.locator('[data-testid=version-row][data-version="1"]').getByTestId('version-compare').click();
+    assert.match(await page.getByTestId('version-changes').innerText(), /違いはありません/);
+    await screenshot(page, 'builder-published');
     assert.deepEqual(page.problems, []);
   } finally { await context.close(); }
 
