@@ -9,6 +9,7 @@
 #include "conversation/fees.h"
 #include "conversation/validation.h"
 #include "core/clock.h"
+#include "core/crypto.h"
 #include "core/errors.h"
 #include "core/json_parse.h"
 #include "services/readable.h"
@@ -84,7 +85,12 @@ Json ServiceSummary::to_json() const {
     j["draft_changes"] = changes ? *changes : Json(nullptr);
   }
   if (fees) j["fees"] = *fees;
+  if (revision) j["revision"] = *revision;
   return j;
+}
+
+std::string draft_revision(const std::string& draft) {
+  return crypto::sha256_hex(draft).substr(0, 16);
 }
 
 conversation::ServiceDefinition load_or_throw(const Json& definition) {
@@ -110,7 +116,9 @@ ServiceSummary Catalog::save(store::Tx& tx, int64_t tenant_id, std::optional<int
     id = sql::insert_service(tx, tenant_id, def, raw.dump(), now);
   }
   auto r = sql::service_by_id(tx, tenant_id, *id);
-  return to_summary(*r, r->draft);
+  auto out = to_summary(*r, r->draft);
+  out.revision = draft_revision(r->draft);
+  return out;
 }
 
 ServiceSummary Catalog::save_draft(const auth::Principal& who, const Json& definition) {
@@ -128,10 +136,19 @@ ServiceSummary Catalog::save_draft(const auth::Principal& who, const Json& defin
 }
 
 ServiceSummary Catalog::replace_draft(const auth::Principal& who, int64_t id,
-                                      const Json& definition) {
+                                      const Json& definition,
+                                      const std::optional<std::string>& base_revision) {
   auto def = load_or_throw(definition);
   try {
     return db_.write([&](store::Tx& tx) {
+      // Locked (PostgreSQL) so two editors saving at once cannot both pass the check.
+      auto current = sql::lock_service(tx, who.tenant_id, id);
+      if (!current) throw ApiError::not_found();
+      if (base_revision && *base_revision != draft_revision(current->draft))
+        throw ApiError(409, "stale_draft",
+                       "ほかの職員がこの下書きを先に保存しました。画面を読み込み直して、最新の内容"
+                       "を確かめてから編集してください（あなたの変更はまだ保存されていません）",
+                       "base_revision");
       auto s = save(tx, who.tenant_id, id, def, definition);
       auth::audit(tx, who, "service.save_draft", "service", std::to_string(s.id),
                   {{"service_key", s.service_key}});
@@ -191,6 +208,7 @@ Json Catalog::detail(int64_t tenant_id, int64_t id) {
         resident_visibility(summary.status, published, clock::date_jst(clock::now_ms()));
     if (!published.is_null())
       summary.changes = definition_changes(published, parse_stored_json(r->draft));
+    summary.revision = draft_revision(r->draft);
     Json out = summary.to_json();
     out["definition"] = parse_stored_json(r->draft);
     Json versions = Json::array();
@@ -240,6 +258,46 @@ PublishResult Catalog::publish(const auth::Principal& who, int64_t id) {
       auth::audit(tx, who, "service.publish", "service", std::to_string(id),
                   {{"version", res.version}, {"new_version", res.created}});
     return res;
+  });
+}
+
+std::optional<Json> Catalog::version_json(int64_t tenant_id, int64_t id, int64_t version) {
+  return db_.read([&](store::Tx& tx) -> std::optional<Json> {
+    auto v = sql::version_definition(tx, tenant_id, id, version);
+    if (!v) return std::nullopt;
+    return parse_stored_json(*v);
+  });
+}
+
+PublishResult Catalog::restore_version(const auth::Principal& who, int64_t id, int64_t version) {
+  try {
+    return db_.write([&](store::Tx& tx) {
+      if (!sql::lock_service(tx, who.tenant_id, id)) throw ApiError::not_found();
+      auto v = sql::version_definition(tx, who.tenant_id, id, version);
+      if (!v) throw ApiError::not_found("その版はありません");
+      Json raw = parse_stored_json(*v);
+      auto def = load_or_throw(raw);  // rules may have grown stricter since it was published
+      save(tx, who.tenant_id, id, def, raw);
+      auto res = publish_in(tx, who.tenant_id, id, who.staff_id);
+      auth::audit(tx, who, "service.restore_version", "service", std::to_string(id),
+                  {{"restored", version}, {"version", res.version}, {"new_version", res.created}});
+      return res;
+    });
+  } catch (const store::UniqueViolation&) {
+    throw ApiError::conflict("その版のサービスキーは、ほかのサービスが使っています", "service_key");
+  }
+}
+
+Json Catalog::changes_between(int64_t tenant_id, int64_t id, int64_t from,
+                              std::optional<int64_t> to) {
+  return db_.read([&](store::Tx& tx) {
+    auto r = sql::service_by_id(tx, tenant_id, id);
+    if (!r) throw ApiError::not_found();
+    auto a = sql::version_definition(tx, tenant_id, id, from);
+    if (!a) throw ApiError::not_found("その版はありません");
+    std::optional<std::string> b = to ? sql::version_definition(tx, tenant_id, id, *to) : r->draft;
+    if (!b) throw ApiError::not_found("その版はありません");
+    return definition_changes(parse_stored_json(*a), parse_stored_json(*b));
   });
 }
 

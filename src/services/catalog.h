@@ -28,6 +28,8 @@ struct ServiceSummary {
   // What the draft changes compared with the published version (definition_changes); empty
   // when they are the same, absent when nothing was ever published.
   std::optional<Json> changes;
+  // The draft's revision (draft_revision of its text), for editors' version check; staff only.
+  std::optional<std::string> revision;
   Json to_json() const;
 };
 
@@ -61,7 +63,10 @@ class Catalog {
   // Creates the service or replaces its draft (by service_key). ApiError 400 with details[]
   // when the definition does not parse or validate.
   ServiceSummary save_draft(const auth::Principal& who, const Json& definition);
-  ServiceSummary replace_draft(const auth::Principal& who, int64_t id, const Json& definition);
+  // With base_revision (the revision the editor loaded), a draft saved meanwhile by someone
+  // else is not overwritten: ApiError 409 "stale_draft".
+  ServiceSummary replace_draft(const auth::Principal& who, int64_t id, const Json& definition,
+                               const std::optional<std::string>& base_revision = std::nullopt);
   std::vector<ServiceSummary> list(int64_t tenant_id);
   std::vector<ServiceSummary> published(int64_t tenant_id);
   Json detail(int64_t tenant_id, int64_t id);  // summary + definition + versions
@@ -75,6 +80,14 @@ class Catalog {
   // Every lookup step of the tenant's services (drafts and published versions).
   std::vector<LookupUse> lookup_uses(int64_t tenant_id);
   ServiceSummary unpublish(const auth::Principal& who, int64_t id);
+  // Published version `version` as stored (raw JSON); nullopt for an unknown service/version.
+  std::optional<Json> version_json(int64_t tenant_id, int64_t id, int64_t version);
+  // Rollback in one action: version `version` becomes the draft and is published again as a
+  // new version (history is never rewritten). ApiError 404 for an unknown version.
+  PublishResult restore_version(const auth::Principal& who, int64_t id, int64_t version);
+  // What changes from version `from` to version `to` (nullopt: the current draft), as
+  // definition_changes words. ApiError 404 for an unknown service or version.
+  Json changes_between(int64_t tenant_id, int64_t id, int64_t from, std::optional<int64_t> to);
 
   // The current published version of a service, for a resident starting a session; ApiError
   // 404 when the service is not published (or belongs to another tenant).
@@ -110,6 +123,9 @@ class Catalog {
 // published version's 受付期間. Returns {visible, reason}; reason is Japanese for staff.
 Json resident_visibility(const std::string& status, const Json& published_definition,
                          const std::string& today);
+
+// A short fingerprint of the stored draft text: equal texts, equal revisions.
+std::string draft_revision(const std::string& draft);
 
 // Parses and validates; ApiError 400 "invalid_definition" with details[] otherwise.
 conversation::ServiceDefinition load_or_throw(const Json& definition);

@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "core/json_parse.h"
+#include "services/builder.h"
 
 namespace mg::services {
 
@@ -67,10 +68,18 @@ void mount_catalog(http::Router& r, auth::AuthService& auth, Catalog& catalog) {
   r.put("/api/services/{id}", [&](http::Request& req) {
     auto p = auth.require(req, Role::editor);
     int64_t id = id_param(req);
-    auto def = definition_from(req);
+    auto body = http::json_body(req, kServiceDefinitionLimits);
+    auto def = body.contains("definition") ? body["definition"] : body;
+    // The builder sends the revision it loaded, so a draft saved meanwhile is not overwritten.
+    std::optional<std::string> base;
+    if (body.contains("base_revision")) {
+      if (!body["base_revision"].is_string())
+        throw ApiError::bad_request("base_revision は文字列で指定してください", "base_revision");
+      base = body["base_revision"].get<std::string>();
+    }
     require_service_department(catalog, p, id);
     require_department(p, department_in(def));
-    return http::Response::json(catalog.replace_draft(p, id, def).to_json());
+    return http::Response::json(catalog.replace_draft(p, id, def, base).to_json());
   });
   r.post("/api/services/{id}/publish", [&](http::Request& req) {
     auto p = auth.require(req, Role::editor);
@@ -87,6 +96,34 @@ void mount_catalog(http::Router& r, auth::AuthService& auth, Catalog& catalog) {
     int64_t id = id_param(req);
     require_service_department(catalog, p, id);
     return http::Response::json(catalog.unpublish(p, id).to_json());
+  });
+  r.get("/api/services/{id}/changes", [&](http::Request& req) {
+    auto p = auth.require(req);
+    // ?from=N&to=M between two versions; without `to`, from version N to the draft.
+    auto number = [&](const char* name) -> std::optional<int64_t> {
+      std::string v = req.query_or(name);
+      if (v.empty()) return std::nullopt;
+      if (v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)
+        throw ApiError::bad_request(std::string(name) + " は版の番号で指定してください", name);
+      return std::stoll(v);
+    };
+    auto from = number("from");
+    if (!from) throw ApiError::bad_request("from（比べる元の版）を指定してください", "from");
+    return http::Response::json(
+        {{"items", catalog.changes_between(p.tenant_id, id_param(req), *from, number("to"))}});
+  });
+  r.post("/api/services/{id}/versions/{version}/restore", [&](http::Request& req) {
+    auto p = auth.require(req, Role::editor);
+    int64_t id = id_param(req);
+    int64_t version = id_param(req, "version");
+    require_service_department(catalog, p, id);
+    // The restored version must be of the editor's departments too.
+    auto old = catalog.version_json(p.tenant_id, id, version);
+    if (!old) throw ApiError::not_found("その版はありません");
+    require_department(p, department_in(*old));
+    auto res = catalog.restore_version(p, id, version);
+    return http::Response::json(
+        {{"version", res.version}, {"new_version", res.created}, {"restored", version}});
   });
   r.get("/api/services/{id}/export", [&](http::Request& req) {
     auto p = auth.require(req);
@@ -124,6 +161,8 @@ void mount_templates(http::Router& r, auth::AuthService& auth, Catalog& catalog,
 }  // namespace
 
 void mount(http::Router& r, auth::AuthService& auth, Catalog& catalog, TemplateGallery gallery) {
+  // Before {id} routes, so "validate" and "preview" are not taken for ids.
+  mount_builder(r, auth);
   mount_catalog(r, auth, catalog);
   mount_templates(r, auth, catalog, std::move(gallery));
 }

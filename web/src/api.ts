@@ -152,6 +152,8 @@ export interface JobRow { id: number; kind: string; status: string; attempts: nu
 export interface ServiceRow {
   id: number; service_key: string; title: string; category?: string; department?: string;
   status: string; published_version?: number | null; draft_updated_at?: number | null;
+  /** The draft's revision, sent back as base_revision when saving (version check). */
+  revision?: string;
   /** Whether residents see it now; reason (Japanese) when not, e.g. 受付期間 over. */
   visibility?: { visible: boolean; reason: string };
   /** h-publish: what the draft changes compared with the published version (server-computed). */

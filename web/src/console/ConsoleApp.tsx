@@ -30,6 +30,7 @@ import ReservationLedger from './ReservationLedger';
 import ReservationLotteries from './ReservationLotteries';
 import ReservationCheckin from './ReservationCheckin';
 import Emergency from './Emergency';
+import ServiceBuilder, { ServiceBuilderNew } from './builder/ServiceBuilder';
 
 export default function ConsoleApp() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
@@ -138,6 +139,8 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="applications/:id" element={<ApplicationDetailPage />} />
             <Route path="services" element={<Services />} />
             <Route path="services/:id/results" element={<ServiceResults />} />
+            <Route path="services/new" element={<ServiceBuilderNew />} />
+            <Route path="services/:id/edit" element={<ServiceBuilder />} />
             <Route path="templates" element={<Templates />} />
             <Route path="lookups" element={<Lookups />} />
             <Route path="garbage" element={<Garbage />} />

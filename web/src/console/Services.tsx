@@ -73,7 +73,8 @@ export default function Services() {
           <h2><label htmlFor="svc-file">{t('svc.upload')}</label></h2>
           <p className="muted">{t('svc.uploadHelp')}</p>
           <input id="svc-file" ref={fileRef} type="file" accept="application/json,.json" disabled={busy} onChange={(e) => upload(e)} data-testid="service-upload" />
-          <p><Link className="btn" to="/console/templates" data-testid="gallery-link">{t('pub.galleryLink')}</Link></p>
+          <p className="btn-row"><Link className="btn btn-primary" to="/console/services/new" data-testid="builder-new-link">{t('bld.newLink')}</Link>
+            <Link className="btn" to="/console/templates" data-testid="gallery-link">{t('pub.galleryLink')}</Link></p>
         </div>
       )}
       <Notice text={notice} />
@@ -124,6 +125,7 @@ function ServiceRowView(props: {
           <div className="btn-row">
             {canEdit && <button type="button" className="btn btn-small btn-primary" disabled={busy} onClick={props.publish} data-testid="service-publish">{t('svc.publish')}</button>}
             {canEdit && s.status === 'published' && <button type="button" className="btn btn-small" disabled={busy} onClick={props.unpublish} data-testid="service-unpublish">{t('svc.unpublish')}</button>}
+            {canEdit && <Link className="btn btn-small" to={`/console/services/${s.id}/edit`} data-testid="service-edit">{t('bld.editLink')}</Link>}
             <Link className="btn btn-small" to={`/console/services/${s.id}/results`} data-testid="service-results">{t('results.link')}</Link>
             <a className="btn btn-small" href={`/api/services/${s.id}/export`} download={`${s.service_key}.json`} data-testid="service-export">{t('svc.export')}</a>
             <button type="button" className="btn btn-small btn-ghost" aria-expanded={open} onClick={props.toggle} data-testid="service-versions">{t('svc.versions')}</button>

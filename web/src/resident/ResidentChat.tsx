@@ -225,9 +225,10 @@ export default function ResidentChat({ correction }: { correction?: CorrectionSe
   );
 }
 
-type SendFn = (input: Input, about?: QuestionPrompt | SummaryPrompt | null) => Promise<void>;
+export type SendFn = (input: Input, about?: QuestionPrompt | SummaryPrompt | null) => Promise<void>;
 
-function BotPrompt({ prompt, active, inBatch, send, activeRef, uploadUrl, onError, selections }: {
+// Exported for the service builder's preview, which plays drafts with this same renderer.
+export function BotPrompt({ prompt, active, inBatch, send, activeRef, uploadUrl, onError, selections }: {
   prompt: Prompt; active: boolean; inBatch: boolean; send: SendFn;
   activeRef?: React.RefObject<HTMLDivElement | null>; uploadUrl: string; onError: (s: string | null) => void;
   selections: Map<string, Choice[]>;
