@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "auth/model.h"
+#include "reservations/fees.h"
 #include "reservations/rules.h"
 #include "reservations/schedule.h"
 #include "store/db.h"
@@ -38,6 +39,7 @@ struct Resource {
   PeriodUnit period_unit = PeriodUnit::month;
   int max_slots = 1;              // consecutive slots one booking may span
   int waitlist_hold_minutes = 0;  // how long a waitlist offer holds a place; 0 = no waitlist
+  BookingTerms terms;             // fee, exemptions, eligibility, party size (migration 32)
   ResourceCalendar calendar;
 };
 
@@ -54,6 +56,10 @@ struct Booking {
   std::optional<int64_t> group_id;
   int slots = 1;
   std::string contact_name, contact_phone;  // phone/counter bookings (staff console)
+  // As charged (migration 32): the whole booking's fee is on its first row, 0 on the others,
+  // so the rows of a period add up; the exemption (code and label as then) on every row.
+  int64_t fee = 0;
+  std::string exemption, exemption_label;
 };
 
 // Category and resource rows; all tenant-scoped (another tenant's id is "not found").
@@ -94,12 +100,14 @@ struct BookingRequest {
   // Accepting a waitlist offer: the entry's held place is this booking's (see waitlist.h).
   std::optional<int64_t> waitlist_entry_id;
   std::string contact_name, contact_phone;  // who called, for a staff booking
+  std::string exemption;                    // an exemption code of the resource, or empty
 };
 
-// Books or throws ApiError: 404 unknown resource; 400 not_a_slot, out_of_window, party, slots;
-// 409 stopped, closed, lead_time, daily_limit, period_limit, offer_gone, slot_full (details:
-// the next free slots). Every rule and the capacity (bookings plus places held by waitlist
-// offers) are checked inside the write transaction, under the slots' locks.
+// Books or throws ApiError: 404 unknown resource; 400 not_a_slot, out_of_window, party, slots,
+// exemption; 403 not_eligible (a resident's own booking only; staff book for anyone); 409 stopped,
+// closed, lead_time, daily_limit, period_limit, offer_gone, slot_full (details: the next free
+// slots). Every rule and the capacity (bookings plus places held by waitlist offers) are checked
+// inside the write transaction, under the slots' locks.
 Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms);
 
 // The booking transaction's work inside the caller's write transaction (a chat turn books as

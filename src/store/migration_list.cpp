@@ -826,6 +826,20 @@ CREATE TABLE faq_questions (
 );
 CREATE INDEX faq_questions_tenant ON faq_questions(tenant_id, outcome, handled, created_at)
 )SQL"},
+      // Fees with exemptions (減免), eligibility and party size per resource (issue 12). The
+      // fee and the exemption are stored on the booking as charged, so a later change of the
+      // resource's fee does not rewrite what a resident was told.
+      {32, "reservation_fees_eligibility", R"SQL(
+ALTER TABLE resources ADD COLUMN fee_per_slot BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE resources ADD COLUMN exemptions TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE resources ADD COLUMN eligibility TEXT NOT NULL DEFAULT 'everyone';
+ALTER TABLE resources ADD COLUMN eligibility_segment_id BIGINT;
+ALTER TABLE resources ADD COLUMN party_min BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE resources ADD COLUMN party_max BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE bookings ADD COLUMN fee BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE bookings ADD COLUMN exemption TEXT NOT NULL DEFAULT '';
+ALTER TABLE bookings ADD COLUMN exemption_label TEXT NOT NULL DEFAULT ''
+)SQL"},
   };
   return list;
 }
