@@ -6,6 +6,7 @@ import { useI18n } from '../i18n-react';
 import type { MessageKey } from '../i18n';
 import { useConfirm } from './ConfirmDialog';
 import { FieldError, formLevel, invalidProps } from './ReservationsFields';
+import ResourceTerms, { TERMS_FIELDS, termsBody, termsToForm } from './ResourceTerms';
 import { atLeast, useSession } from './session';
 import {
   WEEKDAYS, categoryPaths, hoursFromForm, hoursToForm, rangeProblem,
@@ -101,6 +102,7 @@ function ResourceForm({ resource, categories, onDone }: { resource: Resource | n
   const [special, setSpecial] = useState<SpecialRow[]>(() => (resource?.special_days ?? []).map((s) => ({
     date: s.date, closed: s.closed, from: s.hours[0]?.[0] ?? '09:00', to: s.hours[0]?.[1] ?? '12:00', note: s.note,
   })));
+  const [terms, setTerms] = useState(() => termsToForm(resource));
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const paths = categoryPaths(categories);
@@ -129,6 +131,7 @@ function ResourceForm({ resource, categories, onDone }: { resource: Resource | n
       closed_on_holidays: form.closed_on_holidays, stopped: form.stopped,
       opening_hours: hoursFromForm(hours),
       special_days: special.map((s) => ({ date: s.date, closed: s.closed, hours: s.closed ? [] : [[s.from, s.to]], note: s.note })),
+      ...termsBody(terms),
     };
     try {
       if (resource) await api.put(`/api/resources/${resource.id}`, body);
@@ -145,7 +148,8 @@ function ResourceForm({ resource, categories, onDone }: { resource: Resource | n
     try { await request('DELETE', `/api/resources/${resource.id}`); onDone(t('rsv.deleted', { name: resource.name })); } catch (err) { setError(err); } finally { setBusy(false); }
   };
 
-  const FIELDS = ['name', 'description', 'category_id', 'capacity', 'slot_minutes', 'window_days', 'daily_limit', 'opening_hours', 'special_days', 'closed_on_holidays', 'stopped'];
+  const FIELDS = ['name', 'description', 'category_id', 'capacity', 'slot_minutes', 'window_days', 'daily_limit', 'opening_hours', 'special_days', 'closed_on_holidays', 'stopped',
+    ...TERMS_FIELDS, ...terms.exemptions.flatMap((_, i) => ['code', 'label', 'rate_percent'].map((k) => `exemptions/${i}/${k}`))];
   const text = (k: 'name' | 'capacity' | 'slot_minutes' | 'window_days' | 'daily_limit', label: MessageKey, hint?: MessageKey, type = 'text') => (
     <div className="field">
       <label htmlFor={`rf-${k}`}>{t(label)}</label>
@@ -244,6 +248,8 @@ function ResourceForm({ resource, categories, onDone }: { resource: Resource | n
         <button type="button" className="btn btn-small" onClick={() => setSpecial([...special, { date: '', closed: true, from: '09:00', to: '12:00', note: '' }])} data-testid="rf-add-special">{t('rsv.addSpecial')}</button>
         <FieldError error={error} field="special_days" id="rf-special" />
       </fieldset>
+
+      <ResourceTerms value={terms} onChange={setTerms} error={error} />
 
       <div className="field">
         <label className="check"><input type="checkbox" checked={form.stopped} aria-describedby="rf-stopped-hint" onChange={(e) => set('stopped', e.target.checked)} data-testid="rf-stopped" /> {t('rsv.stopSwitch')}</label>

@@ -19,6 +19,13 @@ export interface Resource {
   daily_limit: number;
   stopped: boolean;
   special_days: SpecialDay[];
+  // Fees, exemptions, eligibility and party size (issue 12, migration 32).
+  fee_per_slot?: number;
+  exemptions?: { code: string; label: string; rate_percent: number }[];
+  eligibility?: 'everyone' | 'residents' | 'segment';
+  eligibility_segment_id?: number | null;
+  party_min?: number;
+  party_max?: number;
 }
 export interface Slot { start: string; capacity: number; booked: number; remaining: number; bookable: boolean }
 export interface LedgerDay { date: string; closed: string | null; slots: Slot[] }
@@ -37,6 +44,8 @@ export interface Booking {
   contact_phone: string;
   created_at: number;
   updated_at: number;
+  fee?: number;             // yen as charged; a multi-slot booking's whole fee is on its first row
+  exemption_label?: string;
 }
 export interface Ledger { resource: Resource; days: LedgerDay[]; bookings: Booking[]; truncated: boolean }
 export interface StatsDay { date: string; closed: string | null; slots: number; places: number; booked_party: number; bookings: number; cancelled: number }

@@ -14,6 +14,8 @@ export interface ResidentBooking {
   resource_name: string;
   slot: string; // "2026-12-05T09:00", JST
   party: number;
+  fee?: number;             // yen as charged (issue 12 fees)
+  exemption_label?: string;
   status: 'booked' | 'cancelled' | string;
 }
 
@@ -67,6 +69,7 @@ export default function ResidentBookings() {
                 </div>
                 <p data-testid="booking-when">{when}</p>
                 <p className="muted">{t('res.bookingParty', { n: b.party })}</p>
+                {((b.fee ?? 0) > 0 || b.exemption_label) && <p className="muted" data-testid="booking-fee">{t('rt.feeCol')}: {t('rt.feeValue', { yen: (b.fee ?? 0).toLocaleString('ja-JP') })}{b.exemption_label ? `（${b.exemption_label}）` : ''}</p>}
                 {live && !hasBegun(b.slot) && (asking === b.id ? (
                   <div className="alert alert-warn" role="group" aria-label={t('res.bookingCancelAsk')}>
                     <p>{t('res.bookingCancelAsk')}</p>
