@@ -125,7 +125,7 @@ test('(a) a LINE resident books 施設予約 on line-sim: the exemption is asked
     let sawExemption = false;
     for (let step = 0; step < 20; step++) {
       n = await next(n);
-      if (await page.getByTestId('flex-bubble').filter({ hasText: '申込内容をご確認ください' }).count()) break;
+      if (await page.getByTestId('flex-bubble').filter({ hasText: /入力内容を確認|申込内容をご確認/ }).count()) break;
       const text = await lastText();
       if (/種類を選んで/.test(text)) await (await chip(/公民館/)).click();
       else if (/施設を選んで/.test(text)) await (await chip(/会議室A/)).click();
@@ -144,7 +144,7 @@ test('(a) a LINE resident books 施設予約 on line-sim: the exemption is asked
       else assert.fail(`unexpected question: ${text}`);
     }
     assert.ok(sawExemption, 'the exemption was asked');
-    const summary = page.getByTestId('flex-bubble').filter({ hasText: '申込内容をご確認ください' }).last();
+    const summary = page.getByTestId('flex-bubble').filter({ hasText: /入力内容を確認|申込内容をご確認/ }).last();
     await summary.waitFor();
     assert.match(await summary.innerText(), /会議室A.*（2人） 利用料 600 円（市内団体）/s);
     await screenshot(page, 'resfees-line-summary');
