@@ -14,7 +14,9 @@ namespace {
 class Facilities final : public SlotProvider {
  public:
   std::vector<BookableResource> resources() const override {
-    return {{"1", "体育館", "10", 4}, {"2", "会議室A", "20", 1}, {"3", "会議室B", "20", 1}};
+    return {{"1", "体育館", "10", 4, 1, 0, {}},
+            {"2", "会議室A", "20", 1, 1, 0, {}},
+            {"3", "会議室B", "20", 1, 1, 0, {}}};
   }
   std::vector<BookableCategory> categories() const override {
     return {{"10", "スポーツ施設", ""}, {"20", "会議室", "30"}, {"30", "公民館", ""}};
