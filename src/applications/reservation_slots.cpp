@@ -52,10 +52,20 @@ const res::Resource* LedgerSlots::find(const std::string& id) const {
 
 std::vector<conv::BookableResource> LedgerSlots::resources() const {
   std::vector<conv::BookableResource> out;
-  for (const auto& r : loaded())
-    if (!r.stopped)
-      out.push_back({std::to_string(r.id), r.name,
-                     r.category_id ? std::to_string(*r.category_id) : std::string(), r.capacity});
+  for (const auto& r : loaded()) {
+    if (r.stopped) continue;
+    conv::BookableResource b;
+    b.id = std::to_string(r.id);
+    b.name = r.name;
+    b.category_id = r.category_id ? std::to_string(*r.category_id) : std::string();
+    // The party limits of the resource (the ledger refuses others anyway).
+    b.capacity = r.terms.party_max > 0 ? std::min(r.terms.party_max, r.capacity) : r.capacity;
+    b.party_min = std::min(std::max(1, r.terms.party_min), b.capacity);
+    b.fee_per_slot = r.terms.fee_per_slot;
+    for (const auto& e : r.terms.exemptions)
+      b.exemptions.push_back({e.code, e.label, e.rate_percent});
+    out.push_back(std::move(b));
+  }
   return out;
 }
 
@@ -131,6 +141,7 @@ conv::EffectOutcome book_reserve_answers(store::Tx& tx, int64_t tenant_id, int64
     req.party = want->party;
     req.resident_id = resident_id;
     req.note = def.title;
+    req.exemption = want->exemption;
     try {
       if (!res::book_in(tx, req, now_ms))
         return conv::EffectOutcome::failed(

@@ -55,11 +55,20 @@ struct BookableCategory {
   std::string parent_id;  // empty at the top level
 };
 
+// An exemption category (減免) a resident may claim: the fee is lowered by rate_percent.
+struct BookableExemption {
+  std::string code, label;
+  int rate_percent = 0;
+};
+
 struct BookableResource {
   std::string id;
   std::string name;
-  std::string category_id;  // empty when in no category
-  int capacity = 1;         // places per slot: the most one booking may take
+  std::string category_id;   // empty when in no category
+  int capacity = 1;          // places per slot: the most one booking may take
+  int party_min = 1;         // the fewest people one booking may be for
+  int64_t fee_per_slot = 0;  // yen; 0 = free
+  std::vector<BookableExemption> exemptions;
 };
 
 class SlotProvider {

@@ -9,6 +9,8 @@
 #include "reservations/lottery.h"
 #include "reservations/notices.h"
 #include "reservations/waitlist.h"
+#include "residents/condition.h"
+#include "residents/segments.h"
 
 namespace mg::reservations {
 
@@ -20,7 +22,8 @@ constexpr const char* kResourceColumns =
     "id, tenant_id, category_id, name, description, slot_minutes, capacity, opening_hours, "
     "closed_on_holidays, window_days, daily_limit, stopped, window_mode, book_lead, "
     "book_lead_unit, cancel_lead, cancel_lead_unit, period_limit, period_unit, max_slots, "
-    "waitlist_hold_minutes, pin_enabled, reminder_days_before, reminder_time";
+    "waitlist_hold_minutes, pin_enabled, reminder_days_before, reminder_time, fee_per_slot, "
+    "exemptions, eligibility, eligibility_segment_id, party_min, party_max";
 
 int64_t day_number(Date d) { return chr::sys_days{d}.time_since_epoch().count(); }
 
@@ -55,6 +58,13 @@ Resource resource_of(store::Tx& tx, const store::Row& r) {
   out.pin_enabled = r.i64(21) != 0;
   out.reminder_days_before = static_cast<int>(r.i64(22));
   out.reminder_time = r.str(23);
+  out.terms.fee_per_slot = r.i64(24);
+  out.terms.exemptions = exemptions_from_stored(r.str(25));
+  // An unknown stored mode admits nobody rather than everyone.
+  out.terms.eligibility = eligibility_of(r.str(26)).value_or(Eligibility::segment);
+  out.terms.eligibility_segment_id = r.opt_i64(27);
+  out.terms.party_min = static_cast<int>(r.i64(28));
+  out.terms.party_max = static_cast<int>(r.i64(29));
   tx.each(
       "SELECT day, closed, hours, note FROM resource_special_days WHERE resource_id = ? "
       "ORDER BY day",
@@ -95,13 +105,16 @@ Booking booking_of(const store::Row& r) {
   b.checked_in_at = r.opt_i64(16);
   b.checked_in_by = r.opt_i64(17);
   b.changed_to = r.opt_i64(18);
+  b.fee = r.i64(19);
+  b.exemption = r.str(20);
+  b.exemption_label = r.str(21);
   return b;
 }
 
 constexpr const char* kBookingColumns =
     "id, resource_id, slot_start, party, resident_id, staff_id, status, note, reason, "
     "created_at, updated_at, group_id, contact_name, contact_phone, pin, checkin_token, "
-    "checked_in_at, checked_in_by, changed_to";
+    "checked_in_at, checked_in_by, changed_to, fee, exemption, exemption_label";
 
 void write_special_days(store::Tx& tx, const Resource& r) {
   tx.exec("DELETE FROM resource_special_days WHERE resource_id = ?", {r.id});
@@ -223,14 +236,27 @@ namespace {
 constexpr const char* kRuleAssignments =
     "window_mode = ?, book_lead = ?, book_lead_unit = ?, cancel_lead = ?, cancel_lead_unit = ?, "
     "period_limit = ?, period_unit = ?, max_slots = ?, waitlist_hold_minutes = ?, "
-    "pin_enabled = ?, reminder_days_before = ?, reminder_time = ?";
+    "pin_enabled = ?, reminder_days_before = ?, reminder_time = ?, fee_per_slot = ?, "
+    "exemptions = ?, eligibility = ?, eligibility_segment_id = ?, party_min = ?, party_max = ?";
 store::Params rule_values(const Resource& r) {
-  return {to_string(r.window_mode),         int64_t{r.book_lead.amount},
-          to_string(r.book_lead.unit),      int64_t{r.cancel_lead.amount},
-          to_string(r.cancel_lead.unit),    int64_t{r.period_limit},
-          to_string(r.period_unit),         int64_t{r.max_slots},
-          int64_t{r.waitlist_hold_minutes}, int64_t{r.pin_enabled ? 1 : 0},
-          int64_t{r.reminder_days_before},  r.reminder_time};
+  return {to_string(r.window_mode),
+          int64_t{r.book_lead.amount},
+          to_string(r.book_lead.unit),
+          int64_t{r.cancel_lead.amount},
+          to_string(r.cancel_lead.unit),
+          int64_t{r.period_limit},
+          to_string(r.period_unit),
+          int64_t{r.max_slots},
+          int64_t{r.waitlist_hold_minutes},
+          int64_t{r.pin_enabled ? 1 : 0},
+          int64_t{r.reminder_days_before},
+          r.reminder_time,
+          r.terms.fee_per_slot,
+          exemptions_json(r.terms.exemptions).dump(),
+          to_string(r.terms.eligibility),
+          store::opt(r.terms.eligibility_segment_id),
+          int64_t{r.terms.party_min},
+          int64_t{r.terms.party_max}};
 }
 void write_rules(store::Tx& tx, const Resource& r) {
   auto params = rule_values(r);
@@ -346,9 +372,14 @@ namespace {
 // starts of the slots booked (one, or max_slots consecutive ones).
 std::vector<int64_t> check_rules(const Resource& r, const BookingRequest& req, int64_t now_ms) {
   if (r.stopped) throw ApiError(409, "stopped", "この予約の受付は止まっています");
-  if (req.party < 1 || req.party > r.capacity)
-    throw ApiError::bad_request("人数は 1〜" + std::to_string(r.capacity) + " で指定してください",
+  int party_max = r.terms.party_max > 0 ? std::min(r.terms.party_max, r.capacity) : r.capacity;
+  int party_min = std::min(std::max(1, r.terms.party_min), party_max);
+  if (req.party < party_min || req.party > party_max)
+    throw ApiError::bad_request("人数は " + std::to_string(party_min) + "〜" +
+                                    std::to_string(party_max) + " で指定してください",
                                 "party");
+  if (!req.exemption.empty() && !find_exemption(r.terms.exemptions, req.exemption))
+    throw ApiError::bad_request("その減免の区分はこの予約にはありません", "exemption");
   if (req.slots < 1 || req.slots > std::max(1, r.max_slots))
     throw ApiError::bad_request(
         r.max_slots <= 1 ? "この予約は 1 枠ずつです"
@@ -433,6 +464,49 @@ std::optional<int64_t> first_full(store::Tx& tx, const Resource& r, const Bookin
       return s;
   return std::nullopt;
 }
+// A resident's own booking must fit the resource's eligibility; staff book for anyone (they
+// check papers at the counter). Evaluated by the residents' condition compiler against the
+// resident's attributes as they are now, in the booking's transaction.
+void check_eligibility(store::Tx& tx, const Resource& r, const BookingRequest& req) {
+  if (req.staff || !req.resident_id || r.terms.eligibility == Eligibility::everyone) return;
+  Json condition;
+  std::string who;
+  switch (r.terms.eligibility) {
+    case Eligibility::everyone:
+      return;
+    case Eligibility::residents:
+      condition = residents_condition();
+      who = "市内（町内・村内）にお住まいの方";
+      break;
+    case Eligibility::segment: {
+      auto seg = r.terms.eligibility_segment_id
+                     ? residents::find_segment(tx, req.tenant_id, *r.terms.eligibility_segment_id)
+                     : std::nullopt;
+      if (!seg)
+        throw ApiError(403, "not_eligible",
+                       "この予約の利用条件が確認できないため受け付けられません。窓口へお問い合わせ"
+                       "ください");
+      condition = seg->condition;
+      who = "「" + seg->name + "」に当てはまる方";
+      break;
+    }
+  }
+  bool ok = false;
+  try {
+    residents::CompileOptions options;
+    options.include_blocked = true;  // blocking the LINE account does not change who one is
+    auto compiled = residents::compile_condition(
+        condition, residents::load_definitions(tx, req.tenant_id), req.tenant_id, options);
+    ok = residents::resident_matches(tx, req.tenant_id, *req.resident_id, compiled);
+  } catch (const ApiError&) {
+    ok = false;  // a condition that no longer compiles (an attribute removed) admits nobody
+  }
+  if (!ok)
+    throw ApiError(
+        403, "not_eligible",
+        "この予約は" + who + "だけが利用できます。ご不明な点は窓口へお問い合わせください");
+}
+
 }  // namespace
 
 std::optional<Booking> book_in(store::Tx& tx, const BookingRequest& req, int64_t now_ms) {
@@ -447,6 +521,7 @@ std::optional<Booking> book_in(store::Tx& tx, const BookingRequest& req, int64_t
     throw ApiError(409, "lottery", "この枠は抽選の対象です。抽選の結果の公開後に予約できます",
                    "slot");
   if (req.waitlist_entry_id) check_offer(tx, req, now_ms);
+  check_eligibility(tx, *r, req);
   check_limits(tx, *r, req);
   if (first_full(tx, *r, req, slots, now_ms)) {
     if (req.waitlist_entry_id)  // cannot happen while the offer holds its place
@@ -468,16 +543,23 @@ std::optional<Booking> book_in(store::Tx& tx, const BookingRequest& req, int64_t
   // The first row carries the booking's check-in code (its QR code) and smart-lock PIN.
   b.checkin_token = new_checkin_code();
   if (r->pin_enabled) b.pin = new_pin();
+  auto exemption = find_exemption(r->terms.exemptions, req.exemption);
+  if (exemption) {
+    b.exemption = exemption->code;
+    b.exemption_label = exemption->label;
+  }
+  b.fee = fee_for(b.slots, r->terms.fee_per_slot, exemption ? exemption->rate_percent : 0);
   for (std::size_t i = 0; i < slots.size(); ++i) {
     int64_t id = tx.insert_id(
         "INSERT INTO bookings(tenant_id, resource_id, slot_start, party, resident_id, "
         "staff_id, status, note, reason, created_at, updated_at, group_id, contact_name, "
-        "contact_phone, pin, checkin_token) VALUES (?, ?, ?, ?, ?, ?, 'booked', ?, '', ?, ?, ?, "
-        "?, ?, ?, ?) RETURNING id",
+        "contact_phone, pin, checkin_token, fee, exemption, exemption_label) VALUES (?, ?, ?, ?, "
+        "?, ?, 'booked', ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         {req.tenant_id, r->id, slots[i], int64_t{req.party}, store::opt(req.resident_id),
          store::opt(b.staff_id), req.note, now_ms, now_ms, store::opt(b.group_id), req.contact_name,
          req.contact_phone, i == 0 ? b.pin : std::string(),
-         i == 0 ? store::Value(b.checkin_token) : store::Value()});
+         i == 0 ? store::Value(b.checkin_token) : store::Value(), i == 0 ? b.fee : int64_t{0},
+         b.exemption, b.exemption_label});
     if (i == 0) {
       b.id = id;
       if (slots.size() > 1) {
@@ -497,7 +579,9 @@ std::optional<Booking> book_in(store::Tx& tx, const BookingRequest& req, int64_t
                 {{"resource_id", r->id},
                  {"slot", format_slot(req.slot_start)},
                  {"party", req.party},
-                 {"slots", b.slots}});
+                 {"slots", b.slots},
+                 {"fee", b.fee},
+                 {"exemption", b.exemption}});
   // The resident's confirmation (or change message) goes out once, after this commits.
   if (req.resident_id && !req.notice.empty())
     enqueue_notice(tx, req.tenant_id, b.id, req.notice, req.notice_reason);
@@ -534,6 +618,7 @@ Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms) {
       auto r = find_resource(tx, req.tenant_id, req.resource_id);
       if (!r) throw ApiError::not_found("予約の対象が見つかりません");
       check_rules(*r, req, now_ms);
+      check_eligibility(tx, *r, req);
       return r;
     });
   std::optional<Booking> booked;

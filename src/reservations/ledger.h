@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "auth/model.h"
+#include "reservations/fees.h"
 #include "reservations/rules.h"
 #include "reservations/schedule.h"
 #include "store/db.h"
@@ -44,6 +45,7 @@ struct Resource {
   bool pin_enabled = false;
   int reminder_days_before = 1;
   std::string reminder_time = "18:00";
+  BookingTerms terms;             // fee, exemptions, eligibility, party size (migration 32)
   ResourceCalendar calendar;
 };
 
@@ -64,6 +66,10 @@ struct Booking {
   // carries, on the booking's first row; attendance; the booking a change moved this one to.
   std::string pin, checkin_token;
   std::optional<int64_t> checked_in_at, checked_in_by, changed_to;
+  // As charged (migration 32): the whole booking's fee is on its first row, 0 on the others,
+  // so the rows of a period add up; the exemption (code and label as then) on every row.
+  int64_t fee = 0;
+  std::string exemption, exemption_label;
 };
 
 // Category and resource rows; all tenant-scoped (another tenant's id is "not found").
@@ -112,13 +118,15 @@ struct BookingRequest {
   std::string notice = "confirm";
   std::string notice_reason;            // a staff change's reason, for the message
   std::optional<int64_t> changed_from;  // the booking a change replaces, for the message
+  std::string exemption;                // an exemption code of the resource, or empty
 };
 
-// Books or throws ApiError: 404 unknown resource; 400 not_a_slot, out_of_window, party, slots;
-// 409 stopped, closed, lottery (the slot is in a lottery round until it is published),
-// lead_time, daily_limit, period_limit, offer_gone, slot_full (details:
-// the next free slots). Every rule and the capacity (bookings plus places held by waitlist
-// offers) are checked inside the write transaction, under the slots' locks.
+// Books or throws ApiError: 404 unknown resource; 400 not_a_slot, out_of_window, party, slots,
+// exemption; 403 not_eligible (a resident's own booking only; staff book for anyone); 409
+// stopped, closed, lottery (the slot is in a lottery round until it is published), lead_time,
+// daily_limit, period_limit, offer_gone, slot_full (details: the next free slots). Every rule
+// and the capacity (bookings plus places held by waitlist offers) are checked inside the write
+// transaction, under the slots' locks.
 Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms);
 
 // The booking transaction's work inside the caller's write transaction (a chat turn books as

@@ -12,6 +12,8 @@
 #include "reservations/notices.h"
 #include "reservations/report.h"
 #include "reservations/waitlist.h"
+#include "residents/condition.h"
+#include "residents/segments.h"
 
 namespace mg::reservations {
 
@@ -113,7 +115,9 @@ Json resource_json(const Resource& r, bool staff) {
                        {"hours", intervals_json(s.hours)},
                        {"note", s.note}});
   j["special_days"] = special;
-  (void)staff;
+  j.update(to_json(r.terms));
+  // Residents see who may book, not which saved segment decides it.
+  if (!staff) j.erase("eligibility_segment_id");
   return j;
 }
 
@@ -126,7 +130,10 @@ Json booking_json(const Booking& b, bool staff) {
             {"slots", b.slots},
             {"group_id", b.group_id ? Json(*b.group_id) : Json()},
             {"created_at", b.created_at},
-            {"updated_at", b.updated_at}};
+            {"updated_at", b.updated_at},
+            {"fee", b.fee},
+            {"exemption", b.exemption.empty() ? Json() : Json(b.exemption)},
+            {"exemption_label", b.exemption_label}};
   if (staff) {
     j["source"] = b.staff_id ? "staff" : "resident";
     j["resident_id"] = b.resident_id ? Json(*b.resident_id) : Json();
@@ -175,6 +182,22 @@ Resource resource_from(store::Tx& tx, int64_t tenant_id, const Json& body,
     if (r.reminder_time.empty()) r.reminder_time = base.reminder_time;
     if (!valid_reminder_time(r.reminder_time))
       throw ApiError::bad_request("リマインダーの時刻は 18:00 の形で書きます", "reminder");
+  }
+  r.terms = parse_booking_terms(body, base.terms);
+  // The eligibility must be one the residents' condition compiler can evaluate now.
+  if (r.terms.eligibility == Eligibility::segment &&
+      !residents::find_segment(tx, tenant_id, *r.terms.eligibility_segment_id))
+    throw ApiError::bad_request("セグメントが見つかりません", "eligibility_segment_id");
+  if (r.terms.eligibility == Eligibility::residents) {
+    try {
+      residents::compile_condition(residents_condition(),
+                                   residents::load_definitions(tx, tenant_id), tenant_id);
+    } catch (const ApiError&) {
+      throw ApiError::bad_request(
+          "「市内にお住まいの方のみ」には、住民の属性 segment（resident = 市内・村内）の定義が"
+          "必要です",
+          "eligibility");
+    }
   }
   r.calendar.weekly = parse_opening_hours(body.value("opening_hours", Json::object()));
   if (auto s = body.find("special_days"); s != body.end() && !s->is_null()) {
@@ -483,6 +506,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
     b.party = static_cast<int>(int_field(body, "party", 1, 10000, 1, "人数"));
     b.note = text_field(body, "note", 1000, false, "メモ");
     b.slots = static_cast<int>(int_field(body, "slots", 1, 48, 1, "枠の数"));
+    b.exemption = text_field(body, "exemption", 40, false, "減免の区分");
     // Who called, for a phone or counter booking (staff console); both optional here.
     b.contact_name = text_field(body, "contact_name", 200, false, "お名前");
     b.contact_phone = text_field(body, "contact_phone", 40, false, "電話番号");
@@ -611,7 +635,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
       if (st->day < 0) {
         out =
             "\xEF\xBB\xBF予約番号,施設・窓口,日付,時刻,人数,状態,受付,お名前,電話番号,メモ,"
-            "取り消しの理由,登録日時,更新日時,来場受付\r\n";
+            "取り消しの理由,登録日時,更新日時,来場受付,利用料（円）,減免\r\n";
         st->day = 0;
         return true;
       }
@@ -630,7 +654,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
                "," + clock::format_jst(b.updated_at, "%Y-%m-%d %H:%M:%S") + "," +
                (b.checked_in_at ? clock::format_jst(*b.checked_in_at, "%Y-%m-%d %H:%M:%S")
                                 : std::string()) +
-               "\r\n";
+               "," + std::to_string(b.fee) + "," + csv::field(b.exemption_label) + "\r\n";
       }
       st->day += n;
       return st->day < days;
@@ -694,6 +718,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
                 b.slot_start = slot_of(body);
                 b.party = static_cast<int>(int_field(body, "party", 1, 10000, 1, "人数"));
                 b.slots = static_cast<int>(int_field(body, "slots", 1, 48, 1, "枠の数"));
+                b.exemption = text_field(body, "exemption", 40, false, "減免の区分");
                 if (!who.resident_id) who = resident_of(req, true);
                 b.resident_id = who.resident_id;
                 return with_cookie(
@@ -711,7 +736,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
             "SELECT b.id, b.resource_id, b.slot_start, b.party, b.status, r.name, b.pin, "
             "b.checkin_token, b.checked_in_at, r.slot_minutes, b.group_id, b.changed_to, "
             "(SELECT COUNT(*) FROM bookings g WHERE g.tenant_id = b.tenant_id AND g.group_id = "
-            "b.id) FROM bookings b JOIN resources r ON r.id = b.resource_id WHERE b.tenant_id = ? "
+            "b.id), b.fee, b.exemption_label FROM bookings b JOIN resources r ON r.id = b.resource_id WHERE b.tenant_id = ? "
             "AND b.resident_id = ? ORDER BY b.slot_start DESC LIMIT 200",
             {t.id, who.resident_id}, [&](const store::Row& row) {
               Json j = {{"id", row.i64(0)},
@@ -722,7 +747,9 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
                         {"resource_name", row.str(5)},
                         {"checked_in_at", row.is_null(8) ? Json() : Json(row.i64(8))},
                         {"group_id", row.is_null(10) ? Json() : Json(row.i64(10))},
-                        {"changed_to", row.is_null(11) ? Json() : Json(row.i64(11))}};
+                        {"changed_to", row.is_null(11) ? Json() : Json(row.i64(11))},
+                        {"fee", row.i64(13)},
+                        {"exemption_label", row.str(14)}};
               // The resident's own PIN and check-in code, while the booking stands: the PIN
               // opens the door from the slot's start to its end.
               if (row.str(4) == "booked" && !row.str(7).empty()) {

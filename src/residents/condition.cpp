@@ -256,6 +256,16 @@ int64_t count_matching(store::Tx& tx, int64_t tenant_id, const CompiledCondition
       ->i64(0);
 }
 
+bool resident_matches(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
+                      const CompiledCondition& compiled) {
+  store::Params params{tenant_id, resident_id};
+  params.insert(params.end(), compiled.params.begin(), compiled.params.end());
+  return tx
+      .one("SELECT 1 FROM residents r WHERE r.tenant_id = ? AND r.id = ? AND " + compiled.sql,
+           params)
+      .has_value();
+}
+
 int64_t count_matching(store::Tx& tx, int64_t tenant_id, const Json& condition,
                        const CompileOptions& options) {
   return count_matching(

@@ -65,6 +65,10 @@ int64_t count_matching(store::Tx& tx, int64_t tenant_id, const Json& condition,
                        const CompileOptions& options = {});
 int64_t count_matching(store::Tx& tx, int64_t tenant_id, const CompiledCondition& compiled);
 
+// Whether one resident of the tenant matches (booking eligibility, reservations/ledger.cpp).
+bool resident_matches(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
+                      const CompiledCondition& compiled);
+
 // Matching residents by (channel, status): "line"/"web", "active"/"blocked".
 struct ChannelCount {
   std::string channel, status;

@@ -904,6 +904,20 @@ CREATE TABLE booking_messages (
   PRIMARY KEY (booking_id, kind)
 )
 )SQL"},
+      // Fees with exemptions (減免), eligibility and party size per resource (issue 12). The
+      // fee and the exemption are stored on the booking as charged, so a later change of the
+      // resource's fee does not rewrite what a resident was told.
+      {32, "reservation_fees_eligibility", R"SQL(
+ALTER TABLE resources ADD COLUMN fee_per_slot BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE resources ADD COLUMN exemptions TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE resources ADD COLUMN eligibility TEXT NOT NULL DEFAULT 'everyone';
+ALTER TABLE resources ADD COLUMN eligibility_segment_id BIGINT;
+ALTER TABLE resources ADD COLUMN party_min BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE resources ADD COLUMN party_max BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE bookings ADD COLUMN fee BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE bookings ADD COLUMN exemption TEXT NOT NULL DEFAULT '';
+ALTER TABLE bookings ADD COLUMN exemption_label TEXT NOT NULL DEFAULT ''
+)SQL"},
       // Hand-off to staff (issue 14): a resident's conversation with a department's staff,
       // its messages (the transcript, kept with the resident), the tenant's staffed hours and
       // the LINE bot's memory of a resident's recent FAQ questions (two failures → offer).

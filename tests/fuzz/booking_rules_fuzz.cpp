@@ -3,12 +3,15 @@
 // max_slots, waitlist_hold_minutes), through parse_rule_settings, then the rules applied to a
 // week of slots. Properties: only ApiError is thrown; accepted settings are within their
 // bounds and survive a round trip through to_json; business_days_after never goes backwards
-// and lands on a business day; a lead of 0 is always met.
+// and lands on a business day; a lead of 0 is always met. The same bytes as the fee,
+// exemption, eligibility and party fields (parse_booking_terms, issue 12 fees): bounds kept,
+// round trip, and every exemption's fee between 0 and the full fee.
 #include <cstdint>
 #include <cstdlib>
 
 #include "core/errors.h"
 #include "core/json.h"
+#include "reservations/fees.h"
 #include "reservations/rules.h"
 
 using namespace mg::reservations;
@@ -18,6 +21,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   mg::Json j = mg::Json::parse(reinterpret_cast<const char*>(data),
                                reinterpret_cast<const char*>(data) + size, nullptr, false);
   if (j.is_discarded()) return 0;
+  try {
+    BookingTerms t = parse_booking_terms(j, BookingTerms{});
+    if (t.fee_per_slot < 0 || t.fee_per_slot > kMaxFeePerSlot ||
+        t.exemptions.size() > kMaxExemptions || t.party_min < 1 || t.party_max < 0 ||
+        (t.party_max > 0 && t.party_min > t.party_max) ||
+        (t.eligibility == Eligibility::segment) != t.eligibility_segment_id.has_value())
+      std::abort();
+    if (to_json(parse_booking_terms(to_json(t), BookingTerms{})) != to_json(t)) std::abort();
+    for (const auto& e : t.exemptions) {
+      if (e.rate_percent < 1 || e.rate_percent > 100) std::abort();
+      int slots = 1 + static_cast<int>(size % 48);
+      int64_t fee = fee_for(slots, t.fee_per_slot, e.rate_percent);
+      if (fee < 0 || fee > slots * t.fee_per_slot) std::abort();
+    }
+  } catch (const mg::ApiError&) {
+  }
   RuleSettings s;
   try {
     s = parse_rule_settings(j, RuleSettings{});

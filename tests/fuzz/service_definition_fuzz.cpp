@@ -45,7 +45,9 @@ Input derived_input(const StepResult& r, size_t turn) {
 class FixedSlots final : public SlotProvider {
  public:
   std::vector<BookableResource> resources() const override {
-    return {{"1", "体育館", "10", 4}, {"2", "会議室A", "20", 1}, {"3", "会議室B", "", 2}};
+    return {{"1", "体育館", "10", 4, 1, 0, {}},
+            {"2", "会議室A", "20", 1, 1, 0, {}},
+            {"3", "会議室B", "", 2, 1, 0, {}}};
   }
   std::vector<BookableCategory> categories() const override {
     return {{"10", "スポーツ", ""}, {"20", "会議室", "10"}};

@@ -55,10 +55,38 @@ std::string slot_label(const Slot& s, int capacity) {
   return t;
 }
 
+// 「1,200 円」
+std::string yen(int64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out + " 円";
+}
+
+// The exemption a resource offers under `code`, or null.
+const BookableExemption* exemption_of(const BookableResource& r, const std::string& code) {
+  for (const auto& e : r.exemptions)
+    if (e.code == code) return &e;
+  return nullptr;
+}
+
+// Whether the resident is asked for an exemption: only where there is a fee to lower.
+bool asks_exemption(const BookableResource& r) {
+  return r.fee_per_slot > 0 && !r.exemptions.empty();
+}
+
+// The fee of one slot under an exemption, rounded down as the ledger charges it
+// (reservations/fees.h: floor(fee × (100 − rate) / 100)).
+int64_t slot_fee(const BookableResource& r, const BookableExemption* e) {
+  return r.fee_per_slot * (100 - (e ? e->rate_percent : 0)) / 100;
+}
+
 // Where the step stands: what is chosen so far (pending), with single options taken for the
 // resident, and the question that follows from it.
 struct Position {
-  std::string phase;  // none|category|resource|party|date|slot
+  std::string phase;  // none|category|resource|party|exemption|date|slot
   Json pending;
   std::vector<BookableResource> offered;
   const BookableResource* resource = nullptr;
@@ -137,12 +165,24 @@ class Offer {
       p.pending["resource"] = p.resource->id;
     }
     int most = std::min(d_.max_party, std::max(1, p.resource->capacity));
-    p.party = d_.ask_party ? p.pending.value("party", 0) : 1;
-    if (d_.ask_party && (p.party < 1 || p.party > most)) {
+    int least = std::min(std::max(1, p.resource->party_min), most);
+    p.party = d_.ask_party ? p.pending.value("party", 0) : least;
+    if (d_.ask_party && (p.party < least || p.party > most)) {
       p.pending.erase("party");
       p.pending.erase("date");
       p.phase = "party";
       return p;
+    }
+    if (asks_exemption(*p.resource)) {
+      auto e = p.pending.find("exemption");
+      bool chosen = e != p.pending.end() && e->is_string() &&
+                    (e->get<std::string>().empty() || exemption_of(*p.resource, *e));
+      if (!chosen) {
+        p.pending.erase("exemption");
+        p.pending.erase("date");
+        p.phase = "exemption";
+        return p;
+      }
     }
     p.phase = p.pending.contains("date") ? "slot" : "date";
     return p;
@@ -236,6 +276,7 @@ class Reserve final : public QuestionKind {
         st.pending["resource"] = req->resource;
         st.pending["party"] = req->party;
         st.pending["date"] = req->slot.substr(0, 10);
+        st.pending["exemption"] = req->exemption;
       }
     }
     st.phase = kReserveKind;
@@ -266,11 +307,24 @@ class Reserve final : public QuestionKind {
       add_paged_choices(p, all, page_of(at.pending), kPerPage);
     } else if (at.phase == "party") {
       int most = std::min(d.max_party, std::max(1, at.resource->capacity));
-      p.text = at.resource->name + "\n何人で利用しますか（1〜" + std::to_string(most) + "人）。";
+      int least = std::min(std::max(1, at.resource->party_min), most);
+      p.text = at.resource->name + "\n何人で利用しますか（" + std::to_string(least) + "〜" +
+               std::to_string(most) + "人）。";
       p.input = "text";
       p.format = "number";
-      p.min = 1;
+      p.min = least;
       p.max = most;
+    } else if (at.phase == "exemption") {
+      p.text = at.resource->name + "\n利用料は 1 枠 " + yen(at.resource->fee_per_slot) +
+               "です。減免（利用料の減額・免除）に当たる方は区分を選んでください。";
+      std::vector<PromptChoice> all;
+      for (const auto& e : at.resource->exemptions) {
+        std::string full = e.label + "（" + std::to_string(e.rate_percent) + "%減免）";
+        all.push_back(
+            PromptChoice{"ex:" + e.code, truncate_chars(full, kMaxLabelChars), std::nullopt, full});
+      }
+      add_paged_choices(p, all, page_of(at.pending), kPerPage);
+      p.choices.push_back(PromptChoice{"ex:", "当てはまらない"});
     } else if (at.phase == "date") {
       auto days = offer.days(at);
       p.text = at.resource->name +
@@ -339,10 +393,24 @@ class Reserve final : public QuestionKind {
       bool number = !digits.empty() && digits.size() <= 4 &&
                     digits.find_first_not_of("0123456789") == std::string::npos;
       int n = number ? std::stoi(digits) : 0;
-      if (n < 1 || n > most)
-        return reply::error("人数は1〜" + std::to_string(most) + "の数で入力してください。");
+      int least = std::min(std::max(1, at.resource->party_min), most);
+      if (n < least || n > most)
+        return reply::error("人数は" + std::to_string(least) + "〜" + std::to_string(most) +
+                            "の数で入力してください。");
       next["party"] = n;
       return moved(next);
+    }
+    if (at.phase == "exemption") {
+      if (v == "ex:" || v == normalize_text("当てはまらない")) {
+        next["exemption"] = "";
+        return moved(next);
+      }
+      for (const auto& e : at.resource->exemptions)
+        if (v == "ex:" + e.code || v == normalize_text(e.label)) {
+          next["exemption"] = e.code;
+          return moved(next);
+        }
+      return reply::error("表示された区分から選んでください。");
     }
     if (at.phase == "date") {
       std::string day;
@@ -376,6 +444,18 @@ class Reserve final : public QuestionKind {
                    {"start", s.start},
                    {"end", s.end},
                    {"party", at.party}};
+        // The fee as the ledger will charge it, shown in the confirmation.
+        if (at.resource->fee_per_slot > 0) {
+          std::string code = at.pending.value("exemption", "");
+          const BookableExemption* e = exemption_of(*at.resource, code);
+          int64_t fee = slot_fee(*at.resource, e);
+          display += " 利用料 " + yen(fee);
+          if (e) {
+            display += "（" + e->label + "）";
+            value["exemption"] = e->code;
+          }
+          value["fee"] = fee;
+        }
         return reply::answer(std::move(value), display);
       }
     return reply::error("その時間は空いていません。表示された時間から選んでください。");
@@ -399,6 +479,8 @@ std::optional<ReserveRequest> reserve_request(const Json& value) {
   r.slot = slot->get<std::string>();
   if (party != value.end() && party->is_number_integer() && FieldReader::fits<int>(*party))
     r.party = party->get<int>();
+  if (auto e = value.find("exemption"); e != value.end() && e->is_string())
+    r.exemption = e->get<std::string>();
   return r;
 }
 

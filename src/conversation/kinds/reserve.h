@@ -26,6 +26,7 @@ struct ReserveRequest {
   std::string resource;  // provider key
   std::string slot;      // provider's slot key (YYYY-MM-DDTHH:MM)
   int party = 1;
+  std::string exemption;  // an exemption code the resident claimed (減免), or empty
 };
 
 // The request in a stored reserve answer value; nullopt for anything else.

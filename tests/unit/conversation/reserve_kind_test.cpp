@@ -14,7 +14,9 @@ namespace {
 class Facilities final : public SlotProvider {
  public:
   std::vector<BookableResource> resources() const override {
-    return {{"1", "体育館", "10", 4}, {"2", "会議室A", "20", 1}, {"3", "会議室B", "20", 1}};
+    return {{"1", "体育館", "10", 4, 1, 0, {}},
+            {"2", "会議室A", "20", 1, 1, 0, {}},
+            {"3", "会議室B", "20", 1, 1, 0, {}}};
   }
   std::vector<BookableCategory> categories() const override {
     return {{"10", "スポーツ施設", ""}, {"20", "会議室", "30"}, {"30", "公民館", ""}};
@@ -243,6 +245,67 @@ TEST_F(ReserveKind, ASlotRefusedAtSubmitIsAskedAgainOnTheSameDay) {
   ok = apply_effects(def, again.state, ok, host, ctx);
   EXPECT_TRUE(ok.state.completed);
   EXPECT_EQ(host.calls, 2);
+}
+
+// A hall with a fee, an exemption (減免) and a party of 2 at least (issue 12 fees): the step
+// asks for the exemption after the party, and its answer carries the fee the ledger charges.
+class PricedHall final : public SlotProvider {
+ public:
+  std::vector<BookableResource> resources() const override {
+    BookableResource r;
+    r.id = "5";
+    r.name = "ホール";
+    r.capacity = 10;
+    r.party_min = 2;
+    r.fee_per_slot = 1201;
+    r.exemptions = {{"dantai", "市内団体", 50}, {"techo", "障害者手帳", 100}};
+    return {r};
+  }
+  std::vector<std::string> open_days(const std::string&, const std::string&, int,
+                                     int) const override {
+    return {"2025-04-10"};
+  }
+  std::vector<Slot> available(const std::string&, const std::string& date) const override {
+    return {{date + "T10:00", "10:00", "11:00", 10, ""}};
+  }
+};
+
+TEST_F(ReserveKind, AsksTheExemptionAndShowsTheFee) {
+  PricedHall hall;
+  ServiceDefinition def = *load_definition(definition({{"ask_party", true}})).definition;
+  Context ctx = context();
+  ctx.slots = &hall;
+  StepResult r = start(def, ctx);
+  EXPECT_EQ(r.prompts.back().min, 2);
+  EXPECT_EQ(handle(def, r.state, Input::of_text("1"), ctx).prompts.at(0).type, Prompt::Type::error);
+  r = handle(def, r.state, Input::of_text("2"), ctx);
+  const Prompt& ask = r.prompts.back();
+  EXPECT_NE(ask.text.find("1 枠 1,201 円"), std::string::npos) << ask.text;
+  EXPECT_EQ(values(ask), (std::vector<std::string>{"ex:dantai", "ex:techo", "ex:"}));
+  EXPECT_EQ(ask.choices[0].label, "市内団体（50%減免）");
+  EXPECT_EQ(handle(def, r.state, Input::of_choice("ex:nope"), ctx).prompts.at(0).type,
+            Prompt::Type::error);
+  r = handle(def, r.state, Input::of_choice("ex:dantai"), ctx);
+  r = handle(def, r.state, Input::of_choice("day:2025-04-10"), ctx);
+  r = handle(def, r.state, Input::of_choice("2025-04-10T10:00"), ctx);
+  ASSERT_EQ(r.state.current, "confirm");
+  const Answer& a = r.state.answers.at("yoyaku");
+  // 1201 × 50% = 600.5 → 600, as the ledger rounds.
+  EXPECT_EQ(a.display, "ホール 4月10日(木) 10:00〜11:00（2人） 利用料 600 円（市内団体）");
+  EXPECT_EQ(a.value["exemption"], "dantai");
+  EXPECT_EQ(a.value["fee"], 600);
+  EXPECT_EQ(kinds::reserve_request(a.value)->exemption, "dantai");
+
+  // 当てはまらない: the full fee, no exemption in the answer.
+  r = start(def, ctx);
+  r = handle(def, r.state, Input::of_text("3"), ctx);
+  r = handle(def, r.state, Input::of_choice("ex:"), ctx);
+  r = handle(def, r.state, Input::of_choice("day:2025-04-10"), ctx);
+  r = handle(def, r.state, Input::of_choice("2025-04-10T10:00"), ctx);
+  const Answer& full = r.state.answers.at("yoyaku");
+  EXPECT_EQ(full.display, "ホール 4月10日(木) 10:00〜11:00（3人） 利用料 1,201 円");
+  EXPECT_FALSE(full.value.contains("exemption"));
+  EXPECT_EQ(kinds::reserve_request(full.value)->exemption, "");
 }
 
 }  // namespace

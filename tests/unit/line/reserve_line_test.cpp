@@ -12,7 +12,9 @@ namespace {
 
 class ManySlots final : public SlotProvider {
  public:
-  std::vector<BookableResource> resources() const override { return {{"7", "市民体育館", "", 30}}; }
+  std::vector<BookableResource> resources() const override {
+    return {{"7", "市民体育館", "", 30, 1, 0, {}}};
+  }
   std::vector<std::string> open_days(const std::string&, const std::string&, int,
                                      int) const override {
     std::vector<std::string> out;

@@ -228,7 +228,7 @@ function SlotPanel({ resource, slot, info, bookings, onChanged, onClose }: {
   const { t, locale } = useI18n();
   const dateLabel = useDateLabel();
   const heading = useRef<HTMLHeadingElement>(null);
-  const [form, setForm] = useState({ contact_name: '', contact_phone: '', party: '1', note: '' });
+  const [form, setForm] = useState({ contact_name: '', contact_phone: '', party: '1', note: '', exemption: '' });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [detail, setDetail] = useState<number | null>(null);
@@ -244,8 +244,8 @@ function SlotPanel({ resource, slot, info, bookings, onChanged, onClose }: {
     setBusy(true);
     try {
       const party = /^\d+$/.test(form.party.trim()) ? Number(form.party.trim()) : form.party;
-      await api.post(`/api/resources/${resource.id}/bookings`, { slot, party, note: form.note, contact_name: form.contact_name.trim(), contact_phone: form.contact_phone.trim() });
-      setForm({ contact_name: '', contact_phone: '', party: '1', note: '' });
+      await api.post(`/api/resources/${resource.id}/bookings`, { slot, party, note: form.note, contact_name: form.contact_name.trim(), contact_phone: form.contact_phone.trim(), exemption: form.exemption || undefined });
+      setForm({ contact_name: '', contact_phone: '', party: '1', note: '', exemption: '' });
       onChanged(t('rsv.booked', { when, name: form.contact_name.trim() }));
     } catch (err) { setError(err); } finally { setBusy(false); }
   };
@@ -280,6 +280,7 @@ function SlotPanel({ resource, slot, info, bookings, onChanged, onClose }: {
                   {b.contact_name && <><dt>{t('rsv.contactName')}</dt><dd>{b.contact_name}</dd></>}
                   {b.contact_phone && <><dt>{t('rsv.contactPhone')}</dt><dd><a href={`tel:${b.contact_phone}`}>{b.contact_phone}</a></dd></>}
                   {b.note && <><dt>{t('rsv.note')}</dt><dd>{b.note}</dd></>}
+                  {(b.fee ?? 0) > 0 || b.exemption_label ? <><dt>{t('rt.feeCol')}</dt><dd data-testid="lg-fee">{t('rt.feeValue', { yen: (b.fee ?? 0).toLocaleString('ja-JP') })}{b.exemption_label ? `（${b.exemption_label}）` : ''}</dd></> : null}
                   <dt>{t('rsv.status')}</dt><dd>{b.status === 'booked' ? t('rsv.statusBooked') : t('rsv.cancelled')}</dd>
                   {b.reason && <><dt>{t('rsv.reason')}</dt><dd>{b.reason}</dd></>}
                   {b.status === 'booked' && <><dt>{t('ck.attended')}</dt><dd data-testid="lg-attended">{b.checked_in_at ? formatDateTime(b.checked_in_at, locale) : t('ck.notAttended')}</dd></>}
@@ -296,7 +297,7 @@ function SlotPanel({ resource, slot, info, bookings, onChanged, onClose }: {
       <form onSubmit={book} noValidate data-testid="lg-book-form">
         <h3>{t('rsv.phoneBooking')}</h3>
         <p className="hint">{t('rsv.phoneBookingHint')}</p>
-        <ErrorMessage error={formLevel(error, ['contact_name', 'contact_phone', 'party', 'note'])} testId="lg-book-error" />
+        <ErrorMessage error={formLevel(error, ['contact_name', 'contact_phone', 'party', 'note', 'exemption'])} testId="lg-book-error" />
         <div className="form-grid">
           <div className="field"><label htmlFor="bk-name">{t('rsv.contactName')}<span aria-hidden="true"> *</span></label>
             <input id="bk-name" required autoComplete="off" value={form.contact_name} onChange={(e) => setForm({ ...form, contact_name: e.target.value })} {...invalidProps(error, 'contact_name', 'bk-name')} data-testid="bk-name" />
@@ -307,6 +308,14 @@ function SlotPanel({ resource, slot, info, bookings, onChanged, onClose }: {
           <div className="field"><label htmlFor="bk-party">{t('rsv.party')}</label>
             <input id="bk-party" inputMode="numeric" value={form.party} onChange={(e) => setForm({ ...form, party: e.target.value })} {...invalidProps(error, 'party', 'bk-party')} data-testid="bk-party" />
             <FieldError error={error} field="party" id="bk-party" /></div>
+          {(resource.exemptions ?? []).length > 0 && (
+            <div className="field"><label htmlFor="bk-exemption">{t('rt.exemptionPick')}</label>
+              <select id="bk-exemption" value={form.exemption} onChange={(e) => setForm({ ...form, exemption: e.target.value })} {...invalidProps(error, 'exemption', 'bk-exemption')} data-testid="bk-exemption">
+                <option value="">{t('rt.noExemption')}</option>
+                {(resource.exemptions ?? []).map((x) => <option key={x.code} value={x.code}>{x.label}（{x.rate_percent}%）</option>)}
+              </select>
+              <FieldError error={error} field="exemption" id="bk-exemption" /></div>
+          )}
         </div>
         <div className="field"><label htmlFor="bk-note">{t('rsv.note')}</label>
           <textarea id="bk-note" value={form.note} onChange={(e) => setForm({ ...form, note: e.target.value })} {...invalidProps(error, 'note', 'bk-note')} data-testid="bk-note" />

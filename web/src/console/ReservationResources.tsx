@@ -6,6 +6,7 @@ import { useI18n } from '../i18n-react';
 import type { MessageKey } from '../i18n';
 import { useConfirm } from './ConfirmDialog';
 import { FieldError, formLevel, invalidProps } from './ReservationsFields';
+import ResourceTerms, { TERMS_FIELDS, termsBody, termsToForm } from './ResourceTerms';
 import { atLeast, useSession } from './session';
 import {
   WEEKDAYS, categoryPaths, hoursFromForm, hoursToForm, rangeProblem,
@@ -104,6 +105,7 @@ function ResourceForm({ resource, categories, onDone }: { resource: Resource | n
   const [special, setSpecial] = useState<SpecialRow[]>(() => (resource?.special_days ?? []).map((s) => ({
     date: s.date, closed: s.closed, from: s.hours[0]?.[0] ?? '09:00', to: s.hours[0]?.[1] ?? '12:00', note: s.note,
   })));
+  const [terms, setTerms] = useState(() => termsToForm(resource));
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const paths = categoryPaths(categories);
@@ -134,6 +136,7 @@ function ResourceForm({ resource, categories, onDone }: { resource: Resource | n
       reminder: { days_before: /^-?\d+$/.test(form.reminder_days.trim()) ? Number(form.reminder_days.trim()) : form.reminder_days, time: form.reminder_time },
       opening_hours: hoursFromForm(hours),
       special_days: special.map((s) => ({ date: s.date, closed: s.closed, hours: s.closed ? [] : [[s.from, s.to]], note: s.note })),
+      ...termsBody(terms),
     };
     try {
       if (resource) await api.put(`/api/resources/${resource.id}`, body);
@@ -150,7 +153,8 @@ function ResourceForm({ resource, categories, onDone }: { resource: Resource | n
     try { await request('DELETE', `/api/resources/${resource.id}`); onDone(t('rsv.deleted', { name: resource.name })); } catch (err) { setError(err); } finally { setBusy(false); }
   };
 
-  const FIELDS = ['name', 'description', 'category_id', 'capacity', 'slot_minutes', 'window_days', 'daily_limit', 'opening_hours', 'special_days', 'closed_on_holidays', 'stopped', 'reminder', 'pin_enabled'];
+  const FIELDS = ['name', 'description', 'category_id', 'capacity', 'slot_minutes', 'window_days', 'daily_limit', 'opening_hours', 'special_days', 'closed_on_holidays', 'stopped', 'reminder', 'pin_enabled',
+    ...TERMS_FIELDS, ...terms.exemptions.flatMap((_, i) => ['code', 'label', 'rate_percent'].map((k) => `exemptions/${i}/${k}`))];
   const text = (k: 'name' | 'capacity' | 'slot_minutes' | 'window_days' | 'daily_limit', label: MessageKey, hint?: MessageKey, type = 'text') => (
     <div className="field">
       <label htmlFor={`rf-${k}`}>{t(label)}</label>
@@ -249,6 +253,8 @@ function ResourceForm({ resource, categories, onDone }: { resource: Resource | n
         <button type="button" className="btn btn-small" onClick={() => setSpecial([...special, { date: '', closed: true, from: '09:00', to: '12:00', note: '' }])} data-testid="rf-add-special">{t('rsv.addSpecial')}</button>
         <FieldError error={error} field="special_days" id="rf-special" />
       </fieldset>
+
+      <ResourceTerms value={terms} onChange={setTerms} error={error} />
 
       <div className="field">
         <label className="check"><input type="checkbox" checked={form.pin_enabled} onChange={(e) => set('pin_enabled', e.target.checked)} data-testid="rf-pin" /> {t('ck.pinEnabled')}</label>

@@ -21,6 +21,13 @@ export interface Resource {
   special_days: SpecialDay[];
   pin_enabled?: boolean;
   reminder?: { days_before: number; time: string };
+  // Fees, exemptions, eligibility and party size (issue 12, migration 32).
+  fee_per_slot?: number;
+  exemptions?: { code: string; label: string; rate_percent: number }[];
+  eligibility?: 'everyone' | 'residents' | 'segment';
+  eligibility_segment_id?: number | null;
+  party_min?: number;
+  party_max?: number;
 }
 export interface Slot { start: string; capacity: number; booked: number; remaining: number; bookable: boolean }
 export interface LedgerDay { date: string; closed: string | null; slots: Slot[] }
@@ -41,6 +48,8 @@ export interface Booking {
   updated_at: number;
   checked_in_at?: number | null;
   changed_to?: number | null;
+  fee?: number;             // yen as charged; a multi-slot booking's whole fee is on its first row
+  exemption_label?: string;
 }
 export interface Ledger { resource: Resource; days: LedgerDay[]; bookings: Booking[]; truncated: boolean }
 export interface StatsDay { date: string; closed: string | null; slots: number; places: number; booked_party: number; bookings: number; cancelled: number }

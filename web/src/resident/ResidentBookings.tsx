@@ -14,6 +14,8 @@ export interface ResidentBooking {
   resource_name: string;
   slot: string; // "2026-12-05T09:00", JST
   party: number;
+  fee?: number;             // yen as charged (issue 12 fees)
+  exemption_label?: string;
   status: 'booked' | 'cancelled' | string;
   // While booked: the check-in code its QR code carries, the QR image, the smart-lock PIN
   // (when the resource issues one) and when the resident was checked in.
@@ -74,6 +76,7 @@ export default function ResidentBookings() {
                 </div>
                 <p data-testid="booking-when">{when}</p>
                 <p className="muted">{t('res.bookingParty', { n: b.party })}</p>
+                {((b.fee ?? 0) > 0 || b.exemption_label) && <p className="muted" data-testid="booking-fee">{t('rt.feeCol')}: {t('rt.feeValue', { yen: (b.fee ?? 0).toLocaleString('ja-JP') })}{b.exemption_label ? `（${b.exemption_label}）` : ''}</p>}
                 {live && b.checked_in_at && <p><span className="badge badge-done" data-testid="booking-checked-in">{t('rb.checkedIn')}</span></p>}
                 {live && b.qr_svg && b.checkin_code && (
                   <div className="booking-access" data-testid="booking-access">
