@@ -14,6 +14,7 @@
 #include "delivery/campaigns.h"
 #include "delivery/emergency_routes.h"
 #include "delivery/report_routes.h"
+#include "delivery/click_tracking.h"
 #include "delivery/routes.h"
 #include "faq/routes.h"
 #include "garbage/routes.h"
@@ -119,6 +120,7 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
   // Campaigns: routes, fan-out and retention jobs; the dispatcher paces and reports batches.
   line.dispatcher().set_multicast_rate(config.line_multicast_per_second);
   line.dispatcher().on_campaign_batch(delivery::record_batch);
+  delivery::set_redirect_base(public_url);  // tracked links: {public_url}/r/{token}
   delivery::register_routes(router, deps.auth, deps.db, deps.runner);
   delivery::register_emergency_routes(router, deps.auth, deps.db, deps.runner);
   delivery::register_report_routes(router, deps.auth, deps.db);

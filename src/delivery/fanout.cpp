@@ -9,6 +9,7 @@
 #include "core/json_parse.h"
 #include "core/log.h"
 #include "delivery/campaigns.h"
+#include "delivery/click_tracking.h"
 #include "delivery/variables.h"
 #include "messaging/web_inbox.h"
 #include "residents/condition.h"
@@ -182,7 +183,22 @@ StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
   int64_t written = 0, batches = 0;
   // Variables in the messages: one multicast per distinct rendering (variables.h).
   auto vars = used_variables(c->messages, residents::load_definitions(tx, tenant_id));
-  if (n > 0 && !vars.empty()) {
+  // Click tracking (click_tracking.h): each recipient gets their own links, so one
+  // multicast per recipient.
+  auto links = n > 0 ? tracked_links(tx, tenant_id, campaign_id) : std::vector<TrackedLink>{};
+  if (!links.empty()) {
+    for (const auto& [messages, ids] :
+         personalised_groups(tx, tenant_id, *c, f, vars, "line", c->cursor, last)) {
+      Json rendered = parse_stored_json(messages);
+      for (int64_t id : ids) {
+        auto batch = line::enqueue_multicast_select(
+            tx, tenant_id, messages_for(tx, tenant_id, campaign_id, id, rendered, links).dump(),
+            "SELECT r.external_id AS uid FROM residents r WHERE r.tenant_id = ? AND r.id = ?",
+            {tenant_id, id}, campaign_id);
+        if (batch) written += batch->recipients, ++batches;
+      }
+    }
+  } else if (n > 0 && !vars.empty()) {
     for (const auto& [messages, ids] :
          personalised_groups(tx, tenant_id, *c, f, vars, "line", c->cursor, last)) {
       store::Params q{tenant_id};

@@ -826,6 +826,49 @@ CREATE TABLE faq_questions (
 );
 CREATE INDEX faq_questions_tenant ON faq_questions(tenant_id, outcome, handled, created_at)
 )SQL"},
+      // Segment delivery tracking and rich menus per segment (issue 13). campaign_links: the
+      // links of a campaign sent with click tracking; link_clicks: one row per recipient and
+      // link, keyed by the SHA-256 of the random token in its /r/{token} URL. resident_blocks:
+      // when LINE residents blocked the account (unfollow), for the block rate after a
+      // delivery. rich_menu_segment_rules: which saved segment sees which menu (first match).
+      {33, "click_tracking_menu_rules", R"SQL(
+CREATE TABLE campaign_links (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  campaign_id BIGINT NOT NULL REFERENCES campaigns(id),
+  position BIGINT NOT NULL,
+  url TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, campaign_id, position)
+);
+CREATE TABLE link_clicks (
+  token_hash TEXT PRIMARY KEY,
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  campaign_id BIGINT NOT NULL,
+  link_id BIGINT NOT NULL REFERENCES campaign_links(id),
+  resident_id BIGINT NOT NULL,
+  clicks BIGINT NOT NULL DEFAULT 0,
+  first_clicked_at BIGINT,
+  last_clicked_at BIGINT,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX link_clicks_campaign ON link_clicks(tenant_id, campaign_id, link_id);
+CREATE TABLE resident_blocks (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  resident_id BIGINT NOT NULL,
+  blocked_at BIGINT NOT NULL
+);
+CREATE INDEX resident_blocks_tenant ON resident_blocks(tenant_id, blocked_at);
+CREATE TABLE rich_menu_segment_rules (
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  position BIGINT NOT NULL,
+  segment_id BIGINT NOT NULL REFERENCES resident_segments(id),
+  menu_name TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, position)
+)
+)SQL"},
   };
   return list;
 }
