@@ -830,7 +830,8 @@ CREATE INDEX faq_questions_tenant ON faq_questions(tenant_id, outcome, handled, 
       // links of a campaign sent with click tracking; link_clicks: one row per recipient and
       // link, keyed by the SHA-256 of the random token in its /r/{token} URL. resident_blocks:
       // when LINE residents blocked the account (unfollow), for the block rate after a
-      // delivery. rich_menu_segment_rules: which saved segment sees which menu (first match).
+      // delivery. rich_menu_segment_rules: which saved segment sees which menu (first match; a
+      // rule whose segment was deleted is skipped, so deleting a segment is never blocked).
       {33, "click_tracking_menu_rules", R"SQL(
 CREATE TABLE campaign_links (
   id {{pk}},
@@ -863,7 +864,7 @@ CREATE INDEX resident_blocks_tenant ON resident_blocks(tenant_id, blocked_at);
 CREATE TABLE rich_menu_segment_rules (
   tenant_id BIGINT NOT NULL REFERENCES tenants(id),
   position BIGINT NOT NULL,
-  segment_id BIGINT NOT NULL REFERENCES resident_segments(id),
+  segment_id BIGINT NOT NULL,
   menu_name TEXT NOT NULL,
   updated_at BIGINT NOT NULL,
   PRIMARY KEY (tenant_id, position)

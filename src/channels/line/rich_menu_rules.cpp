@@ -199,7 +199,9 @@ void register_menu_rule_routes(http::Router& router, auth::AuthService& auth, st
   router.put("/api/line/rich-menu-rules", [&auth, &db, &runner](http::Request& req) {
     auto who = auth.require(req, auth::Role::admin);
     Json body = req.json_body();
-    RichMenuLine::for_tenant(db, who.tenant_id);  // 409 now when no access token is set
+    // 400 for a segment or menu that is not the tenant's, then 409 when no access token is set.
+    db.read([&](store::Tx& tx) { return rules_from_body(tx, who.tenant_id, body).size(); });
+    RichMenuLine::for_tenant(db, who.tenant_id);
     Json out = db.write([&](store::Tx& tx) {
       auto rules = rules_from_body(tx, who.tenant_id, body);
       save_menu_rules(tx, who.tenant_id, rules);
