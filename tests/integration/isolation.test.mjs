@@ -118,7 +118,7 @@ const FIXTURES = {
   'GET /api/line/rich-menu-rules': { min: 'admin' },
   'PUT /api/line/rich-menu-rules': { min: 'admin', foreign: 400, body: (c) => ({ rules: [{ segment_id: c.a.segment, menu: c.a.menu }] }) },
   'GET /api/campaigns/{id}/report': { min: 'viewer', params: { id: (c) => c.a.campaign } },
-  'GET /r/{token}': { kind: 'open' },
+  'GET /r/{token}': { kind: 'open', params: { token: () => 'A'.repeat(32) } },
   'GET /api/line/rich-menus/jobs/{id}': { min: 'admin', params: { id: (c) => c.a.deadJob } },
   // residents: attribute definitions (admins) and a resident's values (issue 10 item 1).
   'GET /api/resident-attributes': { min: 'admin' },
