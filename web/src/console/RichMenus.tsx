@@ -4,6 +4,7 @@ import { ErrorMessage, Loading, Notice, useLoad } from '../common';
 import { useI18n } from '../i18n-react';
 import type { MessageKey } from '../i18n';
 import RichMenuCanvas, { menuImageBase64 } from './RichMenuCanvas';
+import RichMenuRules from './RichMenuRules';
 import {
   ICONS, LAYOUTS, THEMES, blankArea, buildMenu, layoutById, problems, specFromMenu,
   type AreaAction, type AreaSpec, type MenuSpec,
@@ -60,6 +61,7 @@ export default function RichMenus() {
             </ul>
           )}
           <button type="button" className="btn btn-primary" onClick={() => setEditing({ name: '', spec: NEW_SPEC, isNew: true })} data-testid="richmenu-new">{t('rm.new')}</button>
+          <RichMenuRules menus={list.data.menus.map((m) => m.name)} />
         </>
       )}
       {editing && (
@@ -187,6 +189,7 @@ function AreaEditor({ n, area, services, onChange, errors }: {
           <option value="service">{t('rm.act.service')}</option>
           <option value="mine">{t('rm.act.mine')}</option>
           <option value="settings">{t('rs.richMenuAction')}</option>
+          <option value="faq">{t('rm.act.faq')}</option>
           <option value="url">{t('rm.act.url')}</option>
           <option value="message">{t('rm.act.message')}</option>
         </select>

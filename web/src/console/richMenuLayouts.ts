@@ -37,6 +37,7 @@ export type AreaAction =
   | { kind: 'services' } // the list of services
   | { kind: 'mine' } // 申請した手続き
   | { kind: 'settings' } // 受信設定 (src/channels/line/receiving_settings.h)
+  | { kind: 'faq' } // よくある質問 (src/channels/line/faq_reply.h: faq.start)
   | { kind: 'url'; url: string }
   | { kind: 'message'; text: string };
 
@@ -72,6 +73,7 @@ export function lineAction(area: AreaSpec): Record<string, string> {
     case 'services': return { type: 'postback', label, data: postback('m', '0'), displayText: area.label.slice(0, 300) };
     case 'mine': return { type: 'postback', label, data: postback('c', 'applications'), displayText: area.label.slice(0, 300) };
     case 'settings': return { type: 'postback', label, data: postback('c', 'settings'), displayText: area.label.slice(0, 300) };
+    case 'faq': return { type: 'postback', label, data: postback('c', 'faq.start'), displayText: area.label.slice(0, 300) };
     case 'url': return { type: 'uri', label, uri: area.action.url };
     case 'message': return { type: 'message', label, text: area.action.text };
   }
@@ -136,6 +138,7 @@ export function specFromMenu(menu: { size?: { height?: number }; chatBarText?: s
       else if (q.get('mg') === 's') act = { kind: 'service', service: q.get('x') ?? '' };
       else if (q.get('mg') === 'c' && q.get('x') === 'applications') act = { kind: 'mine' };
       else if (q.get('mg') === 'c' && q.get('x') === 'settings') act = { kind: 'settings' };
+      else if (q.get('mg') === 'c' && q.get('x') === 'faq.start') act = { kind: 'faq' };
       return { icon, label, action: act };
     }),
   };
