@@ -24,6 +24,9 @@ function sql(db, text) {
 }
 
 const hwm = (pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmHWM:\s+(\d+)/)[1]) / 1024;
+// CPU seconds (user + system) of the server so far: on a shared machine wall time depends on
+// the load, CPU time much less.
+const cpu = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) / 100; };
 const rss = (pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
 
 const sim = await startLineSim();
@@ -54,9 +57,11 @@ const condition = { all: [
   { attr: 'birth_date', age_between: [20, 64] },
   { attr: 'topics', has: 'bousai' },
 ] };
+let cpu0 = cpu(pid);
 t = Date.now();
 const count = await admin.post('/api/residents/count', { condition });
 const countS = (Date.now() - t) / 1000;
+const countCpu = cpu(pid) - cpu0;
 if (count.status !== 200) throw new Error(count.text);
 const created = await admin.post('/api/campaigns', {
   title: 'ベンチ配信', messages: [{ type: 'text', text: '防災訓練のお知らせ' }], audience: { kind: 'condition', condition },
@@ -64,6 +69,7 @@ const created = await admin.post('/api/campaigns', {
 if (created.status !== 201) throw new Error(created.text);
 const id = created.json.id;
 const rssBefore = rss(pid);
+cpu0 = cpu(pid);
 t = Date.now();
 const sent = await admin.post(`/api/campaigns/${id}/send`, {});
 if (sent.status !== 202) throw new Error(sent.text);
@@ -74,6 +80,7 @@ for (;;) {
   await sleep(10);
 }
 const queueS = (Date.now() - t) / 1000;
+const queueCpu = cpu(pid) - cpu0;
 const queuedAt = Date.now();
 const sentAtQueue = c.counts.sent;
 for (;;) {
@@ -86,8 +93,8 @@ const reqs = (await sim.ok('GET', '/sim/requests?limit=100000')).requests?.filte
 const ok429 = reqs.filter((r) => r.status === 429).length;
 const peak = hwm(pid);
 const result = {
-  backend: BACKEND, residents: N, generate_s: genS, count: count.json, count_s: countS,
-  targeted: c.counts.targeted, batches: c.counts.batches, evaluate_and_queue_s: queueS,
+  backend: BACKEND, residents: N, generate_s: genS, count: count.json, count_s: countS, count_cpu_s: countCpu,
+  targeted: c.counts.targeted, batches: c.counts.batches, evaluate_and_queue_s: queueS, evaluate_and_queue_server_cpu_s: queueCpu,
   send_total_s: totalS, sent: c.counts.sent, failed: c.counts.failed,
   sent_while_queueing: sentAtQueue,
   recipients_per_s: c.counts.sent / totalS, multicasts_per_s: c.counts.batches / totalS,

@@ -861,6 +861,12 @@ CREATE TABLE resident_blocks (
   blocked_at BIGINT NOT NULL
 );
 CREATE INDEX resident_blocks_tenant ON resident_blocks(tenant_id, blocked_at);
+-- A condition's EXISTS probe per resident (residents/condition.cpp) reads (resident_id, attr_key)
+-- and then the value: with the value in the index the probe never visits the table row, which
+-- cut a segment's evaluation over 1,000,000 residents by about a third (bench/segment_1m).
+-- It replaces the narrower index it extends.
+CREATE INDEX resident_attributes_probe ON resident_attributes(resident_id, attr_key, tenant_id, text_value, date_value, number_value);
+DROP INDEX resident_attributes_resident;
 CREATE TABLE rich_menu_segment_rules (
   tenant_id BIGINT NOT NULL REFERENCES tenants(id),
   position BIGINT NOT NULL,
