@@ -40,7 +40,8 @@ std::vector<std::pair<std::size_t, std::size_t>> url_spans(const std::string& te
     std::size_t end = start + (start == https ? 8 : 7);
     while (end < text.size() && url_char(static_cast<unsigned char>(text[end]))) ++end;
     // A sentence's closing punctuation is not part of the URL.
-    while (end > start && std::string_view(".,;:!?)'").find(text[end - 1]) != std::string_view::npos)
+    while (end > start &&
+           std::string_view(".,;:!?)'").find(text[end - 1]) != std::string_view::npos)
       --end;
     std::size_t scheme = start == https ? 8 : 7;
     if (end > start + scheme) out.emplace_back(start, end);
@@ -71,7 +72,8 @@ void each_link(Json& messages, const std::function<void(std::string&)>& f) {
       Json& t = m["template"];
       if (!t.contains("actions") || !t["actions"].is_array()) continue;
       for (auto& a : t["actions"])
-        if (a.is_object() && a.value("type", "") == "uri" && a.contains("uri") && a["uri"].is_string()) {
+        if (a.is_object() && a.value("type", "") == "uri" && a.contains("uri") &&
+            a["uri"].is_string()) {
           std::string url = a["uri"].get<std::string>();
           f(url);
           a["uri"] = url;
@@ -133,22 +135,15 @@ Json report(store::Tx& tx, const Campaign& c, int days) {
   if (c.queued_at) {
     auto [sql, params] = audience_with_blocked(tx, c.tenant_id, c.audience);
     int64_t from = *c.queued_at, to = from + int64_t{days} * 86400000;
-    int64_t blocked = residents::count_blocked_between(tx, c.tenant_id, from, to, c.cursor, sql,
-                                                       params);
+    int64_t blocked =
+        residents::count_blocked_between(tx, c.tenant_id, from, to, c.cursor, sql, params);
     double base = static_cast<double>(std::max<int64_t>(c.sent, 1));
-    blocks = {{"days", days},
-              {"from", from},
-              {"until", to},
-              {"blocked", blocked},
-              {"sent", c.sent},
-              {"rate", c.sent > 0 ? static_cast<double>(blocked) / base : 0.0}};
+    blocks = {{"days", days},   {"from", from},
+              {"until", to},    {"blocked", blocked},
+              {"sent", c.sent}, {"rate", c.sent > 0 ? static_cast<double>(blocked) / base : 0.0}};
   }
-  return {{"campaign_id", c.id},
-          {"title", c.title},
-          {"status", c.status},
-          {"tracked", !links.empty()},
-          {"links", links},
-          {"block_rate", blocks}};
+  return {{"campaign_id", c.id},       {"title", c.title}, {"status", c.status},
+          {"tracked", !links.empty()}, {"links", links},   {"block_rate", blocks}};
 }
 
 }  // namespace

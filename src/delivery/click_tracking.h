@@ -26,7 +26,8 @@ inline constexpr int kDefaultBlockDays = 7;
 // or a character no URL holds unescaped; a card's link is its uri action.
 std::vector<std::string> links_in(const Json& messages);
 // The messages with each URL in `links_in` order replaced by replace(url).
-Json rewrite_links(const Json& messages, const std::function<std::string(const std::string&)>& replace);
+Json rewrite_links(const Json& messages,
+                   const std::function<std::string(const std::string&)>& replace);
 
 // The base URL of /r/ (the server's public URL), set once at start.
 void set_redirect_base(std::string public_url);

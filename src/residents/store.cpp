@@ -132,11 +132,10 @@ bool resident_matches(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
                       const std::string& filter_sql, const store::Params& filter_params) {
   store::Params p{tenant_id, resident_id};
   p.insert(p.end(), filter_params.begin(), filter_params.end());
-  return tx
-      .one("SELECT COUNT(*) FROM residents r WHERE r.tenant_id = ? AND r.id = ? AND (" +
-               filter_sql + ")",
-           p)
-      ->i64(0) > 0;
+  return tx.one("SELECT COUNT(*) FROM residents r WHERE r.tenant_id = ? AND r.id = ? AND (" +
+                    filter_sql + ")",
+                p)
+             ->i64(0) > 0;
 }
 
 namespace {

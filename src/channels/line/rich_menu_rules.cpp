@@ -46,8 +46,7 @@ std::vector<MenuRule> rules_from_body(store::Tx& tx, int64_t tenant_id, const Js
   if (!body.is_object() || !body.contains("rules") || !body["rules"].is_array())
     throw ApiError::bad_request("rules を配列で指定してください", "rules");
   const Json& list = body["rules"];
-  if (list.size() > kMaxMenuRules)
-    throw ApiError::bad_request("割り当ては20件までです", "rules");
+  if (list.size() > kMaxMenuRules) throw ApiError::bad_request("割り当ては20件までです", "rules");
   std::vector<MenuRule> out;
   for (std::size_t i = 0; i < list.size(); ++i) {
     std::string field = "rules/" + std::to_string(i);
@@ -109,7 +108,7 @@ void apply_menu_rules(store::Db& db, int64_t tenant_id,
     // resident -> (identity, wanted menu), first matching rule wins.
     std::map<int64_t, std::pair<LineRecipient, std::string>> wanted;
     std::map<int64_t, std::string> current;  // the remembered link
-    std::vector<LineRecipient> scope;         // residents considered
+    std::vector<LineRecipient> scope;        // residents considered
     if (only) {
       for (int64_t id : *only)
         for (const auto& i : residents::identities_on(tx, tenant_id, kChannel, id))
@@ -152,8 +151,7 @@ void apply_menu_rules(store::Db& db, int64_t tenant_id,
     // A rule's menu stays only while a rule gives it; menus linked by hand stay.
     for (const auto& w : scope) {
       auto it = current.find(w.resident_id);
-      if (it != current.end() && rule_menus.count(it->second) &&
-          !wanted.count(w.resident_id))
+      if (it != current.end() && rule_menus.count(it->second) && !wanted.count(w.resident_id))
         p.unlink.push_back(w);
     }
     return p;
@@ -162,7 +160,8 @@ void apply_menu_rules(store::Db& db, int64_t tenant_id,
   if (!plan.switched_all && (!plan.link.empty() || !plan.unlink.empty()))
     line.emplace(RichMenuLine::for_tenant(db, tenant_id));
   for (const auto& [menu, who] : plan.link) {
-    auto m = db.read([&, &menu = menu](store::Tx& tx) { return find_rich_menu(tx, tenant_id, menu); });
+    auto m =
+        db.read([&, &menu = menu](store::Tx& tx) { return find_rich_menu(tx, tenant_id, menu); });
     if (!m) continue;  // removed since the rules were saved
     // LINE first, then remembered: a crash between them re-links on the retry (idempotent).
     if (line) {
@@ -194,7 +193,8 @@ void register_menu_rule_routes(http::Router& router, auth::AuthService& auth, st
   });
   router.get("/api/line/rich-menu-rules", [&auth, &db](http::Request& req) {
     auto who = auth.require(req, auth::Role::admin);
-    return http::Response::json(db.read([&](store::Tx& tx) { return rules_json(tx, who.tenant_id); }));
+    return http::Response::json(
+        db.read([&](store::Tx& tx) { return rules_json(tx, who.tenant_id); }));
   });
   router.put("/api/line/rich-menu-rules", [&auth, &db, &runner](http::Request& req) {
     auto who = auth.require(req, auth::Role::admin);
@@ -210,7 +210,8 @@ void register_menu_rule_routes(http::Router& router, auth::AuthService& auth, st
       o.queue_key = rich_menu_queue_key(who.tenant_id);
       int64_t job = jobs::enqueue(tx, kRichMenuJob, {{"action", "apply_rules"}}, o);
       Json detail = Json::array();
-      for (const auto& r : rules) detail.push_back({{"segment_id", r.segment_id}, {"menu", r.menu}});
+      for (const auto& r : rules)
+        detail.push_back({{"segment_id", r.segment_id}, {"menu", r.menu}});
       auth::audit(tx, who, "line.rich_menu.rules", "line_rich_menu", "",
                   {{"rules", detail}, {"job_id", job}});
       Json res = rules_json(tx, who.tenant_id);
