@@ -5,7 +5,8 @@
 //  - the delivery report shows clicks per link and the block rate (a resident who blocked after
 //    the delivery);
 //  - rich menus by saved segment: the rules link exactly the matching line-sim residents, an
-//    attribute change moves a resident to the other menu, disaster mode (switch-all) wins.
+//    attribute change moves a resident to the other menu, disaster mode (switch-all) wins, and
+//    a "switch menu" tap links that resident to the other menu.
 // One server, one line-sim.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -170,4 +171,15 @@ test('tracked links, block rate, and rich menus per segment', async () => {
   assert.equal((await job(back.json.job.url)).status, 'done');
   await until('rules after restore', async () => (await shown(users[3])) === '北メニュー');
   assert.deepEqual(await Promise.all([0, 2, 3].map((i) => shown(users[i]))), ['北メニュー', '北メニュー', '北メニュー']);
+
+  // A "switch menu" area: the tap links that resident alone to the other menu; an unknown menu
+  // is answered in words and changes nothing.
+  await sim.ok('POST', `/sim/users/${users[0]}/postback`, { data: `mg=c&x=${encodeURIComponent('menu:minami-menu')}` });
+  await until('switched by the tap', async () => (await shown(users[0])) === '南メニュー');
+  assert.equal(await shown(users[2]), '北メニュー');
+  const seq = (await sim.messages(users[2], 0)).length;
+  await sim.ok('POST', `/sim/users/${users[2]}/postback`, { data: `mg=c&x=${encodeURIComponent('menu:nope')}` });
+  const said = await waitMessages(sim, users[2], seq, { until: (ms) => ms.some((m) => /そのメニューは今は使えません/.test(m.message?.text ?? '')) });
+  assert.ok(said.some((m) => /そのメニューは今は使えません/.test(m.message?.text ?? '')));
+  assert.equal(await shown(users[2]), '北メニュー');
 });

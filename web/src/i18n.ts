@@ -1055,6 +1055,9 @@ const ja = {
   'rt.saveRules': '割り当てを保存して LINE に反映',
   'rt.rulesSaved': '割り当てを保存しました。LINE への反映を始めました。',
   'rm.act.faq': 'よくある質問を開く',
+  'rt.act.switch': '別のメニューに切り替える',
+  'rt.switchTo': '切り替え先のメニュー',
+  'rt.errSwitch': '切り替え先のメニューを選んでください（先に別のメニューを保存してください）',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -2108,6 +2111,9 @@ const en: Record<MessageKey, string> = {
   'rt.saveRules': 'Save and apply on LINE',
   'rt.rulesSaved': 'Saved. Applying on LINE.',
   'rm.act.faq': 'Open the FAQ',
+  'rt.act.switch': 'Switch to another menu',
+  'rt.switchTo': 'Menu to switch to',
+  'rt.errSwitch': 'Choose the menu to switch to (save another menu first)',
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { ja, en };

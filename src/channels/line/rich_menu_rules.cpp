@@ -180,6 +180,17 @@ void apply_menu_rules(store::Db& db, int64_t tenant_id,
   }
 }
 
+Json switch_menu(store::Tx& tx, int64_t tenant_id, int64_t resident_id, const std::string& menu) {
+  auto text = [](const std::string& t) {
+    return Json::array({Json{{"type", "text"}, {"text", t}}});
+  };
+  if (menu.empty() || !find_rich_menu(tx, tenant_id, menu))
+    return text("そのメニューは今は使えません。");
+  enqueue_apply(tx, tenant_id,
+                {{"action", "link"}, {"name", menu}, {"resident_ids", Json::array({resident_id})}});
+  return Json::array();
+}
+
 void register_menu_rule_routes(http::Router& router, auth::AuthService& auth, store::Db& db,
                                jobs::Runner& runner) {
   static std::once_flag observer;

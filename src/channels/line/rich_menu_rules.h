@@ -32,6 +32,12 @@ std::vector<MenuRule> load_menu_rules(store::Tx& tx, int64_t tenant_id);
 void apply_menu_rules(store::Db& db, int64_t tenant_id,
                       const std::optional<std::vector<int64_t>>& only);
 
+// The rich menu's "switch menu" area: postback command "menu:<name>". The switch goes through
+// LINE's per-user link in the tenant's rich-menu job queue (so it waits behind a running
+// switch-all and is only remembered in disaster mode). Returns what the resident is told.
+inline constexpr const char* kSwitchMenuCommand = "menu:";
+Json switch_menu(store::Tx& tx, int64_t tenant_id, int64_t resident_id, const std::string& menu);
+
 // GET/PUT /api/line/rich-menu-rules (admin); PUT saves the rules and queues their application.
 // Also registers the attribute-change observer that keeps the links up to date.
 void register_menu_rule_routes(http::Router& router, auth::AuthService& auth, store::Db& db,

@@ -38,6 +38,7 @@ export type AreaAction =
   | { kind: 'mine' } // 申請した手続き
   | { kind: 'settings' } // 受信設定 (src/channels/line/receiving_settings.h)
   | { kind: 'faq' } // よくある質問 (src/channels/line/faq_reply.h: faq.start)
+  | { kind: 'switch'; menu: string } // show another menu (src/channels/line/rich_menu_rules.h: menu:<name>)
   | { kind: 'url'; url: string }
   | { kind: 'message'; text: string };
 
@@ -74,6 +75,7 @@ export function lineAction(area: AreaSpec): Record<string, string> {
     case 'mine': return { type: 'postback', label, data: postback('c', 'applications'), displayText: area.label.slice(0, 300) };
     case 'settings': return { type: 'postback', label, data: postback('c', 'settings'), displayText: area.label.slice(0, 300) };
     case 'faq': return { type: 'postback', label, data: postback('c', 'faq.start'), displayText: area.label.slice(0, 300) };
+    case 'switch': return { type: 'postback', label, data: postback('c', `menu:${area.action.menu}`), displayText: area.label.slice(0, 300) };
     case 'url': return { type: 'uri', label, uri: area.action.url };
     case 'message': return { type: 'message', label, text: area.action.text };
   }
@@ -100,7 +102,7 @@ export function blankArea(): AreaSpec {
 }
 
 /** Problems staff must fix before saving, in message keys with the area number. */
-export function problems(spec: MenuSpec): { area?: number; key: 'rm.errLabel' | 'rm.errUrl' | 'rm.errService' | 'rm.errMessage' | 'rm.errChatBar' }[] {
+export function problems(spec: MenuSpec): { area?: number; key: 'rm.errLabel' | 'rm.errUrl' | 'rm.errService' | 'rm.errMessage' | 'rm.errChatBar' | 'rt.errSwitch' }[] {
   const out: ReturnType<typeof problems> = [];
   if (!spec.chatBarText.trim() || spec.chatBarText.length > 14) out.push({ key: 'rm.errChatBar' });
   const n = layoutById(spec.layout).areas.length;
@@ -110,6 +112,7 @@ export function problems(spec: MenuSpec): { area?: number; key: 'rm.errLabel' | 
     if (a.action.kind === 'url' && !/^https?:\/\/[^\s]+$/.test(a.action.url)) out.push({ area: i + 1, key: 'rm.errUrl' });
     if (a.action.kind === 'service' && !a.action.service) out.push({ area: i + 1, key: 'rm.errService' });
     if (a.action.kind === 'message' && !a.action.text.trim()) out.push({ area: i + 1, key: 'rm.errMessage' });
+    if (a.action.kind === 'switch' && !a.action.menu) out.push({ area: i + 1, key: 'rt.errSwitch' });
   }
   return out;
 }
@@ -139,6 +142,7 @@ export function specFromMenu(menu: { size?: { height?: number }; chatBarText?: s
       else if (q.get('mg') === 'c' && q.get('x') === 'applications') act = { kind: 'mine' };
       else if (q.get('mg') === 'c' && q.get('x') === 'settings') act = { kind: 'settings' };
       else if (q.get('mg') === 'c' && q.get('x') === 'faq.start') act = { kind: 'faq' };
+      else if (q.get('mg') === 'c' && (q.get('x') ?? '').startsWith('menu:')) act = { kind: 'switch', menu: (q.get('x') ?? '').slice(5) };
       return { icon, label, action: act };
     }),
   };
