@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "delivery/campaigns.h"
+#include "delivery/click_tracking.h"
 #include "delivery/emergency_routes.h"
 #include "delivery/report_routes.h"
 #include "delivery/routes.h"
@@ -132,6 +133,7 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
                     return handoff::CallerResident{r.resident_id, r.set_cookie};
                   },
                   handoff_messengers, [d = &line.dispatcher()] { d->wake(); }});
+  delivery::set_redirect_base(public_url);  // tracked links: {public_url}/r/{token}
   delivery::register_routes(router, deps.auth, deps.db, deps.runner);
   delivery::register_emergency_routes(router, deps.auth, deps.db, deps.runner);
   delivery::register_report_routes(router, deps.auth, deps.db);

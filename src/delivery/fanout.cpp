@@ -9,6 +9,7 @@
 #include "core/json_parse.h"
 #include "core/log.h"
 #include "delivery/campaigns.h"
+#include "delivery/click_tracking.h"
 #include "delivery/variables.h"
 #include "messaging/web_inbox.h"
 #include "residents/condition.h"
@@ -167,22 +168,40 @@ StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
   ResidentFilter f = audience_filter(tx, tenant_id, c->audience);
   int64_t now = clock::now_ms();
 
-  // The next batch's last resident id: the batch is then the id range (cursor, last], which
-  // the INSERT ... SELECT below reads again without a LIMIT.
+  // The next batch: its resident ids, the condition evaluated once (the batch is the id range
+  // (cursor, last]; the INSERT below picks these ids by primary key instead of evaluating the
+  // condition over the range again, which doubled the fan-out's time at 1,000,000 residents).
   store::Params p{tenant_id, c->cursor};
   p.insert(p.end(), f.params.begin(), f.params.end());
   p.emplace_back(kBatchSize);
-  auto range =
-      tx.one(std::string("SELECT MAX(b.rid), COUNT(*) FROM (SELECT r.id AS rid ") + kLineResidents +
-                 " AND r.id > ? AND (" + f.sql + ") ORDER BY r.id LIMIT ?) b",
-             p);
-  int64_t n = range ? range->i64(1) : 0;
-  int64_t last = n > 0 ? range->i64(0) : c->cursor;
+  std::vector<int64_t> batch_ids;
+  batch_ids.reserve(kBatchSize);
+  for (const auto& row : tx.query(std::string("SELECT r.id ") + kLineResidents +
+                                      " AND r.id > ? AND (" + f.sql + ") ORDER BY r.id LIMIT ?",
+                                  p))
+    batch_ids.push_back(row.i64(0));
+  int64_t n = static_cast<int64_t>(batch_ids.size());
+  int64_t last = n > 0 ? batch_ids.back() : c->cursor;
 
   int64_t written = 0, batches = 0;
   // Variables in the messages: one multicast per distinct rendering (variables.h).
   auto vars = used_variables(c->messages, residents::load_definitions(tx, tenant_id));
-  if (n > 0 && !vars.empty()) {
+  // Click tracking (click_tracking.h): each recipient gets their own links, so one
+  // multicast per recipient.
+  auto links = n > 0 ? tracked_links(tx, tenant_id, campaign_id) : std::vector<TrackedLink>{};
+  if (!links.empty()) {
+    for (const auto& [messages, ids] :
+         personalised_groups(tx, tenant_id, *c, f, vars, "line", c->cursor, last)) {
+      Json rendered = parse_stored_json(messages);
+      for (int64_t id : ids) {
+        auto batch = line::enqueue_multicast_select(
+            tx, tenant_id, messages_for(tx, tenant_id, campaign_id, id, rendered, links).dump(),
+            "SELECT r.external_id AS uid FROM residents r WHERE r.tenant_id = ? AND r.id = ?",
+            {tenant_id, id}, campaign_id);
+        if (batch) written += batch->recipients, ++batches;
+      }
+    }
+  } else if (n > 0 && !vars.empty()) {
     for (const auto& [messages, ids] :
          personalised_groups(tx, tenant_id, *c, f, vars, "line", c->cursor, last)) {
       store::Params q{tenant_id};
@@ -194,13 +213,12 @@ StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
       if (batch) written += batch->recipients, ++batches;
     }
   } else if (n > 0) {
-    store::Params q{tenant_id, c->cursor, last};
-    q.insert(q.end(), f.params.begin(), f.params.end());
+    store::Params q{tenant_id};
+    std::string in = id_list(batch_ids, 0, batch_ids.size(), q);
     auto batch = line::enqueue_multicast_select(
         tx, tenant_id, c->messages.dump(),
-        std::string("SELECT r.external_id AS uid ") + kLineResidents +
-            " AND r.id > ? AND r.id <= ? AND (" + f.sql + ")",
-        q, campaign_id);
+        "SELECT r.external_id AS uid FROM residents r WHERE r.tenant_id = ? AND " + in, q,
+        campaign_id);
     written = batch ? batch->recipients : 0;
     batches = written > 0 ? 1 : 0;
   }

@@ -6,6 +6,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "delivery/campaigns.h"
+#include "delivery/click_tracking.h"
 #include "delivery/fanout.h"
 #include "delivery/retention.h"
 #include "delivery/variables.h"
@@ -164,9 +165,13 @@ Json validated_campaign(const Json& body) {
   if (title.empty()) throw ApiError::bad_request("件名を入力してください", "title");
   if (line::utf16_length(title) > kMaxTitleUnits)
     throw ApiError::bad_request("件名は100文字以内にしてください", "title");
+  const Json& track = member(body, "track_clicks");
+  if (!track.is_null() && !track.is_boolean())
+    throw ApiError::bad_request("track_clicks は true か false で指定してください", "track_clicks");
   return Json{{"title", title},
               {"messages", validated_messages(member(body, "messages"))},
-              {"audience", validated_audience(member(body, "audience"))}};
+              {"audience", validated_audience(member(body, "audience"))},
+              {"track_clicks", track.is_boolean() && track.get<bool>()}};
 }
 
 void register_routes(http::Router& router, auth::AuthService& auth, store::Db& db,
@@ -195,7 +200,9 @@ void register_routes(http::Router& router, auth::AuthService& auth, store::Db& d
       check_variables(c.messages, residents::load_definitions(tx, who.tenant_id));
       c.created_by = who.staff_id;
       int64_t id = create(tx, c);
-      auth::audit(tx, who, "campaign.create", "campaign", std::to_string(id));
+      if (v["track_clicks"].get<bool>()) track_links(tx, who.tenant_id, id, c.messages);
+      auth::audit(tx, who, "campaign.create", "campaign", std::to_string(id),
+                  {{"track_clicks", v["track_clicks"]}});
       return *find(tx, who.tenant_id, id);
     });
     return http::Response::json(to_json(created), 201);
@@ -232,6 +239,7 @@ void register_routes(http::Router& router, auth::AuthService& auth, store::Db& d
     return http::Response::json(to_json(c));
   });
   register_schedule_routes(router, auth, db);
+  register_click_routes(router, auth, db);
 }
 
 void register_jobs(jobs::Runner& runner, store::Db& db, int64_t retention_ms,

@@ -374,6 +374,7 @@ std::vector<std::string> set_resident_attributes(store::Tx& tx, int64_t tenant_i
     replace_values(tx, tenant_id, resident_id, key, values);
     keys.push_back(key);
   }
+  if (!keys.empty()) attributes_changed(tx, tenant_id, resident_id);
   return keys;
 }
 

@@ -81,6 +81,7 @@ std::vector<std::string> apply_own_settings(store::Tx& tx, int64_t tenant_id, in
     replace_values(tx, tenant_id, resident_id, key, vals);
     keys.push_back(key);
   }
+  if (!keys.empty()) attributes_changed(tx, tenant_id, resident_id);
   return keys;
 }
 

@@ -1,5 +1,7 @@
 #include "residents/store.h"
 
+#include <mutex>
+
 #include <algorithm>
 
 #include "core/clock.h"
@@ -100,8 +102,62 @@ bool issued(store::Tx& tx, const std::string& channel, const std::string& extern
 }
 
 void set_status(store::Tx& tx, int64_t tenant_id, int64_t resident_id, const std::string& status) {
+  int64_t now = clock::now_ms();
+  // A block (LINE unfollow) is remembered with its time: the block rate after a delivery.
+  if (status == "blocked")
+    tx.exec(
+        "INSERT INTO resident_blocks (tenant_id, resident_id, blocked_at) SELECT tenant_id, id, ? "
+        "FROM residents WHERE tenant_id = ? AND id = ? AND status <> 'blocked'",
+        {now, tenant_id, resident_id});
   tx.exec("UPDATE residents SET status = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
-          {status, clock::now_ms(), tenant_id, resident_id});
+          {status, now, tenant_id, resident_id});
+}
+
+int64_t count_blocked_between(store::Tx& tx, int64_t tenant_id, int64_t from_ms, int64_t until_ms,
+                              int64_t max_resident_id, const std::string& filter_sql,
+                              const store::Params& filter_params) {
+  store::Params p{tenant_id, from_ms, until_ms, max_resident_id};
+  p.insert(p.end(), filter_params.begin(), filter_params.end());
+  return tx
+      .one(
+          "SELECT COUNT(DISTINCT b.resident_id) FROM resident_blocks b JOIN residents r ON r.id = "
+          "b.resident_id AND r.tenant_id = b.tenant_id WHERE b.tenant_id = ? AND b.blocked_at >= "
+          "? AND b.blocked_at < ? AND r.channel = 'line' AND r.id <= ? AND (" +
+              filter_sql + ")",
+          p)
+      ->i64(0);
+}
+
+bool resident_matches(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
+                      const std::string& filter_sql, const store::Params& filter_params) {
+  store::Params p{tenant_id, resident_id};
+  p.insert(p.end(), filter_params.begin(), filter_params.end());
+  return tx.one("SELECT COUNT(*) FROM residents r WHERE r.tenant_id = ? AND r.id = ? AND (" +
+                    filter_sql + ")",
+                p)
+             ->i64(0) > 0;
+}
+
+namespace {
+std::mutex changed_mutex;
+std::vector<AttributesChanged>& changed_observers() {
+  static std::vector<AttributesChanged> v;
+  return v;
+}
+}  // namespace
+
+void on_attributes_changed(AttributesChanged observer) {
+  std::lock_guard lock(changed_mutex);
+  changed_observers().push_back(std::move(observer));
+}
+
+void attributes_changed(store::Tx& tx, int64_t tenant_id, int64_t resident_id) {
+  std::vector<AttributesChanged> copy;
+  {
+    std::lock_guard lock(changed_mutex);
+    copy = changed_observers();
+  }
+  for (const auto& f : copy) f(tx, tenant_id, resident_id);
 }
 
 store::Subquery count_query(int64_t tenant_id) {

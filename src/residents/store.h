@@ -4,6 +4,7 @@
 // resident_attributes). Typed rows in, typed rows out; no rules here (see service.h). Every
 // query names its tenant, except issued(), which asks across tenants on purpose.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -43,6 +44,20 @@ std::optional<Resident> by_id(store::Tx& tx, int64_t tenant_id, int64_t resident
 // accepted only if we handed it out; a value planted in a browser is not).
 bool issued(store::Tx& tx, const std::string& channel, const std::string& external_id);
 void set_status(store::Tx& tx, int64_t tenant_id, int64_t resident_id, const std::string& status);
+// LINE residents blocked in [from_ms, until_ms) (resident_blocks, written by set_status) with
+// id <= max_resident_id and matching a filter over `residents r`.
+int64_t count_blocked_between(store::Tx& tx, int64_t tenant_id, int64_t from_ms, int64_t until_ms,
+                              int64_t max_resident_id, const std::string& filter_sql,
+                              const store::Params& filter_params);
+// Whether the resident matches a filter over `residents r` (a compiled condition).
+bool resident_matches(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
+                      const std::string& filter_sql, const store::Params& filter_params);
+
+// Observers of a resident's attribute changes made by staff or by the resident (受信設定),
+// called in the changing transaction (rich menus per segment follow them). Registered at start.
+using AttributesChanged = std::function<void(store::Tx&, int64_t tenant_id, int64_t resident_id)>;
+void on_attributes_changed(AttributesChanged observer);
+void attributes_changed(store::Tx& tx, int64_t tenant_id, int64_t resident_id);
 int64_t count(store::Tx& tx, int64_t tenant_id);
 store::Subquery count_query(int64_t tenant_id);
 

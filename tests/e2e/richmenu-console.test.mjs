@@ -14,7 +14,7 @@ import { freePort, launch, newPage, screenshot, startChild, stopChildren } from 
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = process.env.MG_BIN || join(ROOT, 'build/madoguchi');
-let browser, sim, srv, simBase, base, dataDir, password;
+let browser, sim, srv, simBase, base, dataDir, password, userId;
 
 before(async () => {
   browser = await launch();
@@ -120,7 +120,7 @@ test('an admin builds a menu without JSON, shows it to everyone, and a phone tap
 
   // A friend's phone: the new menu, its four areas, and a tap on 粗大ごみ starts that procedure.
   const r = await fetch(`${simBase}/sim/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: '砂川 次郎' }) });
-  const { userId } = await r.json();
+  ({ userId } = await r.json());
   const phone = await newPage(browser, { viewport: { width: 390, height: 844 }, context: { hasTouch: true, isMobile: true } });
   try {
     await phone.page.goto(`${simBase}/phone?user=${userId}`);
@@ -138,6 +138,71 @@ test('an admin builds a menu without JSON, shows it to everyone, and a phone tap
     await screenshot(phone.page, 'richmenu-console-phone');
     await tapAreas.nth(0).click();
     await phone.page.getByTestId('msg-bot').filter({ hasText: /粗大ごみ/ }).first().waitFor();
+  } finally {
+    await phone.context.close();
+  }
+});
+
+// Issue 13 (richtrack): who sees which menu by saved segment. The admin builds a one-button
+// menu whose tap opens the FAQ, assigns it to the segment "LINE の住民" in the console, and the
+// friend's phone shows it (linked through LINE's API by the job); the tap asks for a question.
+test('a menu per segment reaches the matching phone, and its FAQ button answers', async () => {
+  // A saved segment, through the API (the segment builder has its own tests).
+  const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ tenant: 'demo', email: 'admin@demo.example', password }) });
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const { csrf_token: csrf } = await login.json();
+  const seg = await fetch(`${base}/api/segments`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf },
+    body: JSON.stringify({ name: 'LINE の住民', condition: { channel: 'line' } }) });
+  assert.equal(seg.status, 201, await seg.text());
+
+  const { context, page } = await newPage(browser, { viewport: { width: 320, height: 720 }, context: { baseURL: base } });
+  try {
+    await page.goto('/console/login');
+    await page.getByTestId('login-tenant').fill('demo');
+    await page.getByTestId('login-email').fill('admin@demo.example');
+    await page.getByTestId('login-password').fill(password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('tenant-name').waitFor();
+    await page.goto('/console/rich-menus');
+    await page.getByTestId('richmenu-new').click();
+    await page.getByTestId('richmenu-layout-compact1').check();
+    await page.getByTestId('richmenu-name').fill('FAQメニュー');
+    const area = page.getByTestId('richmenu-area').nth(0);
+    await area.getByTestId('richmenu-label').fill('よくある質問');
+    await area.getByTestId('richmenu-action').selectOption('faq');
+    await page.getByTestId('richmenu-save').click();
+    await page.getByTestId('notice').filter({ hasText: 'FAQメニュー' }).waitFor();
+
+    const rules = page.getByTestId('richmenu-rules');
+    await rules.getByTestId('richmenu-rule-add').click();
+    await rules.getByTestId('richmenu-rule-segment').selectOption({ label: 'LINE の住民' });
+    await rules.getByTestId('richmenu-rule-menu').selectOption('FAQメニュー');
+    await axe(page, 'rich menus per segment');
+    const touch = await rules.getByTestId('richmenu-rules-save').boundingBox();
+    assert.ok(touch.height >= 44, `save button is ${touch.height}px high`);
+    await rules.getByTestId('richmenu-rules-save').click();
+    await rules.getByTestId('notice').waitFor();
+  } finally {
+    await context.close();
+  }
+
+  // The job links the friend to the segment's menu on LINE.
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    const m = await (await fetch(`${simBase}/sim/users/${userId}/richmenu`)).json();
+    if (m.richMenu?.name === 'FAQメニュー') break;
+    assert.ok(Date.now() < deadline, `the phone still shows ${m.richMenu?.name}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const phone = await newPage(browser, { viewport: { width: 390, height: 844 }, context: { hasTouch: true, isMobile: true } });
+  try {
+    await phone.page.goto(`${simBase}/phone?user=${userId}`);
+    const tapAreas = phone.page.getByTestId('richmenu-panel').locator('[data-testid^=richmenu-area-]');
+    await tapAreas.first().waitFor();
+    assert.equal(await tapAreas.count(), 1);
+    await tapAreas.nth(0).click();
+    await phone.page.getByTestId('msg-bot').filter({ hasText: /よくある質問にお答えします/ }).first().waitFor();
   } finally {
     await phone.context.close();
   }

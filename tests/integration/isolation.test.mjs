@@ -117,6 +117,12 @@ const FIXTURES = {
   'POST /api/campaigns/{id}/approve': { min: 'admin', params: { id: (c) => c.a.campaign }, body: () => ({}) },
   'POST /api/campaigns/{id}/reject': { min: 'admin', params: { id: (c) => c.a.campaign }, body: () => ({ reason: 'ISO' }) },
   // schedules: the rich-menu job a switch-all or link answered with (any of A's jobs is a foreign id).
+  // issue 13 (richtrack): menus per segment, the delivery report, tracked-link redirects (the
+  // random token is the only key; the answer is a redirect to a URL staff wrote, no tenant data).
+  'GET /api/line/rich-menu-rules': { min: 'admin' },
+  'PUT /api/line/rich-menu-rules': { min: 'admin', foreign: 400, body: (c) => ({ rules: [{ segment_id: c.a.segment, menu: c.a.menu }] }) },
+  'GET /api/campaigns/{id}/report': { min: 'viewer', params: { id: (c) => c.a.campaign } },
+  'GET /r/{token}': { kind: 'open', params: { token: () => 'A'.repeat(32) } },
   'GET /api/line/rich-menus/jobs/{id}': { min: 'admin', params: { id: (c) => c.a.deadJob } },
   // residents: attribute definitions (admins) and a resident's values (issue 10 item 1).
   'GET /api/resident-attributes': { min: 'admin' },

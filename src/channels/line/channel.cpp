@@ -5,6 +5,7 @@
 #include "channels/line/dispatcher.h"
 #include "channels/line/event_processor.h"
 #include "channels/line/rich_menu_routes.h"
+#include "channels/line/rich_menu_rules.h"
 #include "channels/line/settings_routes.h"
 #include "channels/line/webhook.h"
 #include "core/log.h"
@@ -45,6 +46,7 @@ LineChannel mount(http::Router& router, auth::AuthService& auth, store::Db& db,
   });
   register_settings_routes(router, auth, db, opt.public_url);
   register_rich_menu_routes(router, auth, db, runner);
+  register_menu_rule_routes(router, auth, db, runner);
   dispatcher->start();
   events->start();
   return LineChannel(std::move(events), std::move(dispatcher));

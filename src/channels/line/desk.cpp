@@ -8,6 +8,7 @@
 #include "channels/line/postback_data.h"
 #include "channels/line/receiving_settings.h"
 #include "channels/line/renderer.h"
+#include "channels/line/rich_menu_rules.h"
 #include "channels/line/service_menu.h"
 #include "core/clock.h"
 #include "core/errors.h"
@@ -243,6 +244,10 @@ EventAnswer Desk::on_postback(store::Tx& tx, const ResidentContext& ctx, const J
       if (pb->value == kMyApplicationsCommand) return my_applications(tx, ctx);
       if (pb->value == kReceivingSettingsCommand)
         return EventAnswer{start_receiving_settings(tx, ctx.tenant_id, ctx.resident_id),
+                           std::nullopt};
+      if (pb->value.rfind(kSwitchMenuCommand, 0) == 0)
+        return EventAnswer{switch_menu(tx, ctx.tenant_id, ctx.resident_id,
+                                       pb->value.substr(std::string(kSwitchMenuCommand).size())),
                            std::nullopt};
       if (pb->value == kHandoffCommand) return start_handoff(tx, ctx, std::nullopt);
       if (pb->value.rfind(kHandoffDepartmentPrefix, 0) == 0)

@@ -65,6 +65,11 @@ std::optional<Json> faq_messages(store::Tx& tx, faq::FaqService& faq, int64_t te
 
 Json faq_command_messages(store::Tx& tx, faq::FaqService& faq, int64_t tenant_id,
                           const std::string& c) {
+  // The rich menu's よくある質問 area: the next text the resident sends is asked of the FAQ.
+  if (c == "faq.start")
+    return text_messages(
+        "よくある質問にお答えします。知りたいことを短い文で送ってください。\n"
+        "（例：粗大ごみの出し方、住民票の取り方）");
   if (c.rfind("faq.pick:", 0) == 0) {
     std::string id = c.substr(9);
     if (!id.empty() && id.size() < 19 && id.find_first_not_of("0123456789") == std::string::npos) {

@@ -2,6 +2,7 @@
 
 #include "channels/line/rich_menu_audience.h"
 #include "channels/line/rich_menu_line.h"
+#include "channels/line/rich_menu_rules.h"
 #include "channels/line/rich_menu_store.h"
 #include "core/errors.h"
 #include "core/log.h"
@@ -96,6 +97,11 @@ void run(store::Db& db, int64_t tenant, const Json& p) {
   std::string action = p.value("action", "");
   if (action == "link") return link(db, tenant, p);
   if (action == "switch_all") return switch_all(db, tenant, p.at("name"));
+  if (action == "apply_rules") {
+    std::optional<std::vector<int64_t>> only;
+    if (p.contains("resident_ids")) only = p["resident_ids"].get<std::vector<int64_t>>();
+    return apply_menu_rules(db, tenant, only);
+  }
   if (action == "restore") {
     auto state = db.read([&](store::Tx& tx) { return load_rich_menu_state(tx, tenant); });
     if (state.switched_all) restore(db, tenant, state);

@@ -7,6 +7,7 @@ import { useI18n } from '../i18n-react';
 import type { MessageKey } from '../i18n';
 import { CampaignPreview, MessageEditor, toLine, type DraftMessage, type LineMessage } from './CampaignMessages';
 import CampaignTiming, { emptyTiming, saveTiming, type TimingForm } from './CampaignTiming';
+import CampaignReport from './CampaignReport';
 import { useConfirm } from './ConfirmDialog';
 import SegmentBuilder, { type SavedSegment } from './SegmentBuilder';
 import type { AttrDef, Condition } from './segmentModel';
@@ -106,6 +107,7 @@ export function CampaignDetail() {
       </dl>
       <h2>{t('cp.messages')}</h2>
       <ol>{d.messages.map((m, i) => <li key={i}>{describeLine(m, t)}</li>)}</ol>
+      {d.status !== 'draft' && d.queued_at && <CampaignReport id={d.id} />}
       {d.status === 'draft' && atLeast(session.user.role, 'admin') && <button type="button" className="btn btn-primary" onClick={send} data-testid="campaign-send">{t('cp.sendNow')}</button>}
       {d.status !== 'draft' && d.status !== 'sent' && d.status !== 'cancelled' && <button type="button" className="btn" onClick={() => c.reload()}>{t('cp.refresh')}</button>}
       {dialog}
@@ -136,6 +138,7 @@ export function CampaignComposer() {
   const [condition, setCondition] = useState<Condition>({});
   const [messages, setMessages] = useState<DraftMessage[]>([{ type: 'text', text: '' }]);
   const [timing, setTiming] = useState<TimingForm>(emptyTiming);
+  const [track, setTrack] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [dialog, confirm] = useConfirm();
@@ -155,7 +158,7 @@ export function CampaignComposer() {
         });
         if (!sendIt) return;
       }
-      const created = await api.post<Campaign>('/api/campaigns', { title, messages: messages.map(toLine), audience });
+      const created = await api.post<Campaign>('/api/campaigns', { title, messages: messages.map(toLine), audience, track_clicks: track });
       if (timing.mode !== 'now') await saveTiming(created.id, timing);
       if (sendIt) await api.post(`/api/campaigns/${created.id}/send`, {});
       navigate(`/console/campaigns/${created.id}`);
@@ -182,6 +185,7 @@ export function CampaignComposer() {
       <fieldset className="card">
         <legend>{t('cp.messages')}</legend>
         <MessageEditor messages={messages} defs={defs} onChange={setMessages} />
+        <label className="check"><input type="checkbox" checked={track} onChange={(e) => setTrack(e.target.checked)} data-testid="campaign-track" />{t('rt.track')}</label>
       </fieldset>
       <section className="card" aria-labelledby="campaign-preview-h">
         <h2 id="campaign-preview-h">{t('cp.preview')}</h2>

@@ -4,6 +4,7 @@ import { ErrorMessage, Loading, Notice, useLoad } from '../common';
 import { useI18n } from '../i18n-react';
 import type { MessageKey } from '../i18n';
 import RichMenuCanvas, { menuImageBase64 } from './RichMenuCanvas';
+import RichMenuRules from './RichMenuRules';
 import {
   ICONS, LAYOUTS, THEMES, blankArea, buildMenu, layoutById, problems, specFromMenu,
   type AreaAction, type AreaSpec, type MenuSpec,
@@ -60,12 +61,14 @@ export default function RichMenus() {
             </ul>
           )}
           <button type="button" className="btn btn-primary" onClick={() => setEditing({ name: '', spec: NEW_SPEC, isNew: true })} data-testid="richmenu-new">{t('rm.new')}</button>
+          <RichMenuRules menus={list.data.menus.map((m) => m.name)} />
         </>
       )}
       {editing && (
         <MenuEditor
           initial={editing}
           services={(services.data?.items ?? []).filter((s) => s.published_version)}
+          menus={list.data?.menus.map((m) => m.name) ?? []}
           onCancel={() => setEditing(null)}
           onSaved={(name) => { setEditing(null); setNotice(t('rm.saved', { name })); list.reload(); }}
         />
@@ -74,9 +77,10 @@ export default function RichMenus() {
   );
 }
 
-function MenuEditor({ initial, services, onCancel, onSaved }: {
+function MenuEditor({ initial, services, menus, onCancel, onSaved }: {
   initial: { name: string; spec: MenuSpec; isNew: boolean };
   services: ServiceRow[];
+  menus: string[];
   onCancel: () => void;
   onSaved: (name: string) => void;
 }) {
@@ -143,7 +147,7 @@ function MenuEditor({ initial, services, onCancel, onSaved }: {
         <RichMenuCanvas spec={spec} label={t('rm.previewLabel', { labels: spec.areas.map((a) => a.label).join('、') })} />
       </div>
       {layout.areas.map((_, i) => (
-        <AreaEditor key={i} n={i + 1} area={spec.areas[i] ?? blankArea()} services={services} onChange={(a) => setArea(i, a)}
+        <AreaEditor key={i} n={i + 1} area={spec.areas[i] ?? blankArea()} services={services} menus={menus.filter((m) => m !== name)} onChange={(a) => setArea(i, a)}
           errors={tried ? found.filter((p) => p.area === i + 1).map((p) => t(p.key)) : []} />
       ))}
       {tried && found.some((p) => !p.area) && <p className="field-error">{t('rm.errChatBar')}</p>}
@@ -157,14 +161,15 @@ function MenuEditor({ initial, services, onCancel, onSaved }: {
   );
 }
 
-function AreaEditor({ n, area, services, onChange, errors }: {
-  n: number; area: AreaSpec; services: ServiceRow[]; onChange: (a: AreaSpec) => void; errors: string[];
+function AreaEditor({ n, area, services, menus, onChange, errors }: {
+  n: number; area: AreaSpec; services: ServiceRow[]; menus: string[]; onChange: (a: AreaSpec) => void; errors: string[];
 }) {
   const { t } = useI18n();
   const id = `rm-area-${n}`;
   const setAction = (kind: AreaAction['kind']) => {
     const next: AreaAction = kind === 'service' ? { kind, service: services[0]?.title ?? '' }
-      : kind === 'url' ? { kind, url: 'https://' } : kind === 'message' ? { kind, text: '' } : { kind };
+      : kind === 'url' ? { kind, url: 'https://' } : kind === 'message' ? { kind, text: '' }
+      : kind === 'switch' ? { kind, menu: menus[0] ?? '' } : { kind };
     onChange({ ...area, action: next });
   };
   return (
@@ -187,6 +192,8 @@ function AreaEditor({ n, area, services, onChange, errors }: {
           <option value="service">{t('rm.act.service')}</option>
           <option value="mine">{t('rm.act.mine')}</option>
           <option value="settings">{t('rs.richMenuAction')}</option>
+          <option value="faq">{t('rm.act.faq')}</option>
+          <option value="switch">{t('rt.act.switch')}</option>
           <option value="url">{t('rm.act.url')}</option>
           <option value="message">{t('rm.act.message')}</option>
         </select>
@@ -196,6 +203,14 @@ function AreaEditor({ n, area, services, onChange, errors }: {
           <label htmlFor={`${id}-service`}>{t('rm.service')}</label>
           <select id={`${id}-service`} value={area.action.service} onChange={(e) => onChange({ ...area, action: { kind: 'service', service: e.target.value } })} data-testid="richmenu-service">
             {services.map((s) => <option key={s.id} value={s.title}>{s.title}</option>)}
+          </select>
+        </div>
+      )}
+      {area.action.kind === 'switch' && (
+        <div className="field">
+          <label htmlFor={`${id}-menu`}>{t('rt.switchTo')}</label>
+          <select id={`${id}-menu`} value={area.action.menu} onChange={(e) => onChange({ ...area, action: { kind: 'switch', menu: e.target.value } })} data-testid="richmenu-switch">
+            {menus.map((m) => <option key={m} value={m}>{m}</option>)}
           </select>
         </div>
       )}

@@ -37,6 +37,8 @@ export type AreaAction =
   | { kind: 'services' } // the list of services
   | { kind: 'mine' } // 申請した手続き
   | { kind: 'settings' } // 受信設定 (src/channels/line/receiving_settings.h)
+  | { kind: 'faq' } // よくある質問 (src/channels/line/faq_reply.h: faq.start)
+  | { kind: 'switch'; menu: string } // show another menu (src/channels/line/rich_menu_rules.h: menu:<name>)
   | { kind: 'url'; url: string }
   | { kind: 'message'; text: string };
 
@@ -72,6 +74,8 @@ export function lineAction(area: AreaSpec): Record<string, string> {
     case 'services': return { type: 'postback', label, data: postback('m', '0'), displayText: area.label.slice(0, 300) };
     case 'mine': return { type: 'postback', label, data: postback('c', 'applications'), displayText: area.label.slice(0, 300) };
     case 'settings': return { type: 'postback', label, data: postback('c', 'settings'), displayText: area.label.slice(0, 300) };
+    case 'faq': return { type: 'postback', label, data: postback('c', 'faq.start'), displayText: area.label.slice(0, 300) };
+    case 'switch': return { type: 'postback', label, data: postback('c', `menu:${area.action.menu}`), displayText: area.label.slice(0, 300) };
     case 'url': return { type: 'uri', label, uri: area.action.url };
     case 'message': return { type: 'message', label, text: area.action.text };
   }
@@ -98,7 +102,7 @@ export function blankArea(): AreaSpec {
 }
 
 /** Problems staff must fix before saving, in message keys with the area number. */
-export function problems(spec: MenuSpec): { area?: number; key: 'rm.errLabel' | 'rm.errUrl' | 'rm.errService' | 'rm.errMessage' | 'rm.errChatBar' }[] {
+export function problems(spec: MenuSpec): { area?: number; key: 'rm.errLabel' | 'rm.errUrl' | 'rm.errService' | 'rm.errMessage' | 'rm.errChatBar' | 'rt.errSwitch' }[] {
   const out: ReturnType<typeof problems> = [];
   if (!spec.chatBarText.trim() || spec.chatBarText.length > 14) out.push({ key: 'rm.errChatBar' });
   const n = layoutById(spec.layout).areas.length;
@@ -108,6 +112,7 @@ export function problems(spec: MenuSpec): { area?: number; key: 'rm.errLabel' | 
     if (a.action.kind === 'url' && !/^https?:\/\/[^\s]+$/.test(a.action.url)) out.push({ area: i + 1, key: 'rm.errUrl' });
     if (a.action.kind === 'service' && !a.action.service) out.push({ area: i + 1, key: 'rm.errService' });
     if (a.action.kind === 'message' && !a.action.text.trim()) out.push({ area: i + 1, key: 'rm.errMessage' });
+    if (a.action.kind === 'switch' && !a.action.menu) out.push({ area: i + 1, key: 'rt.errSwitch' });
   }
   return out;
 }
@@ -136,6 +141,8 @@ export function specFromMenu(menu: { size?: { height?: number }; chatBarText?: s
       else if (q.get('mg') === 's') act = { kind: 'service', service: q.get('x') ?? '' };
       else if (q.get('mg') === 'c' && q.get('x') === 'applications') act = { kind: 'mine' };
       else if (q.get('mg') === 'c' && q.get('x') === 'settings') act = { kind: 'settings' };
+      else if (q.get('mg') === 'c' && q.get('x') === 'faq.start') act = { kind: 'faq' };
+      else if (q.get('mg') === 'c' && (q.get('x') ?? '').startsWith('menu:')) act = { kind: 'switch', menu: (q.get('x') ?? '').slice(5) };
       return { icon, label, action: act };
     }),
   };

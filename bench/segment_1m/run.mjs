@@ -1,0 +1,106 @@
+// Segment delivery at 1,000,000 residents (issue 13): generates the residents in the database
+// (gen_sqlite.sql / gen_postgres.sql), then through the real server against line-sim with LINE's
+// multicast rate limit on (line-sim: 200 requests/s; madoguchi paces to --line-multicast-per-second):
+//   - evaluate+queue: from POST /api/campaigns/{id}/send until the fan-out has queued every batch
+//     of a three-condition segment (地区 = 北, age 20–64, 関心 has 防災);
+//   - dispatch: recipients and multicast requests per second until the campaign is sent;
+//   - peak RSS of the server process (VmHWM).
+// usage: node bench/segment_1m/run.mjs            (SQLite)
+//        MG_DB=postgres node bench/segment_1m/run.mjs (source tests/scripts/postgres.sh; pg_start first)
+// env:   MG_BIN (default build/madoguchi), BENCH_RESIDENTS (default 1000000)
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, freshDatabase, freePort, Client, BACKEND, BIN } from '../../tests/integration/harness.mjs';
+import { startLineSim, sleep } from '../../tests/integration/line-harness.mjs';
+
+const N = Number(process.env.BENCH_RESIDENTS || 1000000);
+const here = new URL('.', import.meta.url).pathname;
+
+function sql(db, text) {
+  return BACKEND === 'postgres'
+    ? execFileSync('psql', [db.url, '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-f', '-'], { input: text, encoding: 'utf8', maxBuffer: 1 << 26 })
+    : execFileSync('sqlite3', ['-cmd', '.timeout 5000', join(db.dataDir, 'madoguchi.db')], { input: text, encoding: 'utf8', maxBuffer: 1 << 26 });
+}
+
+const hwm = (pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmHWM:\s+(\d+)/)[1]) / 1024;
+// CPU seconds (user + system) of the server so far: on a shared machine wall time depends on
+// the load, CPU time much less.
+const cpu = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) / 100; };
+const rss = (pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+
+const sim = await startLineSim();
+const db = freshDatabase();
+// First start: migrations, the demo tenant wired to line-sim. Then the residents, server stopped.
+let srv = await startServer({ db, extra: ['--demo-line-sim', sim.base] });
+await srv.stop();
+const file = BACKEND === 'postgres' ? 'gen_postgres.sql' : 'gen_sqlite.sql';
+let t = Date.now();
+sql(db, readFileSync(join(here, file), 'utf8').replaceAll('@N@', String(N)));
+const genS = (Date.now() - t) / 1000;
+console.error(`[bench] ${BACKEND}: generated ${N} residents in ${genS.toFixed(1)} s`);
+
+// Second start on the generated data (the demo admin exists: no password is printed again).
+const password = srv.password;
+const port = await freePort();
+const proc = spawn(BIN, ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--log-level', 'warn', ...db.args, '--demo-line-sim', sim.base], { stdio: ['ignore', 'ignore', 'inherit'] });
+const base = `http://127.0.0.1:${port}`;
+for (;;) {
+  try { if ((await fetch(`${base}/healthz`)).status === 200) break; } catch {}
+  await sleep(50);
+}
+const pid = proc.pid;
+const admin = new Client(base);
+if ((await admin.login('demo', 'admin@demo.example', password)).status !== 200) throw new Error('login failed');
+const condition = { all: [
+  { attr: 'district', in: ['kita'] },
+  { attr: 'birth_date', age_between: [20, 64] },
+  { attr: 'topics', has: 'bousai' },
+] };
+let cpu0 = cpu(pid);
+t = Date.now();
+const count = await admin.post('/api/residents/count', { condition });
+const countS = (Date.now() - t) / 1000;
+const countCpu = cpu(pid) - cpu0;
+if (count.status !== 200) throw new Error(count.text);
+const created = await admin.post('/api/campaigns', {
+  title: 'ベンチ配信', messages: [{ type: 'text', text: '防災訓練のお知らせ' }], audience: { kind: 'condition', condition },
+});
+if (created.status !== 201) throw new Error(created.text);
+const id = created.json.id;
+const rssBefore = rss(pid);
+cpu0 = cpu(pid);
+t = Date.now();
+const sent = await admin.post(`/api/campaigns/${id}/send`, {});
+if (sent.status !== 202) throw new Error(sent.text);
+let c;
+for (;;) {
+  c = (await admin.get(`/api/campaigns/${id}`)).json;
+  if (c.fanout_done) break;
+  await sleep(10);
+}
+const queueS = (Date.now() - t) / 1000;
+const queueCpu = cpu(pid) - cpu0;
+const queuedAt = Date.now();
+const sentAtQueue = c.counts.sent;
+for (;;) {
+  c = (await admin.get(`/api/campaigns/${id}`)).json;
+  if (c.status === 'sent' || Date.now() - t > 600000) break;
+  await sleep(50);
+}
+const totalS = (Date.now() - t) / 1000;
+const reqs = (await sim.ok('GET', '/sim/requests?limit=100000')).requests?.filter((r) => r.route === 'POST /v2/bot/message/multicast') ?? [];
+const ok429 = reqs.filter((r) => r.status === 429).length;
+const peak = hwm(pid);
+const result = {
+  backend: BACKEND, residents: N, generate_s: genS, count: count.json, count_s: countS, count_cpu_s: countCpu,
+  targeted: c.counts.targeted, batches: c.counts.batches, evaluate_and_queue_s: queueS, evaluate_and_queue_server_cpu_s: queueCpu,
+  send_total_s: totalS, sent: c.counts.sent, failed: c.counts.failed,
+  sent_while_queueing: sentAtQueue,
+  recipients_per_s: c.counts.sent / totalS, multicasts_per_s: c.counts.batches / totalS,
+  line_sim_429: ok429, rss_before_send_mib: rssBefore, peak_rss_mib: peak,
+};
+console.log(JSON.stringify(result, null, 2));
+proc.kill('SIGTERM');
+await sim.stop();
+if (BACKEND !== 'postgres') rmSync(db.dataDir, { recursive: true, force: true });
