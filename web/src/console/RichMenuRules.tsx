@@ -38,7 +38,7 @@ export default function RichMenuRules({ menus }: { menus: string[] }) {
           {rules.map((r, i) => (
             <li key={i} className="richmenu-rule" data-testid="richmenu-rule">
               <div className="field">
-                <label htmlFor={`rm-rule-seg-${i}`}>{t('rt.segment')}</label>
+                <label htmlFor={`rm-rule-seg-${i}`}>{t('rt.ruleSegment')}</label>
                 <select id={`rm-rule-seg-${i}`} value={r.segment_id} onChange={(e) => set(i, { ...r, segment_id: Number(e.target.value) })} data-testid="richmenu-rule-segment">
                   {segments.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
                 </select>
