@@ -226,6 +226,18 @@ test('two processes, A killed mid-webhook, mid-turn/send and mid-fan-out: everyt
   await startProc('A', procs.A.port);
   const receipts = await web;
 
+  // A stalled process (SIGSTOP) loses its leases: B takes its rows over (retrying the replies
+  // with the same tokens); A, resumed, sends nothing more and records nothing.
+  await until('A to answer its share', async () => (await fetch(`${procs.A.base}/healthz`)).status === 200);
+  await Promise.all(users.map((u) => sim.text(u, 'メニュー', { wait: false })));
+  await until('replies on the wire again', async () => Number(sql("SELECT count(*) FROM line_outbox WHERE status = 'sending'")) >= 10, 10000);
+  procs.A.proc.kill('SIGSTOP');
+  await until('B to take over the stalled process\'s rows', async () => outboxOpen() === 0 &&
+    Number(sql("SELECT count(*) FROM line_events WHERE status = 'pending'")) === 0, 40000);
+  procs.A.proc.kill('SIGCONT');
+  await sleep(1500);
+  console.log(`stalled process: ${(procs.A.stderr().match(/lease lost/g) ?? []).length} rows given up or not recorded ("lease lost")`);
+
   // 3. Mid-fan-out: a campaign to everyone, A killed right after the send.
   await sim.faults({ latencyMs: 0 });
   const created = await admin.post('/api/campaigns', { title: '多重起動', messages: [{ type: 'text', text: CAMPAIGN }], audience: { kind: 'all' } });
@@ -245,11 +257,11 @@ test('two processes, A killed mid-webhook, mid-turn/send and mid-fan-out: everyt
     const ms = (await sim.messages(u, 0)).filter((m) => m.from === 'bot');
     const count = (re) => ms.filter((m) => re.test(messageText(m))).length;
     const got = { greeting: count(GREETING), menu: count(MENU), campaign: ms.filter((m) => m.message?.text === CAMPAIGN).length };
-    if (got.greeting !== 1 || got.menu !== 2 || got.campaign !== 1) bad.push({ u, ...got, endpoints: ms.map((m) => m.endpoint).join(',') });
+    if (got.greeting !== 1 || got.menu !== 3 || got.campaign !== 1) bad.push({ u, ...got, endpoints: ms.map((m) => m.endpoint).join(',') });
   }
   assert.deepEqual(bad, [], 'every LINE event answered once, every campaign recipient reached once');
   assert.equal(sql("SELECT count(*) FROM line_events WHERE status <> 'done'"), '0');
-  assert.equal(Number(sql('SELECT count(*) FROM line_events')), 2 * N);
+  assert.equal(Number(sql('SELECT count(*) FROM line_events')), 3 * N);
   assert.equal(new Set(receipts).size, WEB);
   const apps = sql("SELECT count(*), count(DISTINCT session_id) FROM applications a JOIN services s ON s.id = a.service_id WHERE s.service_key = 'school-absence'");
   assert.equal(apps, `${WEB}|${WEB}`, 'every application stored once');
