@@ -222,7 +222,7 @@ test('two processes, A killed mid-webhook, mid-turn/send and mid-fan-out: everyt
     Number(sql("SELECT count(*) FROM line_events WHERE status = 'pending'")) === 0, 40000);
   const recoveryMs = Date.now() - killedAt;
   console.log(`recovery after SIGKILL: ${recoveryMs} ms (open outbox rows at the kill: ${claimedByA}, ${LEASE.join(' ')})`);
-  assert.ok(recoveryMs < 15000, `took over in ${recoveryMs} ms`);
+  assert.ok(recoveryMs < 20000, `took over in ${recoveryMs} ms`);
   await startProc('A', procs.A.port);
   const receipts = await web;
 
