@@ -37,6 +37,9 @@ std::optional<ServeConfig> parse_serve_args(const std::vector<std::string>& args
     ("line-api-allow", po::value(&c.line_api_allow), "LINE Messaging API base URLs tenants may use besides https://api.line.me (URL[,URL])")
     ("secret-key-file", po::value(&c.secret_key_file), "key file sealing LINE channel secrets (default <data>/secret.key, created 0600; MADOGUCHI_SECRET_KEY overrides)")
     ("workers", po::value(&c.job_workers)->default_value(c.job_workers), "background job workers")
+    ("lease-ms", po::value(&c.lease_ms)->default_value(c.lease_ms), "lease on claimed LINE messages and jobs: another process takes over a dead process's work after this (ms, >= 1000)")
+    ("heartbeat-ms", po::value(&c.heartbeat_ms)->default_value(c.heartbeat_ms), "how often a process renews its leases (ms, at most a third of --lease-ms)")
+    ("drain-ms", po::value(&c.drain_ms)->default_value(c.drain_ms), "on SIGTERM, keep serving this long with /healthz answering 503 and no keep-alive before stopping (behind a load balancer: longer than its health-check interval)")
     ("line-senders", po::value(&c.line_senders)->default_value(c.line_senders), "concurrent LINE Messaging API requests")
     ("line-multicast-per-second", po::value(&c.line_multicast_per_second)->default_value(c.line_multicast_per_second), "multicast requests per second per LINE channel (LINE allows 200; 0 = unpaced)")
     ("outbox-retention-days", po::value(&c.outbox_retention_days)->default_value(c.outbox_retention_days), "days sent LINE messages and finished campaign batches are kept")
@@ -82,6 +85,10 @@ std::optional<ServeConfig> parse_serve_args(const std::vector<std::string>& args
     std::cout << desc << "\n";
     return std::nullopt;
   }
+  // Two missed heartbeats must still leave the lease standing.
+  if (c.lease_ms < 1000 || c.heartbeat_ms < 100 || c.heartbeat_ms * 3 > c.lease_ms)
+    throw std::runtime_error(
+        "--lease-ms must be >= 1000 and --heartbeat-ms between 100 and a third of it");
   return c;
 }
 

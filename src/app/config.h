@@ -20,6 +20,15 @@ struct ServeConfig {
   std::string line_api_allow;   // LINE API bases allowed besides LINE's own ("URL[,URL]")
   std::string secret_key_file;  // default <data_dir>/secret.key (MADOGUCHI_SECRET_KEY wins)
   int job_workers = 2;
+  // Claimed work (LINE outbox rows, jobs) is leased: a process renews its leases every
+  // heartbeat_ms; another process takes over work whose lease ran out (its holder died) after
+  // at most lease_ms. Shorter: faster takeover, more renewal writes, and a stalled process
+  // loses work sooner (it then stops before sending; see docs/operations.md).
+  int lease_ms = 10'000;
+  int heartbeat_ms = 2'000;
+  // SIGTERM: serve this long with /healthz 503 and connections closed after each response
+  // (a load balancer moves away), then stop accepting and finish in-flight requests.
+  int drain_ms = 0;
   int line_senders = 32;  // concurrent Messaging API calls (each is a blocking request)
   double line_multicast_per_second = 100;  // per LINE channel and process (LINE allows 200)
   int outbox_retention_days = 30;          // sent LINE messages and finished campaign batches

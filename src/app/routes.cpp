@@ -31,6 +31,12 @@
 namespace mg::app {
 
 namespace {
+std::atomic<bool> g_draining{false};
+}  // namespace
+
+void set_draining(bool on) { g_draining = on; }
+
+namespace {
 // The key that seals LINE secrets at rest; created (0600) beside the data at first start.
 std::shared_ptr<const crypto::SealedBox> line_secrets(const ServeConfig& config) {
   bool created = false;
@@ -51,6 +57,7 @@ namespace {
 // Liveness and metrics for the operator.
 void mount_operations(http::Router& router, const Deps& deps) {
   router.get("/healthz", [&db = deps.db](http::Request&) {
+    if (g_draining.load()) return http::Response::json({{"status", "draining"}}, 503);
     db.read([](store::Tx& tx) { tx.one("SELECT 1"); });
     return http::Response::json(
         {{"status", "ok"}, {"database", store::backend_name(db.backend())}});
@@ -116,9 +123,10 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
                                config.map_zoom));
   std::string public_url =
       config.public_url.empty() ? "http://" + config.listen : config.public_url;
-  auto line = line::mount(router, deps.auth, deps.db, deps.runner, deps.chat, deps.catalog,
-                          {public_url, config.demo_line_sim, config.line_senders,
-                           config.line_api_allow, line_secrets(config), &deps.faq});
+  auto line =
+      line::mount(router, deps.auth, deps.db, deps.runner, deps.chat, deps.catalog,
+                  {public_url, config.demo_line_sim, config.line_senders, config.line_api_allow,
+                   line_secrets(config), &deps.faq, config.lease_ms, config.heartbeat_ms});
   // Campaigns: routes, fan-out and retention jobs; the dispatcher paces and reports batches.
   line.dispatcher().set_multicast_rate(config.line_multicast_per_second);
   line.dispatcher().on_campaign_batch(delivery::record_batch);

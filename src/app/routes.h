@@ -32,6 +32,10 @@ struct Deps {
 // threads: keep the result alive while the router is used, stop() it before the deps go.
 [[nodiscard]] line::LineChannel register_all_routes(http::Router& router, const Deps& deps);
 
+// While draining (SIGTERM with --drain-ms), /healthz answers 503 so load balancers stop
+// sending new work here; requests keep being served.
+void set_draining(bool on);
+
 // Residents' upload quotas and how long unclaimed uploads are kept, from the settings.
 applications::UploadLimits upload_limits(const ServeConfig& config);
 

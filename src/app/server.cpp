@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include "app/demo.h"
@@ -147,6 +149,7 @@ int serve(const ServeConfig& config) {
   }
 
   jobs::Runner runner(*db, config.job_workers);
+  runner.set_lease(config.lease_ms, config.heartbeat_ms);
   StaticFiles web(default_dir(config.web_root, "web/dist"));
   http::Router router;
   faq::FaqService faq;
@@ -194,9 +197,23 @@ int serve(const ServeConfig& config) {
   so.trusted_proxies = setting_list(config.trusted_proxy);
   http::Server server(so, [&router](http::Request& req) { return router.dispatch(req); });
   auto port = server.bind();
-  server.on_signal([&server] {
-    log::info("shutting down");
-    server.stop();
+  std::thread drainer;
+  std::mutex drain_mu;
+  std::condition_variable drain_cv;
+  bool drain_cut = false;
+  server.on_signal([&] {
+    log::info("shutting down", {{"drain_ms", config.drain_ms}});
+    if (config.drain_ms <= 0) return server.stop();
+    // Draining: the load balancer sees /healthz fail and connections close after each
+    // response, so it moves new requests to the other processes; then stop as usual.
+    set_draining(true);
+    server.drain();
+    drainer = std::thread([&] {
+      std::unique_lock lock(drain_mu);
+      drain_cv.wait_for(lock, std::chrono::milliseconds(config.drain_ms),
+                        [&] { return drain_cut; });
+      server.stop();
+    });
   });
   TestClockFile test_clock(std::getenv("MADOGUCHI_TEST_CLOCK_FILE"));
   runner.start();
@@ -208,6 +225,12 @@ int serve(const ServeConfig& config) {
                           {"startup_ms", startup_ms},
                           {"web", web.available()}});
   server.run();
+  {
+    std::lock_guard lock(drain_mu);
+    drain_cut = true;
+  }
+  drain_cv.notify_all();
+  if (drainer.joinable()) drainer.join();
   line.stop();
   runner.stop();
   log::info("stopped");

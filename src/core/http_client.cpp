@@ -255,7 +255,15 @@ struct ConcurrentClient::Impl {
           queue.pop_front();
         }
       }
-      for (auto& t : starting) start(std::move(t));
+      for (auto& t : starting) {
+        if (t->req.may_start && !t->req.may_start()) {
+          auto r = not_sent();
+          r.error = "not sent: refused at start";
+          t->done(std::move(r));
+          continue;
+        }
+        start(std::move(t));
+      }
       int wait_ms = 1000;
       if (deadline) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now());

@@ -22,6 +22,9 @@ struct ClientRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   long timeout_ms = 10000;
+  // ConcurrentClient only: asked right before the request leaves its queue; false answers it
+  // not_sent without sending (a sender that lost its lease on the work must not send it).
+  std::function<bool()> may_start;
 };
 
 // Blocking HTTP(S) client on libcurl. Call it from job workers, never from a handler that

@@ -176,6 +176,7 @@ struct Server::Impl {
   net::signal_set signals{ioc, SIGINT, SIGTERM};
   std::function<void()> signal_fn;
   std::atomic<bool> stopping{false};
+  std::atomic<bool> draining{false};
   std::atomic<std::size_t> open_connections{0};
   std::mutex mu;
   // Connections waiting for a next request, woken on stop(); each is cancelled on its strand.
@@ -376,7 +377,7 @@ struct Server::Impl {
       if (!opt.trusted_proxies.empty())
         req.remote_addr =
             client_address(remote, req.header("x-forwarded-for"), opt.trusted_proxies);
-      bool keep_alive = in.keep_alive() && !stopping;
+      bool keep_alive = in.keep_alive() && !stopping && !draining;
       auto started = std::chrono::steady_clock::now();
       Response res;
       if (opt.run_inline && opt.run_inline(req))
@@ -396,7 +397,7 @@ struct Server::Impl {
                     {"route", req.route},
                     {"status", res.status},
                     {"ms", secs * 1000}});
-      if (stopping || is_event_stream(res)) keep_alive = false;
+      if (stopping || draining || is_event_stream(res)) keep_alive = false;
       try {
         co_await write_response(stream, req, res, keep_alive, in.version());
       } catch (const std::exception&) {
@@ -519,6 +520,9 @@ void Server::run() {
   im->ioc.run();
   for (auto& t : threads) t.join();
 }
+
+void Server::drain() { impl_->draining = true; }
+bool Server::draining() const { return impl_->draining; }
 
 void Server::stop() {
   auto* im = impl_.get();

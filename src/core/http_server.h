@@ -68,6 +68,11 @@ class Server {
   void run();
   // Safe from any thread and from signal-watch callbacks: stops accepting, drains, returns.
   void stop();
+  // The first step of a graceful stop behind a load balancer: keeps serving, but every
+  // response from now on closes its connection, so no proxy reuses a kept-alive connection
+  // that stop() would close under it. Safe from any thread.
+  void drain();
+  bool draining() const;
   // Calls fn on SIGINT/SIGTERM (from a network thread) while run() is active.
   void on_signal(std::function<void()> fn);
   // The connection cap in effect after bind().

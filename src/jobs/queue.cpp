@@ -58,6 +58,63 @@ Runner::~Runner() { stop(); }
 
 void Runner::handle(const std::string& kind, Handler fn) { handlers_[kind] = std::move(fn); }
 
+void Runner::set_lease(int64_t lease_ms, int64_t heartbeat_ms) {
+  lease_ms_ = std::max<int64_t>(lease_ms, 1);
+  heartbeat_ms_ = std::max<int64_t>(heartbeat_ms, 1);
+}
+
+bool Runner::holds_lease(const Job& job) {
+  std::lock_guard lock(held_mu_);
+  auto it = held_.find(job.id);
+  // A job started with its lease nearly gone could be taken over while it runs.
+  return it != held_.end() && it->second.first == job.attempts &&
+         clock_.now_ms() + std::min<int64_t>(1000, lease_ms_ / 4) < it->second.second;
+}
+
+// Renews the leases of the jobs this runner holds (claimed, waiting or running). A job whose
+// row another process claimed since (a higher attempts count) is no longer ours: it is
+// dropped here, is not started, and its outcome is not recorded.
+void Runner::heartbeat_loop() {
+  while (!stopping_) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, std::chrono::milliseconds(heartbeat_ms_),
+                   [&] { return stopping_.load(); });
+    }
+    std::vector<std::pair<int64_t, int>> rows;
+    int64_t now = clock_.now_ms();
+    {
+      std::lock_guard lock(held_mu_);
+      for (const auto& [id, h] : held_)
+        if (h.second > now) rows.emplace_back(id, h.first);
+    }
+    if (rows.empty()) continue;
+    int64_t until = now + lease_ms_;
+    std::vector<int64_t> renewed, lost;
+    try {
+      db_.write([&](store::Tx& tx) {
+        renewed.clear();
+        lost.clear();
+        for (const auto& [id, attempts] : rows)
+          (tx.exec("UPDATE jobs SET lease_until = ? WHERE id = ? AND status = 'running' AND "
+                   "attempts = ?",
+                   {until, id, int64_t{attempts}}) == 1
+               ? renewed
+               : lost)
+              .push_back(id);
+      });
+    } catch (const std::exception& e) {
+      log::error("job lease renewal failed", {{"error", e.what()}});
+      continue;
+    }
+    std::lock_guard lock(held_mu_);
+    for (int64_t id : renewed)
+      if (auto it = held_.find(id); it != held_.end()) it->second.second = until;
+    for (int64_t id : lost)
+      if (auto it = held_.find(id); it != held_.end()) it->second.second = 0;
+  }
+}
+
 void Runner::every(const std::string& name, const std::string& kind, const Json& payload,
                    int64_t interval_ms) {
   db_.write([&](store::Tx& tx) {
@@ -186,6 +243,7 @@ std::vector<Job> Runner::claim(int limit) {
         "('pending','running'))) ORDER BY j.run_at, j.id LIMIT ?" +
         lock + ") RETURNING id, tenant_id, kind, payload, attempts, max_attempts";
     std::vector<Job> out;
+    std::lock_guard held_lock(held_mu_);
     for (const auto& r : tx.query(sql, {now + lease_ms_, now, now, int64_t{limit}})) {
       Job j;
       j.id = r.i64(0);
@@ -194,6 +252,7 @@ std::vector<Job> Runner::claim(int limit) {
       j.payload = parse_stored_json(r.str(3));
       j.attempts = static_cast<int>(r.i64(4));
       j.max_attempts = static_cast<int>(r.i64(5));
+      held_[j.id] = {j.attempts, now + lease_ms_};
       out.push_back(std::move(j));
     }
     return out;
@@ -201,6 +260,20 @@ std::vector<Job> Runner::claim(int limit) {
 }
 
 void Runner::run_one(const Job& job) {
+  struct Release {
+    Runner* r;
+    int64_t id;
+    ~Release() {
+      std::lock_guard lock(r->held_mu_);
+      r->held_.erase(id);
+    }
+  } release{this, job.id};
+  // Checked right before the handler's outbound work: a job whose lease ran out (this process
+  // stalled) may be running elsewhere already.
+  if (!holds_lease(job)) {
+    log::warn("job not started: lease lost", {{"job_id", job.id}, {"kind", job.kind}});
+    return;
+  }
   auto it = handlers_.find(job.kind);
   std::string error;
   bool permanent = false;
@@ -224,8 +297,10 @@ void Runner::run_one(const Job& job) {
   int64_t now = clock_.now_ms();
   if (error.empty()) {
     db_.write([&](store::Tx& tx) {
-      tx.exec("UPDATE jobs SET status = 'done', finished_at = ?, lease_until = 0 WHERE id = ?",
-              {now, job.id});
+      if (tx.exec("UPDATE jobs SET status = 'done', finished_at = ?, lease_until = 0 WHERE id = ? "
+                  "AND status = 'running' AND attempts = ?",
+                  {now, job.id, int64_t{job.attempts}}) != 1)
+        log::warn("job outcome not recorded: lease lost", {{"job_id", job.id}});
     });
     metrics::count("madoguchi_jobs_completed_total", "kind=\"" + job.kind + "\"");
     return;
@@ -239,16 +314,18 @@ void Runner::run_one(const Job& job) {
                            {"dead", dead},
                            {"error", error.substr(0, 300)}});
   db_.write([&](store::Tx& tx) {
+    // Recorded only while this claim holds the job (its attempts count is the fencing token).
     if (dead)
       tx.exec(
           "UPDATE jobs SET status = 'dead', last_error = ?, finished_at = ?, lease_until = 0 "
-          "WHERE id = ?",
-          {error, now, job.id});
+          "WHERE id = ? AND status = 'running' AND attempts = ?",
+          {error, now, job.id, int64_t{job.attempts}});
     else
       tx.exec(
           "UPDATE jobs SET status = 'pending', last_error = ?, run_at = ?, lease_until = 0 WHERE "
-          "id = ?",
-          {error, now + (delay >= 0 ? delay : backoff_ms(job.attempts)), job.id});
+          "id = ? AND status = 'running' AND attempts = ?",
+          {error, now + (delay >= 0 ? delay : backoff_ms(job.attempts)), job.id,
+           int64_t{job.attempts}});
   });
 }
 
@@ -296,6 +373,10 @@ void Runner::worker_loop() {
 
 void Runner::start() {
   stopping_ = false;
+  heartbeat_ = std::thread([this] {
+    name_this_thread("mg-jobs-lease");
+    heartbeat_loop();
+  });
   for (int i = 0; i < workers_; ++i)
     threads_.emplace_back([this] {
       name_this_thread("mg-jobs");
@@ -317,6 +398,7 @@ void Runner::stop() {
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();
+  if (heartbeat_.joinable()) heartbeat_.join();
 }
 
 }  // namespace mg::jobs

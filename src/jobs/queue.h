@@ -108,6 +108,9 @@ class Runner {
   ~Runner();
 
   void handle(const std::string& kind, Handler fn);
+  // Claimed jobs are leased for lease_ms and renewed every heartbeat_ms while held; a job whose
+  // holder died is taken over (by any process) once its lease ran out. Set before start().
+  void set_lease(int64_t lease_ms, int64_t heartbeat_ms);
   // Registers (or updates) a recurring job; every process may call it, one runs it per tick.
   void every(const std::string& name, const std::string& kind, const Json& payload,
              int64_t interval_ms);
@@ -127,12 +130,18 @@ class Runner {
   void run_one(const Job& job);
   void tick_schedules();
   void worker_loop();
+  void heartbeat_loop();
+  bool holds_lease(const Job& job);
 
   store::Db& db_;
   int workers_;
   int64_t poll_ms_;
   const Clock& clock_;
-  int64_t lease_ms_ = 5 * 60 * 1000;
+  int64_t lease_ms_ = 10'000;
+  int64_t heartbeat_ms_ = 2'000;
+  std::mutex held_mu_;
+  std::map<int64_t, std::pair<int, int64_t>> held_;  // job id -> (attempts, lease until)
+  std::thread heartbeat_;
   std::map<std::string, Handler> handlers_;
   std::vector<std::thread> threads_;
   std::mutex mu_;

@@ -1,5 +1,7 @@
 #include "channels/line/channel.h"
 
+#include <algorithm>
+
 #include "channels/line/channel_settings.h"
 #include "channels/line/demo_rich_menu.h"
 #include "channels/line/dispatcher.h"
@@ -35,7 +37,11 @@ LineChannel mount(http::Router& router, auth::AuthService& auth, store::Db& db,
   allow_api_base(opt.demo_line_sim);
   if (int n = seal_plain_channel_secrets(db); n > 0)
     log::info("line channel credentials sealed", {{"count", n}});
-  auto dispatcher = std::make_unique<Dispatcher>(db, opt.dispatch_threads);
+  DispatchTiming timing;
+  timing.lease_ms = opt.lease_ms;
+  timing.heartbeat_ms = opt.heartbeat_ms;
+  timing.lease_margin_ms = std::min<int64_t>(1000, opt.lease_ms / 4);
+  auto dispatcher = std::make_unique<Dispatcher>(db, opt.dispatch_threads, timing);
   Dispatcher* d = dispatcher.get();
   auto events = std::make_unique<EventProcessor>(db, chat, catalog, [d] { d->wake(); });
   events->send_through(d);

@@ -27,6 +27,8 @@ struct LineOptions {
   // The key channel secrets and tokens are sealed with; null keeps the current one (tests).
   std::shared_ptr<const crypto::SealedBox> secrets;
   faq::FaqService* faq = nullptr;  // answers free text outside a dialog (issue 14)
+  int64_t lease_ms = 10'000;       // outbox leases (DispatchTiming)
+  int64_t heartbeat_ms = 2'000;
 };
 
 class EventProcessor;

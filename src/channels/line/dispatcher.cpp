@@ -90,10 +90,10 @@ void Dispatcher::stop() {
         for (const auto& c : unsent)
           tx.exec(
               "UPDATE line_outbox SET status = ?, attempts = attempts - 1, endpoint = ?, sent_at = "
-              "? WHERE id = ? AND status = 'sending'",
+              "? WHERE id = ? AND status = 'sending' AND attempts = ?",
               {c.prior_status, c.prior_endpoint,
-               c.prior_not_before ? store::Value(*c.prior_not_before) : store::Value(nullptr),
-               c.id});
+               c.prior_not_before ? store::Value(*c.prior_not_before) : store::Value(nullptr), c.id,
+               int64_t{c.attempts}});
       });
     } catch (const std::exception& e) {
       // The leases expire (or are taken over at the next start on SQLite): nothing is lost.
@@ -102,7 +102,33 @@ void Dispatcher::stop() {
   }
   std::lock_guard lock(mu_);
   in_flight_.clear();
+  held_.clear();
+  lost_.clear();
   unfinished_ = 0;
+}
+
+void Dispatcher::hold(const Claimed& c) { held_[c.id] = Held{c.attempts, c.lease_until}; }
+
+bool Dispatcher::holds_lease(int64_t id, int attempts) {
+  std::lock_guard lock(mu_);
+  auto it = held_.find(id);
+  return it != held_.end() && it->second.attempts == attempts &&
+         clock_->now_ms() + timing_.lease_margin_ms < it->second.lease_until;
+}
+
+void Dispatcher::renew_leases(store::Tx& tx, const std::vector<std::pair<int64_t, int>>& rows,
+                              std::vector<int64_t>& renewed, std::vector<int64_t>& lost) {
+  int64_t until = clock_->now_ms() + timing_.lease_ms;
+  for (const auto& [id, attempts] : rows) {
+    // The attempts count is the fencing token: a row another process claimed since has a
+    // higher one, and stays theirs.
+    if (tx.exec("UPDATE line_outbox SET sent_at = ? WHERE id = ? AND status = 'sending' AND "
+                "attempts = ?",
+                {until, id, int64_t{attempts}}) == 1)
+      renewed.push_back(id);
+    else
+      lost.push_back(id);
+  }
 }
 
 std::optional<Dispatcher::Claimed> Dispatcher::enqueue_claimed(store::Tx& tx,
@@ -138,6 +164,7 @@ std::optional<Dispatcher::Claimed> Dispatcher::enqueue_claimed(store::Tx& tx,
     c.attempts = 1;
     c.line = line;
     c.prior_status = "pending";
+    c.lease_until = now + timing_.lease_ms;
     bool has_token = out.reply_token && !out.reply_token->empty();
     if (has_token) c.reply_token = *out.reply_token;
     c.endpoint = has_token && now - out.reply_token_at < timing_.reply_fresh_ms ? "reply" : "push";
@@ -162,6 +189,7 @@ void Dispatcher::hand_over(std::vector<Claimed> rows) {
   {
     std::lock_guard lock(mu_);
     unfinished_ += rows.size();
+    for (const auto& c : rows) hold(c);
   }
   send_async(std::move(rows));
 }
@@ -193,13 +221,25 @@ Dispatcher::Result Dispatcher::send_one(Claimed c) {
 }
 
 void Dispatcher::send_async(std::vector<Claimed> rows) {
+  // One process (SQLite) holds every row for good; with several, a row whose lease ran out
+  // may be another process's by now, so the lease is checked right before the request leaves.
+  bool shared = !store::single_writer(db_);
   for (auto& row : rows) {
     auto req = request_for(row);
+    if (shared)
+      req.may_start = [this, id = row.id, attempts = row.attempts] {
+        return holds_lease(id, attempts);
+      };
     auto c = std::make_shared<Claimed>(std::move(row));
     client_->submit(std::move(req), [this, c](http::ClientResponse r) {
       if (r.not_sent) {
-        std::lock_guard lock(mu_);
-        unsent_.push_back(std::move(*c));
+        {
+          std::lock_guard lock(mu_);
+          // Stopping: handed back unsent. Otherwise the lease ran out before the start: the
+          // row is left as it is, for whoever claims it next.
+          (stopping_ ? unsent_ : lost_).push_back(std::move(*c));
+        }
+        cv_.notify_all();
         return;
       }
       auto outcome = classify_response(c->endpoint, r, c->earlier_reply_uncertain);
@@ -223,20 +263,43 @@ void Dispatcher::coordinate() {
     uint64_t seen;
     size_t room;
     std::set<std::string> busy;
+    std::vector<std::pair<int64_t, int>> renew;
+    int64_t now = clock_->now_ms();
     {
       std::lock_guard lock(mu_);
       seen = wake_seq_;
       for (auto& r : results_) done.push_back(std::move(r));
       results_.clear();
+      for (const auto& c : lost_) {
+        in_flight_.erase(c.user_key);
+        held_.erase(c.id);
+        --unfinished_;
+        log::warn("line message not sent: lease lost", {{"outbox_id", c.id}});
+      }
+      lost_.clear();
       room = cap > unfinished_ - done.size() ? cap - (unfinished_ - done.size()) : 0;
       busy = in_flight_;
+      if (now >= next_heartbeat_ && !store::single_writer(db_)) {
+        next_heartbeat_ = now + timing_.heartbeat_ms / 2;
+        std::set<int64_t> finishing;
+        for (const auto& [c, o] : done) finishing.insert(c.id);
+        // Rows held for more than a heartbeat whose lease has not run out yet.
+        for (const auto& [id, h] : held_)
+          if (!finishing.count(id) && h.lease_until > now &&
+              h.lease_until - now <= timing_.lease_ms - timing_.heartbeat_ms)
+            renew.emplace_back(id, h.attempts);
+      }
     }
     for (const auto& [c, o] : done) busy.erase(c.user_key);
     std::vector<Claimed> got;
+    std::vector<int64_t> renewed, lost;
     try {
       std::lock_guard claim_lock(claim_mu_);
       got = db_.write([&](store::Tx& tx) {
+        renewed.clear();
+        lost.clear();
         finish(tx, done);
+        renew_leases(tx, renew, renewed, lost);
         return room > 0 ? claim(tx, room, busy) : std::vector<Claimed>{};
       });
     } catch (const std::exception& e) {
@@ -247,10 +310,23 @@ void Dispatcher::coordinate() {
     }
     {
       std::lock_guard lock(mu_);
-      for (const auto& [c, o] : done) in_flight_.erase(c.user_key);
+      for (const auto& [c, o] : done) {
+        in_flight_.erase(c.user_key);
+        held_.erase(c.id);
+      }
       unfinished_ -= done.size();
-      for (auto& c : got) in_flight_.insert(c.user_key);
+      for (auto& c : got) {
+        in_flight_.insert(c.user_key);
+        hold(c);
+      }
       unfinished_ += got.size();
+      for (int64_t id : renewed)
+        if (auto it = held_.find(id); it != held_.end())
+          it->second.lease_until = now + timing_.lease_ms;
+      // Taken over by another process: never started here (holds_lease refuses it now); if
+      // its request is already on the wire, finish() records nothing for it.
+      for (int64_t id : lost)
+        if (auto it = held_.find(id); it != held_.end()) it->second.lease_until = 0;
     }
     done.clear();
     if (!got.empty()) {
@@ -277,7 +353,10 @@ std::vector<Dispatcher::Claimed> Dispatcher::claim(size_t limit) {
   }
   auto claimed = db_.write([&](store::Tx& tx) { return claim(tx, limit, busy); });
   std::lock_guard lock(mu_);
-  for (const auto& c : claimed) in_flight_.insert(c.user_key);
+  for (const auto& c : claimed) {
+    in_flight_.insert(c.user_key);
+    hold(c);
+  }
   return claimed;
 }
 
@@ -348,6 +427,7 @@ std::vector<Dispatcher::Claimed> Dispatcher::claim(store::Tx& tx, size_t limit,
       continue;
     }
     c.line = LineEndpoint{s->api_base, s->access_token};
+    c.lease_until = now + timing_.lease_ms;
     // The endpoint is recorded before sending: after a crash it tells us a reply may have
     // reached LINE (see send_outcome.h).
     int64_t changed = tx.exec(
@@ -416,6 +496,7 @@ void Dispatcher::claim_multicast(store::Tx& tx, size_t limit, std::set<std::stri
       continue;
     }
     c.line = LineEndpoint{s->api_base, s->access_token};
+    c.lease_until = now + timing_.lease_ms;
     int64_t changed = tx.exec(
         "UPDATE line_outbox SET status = 'sending', attempts = attempts + 1, endpoint = "
         "'multicast', sent_at = ? WHERE id = ? AND status = ? AND attempts = ?",
@@ -429,19 +510,24 @@ void Dispatcher::claim_multicast(store::Tx& tx, size_t limit, std::set<std::stri
 void Dispatcher::finish(store::Tx& tx, const std::vector<Result>& results) {
   using V = SendOutcome::Verdict;
   int64_t now = clock_->now_ms();
+  // Every outcome is recorded only while this claim still holds the row: 'sending' with the
+  // attempts count it wrote (the fencing token). A row another process took over after our
+  // lease ran out is theirs to record; ours would overwrite their newer state.
+  const std::string held = " WHERE id = ? AND status = 'sending' AND attempts = ?";
   for (const auto& [c, o] : results) {
     V v = o.verdict;
     if (v == V::retry && c.attempts >= timing_.max_attempts) v = V::failed;
     // A row going back to 'pending' may lie below the scan's watermark (the scan skipped it
     // while it was in flight).
     if (v == V::retry || v == V::fallback_to_push) watermark_ = std::min(watermark_, c.id);
+    int64_t changed = 0;
     switch (v) {
       case V::sent:
-        tx.exec(
-            "UPDATE line_outbox SET status = 'sent', sent_at = ?, endpoint = ?, last_error = '' "
-            "WHERE id = ?",
-            {now, c.endpoint, c.id});
-        if (batch_observer_ && c.campaign_id)
+        changed = tx.exec(
+            "UPDATE line_outbox SET status = 'sent', sent_at = ?, endpoint = ?, last_error = ''" +
+                held,
+            {now, c.endpoint, c.id, int64_t{c.attempts}});
+        if (changed == 1 && batch_observer_ && c.campaign_id)
           batch_observer_(tx, c.tenant_id, *c.campaign_id, c.recipient_count, true);
         break;
       case V::retry: {
@@ -450,27 +536,31 @@ void Dispatcher::finish(store::Tx& tx, const std::vector<Result>& results) {
             c.endpoint == "reply" && !o.reply_maybe_delivered && !c.earlier_reply_uncertain
                 ? ""
                 : c.endpoint;
-        tx.exec(
-            "UPDATE line_outbox SET status = 'pending', sent_at = ?, endpoint = ?, last_error = ? "
-            "WHERE id = ?",
-            {now + retry_delay_ms(c.attempts), endpoint, o.error, c.id});
+        changed = tx.exec(
+            "UPDATE line_outbox SET status = 'pending', sent_at = ?, endpoint = ?, last_error = ?" +
+                held,
+            {now + retry_delay_ms(c.attempts), endpoint, o.error, c.id, int64_t{c.attempts}});
         break;
       }
       case V::fallback_to_push:
-        tx.exec(
+        changed = tx.exec(
             "UPDATE line_outbox SET status = 'pending', sent_at = NULL, endpoint = 'push', "
-            "last_error = ? WHERE id = ?",
-            {o.error, c.id});
+            "last_error = ?" +
+                held,
+            {o.error, c.id, int64_t{c.attempts}});
         break;
       case V::failed:
-        tx.exec(
-            "UPDATE line_outbox SET status = 'failed', sent_at = ?, last_error = ? WHERE id = ?",
-            {now, o.error, c.id});
-        log::warn("line message failed", {{"outbox_id", c.id}, {"endpoint", c.endpoint}});
-        if (batch_observer_ && c.campaign_id)
+        changed =
+            tx.exec("UPDATE line_outbox SET status = 'failed', sent_at = ?, last_error = ?" + held,
+                    {now, o.error, c.id, int64_t{c.attempts}});
+        if (changed == 1)
+          log::warn("line message failed", {{"outbox_id", c.id}, {"endpoint", c.endpoint}});
+        if (changed == 1 && batch_observer_ && c.campaign_id)
           batch_observer_(tx, c.tenant_id, *c.campaign_id, c.recipient_count, false);
         break;
     }
+    if (changed != 1)
+      log::warn("line message outcome not recorded: lease lost", {{"outbox_id", c.id}});
   }
 }
 

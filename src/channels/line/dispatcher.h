@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -30,7 +31,12 @@ namespace mg::line {
 struct DispatchTiming {
   int64_t reply_fresh_ms = 50'000;      // LINE guarantees a token for one minute
   int64_t uncertain_reply_ms = 58'000;  // retrying our own unanswered reply still tells us
-  int64_t lease_ms = 30'000;            // a crashed sender's rows are taken over after this
+  // A claimed row is leased: another process takes over rows whose lease ran out (a crashed
+  // sender's) after at most lease_ms; a live sender renews its leases every heartbeat_ms and
+  // starts no request with less than lease_margin_ms of its lease left (several processes).
+  int64_t lease_ms = 10'000;
+  int64_t heartbeat_ms = 2'000;
+  int64_t lease_margin_ms = 1'000;
   int max_attempts = 15;
   size_t batch = 16;                  // rows per run_once() (tests)
   size_t max_in_flight = 0;           // rows claimed and not yet finished (0 = 8 per connection)
@@ -94,7 +100,8 @@ class Dispatcher {
     int64_t tenant_id = 0;
     std::optional<int64_t> campaign_id;
     bool earlier_reply_uncertain = false;
-    int attempts = 0;
+    int attempts = 0;         // the row's attempts after this claim: the lease's fencing token
+    int64_t lease_until = 0;  // the lease this claim wrote (renewed by heartbeats)
     LineEndpoint line;
     // The row as it was before the claim, to hand it back unsent at stop().
     std::string prior_status, prior_endpoint;
@@ -113,6 +120,13 @@ class Dispatcher {
   void coordinate();
   // Hands rows to the HTTP client; each result comes back through results_ (or unsent_).
   void send_async(std::vector<Claimed> rows);
+  // Several processes: renews the leases of rows held longer than a heartbeat, inside the
+  // round's transaction; a row another process took over is marked lost (never sent by us).
+  void renew_leases(store::Tx& tx, const std::vector<std::pair<int64_t, int>>& rows,
+                    std::vector<int64_t>& renewed, std::vector<int64_t>& lost);
+  // Whether this process still holds the row's lease with time to spare (right before sending).
+  bool holds_lease(int64_t id, int attempts);
+  void hold(const Claimed& c);  // under mu_
 
   store::Db& db_;
   int threads_;
@@ -123,8 +137,15 @@ class Dispatcher {
   std::condition_variable cv_;
   std::set<std::string> in_flight_;  // residents with a claimed, unfinished row
   std::vector<Claimed> unsent_;      // claimed, never started before stop() (under mu_)
-  std::vector<Result> results_;      // sent rows waiting to be finished (under mu_)
-  size_t unfinished_ = 0;            // claimed by the coordinator, not yet finished
+  std::vector<Claimed> lost_;        // lease gone before the request started (under mu_)
+  struct Held {
+    int attempts = 0;
+    int64_t lease_until = 0;
+  };
+  std::map<int64_t, Held> held_;  // claimed rows by id (under mu_)
+  int64_t next_heartbeat_ = 0;
+  std::vector<Result> results_;  // sent rows waiting to be finished (under mu_)
+  size_t unfinished_ = 0;        // claimed by the coordinator, not yet finished
   int64_t watermark_ = 0;
   int64_t watermark_reset_at_ = 0;
   uint64_t wake_seq_ = 0;

@@ -190,4 +190,25 @@ TEST_P(QueueTest, ExpiredLeaseIsClaimedAgain) {
   EXPECT_EQ(ran, 1);
 }
 
+TEST_P(QueueTest, OutcomeOfAJobTakenOverMeanwhileIsNotRecorded) {
+  auto db = testdb::fresh_db(GetParam());
+  db->write([](store::Tx& tx) { jobs::enqueue(tx, "x", Json::object()); });
+  jobs::Runner runner(*db, 1);
+  runner.handle("x", [&](const jobs::Job& j) {
+    // This process stalled past its lease; another one claimed the job (attempts + 1).
+    db->write([&](store::Tx& tx) {
+      tx.exec("UPDATE jobs SET attempts = attempts + 1, lease_until = ? WHERE id = ?",
+              {clock::now_ms() + 60000, j.id});
+    });
+    throw std::runtime_error("late failure of the stalled holder");
+  });
+  EXPECT_EQ(runner.drain(), 1);
+  auto row = db->read(
+      [](store::Tx& tx) { return tx.one("SELECT status, attempts, last_error FROM jobs"); });
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->str(0), "running") << "the new holder's claim stands";
+  EXPECT_EQ(row->i64(1), 2);
+  EXPECT_EQ(row->str(2), "");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, QueueTest, ::testing::ValuesIn(testdb::backends()));
