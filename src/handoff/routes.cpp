@@ -204,7 +204,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, RouteDe
         line = shared->messengers &&
                shared->messengers->send(
                    tx, who.tenant_id, c->resident_id,
-                   {"handoff", "職員からの返信", "【職員より】\n" + text, "", std::nullopt, ""});
+                   {"handoff", "職員からの返信", "【職員より】\n" + text, "", std::nullopt, "", ""});
       }
       auth::audit(tx, who, "handoff.reply", "handoff_conversation", std::to_string(id));
       return msg;
@@ -229,7 +229,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, RouteDe
       if (c->channel == "line")
         line = shared->messengers &&
                shared->messengers->send(tx, who.tenant_id, c->resident_id,
-                                        {"handoff", "", m.text, "", std::nullopt, ""});
+                                        {"handoff", "", m.text, "", std::nullopt, "", ""});
       auth::audit(tx, who, "handoff.close", "handoff_conversation", std::to_string(id));
     });
     http::notify_events(tenant_topic(who.tenant_id));
