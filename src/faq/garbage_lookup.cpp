@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 
 #include "garbage/schedule.h"
 
@@ -41,6 +42,20 @@ void add_key(std::vector<std::string>& keys, std::string k) {
 }
 
 }  // namespace
+
+std::string japanese_day(garbage::Date d) {
+  static const char* const names[] = {"日", "月", "火", "水", "木", "金", "土"};
+  std::chrono::weekday w{std::chrono::sys_days{d}};
+  return std::to_string(static_cast<unsigned>(d.month())) + "月" +
+         std::to_string(static_cast<unsigned>(d.day())) + "日（" + names[w.c_encoding()] + "）";
+}
+
+std::string iso_day(garbage::Date d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
+                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+  return buf;
+}
 
 bool asks_about_garbage(std::string_view question) {
   std::string k = reading_key(normalize(question, 200));

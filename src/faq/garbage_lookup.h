@@ -57,6 +57,10 @@ class GarbageLookup {
   std::vector<uint32_t> key_item_, key_cps_;
 };
 
+// "12月4日（金）" for answers; "2026-12-04" for JSON.
+std::string japanese_day(garbage::Date d);
+std::string iso_day(garbage::Date d);
+
 // Whether the words ask how to throw something away (捨て方, 何ごみ, 分別…).
 bool asks_about_garbage(std::string_view question);
 

@@ -123,7 +123,7 @@ EventAnswer Desk::on_text(store::Tx& tx, const ResidentContext& ctx, const std::
     if (const auto* s = service_named(*ctx.services, text))
       return start_service(tx, ctx, std::to_string(s->id));
   if (faq_) {
-    if (auto ms = faq_messages(tx, *faq_, ctx.tenant_id, text))
+    if (auto ms = faq_messages(tx, *faq_, ctx.tenant_id, ctx.resident_id, text))
       return EventAnswer{std::move(*ms), std::nullopt};
     // No good match (logged for staff): say so, then the menu as before.
     Json ms = text_messages("お答えできる情報が見つかりませんでした。担当者が確認します。");
@@ -152,7 +152,9 @@ EventAnswer Desk::on_postback(store::Tx& tx, const ResidentContext& ctx, const J
         return EventAnswer{start_receiving_settings(tx, ctx.tenant_id, ctx.resident_id),
                            std::nullopt};
       if (faq_ && is_faq_command(pb->value))
-        return EventAnswer{faq_command_messages(tx, *faq_, ctx.tenant_id, pb->value), std::nullopt};
+        return EventAnswer{
+            faq_command_messages(tx, *faq_, ctx.tenant_id, ctx.resident_id, pb->value),
+            std::nullopt};
       return to_session(tx, ctx, {{"type", "command"}, {"command", pb->value}});
     case Postback::Kind::service:
       // Rich menus name a service by its title (ids differ per tenant and import).
