@@ -412,6 +412,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, FaqServ
     if (!ok) throw ApiError::not_found("その質問は見つかりません");
     return http::Response::json({{"recorded", true}});
   });
+  mount_pages(router, auth, db, faq);
 }
 
 }  // namespace mg::faq

@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/errors.h"
+#include "faq/pages.h"
 #include "garbage/store.h"
 
 namespace mg::faq {
@@ -21,15 +22,18 @@ std::string today_jst() {
 }
 
 std::shared_ptr<const Index> FaqService::index(store::Tx& tx, int64_t tenant_id) {
-  std::string rev = revision(tx, tenant_id);
+  std::string rev = revision(tx, tenant_id) + "|" + pages_revision(tx, tenant_id);
   {
     std::lock_guard lock(mu_);
     auto it = cache_.find(tenant_id);
     if (it != cache_.end() && it->second.revision == rev) return it->second.index;
   }
   // Built outside the lock: other tenants keep answering meanwhile.
-  auto idx = std::make_shared<const Index>(list_entries(tx, tenant_id),
-                                           load_synonyms(tx, tenant_id), analyzer_);
+  // Passages of the town's web pages answer too (negative ids, see faq/pages.h).
+  auto entries = list_entries(tx, tenant_id);
+  for (auto& p : passage_entries(tx, tenant_id)) entries.push_back(std::move(p));
+  auto idx =
+      std::make_shared<const Index>(std::move(entries), load_synonyms(tx, tenant_id), analyzer_);
   std::lock_guard lock(mu_);
   cache_[tenant_id] = {rev, idx};
   return idx;
@@ -129,7 +133,8 @@ Reply FaqService::ask(store::Tx& tx, int64_t tenant_id, const std::string& quest
 Reply FaqService::choose(store::Tx& tx, int64_t tenant_id, int64_t entry_id,
                          const std::string& channel) {
   Reply r;
-  auto e = get_entry(tx, tenant_id, entry_id);
+  auto e =
+      entry_id < 0 ? passage_entry(tx, tenant_id, -entry_id) : get_entry(tx, tenant_id, entry_id);
   if (!e || !valid_on(*e, today_jst())) return r;
   r.outcome = Outcome::answered;
   r.entries.push_back(*e);

@@ -826,6 +826,24 @@ CREATE TABLE faq_questions (
 );
 CREATE INDEX faq_questions_tenant ON faq_questions(tenant_id, outcome, handled, created_at)
 )SQL"},
+      {35, "faq_passages", R"SQL(
+CREATE TABLE faq_passages (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  source_url TEXT NOT NULL,
+  page_title TEXT NOT NULL DEFAULT '',
+  heading TEXT NOT NULL DEFAULT '',
+  text TEXT NOT NULL,
+  position BIGINT NOT NULL,
+  imported_at BIGINT NOT NULL
+);
+CREATE INDEX faq_passages_tenant ON faq_passages(tenant_id, source_url, position);
+CREATE TABLE faq_settings (
+  tenant_id BIGINT PRIMARY KEY REFERENCES tenants(id),
+  generative BIGINT NOT NULL DEFAULT 0,
+  updated_at BIGINT NOT NULL
+)
+)SQL"},
   };
   return list;
 }
