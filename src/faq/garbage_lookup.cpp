@@ -120,6 +120,9 @@ GarbageFound GarbageLookup::find(std::string_view question) const {
   if (!hits.empty()) tier = 3;
   std::size_t longest_q = 0;
   for (const auto& q : qs) longest_q = std::max(longest_q, cps(q));
+  // Two-character names (カラ from カーラー, ハナ) sit inside many sentences: inside a question
+  // they count only when it asks about throwing something away.
+  const std::size_t shortest_inside = asks_about_garbage(question) ? 2 : 3;
   if (tier == 0) {
     for (const auto& q : qs) {
       // Every substring of at least two characters, shorter than the question.
@@ -132,6 +135,7 @@ GarbageFound GarbageLookup::find(std::string_view question) const {
           if (a == 0 && b == starts.size() - 1) continue;
           auto it = by_key_.find(q.substr(starts[a], starts[b] - starts[a]));
           if (it == by_key_.end()) continue;
+          if (b - a < shortest_inside) continue;
           for (uint32_t i : it->second) hits.push_back({static_cast<long>(b - a), i});
         }
     }
@@ -168,8 +172,9 @@ GarbageFound GarbageLookup::find(std::string_view question) const {
     found.strength = GarbageFound::Strength::strong;
   } else if (tier == 2) {
     std::size_t extra = longest_q - static_cast<std::size_t>(rank);
-    found.strength = asks_about_garbage(question) || extra <= 2 ? GarbageFound::Strength::strong
-                                                                : GarbageFound::Strength::partial;
+    // A name inside a sentence that is not about garbage is a coincidence, not a choice.
+    if (!asks_about_garbage(question) && extra > 2) return {};
+    found.strength = GarbageFound::Strength::strong;
   } else {
     found.strength = GarbageFound::Strength::partial;
   }

@@ -150,9 +150,11 @@ TEST(GarbageLookup, SeveralMatchesAreChoicesAtMostThirteen) {
 }
 
 TEST(GarbageLookup, UnrelatedQuestionsFindNothingStrong) {
-  for (const char* q : {"住民票の写しがほしい", "児童手当の申請", "", "   ", "あ"}) {
+  for (const char* q : {"住民票の写しがほしい", "児童手当の申請", "", "   ", "あ",
+                        "クリーンセンターへの持ち込みは何時から"}) {
     auto f = lookup().find(q);
     EXPECT_NE(f.strength, GarbageFound::Strength::strong) << q;
+    for (const auto* i : f.items) EXPECT_GE(i->name.size(), 9u) << q << " → " << i->name;
   }
   EXPECT_FALSE(asks_about_garbage("住民票の写しがほしい"));
   EXPECT_TRUE(asks_about_garbage("テレビのすてかた"));
