@@ -14,6 +14,8 @@ Entry entry_of(const store::Row& r) {
   std::string heading = r.str(3);
   e.question = heading.empty() ? r.str(2) : heading;
   e.answer = r.str(4);
+  // Ranking compares questions with phrasings; a passage's own words are its phrasing.
+  e.alternatives.push_back(e.answer);
   e.category = "ウェブページ";
   return e;
 }
