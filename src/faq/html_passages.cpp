@@ -218,6 +218,11 @@ ExtractedPage extract_passages(std::string_view html) {
   if (!start) start = root;
   w.walk(start->children);
   w.flush();
+  // Bytes neither UTF-8 nor Shift_JIS may survive the parser's recovery: such text is dropped
+  // (databases refuse it, and nobody can read it).
+  if (!is_utf8(w.page.title)) w.page.title.clear();
+  std::erase_if(w.page.passages,
+                [](const Passage& p) { return !is_utf8(p.text) || !is_utf8(p.heading); });
   return w.page;
 }
 

@@ -185,16 +185,24 @@ test('passages from web pages: fetch with guards, upload, answers with the sourc
   assert.ok(!r.json.entries.some((e) => /午後4時/.test(e.answer)), 'old passage gone');
 
   // Upload: a Shift_JIS file with its public URL; bad uploads refused.
-  const sjis = Buffer.concat([Buffer.from('<html><body><h2>'), Buffer.from([0x8c, 0xa2, 0x93, 0xfc]), Buffer.from('</h2><p>犬の登録は保健所で</p></body></html>')]);
+  // 「犬の登録」「保健所で受け付けます」 in Shift_JIS.
+  const sjis = Buffer.concat([Buffer.from('<html><body><h2>'), Buffer.from('8ca282cc936f985e', 'hex'), Buffer.from('</h2><p>'), Buffer.from('95db8c928f8a82c58ef382af957482af82dc82b7', 'hex'), Buffer.from('</p></body></html>')]);
+  // Bytes that are neither UTF-8 nor Shift_JIS are dropped, not stored.
+  const mixed = Buffer.concat([Buffer.from('<p>'), Buffer.from([0x8c, 0xa2, 0xff, 0xfe]), Buffer.from('犬</p>')]);
+  r = await admin.post('/api/faq/pages/upload', { pages: [{ name: 'mixed.html', html: mixed.toString('base64') }] });
+  assert.equal(r.status, 200, r.text);
   r = await admin.post('/api/faq/pages/upload', { pages: [{ name: 'inu.html', url: 'https://www.town.example.jp/inu.html', html: sjis.toString('base64') }, { name: 'local.html', html: Buffer.from('<p>ファイルだけのページ</p>').toString('base64') }] });
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.json.results.map((x) => x.source), ['https://www.town.example.jp/inu.html', 'file:local.html']);
+  r = await ask({ q: '犬の登録はどこで受け付けますか' });
+  assert.equal(r.json.entries[0]?.url, 'https://www.town.example.jp/inu.html', r.text);
+  assert.equal(r.json.entries[0].question, '犬の登録');
   expectError(assert, await admin.post('/api/faq/pages/upload', { pages: [{ name: 'big.html', html: Buffer.alloc(2 * 1024 * 1024 + 10, 0x41).toString('base64') }] }), 413, 'file_too_large');
   expectError(assert, await admin.post('/api/faq/pages/upload', { pages: [{ name: 'a.html', url: 'javascript:alert(1)', html: 'PHA+' }] }), 400, 'invalid');
   expectError(assert, await admin.post('/api/faq/pages/upload', { pages: [{ name: 'a.html', html: 12 }] }), 400, 'invalid');
   expectError(assert, await admin.post('/api/faq/pages/upload', { pages: 'x' }), 400, 'invalid');
   list = await admin.get('/api/faq/pages');
-  assert.equal(list.json.items.length, 3);
+  assert.equal(list.json.items.length, 3);  // mixed.html kept no passage
   // Delete; operators may not change pages.
   const del = await admin.request('DELETE', `/api/faq/pages?source=${encodeURIComponent('file:local.html')}`);
   assert.equal(del.status, 200, del.text);
