@@ -196,7 +196,7 @@ const FIXTURES = {
   'GET /api/faq/pages': { min: 'viewer' },
   'POST /api/faq/pages/upload': { min: 'editor', foreign: 'own', body: () => ({ pages: [{ name: 'iso-b.html', html: Buffer.from('<p>ISO B</p>').toString('base64') }] }) },
   'POST /api/faq/pages/fetch': { min: 'editor', foreign: 'own', status: 400, body: () => ({ urls: ['http://127.0.0.1:9/iso'] }) },
-  'DELETE /api/faq/pages': { min: 'editor', query: '?source=file%3Aiso-a-faq.html' },
+  'DELETE /api/faq/pages': { min: 'editor', foreign: 404, query: '?source=file%3Aiso-a-faq.html' },
   'GET /widget/{tenant}': { kind: 'open' },
   'POST /api/public/{tenant}/faq/ask': { kind: 'public', body: (c) => ({ entry_id: c.a.faqEntry }) },
   'POST /api/public/{tenant}/faq/feedback': { kind: 'public', body: (c) => ({ question_id: c.a.faqQuestion, token: c.a.faqToken, resolved: false }) },
