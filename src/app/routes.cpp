@@ -10,6 +10,7 @@
 #include "channels/web/routes.h"
 #include "core/clock.h"
 #include "core/errors.h"
+#include "core/http_server.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "delivery/campaigns.h"
@@ -88,6 +89,18 @@ void mount_fallbacks(http::Router& router, const StaticFiles& web) {
     router.add(m, "/api/{*rest}", [](http::Request&) -> http::Response {
       throw ApiError::not_found("API が見つかりません");
     });
+  // The FAQ widget's page (web/public/widget.js frames it on municipal sites): the only page
+  // any site may frame; every other page keeps frame-ancestors 'none'.
+  router.get("/widget/{tenant}", [&web](http::Request& req) {
+    auto res = web.serve(req);
+    if (res.content_type.rfind("text/html", 0) == 0) {
+      std::string csp = http::content_security_policy(res.content_type);
+      auto at = csp.find("frame-ancestors 'none'");
+      if (at != std::string::npos) csp.replace(at, 22, "frame-ancestors *");
+      res.header("Content-Security-Policy", csp);
+    }
+    return res;
+  });
   router.get("/{*path}", [&web](http::Request& req) { return web.serve(req); });
 }
 }  // namespace

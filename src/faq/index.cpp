@@ -50,6 +50,8 @@ std::string outcome_name(Outcome o) {
       return "candidates";
     case Outcome::unanswered:
       return "unanswered";
+    case Outcome::garbage:
+      return "garbage";
   }
   return "unanswered";
 }

@@ -14,7 +14,8 @@
 
 namespace mg::faq {
 
-enum class Outcome { answered, candidates, unanswered };
+// garbage: the words named an item of the sorting dictionary (faq/garbage_lookup.h).
+enum class Outcome { answered, candidates, unanswered, garbage };
 std::string outcome_name(Outcome o);
 
 struct Candidate {

@@ -102,6 +102,18 @@ Json reply_json(const Reply& r) {
                        {"category", e.category},
                        {"department", e.department}});
   Json out = {{"outcome", outcome_name(r.outcome)}, {"entries", entries}};
+  if (r.outcome == Outcome::garbage) {
+    Json items = Json::array();
+    for (const auto& m : r.garbage)
+      items.push_back({{"name", m.item->name},
+                       {"category", m.item->category},
+                       {"notice", m.item->notice},
+                       {"next", m.next ? Json(iso_day(*m.next)) : Json(nullptr)},
+                       {"next_label", m.next ? Json(japanese_day(*m.next)) : Json(nullptr)}});
+    out["garbage"] = {{"items", items},
+                      {"area", r.area.empty() ? Json(nullptr) : Json(r.area)},
+                      {"areas", r.areas}};
+  }
   if (r.question_id) {
     out["question_id"] = r.question_id;
     out["token"] = r.token;
@@ -359,6 +371,17 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, FaqServ
     auto t = tenant_of(req);
     Json body = req.json_body();
     if (!body.is_object()) throw ApiError::bad_request("JSON のオブジェクトを送ってください");
+    std::string area = str_field(body, "area");
+    if (area.size() > 300) throw ApiError::bad_request("地区の名前が長すぎます", "area");
+    if (body.contains("garbage_item")) {
+      std::string name = str_field(body, "garbage_item");
+      if (name.empty() || name.size() > 600)
+        throw ApiError::bad_request("品目の名前を送ってください", "garbage_item");
+      auto r =
+          db.write([&](store::Tx& tx) { return faq.garbage_item(tx, t.id, name, area, "web"); });
+      if (r.garbage.empty()) throw ApiError::not_found("その品目は見つかりません");
+      return http::Response::json(reply_json(r));
+    }
     if (body.contains("entry_id")) {
       if (!body["entry_id"].is_number_integer())
         throw ApiError::bad_request("entry_id は数です", "entry_id");
@@ -370,7 +393,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, FaqServ
     std::string q = str_field(body, "q");
     if (q.size() > kMaxAskChars * 4)
       throw ApiError::bad_request(std::to_string(kMaxAskChars) + " 文字までで聞いてください", "q");
-    auto r = db.write([&](store::Tx& tx) { return faq.ask(tx, t.id, q, "web"); });
+    auto r = db.write([&](store::Tx& tx) { return faq.ask(tx, t.id, q, "web", area); });
     return http::Response::json(reply_json(r));
   });
 
@@ -389,6 +412,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, FaqServ
     if (!ok) throw ApiError::not_found("その質問は見つかりません");
     return http::Response::json({{"recorded", true}});
   });
+  mount_pages(router, auth, db, faq);
 }
 
 }  // namespace mg::faq

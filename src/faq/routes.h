@@ -10,6 +10,9 @@ namespace mg::faq {
 // Public: ask and feedback for the web resident area.
 void mount(http::Router& router, auth::AuthService& auth, store::Db& db, FaqService& faq);
 
+// Staff: passages of the town's web pages (upload HTML, fetch URLs, list, delete).
+void mount_pages(http::Router& router, auth::AuthService& auth, store::Db& db, FaqService& faq);
+
 // The JSON residents and staff see for one entry.
 Json entry_json(const Entry& e);
 

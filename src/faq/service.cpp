@@ -6,6 +6,8 @@
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/errors.h"
+#include "faq/pages.h"
+#include "garbage/store.h"
 
 namespace mg::faq {
 
@@ -20,15 +22,18 @@ std::string today_jst() {
 }
 
 std::shared_ptr<const Index> FaqService::index(store::Tx& tx, int64_t tenant_id) {
-  std::string rev = revision(tx, tenant_id);
+  std::string rev = revision(tx, tenant_id) + "|" + pages_revision(tx, tenant_id);
   {
     std::lock_guard lock(mu_);
     auto it = cache_.find(tenant_id);
     if (it != cache_.end() && it->second.revision == rev) return it->second.index;
   }
   // Built outside the lock: other tenants keep answering meanwhile.
-  auto idx = std::make_shared<const Index>(list_entries(tx, tenant_id),
-                                           load_synonyms(tx, tenant_id), analyzer_);
+  // Passages of the town's web pages answer too (negative ids, see faq/pages.h).
+  auto entries = list_entries(tx, tenant_id);
+  for (auto& p : passage_entries(tx, tenant_id)) entries.push_back(std::move(p));
+  auto idx =
+      std::make_shared<const Index>(std::move(entries), load_synonyms(tx, tenant_id), analyzer_);
   std::lock_guard lock(mu_);
   cache_[tenant_id] = {rev, idx};
   return idx;
@@ -39,12 +44,78 @@ void FaqService::changed(int64_t tenant_id) {
   cache_.erase(tenant_id);
 }
 
+namespace {
+garbage::Date today_date() {
+  namespace chr = std::chrono;
+  return garbage::Date{chr::floor<chr::days>(
+      chr::sys_time<chr::milliseconds>(chr::milliseconds(clock::now_ms() + 9 * 3600 * 1000)))};
+}
+}  // namespace
+
+std::shared_ptr<const GarbageLookup> FaqService::garbage(store::Tx& tx, int64_t tenant_id) {
+  auto info = garbage::import_info(tx, tenant_id);
+  if (!info) return nullptr;
+  {
+    std::lock_guard lock(mu_);
+    auto it = garbage_cache_.find(tenant_id);
+    if (it != garbage_cache_.end() && it->second.imported_at == info->imported_at)
+      return it->second.lookup;
+  }
+  auto cal = garbage::load(tx, tenant_id);
+  if (!cal) return nullptr;
+  auto lookup = std::make_shared<const GarbageLookup>(std::move(*cal), analyzer_);
+  std::lock_guard lock(mu_);
+  garbage_cache_[tenant_id] = {info->imported_at, lookup};
+  return lookup;
+}
+
+Reply FaqService::garbage_reply(store::Tx& tx, int64_t tenant_id, const GarbageLookup& g,
+                                const std::vector<const garbage::Item*>& items,
+                                const std::string& area, const std::string& channel,
+                                const std::string& question) {
+  Reply r;
+  r.outcome = Outcome::garbage;
+  bool known = !area.empty() && g.has_area(area);
+  if (known)
+    r.area = area;
+  else
+    for (const auto& a : g.calendar().areas) r.areas.push_back(a.name);
+  garbage::Date today = today_date();
+  for (const auto* it : items)
+    r.garbage.push_back(
+        {it, known ? g.next_collection(*it, area, today) : std::optional<garbage::Date>{}});
+  r.token = crypto::random_token(16);
+  r.question_id = log_question(tx, tenant_id, channel, question, outcome_name(r.outcome),
+                               std::nullopt, 1.0, r.token, clock::now_ms());
+  return r;
+}
+
+Reply FaqService::garbage_item(store::Tx& tx, int64_t tenant_id, const std::string& name,
+                               const std::string& area, const std::string& channel) {
+  auto g = garbage(tx, tenant_id);
+  if (!g) return {};
+  auto items = g->named(name);
+  if (items.empty()) return {};
+  return garbage_reply(tx, tenant_id, *g, items, area, channel, name);
+}
+
 Reply FaqService::ask(store::Tx& tx, int64_t tenant_id, const std::string& question,
-                      const std::string& channel) {
+                      const std::string& channel, const std::string& area) {
   std::string q = normalize(question, kMaxAskChars);
   if (q.empty()) throw ApiError::bad_request("質問を入れてください", "q");
+  auto g = garbage(tx, tenant_id);
+  GarbageFound sorted;
+  if (g) {
+    sorted = g->find(q);
+    if (sorted.strength == GarbageFound::Strength::strong)
+      return garbage_reply(tx, tenant_id, *g, sorted.items, area, channel, q);
+  }
   auto idx = index(tx, tenant_id);
   auto found = idx->search(q, today_jst());
+  // Part of an item's name and nothing better in the FAQ: the items as choices.
+  if (found.outcome == Outcome::unanswered && g &&
+      sorted.strength == GarbageFound::Strength::partial)
+    return garbage_reply(tx, tenant_id, *g, sorted.items, area, channel, q);
   Reply r;
   r.outcome = found.outcome;
   r.scored = found.candidates;
@@ -62,7 +133,8 @@ Reply FaqService::ask(store::Tx& tx, int64_t tenant_id, const std::string& quest
 Reply FaqService::choose(store::Tx& tx, int64_t tenant_id, int64_t entry_id,
                          const std::string& channel) {
   Reply r;
-  auto e = get_entry(tx, tenant_id, entry_id);
+  auto e =
+      entry_id < 0 ? passage_entry(tx, tenant_id, -entry_id) : get_entry(tx, tenant_id, entry_id);
   if (!e || !valid_on(*e, today_jst())) return r;
   r.outcome = Outcome::answered;
   r.entries.push_back(*e);

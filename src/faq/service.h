@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "faq/garbage_lookup.h"
 #include "faq/index.h"
 #include "faq/store.h"
 #include "store/db.h"
@@ -22,6 +23,11 @@ struct Reply {
   std::vector<Candidate> scored;
   int64_t question_id = 0;  // faq_questions row (for 「解決しましたか？」)
   std::string token;        // proves the feedback comes from whoever asked
+  // Outcome::garbage: the items (one answer, or choices), their next collection day in `area`
+  // when the district is known, else the districts to choose from.
+  std::vector<GarbageMatch> garbage;
+  std::string area;
+  std::vector<std::string> areas;
 };
 
 class FaqService {
@@ -34,8 +40,15 @@ class FaqService {
   void changed(int64_t tenant_id);
 
   // A resident's question; logged with its outcome. channel: "web" | "line".
+  // area: the resident's ごみ収集地区 when known ("" otherwise); an item of the sorting
+  // dictionary named plainly is answered from it before the FAQ entries.
   Reply ask(store::Tx& tx, int64_t tenant_id, const std::string& question,
-            const std::string& channel);
+            const std::string& channel, const std::string& area = "");
+  // A tapped garbage choice: the items named exactly so. Empty garbage when none.
+  Reply garbage_item(store::Tx& tx, int64_t tenant_id, const std::string& name,
+                     const std::string& area, const std::string& channel);
+  // The tenant's sorting dictionary, rebuilt when a calendar was imported; null without one.
+  std::shared_ptr<const GarbageLookup> garbage(store::Tx& tx, int64_t tenant_id);
   // A tapped candidate (「もしかして」): that entry's answer, logged as chosen. Empty entries
   // when the entry is gone or not valid today.
   Reply choose(store::Tx& tx, int64_t tenant_id, int64_t entry_id, const std::string& channel);
@@ -53,6 +66,14 @@ class FaqService {
   const Analyzer& analyzer_;
   std::mutex mu_;
   std::map<int64_t, Cached> cache_;
+  struct CachedGarbage {
+    int64_t imported_at = 0;
+    std::shared_ptr<const GarbageLookup> lookup;
+  };
+  std::map<int64_t, CachedGarbage> garbage_cache_;
+  Reply garbage_reply(store::Tx& tx, int64_t tenant_id, const GarbageLookup& g,
+                      const std::vector<const garbage::Item*>& items, const std::string& area,
+                      const std::string& channel, const std::string& question);
 };
 
 // Today in JST as YYYY-MM-DD (valid periods are dates at the town hall).

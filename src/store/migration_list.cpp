@@ -1014,6 +1014,21 @@ CREATE TABLE handoff_bot_memory (
   PRIMARY KEY (tenant_id, resident_id)
 )
 )SQL"},
+      // FAQ passages (issue 14): text of the town's web pages, split at headings, each with its
+      // source link; they join the FAQ index (negative ids) and are replaced on re-import.
+      {35, "faq_passages", R"SQL(
+CREATE TABLE faq_passages (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  source_url TEXT NOT NULL,
+  page_title TEXT NOT NULL DEFAULT '',
+  heading TEXT NOT NULL DEFAULT '',
+  text TEXT NOT NULL,
+  position BIGINT NOT NULL,
+  imported_at BIGINT NOT NULL
+);
+CREATE INDEX faq_passages_tenant ON faq_passages(tenant_id, source_url, position)
+)SQL"},
   };
   return list;
 }

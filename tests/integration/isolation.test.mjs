@@ -217,6 +217,13 @@ const FIXTURES = {
   'POST /api/faq/unanswered/{id}/answer': { min: 'editor', params: { id: (c) => c.a.faqQuestion }, body: () => ({ answer: 'ISO' }) },
   'POST /api/faq/unanswered/{id}/dismiss': { min: 'editor', params: { id: (c) => c.a.faqQuestion }, body: () => ({}) },
   'POST /api/faq/test': { min: 'viewer', readonly: true, foreign: 'own', body: () => ({ q: 'iso-a-faq' }) },
+  // FAQ passages from web pages (faqmore). The fetch is refused before any connection (no
+  // loopback permission here), after the role check.
+  'GET /api/faq/pages': { min: 'viewer' },
+  'POST /api/faq/pages/upload': { min: 'editor', foreign: 'own', body: () => ({ pages: [{ name: 'iso-b.html', html: Buffer.from('<p>ISO B</p>').toString('base64') }] }) },
+  'POST /api/faq/pages/fetch': { min: 'editor', foreign: 'own', status: 400, body: () => ({ urls: ['http://127.0.0.1:9/iso'] }) },
+  'DELETE /api/faq/pages': { min: 'editor', foreign: 404, query: '?source=file%3Aiso-a-faq.html' },
+  'GET /widget/{tenant}': { kind: 'open' },
   'POST /api/public/{tenant}/faq/ask': { kind: 'public', body: (c) => ({ entry_id: c.a.faqEntry }) },
   'POST /api/public/{tenant}/faq/feedback': { kind: 'public', body: (c) => ({ question_id: c.a.faqQuestion, token: c.a.faqToken, resolved: false }) },
   // Hand-off to staff (issue 14). The event streams are read with ?once=1 (state, then end).
@@ -513,6 +520,8 @@ async function seedTenantA() {
   const fe = await admin.post('/api/faq/entries', { question: 'iso-a-faq 質問', answer: 'ISO A の回答' });
   assert.equal(fe.status, 201, fe.text);
   a.faqEntry = fe.json.id;
+  const fp = await admin.post('/api/faq/pages/upload', { pages: [{ name: 'iso-a-faq.html', html: Buffer.from('<p>iso-a-faq のページ</p>').toString('base64') }] });
+  assert.equal(fp.status, 200, fp.text);
   const fq = await resident.post('/api/public/demo/faq/ask', { q: 'iso-a-faq' });
   assert.equal(fq.status, 200, fq.text);
   a.faqQuestion = fq.json.question_id;

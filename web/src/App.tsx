@@ -11,6 +11,7 @@ import ResidentBookings from './resident/ResidentBookings';
 import ResidentLotteries from './resident/ResidentLotteries';
 import ReceivingSettings from './resident/ReceivingSettings';
 import FaqChat from './resident/FaqChat';
+import FaqWidget from './resident/FaqWidget';
 
 // The staff console is its own chunk: a resident's first page load never downloads it.
 const ConsoleApp = lazy(() => import('./console/ConsoleApp'));
@@ -48,6 +49,7 @@ export default function App() {
       <Route path="/t/:tenant/lotteries" element={<ResidentLotteries />} />
       <Route path="/t/:tenant/settings" element={<ReceivingSettings />} />
       <Route path="/t/:tenant/faq" element={<FaqChat />} />
+      <Route path="/widget/:tenant" element={<FaqWidget />} />
       <Route path="/t/:tenant/my/correction/:correctionId" element={<CorrectionChat />} />
       <Route path="*" element={<NotFound />} />
     </Routes>

@@ -178,7 +178,7 @@ EventAnswer Desk::start_handoff(store::Tx& tx, const ResidentContext& ctx,
 
 EventAnswer Desk::faq_turn(store::Tx& tx, const ResidentContext& ctx, const std::string& text) {
   faq::Reply asked;
-  auto ms = faq_messages(tx, *faq_, ctx.tenant_id, text, &asked);
+  auto ms = faq_messages(tx, *faq_, ctx.tenant_id, ctx.resident_id, text, &asked);
   auto memory = handoff::load_memory(tx, ctx.tenant_id, ctx.resident_id);
   remember(memory, text);
   if (asked.outcome == faq::Outcome::answered && !asked.entries.empty()) {
@@ -255,7 +255,7 @@ EventAnswer Desk::on_postback(store::Tx& tx, const ResidentContext& ctx, const J
                              pb->value.substr(std::string(kHandoffDepartmentPrefix).size()));
       if (faq_ && is_faq_command(pb->value)) {
         auto a =
-            EventAnswer{faq_command_messages(tx, *faq_, ctx.tenant_id, pb->value), std::nullopt};
+            EventAnswer{faq_command_messages(tx, *faq_, ctx.tenant_id, ctx.resident_id, pb->value), std::nullopt};
         // 「いいえ」「どれでもない」 count as a failed answer; 「はい」 resets the count.
         bool no = pb->value.rfind("faq.no:", 0) == 0 || pb->value.rfind("faq.none:", 0) == 0;
         bool yes = pb->value.rfind("faq.yes:", 0) == 0;

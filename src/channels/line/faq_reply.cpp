@@ -1,7 +1,12 @@
 #include "channels/line/faq_reply.h"
 
 #include "channels/line/postback_data.h"
+#include "channels/line/receiving_settings.h"
 #include "channels/line/renderer.h"
+#include "residents/store.h"
+
+#include <algorithm>
+#include <set>
 
 namespace mg::line {
 
@@ -26,6 +31,62 @@ Json answer_messages(const faq::Reply& r) {
   return ms;
 }
 
+std::string resident_area(store::Tx& tx, int64_t tenant_id, int64_t resident_id) {
+  if (!resident_id) return "";
+  for (const auto& v : residents::values_of(tx, tenant_id, resident_id))
+    if (v.key == kGarbageAreaAttribute && v.text) return *v.text;
+  return "";
+}
+
+// One item's answer: category, how to put it out, the next collection day in the district.
+std::string garbage_text(const faq::Reply& r) {
+  std::string text;
+  for (const auto& m : r.garbage) {
+    if (!text.empty()) text += "\n\n";
+    text += "「" + m.item->name + "」は【" + m.item->category + "】です。";
+    if (!m.item->notice.empty()) text += "\n出し方：" + m.item->notice;
+    if (m.next) text += "\n" + r.area + "の次の収集日：" + faq::japanese_day(*m.next);
+  }
+  return text;
+}
+
+Json garbage_messages(const faq::Reply& r) {
+  std::set<std::string> names;
+  for (const auto& m : r.garbage) names.insert(m.item->name);
+  std::string ref = std::to_string(r.question_id) + ":" + r.token;
+  if (names.size() > 1) {
+    // Choices: LINE shows 13 quick replies at most, one is 「どれでもない」.
+    Json items = Json::array();
+    for (const auto& m : r.garbage) {
+      std::string data = "faq.g:" + m.item->name;
+      if (items.size() >= 12 || data.size() > 200) continue;
+      if (std::any_of(items.begin(), items.end(), [&](const Json& i) {
+            return i["action"]["data"].get<std::string>().find(data) != std::string::npos;
+          }))
+        continue;
+      items.push_back(command(m.item->name, data));
+    }
+    items.push_back(command("どれでもない", "faq.none:" + ref));
+    Json m = {{"type", "text"}, {"text", "どれのことですか？"}};
+    m["quickReply"] = {{"items", items}};
+    return Json::array({m});
+  }
+  Json ms = text_messages(garbage_text(r));
+  Json items = Json::array({command("はい", "faq.yes:" + ref), command("いいえ", "faq.no:" + ref)});
+  std::string ask = "解決しましたか？";
+  if (r.area.empty() && !r.areas.empty()) {
+    // Without the district there is no date: offer to set it where reminders are set.
+    ask =
+        "収集日は地区ごとに違います。「受信設定」でごみ収集地区を登録すると、次の収集日もお答え"
+        "します。\n解決しましたか？";
+    items.push_back(command("受信設定", kReceivingSettingsCommand));
+  }
+  Json m = {{"type", "text"}, {"text", ask}};
+  m["quickReply"] = {{"items", items}};
+  ms.push_back(m);
+  return ms;
+}
+
 // "faq.yes:12:token" → (12, token)
 std::optional<std::pair<int64_t, std::string>> reference(const std::string& rest) {
   auto colon = rest.find(':');
@@ -40,11 +101,14 @@ std::optional<std::pair<int64_t, std::string>> reference(const std::string& rest
 bool is_faq_command(const std::string& c) { return c.rfind("faq.", 0) == 0; }
 
 std::optional<Json> faq_messages(store::Tx& tx, faq::FaqService& faq, int64_t tenant_id,
-                                 const std::string& text, faq::Reply* asked) {
+                                 int64_t resident_id, const std::string& text,
+                                 faq::Reply* asked) {
   if (faq::normalize(text, faq::kMaxAskChars).empty()) return std::nullopt;
-  auto r = faq.ask(tx, tenant_id, text, "line");
+  auto r = faq.ask(tx, tenant_id, text, "line", resident_area(tx, tenant_id, resident_id));
   if (asked) *asked = r;
   switch (r.outcome) {
+    case faq::Outcome::garbage:
+      return garbage_messages(r);
     case faq::Outcome::answered:
       return answer_messages(r);
     case faq::Outcome::candidates: {
@@ -64,12 +128,18 @@ std::optional<Json> faq_messages(store::Tx& tx, faq::FaqService& faq, int64_t te
 }
 
 Json faq_command_messages(store::Tx& tx, faq::FaqService& faq, int64_t tenant_id,
-                          const std::string& c) {
+                          int64_t resident_id, const std::string& c) {
   // The rich menu's よくある質問 area: the next text the resident sends is asked of the FAQ.
   if (c == "faq.start")
     return text_messages(
         "よくある質問にお答えします。知りたいことを短い文で送ってください。\n"
         "（例：粗大ごみの出し方、住民票の取り方）");
+  if (c.rfind("faq.g:", 0) == 0) {
+    auto r = faq.garbage_item(tx, tenant_id, c.substr(6), resident_area(tx, tenant_id, resident_id),
+                              "line");
+    if (!r.garbage.empty()) return garbage_messages(r);
+    return text_messages("その品目は見つかりませんでした。別の言葉で聞いてみてください。");
+  }
   if (c.rfind("faq.pick:", 0) == 0) {
     std::string id = c.substr(9);
     if (!id.empty() && id.size() < 19 && id.find_first_not_of("0123456789") == std::string::npos) {

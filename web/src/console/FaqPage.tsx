@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useI18n } from '../i18n-react';
 import FaqEntries from './FaqEntries';
+import FaqPages from './FaqPages';
 import FaqTestBox from './FaqTestBox';
 import FaqUnanswered from './FaqUnanswered';
 import { atLeast, useSession } from './session';
@@ -18,6 +19,7 @@ export default function FaqPage() {
       <FaqUnanswered canEdit={canEdit} changed={() => setVersion((v) => v + 1)} />
       <FaqTestBox />
       <FaqEntries canEdit={canEdit} version={version} />
+      <FaqPages canEdit={canEdit} />
     </section>
   );
 }

@@ -7,7 +7,14 @@ import HandoffPanel from './HandoffPanel';
 import ResidentLayout, { useTenantInfo } from './ResidentLayout';
 
 interface FaqEntry { id: number; question: string; answer: string; url: string; department: string }
-interface FaqReply { outcome: 'answered' | 'candidates' | 'unanswered'; entries: FaqEntry[]; question_id?: number; token?: string }
+interface GarbageItem { name: string; category: string; notice: string; next: string | null; next_label: string | null }
+interface FaqReply {
+  outcome: 'answered' | 'candidates' | 'unanswered' | 'garbage';
+  entries: FaqEntry[];
+  question_id?: number;
+  token?: string;
+  garbage?: { items: GarbageItem[]; area: string | null; areas: string[] };
+}
 interface Turn { asked: string; reply: FaqReply; feedback?: boolean }
 
 /** Text with its URLs as links (answers are plain text written by staff). */
@@ -16,12 +23,32 @@ function Linked({ text }: { text: string }) {
   return <>{parts.map((p, i) => (/^https?:\/\//.test(p) ? <a key={i} href={p} rel="noopener noreferrer">{p}</a> : p))}</>;
 }
 
+const AREA_KEY = 'madoguchi.garbageArea';
+
 /** よくある質問: a resident types a question; one answer, or up to three 「もしかして」 choices. */
 export default function FaqChat() {
   const { tenant = '' } = useParams();
   const { t } = useI18n();
   const info = useTenantInfo(tenant);
   usePageTitle(t('faq.title'), info.data?.name);
+  return (
+    <ResidentLayout tenant={tenant} name={info.data?.name}>
+      <h1 data-testid="faq-title">{t('faq.title')}</h1>
+      <FaqConversation tenant={tenant} />
+    </ResidentLayout>
+  );
+}
+
+/** The conversation itself: in the resident area and in the embeddable widget (FaqWidget). */
+export function FaqConversation({ tenant, allowHandoff = true }: { tenant: string; allowHandoff?: boolean }) {
+  const { t } = useI18n();
+  const [area, setAreaState] = useState<string>(() => {
+    try { return localStorage.getItem(`${AREA_KEY}.${tenant}`) ?? ''; } catch { return ''; }
+  });
+  const setArea = (a: string) => {
+    setAreaState(a);
+    try { localStorage.setItem(`${AREA_KEY}.${tenant}`, a); } catch { /* storage may be blocked in a frame */ }
+  };
   const base = `/api/public/${encodeURIComponent(tenant)}/faq`;
   const [q, setQ] = useState('');
   const [turns, setTurns] = useState<Turn[]>([]);
@@ -35,7 +62,7 @@ export default function FaqChat() {
     setBusy(true);
     setError(null);
     try {
-      const reply = await api.post<FaqReply>(`${base}/ask`, body);
+      const reply = await api.post<FaqReply>(`${base}/ask`, area ? { ...body, area } : body);
       setTurns((ts) => [...ts, { asked, reply }]);
       if (reply.outcome === 'unanswered') setFailures((f) => f + 1);
       else if (reply.outcome === 'answered') setFailures(0);
@@ -64,8 +91,7 @@ export default function FaqChat() {
   };
 
   return (
-    <ResidentLayout tenant={tenant} name={info.data?.name}>
-      <h1 data-testid="faq-title">{t('faq.title')}</h1>
+    <>
       <p className="muted">{t('faq.intro')}</p>
       <ol className="faq-log" aria-live="polite" data-testid="faq-log">
         {turns.map((turn, i) => (
@@ -105,6 +131,14 @@ export default function FaqChat() {
               </div>
             )}
             {turn.reply.outcome === 'unanswered' && <p className="card" data-testid="faq-none">{t('faq.none')}</p>}
+            {turn.reply.outcome === 'garbage' && turn.reply.garbage && (
+              <GarbageAnswer
+                reply={turn.reply.garbage}
+                busy={busy}
+                onPick={(name) => void send(name, { garbage_item: name })}
+                onArea={(a) => { setArea(a); void send(turn.asked, turn.reply.garbage!.items.length === 1 ? { garbage_item: turn.reply.garbage!.items[0].name, area: a } : { q: turn.asked, area: a }); }}
+              />
+            )}
           </li>
         ))}
       </ol>
@@ -113,7 +147,7 @@ export default function FaqChat() {
         <HandoffPanel tenant={tenant} recent={turns.map((x) => x.asked).slice(-5)} onEnd={() => { setHandoff(false); setFailures(0); }} />
       ) : (
         <>
-          {failures >= 2 && (
+          {allowHandoff && failures >= 2 && (
             <div className="card" data-testid="handoff-offer">
               <p>{t('ho.offer')}</p>
               <button type="button" className="btn btn-primary" onClick={() => setHandoff(true)}>{t('ho.talk')}</button>
@@ -124,9 +158,52 @@ export default function FaqChat() {
         <input id="faq-q" value={q} maxLength={200} onChange={(e) => setQ(e.target.value)} data-testid="faq-q" autoComplete="off" />
         <button type="submit" className="btn btn-primary" disabled={busy || !q.trim()} data-testid="faq-send">{t('faq.ask')}</button>
       </form>
-          <p><button type="button" className="btn" onClick={() => setHandoff(true)} data-testid="handoff-open">{t('ho.talk')}</button></p>
+          {allowHandoff && <p><button type="button" className="btn" onClick={() => setHandoff(true)} data-testid="handoff-open">{t('ho.talk')}</button></p>}
         </>
       )}
-    </ResidentLayout>
+    </>
+  );
+}
+
+/** ごみ分別: one item's category, how to put it out and its next collection day; several as buttons. */
+function GarbageAnswer({ reply, busy, onPick, onArea }: {
+  reply: NonNullable<FaqReply['garbage']>;
+  busy: boolean;
+  onPick: (name: string) => void;
+  onArea: (area: string) => void;
+}) {
+  const { t } = useI18n();
+  const names = [...new Set(reply.items.map((i) => i.name))];
+  if (names.length > 1)
+    return (
+      <div className="card" data-testid="faq-garbage-choices">
+        <p>{t('faqg.which')}</p>
+        <ul className="faq-choices">
+          {names.map((n) => (
+            <li key={n}><button type="button" className="btn faq-choice" disabled={busy} onClick={() => onPick(n)}>{n}</button></li>
+          ))}
+        </ul>
+      </div>
+    );
+  return (
+    <div className="card faq-answer" data-testid="faq-garbage">
+      {reply.items.map((i) => (
+        <div key={i.name + i.category}>
+          <h2 className="faq-q">{i.name}</h2>
+          <p><strong>{t('faqg.category')}</strong>{i.category}</p>
+          {i.notice && <p className="faq-a"><Linked text={i.notice} /></p>}
+          {i.next_label && <p data-testid="faq-garbage-next">{t('faqg.next', { area: reply.area ?? '', day: i.next_label })}</p>}
+        </div>
+      ))}
+      {!reply.area && reply.areas.length > 0 && (
+        <p>
+          <label htmlFor="faq-area">{t('faqg.area')}</label>{' '}
+          <select id="faq-area" defaultValue="" disabled={busy} onChange={(e) => e.target.value && onArea(e.target.value)} data-testid="faq-area">
+            <option value="">{t('faqg.choose')}</option>
+            {reply.areas.map((a) => <option key={a} value={a}>{a}</option>)}
+          </select>
+        </p>
+      )}
+    </div>
   );
 }
