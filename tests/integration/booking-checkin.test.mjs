@@ -211,8 +211,8 @@ test('check-in once, twice, another tenant, bad codes; changes within the rules,
   const ledger = await admin.get(`/api/resources/${room.id}/bookings?from=${day}&days=1`);
   assert.equal(ledger.json.bookings[0].checked_in_at, first.json.checked_in_at);
   const csv = await admin.get(`/api/resources/${room.id}/bookings.csv?from=${day}&days=1`);
-  assert.match(csv.text.split('\r\n')[0], /,来場受付$/);
-  assert.match(csv.text.split('\r\n')[1], /,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+  assert.match(csv.text.split('\r\n')[0], /,来場受付,利用料（円）,減免$/);
+  assert.match(csv.text.split('\r\n')[1], /,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+,[^,]*$/);
   assert.ok((await admin.get('/api/audit')).text.includes('booking.checkin'));
 
   // A resident's change within the rules: the old slot freed, the new one booked, told once.

@@ -312,7 +312,12 @@ test('nginx in front: request ids, client addresses, SIGKILL fails at most in-fl
   await phase(2500);
   const beforeTerm = { ...stats };
   const aDone = procs.A.stop('SIGTERM');
-  const draining = await fetch(`${procs.A.base}/healthz`).then((x) => x.status).catch(() => 0);
+  // The signal reaches the process asynchronously: ask until it says so (the drain lasts 1.5 s).
+  let draining = 0;
+  for (let i = 0; i < 20 && draining !== 503; i++) {
+    draining = await fetch(`${procs.A.base}/healthz`).then((x) => x.status).catch(() => 0);
+    if (draining !== 503) await new Promise((r) => setTimeout(r, 50));
+  }
   await aDone;
   const termPhase = await phase(1000);
   running = false;
