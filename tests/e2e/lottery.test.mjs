@@ -94,7 +94,7 @@ test('staff open a lottery and draw it; a resident applies on the web and sees t
     assert.match(await result.textContent(), /10:00/);
     await axe(page, 'resident: result');
     await page.goto('/t/demo/bookings');
-    await page.getByTestId('booking').getByText('市民ホール').waitFor();
+    await page.getByTestId('booking').getByText('市民ホール', { exact: true }).waitFor();
     assert.deepEqual(page.problems, []);
   } finally {
     await context.close();

@@ -76,6 +76,7 @@ test('gallery → preview → add → publish with a confirmation; the draft\'s 
     await card.getByTestId('template-add').click();
     await page.getByTestId('notice').waitFor();
     assert.match(await page.getByTestId('notice').innerText(), /下書きとして追加しました/);
+    await card.getByText('追加済み').waitFor();  // the list reloads after the notice
     assert.match(await card.innerText(), /追加済み/);
 
     await page.goto('/console/services');
