@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <ctime>
@@ -152,6 +153,14 @@ int backup_cmd(const std::vector<std::string>& args) {
     return 1;
   }
   fs::path dest(out);
+  // A backup inside the data directory would copy itself into itself.
+  auto data_abs = fs::weakly_canonical(data_dir), dest_abs = fs::weakly_canonical(dest);
+  auto [d_end, o_end] =
+      std::mismatch(data_abs.begin(), data_abs.end(), dest_abs.begin(), dest_abs.end());
+  if (d_end == data_abs.end()) {
+    std::cerr << "error: --out must be outside the data directory\n";
+    return 2;
+  }
   if (!empty_or_missing(dest)) {
     std::cerr << "error: " << dest.string() << " is not empty; back up into a new directory\n";
     return 1;

@@ -133,6 +133,9 @@ test('a backup taken under write load restores every application, attachment and
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /--data NEW_DIR/);
     assert.equal((await run(['backup', '--data', srv.db.dataDir])).code, 2);
+    const inside = await run(['backup', '--data', srv.db.dataDir, '--out', join(srv.db.dataDir, 'b')]);
+    assert.equal(inside.code, 2);
+    assert.match(inside.stderr, /outside the data directory/);
     const occupied = join(work, 'occupied');
     mkdirSync(occupied);
     writeFileSync(join(occupied, 'x'), 'x');
