@@ -9,6 +9,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/backup.h"
 #include "app/config.h"
 #include "app/routes.h"
 #include "app/server.h"
@@ -58,6 +59,9 @@ const char* kUsage =
     "  lottery replay  re-run a lottery draw from its export (GET /api/lotteries/ID/export.json): "
     "madoguchi lottery replay FILE.json; prints the result, exits 1 when it differs from the "
     "file's\n"
+    "  backup          copy a running SQLite data directory: --data DIR --out BACKUP_DIR\n"
+    "  restore         restore a backup into a new data directory: --from BACKUP_DIR --data "
+    "NEW_DIR\n"
     "  line-sim        run the offline LINE platform (see madoguchi line-sim --help)\n";
 
 // Options shared by commands that only need the database.
@@ -370,6 +374,8 @@ int run_cli(const std::vector<std::string>& args) {
     }
     if (cmd == "migrate") return migrate_cmd(args);
     if (cmd == "routes") return routes_cmd(args);
+    if (cmd == "backup") return backup_cmd(args);
+    if (cmd == "restore") return restore_cmd(args);
     if (cmd == "flow" && args.size() > 1 && args[1] == "test") {
       if (args.size() < 3) {
         std::cerr << "usage: madoguchi flow test FILE...\n";
