@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 #include "app/config.h"
@@ -110,17 +111,10 @@ fs::path inside(const fs::path& root, const std::string& rel) {
   return root / p;
 }
 
-}  // namespace
-
-int backup_cmd(const std::vector<std::string>& args) {
-  std::string data_dir = "./data", database, out;
-  int pages = 256;
-  po::options_description d("madoguchi backup --data DIR --out BACKUP_DIR");
-  d.add_options()("help,h", "show help")("data", po::value(&data_dir)->default_value(data_dir),
-                                         "data directory")(
-      "database", po::value(&database), "database URL (default sqlite:<data>/madoguchi.db)")(
-      "out", po::value(&out), "new (or empty) directory for the backup")(
-      "pages-per-step", po::value(&pages)->default_value(pages), "database pages copied per step");
+// Parses a subcommand's options; an exit code when the command should stop there (bad
+// options, --help, or a PostgreSQL database, which pg_dump/pg_restore handle).
+std::optional<int> parse_command(const std::vector<std::string>& args,
+                                 const po::options_description& d, const std::string& database) {
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 1, args.end()))
@@ -140,6 +134,21 @@ int backup_cmd(const std::vector<std::string>& args) {
     std::cerr << kPostgresHelp;
     return 2;
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int backup_cmd(const std::vector<std::string>& args) {
+  std::string data_dir = "./data", database, out;
+  int pages = 256;
+  po::options_description d("madoguchi backup --data DIR --out BACKUP_DIR");
+  d.add_options()("help,h", "show help")("data", po::value(&data_dir)->default_value(data_dir),
+                                         "data directory")(
+      "database", po::value(&database), "database URL (default sqlite:<data>/madoguchi.db)")(
+      "out", po::value(&out), "new (or empty) directory for the backup")(
+      "pages-per-step", po::value(&pages)->default_value(pages), "database pages copied per step");
+  if (auto code = parse_command(args, d, database)) return *code;
   if (out.empty() || pages < 1) {
     std::cerr << "error: --out BACKUP_DIR is required\n" << d << "\n";
     return 2;
@@ -206,25 +215,7 @@ int restore_cmd(const std::vector<std::string>& args) {
   d.add_options()("help,h", "show help")("from", po::value(&from), "backup directory")(
       "data", po::value(&data_dir), "new (or empty) data directory")(
       "database", po::value(&database), "must be empty or SQLite (PostgreSQL: pg_restore)");
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 1, args.end()))
-                  .options(d)
-                  .run(),
-              vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "error: " << e.what() << "\n" << d << "\n";
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << d << "\n";
-    return 0;
-  }
-  if (is_postgres(database)) {
-    std::cerr << kPostgresHelp;
-    return 2;
-  }
+  if (auto code = parse_command(args, d, database)) return *code;
   if (from.empty() || data_dir.empty()) {
     std::cerr << "error: --from BACKUP_DIR and --data NEW_DIR are required\n" << d << "\n";
     return 2;
