@@ -9,10 +9,10 @@
 #include "delivery/click_tracking.h"
 #include "delivery/fanout.h"
 #include "delivery/retention.h"
-#include "delivery/variables.h"
-#include "residents/condition.h"
 #include "delivery/schedule.h"
 #include "delivery/schedule_routes.h"
+#include "delivery/variables.h"
+#include "residents/condition.h"
 
 namespace mg::delivery {
 

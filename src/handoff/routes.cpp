@@ -202,9 +202,9 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, RouteDe
       auto msg = add_message(tx, *c, "staff", who.staff_id, text, now);
       if (c->channel == "line") {
         line = shared->messengers &&
-               shared->messengers->send(
-                   tx, who.tenant_id, c->resident_id,
-                   {"handoff", "職員からの返信", "【職員より】\n" + text, "", std::nullopt, "", ""});
+               shared->messengers->send(tx, who.tenant_id, c->resident_id,
+                                        {"handoff", "職員からの返信", "【職員より】\n" + text, "",
+                                         std::nullopt, "", ""});
       }
       auth::audit(tx, who, "handoff.reply", "handoff_conversation", std::to_string(id));
       return msg;

@@ -45,7 +45,7 @@ struct Resource {
   bool pin_enabled = false;
   int reminder_days_before = 1;
   std::string reminder_time = "18:00";
-  BookingTerms terms;             // fee, exemptions, eligibility, party size (migration 32)
+  BookingTerms terms;  // fee, exemptions, eligibility, party size (migration 32)
   ResourceCalendar calendar;
 };
 

@@ -736,7 +736,8 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
             "SELECT b.id, b.resource_id, b.slot_start, b.party, b.status, r.name, b.pin, "
             "b.checkin_token, b.checked_in_at, r.slot_minutes, b.group_id, b.changed_to, "
             "(SELECT COUNT(*) FROM bookings g WHERE g.tenant_id = b.tenant_id AND g.group_id = "
-            "b.id), b.fee, b.exemption_label FROM bookings b JOIN resources r ON r.id = b.resource_id WHERE b.tenant_id = ? "
+            "b.id), b.fee, b.exemption_label FROM bookings b JOIN resources r ON r.id = "
+            "b.resource_id WHERE b.tenant_id = ? "
             "AND b.resident_id = ? ORDER BY b.slot_start DESC LIMIT 200",
             {t.id, who.resident_id}, [&](const store::Row& row) {
               Json j = {{"id", row.i64(0)},

@@ -255,7 +255,8 @@ EventAnswer Desk::on_postback(store::Tx& tx, const ResidentContext& ctx, const J
                              pb->value.substr(std::string(kHandoffDepartmentPrefix).size()));
       if (faq_ && is_faq_command(pb->value)) {
         auto a =
-            EventAnswer{faq_command_messages(tx, *faq_, ctx.tenant_id, ctx.resident_id, pb->value), std::nullopt};
+            EventAnswer{faq_command_messages(tx, *faq_, ctx.tenant_id, ctx.resident_id, pb->value),
+                        std::nullopt};
         // 「いいえ」「どれでもない」 count as a failed answer; 「はい」 resets the count.
         bool no = pb->value.rfind("faq.no:", 0) == 0 || pb->value.rfind("faq.none:", 0) == 0;
         bool yes = pb->value.rfind("faq.yes:", 0) == 0;

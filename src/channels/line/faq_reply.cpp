@@ -101,8 +101,7 @@ std::optional<std::pair<int64_t, std::string>> reference(const std::string& rest
 bool is_faq_command(const std::string& c) { return c.rfind("faq.", 0) == 0; }
 
 std::optional<Json> faq_messages(store::Tx& tx, faq::FaqService& faq, int64_t tenant_id,
-                                 int64_t resident_id, const std::string& text,
-                                 faq::Reply* asked) {
+                                 int64_t resident_id, const std::string& text, faq::Reply* asked) {
   if (faq::normalize(text, faq::kMaxAskChars).empty()) return std::nullopt;
   auto r = faq.ask(tx, tenant_id, text, "line", resident_area(tx, tenant_id, resident_id));
   if (asked) *asked = r;
