@@ -109,7 +109,7 @@ struct Chain {
   bool leading_zero = false;
   bool spaced = false;
 };
-Chain chain_at(const std::vector<Cp>& cps, std::size_t i) {
+Chain chain_at(const std::vector<Cp>& cps, std::size_t i, bool spaces) {
   Chain ch;
   ch.leading_zero = digit_value(cps[i].c) == 0;
   std::size_t j = i;
@@ -117,13 +117,29 @@ Chain chain_at(const std::vector<Cp>& cps, std::size_t i) {
     std::size_t e = number_end(cps, j, false);
     ch.groups.push_back(e - j);
     ch.end = e;
-    if (e + 1 < cps.size() && (is_dash(cps[e].c) || is_space(cps[e].c)) && is_digit(cps[e + 1].c)) {
+    if (e + 1 < cps.size() && (is_dash(cps[e].c) || (spaces && is_space(cps[e].c))) &&
+        is_digit(cps[e + 1].c)) {
       ch.spaced = ch.spaced || is_space(cps[e].c);
       j = e + 1;
       continue;
     }
     return ch;
   }
+}
+
+Kind classify(const Chain& ch, bool postal_mark) {
+  std::size_t digits = 0;
+  for (auto g : ch.groups) digits += g;
+  if (postal_mark && digits == 7 && ch.groups.size() <= 2) return Kind::postal;
+  if (ch.groups.size() == 2 && ch.groups[0] == 3 && ch.groups[1] == 4 && !ch.spaced)
+    return Kind::postal;
+  if (digits == 12 &&
+      (ch.groups.size() == 1 || (ch.groups.size() == 3 && ch.groups[0] == 4 && ch.groups[1] == 4)))
+    return Kind::my_number;
+  if (ch.leading_zero && (digits == 10 || digits == 11)) return Kind::phone;
+  if (!ch.spaced && ch.groups.size() == 3 && !ch.leading_zero && digits <= 9)
+    return Kind::address;  // 1-2-3
+  return Kind::none;
 }
 
 // Extends an address from `i` (just after 丁目/番地/番/号 or a 1-2-3 chain) over what follows
@@ -194,26 +210,20 @@ std::string mask_personal(std::string_view text) {
       i = e;
       continue;
     }
-    Chain ch = chain_at(cps, i);
-    std::size_t digits = 0;
-    for (auto g : ch.groups) digits += g;
     bool postal_mark = false;
     for (std::size_t k = i; k > 0 && i - k < 3; --k) {
       if (cps[k - 1].c == U'〒') postal_mark = true;
       if (!is_space(cps[k - 1].c) && cps[k - 1].c != U'〒') break;
     }
+    // Dash-joined groups first (〒100-0001 123456789012 is two things), then with spaces
+    // (090 1234 5678).
+    Chain ch;
     Kind k = Kind::none;
-    if (postal_mark && digits == 7 && ch.groups.size() <= 2)
-      k = Kind::postal;
-    else if (ch.groups.size() == 2 && ch.groups[0] == 3 && ch.groups[1] == 4 && !ch.spaced)
-      k = Kind::postal;
-    else if (digits == 12 && (ch.groups.size() == 1 ||
-                              (ch.groups.size() == 3 && ch.groups[0] == 4 && ch.groups[1] == 4)))
-      k = Kind::my_number;
-    else if (ch.leading_zero && (digits == 10 || digits == 11))
-      k = Kind::phone;
-    else if (!ch.spaced && ch.groups.size() == 3 && !ch.leading_zero && digits <= 9)
-      k = Kind::address;  // 1-2-3
+    for (bool spaces : {false, true}) {
+      ch = chain_at(cps, i, spaces);
+      k = classify(ch, postal_mark);
+      if (k != Kind::none) break;
+    }
     if (k == Kind::none) {
       // Only the first group: the others are looked at on their own.
       i = number_end(cps, i, false);

@@ -152,7 +152,13 @@ void FaqService::add_generated(store::Db& db, int64_t tenant_id, const std::stri
       r.question_id == 0)
     return;
   if (!db.read([&](store::Tx& tx) { return generative_enabled(tx, tenant_id); })) return;
-  auto sources = sources_of(r.entries);
+  // Only the candidates retrieval itself would suggest: a far weaker third entry is no source.
+  std::vector<Entry> strong;
+  for (const auto& e : r.entries)
+    for (const auto& c : r.scored)
+      if (c.entry_id == e.id && c.confidence >= Thresholds{}.suggest) strong.push_back(e);
+  if (strong.empty()) return;
+  auto sources = sources_of(strong);
   auto g = generate(llm_, mask_personal(normalize(question, kMaxAskChars)), sources);
   db.write(
       [&](store::Tx& tx) { log_generation(tx, tenant_id, r.question_id, g, clock::now_ms()); });

@@ -24,6 +24,8 @@ TEST(MaskPersonal, PostalCodes) {
   EXPECT_EQ(mask_personal("〒100-0001 千代田区"), "〒[郵便番号] 千代田区");
   EXPECT_EQ(mask_personal("〒1000001"), "〒[郵便番号]");
   EXPECT_EQ(mask_personal("郵便番号は１００－０００１"), "郵便番号は[郵便番号]");
+  // Two numbers side by side are two things, not one spaced chain.
+  EXPECT_EQ(mask_personal("〒100-0001 123456789012"), "〒[郵便番号] [個人番号]");
 }
 
 TEST(MaskPersonal, MyNumberLike) {
