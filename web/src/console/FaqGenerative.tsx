@@ -35,7 +35,7 @@ export default function FaqGenerative({ canAdmin }: { canAdmin: boolean }) {
       {setting.data && !setting.data.available && <p data-testid="faq-generative-unavailable">{t('faqai.unavailable')}</p>}
       {setting.data && setting.data.available && (
         <p>
-          <label>
+          <label className="check">
             <input
               type="checkbox"
               checked={setting.data.enabled}
@@ -43,7 +43,7 @@ export default function FaqGenerative({ canAdmin }: { canAdmin: boolean }) {
               onChange={(e) => void change(e.target.checked)}
               data-testid="faq-generative-switch"
             />
-            {' '}{t('faqai.switch')}
+            {t('faqai.switch')}
           </label>
           {!canAdmin && <span className="muted"> {t('faqai.adminOnly')}</span>}
         </p>
