@@ -10,6 +10,7 @@
 
 #include "core/json.h"
 #include "faq/model.h"
+#include "faq/personal_mask.h"
 #include "store/db.h"
 
 namespace mg::faq {
@@ -22,12 +23,6 @@ struct LlmSettings {
   long timeout_ms = 8000;
   bool available() const { return !url.empty(); }
 };
-
-// Replaces personal data in a resident's question with placeholders: e-mail addresses,
-// phone numbers, postal codes, 12-digit (My Number-like) numbers and block/lot addresses
-// (丁目・番地・番・号, 1-2-3). Half- and full-width digits alike; the result is valid UTF-8
-// when the input was.
-std::string mask_personal(std::string_view text);
 
 struct Source {
   std::string title;

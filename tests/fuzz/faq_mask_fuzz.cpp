@@ -7,7 +7,7 @@
 #include <string>
 
 #include "core/text_encoding.h"
-#include "faq/generative.h"
+#include "faq/personal_mask.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);

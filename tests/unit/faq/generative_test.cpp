@@ -55,6 +55,16 @@ TEST(MaskPersonal, SeveralKindsAndBadBytes) {
   EXPECT_EQ(mask_personal(""), "");
 }
 
+TEST(MaskPersonal, MaskingTwiceChangesNothing) {
+  // Found by the fuzz target: a long spaced run must not hide a phone number at its start.
+  EXPECT_EQ(mask_personal("012345 6789 123456789012"), "[電話番号] [個人番号]");
+  for (const char* s : {"0-0001 0-0001 134567884567", "012345 6789 123456789012",
+                        "090-1234 5678@a.jp", "1-2-3-4-5-6 0312345678"}) {
+    std::string once = mask_personal(s);
+    EXPECT_EQ(mask_personal(once), once) << s;
+  }
+}
+
 TEST(ChatRequest, OnlySourcesAndQuestionWithRules) {
   std::vector<Source> sources = {{"粗大ごみの出し方", "https://city.example/sodai", "予約制です。"},
                                  {"ごみの分け方", "", "燃えるごみは月曜。"},
