@@ -61,6 +61,9 @@ struct ServeConfig {
   std::string llm_key_file;
   std::string llm_model;
   int llm_timeout_ms = 8000;
+  // Calls waiting on the endpoint at once; more questions get the plain candidates, so a slow
+  // endpoint cannot hold every request worker.
+  int llm_concurrency = 2;
 };
 
 // Parses argv for `serve`. Returns nullopt after printing --help.

@@ -60,6 +60,9 @@ faq::LlmSettings llm_settings(const ServeConfig& c) {
   s.url = c.llm_url;
   s.model = c.llm_model;
   s.timeout_ms = std::clamp(c.llm_timeout_ms, 200, 120000);
+  s.concurrency = std::clamp(c.llm_concurrency, 1, 64);
+  if (!s.url.empty() && s.url.rfind("http://", 0) != 0 && s.url.rfind("https://", 0) != 0)
+    throw std::runtime_error("--llm-url must start with http:// or https://");
   if (const char* k = std::getenv("MADOGUCHI_LLM_KEY"); k && *k) {
     s.key = k;
   } else if (!c.llm_key_file.empty()) {

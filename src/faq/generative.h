@@ -21,6 +21,7 @@ struct LlmSettings {
   std::string key;  // bearer token, may be empty (local servers)
   std::string model;
   long timeout_ms = 8000;
+  int concurrency = 2;  // calls in progress at once
   bool available() const { return !url.empty(); }
 };
 
@@ -39,9 +40,10 @@ Json chat_request(const std::string& model, const std::string& masked_question,
 
 struct Generated {
   bool ok = false;
-  std::string text;     // the model's answer (ok only)
-  std::string failure;  // "timeout" | "transport" | "http" | "malformed" | "refused" | "unknown"
-  int status = 0;       // HTTP status, 0 without a response
+  std::string text;  // the model's answer (ok only)
+  // "timeout" | "transport" | "http" | "malformed" | "refused" | "unknown" | "busy"
+  std::string failure;
+  int status = 0;  // HTTP status, 0 without a response
   int64_t latency_ms = 0;
   int64_t prompt_tokens = 0, completion_tokens = 0;
 };

@@ -159,7 +159,13 @@ void FaqService::add_generated(store::Db& db, int64_t tenant_id, const std::stri
       if (c.entry_id == e.id && c.confidence >= Thresholds{}.suggest) strong.push_back(e);
   if (strong.empty()) return;
   auto sources = sources_of(strong);
-  auto g = generate(llm_, mask_personal(normalize(question, kMaxAskChars)), sources);
+  Generated g;
+  if (generating_.fetch_add(1) < llm_.concurrency) {
+    g = generate(llm_, mask_personal(normalize(question, kMaxAskChars)), sources);
+  } else {
+    g.failure = "busy";  // the endpoint is slow: candidates now rather than a held worker
+  }
+  generating_.fetch_sub(1);
   db.write(
       [&](store::Tx& tx) { log_generation(tx, tenant_id, r.question_id, g, clock::now_ms()); });
   // Outcome, status, latency and tokens only: never the question or the answer.

@@ -2,6 +2,7 @@
 // The FAQ answering service: the per-tenant index cache and the rules of asking, choosing a
 // candidate and feedback, for both channels (web routes, LINE desk) in the caller's
 // transaction.
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -77,6 +78,7 @@ class FaqService {
   };
   const Analyzer& analyzer_;
   LlmSettings llm_;
+  std::atomic<int> generating_{0};
   std::mutex mu_;
   std::map<int64_t, Cached> cache_;
   struct CachedGarbage {

@@ -46,7 +46,7 @@ function sql(db, text) {
 before(async () => {
   llm = await startLlm();
   srv = await startServer({
-    extra: ['--llm-url', `${llm.base}/v1/`, '--llm-model', 'test-model', '--llm-timeout-ms', '1000'],
+    extra: ['--llm-url', `${llm.base}/v1/`, '--llm-model', 'test-model', '--llm-timeout-ms', '1000', '--llm-concurrency', '1'],
     env: { MADOGUCHI_LLM_KEY: 'sk-test-key' },
   });
   admin = await srv.admin();
@@ -139,11 +139,16 @@ test('generative answers: off by default, admin switch, masked sources-only requ
     assertCandidates(await ask(QUESTION));
     assert.ok(Date.now() - t0 < 2900, `${m}: answered within the timeout`);
   }
+  // A slow endpoint holds at most --llm-concurrency (1) request workers: the others get the
+  // candidates at once.
+  mode = 'slow';
+  const parallel = await Promise.all([0, 1, 2].map(() => ask(QUESTION)));
+  for (const r of parallel) assertCandidates(r);
   mode = 'ok';
-  assert.equal(received.length, 7);
+  assert.equal(received.length, 8, 'one call for three parallel questions');
 
   // Logged per call: outcome, status, latency, tokens; no question text anywhere.
-  const rows = sql(srv.db, 'SELECT ok, failure, status, prompt_tokens, completion_tokens, latency_ms FROM faq_generations ORDER BY id;')
+  const rows = sql(srv.db, 'SELECT ok, failure, status, prompt_tokens, completion_tokens, latency_ms FROM faq_generations ORDER BY id LIMIT 7;')
     .trim().split('\n').map((l) => l.split('|'));
   assert.deepEqual(rows.map((x) => x.slice(0, 5)), [
     ['1', '', '200', '321', '17'],
@@ -154,6 +159,8 @@ test('generative answers: off by default, admin switch, masked sources-only requ
     ['0', 'malformed', '200', '0', '0'],
     ['0', 'refused', '200', '0', '0'],
   ]);
+  const busy = sql(srv.db, "SELECT failure FROM faq_generations WHERE id > (SELECT MIN(id) + 6 FROM faq_generations) ORDER BY failure;").trim().split('\n');
+  assert.deepEqual(busy, ['busy', 'busy', 'timeout']);
   assert.ok(Number(rows[3][5]) >= 900, 'timeout latency logged');
   const cols = sql(srv.db, BACKEND === 'postgres'
     ? "SELECT string_agg(column_name, ',') FROM information_schema.columns WHERE table_name = 'faq_generations';"
@@ -164,5 +171,9 @@ test('generative answers: off by default, admin switch, masked sources-only requ
   // Switched off again: no call.
   assert.equal((await admin.put('/api/faq/generative', { enabled: false })).status, 200);
   assertCandidates(await ask(QUESTION));
-  assert.equal(received.length, 7);
+  assert.equal(received.length, 8);
+});
+
+test('--llm-url must be http(s)', async () => {
+  await assert.rejects(startServer({ extra: ['--llm-url', 'file:///etc/passwd'] }), /llm-url/);
 });
