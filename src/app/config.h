@@ -41,9 +41,9 @@ struct ServeConfig {
   bool test_clock = false;
   std::string log_level = "info";
   int session_idle_minutes = 60;
-  std::string trusted_proxy;    // comma-separated; empty: the socket peer is the client
-  std::string metrics_token;    // empty: /metrics only for direct loopback connections
-  int max_connections = 1000;   // lowered to fit RLIMIT_NOFILE at startup
+  std::string trusted_proxy;   // comma-separated; empty: the socket peer is the client
+  std::string metrics_token;   // empty: /metrics only for direct loopback connections
+  int max_connections = 1000;  // lowered to fit RLIMIT_NOFILE at startup
   int max_event_streams = 200;  // server-sent event streams open at once (hand-off queue, chat)
   // Residents' photo uploads: per device and day (ten times that per address), and how long
   // an upload no application claims is kept.
