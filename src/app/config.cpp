@@ -60,6 +60,11 @@ std::optional<ServeConfig> parse_serve_args(const std::vector<std::string>& args
     ("map-attribution", po::value(&c.map_attribution)->default_value(c.map_attribution), "attribution shown on the map (as the tile provider requires)")
     ("map-center", po::value(&c.map_center)->default_value(c.map_center), "where the map opens: LATITUDE,LONGITUDE (e.g. the town hall)")
     ("map-zoom", po::value(&c.map_zoom)->default_value(c.map_zoom), "zoom the map opens at (1-19)")
+    ("llm-url", po::value(&c.llm_url), "generative FAQ answers: OpenAI-compatible base URL (POST {url}/chat/completions); unset = unavailable")
+    ("llm-key-file", po::value(&c.llm_key_file), "file holding the endpoint's API key (MADOGUCHI_LLM_KEY wins)")
+    ("llm-model", po::value(&c.llm_model), "model name sent to the endpoint")
+    ("llm-timeout-ms", po::value(&c.llm_timeout_ms)->default_value(c.llm_timeout_ms), "give up on a generative answer after this (ms); the retrieved candidates are shown instead")
+    ("llm-concurrency", po::value(&c.llm_concurrency)->default_value(c.llm_concurrency), "generative answers in progress at once; further questions get the plain candidates")
     ("log-level", po::value(&c.log_level)->default_value(c.log_level), "debug, info, warn or error");
   // clang-format on
   po::variables_map vm;

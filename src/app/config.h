@@ -55,6 +55,15 @@ struct ServeConfig {
   std::string map_attribution = "© OpenStreetMap contributors";
   std::string map_center = "35.6812,139.7671";
   int map_zoom = 15;
+  // Generative FAQ answers (faq/generative.h): an OpenAI-compatible endpoint; without a URL
+  // the feature is unavailable. The key: MADOGUCHI_LLM_KEY, else the key file.
+  std::string llm_url;
+  std::string llm_key_file;
+  std::string llm_model;
+  int llm_timeout_ms = 8000;
+  // Calls waiting on the endpoint at once; more questions get the plain candidates, so a slow
+  // endpoint cannot hold every request worker.
+  int llm_concurrency = 2;
 };
 
 // Parses argv for `serve`. Returns nullopt after printing --help.

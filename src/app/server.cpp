@@ -25,6 +25,7 @@
 #include "core/metrics.h"
 #include "core/setting_list.h"
 #include "delivery/schedule_routes.h"
+#include "faq/generative.h"
 #include "garbage/service.h"
 #include "jobs/queue.h"
 #include "messaging/web_inbox.h"
@@ -52,6 +53,26 @@ std::string default_dir(const std::string& configured, const std::string& rel) {
 }
 
 namespace {
+
+// The operator's generative-answer endpoint; the key from the environment or its file.
+faq::LlmSettings llm_settings(const ServeConfig& c) {
+  faq::LlmSettings s;
+  s.url = c.llm_url;
+  s.model = c.llm_model;
+  s.timeout_ms = std::clamp(c.llm_timeout_ms, 200, 120000);
+  s.concurrency = std::clamp(c.llm_concurrency, 1, 64);
+  if (!s.url.empty() && s.url.rfind("http://", 0) != 0 && s.url.rfind("https://", 0) != 0)
+    throw std::runtime_error("--llm-url must start with http:// or https://");
+  if (const char* k = std::getenv("MADOGUCHI_LLM_KEY"); k && *k) {
+    s.key = k;
+  } else if (!c.llm_key_file.empty()) {
+    std::ifstream in(c.llm_key_file);
+    if (!in) throw std::runtime_error("cannot read --llm-key-file");
+    std::getline(in, s.key);
+    while (!s.key.empty() && (s.key.back() == '\r' || s.key.back() == ' ')) s.key.pop_back();
+  }
+  return s;
+}
 
 log::Level parse_level(const std::string& s) {
   log::Level level = log::Level::info;
@@ -153,6 +174,7 @@ int serve(const ServeConfig& config) {
   StaticFiles web(default_dir(config.web_root, "web/dist"));
   http::Router router;
   faq::FaqService faq;
+  faq.configure_llm(llm_settings(config));
   auto line =
       register_all_routes(router, {config, *db, auth, catalog, chat, inbox, runner, web, faq});
   // Uploads no application claimed are removed (the web chat's upload route is in routes.cpp).

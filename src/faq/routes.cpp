@@ -114,6 +114,14 @@ Json reply_json(const Reply& r) {
                       {"area", r.area.empty() ? Json(nullptr) : Json(r.area)},
                       {"areas", r.areas}};
   }
+  if (!r.generated.empty()) {
+    Json sources = Json::array();
+    for (std::size_t i = 0; i < r.generated_sources.size(); ++i)
+      sources.push_back({{"n", i + 1},
+                         {"title", r.generated_sources[i].title},
+                         {"url", r.generated_sources[i].url}});
+    out["generated"] = {{"text", r.generated}, {"sources", sources}};
+  }
   if (r.question_id) {
     out["question_id"] = r.question_id;
     out["token"] = r.token;
@@ -360,6 +368,29 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, FaqServ
     });
   });
 
+  // Generative answers (faq/generative.h): whether the operator configured an endpoint, and
+  // the tenant's switch (admins only; off by default).
+  router.get("/api/faq/generative", [&](http::Request& req) {
+    auto who = auth.require(req);
+    bool on = db.read([&](store::Tx& tx) { return generative_enabled(tx, who.tenant_id); });
+    return http::Response::json({{"available", faq.llm().available()}, {"enabled", on}});
+  });
+
+  router.put("/api/faq/generative", [&](http::Request& req) {
+    auto who = auth.require(req, Role::admin);
+    Json body = req.json_body();
+    if (!body.is_object() || !body.contains("enabled") || !body["enabled"].is_boolean())
+      throw ApiError::bad_request("enabled は true か false です", "enabled");
+    bool on = body["enabled"].get<bool>();
+    if (on && !faq.llm().available())
+      throw ApiError::conflict("生成 AI の接続先がサーバーに設定されていません");
+    db.write([&](store::Tx& tx) {
+      set_generative_enabled(tx, who.tenant_id, on, clock::now_ms());
+      auth::audit(tx, who, "faq.generative", "faq_generative", "", {{"enabled", on}});
+    });
+    return http::Response::json({{"available", faq.llm().available()}, {"enabled", on}});
+  });
+
   auto tenant_of = [&auth](http::Request& req) {
     auto t = auth.tenant_by_code(req.params.at("tenant"));
     if (!t) throw ApiError::not_found("自治体が見つかりません");
@@ -394,6 +425,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, FaqServ
     if (q.size() > kMaxAskChars * 4)
       throw ApiError::bad_request(std::to_string(kMaxAskChars) + " 文字までで聞いてください", "q");
     auto r = db.write([&](store::Tx& tx) { return faq.ask(tx, t.id, q, "web", area); });
+    faq.add_generated(db, t.id, q, r);  // after the write: the model is never called in one
     return http::Response::json(reply_json(r));
   });
 

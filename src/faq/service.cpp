@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/errors.h"
+#include "core/log.h"
 #include "faq/pages.h"
 #include "garbage/store.h"
 
@@ -142,6 +143,42 @@ Reply FaqService::choose(store::Tx& tx, int64_t tenant_id, int64_t entry_id,
   r.question_id = log_question(tx, tenant_id, channel, e->question, "chosen", e->id, 1.0, r.token,
                                clock::now_ms());
   return r;
+}
+
+void FaqService::add_generated(store::Db& db, int64_t tenant_id, const std::string& question,
+                               Reply& r) {
+  // Weak retrieval (unanswered) or a clear answer: no call.
+  if (!llm_.available() || r.outcome != Outcome::candidates || r.entries.empty() ||
+      r.question_id == 0)
+    return;
+  if (!db.read([&](store::Tx& tx) { return generative_enabled(tx, tenant_id); })) return;
+  // Only the candidates retrieval itself would suggest: a far weaker third entry is no source.
+  std::vector<Entry> strong;
+  for (const auto& e : r.entries)
+    for (const auto& c : r.scored)
+      if (c.entry_id == e.id && c.confidence >= Thresholds{}.suggest) strong.push_back(e);
+  if (strong.empty()) return;
+  auto sources = sources_of(strong);
+  Generated g;
+  if (generating_.fetch_add(1) < llm_.concurrency) {
+    g = generate(llm_, mask_personal(normalize(question, kMaxAskChars)), sources);
+  } else {
+    g.failure = "busy";  // the endpoint is slow: candidates now rather than a held worker
+  }
+  generating_.fetch_sub(1);
+  db.write(
+      [&](store::Tx& tx) { log_generation(tx, tenant_id, r.question_id, g, clock::now_ms()); });
+  // Outcome, status, latency and tokens only: never the question or the answer.
+  log::info("faq.generated", {{"tenant_id", tenant_id},
+                              {"ok", g.ok},
+                              {"failure", g.failure},
+                              {"status", g.status},
+                              {"latency_ms", g.latency_ms},
+                              {"prompt_tokens", g.prompt_tokens},
+                              {"completion_tokens", g.completion_tokens}});
+  if (!g.ok) return;
+  r.generated = g.text;
+  r.generated_sources = std::move(sources);
 }
 
 bool FaqService::feedback(store::Tx& tx, int64_t tenant_id, int64_t question_id,

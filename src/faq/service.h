@@ -2,6 +2,7 @@
 // The FAQ answering service: the per-tenant index cache and the rules of asking, choosing a
 // candidate and feedback, for both channels (web routes, LINE desk) in the caller's
 // transaction.
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "faq/garbage_lookup.h"
+#include "faq/generative.h"
 #include "faq/index.h"
 #include "faq/store.h"
 #include "store/db.h"
@@ -28,6 +30,9 @@ struct Reply {
   std::vector<GarbageMatch> garbage;
   std::string area;
   std::vector<std::string> areas;
+  // A generative answer from the top candidates (faq/generative.h), with the sources it cites.
+  std::string generated;
+  std::vector<Source> generated_sources;
 };
 
 class FaqService {
@@ -58,12 +63,22 @@ class FaqService {
 
   const Analyzer& analyzer() const { return analyzer_; }
 
+  // Set once at startup, before serving.
+  void configure_llm(LlmSettings llm) { llm_ = std::move(llm); }
+  const LlmSettings& llm() const { return llm_; }
+  // After ask(): when the tenant switched generative answers on and retrieval found only
+  // candidates, asks the model (outside any transaction) and logs the call. On any failure
+  // the reply stays the plain candidates.
+  void add_generated(store::Db& db, int64_t tenant_id, const std::string& question, Reply& r);
+
  private:
   struct Cached {
     std::string revision;
     std::shared_ptr<const Index> index;
   };
   const Analyzer& analyzer_;
+  LlmSettings llm_;
+  std::atomic<int> generating_{0};
   std::mutex mu_;
   std::map<int64_t, Cached> cache_;
   struct CachedGarbage {

@@ -1029,6 +1029,28 @@ CREATE TABLE faq_passages (
 );
 CREATE INDEX faq_passages_tenant ON faq_passages(tenant_id, source_url, position)
 )SQL"},
+      // Generative FAQ answers (issue 14): the tenant's switch (default off) and one row per
+      // model call: outcome, latency and token counts, never the question or the answer.
+      {36, "faq_generative", R"SQL(
+CREATE TABLE faq_generative (
+  tenant_id BIGINT PRIMARY KEY REFERENCES tenants(id),
+  enabled BIGINT NOT NULL DEFAULT 0,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE faq_generations (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  question_id BIGINT NOT NULL,
+  ok BIGINT NOT NULL,
+  failure TEXT NOT NULL DEFAULT '',
+  status BIGINT NOT NULL DEFAULT 0,
+  latency_ms BIGINT NOT NULL,
+  prompt_tokens BIGINT NOT NULL DEFAULT 0,
+  completion_tokens BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX faq_generations_tenant ON faq_generations(tenant_id, created_at)
+)SQL"},
   };
   return list;
 }

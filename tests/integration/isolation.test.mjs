@@ -214,6 +214,8 @@ const FIXTURES = {
   'GET /api/faq/synonyms': { min: 'viewer' },
   'PUT /api/faq/synonyms': { min: 'editor', foreign: 'own', body: () => ({ groups: [['ISO', 'アイソ']] }) },
   'GET /api/faq/unanswered': { min: 'viewer' },
+  'GET /api/faq/generative': { min: 'viewer' },
+  'PUT /api/faq/generative': { min: 'admin', foreign: 'own', body: () => ({ enabled: false }) },
   'POST /api/faq/unanswered/{id}/answer': { min: 'editor', params: { id: (c) => c.a.faqQuestion }, body: () => ({ answer: 'ISO' }) },
   'POST /api/faq/unanswered/{id}/dismiss': { min: 'editor', params: { id: (c) => c.a.faqQuestion }, body: () => ({}) },
   'POST /api/faq/test': { min: 'viewer', readonly: true, foreign: 'own', body: () => ({ q: 'iso-a-faq' }) },

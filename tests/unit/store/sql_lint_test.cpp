@@ -46,7 +46,9 @@ const std::map<std::string, std::vector<std::string>> kOwners = {
      {"resource_categories", "resources", "resource_special_days", "reservation_slot_locks",
       "bookings", "waitlist_entries", "lottery_rounds", "lottery_round_slots",
       "lottery_applications", "lottery_wins", "booking_messages"}},
-    {"faq", {"faq_entries", "faq_synonyms", "faq_questions", "faq_passages"}},
+    {"faq",
+     {"faq_entries", "faq_synonyms", "faq_questions", "faq_passages", "faq_generative",
+      "faq_generations"}},
     {"handoff",
      {"handoff_conversations", "handoff_messages", "handoff_hours", "handoff_bot_memory"}},
 };

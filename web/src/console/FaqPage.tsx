@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useI18n } from '../i18n-react';
 import FaqEntries from './FaqEntries';
+import FaqGenerative from './FaqGenerative';
 import FaqPages from './FaqPages';
 import FaqTestBox from './FaqTestBox';
 import FaqUnanswered from './FaqUnanswered';
@@ -20,6 +21,7 @@ export default function FaqPage() {
       <FaqTestBox />
       <FaqEntries canEdit={canEdit} version={version} />
       <FaqPages canEdit={canEdit} />
+      <FaqGenerative canAdmin={atLeast(session.user.role, 'admin')} />
     </section>
   );
 }

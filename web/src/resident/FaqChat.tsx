@@ -3,6 +3,7 @@ import { useParams } from 'react-router-dom';
 import { api } from '../api';
 import { ErrorMessage, usePageTitle } from '../common';
 import { useI18n } from '../i18n-react';
+import FaqGenerated, { type Generated } from './FaqGenerated';
 import HandoffPanel from './HandoffPanel';
 import ResidentLayout, { useTenantInfo } from './ResidentLayout';
 
@@ -14,6 +15,7 @@ interface FaqReply {
   question_id?: number;
   token?: string;
   garbage?: { items: GarbageItem[]; area: string | null; areas: string[] };
+  generated?: Generated;
 }
 interface Turn { asked: string; reply: FaqReply; feedback?: boolean }
 
@@ -115,6 +117,7 @@ export function FaqConversation({ tenant, allowHandoff = true }: { tenant: strin
             )}
             {turn.reply.outcome === 'candidates' && (
               <div className="card" data-testid="faq-candidates">
+                {turn.reply.generated && <FaqGenerated generated={turn.reply.generated} />}
                 <p>{t('faq.maybe')}</p>
                 <ul className="faq-choices">
                   {turn.reply.entries.map((e) => (
