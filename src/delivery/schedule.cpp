@@ -399,7 +399,9 @@ int sweep_timings(store::Db& db, int64_t now_ms) {
     return out;
   });
   int created = 0;
-  for (auto [tenant, campaign] : due) {
+  for (const auto& one : due) {
+    // Named copies, not structured bindings: clang 14 cannot capture those in the lambdas.
+    int64_t tenant = one.first, campaign = one.second;
     try {
       // A life-stage campaign catches up day by day after downtime (each day has its own
       // residents); the others fire only their latest missed occurrence (latest_due).
