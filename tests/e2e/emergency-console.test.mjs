@@ -116,6 +116,8 @@ test('an admin sends an emergency with the disaster menu, switches back, and man
   await page.getByTestId('emergency-token-revoke').first().click();
   await page.getByTestId('confirm-ok').click();
   await page.getByTestId('notice').filter({ hasText: '無効にしました' }).waitFor();
+  // The notice comes before the list is reloaded: wait for the reloaded row.
+  await page.getByTestId('emergency-token-revoke').waitFor({ state: 'detached' });
   assert.match(await page.getByTestId('emergency-token-row').first().textContent(), /無効/);
   assert.equal(await page.getByTestId('emergency-token-revoke').count(), 0);
 });
