@@ -27,20 +27,21 @@ export function stepName(s: StepDef): string {
 }
 
 /** Where a step may lead, with why: the same rules as the server's validator. */
-export function successorsOf(def: Definition, index: number): { target: string; reason: EdgeReason }[] {
+export interface Successor { target: string; reason: EdgeReason }
+export function successorsOf(def: Definition, index: number): Successor[] {
   const s = def.steps[index];
   const following = index + 1 < def.steps.length ? def.steps[index + 1].id : END_STEP;
   const plain = s.next || following;
   switch (s.kind) {
     case 'branch': {
-      const out = (s.cases ?? []).map((c, i) => ({ target: c.next, reason: { kind: 'case' as const, caseIndex: i, when: c.when } }));
+      const out: Successor[] = (s.cases ?? []).map((c, i) => ({ target: c.next, reason: { kind: 'case', caseIndex: i, when: c.when } }));
       out.push({ target: s.default || following, reason: { kind: 'default' } });
       return out;
     }
     case 'choice': {
       const choices = s.choices ?? [];
       const routed = !s.multiple ? choices.filter((c) => c.next) : [];
-      const out = routed.map((c) => ({ target: c.next as string, reason: { kind: 'choice' as const, choice: c.label || c.value } }));
+      const out: Successor[] = routed.map((c) => ({ target: c.next as string, reason: { kind: 'choice', choice: c.label || c.value } }));
       if (routed.length < choices.length || !choices.length || s.optional) out.push({ target: plain, reason: { kind: 'next' } });
       return out;
     }
@@ -49,7 +50,7 @@ export function successorsOf(def: Definition, index: number): { target: string; 
       const sources = Object.values(s.match_fields ?? {});
       const idx = def.steps.findIndex((x) => sources.includes(x.id));
       const retry = (s.retry as string | undefined) || (idx >= 0 ? def.steps[idx].id : def.start || def.steps[0]?.id);
-      const out = [{ target: plain, reason: { kind: 'next' as const } }];
+      const out: Successor[] = [{ target: plain, reason: { kind: 'next' } }];
       if (retry) out.push({ target: retry, reason: { kind: 'retry' } });
       return out;
     }
