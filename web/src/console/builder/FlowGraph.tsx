@@ -129,6 +129,7 @@ function Flow({ def, check, selectedId, onSelect }: FlowGraphProps) {
   return (
     <div className="flow-graph" data-testid="flow-graph" onKeyDown={onKeyDown} role="region" aria-label={t('flow.region')} aria-describedby="flow-help">
       <p id="flow-help" className="muted flow-help">{t('flow.help')}</p>
+      <div className="flow-canvas">
       <ReactFlow
         nodes={nodes} edges={edges} nodeTypes={nodeTypes}
         onNodeClick={(_, n) => select(n.id, 'pointer')}
@@ -139,7 +140,7 @@ function Flow({ def, check, selectedId, onSelect }: FlowGraphProps) {
         onInit={(inst) => {
           if (!tall) return;
           // A long service: start at the top, as wide as the box allows, rather than a far-away whole.
-          const box = document.querySelector('[data-testid=flow-graph] .react-flow')?.clientWidth ?? 600;
+          const box = document.querySelector('[data-testid=flow-graph] .flow-canvas')?.clientWidth ?? 600;
           const zoom = Math.max(0.5, Math.min(1, box / (graph.width * scale + 32)));
           void inst.setViewport({ x: (box - graph.width * scale * zoom) / 2, y: 16, zoom });
         }}
@@ -152,6 +153,7 @@ function Flow({ def, check, selectedId, onSelect }: FlowGraphProps) {
       >
         <Controls showInteractive={false} position="top-right" />
       </ReactFlow>
+      </div>
     </div>
   );
 }
