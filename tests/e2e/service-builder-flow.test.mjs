@@ -1,6 +1,6 @@
 // Issue 11 (flowgraph): on a tablet, the builder's flow view shows a choice that branches and a
-// branch step; tapping a node opens that step in the list, Enter on a focused node does the same
-// from the keyboard; a nested condition (all of: an answer, and none of: two age rules) is built
+// branch step; tapping a node opens that step in the list, arrows and Enter on a focused node do
+// the same from the keyboard; a nested condition (all of: an answer, and none of: two age rules) is built
 // with the drop-downs and saved in the definition's all/any/not grammar. axe on that view.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -49,7 +49,7 @@ test('flow view on a tablet: branches, node selection, a nested condition saved,
     await page.getByTestId('flow-toggle').click();
     const graph = page.getByTestId('flow-graph');
     await graph.waitFor();
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=flow-graph] .react-flow__node').length === n, DRAFT.steps.length + 1);
+    await graph.locator('.react-flow__node[data-id=kind]').waitFor();
 
     // The choice branches: one edge per choice, labelled with the choice; the branch has its case and default.
     const edgeLabel = (id) => graph.locator(`[data-testid="rf__edge-${id}"]`).getAttribute('aria-label');
@@ -66,8 +66,10 @@ test('flow view on a tablet: branches, node selection, a nested condition saved,
     // Selecting in the list marks the node in the graph.
     await page.locator('[data-testid=builder-step][data-step-id=dog] [data-testid=step-toggle]').click();
     await graph.locator('.react-flow__node[data-id=dog][aria-current=step]').waitFor();
-    // From the keyboard: a focused node and Enter opens the step, and focus moves to it in the list.
-    await graph.locator('.react-flow__node[data-id=check]').focus();
+    // From the keyboard: arrows walk the steps in list order, Enter opens the focused one and focus moves to it in the list.
+    await graph.locator('.react-flow__node[data-id=cat]').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-id') === 'check');
     await page.keyboard.press('Enter');
     const step = page.locator('li.builder-step.open[data-step-id=check]');
     await step.waitFor();

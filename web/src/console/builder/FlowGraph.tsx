@@ -117,10 +117,26 @@ function Flow({ def, check, selectedId, onSelect }: FlowGraphProps) {
     const n = graph.nodes.find((x) => x.id === id);
     if (n && n.kind !== 'end') onSelect(n.index, how);
   };
+  // Only nodes in view are in the DOM (a 200-step service stays fast), so arrows walk the steps
+  // in list order, bringing each into view before focusing it; Enter/Space selects.
+  const step = (from: string | undefined, delta: number) => {
+    const i = graph.nodes.findIndex((x) => x.id === from);
+    const n = graph.nodes[i + delta];
+    if (i < 0 || !n || n.kind === 'end') return;
+    void flow.setCenter((n.x + NODE_W / 2) * scale, (n.y + NODE_H / 2) * scale, { zoom: flow.getZoom() });
+    let tries = 0;
+    const focus = () => {
+      const el = document.querySelector<HTMLElement>(`[data-testid=flow-graph] .react-flow__node[data-id="${CSS.escape(n.id)}"]`);
+      if (el) el.focus(); else if (++tries < 30) requestAnimationFrame(focus);
+    };
+    requestAnimationFrame(focus);
+  };
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key !== 'Enter' && e.key !== ' ') return;
     const el = (e.target as HTMLElement).closest<HTMLElement>('.react-flow__node');
     if (!el) return;
+    const delta = e.key === 'ArrowDown' || e.key === 'ArrowRight' ? 1 : e.key === 'ArrowUp' || e.key === 'ArrowLeft' ? -1 : 0;
+    if (delta) { e.preventDefault(); step(el.dataset.id, delta); return; }
+    if (e.key !== 'Enter' && e.key !== ' ') return;
     e.preventDefault();
     select(el.dataset.id, 'keyboard');
   };
@@ -135,7 +151,7 @@ function Flow({ def, check, selectedId, onSelect }: FlowGraphProps) {
         onNodeClick={(_, n) => select(n.id, 'pointer')}
         nodesDraggable={false} nodesConnectable={false} elementsSelectable edgesFocusable={false} deleteKeyCode={null}
         selectionKeyCode={null} multiSelectionKeyCode={null} zoomOnDoubleClick={false} panOnScroll minZoom={0.2} maxZoom={1.5}
-        fitView={!tall} fitViewOptions={{ maxZoom: 1, padding: 0.1 }}
+        onlyRenderVisibleElements fitView={!tall} fitViewOptions={{ maxZoom: 1, padding: 0.1 }}
         defaultViewport={{ x: 16, y: 16, zoom: 1 }}
         onInit={(inst) => {
           if (!tall) return;

@@ -101,8 +101,12 @@ function Editor({ detail, t }: { detail: ServiceDetail; t: ReturnType<typeof use
   const edit = useCallback((fn: (d: Definition) => Definition) => setHist((h) => historyPush(h, fn(h.present))), []);
 
   // Check as staff type; save when the validator has no errors and the draft changed.
+  // The first check runs at once: the debounce is for typing, not for opening the draft.
+  const checked = useRef(false);
   useEffect(() => {
     let alive = true;
+    const delay = checked.current ? SAVE_DELAY_MS : 0;
+    checked.current = true;
     setSave((s) => (s === 'conflict' ? s : 'checking'));
     const timer = setTimeout(async () => {
       try {
@@ -120,7 +124,7 @@ function Editor({ detail, t }: { detail: ServiceDetail; t: ReturnType<typeof use
         if (e instanceof ApiError && e.code === 'stale_draft') { setSave('conflict'); setSaveError(e.message); return; }
         setSave('error'); setSaveError(errorText(e, t));
       }
-    }, SAVE_DELAY_MS);
+    }, delay);
     return () => { alive = false; clearTimeout(timer); };
   }, [def, detail.id, t]);
 
