@@ -88,8 +88,9 @@ try {
   };
 
   const graphRuns = [], listRuns = [], graphCpu = [], listCpu = [];
-  let graphSupported = true;
-  try { await open(true); } catch { graphSupported = false; }
+  // BENCH_NO_GRAPH=1 for a build without the flow view (e.g. main before it), to compare the list-only open.
+  const graphSupported = !process.env.BENCH_NO_GRAPH;
+  if (graphSupported) await open(true);
   for (let i = 0; i < RUNS && graphSupported; i++) graphRuns.push(await open(true, graphCpu));
   await open(false);
   for (let i = 0; i < RUNS; i++) listRuns.push(await open(false, listCpu));
@@ -107,11 +108,25 @@ try {
     await page.getByTestId('flow-toggle').click();
     await nodes(0);
     const before = await m();
+    if (process.env.BENCH_PROFILE) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); await cdp.send('Profiler.start'); }
     const t0 = await page.evaluate(() => performance.now());
     await page.getByTestId('flow-toggle').click();
     await nodes(-1);
     const t1 = await page.evaluate(() => performance.now());
     const after = await m();
+    if (process.env.BENCH_PROFILE) {
+      // Self time by function, to see where opening the flow view goes.
+      const { profile } = await cdp.send('Profiler.stop');
+      const self = new Map();
+      const dt = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples.length);
+      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      for (const id of profile.samples) {
+        const f = byId.get(id).callFrame;
+        const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+        self.set(key, (self.get(key) ?? 0) + dt);
+      }
+      console.error([...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v.toFixed(1).padStart(7)} ms  ${k}`).join('\n'));
+    }
     cpu = { toggleMs: t1 - t0, taskMs: (after.TaskDuration - before.TaskDuration) * 1000, scriptMs: (after.ScriptDuration - before.ScriptDuration) * 1000 };
   }
 

@@ -2,6 +2,7 @@
 # Runs bench/builder_200.mjs against `madoguchi serve --demo` (fresh data dir, free port), as
 # tests/e2e/run.sh does for the browser tests. Build web/dist first (cd web && npm run build).
 # usage: bench/builder_200.sh      env: MG_BIN=path (default build/madoguchi)  BENCH_RUNS=5
+#        BENCH_NO_GRAPH=1 (a build without the flow view: only the list-only figures)
 set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${MG_BIN:-$REPO/build/madoguchi}
