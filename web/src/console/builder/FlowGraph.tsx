@@ -46,6 +46,8 @@ const StepBox = memo(function StepBox({ data }: NodeProps<StepNode>) {
   );
 });
 const nodeTypes = { step: StepBox };
+// Fitting never shrinks text below 3/4: with large text a wide graph is panned, not made tiny again.
+const FIT_MIN_ZOOM = 0.75;
 
 function Flow({ def, check, selectedId, onSelect }: FlowGraphProps) {
   const { t } = useI18n();
@@ -151,13 +153,13 @@ function Flow({ def, check, selectedId, onSelect }: FlowGraphProps) {
         onNodeClick={(_, n) => select(n.id, 'pointer')}
         nodesDraggable={false} nodesConnectable={false} elementsSelectable edgesFocusable={false} deleteKeyCode={null}
         selectionKeyCode={null} multiSelectionKeyCode={null} zoomOnDoubleClick={false} panOnScroll minZoom={0.2} maxZoom={1.5}
-        onlyRenderVisibleElements fitView={!tall} fitViewOptions={{ maxZoom: 1, padding: 0.1 }}
+        onlyRenderVisibleElements fitView={!tall} fitViewOptions={{ maxZoom: 1, minZoom: FIT_MIN_ZOOM, padding: 0.1 }}
         defaultViewport={{ x: 16, y: 16, zoom: 1 }}
         onInit={(inst) => {
           if (!tall) return;
           // A long service: start at the top, as wide as the box allows, rather than a far-away whole.
           const box = document.querySelector('[data-testid=flow-graph] .flow-canvas')?.clientWidth ?? 600;
-          const zoom = Math.max(0.5, Math.min(1, box / (graph.width * scale + 32)));
+          const zoom = Math.max(FIT_MIN_ZOOM, Math.min(1, box / (graph.width * scale + 32)));
           void inst.setViewport({ x: (box - graph.width * scale * zoom) / 2, y: 16, zoom });
         }}
         ariaLabelConfig={{
