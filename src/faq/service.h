@@ -70,6 +70,14 @@ class FaqService {
   // candidates, asks the model (outside any transaction) and logs the call. On any failure
   // the reply stays the plain candidates.
   void add_generated(store::Db& db, int64_t tenant_id, const std::string& question, Reply& r);
+  // The parts of add_generated, for channels that answer later (LINE: a job after the event's
+  // transaction). The candidates strong enough to be sources; empty when nothing is to be
+  // asked (not candidates, no endpoint, or the tenant's switch is off).
+  std::vector<Entry> generation_sources(store::Tx& tx, int64_t tenant_id, const Reply& r) const;
+  // Blocking, outside any transaction: masks the question, calls the model (at most
+  // `concurrency` calls at once, else "busy") and logs the call's figures (no text).
+  Generated generate_answer(int64_t tenant_id, const std::string& question,
+                            const std::vector<Source>& sources);
 
  private:
   struct Cached {
