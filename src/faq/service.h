@@ -3,6 +3,7 @@
 // candidate and feedback, for both channels (web routes, LINE desk) in the caller's
 // transaction.
 #include <atomic>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -63,6 +64,13 @@ class FaqService {
 
   const Analyzer& analyzer() const { return analyzer_; }
 
+  // Hand-offs started per JST day since from_ms, for the statistics (faq/stats.h): handoff/
+  // depends on faq, so the wiring passes them in. Set once at startup, before serving.
+  using HandoffsPerDay = std::function<std::vector<std::pair<std::string, int64_t>>(
+      store::Tx& tx, int64_t tenant_id, int64_t from_ms)>;
+  void count_handoffs_with(HandoffsPerDay fn) { handoffs_per_day_ = std::move(fn); }
+  const HandoffsPerDay& handoffs_per_day() const { return handoffs_per_day_; }
+
   // Set once at startup, before serving.
   void configure_llm(LlmSettings llm) { llm_ = std::move(llm); }
   const LlmSettings& llm() const { return llm_; }
@@ -86,6 +94,7 @@ class FaqService {
   };
   const Analyzer& analyzer_;
   LlmSettings llm_;
+  HandoffsPerDay handoffs_per_day_;
   std::atomic<int> generating_{0};
   std::mutex mu_;
   std::map<int64_t, Cached> cache_;
