@@ -143,3 +143,64 @@ test('LINE: generative answer after the event transaction, exactly once, reply t
   assert.equal(received.length, 4);
   assert.ok(!srv.stderr().includes('山田'), 'no name in the logs');
 });
+
+test('statistics per day and per entry: asked, answered, resolved, handed off; bad periods', async () => {
+  const client = srv.client();
+  const todayRow = (st) => st.json.days[st.json.days.length - 1];
+  const before = await admin.get('/api/faq/stats');
+  assert.equal(before.status, 200, before.text);
+  assert.equal(before.json.days.length, 30, 'the last 30 days by default');
+  const b = todayRow(before);
+  const entryRow = (st, q) => st.json.entries.find((e) => e.question === q) ?? { answered: 0, resolved: 0, unresolved: 0 };
+
+  // A clear answer, resolved; no match; candidates then a tapped one, not resolved.
+  const clear = await client.post('/api/public/demo/faq/ask', { q: '住民票の写しの取り方' });
+  assert.equal(clear.json.outcome, 'answered');
+  assert.equal((await client.post('/api/public/demo/faq/feedback', { question_id: clear.json.question_id, token: clear.json.token, resolved: true })).status, 200);
+  assert.equal((await client.post('/api/public/demo/faq/ask', { q: 'zzqx wvvk' })).json.outcome, 'unanswered');
+  const cands = await client.post('/api/public/demo/faq/ask', { q: '粗大ごみの出し方と料金' });
+  assert.equal(cands.json.outcome, 'candidates');
+  const sodai = cands.json.entries.find((e) => e.question === '粗大ごみの出し方');
+  const chosen = await client.post('/api/public/demo/faq/ask', { entry_id: sodai.id });
+  assert.equal((await client.post('/api/public/demo/faq/feedback', { question_id: chosen.json.question_id, token: chosen.json.token, resolved: false })).status, 200);
+  // A hand-off on LINE (担当者 → a department).
+  const user = await sim.createUser('統計 住民');
+  let ms = await askOnLine(user, '担当者', (m) => m.some((x) => /どの担当|おつなぎ/.test(messageText(x))));
+  const choose = ms.find((x) => /どの担当/.test(messageText(x)));
+  if (choose) {
+    const dept = actionsOf(choose)[0];
+    const after = await lastSeq(sim, user);
+    await sim.postback(user, dept.data);
+    await waitMessages(sim, user, after, { until: (m) => m.some((x) => /おつなぎ/.test(messageText(x))) });
+  }
+
+  const st = await admin.get('/api/faq/stats');
+  const a = todayRow(st);
+  assert.deepEqual(
+    { asked: a.asked - b.asked, answered: a.answered - b.answered, resolved: a.resolved - b.resolved, unresolved: a.unresolved - b.unresolved, unanswered: a.unanswered - b.unanswered, handed_off: a.handed_off - b.handed_off },
+    { asked: 3, answered: 2, resolved: 1, unresolved: 1, unanswered: 1, handed_off: 1 },
+    JSON.stringify({ b, a }));
+  const handoffToday = (await admin.get('/api/handoff/stats?days=1')).json.days.at(-1)?.handed_off;
+  assert.equal(a.handed_off, handoffToday, 'the same count as the hand-off statistics');
+  assert.deepEqual(entryRow(st, '住民票の写しの取り方').resolved - entryRow(before, '住民票の写しの取り方').resolved, 1);
+  assert.deepEqual(entryRow(st, '粗大ごみの出し方').unresolved - entryRow(before, '粗大ごみの出し方').unresolved, 1);
+  const counts = st.json.entries.map((e) => e.answered);
+  assert.deepEqual(counts, [...counts].sort((x, y) => y - x), 'most answered first');
+  assert.equal(st.json.total.asked, st.json.days.reduce((n, d) => n + d.asked, 0));
+  assert.ok(st.json.total.resolved_share > 0 && st.json.total.resolved_share < 1);
+
+  // A chosen period: one day, today only; a period before anything happened is all zeros.
+  const one = await admin.get(`/api/faq/stats?from=${a.date}&to=${a.date}`);
+  assert.equal(one.json.days.length, 1);
+  assert.deepEqual(one.json.days[0], a);
+  const old = await admin.get('/api/faq/stats?from=2020-01-01&to=2020-01-31');
+  assert.equal(old.json.days.length, 31);
+  assert.equal(old.json.total.asked, 0);
+  assert.deepEqual(old.json.entries, []);
+
+  // Bad periods and no session.
+  for (const q of ['from=2026-13-01&to=2026-12-31', 'from=2026-02-30&to=2026-03-01', 'from=2026-03-02&to=2026-03-01',
+    'from=2024-01-01&to=2025-12-31', 'from=20260101&to=2026-01-02', 'to=yesterday'])
+    expectError(assert, await admin.get(`/api/faq/stats?${q}`), 400);
+  expectError(assert, await srv.client().get('/api/faq/stats'), 401);
+});
