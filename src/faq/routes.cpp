@@ -381,8 +381,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, FaqServ
       from = jst_date(t->to - std::chrono::days(29));
     }
     auto period = parse_period(from, to, 366);
-    if (!period)
-      throw ApiError::bad_request("期間は YYYY-MM-DD の日付で、366 日までです", "from");
+    if (!period) throw ApiError::bad_request("期間は YYYY-MM-DD の日付で、366 日までです", "from");
     auto [stats, titles] = db.read([&](store::Tx& tx) {
       std::map<std::string, int64_t> handed_off;
       if (faq.handoffs_per_day())
@@ -396,8 +395,8 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, FaqServ
       return std::pair{std::move(st), std::move(names)};
     });
     auto day_json = [](const DayStats& d) {
-      Json j = {{"asked", d.asked},         {"answered", d.answered},
-                {"resolved", d.resolved},   {"unresolved", d.unresolved},
+      Json j = {{"asked", d.asked},           {"answered", d.answered},
+                {"resolved", d.resolved},     {"unresolved", d.unresolved},
                 {"unanswered", d.unanswered}, {"handed_off", d.handed_off}};
       if (!d.date.empty()) j["date"] = d.date;
       return j;
@@ -418,11 +417,8 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, FaqServ
     total["resolved_share"] =
         rated ? Json(static_cast<double>(stats.total.resolved) / static_cast<double>(rated))
               : Json(nullptr);
-    return http::Response::json({{"from", from},
-                                 {"to", to},
-                                 {"days", days},
-                                 {"total", total},
-                                 {"entries", entries}});
+    return http::Response::json(
+        {{"from", from}, {"to", to}, {"days", days}, {"total", total}, {"entries", entries}});
   });
 
   // Generative answers (faq/generative.h): whether the operator configured an endpoint, and

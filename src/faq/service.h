@@ -3,8 +3,8 @@
 // candidate and feedback, for both channels (web routes, LINE desk) in the caller's
 // transaction.
 #include <atomic>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>

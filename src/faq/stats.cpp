@@ -93,8 +93,9 @@ Stats faq_stats(store::Tx& tx, int64_t tenant_id, const Period& p,
     s.total.handed_off += d.handed_off;
   }
   for (auto& [id, e] : entries) s.entries.push_back(e);
-  std::stable_sort(s.entries.begin(), s.entries.end(),
-                   [](const EntryStats& a, const EntryStats& b) { return a.answered > b.answered; });
+  std::stable_sort(
+      s.entries.begin(), s.entries.end(),
+      [](const EntryStats& a, const EntryStats& b) { return a.answered > b.answered; });
   return s;
 }
 

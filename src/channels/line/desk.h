@@ -38,7 +38,7 @@ struct ResidentContext {
 struct EventAnswer {
   Json messages = Json::array();
   std::optional<std::string> resident_status;  // "active" | "blocked"
-  bool jobs_enqueued = false;  // wake the job runner after the commit
+  bool jobs_enqueued = false;                  // wake the job runner after the commit
 };
 
 class Desk {

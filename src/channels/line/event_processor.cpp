@@ -160,7 +160,7 @@ int EventProcessor::run_once() {
   // One transaction for the batch: each event's claim, chat turn, outbox rows and status
   // commit together. A savepoint per event keeps one bad event from undoing the others.
   int handled = 0;
-  int queued = 0;  // rows left for the dispatcher's coordinator to claim
+  int queued = 0;             // rows left for the dispatcher's coordinator to claim
   bool jobs_waiting = false;  // a FAQ answer left for a job (generative, after the commit)
   std::vector<Dispatcher::Claimed> direct;
   auto release_direct = [&] {

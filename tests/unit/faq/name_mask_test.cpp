@@ -38,14 +38,13 @@ TEST(MaskNames, RolesBeforeHonorificsStay) {
 }
 
 TEST(MaskNames, QuestionsWithoutNamesAreUnchanged) {
-  for (const char* q : {"粗大ごみの出し方と料金", "住民票の写しの取り方", "児童手当の申請はいつまで",
-                        "マイナンバーカードの更新", "冷蔵庫を捨てたい"})
+  for (const char* q : {"粗大ごみの出し方と料金", "住民票の写しの取り方",
+                        "児童手当の申請はいつまで", "マイナンバーカードの更新", "冷蔵庫を捨てたい"})
     EXPECT_EQ(mask(q), normalize(q)) << q;
 }
 
 TEST(MaskNames, TogetherWithThePatterns) {
-  EXPECT_EQ(mask("山田太郎さん 090-1234-5678 本町2丁目3番4号"),
-            "[氏名]さん [電話番号] 本町[住所]");
+  EXPECT_EQ(mask("山田太郎さん 090-1234-5678 本町2丁目3番4号"), "[氏名]さん [電話番号] 本町[住所]");
   // Masking again changes nothing.
   std::string once = mask("鈴木花子様 taro@example.jp");
   EXPECT_EQ(once, "[氏名]様 [メール]");
