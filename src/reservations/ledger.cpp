@@ -783,6 +783,9 @@ std::optional<Booking> change_in(store::Tx& tx, int64_t tenant_id, int64_t booki
   req.notice = "change";
   req.notice_reason = staff ? reason : "";
   req.changed_from = b->id;
+  // The exemption moves with the booking while the resource still offers it; one withdrawn
+  // since is charged by the resource's fee as it is now.
+  if (find_exemption(r->terms.exemptions, b->exemption)) req.exemption = b->exemption;
   auto n = book_in(tx, req, now_ms);
   if (!n) return std::nullopt;  // the caller rolls back the old booking's cancellation
   // A resident's booking stays theirs (book_in marked it as entered by the staff member).

@@ -221,3 +221,27 @@ test('joining a waitlist checks eligibility like booking does', async () => {
   assert.equal(joined.json.status, 'waiting');
   assert.equal((await staffView()).length, 1);
 });
+
+test('a resident\'s change keeps their exemption (減免) and its fee while the resource offers it', async () => {
+  const made = await admin.post('/api/resources', {
+    name: '減免ホール', slot_minutes: 60, capacity: 3, opening_hours: everyDay, closed_on_holidays: false,
+    window_days: 90, daily_limit: 0, fee_per_slot: 1000, exemptions: [{ code: 'dantai', label: '市内団体', rate_percent: 50 }],
+  });
+  assert.equal(made.status, 201, made.text);
+  const hall = made.json;
+  const me = new Client(stack.srv.base);
+  const day = jstDate(6);
+  const b = await me.post(`/api/public/demo/resources/${hall.id}/bookings`, { slot: `${day}T10:00`, exemption: 'dantai' });
+  assert.equal(b.status, 201, b.text);
+  assert.equal(b.json.fee, 500);
+  const moved = await me.post(`/api/public/demo/bookings/${b.json.id}/change`, { slot: `${day}T11:00` });
+  assert.equal(moved.status, 200, moved.text);
+  assert.equal(moved.json.exemption, 'dantai');
+  assert.equal(moved.json.fee, 500);
+  // Withdrawn since: the next change is charged as the resource is now (and still allowed).
+  assert.equal((await admin.put(`/api/resources/${hall.id}`, { ...hall, exemptions: [] })).status, 200);
+  const again = await me.post(`/api/public/demo/bookings/${moved.json.id}/change`, { slot: `${day}T12:00` });
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.json.exemption, null);
+  assert.equal(again.json.fee, 1000);
+});

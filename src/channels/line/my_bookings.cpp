@@ -181,36 +181,72 @@ bool is_my_bookings_command(const std::string& value) {
   return value == kMyBookingsCommand || starts_with(value, "rsv.");
 }
 
+std::string booking_command_value(const BookingCommand& c) {
+  std::string id = std::to_string(c.booking_id);
+  switch (c.action) {
+    case BookingCommand::Action::list:
+      return kMyBookingsCommand;
+    case BookingCommand::Action::cancel:
+      return kCancel + id;
+    case BookingCommand::Action::cancel_confirmed:
+      return kCancelYes + id;
+    case BookingCommand::Action::change:
+      return kChange + id;
+    case BookingCommand::Action::day:
+      return kDay + id;
+    case BookingCommand::Action::move:
+      return kMove + id + ":" + std::to_string(c.slot_start);
+  }
+  return kMyBookingsCommand;
+}
+
+std::optional<BookingCommand> parse_booking_command(const std::string& value) {
+  using A = BookingCommand::Action;
+  if (value == kMyBookingsCommand) return BookingCommand{};
+  static const std::pair<const char*, A> kForms[] = {{kCancelYes, A::cancel_confirmed},
+                                                     {kCancel, A::cancel},
+                                                     {kChange, A::change},
+                                                     {kDay, A::day},
+                                                     {kMove, A::move}};
+  for (const auto& [prefix, action] : kForms) {
+    if (!starts_with(value, prefix)) continue;
+    std::string rest = value.substr(std::string(prefix).size());
+    BookingCommand c;
+    c.action = action;
+    if (action == A::move) {
+      auto colon = rest.find(':');
+      if (colon == std::string::npos) return std::nullopt;
+      auto start = id_of(rest.substr(colon + 1));
+      if (!start) return std::nullopt;
+      c.slot_start = *start;
+      rest = rest.substr(0, colon);
+    }
+    auto id = id_of(rest);
+    if (!id) return std::nullopt;
+    c.booking_id = *id;
+    return c;
+  }
+  return std::nullopt;
+}
+
 Json my_bookings_tap(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
                      const std::string& command, const std::string& date, int64_t now_ms) {
-  if (command == kMyBookingsCommand) return list(tx, tenant_id, resident_id, now_ms);
-  const char* prefix = starts_with(command, kCancelYes) ? kCancelYes
-                       : starts_with(command, kCancel)  ? kCancel
-                       : starts_with(command, kChange)  ? kChange
-                       : starts_with(command, kDay)     ? kDay
-                       : starts_with(command, kMove)    ? kMove
-                                                        : nullptr;
-  if (!prefix) return list(tx, tenant_id, resident_id, now_ms);
-  std::string rest = command.substr(std::string(prefix).size());
-  std::string slot_part;
-  if (prefix == kMove) {
-    auto colon = rest.find(':');
-    if (colon == std::string::npos) return list(tx, tenant_id, resident_id, now_ms);
-    slot_part = rest.substr(colon + 1);
-    rest = rest.substr(0, colon);
-  }
-  auto id = id_of(rest);
-  auto u = id ? upcoming(tx, tenant_id, resident_id, *id, now_ms) : std::nullopt;
+  using A = BookingCommand::Action;
+  auto cmd = parse_booking_command(command);
+  if (!cmd || cmd->action == A::list) return list(tx, tenant_id, resident_id, now_ms);
+  const int64_t* id = &cmd->booking_id;
+  std::string rest = std::to_string(*id);
+  auto u = upcoming(tx, tenant_id, resident_id, *id, now_ms);
   // Another resident's booking, a cancelled or past one: the same answer, naming nothing.
   if (!u)
     return back_to_list(
         "この予約はもう変更・取り消しできません（取り消し済みか、終了しています）。");
 
-  if (prefix == kCancel)
+  if (cmd->action == A::cancel)
     return text_with(describe(*u) + "\n\nこの予約を取り消しますか？",
                      Json::array({quick(command_action("取り消す", kCancelYes + rest)),
                                   quick(command_action("取り消さない", kMyBookingsCommand))}));
-  if (prefix == kCancelYes) {
+  if (cmd->action == A::cancel_confirmed) {
     try {
       in_savepoint(tx, [&] {
         return std::optional<res::Booking>(res::cancel_in(
@@ -221,23 +257,21 @@ Json my_bookings_tap(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
     }
     return back_to_list("予約を取り消しました。\n" + describe(*u));
   }
-  if (prefix == kChange)
+  if (cmd->action == A::change)
     return move_question(tx, tenant_id, *u, std::nullopt, now_ms,
                          describe(*u) + "\n\nこの予約を別の枠に変更します。");
-  if (prefix == kDay) {
+  if (cmd->action == A::day) {
     auto day = res::parse_date(date);
     if (!day)
       return move_question(tx, tenant_id, *u, std::nullopt, now_ms, "日付を選んでください。");
     return move_question(tx, tenant_id, *u, day, now_ms, res::format_date(*day) + " の空き");
   }
-  // kMove
-  auto start = id_of(slot_part);
-  if (!start)
-    return move_question(tx, tenant_id, *u, std::nullopt, now_ms, "変更先を選び直してください。");
+  // A::move
+  int64_t start = cmd->slot_start;
   std::optional<res::Booking> moved;
   try {
     moved = in_savepoint(tx, [&] {
-      return res::change_in(tx, tenant_id, *id, *start, resident_id, std::nullopt, "", now_ms);
+      return res::change_in(tx, tenant_id, *id, start, resident_id, std::nullopt, "", now_ms);
     });
   } catch (const ApiError& e) {
     return move_question(tx, tenant_id, *u, std::nullopt, now_ms, e.what());

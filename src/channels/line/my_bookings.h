@@ -11,6 +11,7 @@
 // Entry points: the postback `mg=c&x=reservations` (the rich-menu editor's ready action
 // 「予約の確認・変更・取消」), or typing 予約の確認 / 予約確認 / 予約の変更 / 予約の取消 ….
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/json.h"
@@ -24,6 +25,18 @@ bool is_my_bookings_word(const std::string& text);
 // The list command, or one of its buttons (rsv.cancel:ID, rsv.cancel.yes:ID, rsv.change:ID,
 // rsv.day:ID with the picked date, rsv.move:ID:START_MS).
 bool is_my_bookings_command(const std::string& value);
+
+// What a button asks, as its postback carries it (outside input: the data comes back from the
+// resident's phone; fuzzed in tests/fuzz/my_bookings_fuzz.cpp).
+struct BookingCommand {
+  enum class Action { list, cancel, cancel_confirmed, change, day, move };
+  Action action = Action::list;
+  int64_t booking_id = 0;  // > 0 except for list
+  int64_t slot_start = 0;  // move only: the new slot's start (ms, > 0)
+};
+std::string booking_command_value(const BookingCommand& c);
+// nullopt unless the value is exactly one of the forms above, with ids of 1–18 digits.
+std::optional<BookingCommand> parse_booking_command(const std::string& value);
 
 // The answer (LINE message objects) to the command; `date` is the date picker's params.date.
 Json my_bookings_tap(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
