@@ -234,9 +234,9 @@ Json my_bookings_tap(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
   using A = BookingCommand::Action;
   auto cmd = parse_booking_command(command);
   if (!cmd || cmd->action == A::list) return list(tx, tenant_id, resident_id, now_ms);
-  const int64_t* id = &cmd->booking_id;
-  std::string rest = std::to_string(*id);
-  auto u = upcoming(tx, tenant_id, resident_id, *id, now_ms);
+  const int64_t id = cmd->booking_id;
+  std::string rest = std::to_string(id);
+  auto u = upcoming(tx, tenant_id, resident_id, id, now_ms);
   // Another resident's booking, a cancelled or past one: the same answer, naming nothing.
   if (!u)
     return back_to_list(
@@ -250,7 +250,7 @@ Json my_bookings_tap(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
     try {
       in_savepoint(tx, [&] {
         return std::optional<res::Booking>(res::cancel_in(
-            tx, tenant_id, *id, resident_id, std::nullopt, "住民による取り消し（LINE）", now_ms));
+            tx, tenant_id, id, resident_id, std::nullopt, "住民による取り消し（LINE）", now_ms));
       });
     } catch (const ApiError& e) {
       return back_to_list(e.what());
@@ -271,7 +271,7 @@ Json my_bookings_tap(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
   std::optional<res::Booking> moved;
   try {
     moved = in_savepoint(tx, [&] {
-      return res::change_in(tx, tenant_id, *id, start, resident_id, std::nullopt, "", now_ms);
+      return res::change_in(tx, tenant_id, id, start, resident_id, std::nullopt, "", now_ms);
     });
   } catch (const ApiError& e) {
     return move_question(tx, tenant_id, *u, std::nullopt, now_ms, e.what());
