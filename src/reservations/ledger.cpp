@@ -509,6 +509,14 @@ void check_eligibility(store::Tx& tx, const Resource& r, const BookingRequest& r
 
 }  // namespace
 
+void require_eligible(store::Tx& tx, const Resource& r, int64_t resident_id) {
+  BookingRequest req;
+  req.tenant_id = r.tenant_id;
+  req.resource_id = r.id;
+  req.resident_id = resident_id;
+  check_eligibility(tx, r, req);
+}
+
 std::optional<Booking> book_in(store::Tx& tx, const BookingRequest& req, int64_t now_ms) {
   auto r = find_resource(tx, req.tenant_id, req.resource_id);
   if (!r) throw ApiError::not_found("予約の対象が見つかりません");
@@ -641,6 +649,14 @@ Booking cancel(store::Db& db, int64_t tenant_id, int64_t booking_id,
                std::optional<int64_t> resident_id, const std::optional<auth::Principal>& staff,
                const std::string& reason, int64_t now_ms) {
   return db.write([&](store::Tx& tx) {
+    return cancel_in(tx, tenant_id, booking_id, resident_id, staff, reason, now_ms);
+  });
+}
+
+Booking cancel_in(store::Tx& tx, int64_t tenant_id, int64_t booking_id,
+                  std::optional<int64_t> resident_id, const std::optional<auth::Principal>& staff,
+                  const std::string& reason, int64_t now_ms) {
+  {
     auto b = find_booking(tx, tenant_id, booking_id);
     if (!b || (resident_id && b->resident_id != resident_id))
       throw ApiError::not_found("予約が見つかりません");
@@ -680,106 +696,156 @@ Booking cancel(store::Db& db, int64_t tenant_id, int64_t booking_id,
     b->updated_at = now_ms;
     b->slots = std::max<int>(1, static_cast<int>(slots.size()));
     return *b;
-  });
+  }
 }
 
 Booking change(store::Db& db, int64_t tenant_id, int64_t booking_id, int64_t new_slot_start,
                std::optional<int64_t> resident_id, const std::optional<auth::Principal>& staff,
                const std::string& reason, int64_t now_ms) {
   struct SlotTaken {};
-  std::optional<Resource> full;
   std::optional<Booking> moved;
-  std::optional<int> party;
   try {
     moved = db.write([&](store::Tx& tx) -> std::optional<Booking> {
-      auto b = find_booking(tx, tenant_id, booking_id);
-      if (!b || (resident_id && b->resident_id != resident_id))
-        throw ApiError::not_found("予約が見つかりません");
-      if (b->status != "booked")
-        throw ApiError(409, "already_cancelled", "この予約は取り消し済みです");
-      auto r = find_resource(tx, tenant_id, b->resource_id);
-      if (!r) throw ApiError::not_found("予約の対象が見つかりません");
-      std::vector<int64_t> old_slots;
-      tx.each("SELECT slot_start FROM bookings WHERE tenant_id = ? AND status = 'booked' AND " +
-                  std::string(b->group_id ? "group_id = ?" : "id = ?") + " ORDER BY slot_start",
-              {tenant_id, b->group_id.value_or(b->id)}, [&](const store::Row& row) {
-                old_slots.push_back(row.i64(0));
-                return true;
-              });
-      if (old_slots.empty()) old_slots.push_back(b->slot_start);
-      int64_t first = old_slots.front();
-      if (new_slot_start == first)
-        throw ApiError::bad_request("今と同じ枠です。別の枠を選んでください", "slot");
-      if (!staff && first <= now_ms)
-        throw ApiError(409, "started", "始まった予約は変更できません。窓口へご連絡ください");
-      if (!staff && !lead_met(r->cancel_lead, r->calendar, first, now_ms))
-        throw ApiError(
-            409, "change_deadline",
-            "変更は利用の " + lead_text(r->cancel_lead) + "までです。窓口へご連絡ください");
-      // Every slot this change touches, old and new, locked in one order (time), so two
-      // changes crossing each other's slots queue instead of deadlocking.
-      std::vector<int64_t> touched = old_slots;
-      auto new_slots =
-          consecutive_slots(r->calendar, new_slot_start, static_cast<int>(old_slots.size()));
-      if (new_slots) touched.insert(touched.end(), new_slots->begin(), new_slots->end());
-      std::sort(touched.begin(), touched.end());
-      touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-      for (int64_t s : touched) lock_slot(tx, r->id, s);
-      // The old booking steps aside first, so its own places and the resident's limits do not
-      // count against the new slot; if the new slot cannot be booked the whole change rolls back.
-      std::string why = reason.empty() ? "予約の変更" : reason;
-      tx.exec(
-          "UPDATE bookings SET status = 'cancelled', reason = ?, updated_at = ? WHERE tenant_id = "
-          "? "
-          "AND status = 'booked' AND " +
-              std::string(b->group_id ? "group_id = ?" : "id = ?"),
-          {why, now_ms, tenant_id, b->group_id.value_or(b->id)});
-      BookingRequest req;
-      req.tenant_id = tenant_id;
-      req.resource_id = r->id;
-      req.slot_start = new_slot_start;
-      req.party = b->party;
-      party = b->party;
-      req.resident_id = b->resident_id;
-      req.staff = staff;
-      req.note = b->note;
-      req.slots = static_cast<int>(old_slots.size());
-      req.contact_name = b->contact_name;
-      req.contact_phone = b->contact_phone;
-      req.notice = "change";
-      req.notice_reason = staff ? reason : "";
-      req.changed_from = b->id;
-      auto n = book_in(tx, req, now_ms);
-      if (!n) {
-        full = r;
-        throw SlotTaken{};  // rolls back the old booking's cancellation: nothing changed
-      }
-      // A resident's booking stays theirs (book_in marked it as entered by the staff member).
-      tx.exec("UPDATE bookings SET staff_id = ? WHERE tenant_id = ? AND (id = ? OR group_id = ?)",
-              {store::opt(b->staff_id), tenant_id, n->id, n->id});
-      n->staff_id = b->staff_id;
-      tx.exec("UPDATE bookings SET changed_to = ? WHERE tenant_id = ? AND " +
-                  std::string(b->group_id ? "group_id = ?" : "id = ?"),
-              {n->id, tenant_id, b->group_id.value_or(b->id)});
-      if (staff)
-        auth::audit(tx, *staff, "booking.change", "booking", std::to_string(b->id),
-                    {{"resource_id", r->id},
-                     {"from", format_slot(first)},
-                     {"to", format_slot(new_slot_start)},
-                     {"new_booking_id", n->id},
-                     {"reason", reason}});
-      for (int64_t s : old_slots) offer_freed(tx, *r, s, now_ms);
+      auto n =
+          change_in(tx, tenant_id, booking_id, new_slot_start, resident_id, staff, reason, now_ms);
+      if (!n) throw SlotTaken{};  // rolls back the old booking's cancellation: nothing changed
       return n;
     });
   } catch (const SlotTaken&) {
     auto alternatives = db.read([&](store::Tx& tx) {
-      return next_free(tx, *full, new_slot_start, party.value_or(1), now_ms, 3);
+      auto b = find_booking(tx, tenant_id, booking_id);
+      auto r = b ? find_resource(tx, tenant_id, b->resource_id) : std::nullopt;
+      if (!r) return std::vector<std::pair<int64_t, int64_t>>{};
+      return next_free(tx, *r, new_slot_start, b->party, now_ms, 3);
     });
     throw ApiError(409, "slot_full",
                    "申し訳ありません。その枠は埋まっています。ほかの枠をお選びください", "slot")
         .with_details({{"next_free", slots_json(alternatives)}});
   }
   return *moved;
+}
+
+std::optional<Booking> change_in(store::Tx& tx, int64_t tenant_id, int64_t booking_id,
+                                 int64_t new_slot_start, std::optional<int64_t> resident_id,
+                                 const std::optional<auth::Principal>& staff,
+                                 const std::string& reason, int64_t now_ms) {
+  auto b = find_booking(tx, tenant_id, booking_id);
+  if (!b || (resident_id && b->resident_id != resident_id))
+    throw ApiError::not_found("予約が見つかりません");
+  if (b->status != "booked") throw ApiError(409, "already_cancelled", "この予約は取り消し済みです");
+  auto r = find_resource(tx, tenant_id, b->resource_id);
+  if (!r) throw ApiError::not_found("予約の対象が見つかりません");
+  std::vector<int64_t> old_slots;
+  tx.each("SELECT slot_start FROM bookings WHERE tenant_id = ? AND status = 'booked' AND " +
+              std::string(b->group_id ? "group_id = ?" : "id = ?") + " ORDER BY slot_start",
+          {tenant_id, b->group_id.value_or(b->id)}, [&](const store::Row& row) {
+            old_slots.push_back(row.i64(0));
+            return true;
+          });
+  if (old_slots.empty()) old_slots.push_back(b->slot_start);
+  int64_t first = old_slots.front();
+  if (new_slot_start == first)
+    throw ApiError::bad_request("今と同じ枠です。別の枠を選んでください", "slot");
+  if (!staff && first <= now_ms)
+    throw ApiError(409, "started", "始まった予約は変更できません。窓口へご連絡ください");
+  if (!staff && !lead_met(r->cancel_lead, r->calendar, first, now_ms))
+    throw ApiError(409, "change_deadline",
+                   "変更は利用の " + lead_text(r->cancel_lead) + "までです。窓口へご連絡ください");
+  // Every slot this change touches, old and new, locked in one order (time), so two
+  // changes crossing each other's slots queue instead of deadlocking.
+  std::vector<int64_t> touched = old_slots;
+  auto new_slots =
+      consecutive_slots(r->calendar, new_slot_start, static_cast<int>(old_slots.size()));
+  if (new_slots) touched.insert(touched.end(), new_slots->begin(), new_slots->end());
+  std::sort(touched.begin(), touched.end());
+  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+  for (int64_t s : touched) lock_slot(tx, r->id, s);
+  // The old booking steps aside first, so its own places and the resident's limits do not
+  // count against the new slot; if the new slot cannot be booked the whole change rolls back.
+  std::string why = reason.empty() ? "予約の変更" : reason;
+  tx.exec(
+      "UPDATE bookings SET status = 'cancelled', reason = ?, updated_at = ? WHERE tenant_id = "
+      "? "
+      "AND status = 'booked' AND " +
+          std::string(b->group_id ? "group_id = ?" : "id = ?"),
+      {why, now_ms, tenant_id, b->group_id.value_or(b->id)});
+  BookingRequest req;
+  req.tenant_id = tenant_id;
+  req.resource_id = r->id;
+  req.slot_start = new_slot_start;
+  req.party = b->party;
+  req.resident_id = b->resident_id;
+  req.staff = staff;
+  req.note = b->note;
+  req.slots = static_cast<int>(old_slots.size());
+  req.contact_name = b->contact_name;
+  req.contact_phone = b->contact_phone;
+  req.notice = "change";
+  req.notice_reason = staff ? reason : "";
+  req.changed_from = b->id;
+  // The exemption moves with the booking while the resource still offers it; one withdrawn
+  // since is charged by the resource's fee as it is now.
+  if (find_exemption(r->terms.exemptions, b->exemption)) req.exemption = b->exemption;
+  auto n = book_in(tx, req, now_ms);
+  if (!n) return std::nullopt;  // the caller rolls back the old booking's cancellation
+  // A resident's booking stays theirs (book_in marked it as entered by the staff member).
+  tx.exec("UPDATE bookings SET staff_id = ? WHERE tenant_id = ? AND (id = ? OR group_id = ?)",
+          {store::opt(b->staff_id), tenant_id, n->id, n->id});
+  n->staff_id = b->staff_id;
+  tx.exec("UPDATE bookings SET changed_to = ? WHERE tenant_id = ? AND " +
+              std::string(b->group_id ? "group_id = ?" : "id = ?"),
+          {n->id, tenant_id, b->group_id.value_or(b->id)});
+  if (staff)
+    auth::audit(tx, *staff, "booking.change", "booking", std::to_string(b->id),
+                {{"resource_id", r->id},
+                 {"from", format_slot(first)},
+                 {"to", format_slot(new_slot_start)},
+                 {"new_booking_id", n->id},
+                 {"reason", reason}});
+  for (int64_t s : old_slots) offer_freed(tx, *r, s, now_ms);
+  return n;
+}
+
+std::vector<UpcomingBooking> upcoming_bookings(store::Tx& tx, int64_t tenant_id,
+                                               int64_t resident_id, int64_t now_ms,
+                                               std::size_t limit) {
+  std::vector<UpcomingBooking> out;
+  // The first row of each booking (a multi-slot booking's group is its first row's id).
+  tx.each(std::string("SELECT ") + kBookingColumns +
+              ", (SELECT name FROM resources r WHERE r.id = bookings.resource_id), "
+              "(SELECT slot_minutes FROM resources r WHERE r.id = bookings.resource_id), "
+              "(SELECT COUNT(*) FROM bookings g WHERE g.tenant_id = bookings.tenant_id AND "
+              "g.group_id = bookings.id AND g.status = 'booked') FROM bookings WHERE tenant_id = "
+              "? AND resident_id = ? AND status = 'booked' AND slot_start > ? AND (group_id IS "
+              "NULL OR group_id = id) ORDER BY slot_start, id LIMIT ?",
+          {tenant_id, resident_id, now_ms, static_cast<int64_t>(limit)},
+          [&](const store::Row& row) {
+            UpcomingBooking u;
+            u.booking = booking_of(row);
+            u.resource_name = row.str(22);
+            u.booking.slots = static_cast<int>(std::max<int64_t>(1, row.i64(24)));
+            u.end_ms = u.booking.slot_start + u.booking.slots * row.i64(23) * 60000;
+            out.push_back(std::move(u));
+            return true;
+          });
+  return out;
+}
+
+std::vector<std::pair<int64_t, int64_t>> move_choices(store::Tx& tx, const Resource& r,
+                                                      const Booking& b, std::optional<Date> day,
+                                                      int64_t now_ms, std::size_t count) {
+  std::vector<std::pair<int64_t, int64_t>> out;
+  int64_t after = day ? jst_midnight_ms(*day) - 1 : now_ms;
+  // next_free knows capacity and waitlist holds; the booking's own rules narrow it further.
+  for (const auto& c : next_free(tx, r, after, b.party, now_ms, 96)) {
+    if (out.size() >= count) break;
+    if (day && jst_date(c.first) != *day) break;
+    if (c.first == b.slot_start || !lead_met(r.book_lead, r.calendar, c.first, now_ms) ||
+        window_refusal(r.window_mode, r.window_days, c.first, now_ms))
+      continue;
+    out.push_back(c);
+  }
+  return out;
 }
 
 }  // namespace mg::reservations

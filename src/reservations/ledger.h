@@ -134,6 +134,11 @@ Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms);
 // for the party. Throws ApiError as book() does for the rules.
 std::optional<Booking> book_in(store::Tx& tx, const BookingRequest& req, int64_t now_ms);
 
+// Throws 403 not_eligible unless the resource's eligibility admits the resident, judged by
+// their attributes as they are now, in the caller's transaction (the waitlist's join asks
+// before a resident waits for a place they could never take).
+void require_eligible(store::Tx& tx, const Resource& r, int64_t resident_id);
+
 // Cancels a booked row; a resident may cancel only their own (others' are 404) and not
 // after the slot began or the cancel lead time passed (409 started, cancel_deadline); staff
 // any, with a reason (audited). 409 already_cancelled. A multi-slot booking is cancelled
@@ -152,6 +157,37 @@ Booking cancel(store::Db& db, int64_t tenant_id, int64_t booking_id,
 Booking change(store::Db& db, int64_t tenant_id, int64_t booking_id, int64_t new_slot_start,
                std::optional<int64_t> resident_id, const std::optional<auth::Principal>& staff,
                const std::string& reason, int64_t now_ms);
+
+// cancel() and change() inside the caller's write transaction (the LINE desk answers an event
+// in one). change_in returns nullopt when the new slot has no room; then, or when it throws,
+// the old booking may already be marked cancelled in `tx`: the caller rolls back (change()
+// its transaction, the desk a savepoint).
+Booking cancel_in(store::Tx& tx, int64_t tenant_id, int64_t booking_id,
+                  std::optional<int64_t> resident_id, const std::optional<auth::Principal>& staff,
+                  const std::string& reason, int64_t now_ms);
+std::optional<Booking> change_in(store::Tx& tx, int64_t tenant_id, int64_t booking_id,
+                                 int64_t new_slot_start, std::optional<int64_t> resident_id,
+                                 const std::optional<auth::Principal>& staff,
+                                 const std::string& reason, int64_t now_ms);
+
+// A resident's bookings still to come (booked, not begun), soonest first, one per booking
+// (a multi-slot booking by its first row, `slots` counted), with the resource's name and
+// when the booking ends.
+struct UpcomingBooking {
+  Booking booking;
+  std::string resource_name;
+  int64_t end_ms = 0;
+};
+std::vector<UpcomingBooking> upcoming_bookings(store::Tx& tx, int64_t tenant_id,
+                                               int64_t resident_id, int64_t now_ms,
+                                               std::size_t limit);
+
+// Slots booking `b` could move to as its resident: room for its party (bookings and live
+// waitlist offers), inside the window and the booking lead time, not its own slot; on `day`
+// only when given, else the soonest. At most `count`; (start, places left).
+std::vector<std::pair<int64_t, int64_t>> move_choices(store::Tx& tx, const Resource& r,
+                                                      const Booking& b, std::optional<Date> day,
+                                                      int64_t now_ms, std::size_t count);
 
 // Serialises the writers of one slot (bookers, cancellers offering the place): a row lock on
 // PostgreSQL; nothing on SQLite, whose BEGIN IMMEDIATE already made the caller the only writer.

@@ -203,15 +203,14 @@ void enqueue_notice(store::Tx& tx, int64_t tenant_id, int64_t booking_id, const 
                 {{"booking_id", booking_id}, {"kind", kind}, {"reason", reason}}, opt);
 }
 
-namespace {
-
-// The slot as residents read it: 12月02日（水）10:00〜11:00.
 std::string slot_text(int64_t start, int64_t end) {
   static const char* kWeekdays[] = {"日", "月", "火", "水", "木", "金", "土"};
   auto wd = std::chrono::weekday{std::chrono::sys_days{jst_date(start)}}.c_encoding();
   return clock::format_jst(start, "%m月%d日") + "（" + kWeekdays[wd] + "）" +
          clock::format_jst(start, "%H:%M") + "〜" + clock::format_jst(end, "%H:%M");
 }
+
+namespace {
 
 // Sends `kind` for the booking unless it was sent before; in the caller's write transaction.
 // Returns whether a message was enqueued.

@@ -43,6 +43,9 @@ std::optional<int64_t> reminder_due(const Resource& r, int64_t slot_start);
 // "HH:MM" with HH 00–23 and MM 00–59.
 bool valid_reminder_time(const std::string& s);
 
+// The slot as residents read it: 12月02日（水）10:00〜11:00 (JST).
+std::string slot_text(int64_t start, int64_t end);
+
 // Enqueues reservations.booking_notice for the booking in the caller's transaction.
 void enqueue_notice(store::Tx& tx, int64_t tenant_id, int64_t booking_id, const std::string& kind,
                     const std::string& reason = "");

@@ -147,6 +147,8 @@ WaitlistEntry join(store::Db& db, int64_t tenant_id, int64_t resource_id, int64_
     if (!lead_met(r->book_lead, r->calendar, slot_start, now_ms))
       throw ApiError(409, "lead_time", "予約は利用の " + lead_text(r->book_lead) + "までです",
                      "slot");
+    // Only someone who could book the place may wait for it (accepting checks it again).
+    require_eligible(tx, *r, resident_id);
     lock_slot(tx, r->id, slot_start);
     if (booked_party(tx, r->id, slot_start) + held_party(tx, r->id, slot_start, now_ms) + party <=
         r->capacity)

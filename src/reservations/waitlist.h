@@ -58,8 +58,8 @@ std::vector<WaitlistEntry> resource_entries(store::Tx& tx, int64_t resource_id, 
 int64_t position(store::Tx& tx, const WaitlistEntry& e);
 
 // Joins a full slot's waitlist or throws ApiError: 404 resource; the booking rules as in
-// book(); 409 no_waitlist (the resource keeps none), not_full (book it instead),
-// already_waiting.
+// book(); 403 not_eligible (the resource's eligibility, as a booking); 409 no_waitlist (the
+// resource keeps none), not_full (book it instead), already_waiting.
 WaitlistEntry join(store::Db& db, int64_t tenant_id, int64_t resource_id, int64_t slot_start,
                    int party, int64_t resident_id, int64_t now_ms);
 // Leaves the waitlist, or declines an offer (its place goes to the next). 404 for another

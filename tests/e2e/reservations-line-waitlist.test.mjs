@@ -1,6 +1,6 @@
 // Issue 12 end to end: (a) a LINE booking on line-sim through the demo 施設予約's reserve step,
 // with a fee and an exemption (減免) asked and shown in the confirmation, then found in the
-// staff ledger as charged; (b) staff set a fee, an exemption and who may book in the resource
+// staff ledger as charged, and the same on the web chat (the fee with its category in 予約); (b) staff set a fee, an exemption and who may book in the resource
 // form (drop-downs, no JSON), then cancel a booking in the ledger and the waiting resident gets
 // the offer. Own line-sim + `serve --demo --demo-line-sim`; axe on each new state.
 // Run: MG_BIN=$PWD/build/madoguchi tests/e2e/run.sh reservations-line-waitlist.test.mjs
@@ -166,6 +166,66 @@ test('(a) a LINE resident books 施設予約 on line-sim: the exemption is asked
     throw e;
   } finally {
     await context.close();
+  }
+
+  // The same room booked on the web (the resident's chat on a phone): the exemption is offered
+  // there too, and 予約 shows the fee as charged with its category.
+  const web = await newPage(browser, { viewport: { width: 390, height: 844 }, context: { baseURL: base, hasTouch: true, isMobile: true } });
+  try {
+    const p = web.page;
+    const active = p.getByTestId('chat-active');
+    const settle = (n) => p.waitForFunction((count) => document.querySelector('[data-testid=chat-error]') ||
+      (document.querySelectorAll('[data-testid=bubble-user]').length > count && !document.querySelector('[data-testid=chat-busy]') &&
+        (document.querySelector('[data-testid=chat-active]') || /予約を受け付けました/.test(document.body.innerText))), n);
+    const tapChoice = async (re) => {
+      const c = active.getByTestId('choice').filter({ hasText: re }).first();
+      await c.waitFor();
+      assert.ok((await c.boundingBox()).height >= 44, `choice ${re}`);
+      const n = await p.getByTestId('bubble-user').count();
+      await c.click();
+      await settle(n);
+    };
+    await p.goto('/t/demo');
+    await p.getByTestId('service-link').filter({ hasText: '施設予約' }).first().click();
+    await active.waitFor();
+    let sawExemption = false;
+    for (let step = 0; step < 12 && !(await active.getByTestId('confirm-choice').count()); step++) {
+      const text = await active.innerText();
+      if (/種類を選んで/.test(text)) await tapChoice(/公民館/);
+      else if (/何人で利用/.test(text)) {
+        const n = await p.getByTestId('bubble-user').count();
+        await p.getByTestId('chat-text-input').fill('2');
+        await p.getByTestId('chat-send').click();
+        await settle(n);
+      } else if (/減免/.test(text)) {
+        assert.match(text, /1 枠 1,200 円/);
+        sawExemption = true;
+        bad.push(...await axe(p, 'web exemption question'));
+        await tapChoice(/市内団体（50%減免）/);
+      } else if (/ご希望の日/.test(text)) {
+        const n = await p.getByTestId('bubble-user').count();
+        await active.locator('[data-testid=choice][data-value^="day:"]').first().click();
+        await settle(n);
+      } else if (/ご希望の時間/.test(text)) await tapChoice(/〜/);
+      else if (/利用目的/.test(text)) await tapChoice(/会議/);
+      else if (/同意/.test(text)) await tapChoice(/同意する/);
+      else assert.fail(`unexpected question: ${text}`);
+    }
+    assert.ok(sawExemption, 'the exemption was asked on the web');
+    assert.match(await p.locator('body').innerText(), /600 円（市内団体）|市内団体/);
+    await active.getByTestId('confirm-choice').click();
+    await p.waitForFunction(() => /予約を受け付けました/.test(document.body.innerText));
+    await p.getByTestId('bookings-link').click();
+    await p.waitForURL(/\/bookings$/);
+    const fee = p.getByTestId('booking').first().getByTestId('booking-fee');
+    await fee.waitFor();
+    assert.match(await fee.innerText(), /600.*（市内団体）/);
+    assert.deepEqual(bad, []);
+  } catch (e) {
+    await screenshot(web.page, 'resfees-web-failure').catch(() => {});
+    throw e;
+  } finally {
+    await web.context.close();
   }
 });
 

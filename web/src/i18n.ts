@@ -1481,6 +1481,8 @@ const ja = {
   'rt.act.switch': '別のメニューに切り替える',
   'rt.switchTo': '切り替え先のメニュー',
   'rt.errSwitch': '切り替え先のメニューを選んでください（先に別のメニューを保存してください）',
+  // Issue 12 (helper resweb): 予約の確認・変更・取消 on LINE (console/RichMenus.tsx).
+  'rsw.richMenuAction': '予約の確認・変更・取消',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -2960,6 +2962,8 @@ const en: Record<MessageKey, string> = {
   'rt.act.switch': 'Switch to another menu',
   'rt.switchTo': 'Menu to switch to',
   'rt.errSwitch': 'Choose the menu to switch to (save another menu first)',
+  // Issue 12 (helper resweb): 予約の確認・変更・取消 on LINE (console/RichMenus.tsx).
+  'rsw.richMenuAction': 'View, change or cancel bookings',
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { ja, en };

@@ -4,6 +4,7 @@
 #include "auth/store.h"
 #include "channels/line/demo_rich_menu.h"
 #include "channels/line/faq_reply.h"
+#include "channels/line/my_bookings.h"
 #include "channels/line/photo_intake.h"
 #include "channels/line/postback_data.h"
 #include "channels/line/receiving_settings.h"
@@ -227,6 +228,10 @@ EventAnswer Desk::on_text(store::Tx& tx, const ResidentContext& ctx, const std::
   if (is_menu_word(text)) return EventAnswer{menu(ctx, 0, kMenuIntro), std::nullopt};
   if (is_settings_word(text))
     return EventAnswer{start_receiving_settings(tx, ctx.tenant_id, ctx.resident_id), std::nullopt};
+  if (is_my_bookings_word(text))
+    return EventAnswer{my_bookings_tap(tx, ctx.tenant_id, ctx.resident_id, kMyBookingsCommand, "",
+                                       clock::now_ms()),
+                       std::nullopt};
   if (chat_.open_session(tx, ctx.tenant_id, ctx.resident_id))
     return to_session(tx, ctx, {{"type", "text"}, {"text", text}});
   if (ctx.services)
@@ -254,6 +259,12 @@ EventAnswer Desk::on_postback(store::Tx& tx, const ResidentContext& ctx, const J
       if (pb->value == kReceivingSettingsCommand)
         return EventAnswer{start_receiving_settings(tx, ctx.tenant_id, ctx.resident_id),
                            std::nullopt};
+      if (is_my_bookings_command(pb->value)) {
+        std::string date = postback.contains("params") ? str(postback["params"], "date") : "";
+        return EventAnswer{
+            my_bookings_tap(tx, ctx.tenant_id, ctx.resident_id, pb->value, date, clock::now_ms()),
+            std::nullopt};
+      }
       if (pb->value.rfind(kSwitchMenuCommand, 0) == 0)
         return EventAnswer{switch_menu(tx, ctx.tenant_id, ctx.resident_id,
                                        pb->value.substr(std::string(kSwitchMenuCommand).size())),

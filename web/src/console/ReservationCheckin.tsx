@@ -7,8 +7,8 @@ import { FieldError, formLevel, invalidProps } from './ReservationsFields';
 
 interface CheckedIn { id: number; resource_name: string; slot: string; party: number; checked_in_at: number }
 
-// The browser's QR reader (Chrome on Android, Safari 17+); absent elsewhere, where staff type
-// the code. Declared here because TypeScript's DOM library does not have it yet.
+// The browser's QR reader (Chrome on Android, Safari 17+); elsewhere the page loads jsQR
+// (qrFallback.ts) on demand. Declared here because TypeScript's DOM library lacks it.
 interface Detector { detect(source: HTMLVideoElement): Promise<{ rawValue: string }[]> }
 type DetectorClass = new (options: { formats: string[] }) => Detector;
 const detectorClass = (): DetectorClass | undefined =>
@@ -53,8 +53,17 @@ export default function ReservationCheckin() {
 
   const scan = async () => {
     setCameraNote('');
+    if (!navigator.mediaDevices?.getUserMedia) { setCameraNote(t('ck.cameraUnsupported')); input.current?.focus(); return; }
     const Reader = detectorClass();
-    if (!Reader || !navigator.mediaDevices?.getUserMedia) { setCameraNote(t('ck.cameraUnsupported')); input.current?.focus(); return; }
+    let reader: Detector;
+    try {
+      // Without BarcodeDetector, jsQR in a chunk of its own, fetched only now.
+      reader = Reader ? new Reader({ formats: ['qr_code'] }) : (await import('./qrFallback')).canvasReader();
+    } catch {
+      setCameraNote(t('ck.cameraUnsupported'));
+      input.current?.focus();
+      return;
+    }
     try {
       stream.current = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
     } catch {
@@ -67,7 +76,6 @@ export default function ReservationCheckin() {
     if (!v) return;
     v.srcObject = stream.current;
     await v.play().catch(() => undefined);
-    const reader = new Reader({ formats: ['qr_code'] });
     const tick = async () => {
       if (!stream.current) return;
       try {

@@ -193,6 +193,7 @@ function AreaEditor({ n, area, services, menus, onChange, errors }: {
           <option value="mine">{t('rm.act.mine')}</option>
           <option value="settings">{t('rs.richMenuAction')}</option>
           <option value="faq">{t('rm.act.faq')}</option>
+          <option value="bookings">{t('rsw.richMenuAction')}</option>
           <option value="switch">{t('rt.act.switch')}</option>
           <option value="url">{t('rm.act.url')}</option>
           <option value="message">{t('rm.act.message')}</option>

@@ -41,6 +41,15 @@ describe('rich menu layouts', () => {
     expect(back.areas).toEqual(spec.areas);
   });
 
+  it('offers 予約の確認・変更・取消 as a ready action, the postback the LINE channel reads', () => {
+    const area = { icon: '📅', label: '予約の確認', action: { kind: 'bookings' } } as const;
+    const menu = buildMenu('予約', { layout: 'compact1', chatBarText: 'メニュー', theme: 'blue', areas: [area] }) as { areas: { action: Record<string, string> }[] };
+    // src/channels/line/my_bookings.h: kMyBookingsCommand; tests/integration/reservations-line-mine.test.mjs taps it.
+    expect(menu.areas[0].action).toEqual({ type: 'postback', label: '📅 予約の確認', data: 'mg=c&x=reservations', displayText: '予約の確認' });
+    expect(specFromMenu(menu as never).areas).toEqual([area]);
+    expect(problems({ layout: 'compact1', chatBarText: 'メニュー', theme: 'blue', areas: [area] })).toEqual([]);
+  });
+
   it('names what staff must fix', () => {
     expect(problems(spec)).toEqual([]);
     const bad: MenuSpec = { ...spec, chatBarText: '', areas: [{ ...spec.areas[0], label: '' }, { icon: '', label: 'x', action: { kind: 'url', url: 'javascript:alert(1)' } }] };

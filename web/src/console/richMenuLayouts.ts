@@ -38,6 +38,7 @@ export type AreaAction =
   | { kind: 'mine' } // 申請した手続き
   | { kind: 'settings' } // 受信設定 (src/channels/line/receiving_settings.h)
   | { kind: 'faq' } // よくある質問 (src/channels/line/faq_reply.h: faq.start)
+  | { kind: 'bookings' } // 予約の確認・変更・取消 (src/channels/line/my_bookings.h)
   | { kind: 'switch'; menu: string } // show another menu (src/channels/line/rich_menu_rules.h: menu:<name>)
   | { kind: 'url'; url: string }
   | { kind: 'message'; text: string };
@@ -75,6 +76,7 @@ export function lineAction(area: AreaSpec): Record<string, string> {
     case 'mine': return { type: 'postback', label, data: postback('c', 'applications'), displayText: area.label.slice(0, 300) };
     case 'settings': return { type: 'postback', label, data: postback('c', 'settings'), displayText: area.label.slice(0, 300) };
     case 'faq': return { type: 'postback', label, data: postback('c', 'faq.start'), displayText: area.label.slice(0, 300) };
+    case 'bookings': return { type: 'postback', label, data: postback('c', 'reservations'), displayText: area.label.slice(0, 300) };
     case 'switch': return { type: 'postback', label, data: postback('c', `menu:${area.action.menu}`), displayText: area.label.slice(0, 300) };
     case 'url': return { type: 'uri', label, uri: area.action.url };
     case 'message': return { type: 'message', label, text: area.action.text };
@@ -142,6 +144,7 @@ export function specFromMenu(menu: { size?: { height?: number }; chatBarText?: s
       else if (q.get('mg') === 'c' && q.get('x') === 'applications') act = { kind: 'mine' };
       else if (q.get('mg') === 'c' && q.get('x') === 'settings') act = { kind: 'settings' };
       else if (q.get('mg') === 'c' && q.get('x') === 'faq.start') act = { kind: 'faq' };
+      else if (q.get('mg') === 'c' && q.get('x') === 'reservations') act = { kind: 'bookings' };
       else if (q.get('mg') === 'c' && (q.get('x') ?? '').startsWith('menu:')) act = { kind: 'switch', menu: (q.get('x') ?? '').slice(5) };
       return { icon, label, action: act };
     }),
