@@ -129,9 +129,11 @@ ResidentFilter audience_filter(const Json& audience) {
 
 ResidentFilter audience_filter(store::Tx& tx, int64_t tenant_id, const Json& audience) {
   if (audience.is_object() && audience.value("kind", "") == "condition") {
+    residents::CompileOptions o;
+    o.backend = tx.backend();
     auto compiled = residents::compile_condition(
         audience.contains("condition") ? audience["condition"] : Json(nullptr),
-        residents::load_definitions(tx, tenant_id), tenant_id);
+        residents::load_definitions(tx, tenant_id), tenant_id, o);
     return {compiled.sql, compiled.params};
   }
   return audience_filter(audience);
@@ -149,6 +151,7 @@ int64_t count_blocked_line(store::Tx& tx, int64_t tenant_id, const Json& audienc
   if (audience.is_object() && audience.value("kind", "") == "condition") {
     residents::CompileOptions all;
     all.include_blocked = true;
+    all.backend = tx.backend();
     auto compiled = residents::compile_condition(
         audience.contains("condition") ? audience["condition"] : Json(nullptr),
         residents::load_definitions(tx, tenant_id), tenant_id, all);
@@ -175,6 +178,7 @@ FrozenAudience freeze_audience(store::Tx& tx, int64_t tenant_id, int64_t campaig
   if (audience.is_object() && audience.value("kind", "") == "condition") {
     residents::CompileOptions all;
     all.include_blocked = true;
+    all.backend = tx.backend();
     auto compiled = residents::compile_condition(
         audience.contains("condition") ? audience["condition"] : Json(nullptr),
         residents::load_definitions(tx, tenant_id), tenant_id, all);
