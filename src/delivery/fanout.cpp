@@ -190,8 +190,9 @@ FrozenAudience freeze_audience(store::Tx& tx, int64_t tenant_id, int64_t campaig
   store::Params p{campaign_id, tenant_id, after_id};
   p.insert(p.end(), f.params.begin(), f.params.end());
   tx.exec(
-      "INSERT INTO campaign_audience(campaign_id, channel, resident_id) SELECT ?, CASE WHEN "
-      "r.status = 'blocked' THEN 'blocked' ELSE r.channel END, r.id FROM residents r WHERE "
+      "INSERT INTO campaign_audience(tenant_id, campaign_id, channel, resident_id) SELECT "
+      "r.tenant_id, ?, CASE WHEN r.status = 'blocked' THEN 'blocked' ELSE r.channel END, r.id FROM "
+      "residents r WHERE "
       "r.tenant_id = ? AND r.id > ? AND ((r.status = 'active' AND r.channel IN ('line', 'web')) "
       "OR (r.status = 'blocked' AND r.channel = 'line')) AND (" +
           f.sql + ")",

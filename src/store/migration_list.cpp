@@ -1058,6 +1058,7 @@ CREATE INDEX faq_generations_tenant ON faq_generations(tenant_id, created_at)
       // channel: 'line' and 'web' (active residents), 'blocked' (blocked LINE, counted only).
       {38, "campaign_audience", R"SQL(
 CREATE TABLE campaign_audience (
+  tenant_id BIGINT NOT NULL,
   campaign_id BIGINT NOT NULL,
   channel TEXT NOT NULL,
   resident_id BIGINT NOT NULL,
