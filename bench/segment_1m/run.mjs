@@ -9,6 +9,7 @@
 //        MG_DB=postgres node bench/segment_1m/run.mjs (source tests/scripts/postgres.sh; pg_start first)
 // env:   MG_BIN (default build/madoguchi), BENCH_RESIDENTS (default 1000000),
 //        MG_BINS=old,new (binaries measured one after the other on the same data; default MG_BIN)
+//        BENCH_DISPATCH_ALL=1 (then a campaign to everyone: the dispatch rate over N / 500 batches)
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ const cpu = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split
 // time) plus every live backend's, so the work done in the database counts too.
 const statOf = (pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
 const postmaster = BACKEND === 'postgres'
-  ? Number(statOf(Number(execFileSync('psql', [process.env.MG_PG_ADMIN_URL, '-X', '-At', '-c', 'SELECT pg_backend_pid()'], { encoding: 'utf8' }).trim()))[1])
+  ? Number(readFileSync(join(execFileSync('psql', [process.env.MG_PG_ADMIN_URL, '-X', '-At', '-c', 'SHOW data_directory'], { encoding: 'utf8' }).trim(), 'postmaster.pid'), 'utf8').split('\n')[0])
   : 0;
 function pgCpu() {
   if (!postmaster) return 0;
@@ -137,6 +138,33 @@ for (const bin of bins) {
     multicast_requests: reqs.length, line_sim_429: reqs.filter((r) => r.status === 429).length,
     rss_before_send_mib: rssBefore, peak_rss_mib: peak,
   });
+  if (process.env.BENCH_DISPATCH_ALL) {
+    // The dispatch rate with many batches: a campaign to every active LINE resident (N / 500
+    // multicasts), paced by madoguchi and limited by line-sim at 200/s.
+    const all = await admin.post('/api/campaigns', {
+      title: 'ベンチ全員', messages: [{ type: 'text', text: '全員へのお知らせ' }], audience: { kind: 'all' },
+    });
+    const seq1 = await lastSeq();
+    const c0 = cpu(pid);
+    const t1 = Date.now();
+    if ((await admin.post(`/api/campaigns/${all.json.id}/send`, {})).status !== 202) throw new Error('send all');
+    let a, queuedS;
+    for (;;) {
+      a = (await admin.get(`/api/campaigns/${all.json.id}`)).json;
+      if (a.fanout_done && queuedS === undefined) queuedS = (Date.now() - t1) / 1000;
+      if (a.status === 'sent' || Date.now() - t1 > Number(process.env.BENCH_TIMEOUT_MS || 900000)) break;
+      await sleep(50);
+    }
+    const allS = (Date.now() - t1) / 1000;
+    const mreqs = (await requestsAfter(seq1)).filter((r) => r.route === 'POST /v2/bot/message/multicast');
+    results.at(-1).dispatch_all = {
+      targeted: a.counts.targeted, batches: a.counts.batches, sent: a.counts.sent, status: a.status,
+      queued_s: queuedS, total_s: allS, server_cpu_s: cpu(pid) - c0,
+      multicasts_per_s: a.counts.batches / allS, recipients_per_s: a.counts.sent / allS,
+      multicast_requests: mreqs.length, line_sim_429: mreqs.filter((r) => r.status === 429).length,
+      peak_rss_mib: hwm(pid),
+    };
+  }
   console.log(JSON.stringify(results.at(-1), null, 2));
   proc.kill('SIGTERM');
   await exited;
