@@ -304,6 +304,21 @@ TEST_P(FanoutTest, AudienceIsEvaluatedOnceWhenQueued) {
             0);
 }
 
+// A campaign queued by a release before campaign_audience (upgrade mid-fan-out): the step
+// evaluates the rest of its audience once, from the cursor, and finishes it.
+TEST_P(FanoutTest, CampaignQueuedBeforeTheFrozenAudienceStillFinishes) {
+  auto t = town(GetParam(), 1234);
+  int64_t id = new_campaign(t);
+  t.db->write([&](store::Tx& tx) { delivery::fanout_step(tx, t.tenant, id); });
+  t.db->write([&](store::Tx& tx) {
+    tx.exec("DELETE FROM campaign_audience WHERE campaign_id = ?", {id});
+    tx.exec("UPDATE campaigns SET audience_frozen = 0 WHERE id = ?", {id});
+  });
+  EXPECT_EQ(delivery::run_fanout(*t.db, t.tenant, id), 2);
+  expect_each_once(t, batches(t, id));
+  EXPECT_EQ(load(t, id).queued, 1234);
+}
+
 TEST_P(FanoutTest, ExactMultipleOf500EndsWithAnEmptyStep) {
   auto t = town(GetParam(), 1000);
   int64_t id = new_campaign(t);
