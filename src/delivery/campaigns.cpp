@@ -13,7 +13,7 @@ namespace {
 const char* kColumns =
     "id, tenant_id, title, messages, audience, status, fanout_cursor, fanout_done, "
     "targeted_count, queued_count, sent_count, failed_count, batch_count, created_by, "
-    "created_at, updated_at, queued_at, finished_at, blocked_count";
+    "created_at, updated_at, queued_at, finished_at, blocked_count, audience_frozen";
 
 Campaign from_row(const store::Row& r) {
   Campaign c;
@@ -36,6 +36,7 @@ Campaign from_row(const store::Row& r) {
   c.queued_at = r.opt_i64(16);
   c.finished_at = r.opt_i64(17);
   c.blocked = r.i64(18);
+  c.audience_frozen = r.i64(19) != 0;
   return c;
 }
 
@@ -95,13 +96,14 @@ std::vector<Campaign> list(store::Tx& tx, int64_t tenant_id, int64_t before_id, 
 bool queue(store::Tx& tx, int64_t tenant_id, int64_t id) {
   auto c = find(tx, tenant_id, id, true);
   if (!c || c->status != "draft") return false;
-  int64_t targeted = count_line_targets(tx, tenant_id, audience_filter(tx, tenant_id, c->audience));
-  int64_t blocked = count_blocked_line(tx, tenant_id, c->audience);
+  // One evaluation of the segment: the fan-out reads its batches from what this writes.
+  auto frozen = freeze_audience(tx, tenant_id, id, c->audience);
   int64_t now = clock::now_ms();
   tx.exec(
       "UPDATE campaigns SET status = 'queued', targeted_count = ?, blocked_count = ?, queued_at = "
-      "?, updated_at = ? WHERE tenant_id = ? AND id = ? AND status = 'draft'",
-      {targeted, blocked, now, now, tenant_id, id});
+      "?, updated_at = ?, audience_frozen = 1 WHERE tenant_id = ? AND id = ? AND status = "
+      "'draft'",
+      {frozen.line, frozen.blocked, now, now, tenant_id, id});
   enqueue_fanout(tx, tenant_id, id);
   return true;
 }
@@ -138,6 +140,7 @@ bool cancel(store::Tx& tx, int64_t tenant_id, int64_t id) {
       {now, now, tenant_id, id});
   // Batches already on the wire finish and are counted; the rest never leave.
   line::cancel_campaign_batches(tx, tenant_id, id);
+  drop_audience(tx, id);
   return true;
 }
 

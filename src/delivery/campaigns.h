@@ -22,7 +22,8 @@ struct Campaign {
   int64_t cursor = 0;  // last resident id the fan-out handled
   bool fanout_done = false;
   int64_t targeted = 0, queued = 0, sent = 0, failed = 0, batches = 0;
-  int64_t blocked = 0;  // matched but blocked the account: left out (counted when queued)
+  int64_t blocked = 0;           // matched but blocked the account: left out (counted when queued)
+  bool audience_frozen = false;  // campaign_audience holds its audience (fanout.h)
   std::optional<int64_t> created_by;
   int64_t created_at = 0, updated_at = 0;
   std::optional<int64_t> queued_at, finished_at;
@@ -35,7 +36,8 @@ std::optional<Campaign> find(store::Tx& tx, int64_t tenant_id, int64_t id, bool 
 // Newest first, keyset by id (before_id = 0: from the newest).
 std::vector<Campaign> list(store::Tx& tx, int64_t tenant_id, int64_t before_id, int limit);
 
-// draft -> queued: counts the audience now and enqueues the campaign.fanout job. False when the
+// draft -> queued: evaluates the audience once into campaign_audience (fanout.h), counts
+// targeted and blocked from it, and enqueues the campaign.fanout job. False when the
 // campaign is not a draft.
 bool queue(store::Tx& tx, int64_t tenant_id, int64_t id);
 void enqueue_fanout(store::Tx& tx, int64_t tenant_id, int64_t id);

@@ -54,22 +54,10 @@ messaging::WebMessage web_message(const std::string& title, const Json& messages
 
 messaging::WebMessage web_message(const Campaign& c) { return web_message(c.title, c.messages); }
 
-// Personalised campaigns (variables.h): the active residents on `channel` in the id range
-// (after, upto] (upto < 0: no upper end) matching the filter, grouped by the messages they get.
+// Personalised campaigns (variables.h): residents (ids) grouped by the messages they get.
 std::map<std::string, std::vector<int64_t>> personalised_groups(
-    store::Tx& tx, int64_t tenant_id, const Campaign& c, const ResidentFilter& f,
-    const std::vector<residents::AttributeDefinition>& vars, const std::string& channel,
-    int64_t after, int64_t upto) {
-  store::Params p{tenant_id, channel, after};
-  if (upto >= 0) p.emplace_back(upto);
-  p.insert(p.end(), f.params.begin(), f.params.end());
-  std::vector<int64_t> ids;
-  for (const auto& r : tx.query(
-           std::string("SELECT r.id FROM residents r WHERE r.tenant_id = ? AND r.channel = ? AND "
-                       "r.status = 'active' AND r.id > ?") +
-               (upto >= 0 ? " AND r.id <= ?" : "") + " AND (" + f.sql + ") ORDER BY r.id",
-           p))
-    ids.push_back(r.i64(0));
+    store::Tx& tx, int64_t tenant_id, const Campaign& c, const std::vector<int64_t>& ids,
+    const std::vector<residents::AttributeDefinition>& vars) {
   std::vector<std::string> keys;
   for (const auto& d : vars) keys.push_back(d.key);
   auto values = residents::values_of_many(tx, tenant_id, ids, keys);
@@ -83,6 +71,25 @@ std::map<std::string, std::vector<int64_t>> personalised_groups(
     groups[substitute_messages(c.messages, named).dump()].push_back(id);
   }
   return groups;
+}
+
+// The frozen audience's residents on `channel` in the id range (after, upto] (upto < 0: no
+// upper end), ascending; at most `limit` (< 0: all).
+std::vector<int64_t> audience_ids(store::Tx& tx, int64_t campaign_id, const char* channel,
+                                  int64_t after, int64_t upto, int64_t limit) {
+  store::Params p{campaign_id, std::string(channel), after};
+  if (upto >= 0) p.emplace_back(upto);
+  if (limit >= 0) p.emplace_back(limit);
+  std::vector<int64_t> ids;
+  tx.each(std::string("SELECT resident_id FROM campaign_audience WHERE campaign_id = ? AND "
+                      "channel = ? AND resident_id > ?") +
+              (upto >= 0 ? " AND resident_id <= ?" : "") + " ORDER BY resident_id" +
+              (limit >= 0 ? " LIMIT ?" : ""),
+          p, [&](const store::Row& r) {
+            ids.push_back(r.i64(0));
+            return true;
+          });
+  return ids;
 }
 
 // "r.id IN (?, …)" for ids[from, from + n).
@@ -122,9 +129,11 @@ ResidentFilter audience_filter(const Json& audience) {
 
 ResidentFilter audience_filter(store::Tx& tx, int64_t tenant_id, const Json& audience) {
   if (audience.is_object() && audience.value("kind", "") == "condition") {
+    residents::CompileOptions o;
+    o.backend = tx.backend();
     auto compiled = residents::compile_condition(
         audience.contains("condition") ? audience["condition"] : Json(nullptr),
-        residents::load_definitions(tx, tenant_id), tenant_id);
+        residents::load_definitions(tx, tenant_id), tenant_id, o);
     return {compiled.sql, compiled.params};
   }
   return audience_filter(audience);
@@ -142,6 +151,7 @@ int64_t count_blocked_line(store::Tx& tx, int64_t tenant_id, const Json& audienc
   if (audience.is_object() && audience.value("kind", "") == "condition") {
     residents::CompileOptions all;
     all.include_blocked = true;
+    all.backend = tx.backend();
     auto compiled = residents::compile_condition(
         audience.contains("condition") ? audience["condition"] : Json(nullptr),
         residents::load_definitions(tx, tenant_id), tenant_id, all);
@@ -160,28 +170,72 @@ int64_t count_blocked_line(store::Tx& tx, int64_t tenant_id, const Json& audienc
       ->i64(0);
 }
 
+FrozenAudience freeze_audience(store::Tx& tx, int64_t tenant_id, int64_t campaign_id,
+                               const Json& audience, int64_t after_id) {
+  // Compiled with blocked residents included: the same evaluation also finds the blocked LINE
+  // residents the report counts as excluded (they are never sent to).
+  ResidentFilter f;
+  if (audience.is_object() && audience.value("kind", "") == "condition") {
+    residents::CompileOptions all;
+    all.include_blocked = true;
+    all.backend = tx.backend();
+    auto compiled = residents::compile_condition(
+        audience.contains("condition") ? audience["condition"] : Json(nullptr),
+        residents::load_definitions(tx, tenant_id), tenant_id, all);
+    f = {compiled.sql, compiled.params};
+  } else {
+    f = audience_filter(audience);
+  }
+  drop_audience(tx, campaign_id);
+  store::Params p{campaign_id, tenant_id, after_id};
+  p.insert(p.end(), f.params.begin(), f.params.end());
+  tx.exec(
+      "INSERT INTO campaign_audience(tenant_id, campaign_id, channel, resident_id) SELECT "
+      "r.tenant_id, ?, CASE WHEN r.status = 'blocked' THEN 'blocked' ELSE r.channel END, r.id FROM "
+      "residents r WHERE "
+      "r.tenant_id = ? AND r.id > ? AND ((r.status = 'active' AND r.channel IN ('line', 'web')) "
+      "OR (r.status = 'blocked' AND r.channel = 'line')) AND (" +
+          f.sql + ")",
+      p);
+  FrozenAudience out;
+  for (const auto& r : tx.query(
+           "SELECT channel, COUNT(*) FROM campaign_audience WHERE campaign_id = ? GROUP BY channel",
+           {campaign_id})) {
+    if (r.str(0) == "line") out.line = r.i64(1);
+    if (r.str(0) == "web") out.web = r.i64(1);
+    if (r.str(0) == "blocked") out.blocked = r.i64(1);
+  }
+  return out;
+}
+
+void drop_audience(store::Tx& tx, int64_t campaign_id) {
+  tx.exec("DELETE FROM campaign_audience WHERE campaign_id = ?", {campaign_id});
+}
+
 StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
   // Locked (PostgreSQL): a second runner of the same campaign waits here and then sees the
-  // moved cursor, so no batch is written twice.
+  // moved cursor, so no batch is written twice. The step is short (reads by primary key), so
+  // the row is held only briefly.
   auto c = find(tx, tenant_id, campaign_id, true);
   if (!c || c->fanout_done || (c->status != "queued" && c->status != "sending")) return {};
-  ResidentFilter f = audience_filter(tx, tenant_id, c->audience);
+  if (!c->audience_frozen) {
+    // Queued before campaign_audience existed (an upgrade mid-campaign): evaluate the rest of
+    // its audience once now; its targeted count was taken when it was queued.
+    freeze_audience(tx, tenant_id, campaign_id, c->audience, c->cursor);
+    tx.exec("UPDATE campaigns SET audience_frozen = 1 WHERE tenant_id = ? AND id = ?",
+            {tenant_id, campaign_id});
+  }
   int64_t now = clock::now_ms();
 
-  // The next batch: its resident ids, the condition evaluated once (the batch is the id range
-  // (cursor, last]; the INSERT below picks these ids by primary key instead of evaluating the
-  // condition over the range again, which doubled the fan-out's time at 1,000,000 residents).
-  store::Params p{tenant_id, c->cursor};
-  p.insert(p.end(), f.params.begin(), f.params.end());
-  p.emplace_back(kBatchSize);
-  std::vector<int64_t> batch_ids;
-  batch_ids.reserve(kBatchSize);
-  for (const auto& row : tx.query(std::string("SELECT r.id ") + kLineResidents +
-                                      " AND r.id > ? AND (" + f.sql + ") ORDER BY r.id LIMIT ?",
-                                  p))
-    batch_ids.push_back(row.i64(0));
+  // The next batch: up to 500 LINE residents of the frozen audience after the cursor. The
+  // INSERT below picks them by primary key and skips anyone who blocked the account since.
+  std::vector<int64_t> batch_ids = audience_ids(tx, campaign_id, "line", c->cursor, -1, kBatchSize);
   int64_t n = static_cast<int64_t>(batch_ids.size());
   int64_t last = n > 0 ? batch_ids.back() : c->cursor;
+  bool done = n < kBatchSize;
+  const char* kActiveLine =
+      "SELECT r.external_id AS uid FROM residents r WHERE r.tenant_id = ? "
+      "AND r.status = 'active' AND ";
 
   int64_t written = 0, batches = 0;
   // Variables in the messages: one multicast per distinct rendering (variables.h).
@@ -190,45 +244,38 @@ StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
   // multicast per recipient.
   auto links = n > 0 ? tracked_links(tx, tenant_id, campaign_id) : std::vector<TrackedLink>{};
   if (!links.empty()) {
-    for (const auto& [messages, ids] :
-         personalised_groups(tx, tenant_id, *c, f, vars, "line", c->cursor, last)) {
+    for (const auto& [messages, ids] : personalised_groups(tx, tenant_id, *c, batch_ids, vars)) {
       Json rendered = parse_stored_json(messages);
       for (int64_t id : ids) {
         auto batch = line::enqueue_multicast_select(
             tx, tenant_id, messages_for(tx, tenant_id, campaign_id, id, rendered, links).dump(),
-            "SELECT r.external_id AS uid FROM residents r WHERE r.tenant_id = ? AND r.id = ?",
-            {tenant_id, id}, campaign_id);
+            std::string(kActiveLine) + "r.id = ?", {tenant_id, id}, campaign_id);
         if (batch) written += batch->recipients, ++batches;
       }
     }
   } else if (n > 0 && !vars.empty()) {
-    for (const auto& [messages, ids] :
-         personalised_groups(tx, tenant_id, *c, f, vars, "line", c->cursor, last)) {
+    for (const auto& [messages, ids] : personalised_groups(tx, tenant_id, *c, batch_ids, vars)) {
       store::Params q{tenant_id};
       std::string in = id_list(ids, 0, ids.size(), q);
-      auto batch = line::enqueue_multicast_select(
-          tx, tenant_id, messages,
-          "SELECT r.external_id AS uid FROM residents r WHERE r.tenant_id = ? AND " + in, q,
-          campaign_id);
+      auto batch =
+          line::enqueue_multicast_select(tx, tenant_id, messages, kActiveLine + in, q, campaign_id);
       if (batch) written += batch->recipients, ++batches;
     }
   } else if (n > 0) {
     store::Params q{tenant_id};
     std::string in = id_list(batch_ids, 0, batch_ids.size(), q);
-    auto batch = line::enqueue_multicast_select(
-        tx, tenant_id, c->messages.dump(),
-        "SELECT r.external_id AS uid FROM residents r WHERE r.tenant_id = ? AND " + in, q,
-        campaign_id);
+    auto batch = line::enqueue_multicast_select(tx, tenant_id, c->messages.dump(), kActiveLine + in,
+                                                q, campaign_id);
     written = batch ? batch->recipients : 0;
     batches = written > 0 ? 1 : 0;
   }
 
   // Web residents of the same id range get the campaign in their inbox (お知らせ), in this
-  // transaction; the last step takes every remaining id.
-  bool done = n < kBatchSize;
+  // transaction; the last step takes every remaining one.
+  int64_t upto = done ? -1 : last;
   if (!vars.empty()) {
-    for (const auto& [messages, ids] :
-         personalised_groups(tx, tenant_id, *c, f, vars, "web", c->cursor, done ? -1 : last)) {
+    auto web_ids = audience_ids(tx, campaign_id, "web", c->cursor, upto, -1);
+    for (const auto& [messages, ids] : personalised_groups(tx, tenant_id, *c, web_ids, vars)) {
       auto m = web_message(c->title, parse_stored_json(messages));
       for (std::size_t at = 0; at < ids.size(); at += kBatchSize) {
         store::Params w;
@@ -237,13 +284,14 @@ StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
       }
     }
   } else {
-    store::Params w{c->cursor};
+    store::Params w{campaign_id, c->cursor};
     if (!done) w.emplace_back(last);
-    w.insert(w.end(), f.params.begin(), f.params.end());
-    std::string range_sql = done ? "r.id > ?" : "r.id > ? AND r.id <= ?";
-    messaging::deliver_to_web(tx, tenant_id,
-                              range_sql + (f.sql.empty() ? "" : " AND (" + f.sql + ")"), w,
-                              web_message(*c));
+    messaging::deliver_to_web(
+        tx, tenant_id,
+        std::string("r.id IN (SELECT ca.resident_id FROM campaign_audience ca WHERE "
+                    "ca.campaign_id = ? AND ca.channel = 'web' AND ca.resident_id > ?") +
+            (done ? ")" : " AND ca.resident_id <= ?)"),
+        w, web_message(*c));
   }
   tx.exec(
       "UPDATE campaigns SET fanout_cursor = ?, queued_count = queued_count + ?, batch_count = "
@@ -251,6 +299,7 @@ StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
       "AND id = ?",
       {last, written, batches, int64_t{done ? 1 : 0}, now, tenant_id, campaign_id});
   if (done) {
+    drop_audience(tx, campaign_id);
     // Every batch may already have its outcome (or there was none to send).
     tx.exec(
         "UPDATE campaigns SET status = 'sent', finished_at = ? WHERE tenant_id = ? AND id = ? AND "

@@ -1,6 +1,7 @@
 #pragma once
-// The fan-out of a queued campaign into LINE multicast batches. Each step, in ONE transaction:
-// select the next <= 500 matching active LINE residents with id > cursor in id order, write one
+// The fan-out of a queued campaign into LINE multicast batches. The audience is evaluated once,
+// when the campaign is queued (freeze_audience). Each step, in ONE short transaction: take the
+// next <= 500 LINE residents of that audience with id > cursor in id order, write one
 // multicast line_outbox row for all of them (INSERT ... SELECT, one X-Line-Retry-Key), and move
 // the cursor. A crash between steps resumes at the cursor: nothing is queued twice, nothing
 // skipped, and no job or outbox row is written per resident.
@@ -38,6 +39,19 @@ struct StepResult {
   int64_t recipients = 0;  // in the batch written (0: none)
   bool done = true;        // nothing left: the fan-out is finished (or the campaign stopped)
 };
+
+// The audience evaluated once, when the campaign is queued: one INSERT ... SELECT of the
+// matching residents with id > after_id into campaign_audience ('line' and 'web': active;
+// 'blocked': blocked LINE residents, counted only). The fan-out's steps read their batches from
+// there by primary key, so the condition is never evaluated per batch (at 1,000,000 residents
+// that was the whole cost of the fan-out). ApiError 400 for a condition that does not fit.
+struct FrozenAudience {
+  int64_t line = 0, web = 0, blocked = 0;
+};
+FrozenAudience freeze_audience(store::Tx& tx, int64_t tenant_id, int64_t campaign_id,
+                               const Json& audience, int64_t after_id = 0);
+// Drops a campaign's frozen audience (fan-out done or cancelled).
+void drop_audience(store::Tx& tx, int64_t campaign_id);
 
 // One step of the campaign's fan-out, inside the caller's transaction.
 StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id);

@@ -40,6 +40,7 @@ void register_import_routes(http::Router& r, auth::AuthService& auth, store::Db&
     auto counts = db.read([&](store::Tx& tx) {
       CompileOptions all = options;
       all.include_blocked = true;
+      all.backend = tx.backend();
       return count_by_channel(
           tx, p.tenant_id,
           compile_condition(condition, load_definitions(tx, p.tenant_id), p.tenant_id, all));

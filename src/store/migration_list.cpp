@@ -1051,6 +1051,21 @@ CREATE TABLE faq_generations (
 );
 CREATE INDEX faq_generations_tenant ON faq_generations(tenant_id, created_at)
 )SQL"},
+      // Segment delivery at 1,000,000 residents (issue 13): a campaign's audience is evaluated
+      // ONCE, when it is queued, into campaign_audience (one INSERT ... SELECT; targeted and
+      // blocked are counted from it); the fan-out then reads its batches from here by primary
+      // key instead of evaluating the condition again per batch. Rows go when the fan-out ends.
+      // channel: 'line' and 'web' (active residents), 'blocked' (blocked LINE, counted only).
+      {38, "campaign_audience", R"SQL(
+CREATE TABLE campaign_audience (
+  tenant_id BIGINT NOT NULL,
+  campaign_id BIGINT NOT NULL,
+  channel TEXT NOT NULL,
+  resident_id BIGINT NOT NULL,
+  PRIMARY KEY (campaign_id, channel, resident_id)
+);
+ALTER TABLE campaigns ADD COLUMN audience_frozen BIGINT NOT NULL DEFAULT 0
+)SQL"},
       // Generative FAQ answers on LINE are written by a job after the event (faq_reply.h): one
       // model call logged per question, so a retried job never sends its answer twice. The
       // FAQ statistics (faq/stats.h) read the question log by period.

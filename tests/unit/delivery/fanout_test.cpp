@@ -233,6 +233,92 @@ TEST_P(FanoutTest, ConditionAudienceReachesExactlyTheMatchingResidents) {
   }));
 }
 
+// The segment is evaluated once, when the campaign is queued (campaign_audience): residents
+// who stop or start matching afterwards change nothing, targeted equals queued, someone who
+// blocks the account before their batch is left out, and the frozen audience is dropped at the
+// end. (Before, each step evaluated the condition again over its id range.)
+TEST_P(FanoutTest, AudienceIsEvaluatedOnceWhenQueued) {
+  auto t = town(GetParam(), 1234);
+  std::set<std::string> north;
+  auto set_district = [&](store::Tx& tx, int64_t resident, const char* d) {
+    residents::AttributeValue v;
+    v.key = "district";
+    v.text = d;
+    residents::replace_values(tx, t.tenant, resident, "district", {v});
+  };
+  t.db->write([&](store::Tx& tx) {
+    residents::AttributeDefinition d;
+    d.tenant_id = t.tenant;
+    d.key = "district";
+    d.label = "地区";
+    d.type = residents::AttributeType::choice;
+    d.options = {{"kita", "北地区"}, {"minami", "南地区"}};
+    residents::insert_definition(tx, d);
+    for (size_t i = 0; i < t.line_ids.size(); ++i) {
+      set_district(tx, t.line_ids[i], i % 2 == 0 ? "kita" : "minami");
+      if (i % 2 == 0) north.insert(user_id(static_cast<int>(i)));
+    }
+  });
+  int64_t id = new_campaign(
+      t, {{"kind", "condition"}, {"condition", {{"attr", "district"}, {"in", {"kita"}}}}});
+  EXPECT_EQ(load(t, id).targeted, 617);
+  EXPECT_EQ(load(t, id).blocked, 0);
+  // After the send: resident 1000 moves south, 1001 moves north (neither changes the
+  // delivery), and 1002 (north) blocks the account: left out of their batch.
+  t.db->write([&](store::Tx& tx) {
+    set_district(tx, t.line_ids[1000], "minami");
+    set_district(tx, t.line_ids[1001], "kita");
+    tx.exec("UPDATE residents SET status = 'blocked' WHERE id = ?", {t.line_ids[1002]});
+  });
+  north.erase(user_id(1002));
+  EXPECT_EQ(delivery::run_fanout(*t.db, t.tenant, id), 2);
+  std::map<std::string, int> seen;
+  for (const auto& b : batches(t, id))
+    for (const auto& u : b.to) seen[u]++;
+  EXPECT_EQ(seen.size(), north.size());
+  for (const auto& u : north) EXPECT_EQ(seen[u], 1) << u;
+  EXPECT_EQ(seen.count(user_id(1001)), 0u);
+  auto c = load(t, id);
+  EXPECT_EQ(c.queued, 616);
+  EXPECT_TRUE(c.fanout_done);
+  EXPECT_EQ(t.db->read([&](store::Tx& tx) {
+    return tx.one("SELECT COUNT(*) FROM campaign_audience WHERE campaign_id = ?", {id})->i64(0);
+  }),
+            0);
+  // Blocked LINE residents the condition selects are counted from the same evaluation.
+  t.db->write([&](store::Tx& tx) {
+    for (const auto& r : tx.query("SELECT id FROM residents WHERE tenant_id = ? AND status = "
+                                  "'blocked' AND channel = 'line'",
+                                  {t.tenant}))
+      set_district(tx, r.i64(0), "kita");
+  });
+  int64_t again = new_campaign(
+      t, {{"kind", "condition"}, {"condition", {{"attr", "district"}, {"in", {"kita"}}}}});
+  EXPECT_EQ(load(t, again).blocked, 14);  // 13 of the town + resident 1002
+  EXPECT_EQ(load(t, again).targeted, 616);
+  // Cancelled: its frozen audience goes too.
+  EXPECT_TRUE(t.db->write([&](store::Tx& tx) { return delivery::cancel(tx, t.tenant, again); }));
+  EXPECT_EQ(t.db->read([&](store::Tx& tx) {
+    return tx.one("SELECT COUNT(*) FROM campaign_audience")->i64(0);
+  }),
+            0);
+}
+
+// A campaign queued by a release before campaign_audience (upgrade mid-fan-out): the step
+// evaluates the rest of its audience once, from the cursor, and finishes it.
+TEST_P(FanoutTest, CampaignQueuedBeforeTheFrozenAudienceStillFinishes) {
+  auto t = town(GetParam(), 1234);
+  int64_t id = new_campaign(t);
+  t.db->write([&](store::Tx& tx) { delivery::fanout_step(tx, t.tenant, id); });
+  t.db->write([&](store::Tx& tx) {
+    tx.exec("DELETE FROM campaign_audience WHERE campaign_id = ?", {id});
+    tx.exec("UPDATE campaigns SET audience_frozen = 0 WHERE id = ?", {id});
+  });
+  EXPECT_EQ(delivery::run_fanout(*t.db, t.tenant, id), 2);
+  expect_each_once(t, batches(t, id));
+  EXPECT_EQ(load(t, id).queued, 1234);
+}
+
 TEST_P(FanoutTest, ExactMultipleOf500EndsWithAnEmptyStep) {
   auto t = town(GetParam(), 1000);
   int64_t id = new_campaign(t);
