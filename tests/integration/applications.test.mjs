@@ -269,6 +269,12 @@ test('a web chat turn is one transaction of few database round trips', async () 
     assert.ok(m, 'madoguchi_db_round_trips is exported');
     return Number(m[1]);
   };
+  // A scrape itself asks the database (the jobs gauges): its own cost is taken off.
+  let scrape = Infinity;
+  for (let i = 0; i < 4; i++) {
+    const before = await roundTrips();
+    scrape = Math.min(scrape, (await roundTrips()) - before);
+  }
   // Background work (outbox, jobs) shares the counter: the fewest over several turns is the turn.
   let fewest = Infinity;
   for (const text of ['魚津 ゆい', '戻る', '魚津 ゆい', '戻る', '魚津 ゆい', '戻る']) {
@@ -276,7 +282,7 @@ test('a web chat turn is one transaction of few database round trips', async () 
     const r = await say(resident, s, { type: 'text', text });
     assert.equal(r.status, 200, r.text);
     assert.ok(!r.json.prompts.some((p) => p.type === 'error'), JSON.stringify(r.json.prompts));
-    fewest = Math.min(fewest, (await roundTrips()) - before);
+    fewest = Math.min(fewest, (await roundTrips()) - before - scrape);
   }
   // SQLite has no server to wait for. PostgreSQL: BEGIN with the resident lookup, the locked
   // session with today's lookup failures, the saved turn, COMMIT (it was 11).
