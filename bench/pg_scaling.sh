@@ -119,7 +119,7 @@ echo "| binary | setup | load | req/s | madoguchi CPU Âµs/req | PostgreSQL CPU Â
 echo "|---|---|---|---|---|---|---|---|---|"
 declare -A PGUS
 for bin in "$@"; do
-  tag=$(basename "$(dirname "$(dirname "$bin")")")/$(basename "$bin")
+  tag=$(basename "$(dirname "$bin")")  # e.g. old, new (the directory the binary is in)
   for setup in sqlite-1 pg-1 pg-2; do
     : >"$OUT/pids"
     d1=$(mktemp -d "$OUT/d.XXXX"); db=""
