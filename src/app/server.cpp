@@ -35,6 +35,7 @@
 #include "residents/store.h"
 #include "services/catalog.h"
 #include "store/migrations.h"
+#include "store/postgres_db.h"
 
 namespace mg::app {
 
@@ -201,6 +202,8 @@ int serve(const ServeConfig& config) {
                  [&db] { return db->pool_size(); });
   metrics::gauge("madoguchi_db_pool_in_use", "Database connections in use.",
                  [&db] { return db->pool_in_use(); });
+  metrics::gauge("madoguchi_db_round_trips", "Database replies waited for (PostgreSQL), ever.",
+                 [&db] { return static_cast<double>(store::postgres_round_trips(*db)); });
   metrics::gauge("madoguchi_jobs_pending", "Jobs waiting to run.",
                  [&db] { return static_cast<double>(jobs::stats(*db).pending); });
   metrics::gauge("madoguchi_jobs_dead", "Jobs that failed permanently.",

@@ -168,7 +168,7 @@ ChatTurn ChatService::input(store::Tx& tx, int64_t tenant_id, int64_t resident_i
                             const std::string& session_id, const Json& input) {
   int64_t now = clock::now_ms();
   auto parsed = conv::parse_input(input);
-  auto s = sql::session_of(tx, tenant_id, resident_id, session_id, true);
+  auto s = sql::session_for_turn(tx, tenant_id, resident_id, session_id, clock::date_jst(now));
   if (!s) throw ApiError::not_found("会話が見つかりません");
   auto version = catalog_.version(tx, tenant_id, s->version_id);
   ChatTurn turn;
@@ -191,8 +191,7 @@ ChatTurn ChatService::input(store::Tx& tx, int64_t tenant_id, int64_t resident_i
   }
   DbLookupProvider lookups(tx, tenant_id);
   postal::DbAddressLookup addresses(tx);
-  conv::Context ctx{clock::date_jst(now), now, &lookups, &addresses,
-                    sql::lookup_failures(tx, tenant_id, resident_id, clock::date_jst(now))};
+  conv::Context ctx{clock::date_jst(now), now, &lookups, &addresses, s->lookup_failures_today};
   LedgerSlots slots(tx, tenant_id, now);
   ctx.slots = &slots;
   conv::StepResult res;

@@ -380,11 +380,20 @@ Json resident_applications(store::Tx& tx, int64_t tenant_id, int64_t resident_id
   return Json{{"items", items}};
 }
 
-Json Inbox::recent(int64_t tenant_id, int limit, const DepartmentScope& scope) {
+Json Inbox::recent(store::Tx& tx, int64_t tenant_id, int limit, const DepartmentScope& scope) {
   ListFilter f;
   f.limit = limit;
   f.scope = scope;
-  return list(tenant_id, f)["items"];
+  store::Params params;
+  std::string where = where_clause(tenant_id, f, params);
+  params.push_back(f.limit);
+  params.push_back(f.offset);
+  Json items = Json::array();
+  for (const auto& r : tx.query(std::string(kListCols) + where +
+                                    " ORDER BY a.submitted_at DESC, a.id DESC LIMIT ? OFFSET ?",
+                                params))
+    items.push_back(summary(r));
+  return items;
 }
 
 }  // namespace mg::applications

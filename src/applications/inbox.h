@@ -29,7 +29,9 @@ class Inbox {
   // For the resident's "my applications" page.
   Json for_resident(int64_t tenant_id, int64_t resident_id);
 
-  Json recent(int64_t tenant_id, int limit, const DepartmentScope& scope);
+  // The newest applications in scope, in the caller's transaction (the dashboard asks its
+  // counts in the same one), without the total a list page needs.
+  Json recent(store::Tx& tx, int64_t tenant_id, int limit, const DepartmentScope& scope);
 
  private:
   store::Db& db_;

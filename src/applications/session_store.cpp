@@ -23,6 +23,28 @@ std::optional<SessionRow> session_of(store::Tx& tx, int64_t tenant_id, int64_t r
                     parse_json(r->str(8))};
 }
 
+std::optional<SessionRow> session_for_turn(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
+                                           const std::string& public_id, const std::string& day) {
+  auto r = tx.one(std::string("SELECT id, service_id, version_id, resident_id, correction_of, "
+                              "public_id, status, state, last_prompts, COALESCE((SELECT failures "
+                              "FROM lookup_failures f WHERE f.tenant_id = ? AND f.resident_id = ? "
+                              "AND f.day = ?), 0) FROM chat_sessions WHERE tenant_id = ? AND "
+                              "resident_id = ? AND public_id = ?") +
+                      store::for_update(tx),
+                  {tenant_id, resident_id, day, tenant_id, resident_id, public_id});
+  if (!r) return std::nullopt;
+  return SessionRow{r->i64(0),
+                    r->i64(1),
+                    r->i64(2),
+                    r->i64(3),
+                    r->opt_i64(4),
+                    r->str(5),
+                    r->str(6),
+                    parse_json(r->str(7)),
+                    parse_json(r->str(8)),
+                    static_cast<int>(r->i64(9))};
+}
+
 int64_t insert_session(store::Tx& tx, const NewSession& s) {
   return tx.insert_id(
       "INSERT INTO chat_sessions(public_id, tenant_id, resident_id, service_id, version_id, state, "

@@ -14,11 +14,17 @@ struct SessionRow {
   std::optional<int64_t> correction_of;
   std::string public_id, status;
   Json state, last_prompts;
+  int lookup_failures_today = 0;  // asked only by session_for_turn
 };
 
 // The resident's session by its public id; lock takes the row lock (PostgreSQL) for a turn.
 std::optional<SessionRow> session_of(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
                                      const std::string& public_id, bool lock);
+
+// session_of with the lock, plus the resident's lookup failures on `day` (the turn's
+// context), in one statement: the chat turn is the hot path.
+std::optional<SessionRow> session_for_turn(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
+                                           const std::string& public_id, const std::string& day);
 
 struct NewSession {
   std::string public_id;

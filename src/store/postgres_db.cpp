@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
@@ -52,6 +53,24 @@ struct PgConn {
   PGconn* conn = nullptr;
   std::unordered_map<std::string, std::string> prepared;  // sql -> statement name
   bool broken = false;
+  // A read-only transaction's COMMIT was sent but its reply not yet read (see PgTx::commit).
+  bool reply_pending = false;
+  std::atomic<int64_t>* round_trips = nullptr;
+  void waited() {
+    if (round_trips) round_trips->fetch_add(1, std::memory_order_relaxed);
+  }
+  // Reads the reply of a COMMIT sent without waiting. False if it failed, which for a
+  // read-only transaction means only a lost connection: then it is not used again.
+  bool settle() {
+    if (!reply_pending) return true;
+    reply_pending = false;
+    bool ok = true;
+    while (PGresult* r = PQgetResult(conn)) {
+      if (PQresultStatus(r) != PGRES_COMMAND_OK) ok = false;
+      PQclear(r);
+    }
+    return ok && PQstatus(conn) == CONNECTION_OK;
+  }
   explicit PgConn(const std::string& url) {
     conn = PQconnectdb(url.c_str());
     if (PQstatus(conn) != CONNECTION_OK) {
@@ -64,6 +83,7 @@ struct PgConn {
   }
   ~PgConn() { PQfinish(conn); }
   void simple(const char* sql) {
+    waited();
     PGresult* r = PQexec(conn, sql);
     auto s = PQresultStatus(r);
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
@@ -78,6 +98,7 @@ struct PgConn {
     if (it != prepared.end()) return it->second;
     std::string name = "s" + std::to_string(prepared.size());
     std::string text = to_dollar_params(sql);
+    // Once per statement and connection: not counted, so the count is what a request costs.
     PGresult* r = PQprepare(conn, name.c_str(), text.c_str(), nparams, nullptr);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
       if (PQstatus(conn) != CONNECTION_OK) broken = true;
@@ -151,7 +172,8 @@ class PgDb;
 
 class PgTx : public Tx {
  public:
-  PgTx(PgDb& db, std::unique_ptr<PgConn> c) : db_(db), c_(std::move(c)) {}
+  PgTx(PgDb& db, std::unique_ptr<PgConn> c, bool write)
+      : db_(db), c_(std::move(c)), write_(write) {}
   ~PgTx() override;
 
   int64_t exec(std::string_view sql, const Params& params) override {
@@ -176,14 +198,36 @@ class PgTx : public Tx {
             const std::function<bool(const Row&)>& fn) override {
     const auto& name = c_->statement(sql, static_cast<int>(params.size()));
     ParamText p(params);
-    if (!PQsendQueryPrepared(c_->conn, name.c_str(), static_cast<int>(params.size()),
-                             p.values.data(), nullptr, nullptr, 0))
-      fail_result(nullptr, c_->conn);
-    PQsetSingleRowMode(c_->conn);
+    c_->waited();
+    PGconn* k = c_->conn;
+    int n = static_cast<int>(params.size());
+    // Tx::one comes here too, so the first statement of most transactions: BEGIN goes with it
+    // in one pipeline (single-row mode is then set for the query after BEGIN's results).
+    bool pipelined = !begun_;
+    PGresult* begin_err = nullptr;
+    if (pipelined) {
+      begun_ = true;
+      if (!PQenterPipelineMode(k)) fail_result(nullptr, k);
+      if (!PQsendQueryParams(k, begin_sql(), 0, nullptr, nullptr, nullptr, nullptr, 0) ||
+          !PQsendQueryPrepared(k, name.c_str(), n, p.values.data(), nullptr, nullptr, 0) ||
+          !PQpipelineSync(k)) {
+        c_->broken = true;
+        fail_result(nullptr, k);
+      }
+      while (PGresult* b = PQgetResult(k)) {  // BEGIN's result, then its null
+        if (PQresultStatus(b) != PGRES_COMMAND_OK && !begin_err)
+          begin_err = b;
+        else
+          PQclear(b);
+      }
+    } else if (!PQsendQueryPrepared(k, name.c_str(), n, p.values.data(), nullptr, nullptr, 0)) {
+      fail_result(nullptr, k);
+    }
+    PQsetSingleRowMode(k);
     bool want = true;
     PGresult* err = nullptr;
     std::shared_ptr<std::vector<std::string>> cols;
-    while (PGresult* r = PQgetResult(c_->conn)) {
+    while (PGresult* r = PQgetResult(k)) {
       auto st = PQresultStatus(r);
       if (st == PGRES_SINGLE_TUPLE) {
         if (!cols) cols = columns_of(r);
@@ -196,11 +240,32 @@ class PgTx : public Tx {
         err = r;
       }
     }
-    if (err) fail_result(err, c_->conn);
+    if (pipelined) {
+      PGresult* sync = PQgetResult(k);
+      bool synced = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+      if (sync) PQclear(sync);
+      if (!synced || !PQexitPipelineMode(k)) c_->broken = true;
+      if (begin_err) {
+        if (err) PQclear(err);
+        err = begin_err;  // what followed it was only PGRES_PIPELINE_ABORTED
+      }
+      if (!synced && !err) fail_result(nullptr, k);
+    }
+    if (err) fail_result(err, k);
   }
   void commit() override {
-    c_->simple("COMMIT");
     done_ = true;
+    if (!begun_) return;  // nothing was asked: no transaction was opened
+    if (write_) {
+      c_->simple("COMMIT");
+      return;
+    }
+    // A read-only transaction's COMMIT cannot fail once its reads are answered, so it is
+    // sent without waiting; the next user of the connection reads the reply (PgConn::settle).
+    if (PQsendQuery(c_->conn, "COMMIT"))
+      c_->reply_pending = true;
+    else
+      c_->broken = true;
   }
   Backend backend() const override { return Backend::postgres; }
 
@@ -208,8 +273,10 @@ class PgTx : public Tx {
   PGresult* run(std::string_view sql, const Params& params) {
     const auto& name = c_->statement(sql, static_cast<int>(params.size()));
     ParamText p(params);
-    PGresult* r = PQexecPrepared(c_->conn, name.c_str(), static_cast<int>(params.size()),
-                                 p.values.data(), nullptr, nullptr, 0);
+    c_->waited();
+    PGresult* r = begun_ ? PQexecPrepared(c_->conn, name.c_str(), static_cast<int>(params.size()),
+                                          p.values.data(), nullptr, nullptr, 0)
+                         : begin_with(name, p, static_cast<int>(params.size()));
     auto st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
       if (PQstatus(c_->conn) != CONNECTION_OK) c_->broken = true;
@@ -217,8 +284,54 @@ class PgTx : public Tx {
     }
     return r;
   }
+  // BEGIN and the transaction's first statement in one round trip (libpq pipeline mode).
+  // The Sync that ends the pipeline does not end the explicit transaction BEGIN opened.
+  PGresult* begin_with(const std::string& name, const ParamText& p, int nparams) {
+    PGconn* k = c_->conn;
+    begun_ = true;
+    if (!PQenterPipelineMode(k)) fail_result(nullptr, k);
+    bool sent =
+        PQsendQueryParams(k, begin_sql(), 0, nullptr, nullptr, nullptr, nullptr, 0) &&
+        PQsendQueryPrepared(k, name.c_str(), nparams, p.values.data(), nullptr, nullptr, 0) &&
+        PQpipelineSync(k);
+    PGresult* out = nullptr;
+    PGresult* err = nullptr;
+    int query = 0;  // 0: BEGIN, 1: the statement; each one's results end with a null
+    while (sent) {
+      PGresult* r = PQgetResult(k);
+      if (!r) {
+        if (PQstatus(k) != CONNECTION_OK || ++query > 2) break;
+        continue;
+      }
+      auto st = PQresultStatus(r);
+      if (st == PGRES_PIPELINE_SYNC) {
+        PQclear(r);
+        break;
+      }
+      if ((st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) && query == 1 && !out) {
+        out = r;
+      } else if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        PQclear(r);
+      } else if (!err) {
+        err = r;  // the first error; what follows it is PGRES_PIPELINE_ABORTED
+      } else {
+        PQclear(r);
+      }
+    }
+    if (!PQexitPipelineMode(k) || !sent) c_->broken = true;
+    if (err || !out) {
+      if (out) PQclear(out);
+      return err;  // null when the connection failed: run() reports it
+    }
+    return out;
+  }
+
+  const char* begin_sql() const { return write_ ? "BEGIN" : "BEGIN READ ONLY"; }
+
   PgDb& db_;
   std::unique_ptr<PgConn> c_;
+  bool write_;
+  bool begun_ = false;  // BEGIN goes out with the first statement
   bool done_ = false;
 };
 
@@ -227,31 +340,29 @@ class PgDb : public Db {
   PgDb(std::string url, int size) : url_(std::move(url)), size_(size) {
     // Connect one eagerly so a bad URL fails at start-up, not on the first request.
     free_.push_back(std::make_unique<PgConn>(url_));
+    free_.back()->round_trips = &round_trips_;
     created_ = 1;
   }
   std::unique_ptr<Tx> begin(bool write) override {
-    std::unique_ptr<PgConn> c = acquire();
-    try {
-      c->simple(write ? "BEGIN" : "BEGIN READ ONLY");
-    } catch (...) {
-      release(std::move(c));
-      throw;
-    }
-    return std::make_unique<PgTx>(*this, std::move(c));
+    return std::make_unique<PgTx>(*this, acquire(), write);
   }
   std::unique_ptr<PgConn> acquire() {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return !free_.empty() || created_ < size_; });
     in_use_++;
+    std::unique_ptr<PgConn> c;
     if (!free_.empty()) {
-      auto c = std::move(free_.back());
+      c = std::move(free_.back());
       free_.pop_back();
-      return c;
+    } else {
+      created_++;
     }
-    created_++;
     lock.unlock();
     try {
-      return std::make_unique<PgConn>(url_);
+      if (c && c->settle()) return c;
+      c = std::make_unique<PgConn>(url_);  // new, or replacing one whose connection was lost
+      c->round_trips = &round_trips_;
+      return c;
     } catch (...) {
       std::lock_guard l(mu_);
       created_--;
@@ -273,6 +384,7 @@ class PgDb : public Db {
   Backend backend() const override { return Backend::postgres; }
   std::string describe() const override { return "postgresql"; }
   int pool_size() const override { return size_; }
+  int64_t round_trips() const { return round_trips_.load(std::memory_order_relaxed); }
   int pool_in_use() const override {
     std::lock_guard lock(mu_);
     return in_use_;
@@ -286,10 +398,11 @@ class PgDb : public Db {
   std::vector<std::unique_ptr<PgConn>> free_;
   int created_ = 0;
   int in_use_ = 0;
+  std::atomic<int64_t> round_trips_{0};
 };
 
 PgTx::~PgTx() {
-  if (!done_) {
+  if (!done_ && begun_) {
     try {
       c_->simple("ROLLBACK");
     } catch (...) {
@@ -300,6 +413,11 @@ PgTx::~PgTx() {
 }
 
 }  // namespace
+
+int64_t postgres_round_trips(const Db& db) {
+  auto pg = dynamic_cast<const PgDb*>(&db);
+  return pg ? pg->round_trips() : 0;
+}
 
 std::unique_ptr<Db> open_postgres(const std::string& url, int pool_size) {
   return std::make_unique<PgDb>(url, pool_size < 1 ? 16 : pool_size);

@@ -91,6 +91,69 @@ TEST_P(DbTest, MigrationsAreIdempotent) {
   EXPECT_EQ(store::schema_version(*db), store::migrations().back().version);
 }
 
+// One connection, so every transaction below reuses the connection the previous one left:
+// BEGIN sent with the first statement, a read-only COMMIT whose reply is read later, and a
+// first statement that fails must all leave it usable and the data right.
+TEST_P(DbTest, OneConnectionSurvivesDeferredBeginAndCommit) {
+  auto db = store::open(testdb::fresh_url(GetParam()), 1);
+  db->write([](store::Tx& tx) { tx.exec("CREATE TABLE t (v BIGINT PRIMARY KEY)"); });
+  db->write([](store::Tx& tx) { tx.exec("INSERT INTO t VALUES (1)"); });
+  for (int i = 0; i < 3; ++i)  // read-only transactions back to back
+    EXPECT_EQ(db->read([](store::Tx& tx) { return tx.one("SELECT COUNT(*) FROM t")->i64(0); }), 1);
+  // The failing statement is the transaction's first: it went out together with BEGIN.
+  EXPECT_THROW(db->write([](store::Tx& tx) { tx.exec("INSERT INTO t VALUES (1)"); }),
+               store::UniqueViolation);
+  EXPECT_THROW(db->read([](store::Tx& tx) { tx.exec("SELECT no_such_column FROM t"); }),
+               std::runtime_error);
+  // A transaction that asks nothing opens none.
+  db->write([](store::Tx&) {});
+  db->read([](store::Tx&) {});
+  // Rolled back after its first statement: nothing of it stays.
+  EXPECT_THROW(db->write([](store::Tx& tx) {
+    tx.exec("INSERT INTO t VALUES (2)");
+    throw std::runtime_error("boom");
+  }),
+               std::runtime_error);
+  db->write([](store::Tx& tx) {
+    tx.exec("INSERT INTO t VALUES (3)");
+    tx.exec("INSERT INTO t VALUES (4)");
+  });
+  EXPECT_EQ(db->read([](store::Tx& tx) { return tx.one("SELECT SUM(v) FROM t")->i64(0); }), 8);
+  // A read-only transaction stays read-only though BEGIN now travels with its first statement
+  // (PostgreSQL; SQLite's read transactions are read-only by convention only).
+  if (GetParam() == "postgres") {
+    EXPECT_THROW(db->read([](store::Tx& tx) { tx.exec("INSERT INTO t VALUES (5)"); }),
+                 std::runtime_error);
+  }
+}
+
+// The chat turn's cost on PostgreSQL is mostly round trips: BEGIN goes with the first
+// statement, a read-only COMMIT is not waited for, an empty transaction costs none.
+TEST_P(DbTest, RoundTripsPerTransaction) {
+  if (GetParam() != "postgres") GTEST_SKIP() << "round trips are a PostgreSQL matter";
+  auto db = store::open(testdb::fresh_url(GetParam()), 1);
+  db->write([](store::Tx& tx) { tx.exec("CREATE TABLE t (v BIGINT)"); });
+  auto write2 = [&] {
+    db->write([](store::Tx& tx) {
+      tx.exec("INSERT INTO t VALUES (?)", {int64_t{1}});
+      tx.one("SELECT COUNT(*) FROM t");
+    });
+  };
+  auto read1 = [&] { db->read([](store::Tx& tx) { tx.one("SELECT COUNT(*) FROM t"); }); };
+  write2();  // statements are prepared once per connection: not counted below
+  read1();
+  auto before = store::postgres_round_trips(*db);
+  write2();
+  EXPECT_EQ(store::postgres_round_trips(*db) - before, 3);  // BEGIN+INSERT, SELECT, COMMIT
+  before = store::postgres_round_trips(*db);
+  read1();
+  EXPECT_EQ(store::postgres_round_trips(*db) - before, 1);  // BEGIN READ ONLY+SELECT
+  before = store::postgres_round_trips(*db);
+  db->read([](store::Tx&) {});
+  EXPECT_EQ(store::postgres_round_trips(*db) - before, 0);
+  EXPECT_EQ(db->read([](store::Tx& tx) { return tx.one("SELECT COUNT(*) FROM t")->i64(0); }), 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, DbTest, ::testing::ValuesIn(testdb::backends()));
 
 TEST(Placeholders, RewritesQuestionMarksOutsideQuotes) {
