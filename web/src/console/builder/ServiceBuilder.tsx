@@ -11,6 +11,7 @@ import {
   moveStep, operatorsFor, removeStep, renameStep, updateStep,
   type CaseDef, type Check, type ChoiceDef, type Definition, type Finding, type History, type StepDef, type StepKind,
 } from './model';
+import FlowTests, { PublishTestWarning, runSavedFlowTests } from './FlowTests';
 import PreviewChat from './PreviewChat';
 import Versions from './Versions';
 
@@ -137,7 +138,9 @@ function Editor({ detail, t }: { detail: ServiceDetail; t: ReturnType<typeof use
 
   const publish = async () => {
     setPublishError(null); setNotice(null);
-    const ok = await ask({ title: t('pub.confirmPublishTitle', { title: def.title }), body: <p>{t('pub.confirmPublishBody')}</p>,
+    // Saved flow tests run on this draft first; failing ones are named in the confirmation.
+    const tests = await runSavedFlowTests(detail.id, def).catch(() => null);
+    const ok = await ask({ title: t('pub.confirmPublishTitle', { title: def.title }), body: <><PublishTestWarning run={tests} /><p>{t('pub.confirmPublishBody')}</p></>,
       confirmLabel: t('pub.confirmPublish'), cancelLabel: t('pub.cancel'), testId: 'confirm-publish' });
     if (!ok) return;
     try {
@@ -213,6 +216,7 @@ function Editor({ detail, t }: { detail: ServiceDetail; t: ReturnType<typeof use
           </section>
           {/* A rollback replaces the draft: reload so the editor starts from it with its new revision. */}
           <Versions id={detail.id} refreshKey={published} onRestored={() => navigate(0)} />
+          <FlowTests serviceId={detail.id} def={def} disabled={!check?.ok} />
         </div>
         <PreviewChat def={def} disabled={!check?.ok} />
       </div>
