@@ -37,8 +37,9 @@ describe('play from a step', () => {
     };
     const seen: Input[][] = [];
     const preview = async (inputs: Input[]) => { seen.push([...inputs]); return route[inputs.length]; };
-    const r = await playTo(def, 'pic', preview);
-    expect(r).toEqual({ inputs: [{ type: 'choice', value: 'move' }, { type: 'text', text: 'ヤマダ タロウ' }], reached: true, at: 'pic' });
+    const r = await playTo(def, 'name', preview);
+    expect(r).toEqual({ inputs: [{ type: 'choice', value: 'move' }], reached: true, at: 'name' });
+    expect(seen).toEqual([[], [{ type: 'choice', value: 'move' }]]);
     const stuck = await playTo(def, 'confirm', preview);
     expect(stuck.reached).toBe(false);
     expect(stuck.at).toBe('pic');
