@@ -22,8 +22,7 @@ constexpr JsonLimits kFlowCheckLimits{16, 256 * 1024};
   throw ApiError::bad_request(message, field);
 }
 
-std::string bounded_text(const Json& j, const std::string& field, size_t max_chars,
-                         bool required) {
+std::string bounded_text(const Json& j, const std::string& field, size_t max_chars, bool required) {
   if (!j.is_string()) bad(field, "文字で入力してください");
   std::string s = j.get<std::string>();
   if (required && conv::normalize_text(s).empty()) bad(field, "入力してください");
@@ -150,8 +149,9 @@ Json run_flow_checks(const conv::ServiceDefinition& def, const std::vector<FlowC
                            "」の前に、会話が終わっています");
         break;
       }
-      r = a.is_string() ? conv::handle(def, r.state, conv::Input::of_text(a.get<std::string>()), ctx)
-                        : conv::handle_json(def, r.state, a, ctx);
+      r = a.is_string()
+              ? conv::handle(def, r.state, conv::Input::of_text(a.get<std::string>()), ctx)
+              : conv::handle_json(def, r.state, a, ctx);
       ++answered;
       note_effects();
       for (const auto& p : r.prompts)
@@ -167,12 +167,13 @@ Json run_flow_checks(const conv::ServiceDefinition& def, const std::vector<FlowC
     int64_t fee = submitted_fee ? *submitted_fee : conv::total_fee(def, r.state.answers, today);
     if (failures.empty()) {
       if (t.submitted && *t.submitted && !submitted_fee)
-        failures.push_back("申請まで進みませんでした（" + step_name(def, at) + "で止まっています）");
+        failures.push_back("申請まで進みませんでした（" + step_name(def, at) +
+                           "で止まっています）");
       if (t.submitted && !*t.submitted && submitted_fee)
         failures.push_back("申請まで進みました（進まない想定でした）");
       if (t.fee && *t.fee != fee)
-        failures.push_back("手数料が" + std::to_string(fee) + "円でした（想定: " +
-                           std::to_string(*t.fee) + "円）");
+        failures.push_back("手数料が" + std::to_string(fee) +
+                           "円でした（想定: " + std::to_string(*t.fee) + "円）");
       if (t.end_step && *t.end_step != at)
         failures.push_back(step_name(def, *t.end_step) + "で止まる想定でしたが、" +
                            (at.empty() ? "会話は終わっています" : step_name(def, at) + "にいます"));
@@ -211,8 +212,7 @@ Json stored_tests(store::Db& db, int64_t tenant_id, int64_t id) {
 }
 }  // namespace
 
-void mount_flow_checks(http::Router& r, auth::AuthService& auth, Catalog& catalog,
-                       store::Db& db) {
+void mount_flow_checks(http::Router& r, auth::AuthService& auth, Catalog& catalog, store::Db& db) {
   using auth::Role;
   r.get("/api/services/{id}/flow-tests", [&](http::Request& req) {
     auto p = auth.require(req);
@@ -252,9 +252,8 @@ void mount_flow_checks(http::Router& r, auth::AuthService& auth, Catalog& catalo
     // The editor's unsaved draft when sent (what the preview plays), else the stored draft;
     // the tests sent, else the saved ones.
     Json stored = stored_tests(db, p.tenant_id, id);
-    Json definition = body.contains("definition")
-                          ? body["definition"]
-                          : catalog.detail(p.tenant_id, id)["definition"];
+    Json definition = body.contains("definition") ? body["definition"]
+                                                  : catalog.detail(p.tenant_id, id)["definition"];
     auto tests = parse_flow_checks(body.contains("tests") ? body["tests"] : stored["tests"]);
     auto def = load_or_throw(definition);
     int64_t now = clock::now_ms();

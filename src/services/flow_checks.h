@@ -30,7 +30,7 @@ struct FlowCheck {
   std::vector<Json> answers;  // typed text (string) or Input JSON (object)
   std::optional<bool> submitted;
   std::optional<int64_t> fee;
-  std::optional<std::string> end_step;       // "" = the dialog has ended
+  std::optional<std::string> end_step;        // "" = the dialog has ended
   std::map<std::string, std::string> fields;  // step id -> expected answer (value or display)
 
   Json to_json() const;
@@ -45,7 +45,6 @@ Json run_flow_checks(const conversation::ServiceDefinition& def,
                      const std::vector<FlowCheck>& tests, const conversation::Context& ctx);
 
 // GET/PUT /api/services/{id}/flow-tests, POST /api/services/{id}/flow-tests/run.
-void mount_flow_checks(http::Router& r, auth::AuthService& auth, Catalog& catalog,
-                       store::Db& db);
+void mount_flow_checks(http::Router& r, auth::AuthService& auth, Catalog& catalog, store::Db& db);
 
 }  // namespace mg::services

@@ -155,3 +155,24 @@ test('LINE preview: the channel renderer’s messages for a preview turn', async
   expectError(assert, await admin.post('/api/services/preview/line', { definition: dogDef(), inputs: 'x' }), 400);
   expectError(assert, await admin.post('/api/services/preview/line', {}), 400);
 });
+
+test('new service from a template under its own key, title and department', async () => {
+  const r = await admin.post('/api/service-templates/inu-toroku', { service_key: 'inu-second', title: '犬の登録（第二）', department: '' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.service_key, 'inu-second');
+  assert.equal(r.json.title, '犬の登録（第二）');
+  const d = (await admin.get(`/api/services/${r.json.id}`)).json;
+  assert.ok(d.definition.steps.length > 3, 'the template steps came along');
+  expectError(assert, await admin.post('/api/service-templates/inu-toroku', { service_key: 'inu-second', title: 'x' }), 409);
+  const bad = await admin.post('/api/service-templates/inu-toroku', { service_key: 5 });
+  expectError(assert, bad, 400);
+  assert.equal(bad.json.error.field, 'service_key');
+  expectError(assert, await admin.post('/api/service-templates/inu-toroku', { service_key: 'Bad Key!' }), 400);
+  // An editor of 福祉課 may not name another department for the new draft.
+  const email = 'tpl-welfare@example.com';
+  assert.equal((await admin.post('/api/staff', { email, name: 'x', password: `${email}-passphrase`, role: 'editor', departments: ['福祉課'] })).status, 201);
+  const c = new Client(srv.base);
+  assert.equal((await c.login('demo', email, `${email}-passphrase`)).status, 200);
+  expectError(assert, await c.post('/api/service-templates/inu-toroku', { service_key: 'inu-third', title: 'x', department: '税務課' }), 403);
+  assert.equal((await c.post('/api/service-templates/inu-toroku', { service_key: 'inu-third', title: '犬（福祉）', department: '福祉課' })).status, 201);
+});
