@@ -100,9 +100,10 @@ export default function LinePreview({ def, inputs }: { def: Definition; inputs: 
     <section className="line-preview" aria-labelledby="lp-h" data-testid="line-preview">
       <h3 id="lp-h">{t('lp.title')}</h3>
       <p className="muted">{t('lp.help')}</p>
-      <div className="line-phone" role="log" aria-label={t('lp.phone')} data-testid="line-phone">
+      <div className="line-phone" data-testid="line-phone">
         <div className="line-phone-bar" aria-hidden="true">LINE</div>
-        <div className="line-chat">
+        {/* Scrolls on its own, so it takes focus for keyboard users. */}
+        <div className="line-chat" role="log" aria-label={t('lp.phone')} tabIndex={0}>
           {turns.length === 0 && <p className="line-empty">{t('lp.empty')}</p>}
           {turns.map((turn) => (
             <div key={turn.key}>
