@@ -241,6 +241,8 @@ void mount_flow_checks(http::Router& r, auth::AuthService& auth, Catalog& catalo
           "VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, service_id) DO UPDATE SET tests = "
           "excluded.tests, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
           {p.tenant_id, id, list.dump(), now, p.staff_id});
+      auth::audit(tx, p, "service.flow_tests", "service", std::to_string(id),
+                  {{"tests", list.size()}});
     });
     return http::Response::json({{"tests", list}, {"updated_at", now}});
   });

@@ -75,21 +75,24 @@ export default function LinePreview({ def, inputs }: { def: Definition; inputs: 
   const { t } = useI18n();
   const [turns, setTurns] = useState<Turn[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const shown = useRef(-1);
+  const shown = useRef<Input[] | null>(null);
   const seq = useRef(0);
   const defRef = useRef(def);
   defRef.current = def;
   useEffect(() => {
-    if (inputs === null) { setTurns([]); shown.current = -1; return; }
+    if (inputs === null) { setTurns([]); shown.current = null; return; }
     let alive = true;
-    const fresh = inputs.length <= shown.current || shown.current < 0 || inputs.length === 0;
+    // One more answer after those shown continues the chat; anything else (a restart, play from
+    // a step) starts it again.
+    const prev = shown.current;
+    const fresh = !prev || inputs.length !== prev.length + 1 || prev.some((x, k) => x !== inputs[k]);
     api.post<{ messages: LineMessage[] }>('/api/services/preview/line', { definition: defRef.current, inputs }).then((r) => {
       if (!alive) return;
       setError(null);
       const last = inputs.at(-1);
       const turn: Turn = { key: ++seq.current, user: !fresh && last ? lineUserText(last, defRef.current) : undefined, messages: r.messages };
       setTurns((old) => (fresh ? [turn] : [...old, turn]));
-      shown.current = inputs.length;
+      shown.current = inputs;
     }, (e) => { if (alive) setError(errorText(e, t)); });
     return () => { alive = false; };
   }, [inputs, t]);
