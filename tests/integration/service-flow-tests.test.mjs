@@ -43,6 +43,8 @@ test('flow tests: saved with the service, run against the draft, failures in Jap
   assert.deepEqual(r.json.tests.map((t) => t.name), [happy.name, stops.name]);
   assert.deepEqual(r.json.tests[0].expect.fields, happy.expect.fields);
   assert.ok(r.json.updated_at > 0);
+  const audit = (await admin.get('/api/audit')).json.items.find((a) => a.action === 'service.flow_tests');
+  assert.equal(audit?.object_id, String(id), 'saving tests is audited');
 
   const apps = async () => { const j = (await admin.get('/api/applications')).json; return j.total ?? j.items.length; };
   const appsBefore = await apps();
