@@ -22,6 +22,7 @@
 #include "faq/routes.h"
 #include "garbage/routes.h"
 #include "handoff/routes.h"
+#include "handoff/store.h"
 #include "jobs/routes.h"
 #include "postal/routes.h"
 #include "reservations/routes.h"
@@ -117,6 +118,7 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
   postal::mount(router, deps.auth, deps.db);
   garbage::mount(router, deps.auth, deps.db);
   faq::mount(router, deps.auth, deps.db, deps.faq);
+  deps.faq.count_handoffs_with(handoff::started_per_day);  // FAQ statistics' 有人対応
   // Import/export before residents' {id} routes.
   residents::register_import_routes(router, deps.auth, deps.db);
   residents::mount(router, deps.auth, deps.db);

@@ -41,7 +41,8 @@ Json chat_request(const std::string& model, const std::string& masked_question,
 struct Generated {
   bool ok = false;
   std::string text;  // the model's answer (ok only)
-  // "timeout" | "transport" | "http" | "malformed" | "refused" | "unknown" | "busy"
+  // "timeout" | "transport" | "http" | "malformed" | "refused" | "unknown" | "busy" |
+  // "skipped" (a deferred LINE answer whose question or sources were gone: no call)
   std::string failure;
   int status = 0;  // HTTP status, 0 without a response
   int64_t latency_ms = 0;

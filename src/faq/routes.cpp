@@ -5,6 +5,7 @@
 #include "core/errors.h"
 #include "core/http.h"
 #include "faq/csv_io.h"
+#include "faq/stats.h"
 
 namespace mg::faq {
 
@@ -366,6 +367,58 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, FaqServ
                                    {"morphemes", morphemes},
                                    {"candidates", cands}});
     });
+  });
+
+  // Statistics per JST day and per entry (faq/stats.h) over ?from=&to= (YYYY-MM-DD, both
+  // included, at most 366 days; default the last 30 days), with totals for the KPI report.
+  router.get("/api/faq/stats", [&](http::Request& req) {
+    auto who = auth.require(req);
+    std::string to = req.query_or("to", today_jst());
+    std::string from = req.query_or("from");
+    if (from.empty()) {
+      auto t = parse_period(to, to, 1);
+      if (!t) throw ApiError::bad_request("to は YYYY-MM-DD の日付です", "to");
+      from = jst_date(t->to - std::chrono::days(29));
+    }
+    auto period = parse_period(from, to, 366);
+    if (!period) throw ApiError::bad_request("期間は YYYY-MM-DD の日付で、366 日までです", "from");
+    auto [stats, titles] = db.read([&](store::Tx& tx) {
+      std::map<std::string, int64_t> handed_off;
+      if (faq.handoffs_per_day())
+        for (const auto& [day, n] : faq.handoffs_per_day()(tx, who.tenant_id, period->from_ms()))
+          handed_off[day] = n;
+      Stats st = faq_stats(tx, who.tenant_id, *period, handed_off);
+      auto idx = faq.index(tx, who.tenant_id);
+      std::map<int64_t, std::string> names;
+      for (const auto& e : st.entries)
+        if (const Entry* found = idx->entry(e.entry_id)) names[e.entry_id] = found->question;
+      return std::pair{std::move(st), std::move(names)};
+    });
+    auto day_json = [](const DayStats& d) {
+      Json j = {{"asked", d.asked},           {"answered", d.answered},
+                {"resolved", d.resolved},     {"unresolved", d.unresolved},
+                {"unanswered", d.unanswered}, {"handed_off", d.handed_off}};
+      if (!d.date.empty()) j["date"] = d.date;
+      return j;
+    };
+    Json days = Json::array();
+    for (const auto& d : stats.days) days.push_back(day_json(d));
+    Json entries = Json::array();
+    for (const auto& e : stats.entries) {
+      auto it = titles.find(e.entry_id);
+      entries.push_back({{"entry_id", e.entry_id},
+                         {"question", it != titles.end() ? Json(it->second) : Json(nullptr)},
+                         {"answered", e.answered},
+                         {"resolved", e.resolved},
+                         {"unresolved", e.unresolved}});
+    }
+    Json total = day_json(stats.total);
+    int64_t rated = stats.total.resolved + stats.total.unresolved;
+    total["resolved_share"] =
+        rated ? Json(static_cast<double>(stats.total.resolved) / static_cast<double>(rated))
+              : Json(nullptr);
+    return http::Response::json(
+        {{"from", from}, {"to", to}, {"days", days}, {"total", total}, {"entries", entries}});
   });
 
   // Generative answers (faq/generative.h): whether the operator configured an endpoint, and

@@ -145,29 +145,30 @@ Reply FaqService::choose(store::Tx& tx, int64_t tenant_id, int64_t entry_id,
   return r;
 }
 
-void FaqService::add_generated(store::Db& db, int64_t tenant_id, const std::string& question,
-                               Reply& r) {
+std::vector<Entry> FaqService::generation_sources(store::Tx& tx, int64_t tenant_id,
+                                                  const Reply& r) const {
   // Weak retrieval (unanswered) or a clear answer: no call.
   if (!llm_.available() || r.outcome != Outcome::candidates || r.entries.empty() ||
       r.question_id == 0)
-    return;
-  if (!db.read([&](store::Tx& tx) { return generative_enabled(tx, tenant_id); })) return;
+    return {};
+  if (!generative_enabled(tx, tenant_id)) return {};
   // Only the candidates retrieval itself would suggest: a far weaker third entry is no source.
   std::vector<Entry> strong;
   for (const auto& e : r.entries)
     for (const auto& c : r.scored)
       if (c.entry_id == e.id && c.confidence >= Thresholds{}.suggest) strong.push_back(e);
-  if (strong.empty()) return;
-  auto sources = sources_of(strong);
+  return strong;
+}
+
+Generated FaqService::generate_answer(int64_t tenant_id, const std::string& question,
+                                      const std::vector<Source>& sources) {
   Generated g;
   if (generating_.fetch_add(1) < llm_.concurrency) {
-    g = generate(llm_, mask_personal(normalize(question, kMaxAskChars)), sources);
+    g = generate(llm_, mask_personal(normalize(question, kMaxAskChars), analyzer_), sources);
   } else {
     g.failure = "busy";  // the endpoint is slow: candidates now rather than a held worker
   }
   generating_.fetch_sub(1);
-  db.write(
-      [&](store::Tx& tx) { log_generation(tx, tenant_id, r.question_id, g, clock::now_ms()); });
   // Outcome, status, latency and tokens only: never the question or the answer.
   log::info("faq.generated", {{"tenant_id", tenant_id},
                               {"ok", g.ok},
@@ -176,6 +177,18 @@ void FaqService::add_generated(store::Db& db, int64_t tenant_id, const std::stri
                               {"latency_ms", g.latency_ms},
                               {"prompt_tokens", g.prompt_tokens},
                               {"completion_tokens", g.completion_tokens}});
+  return g;
+}
+
+void FaqService::add_generated(store::Db& db, int64_t tenant_id, const std::string& question,
+                               Reply& r) {
+  if (!llm_.available() || r.outcome != Outcome::candidates) return;
+  auto strong = db.read([&](store::Tx& tx) { return generation_sources(tx, tenant_id, r); });
+  if (strong.empty()) return;
+  auto sources = sources_of(strong);
+  Generated g = generate_answer(tenant_id, question, sources);
+  db.write(
+      [&](store::Tx& tx) { log_generation(tx, tenant_id, r.question_id, g, clock::now_ms()); });
   if (!g.ok) return;
   r.generated = g.text;
   r.generated_sources = std::move(sources);

@@ -4,6 +4,7 @@
 // transaction.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -63,6 +64,13 @@ class FaqService {
 
   const Analyzer& analyzer() const { return analyzer_; }
 
+  // Hand-offs started per JST day since from_ms, for the statistics (faq/stats.h): handoff/
+  // depends on faq, so the wiring passes them in. Set once at startup, before serving.
+  using HandoffsPerDay = std::function<std::vector<std::pair<std::string, int64_t>>(
+      store::Tx& tx, int64_t tenant_id, int64_t from_ms)>;
+  void count_handoffs_with(HandoffsPerDay fn) { handoffs_per_day_ = std::move(fn); }
+  const HandoffsPerDay& handoffs_per_day() const { return handoffs_per_day_; }
+
   // Set once at startup, before serving.
   void configure_llm(LlmSettings llm) { llm_ = std::move(llm); }
   const LlmSettings& llm() const { return llm_; }
@@ -70,6 +78,14 @@ class FaqService {
   // candidates, asks the model (outside any transaction) and logs the call. On any failure
   // the reply stays the plain candidates.
   void add_generated(store::Db& db, int64_t tenant_id, const std::string& question, Reply& r);
+  // The parts of add_generated, for channels that answer later (LINE: a job after the event's
+  // transaction). The candidates strong enough to be sources; empty when nothing is to be
+  // asked (not candidates, no endpoint, or the tenant's switch is off).
+  std::vector<Entry> generation_sources(store::Tx& tx, int64_t tenant_id, const Reply& r) const;
+  // Blocking, outside any transaction: masks the question, calls the model (at most
+  // `concurrency` calls at once, else "busy") and logs the call's figures (no text).
+  Generated generate_answer(int64_t tenant_id, const std::string& question,
+                            const std::vector<Source>& sources);
 
  private:
   struct Cached {
@@ -78,6 +94,7 @@ class FaqService {
   };
   const Analyzer& analyzer_;
   LlmSettings llm_;
+  HandoffsPerDay handoffs_per_day_;
   std::atomic<int> generating_{0};
   std::mutex mu_;
   std::map<int64_t, Cached> cache_;

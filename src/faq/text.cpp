@@ -198,6 +198,8 @@ std::vector<Morpheme> Analyzer::morphemes(std::string_view normalized) const {
     m.surface.assign(n->surface, n->length);
     auto f = split_csv(n->feature);
     m.pos = f.empty() ? "" : f[0];
+    m.pos1 = f.size() > 1 && f[1] != "*" ? f[1] : "";
+    m.pos2 = f.size() > 2 && f[2] != "*" ? f[2] : "";
     m.content = content_pos(f);
     m.reading = f.size() > 7 && f[7] != "*" ? f[7] : m.surface;
     // Verbs and adjectives by their dictionary form, so 捨てる/捨てます/捨てたい meet.

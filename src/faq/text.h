@@ -33,7 +33,9 @@ struct Term {
 // One morpheme as MeCab saw it (for the console's explanation and the tests).
 struct Morpheme {
   std::string surface;
-  std::string pos;      // 名詞, 動詞, …
+  std::string pos;   // 名詞, 動詞, …
+  std::string pos1;  // the subclass: 固有名詞, 接尾, 一般, … ("" when none)
+  std::string pos2;  // its subclass: 人名 (a person's name, or さん/様 after one), 地域, …
   std::string reading;  // katakana (the surface when the dictionary has none)
   std::string lemma;    // the term: dictionary form of verbs/adjectives, else the reading
   bool content = false;

@@ -1051,6 +1051,13 @@ CREATE TABLE faq_generations (
 );
 CREATE INDEX faq_generations_tenant ON faq_generations(tenant_id, created_at)
 )SQL"},
+      // Generative FAQ answers on LINE are written by a job after the event (faq_reply.h): one
+      // model call logged per question, so a retried job never sends its answer twice. The
+      // FAQ statistics (faq/stats.h) read the question log by period.
+      {39, "faq_line_stats", R"SQL(
+CREATE UNIQUE INDEX faq_generations_question ON faq_generations(tenant_id, question_id);
+CREATE INDEX faq_questions_day ON faq_questions(tenant_id, created_at)
+)SQL"},
       // Flow tests of the service builder (issue 11): the scripted answers and expected outcomes
       // staff write for a service, one JSON list per service, run against its draft.
       {40, "service_flow_tests", R"SQL(

@@ -1,6 +1,7 @@
 // FAQ chatbot (issue 14) end to end: a resident's question nobody answers reaches the console's
 // unanswered log; staff add the answer in two clicks; the next resident gets it and says it
-// helped. axe-core on the resident FAQ page (each state) and the console FAQ page; 44 px targets.
+// helped, and the console's statistics count it. axe-core on the resident FAQ page (each state)
+// and the console FAQ page (with its statistics); 44 px targets.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
@@ -94,6 +95,21 @@ test('unanswered on the web → staff add the answer from the log → the next r
     assert.deepEqual(await smallTargets(page), []);
     await answer.getByTestId('faq-yes').click();
     await answer.getByTestId('faq-thanks').waitFor();
+
+    // Staff: the statistics count it per day and per entry (sortable by count); axe on the view.
+    await staff.page.reload();
+    const stats = staff.page.getByTestId('faq-stats');
+    const row = stats.getByTestId('faq-st-entry').filter({ hasText: question });
+    await row.waitFor();
+    assert.deepEqual(await row.locator('td').allInnerTexts(), ['1', '1', '0']);
+    const today = stats.getByTestId('faq-st-days').locator('tbody tr').last();
+    assert.ok(Number(await today.locator('td').first().innerText()) >= 2, 'asked today');
+    const byResolved = stats.getByTestId('faq-st-sort-resolved');
+    await byResolved.click();
+    assert.equal(await byResolved.locator('xpath=..').getAttribute('aria-sort'), 'descending');
+    await byResolved.click();
+    assert.equal(await byResolved.locator('xpath=..').getAttribute('aria-sort'), 'ascending');
+    bad.push(...await axe(staff.page, 'console faq statistics'));
     await screenshot(page, 'faq-resident');
     assert.deepEqual(bad, []);
     assert.deepEqual(page.problems, []);

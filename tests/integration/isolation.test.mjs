@@ -219,6 +219,7 @@ const FIXTURES = {
   'PUT /api/faq/synonyms': { min: 'editor', foreign: 'own', body: () => ({ groups: [['ISO', 'アイソ']] }) },
   'GET /api/faq/unanswered': { min: 'viewer' },
   'GET /api/faq/generative': { min: 'viewer' },
+  'GET /api/faq/stats': { min: 'viewer' },
   'PUT /api/faq/generative': { min: 'admin', foreign: 'own', body: () => ({ enabled: false }) },
   'POST /api/faq/unanswered/{id}/answer': { min: 'editor', params: { id: (c) => c.a.faqQuestion }, body: () => ({ answer: 'ISO' }) },
   'POST /api/faq/unanswered/{id}/dismiss': { min: 'editor', params: { id: (c) => c.a.faqQuestion }, body: () => ({}) },

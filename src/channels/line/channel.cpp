@@ -6,6 +6,7 @@
 #include "channels/line/demo_rich_menu.h"
 #include "channels/line/dispatcher.h"
 #include "channels/line/event_processor.h"
+#include "channels/line/faq_reply.h"
 #include "channels/line/rich_menu_routes.h"
 #include "channels/line/rich_menu_rules.h"
 #include "channels/line/settings_routes.h"
@@ -46,6 +47,13 @@ LineChannel mount(http::Router& router, auth::AuthService& auth, store::Db& db,
   auto events = std::make_unique<EventProcessor>(db, chat, catalog, [d] { d->wake(); });
   events->send_through(d);
   events->use_faq(opt.faq);
+  if (opt.faq) {
+    // Generative FAQ answers on LINE, after the event's transaction (faq_reply.h).
+    events->on_jobs_written([&runner] { runner.wake(); });
+    runner.handle(kGeneratedAnswerJob, [&db, faq = opt.faq, d](const jobs::Job& job) {
+      if (answer_generated(db, *faq, job)) d->wake();
+    });
+  }
   EventProcessor* e = events.get();
   router.post("/line/{tenant}/webhook", [&auth, &db, e](http::Request& req) {
     return receive_webhook(req, auth, db, [e] { e->wake(); });

@@ -197,6 +197,15 @@ EventAnswer Desk::faq_turn(store::Tx& tx, const ResidentContext& ctx, const std:
     for (auto& m : menu(ctx, 0, kMenuIntro)) a.messages.push_back(m);
   }
   if (memory.failures >= 2) offer_handoff(a.messages);
+  // A generative answer (when the web would get one) is written by a job after this
+  // transaction commits, so the model is never called while the event holds the writer; the
+  // messages above go with it, or alone when the call fails.
+  if (asked.outcome == faq::Outcome::candidates &&
+      defer_generated_answer(tx, *faq_, ctx.tenant_id, asked, ctx.user_id, ctx.reply_token,
+                             ctx.reply_token_at, a.messages)) {
+    a.messages = Json::array();
+    a.jobs_enqueued = true;
+  }
   return a;
 }
 

@@ -28,11 +28,17 @@ struct ResidentContext {
   // The first page of the service menu, rendered once per tenant and batch (most answers to
   // new residents end with it); null disables the cache.
   Json* first_menu = nullptr;
+  // The event's sender and reply token: a FAQ answer written later (a generative answer,
+  // faq_reply.h) goes to them through the outbox.
+  std::string user_id;
+  std::string reply_token;
+  int64_t reply_token_at = 0;
 };
 
 struct EventAnswer {
   Json messages = Json::array();
   std::optional<std::string> resident_status;  // "active" | "blocked"
+  bool jobs_enqueued = false;                  // wake the job runner after the commit
 };
 
 class Desk {

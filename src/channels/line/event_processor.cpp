@@ -160,7 +160,8 @@ int EventProcessor::run_once() {
   // One transaction for the batch: each event's claim, chat turn, outbox rows and status
   // commit together. A savepoint per event keeps one bad event from undoing the others.
   int handled = 0;
-  int queued = 0;  // rows left for the dispatcher's coordinator to claim
+  int queued = 0;             // rows left for the dispatcher's coordinator to claim
+  bool jobs_waiting = false;  // a FAQ answer left for a job (generative, after the commit)
   std::vector<Dispatcher::Claimed> direct;
   auto release_direct = [&] {
     if (dispatcher_) dispatcher_->release(direct);
@@ -170,6 +171,7 @@ int EventProcessor::run_once() {
     db_.write([&](store::Tx& tx) {
       handled = 0;
       queued = 0;
+      jobs_waiting = false;
       release_direct();  // a retried transaction starts over
       const std::string still_pending =
           std::string("SELECT status FROM line_events WHERE id = ?") + store::for_update(tx);
@@ -216,8 +218,16 @@ int EventProcessor::run_once() {
                               &t.services,
                               endpoint(c.tenant_id),
                               c.photo ? &*c.photo : nullptr,
-                              &t.first_menu};
+                              &t.first_menu,
+                              c.user_id,
+                              {},
+                              0};
+          if (c.event.contains("replyToken") && c.event["replyToken"].is_string()) {
+            ctx.reply_token = c.event["replyToken"].get<std::string>();
+            ctx.reply_token_at = c.received_at;
+          }
           answer = desk_.answer(tx, c.event, ctx);
+          if (answer.jobs_enqueued) jobs_waiting = true;
           if (answer.resident_status)
             residents::set_status(tx, c.tenant_id, c.resident_id, *answer.resident_status);
         } catch (const std::exception& e) {
@@ -258,6 +268,7 @@ int EventProcessor::run_once() {
   }
   if (dispatcher_) dispatcher_->hand_over(std::move(direct));
   if (queued > 0 && outbox_written_) outbox_written_();
+  if (jobs_waiting && jobs_written_) jobs_written_();
   // A batch whose events were all taken by another process still counts as work: read again.
   return static_cast<int>(claimed.size());
 }

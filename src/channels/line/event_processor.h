@@ -35,6 +35,9 @@ class EventProcessor {
   void send_through(Dispatcher* dispatcher) { dispatcher_ = dispatcher; }
   // Free text outside a dialog is answered from the FAQ; set before start().
   void use_faq(faq::FaqService* faq) { desk_.use_faq(faq); }
+  // Called after a batch that enqueued jobs committed (the job runner's wake); set before
+  // start().
+  void on_jobs_written(std::function<void()> fn) { jobs_written_ = std::move(fn); }
 
  private:
   void loop();
@@ -43,6 +46,7 @@ class EventProcessor {
   services::Catalog& catalog_;
   Desk desk_;
   std::function<void()> outbox_written_;
+  std::function<void()> jobs_written_;
   Dispatcher* dispatcher_ = nullptr;
   size_t batch_;
   std::mutex mu_;

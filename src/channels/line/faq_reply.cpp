@@ -1,5 +1,9 @@
 #include "channels/line/faq_reply.h"
 
+#include "channels/line/outbox.h"
+#include "core/clock.h"
+#include "faq/pages.h"
+
 #include "channels/line/postback_data.h"
 #include "channels/line/receiving_settings.h"
 #include "channels/line/renderer.h"
@@ -158,6 +162,107 @@ Json faq_command_messages(store::Tx& tx, faq::FaqService& faq, int64_t tenant_id
                                "手続きの一覧が出ます。");
   }
   return text_messages("「メニュー」と送ると手続きの一覧が出ます。");
+}
+
+bool defer_generated_answer(store::Tx& tx, faq::FaqService& faq, int64_t tenant_id,
+                            const faq::Reply& asked, const std::string& user_id,
+                            const std::string& reply_token, int64_t reply_token_at,
+                            const Json& fallback) {
+  if (user_id.empty() || !fallback.is_array() || fallback.empty()) return false;
+  auto sources = faq.generation_sources(tx, tenant_id, asked);
+  if (sources.empty()) return false;
+  Json ids = Json::array();
+  for (const auto& e : sources) ids.push_back(e.id);
+  jobs::EnqueueOptions opt;
+  opt.tenant_id = tenant_id;
+  // One resident's deferred answers leave in the order asked.
+  opt.queue_key = "faq.line:" + std::to_string(tenant_id) + ":" + user_id;
+  opt.max_attempts = 5;
+  jobs::enqueue(tx, kGeneratedAnswerJob,
+                {{"question_id", asked.question_id},
+                 {"user_id", user_id},
+                 {"reply_token", reply_token},
+                 {"reply_token_at", reply_token_at},
+                 {"entry_ids", ids},
+                 {"fallback", fallback}},
+                opt);
+  return true;
+}
+
+namespace {
+bool generation_logged(store::Tx& tx, int64_t tenant_id, int64_t question_id) {
+  return tx
+      .one("SELECT 1 FROM faq_generations WHERE tenant_id = ? AND question_id = ?",
+           {tenant_id, question_id})
+      .has_value();
+}
+
+// The model's answer and the sources it may cite ([1] title, link).
+Json generated_messages(const std::string& text, const std::vector<faq::Source>& sources) {
+  std::string out = text;
+  if (!sources.empty()) out += "\n\n資料：";
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    out += "\n[" + std::to_string(i + 1) + "] " + sources[i].title;
+    if (!sources[i].url.empty()) out += "\n" + sources[i].url;
+  }
+  return text_messages(out);
+}
+}  // namespace
+
+bool answer_generated(store::Db& db, faq::FaqService& faq, const jobs::Job& job) {
+  const Json& p = job.payload;
+  if (!job.tenant_id || !p.is_object() || !p.contains("question_id") ||
+      !p["question_id"].is_number_integer() || !p.contains("user_id") ||
+      !p["user_id"].is_string() || !p.contains("fallback") || !p["fallback"].is_array() ||
+      !p.contains("entry_ids") || !p["entry_ids"].is_array())
+    throw jobs::PermanentFailure("faq.line_answer: bad payload");
+  int64_t tenant = *job.tenant_id;
+  int64_t question_id = p["question_id"].get<int64_t>();
+  struct Prepared {
+    bool done = false;
+    std::string question;
+    std::vector<faq::Entry> entries;
+  };
+  // A retried job whose answer already left (its call is logged) does nothing.
+  auto prep = db.read([&](store::Tx& tx) {
+    Prepared r;
+    if (generation_logged(tx, tenant, question_id)) {
+      r.done = true;
+      return r;
+    }
+    if (auto q = faq::get_question(tx, tenant, question_id)) r.question = q->question;
+    std::string today = faq::today_jst();
+    for (const auto& id : p["entry_ids"]) {
+      if (!id.is_number_integer()) continue;
+      int64_t v = id.get<int64_t>();
+      auto e = v < 0 ? faq::passage_entry(tx, tenant, -v) : faq::get_entry(tx, tenant, v);
+      if (e && faq::valid_on(*e, today)) r.entries.push_back(*e);
+    }
+    return r;
+  });
+  if (prep.done) return false;
+  auto sources = faq::sources_of(prep.entries);
+  faq::Generated g;
+  if (prep.question.empty() || sources.empty())
+    g.failure = "skipped";  // the question or its sources went meanwhile: the plain answer
+  else
+    g = faq.generate_answer(tenant, prep.question, sources);  // outside any transaction
+  Json messages = g.ok ? generated_messages(g.text, sources) : Json::array();
+  for (const auto& m : p["fallback"]) messages.push_back(m);
+  OutgoingMessages out;
+  out.tenant_id = tenant;
+  out.user_id = p["user_id"].get<std::string>();
+  out.messages = std::move(messages);
+  if (p.contains("reply_token") && p["reply_token"].is_string() &&
+      !p["reply_token"].get<std::string>().empty()) {
+    out.reply_token = p["reply_token"].get<std::string>();
+    out.reply_token_at = p.value("reply_token_at", int64_t{0});
+  }
+  return db.write([&](store::Tx& tx) {
+    if (generation_logged(tx, tenant, question_id)) return false;
+    faq::log_generation(tx, tenant, question_id, g, clock::now_ms());
+    return enqueue_messages(tx, out) > 0;
+  });
 }
 
 }  // namespace mg::line

@@ -7,6 +7,7 @@
 
 #include "core/json.h"
 #include "faq/service.h"
+#include "jobs/queue.h"
 #include "store/db.h"
 
 namespace mg::line {
@@ -25,6 +26,23 @@ bool is_faq_command(const std::string& command);
 // The answer to such a tap: a chosen candidate's answer, or thanks for the feedback.
 Json faq_command_messages(store::Tx& tx, faq::FaqService& faq, int64_t tenant_id,
                           int64_t resident_id, const std::string& command);
+
+// Generative answers on LINE: the model is never called inside the event's transaction.
+// When the web would ask it (candidates strong enough, an endpoint, the tenant's switch on),
+// defer_generated_answer enqueues a kGeneratedAnswerJob carrying the plain answer
+// (`fallback`, the messages the event would have sent) and returns true; the caller then
+// sends nothing now. The job (answer_generated) calls the model after the commit and writes,
+// in one transaction with the call's faq_generations row (unique per question, so a retried
+// job never sends twice), the generated answer with its sources followed by `fallback`, or
+// `fallback` alone on any failure, to the outbox with the event's reply token (the dispatcher
+// pushes instead once the token is stale).
+inline constexpr const char* kGeneratedAnswerJob = "faq.line_answer";
+bool defer_generated_answer(store::Tx& tx, faq::FaqService& faq, int64_t tenant_id,
+                            const faq::Reply& asked, const std::string& user_id,
+                            const std::string& reply_token, int64_t reply_token_at,
+                            const Json& fallback);
+// The job's handler; true when it wrote outbox rows (wake the dispatcher).
+bool answer_generated(store::Db& db, faq::FaqService& faq, const jobs::Job& job);
 
 // The resident attribute garbage reminders use by default for the district (5374 地名).
 inline constexpr const char* kGarbageAreaAttribute = "garbage_area";

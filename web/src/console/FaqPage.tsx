@@ -3,6 +3,7 @@ import { useI18n } from '../i18n-react';
 import FaqEntries from './FaqEntries';
 import FaqGenerative from './FaqGenerative';
 import FaqPages from './FaqPages';
+import FaqStats from './FaqStats';
 import FaqTestBox from './FaqTestBox';
 import FaqUnanswered from './FaqUnanswered';
 import { atLeast, useSession } from './session';
@@ -21,6 +22,7 @@ export default function FaqPage() {
       <FaqTestBox />
       <FaqEntries canEdit={canEdit} version={version} />
       <FaqPages canEdit={canEdit} />
+      <FaqStats />
       <FaqGenerative canAdmin={atLeast(session.user.role, 'admin')} />
     </section>
   );

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError, api, type PublishResult, type ServiceDetail, type ServiceRow } from '../../api';
 import { ErrorMessage, Loading, Notice, errorText } from '../../common';
@@ -11,12 +11,16 @@ import {
   moveStep, operatorsFor, removeStep, renameStep, updateStep,
   type CaseDef, type Check, type ChoiceDef, type Definition, type Finding, type History, type StepDef, type StepKind,
 } from './model';
+import ConditionEditor from './ConditionEditor';
 import FlowTests, { PublishTestWarning, runSavedFlowTests } from './FlowTests';
 import NewServiceSource, { createFromSource, type NewSource } from './NewServiceSource';
 import PreviewChat from './PreviewChat';
 import Versions from './Versions';
 
 const SAVE_DELAY_MS = 700;
+// The graph library loads only when staff open the flow view.
+const FlowGraph = lazy(() => import('./FlowGraph'));
+const FLOW_KEY = 'mg_builder_flow';
 type SaveState = 'idle' | 'checking' | 'saving' | 'saved' | 'invalid' | 'conflict' | 'error';
 
 /** "New service": a title and key, then the builder opens on a small valid draft. */
@@ -89,12 +93,24 @@ function Editor({ detail, t }: { detail: ServiceDetail; t: ReturnType<typeof use
   const savedDef = useRef<Definition>(detail.definition as Definition);
   const focusStep = useRef<string | null>(null);
   const [confirmDialog, ask] = useConfirm();
+  const [showFlow, setShowFlow] = useState(() => { try { return localStorage.getItem(FLOW_KEY) === '1'; } catch { return false; } });
+  const toggleFlow = () => setShowFlow((v) => { try { localStorage.setItem(FLOW_KEY, v ? '0' : '1'); } catch { /* private mode */ } return !v; });
+  // A step chosen in the graph opens in the list; from the keyboard, focus follows it there.
+  const selectFromGraph = (i: number, how: 'pointer' | 'keyboard') => {
+    setSelected(i);
+    const el = document.querySelector<HTMLElement>(`[data-step-handle="${CSS.escape(def.steps[i]?.id ?? '')}"]`);
+    if (how === 'keyboard') el?.focus(); else el?.scrollIntoView({ block: 'nearest' });
+  };
 
   const edit = useCallback((fn: (d: Definition) => Definition) => setHist((h) => historyPush(h, fn(h.present))), []);
 
   // Check as staff type; save when the validator has no errors and the draft changed.
+  // The first check runs at once: the debounce is for typing, not for opening the draft.
+  const checked = useRef(false);
   useEffect(() => {
     let alive = true;
+    const delay = checked.current ? SAVE_DELAY_MS : 0;
+    checked.current = true;
     setSave((s) => (s === 'conflict' ? s : 'checking'));
     const timer = setTimeout(async () => {
       try {
@@ -112,7 +128,7 @@ function Editor({ detail, t }: { detail: ServiceDetail; t: ReturnType<typeof use
         if (e instanceof ApiError && e.code === 'stale_draft') { setSave('conflict'); setSaveError(e.message); return; }
         setSave('error'); setSaveError(errorText(e, t));
       }
-    }, SAVE_DELAY_MS);
+    }, delay);
     return () => { alive = false; clearTimeout(timer); };
   }, [def, detail.id, t]);
 
@@ -186,6 +202,12 @@ function Editor({ detail, t }: { detail: ServiceDetail; t: ReturnType<typeof use
           <section className="card" aria-labelledby="bld-steps-h">
             <h2 id="bld-steps-h">{t('bld.steps')}</h2>
             <p className="muted">{t('bld.stepsHelp')}</p>
+            <button type="button" className="btn" aria-expanded={showFlow} onClick={toggleFlow} data-testid="flow-toggle">{showFlow ? t('flow.hide') : t('flow.show')}</button>
+            {showFlow && (
+              <Suspense fallback={<p role="status">{t('flow.loading')}</p>}>
+                <FlowGraph def={def} check={check} selectedId={def.steps[selected]?.id} onSelect={selectFromGraph} />
+              </Suspense>
+            )}
             <ol className="builder-steps" data-testid="builder-steps">
               {def.steps.map((s, i) => {
                 const f = findingsFor(check, s.id);
@@ -471,41 +493,10 @@ function BranchFields({ def, index, s, set, f, errors }: { def: Definition; inde
       <p className="muted">{t('bld.casesHelp')}</p>
       <ol>
         {cases.map((c, i) => {
-          const w = c.when;
-          const src = def.steps.find((x) => x.id === w.answer);
-          const ops = operatorsFor(src);
-          const valueIsChoice = src?.kind === 'choice' && w.op !== 'answered';
-          const setWhen = (patch: Partial<typeof w>) => setCase(i, { ...c, when: { ...w, ...patch } });
           return (
             <li key={i} className="builder-case" data-testid="case-row">
-              <Field label={t('bld.caseAnswer', { n: i + 1 })} findings={f(`cases[${i}].when`)} errors={errors}>
-                {(id, d) => (
-                  <select id={id} value={w.answer ?? ''} aria-describedby={d} data-testid="case-answer"
-                    onChange={(e) => { const ns = def.steps.find((x) => x.id === e.target.value); setCase(i, { ...c, when: { answer: e.target.value, op: operatorsFor(ns)[0], value: ns?.choices?.[0]?.value } }); }}>
-                    <option value="">{t('bld.pick')}</option>
-                    {sources.map((x) => <option key={x.id} value={x.id}>{stepName(x)}（{x.id}）</option>)}
-                  </select>
-                )}
-              </Field>
-              <div className="field">
-                <label htmlFor={`case-op-${s.id}-${i}`}>{t('bld.caseOp')}</label>
-                <select id={`case-op-${s.id}-${i}`} value={w.op ?? ''} onChange={(e) => setWhen({ op: e.target.value, value: e.target.value === 'answered' ? true : w.value })} data-testid="case-op">
-                  {ops.map((o) => <option key={o} value={o}>{t(`bld.op.${o}` as MessageKey)}</option>)}
-                </select>
-              </div>
-              {w.op !== 'answered' && (
-                <div className="field">
-                  <label htmlFor={`case-val-${s.id}-${i}`}>{t('bld.caseValue')}</label>
-                  {valueIsChoice ? (
-                    <select id={`case-val-${s.id}-${i}`} value={String(w.value ?? '')} onChange={(e) => setWhen({ value: e.target.value })} data-testid="case-value">
-                      {(src?.choices ?? []).map((ch) => <option key={ch.value} value={ch.value}>{ch.label || ch.value}</option>)}
-                    </select>
-                  ) : (
-                    <input id={`case-val-${s.id}-${i}`} value={String(w.value ?? '')} data-testid="case-value"
-                      onChange={(e) => { const v = e.target.value; const n = Number(v); setWhen({ value: src?.kind === 'date' && !w.op?.startsWith('age') ? v : v !== '' && !Number.isNaN(n) ? n : v }); }} />
-                  )}
-                </div>
-              )}
+              <FindingList findings={f(`cases[${i}].when`)} errors={errors} />
+              <ConditionEditor def={def} sources={sources} when={c.when} caseNo={i + 1} onChange={(when) => setCase(i, { ...c, when })} />
               <NextSelect def={def} value={c.next} onChange={(v) => setCase(i, { ...c, next: v ?? '' })} label={t('bld.caseNext', { n: i + 1 })} findings={f(`cases[${i}].next`)} errors={errors} testId="case-next" self={s.id} />
               <button type="button" className="btn btn-small btn-ghost" onClick={() => set({ cases: cases.filter((_, n) => n !== i) })}>{t('bld.caseRemove', { n: i + 1 })}</button>
             </li>

@@ -1,0 +1,53 @@
+#pragma once
+// FAQ statistics for the console and the KPI report (issue 14), counted from the question log
+// (faq_questions) per JST day and per entry. Hand-offs live in handoff/, which depends on
+// faq: the caller passes their per-day counts in.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/db.h"
+
+namespace mg::faq {
+
+// Counts of one day (or of the whole period):
+//   asked       questions typed (a tapped もしかして candidate is not a new question)
+//   answered    answers shown: clear answers, garbage sorting and tapped candidates
+//   resolved    「解決しましたか？」→ はい; unresolved: いいえ / どれでもない
+//   unanswered  questions nothing matched
+//   handed_off  hand-offs to staff started (from handoff/)
+struct DayStats {
+  std::string date;  // YYYY-MM-DD (JST)
+  int64_t asked = 0, answered = 0, resolved = 0, unresolved = 0, unanswered = 0, handed_off = 0;
+};
+
+struct EntryStats {
+  int64_t entry_id = 0;  // negative: a passage of the town's web pages
+  int64_t answered = 0, resolved = 0, unresolved = 0;
+};
+
+struct Stats {
+  std::vector<DayStats> days;  // every day of the period, oldest first, zeros included
+  DayStats total;
+  std::vector<EntryStats> entries;  // entries answered in the period, most answered first
+};
+
+// A period of JST days, both ends included. nullopt unless both are real YYYY-MM-DD dates,
+// from <= to and at most max_days long.
+struct Period {
+  std::chrono::sys_days from, to;
+  int64_t from_ms() const;
+  int64_t end_ms() const;  // exclusive: the midnight after `to`, JST
+};
+std::optional<Period> parse_period(std::string_view from, std::string_view to, int max_days);
+std::string jst_date(std::chrono::sys_days d);
+
+// handed_off: hand-offs started per JST day (YYYY-MM-DD → count); days outside are ignored.
+Stats faq_stats(store::Tx& tx, int64_t tenant_id, const Period& p,
+                const std::map<std::string, int64_t>& handed_off);
+
+}  // namespace mg::faq
