@@ -5,6 +5,7 @@
 #include "app/server.h"
 #include "applications/routes.h"
 #include "auth/routes.h"
+#include "channels/line/builder_preview.h"
 #include "channels/line/dispatcher.h"
 #include "channels/line/line_messenger.h"
 #include "channels/web/routes.h"
@@ -28,6 +29,7 @@
 #include "residents/import_routes.h"
 #include "residents/routes.h"
 #include "residents/settings_routes.h"
+#include "services/flow_checks.h"
 #include "services/routes.h"
 
 namespace mg::app {
@@ -111,6 +113,8 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
   auth::mount(router, deps.auth, deps.db);
   services::mount(router, deps.auth, deps.catalog,
                   services::TemplateGallery(default_dir(config.templates_dir, "templates")));
+  services::mount_flow_checks(router, deps.auth, deps.catalog, deps.db);
+  line::mount_builder_preview(router, deps.auth);
   postal::mount(router, deps.auth, deps.db);
   garbage::mount(router, deps.auth, deps.db);
   faq::mount(router, deps.auth, deps.db, deps.faq);

@@ -155,6 +155,18 @@ void mount_templates(http::Router& r, auth::AuthService& auth, Catalog& catalog,
     const auto& key = req.params["key"];
     auto def = gallery.definition(key);
     if (!def) throw ApiError::not_found("テンプレートが見つかりません");
+    // The new-service page names the draft itself: its own key, title and department.
+    Json body = req.body.empty() ? Json::object() : http::json_body(req, kServiceDefinitionLimits);
+    if (!body.is_object()) throw ApiError::bad_request("本文はオブジェクトで指定してください");
+    bool named = false;
+    for (const char* f : {"service_key", "title", "department"}) {
+      if (!body.contains(f)) continue;
+      if (!body[f].is_string())
+        throw ApiError::bad_request(std::string(f) + " は文字で指定してください", f);
+      (*def)[f] = body[f];
+      named = true;
+    }
+    if (named) require_department(p, department_in(*def));
     return http::Response::json(catalog.create_from_template(p, key, *def).to_json(), 201);
   });
 }

@@ -1073,6 +1073,18 @@ ALTER TABLE campaigns ADD COLUMN audience_frozen BIGINT NOT NULL DEFAULT 0
 CREATE UNIQUE INDEX faq_generations_question ON faq_generations(tenant_id, question_id);
 CREATE INDEX faq_questions_day ON faq_questions(tenant_id, created_at)
 )SQL"},
+      // Flow tests of the service builder (issue 11): the scripted answers and expected outcomes
+      // staff write for a service, one JSON list per service, run against its draft.
+      {40, "service_flow_tests", R"SQL(
+CREATE TABLE service_flow_tests (
+  tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+  service_id BIGINT NOT NULL REFERENCES services(id),
+  tests TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  updated_by BIGINT,
+  PRIMARY KEY (tenant_id, service_id)
+)
+)SQL"},
   };
   return list;
 }

@@ -1,7 +1,8 @@
 // Issue 11: a staff member builds a small 犬の登録 service in the console's builder through the UI
 // alone (a choice whose options branch, a fee per choice, a date with limits, a kana name,
 // confirm and submit), sees findings on the step and field, reorders with the keyboard only,
-// plays the draft in the preview, publishes, and a resident completes it on the web chat.
+// plays the draft in the preview (web and LINE phone, from a chosen step), writes and runs flow
+// tests (publishing names the failing one), publishes, and a resident completes it on the web chat.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
@@ -40,6 +41,14 @@ test('build, preview, publish and apply: a service made in the builder alone', a
     await login(page);
     await page.getByTestId('nav-services').click();
     await page.getByTestId('builder-new-link').click();
+    // A template (gallery with descriptions) or a copy of a service can be the start; blank is used here.
+    await page.getByTestId('new-source-template').check();
+    await page.getByTestId('new-template').first().waitFor();
+    assert.ok(await page.getByTestId('new-template').count() > 3);
+    bad.push(...await axe(page, 'new service from a template'));
+    await page.getByTestId('new-source-copy').check();
+    await page.getByTestId('new-copy-from').waitFor();
+    await page.getByTestId('new-source-blank').check();
     await page.getByTestId('new-title').fill(TITLE);
     await page.getByTestId('new-key').fill('inu-builder-e2e');
     await page.getByTestId('new-department').fill('');
@@ -111,10 +120,50 @@ test('build, preview, publish and apply: a service made in the builder alone', a
     const dateQ = preview.locator('[data-testid=chat-active][data-step-id=birth]');
     await dateQ.waitFor();
     assert.ok(await dateQ.getAttribute('data-min-date'), 'the date limits reach the renderer');
+    // The LINE phone beside it shows what LINE would receive for the same answers.
+    const phone = page.getByTestId('line-phone');
+    await phone.getByText('犬の生年月日を教えてください').waitFor();
+    assert.match(await phone.innerText(), /新しく飼い始めた犬/);
+    await phone.getByTestId('line-quick').waitFor();
     bad.push(...await axe(page, 'builder with preview'));
     await screenshot(page, 'builder-preview');
+    // Play from a later step: the earlier answers are filled in.
+    await page.getByTestId('play-from-step').selectOption('kana');
+    await page.getByTestId('play-from-go').click();
+    await preview.locator('[data-testid=chat-active][data-step-id=kana]').waitFor();
+    assert.match(await page.getByTestId('play-from-note').innerText(), /自動で入れました/);
+    await phone.getByText('飼い主のお名前をフリガナで入力してください').waitFor();
 
+    // Flow tests: one expects the wrong fee and fails, one passes; results in Japanese per test.
+    const y = new Date().getFullYear() - 2;
+    const tests = page.getByTestId('flow-test');
+    await page.getByTestId('ft-add').click();
+    await tests.nth(0).getByTestId('ft-name').fill('新規は2000円');
+    await tests.nth(0).getByTestId('ft-answers').fill(`新しく飼い始めた犬\n${y}-05-01\nやまだ はなこ\n申請する`);
+    await tests.nth(0).getByTestId('ft-fee').fill('2000');
+    await page.getByTestId('ft-add').click();
+    await tests.nth(1).getByTestId('ft-name').fill('転入は無料でフリガナが入る');
+    await tests.nth(1).getByTestId('ft-answers').fill('ほかの市町村から転入した犬\nやまだ はなこ\n申請する');
+    await tests.nth(1).getByTestId('ft-fee').fill('0');
+    await tests.nth(1).getByTestId('ft-field-add').click();
+    await tests.nth(1).getByTestId('ft-field-step').selectOption('kana');
+    await tests.nth(1).getByTestId('ft-field-value').fill('ヤマダ ハナコ');
+    await page.getByTestId('ft-save').click();
+    await page.getByTestId('ft-notice').waitFor();
+    await page.getByTestId('ft-run').click();
+    await page.getByTestId('ft-summary').waitFor();
+    assert.match(await page.getByTestId('ft-summary').innerText(), /2件中1件が合格/);
+    assert.equal(await tests.nth(0).getByTestId('ft-result').getAttribute('data-ok'), 'false');
+    assert.match(await tests.nth(0).getByTestId('ft-failures').innerText(), /手数料が3000円でした（想定: 2000円）/);
+    assert.equal(await tests.nth(1).getByTestId('ft-result').getAttribute('data-ok'), 'true');
+    bad.push(...await axe(page, 'builder flow tests'));
+    await screenshot(page, 'builder-flow-tests');
+
+    // Publishing names the failing test before it goes ahead.
     await page.getByTestId('builder-publish').click();
+    assert.match(await page.getByTestId('publish-tests-failing').innerText(), /新規は2000円/);
+    assert.doesNotMatch(await page.getByTestId('publish-tests-failing').innerText(), /転入は無料/);
+    bad.push(...await axe(page, 'publish warning'));
     await page.getByTestId('confirm-ok').click();
     await page.getByTestId('builder-notice').waitFor();
     // The published version is listed; comparing it with the draft says, in words, nothing differs.

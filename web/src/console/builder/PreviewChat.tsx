@@ -4,7 +4,9 @@ import { errorText } from '../../common';
 import { useI18n } from '../../i18n-react';
 import { activeIndexInLog, appendPrompts, describeInput, textInputAttrs, widgetFor, type Choice, type Input, type LogEntry, type Prompt, type QuestionPrompt, type SummaryPrompt } from '../../chat/prompts';
 import { BotPrompt } from '../../resident/ResidentChat';
+import LinePreview from './LinePreview';
 import type { Definition } from './model';
+import PlayFrom from './PlayFrom';
 
 interface Turn { step: string; prompts: Prompt[]; effects: { kind: string; total_fee?: number }[]; done: boolean }
 
@@ -57,6 +59,7 @@ export default function PreviewChat({ def, disabled }: { def: Definition; disabl
         {inputs !== null && !done && <button type="button" className="btn" disabled={busy} onClick={() => void send({ type: 'command', command: 'back' })}>{t('chat.back')}</button>}
       </div>
       {disabled && <p className="muted">{t('bld.previewDisabled')}</p>}
+      <PlayFrom def={def} disabled={disabled || busy} onReady={(next) => { setFee(null); selections.current.clear(); void run(next, true); }} />
       <div className="chat-log" role="log" aria-live="polite" aria-label={t('bld.preview')} data-testid="preview-log">
         {log.map((e, i) => e.from === 'user' ? (
           <div key={e.key} className="bubble-row user"><div className="bubble bubble-user"><span className="sr-only">{t('chat.you')}: </span>{e.text}</div></div>
@@ -75,6 +78,7 @@ export default function PreviewChat({ def, disabled }: { def: Definition; disabl
           <button type="submit" className="btn btn-primary" disabled={busy || !text.trim()} data-testid="preview-send">{t('chat.send')}</button>
         </form>
       )}
+      <LinePreview def={def} inputs={inputs} />
     </section>
   );
 }

@@ -7,11 +7,13 @@ import type { MessageKey } from '../../i18n';
 import { useConfirm } from '../ConfirmDialog';
 import { useSession } from '../session';
 import {
-  STEP_KINDS, addStep, answerableBefore, blankDefinition, duplicateStep, findingsFor, historyPush, historyRedo, historyUndo,
+  STEP_KINDS, addStep, answerableBefore, duplicateStep, findingsFor, historyPush, historyRedo, historyUndo,
   moveStep, operatorsFor, removeStep, renameStep, updateStep,
   type CaseDef, type Check, type ChoiceDef, type Definition, type Finding, type History, type StepDef, type StepKind,
 } from './model';
 import ConditionEditor from './ConditionEditor';
+import FlowTests, { PublishTestWarning, runSavedFlowTests } from './FlowTests';
+import NewServiceSource, { createFromSource, type NewSource } from './NewServiceSource';
 import PreviewChat from './PreviewChat';
 import Versions from './Versions';
 
@@ -31,11 +33,12 @@ export function ServiceBuilderNew() {
   const [department, setDepartment] = useState(session.user.departments?.[0] ?? session.user.department ?? '');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [source, setSource] = useState<NewSource>({ kind: 'blank' });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true); setError(null);
     try {
-      const s = await api.post<ServiceRow>('/api/services', { definition: blankDefinition(key.trim(), title.trim(), department.trim()) });
+      const s = await createFromSource(source, { service_key: key.trim(), title: title.trim(), department: department.trim() });
       navigate(`/console/services/${s.id}/edit`);
     } catch (err) { setError(err); } finally { setBusy(false); }
   };
@@ -44,6 +47,7 @@ export function ServiceBuilderNew() {
       <p><Link to="/console/services" className="back-link">← {t('nav.services')}</Link></p>
       <h1>{t('bld.newTitle')}</h1>
       <form className="card form" onSubmit={submit}>
+        <NewServiceSource value={source} onChange={setSource} onPicked={(p) => { setTitle(p.title); setDepartment(p.department); }} />
         <div className="field"><label htmlFor="new-title">{t('bld.title')}</label>
           <input id="new-title" value={title} onChange={(e) => setTitle(e.target.value)} required data-testid="new-title" /></div>
         <div className="field"><label htmlFor="new-key">{t('bld.serviceKey')}</label>
@@ -153,7 +157,9 @@ function Editor({ detail, t }: { detail: ServiceDetail; t: ReturnType<typeof use
 
   const publish = async () => {
     setPublishError(null); setNotice(null);
-    const ok = await ask({ title: t('pub.confirmPublishTitle', { title: def.title }), body: <p>{t('pub.confirmPublishBody')}</p>,
+    // Saved flow tests run on this draft first; failing ones are named in the confirmation.
+    const tests = await runSavedFlowTests(detail.id, def).catch(() => null);
+    const ok = await ask({ title: t('pub.confirmPublishTitle', { title: def.title }), body: <><PublishTestWarning run={tests} /><p>{t('pub.confirmPublishBody')}</p></>,
       confirmLabel: t('pub.confirmPublish'), cancelLabel: t('pub.cancel'), testId: 'confirm-publish' });
     if (!ok) return;
     try {
@@ -235,6 +241,7 @@ function Editor({ detail, t }: { detail: ServiceDetail; t: ReturnType<typeof use
           </section>
           {/* A rollback replaces the draft: reload so the editor starts from it with its new revision. */}
           <Versions id={detail.id} refreshKey={published} onRestored={() => navigate(0)} />
+          <FlowTests serviceId={detail.id} def={def} disabled={!check?.ok} />
         </div>
         <PreviewChat def={def} disabled={!check?.ok} />
       </div>
