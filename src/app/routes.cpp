@@ -120,7 +120,8 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
                       [&auth = deps.auth, &db = deps.db, secure = config.secure_cookies](
                           const http::Request& req, bool create) {
                         auto r = web::device_resident(auth, db, req, create, secure);
-                        return reservations::PublicResident{r.resident_id, r.set_cookie};
+                        return reservations::PublicResident{r.resident_id, r.set_cookie,
+                                                           r.tenant_id};
                       });
   residents::mount_settings(router, deps.auth, deps.db,
                             [&auth = deps.auth, &db = deps.db, secure = config.secure_cookies](
