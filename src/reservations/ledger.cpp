@@ -545,9 +545,8 @@ std::optional<Booking> book_in(store::Tx& tx, const BookingRequest& req, int64_t
   check_eligibility(tx, *r, req);
   check_limits(tx, *r, req);
   // Every slot must have room for the party.
-  if (std::any_of(states.begin(), states.end(), [&](const SlotState& st) {
-        return st.taken + req.party > r->capacity;
-      })) {
+  if (std::any_of(states.begin(), states.end(),
+                  [&](const SlotState& st) { return st.taken + req.party > r->capacity; })) {
     if (req.waitlist_entry_id)  // cannot happen while the offer holds its place
       throw ApiError(409, "offer_gone", "キャンセル待ちの枠はもうありません");
     return std::nullopt;

@@ -246,7 +246,8 @@ bool deliver(store::Tx& tx, const messaging::Dispatch& messengers, int64_t tenan
   m.kind = "reservation";
   m.link = "/t/" + tenant_code + "/bookings";
   std::string what = resource_name + "\n" + slot_text(slot_start, end) +
-                     "\n人数: " + std::to_string(party) + "\n予約番号: " + std::to_string(booking_id);
+                     "\n人数: " + std::to_string(party) +
+                     "\n予約番号: " + std::to_string(booking_id);
   std::string access;
   if (!pin.empty())
     access += "\n\nスマートロックの暗証番号: " + pin + "\n（" + slot_text(slot_start, end) +

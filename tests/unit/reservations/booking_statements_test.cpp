@@ -81,10 +81,10 @@ TEST_P(BookingCost, OneReadAndOneShortWritePerBooking) {
         "INSERT INTO tenants(code, name, created_at) VALUES ('t', 'T', 0) RETURNING id");
     r.id = insert_resource(tx, r, now);
     for (int i = 0; i < 3; ++i)
-      residents.push_back(tx.insert_id(
-          "INSERT INTO residents(tenant_id, channel, external_id, status, created_at, "
-          "updated_at) VALUES (?, 'web', ?, 'active', 0, 0) RETURNING id",
-          {r.tenant_id, "w" + std::to_string(i)}));
+      residents.push_back(
+          tx.insert_id("INSERT INTO residents(tenant_id, channel, external_id, status, created_at, "
+                       "updated_at) VALUES (?, 'web', ?, 'active', 0, 0) RETURNING id",
+                       {r.tenant_id, "w" + std::to_string(i)}));
   });
   BookingRequest req;
   req.tenant_id = r.tenant_id;
