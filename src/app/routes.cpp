@@ -126,7 +126,9 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
                       [&auth = deps.auth, &db = deps.db, secure = config.secure_cookies](
                           const http::Request& req, bool create) {
                         auto r = web::device_resident(auth, db, req, create, secure);
-                        return reservations::PublicResident{r.resident_id, r.set_cookie};
+                        reservations::PublicResident p{r.resident_id, r.set_cookie};
+                        p.tenant_id = r.tenant_id;
+                        return p;
                       });
   residents::mount_settings(router, deps.auth, deps.db,
                             [&auth = deps.auth, &db = deps.db, secure = config.secure_cookies](

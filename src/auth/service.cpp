@@ -201,6 +201,10 @@ std::optional<Tenant> AuthService::tenant_by_code(const std::string& code) {
   return db_.read([&](store::Tx& tx) { return sql::tenant_by_code(tx, code); });
 }
 
+std::optional<Tenant> AuthService::tenant_by_code(store::Tx& tx, const std::string& code) const {
+  return sql::tenant_by_code(tx, code);
+}
+
 Tenant AuthService::create_tenant(const std::string& code, const std::string& name,
                                   const std::string& lg_code) {
   static const std::regex code_re("^[a-z0-9][a-z0-9-]{1,31}$");

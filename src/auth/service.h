@@ -62,6 +62,9 @@ class AuthService {
 
   Tenant tenant(int64_t id);
   std::optional<Tenant> tenant_by_code(const std::string& code);
+  // The same inside the caller's transaction (a public route reading the tenant and the
+  // resident in one).
+  std::optional<Tenant> tenant_by_code(store::Tx& tx, const std::string& code) const;
   Tenant create_tenant(const std::string& code, const std::string& name,
                        const std::string& lg_code);
   // Lets the account log in again at once (admin action); the audit rows stay.

@@ -235,16 +235,29 @@ std::vector<Job> Runner::claim(int limit) {
   return db_.write([&](store::Tx& tx) {
     // Only the head of each queue_key is eligible, so one resident's events run in order.
     std::string lock = store::skip_locked(tx);
-    std::string sql =
-        "UPDATE jobs SET status = 'running', lease_until = ?, attempts = attempts + 1 "
-        "WHERE id IN (SELECT id FROM jobs j WHERE ((j.status = 'pending' AND j.run_at <= ?) OR "
-        "(j.status = 'running' AND j.lease_until < ?)) AND (j.queue_key IS NULL OR NOT EXISTS "
-        "(SELECT 1 FROM jobs p WHERE p.queue_key = j.queue_key AND p.id < j.id AND p.status IN "
-        "('pending','running'))) ORDER BY j.run_at, j.id LIMIT ?" +
-        lock + ") RETURNING id, tenant_id, kind, payload, attempts, max_attempts";
+    // Jobs whose lease ran out first, then pending ones, each in one statement that walks the
+    // jobs_due index in order: a single statement with both (an OR) sorted every due job to
+    // take the first few, so a backlog (a booking rush's confirmations) cost more per claim
+    // the longer it was.
+    auto claim_sql = [&](const char* due) {
+      return std::string(
+                 "UPDATE jobs SET status = 'running', lease_until = ?, attempts = attempts + 1 "
+                 "WHERE id IN (SELECT id FROM jobs j WHERE ") +
+             due +
+             " AND (j.queue_key IS NULL OR NOT EXISTS (SELECT 1 FROM jobs p WHERE p.queue_key = "
+             "j.queue_key AND p.id < j.id AND p.status IN ('pending','running'))) ORDER BY "
+             "j.run_at, j.id LIMIT ?" +
+             lock + ") RETURNING id, tenant_id, kind, payload, attempts, max_attempts";
+    };
+    std::vector<store::Row> rows = tx.query(claim_sql("j.status = 'running' AND j.lease_until < ?"),
+                                            {now + lease_ms_, now, int64_t{limit}});
+    if (static_cast<int>(rows.size()) < limit)
+      for (auto& r : tx.query(claim_sql("j.status = 'pending' AND j.run_at <= ?"),
+                              {now + lease_ms_, now, int64_t{limit} - int64_t(rows.size())}))
+        rows.push_back(std::move(r));
     std::vector<Job> out;
     std::lock_guard held_lock(held_mu_);
-    for (const auto& r : tx.query(sql, {now + lease_ms_, now, now, int64_t{limit}})) {
+    for (const auto& r : rows) {
       Job j;
       j.id = r.i64(0);
       j.tenant_id = r.opt_i64(1);

@@ -453,17 +453,31 @@ void check_offer(store::Tx& tx, const BookingRequest& req, int64_t now_ms) {
     throw ApiError(409, "offer_gone", "キャンセル待ちのご案内は期限が切れたか、取り消されました");
 }
 
-// Whether every slot has room for the party, counting bookings and live offers (except the
-// offer being accepted). The first full slot, if any.
-std::optional<int64_t> first_full(store::Tx& tx, const Resource& r, const BookingRequest& req,
-                                  const std::vector<int64_t>& slots, int64_t now_ms) {
-  for (int64_t s : slots)
-    if (booked_party(tx, r.id, s) + held_party(tx, r.id, s, now_ms, req.waitlist_entry_id) +
-            req.party >
-        r.capacity)
-      return s;
-  return std::nullopt;
+// What the capacity check of one slot needs, in one statement (a booking's transaction
+// asks it once per slot): the places taken (booked rows plus places held by live waitlist
+// offers, except the offer being accepted) and whether a lottery round other than `round`
+// holds the slot.
+struct SlotState {
+  int64_t taken = 0;
+  bool lottery = false;
+};
+constexpr const char* kTakenSql =
+    "(SELECT COALESCE(SUM(party), 0) FROM bookings WHERE resource_id = ? AND slot_start = ? AND "
+    "status = 'booked') + (SELECT COALESCE(SUM(party), 0) FROM waitlist_entries WHERE "
+    "resource_id = ? AND slot_start = ? AND status = 'offered' AND expires_at > ? AND id <> ?)";
+SlotState slot_state(store::Tx& tx, int64_t tenant_id, int64_t resource_id, int64_t slot_start,
+                     int64_t now_ms, std::optional<int64_t> except_entry,
+                     std::optional<int64_t> round) {
+  auto row = tx.one(
+      std::string("SELECT ") + kTakenSql +
+          ", EXISTS (SELECT 1 FROM lottery_round_slots ls JOIN lottery_rounds lr ON lr.id = "
+          "ls.round_id WHERE ls.tenant_id = ? AND ls.resource_id = ? AND ls.slot_start = ? AND "
+          "lr.status IN ('open', 'drawn') AND lr.id <> ?)",
+      {resource_id, slot_start, resource_id, slot_start, now_ms, except_entry.value_or(0),
+       tenant_id, resource_id, slot_start, round.value_or(0)});
+  return row ? SlotState{row->i64(0), row->i64(1) != 0} : SlotState{};
 }
+
 // A resident's own booking must fit the resource's eligibility; staff book for anyone (they
 // check papers at the counter). Evaluated by the residents' condition compiler against the
 // resident's attributes as they are now, in the booking's transaction.
@@ -524,14 +538,23 @@ std::optional<Booking> book_in(store::Tx& tx, const BookingRequest& req, int64_t
   // Serialise the bookers of these slots, in time order so two multi-slot bookers
   // cannot wait for each other.
   for (int64_t s : slots) lock_slot(tx, r->id, s);
+  // Read once each, under the locks: only bookers and cancellers of these slots change them,
+  // and both queue for the locks (the single writer on SQLite).
+  std::vector<SlotState> states;
+  states.reserve(slots.size());
+  for (int64_t s : slots)
+    states.push_back(slot_state(tx, req.tenant_id, r->id, s, now_ms, req.waitlist_entry_id,
+                                req.lottery_round_id));
   // A slot in a lottery round is not first-come (residents or staff) until it is published.
-  if (lottery_hold(tx, req.tenant_id, r->id, slots, req.lottery_round_id))
+  if (std::any_of(states.begin(), states.end(), [](const SlotState& st) { return st.lottery; }))
     throw ApiError(409, "lottery", "この枠は抽選の対象です。抽選の結果の公開後に予約できます",
                    "slot");
   if (req.waitlist_entry_id) check_offer(tx, req, now_ms);
   check_eligibility(tx, *r, req);
   check_limits(tx, *r, req);
-  if (first_full(tx, *r, req, slots, now_ms)) {
+  // Every slot must have room for the party.
+  if (std::any_of(states.begin(), states.end(),
+                  [&](const SlotState& st) { return st.taken + req.party > r->capacity; })) {
     if (req.waitlist_entry_id)  // cannot happen while the offer holds its place
       throw ApiError(409, "offer_gone", "キャンセル待ちの枠はもうありません");
     return std::nullopt;
@@ -607,19 +630,20 @@ Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms) {
     full_resource = db.read([&](store::Tx& tx) -> std::optional<Resource> {
       // Only capacity and slot length first: a slot with room goes straight to the write
       // transaction, which loads the whole resource and checks every rule there.
-      auto head = tx.one(
-          "SELECT capacity, slot_minutes FROM resources WHERE tenant_id = ? AND "
-          "id = ?",
-          {req.tenant_id, req.resource_id});
+      // The first slot's places come with them, in the same statement.
+      auto head = tx.one(std::string("SELECT capacity, slot_minutes, ") + kTakenSql +
+                             " FROM resources WHERE tenant_id = ? AND id = ?",
+                         {req.resource_id, req.slot_start, req.resource_id, req.slot_start, now_ms,
+                          int64_t{0}, req.tenant_id, req.resource_id});
       if (!head) throw ApiError::not_found("予約の対象が見つかりません");
       int64_t capacity = head->i64(0), step = head->i64(1) * 60000;
-      bool full = false;
-      for (int i = 0; i < std::max(1, req.slots) && !full; ++i) {
-        int64_t s = req.slot_start + step * i;
-        full = booked_party(tx, req.resource_id, s) + held_party(tx, req.resource_id, s, now_ms) +
+      bool full = head->i64(2) + req.party > capacity;
+      for (int i = 1; i < std::max(1, req.slots) && !full; ++i)
+        full = slot_state(tx, req.tenant_id, req.resource_id, req.slot_start + step * i, now_ms,
+                          std::nullopt, std::nullopt)
+                       .taken +
                    req.party >
                capacity;
-      }
       if (!full) return std::nullopt;
       // Full: a broken rule is still the answer before "full" (and the alternatives need the
       // calendar).

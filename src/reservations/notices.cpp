@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <stdexcept>
@@ -223,33 +224,38 @@ bool deliver(store::Tx& tx, const messaging::Dispatch& messengers, int64_t tenan
               "?, ?) ON CONFLICT DO NOTHING",
               {booking_id, kind, tenant_id, now_ms}) == 0)
     return false;
-  auto b = find_booking(tx, tenant_id, booking_id);
-  if (!b || !b->resident_id) return false;
+  // The booking with what the message says of its resource and municipality, in one read
+  // (this runs once per booking).
+  auto row = tx.one(
+      "SELECT b.id, b.resident_id, b.status, b.slot_start, b.party, b.group_id, b.pin, "
+      "b.checkin_token, r.name, r.slot_minutes, t.code, CASE WHEN b.group_id IS NULL THEN 1 ELSE "
+      "(SELECT COUNT(*) FROM bookings g WHERE g.tenant_id = b.tenant_id AND g.group_id = "
+      "b.group_id) END FROM bookings b JOIN resources r ON r.id = b.resource_id AND r.tenant_id = "
+      "b.tenant_id JOIN tenants t ON t.id = b.tenant_id WHERE b.tenant_id = ? AND b.id = ?",
+      {tenant_id, booking_id});
+  if (!row || row->is_null(1)) return false;
+  int64_t resident_id = row->i64(1), slot_start = row->i64(3), party = row->i64(4);
   // A confirmation or reminder of a booking cancelled meanwhile says nothing.
-  if (kind != "cancel" && b->status != "booked") return false;
-  auto r = find_resource(tx, tenant_id, b->resource_id);
-  auto t = tx.one("SELECT code FROM tenants WHERE id = ?", {tenant_id});
-  if (!r || !t) return false;
-  int64_t slots = 1;
-  if (b->group_id)
-    if (auto n = tx.one("SELECT COUNT(*) FROM bookings WHERE tenant_id = ? AND group_id = ?",
-                        {tenant_id, *b->group_id}))
-      slots = n->i64(0);
-  int64_t end = b->slot_start + slots * r->calendar.slot_minutes * 60000;
+  if (kind != "cancel" && row->str(2) != "booked") return false;
+  std::string pin = row->str(6), checkin_token = row->str(7);
+  std::string resource_name = row->str(8), tenant_code = row->str(10);
+  int64_t slots = std::max<int64_t>(1, row->i64(11));
+  int64_t end = slot_start + slots * row->i64(9) * 60000;
   messaging::Message m;
   m.kind = "reservation";
-  m.link = "/t/" + t->str(0) + "/bookings";
-  std::string what = r->name + "\n" + slot_text(b->slot_start, end) +
-                     "\n人数: " + std::to_string(b->party) + "\n予約番号: " + std::to_string(b->id);
+  m.link = "/t/" + tenant_code + "/bookings";
+  std::string what = resource_name + "\n" + slot_text(slot_start, end) +
+                     "\n人数: " + std::to_string(party) +
+                     "\n予約番号: " + std::to_string(booking_id);
   std::string access;
-  if (!b->pin.empty())
-    access += "\n\nスマートロックの暗証番号: " + b->pin + "\n（" + slot_text(b->slot_start, end) +
+  if (!pin.empty())
+    access += "\n\nスマートロックの暗証番号: " + pin + "\n（" + slot_text(slot_start, end) +
               " のあいだだけ使えます）";
-  if (!b->checkin_token.empty()) {
-    access += "\n\n受付コード: " + format_checkin_code(b->checkin_token) +
+  if (!checkin_token.empty()) {
+    access += "\n\n受付コード: " + format_checkin_code(checkin_token) +
               "\n当日は受付で QR コード（予約の確認ページにあります）をお見せください。";
     // LINE shows the code's QR image; the URL carries only the random code.
-    m.image = "/api/public/" + t->str(0) + "/checkin/" + b->checkin_token + "/qr.png";
+    m.image = "/api/public/" + tenant_code + "/checkin/" + checkin_token + "/qr.png";
   }
   if (kind == "confirm") {
     m.title = "予約が確定しました";
@@ -271,7 +277,7 @@ bool deliver(store::Tx& tx, const messaging::Dispatch& messengers, int64_t tenan
   } else {
     return false;
   }
-  if (!messengers.send(tx, tenant_id, *b->resident_id, m)) {
+  if (!messengers.send(tx, tenant_id, resident_id, m)) {
     log::warn("booking message not delivered: no channel", {{"booking", booking_id}});
     return false;
   }

@@ -702,29 +702,28 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, Residen
         {{"resource", {{"id", r.id}, {"name", r.name}}}, {"stopped", r.stopped}, {"days", out}});
   });
 
-  router.post("/api/public/{tenant}/resources/{id}/bookings",
-              [&, tenant_of, resident_of, public_resource](http::Request& req) {
-                require_json(req);
-                auto t = tenant_of(req);
-                BookingRequest b;
-                b.tenant_id = t.id;
-                b.resource_id = path_id(req, "id", "予約の対象");
-                // A known resident is only read: the booking is then the one write
-                // transaction of the request. A new one is created only for a resource that
-                // exists and a valid body, so a refused call leaves nothing behind.
-                auto who = resident_of(req, false);
-                if (!who.resident_id) public_resource(t.id, b.resource_id);
-                Json body = req.json_body();
-                b.slot_start = slot_of(body);
-                b.party = static_cast<int>(int_field(body, "party", 1, 10000, 1, "人数"));
-                b.slots = static_cast<int>(int_field(body, "slots", 1, 48, 1, "枠の数"));
-                b.exemption = text_field(body, "exemption", 40, false, "減免の区分");
-                if (!who.resident_id) who = resident_of(req, true);
-                b.resident_id = who.resident_id;
-                return with_cookie(
-                    http::Response::json(booking_json(book(db, b, clock::now_ms()), false), 201),
-                    who);
-              });
+  router.post("/api/public/{tenant}/resources/{id}/bookings", [&, resident_of, public_resource](
+                                                                  http::Request& req) {
+    require_json(req);
+    // A known resident is only read (with the tenant, in one read): the booking is
+    // then the one write transaction of the request. A new one is created only for
+    // a resource that exists and a valid body, so a refused call leaves nothing
+    // behind.
+    auto who = resident_of(req, false);
+    BookingRequest b;
+    b.tenant_id = who.tenant_id;
+    b.resource_id = path_id(req, "id", "予約の対象");
+    if (!who.resident_id) public_resource(b.tenant_id, b.resource_id);
+    Json body = req.json_body();
+    b.slot_start = slot_of(body);
+    b.party = static_cast<int>(int_field(body, "party", 1, 10000, 1, "人数"));
+    b.slots = static_cast<int>(int_field(body, "slots", 1, 48, 1, "枠の数"));
+    b.exemption = text_field(body, "exemption", 40, false, "減免の区分");
+    if (!who.resident_id) who = resident_of(req, true);
+    b.resident_id = who.resident_id;
+    return with_cookie(http::Response::json(booking_json(book(db, b, clock::now_ms()), false), 201),
+                       who);
+  });
 
   router.get("/api/public/{tenant}/bookings", [&, tenant_of, resident_of](http::Request& req) {
     auto t = tenant_of(req);

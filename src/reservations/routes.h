@@ -14,6 +14,7 @@ namespace mg::reservations {
 struct PublicResident {
   int64_t resident_id = 0;  // 0: none (and create was false)
   std::optional<std::string> set_cookie;
+  int64_t tenant_id = 0;  // the path's {tenant} (an unknown one is a 404 first)
 };
 using ResidentOf = std::function<PublicResident(const http::Request& req, bool create)>;
 

@@ -62,18 +62,26 @@ std::string device_ext(const http::Request& req);
 // is accepted by the others (the cookie's path is shared).
 Visitor visitor(auth::AuthService& auth, store::Db& db, const http::Request& req, bool create) {
   Visitor v;
-  v.tenant_id = tenant_of(auth, req);
   bool unknown = req.cookie(kDeviceCookie).has_value() &&
                  !req.cookie(kDeviceCookie)->empty();  // a cookie we cannot find is forgotten
   std::string ext = device_ext(req);
-  if (!create) {
-    if (!ext.empty())
-      v.resident_id = db.read([&](store::Tx& tx) -> int64_t {
-        if (auto r = residents::find(tx, v.tenant_id, "web", ext)) return r->id;
-        unknown = !residents::issued(tx, "web", ext);
-        return 0;
-      });
+  if (!create && !ext.empty()) {
+    // The tenant and the resident in one read: every resident request of a known browser
+    // asks both.
+    v.resident_id = db.read([&](store::Tx& tx) -> int64_t {
+      auto t = auth.tenant_by_code(tx, req.params.at("tenant"));
+      if (!t) throw ApiError::not_found("自治体が見つかりません");
+      v.tenant_id = t->id;
+      if (auto r = residents::find(tx, v.tenant_id, "web", ext)) return r->id;
+      unknown = !residents::issued(tx, "web", ext);
+      return 0;
+    });
     v.forget_cookie = unknown && !v.resident_id;
+    return v;
+  }
+  v.tenant_id = tenant_of(auth, req);
+  if (!create) {
+    v.forget_cookie = unknown;  // a cookie of the wrong length is none of ours
     return v;
   }
   v.resident_id = db.write([&](store::Tx& tx) -> int64_t {
@@ -130,7 +138,7 @@ http::Response with_cookie(http::Response res, const Visitor& v, bool secure) {
 DeviceResident device_resident(auth::AuthService& auth, store::Db& db, const http::Request& req,
                                bool create, bool secure) {
   Visitor v = visitor(auth, db, req, create);
-  return {v.resident_id, cookie_header(v, secure)};
+  return {v.resident_id, cookie_header(v, secure), v.tenant_id};
 }
 
 void mount(http::Router& r, auth::AuthService& auth, store::Db& db, services::Catalog& catalog,

@@ -20,6 +20,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, service
 struct DeviceResident {
   int64_t resident_id = 0;
   std::optional<std::string> set_cookie;
+  int64_t tenant_id = 0;  // the {tenant} of the path (404 before this when unknown)
 };
 DeviceResident device_resident(auth::AuthService& auth, store::Db& db, const http::Request& req,
                                bool create, bool secure);
