@@ -2,8 +2,8 @@
 // through the UI alone (a choice whose answer a branch step reads, a date with limits, a kana
 // name, a photo, a fee per choice, confirm and submit), looks at the flow view and the preview,
 // publishes; a resident completes it on the web chat (uploading a PNG) and another on line-sim
-// (sending the photo as an image message); the staff inbox lists both (receipt, service,
-// channel) and each application shows its fee, answers and photo.
+// (sending the photo as an image message); the staff inbox lists both (receipt, service, fee,
+// channel) and each application shows its answers, fee and photo.
 // With MG_DOC_SCREENSHOTS=1 the run also writes the images of docs/service-builder.md
 // (docs/images/service-builder/*.png); without it no file is written.
 // Run: MG_BIN=$PWD/build/madoguchi tests/e2e/run.sh service-builder-line.test.mjs
@@ -245,14 +245,16 @@ test('builder to web and LINE: photo step, branch, fees, inbox', async () => {
     await sp.getByTestId('filter-apply').click();
     await sp.waitForFunction(() => document.querySelectorAll('[data-testid=app-row]').length === 2);
     const heads = await sp.locator('[data-testid=apps-table] thead th').allInnerTexts();
-    assert.deepEqual(heads.map((h) => h.trim()).slice(0, 2), ['受付番号', 'サービス']);
+    assert.deepEqual(heads.map((h) => h.trim()), ['受付番号', 'サービス', '状態', '担当者', '受付日時', '手数料の合計', '経路']);
     const channelOf = async (receipt) => (await sp.locator(`[data-testid=app-row][data-receipt="${receipt}"] td`).allInnerTexts()).map((x) => x.trim());
     const webRow = await channelOf(webReceipt);
     const lineRow = await channelOf(lineReceipt);
     assert.equal(webRow[0], webReceipt);
     assert.equal(webRow[1], TITLE);
     assert.equal(webRow.at(-1), 'Web');
+    assert.equal(webRow.at(-2), '3,000円');
     assert.equal(lineRow[1], TITLE);
+    assert.equal(lineRow.at(-2), 'なし');
     assert.equal(lineRow.at(-1), 'LINE');
     for (const [receipt, fee, kind] of [[webReceipt, /3,000円/, /新しく飼い始めた犬/], [lineReceipt, /なし|0円/, /転入/]]) {
       await sp.locator(`[data-testid=app-row][data-receipt="${receipt}"]`).getByTestId('app-link').click();

@@ -129,6 +129,8 @@ export interface DashboardCounts {
 export interface ApplicationRow {
   id: number; receipt_number: string; service_title: string; status: string;
   assignee?: string | { id: number; name: string } | null; submitted_at: number; channel?: string; department?: string;
+  /** Fee in yen fixed at submission (the inbox list shows it). */
+  total_fee?: number;
 }
 export interface Dashboard { tenant: Tenant; counts: DashboardCounts; recent_applications: ApplicationRow[] }
 

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, type ApplicationRow, type ServiceRow } from '../api';
 import { ErrorMessage, Loading, StatusBadge, useLoad } from '../common';
-import { formatDateTime } from '../format';
+import { formatDateTime, formatYen } from '../format';
 import { useI18n } from '../i18n-react';
 import type { MessageKey } from '../i18n';
 import { assigneeName } from './Dashboard';
@@ -85,7 +85,8 @@ export default function Applications() {
                   <tr>
                     <th scope="col">{t('apps.receipt')}</th><th scope="col">{t('apps.service')}</th>
                     <th scope="col">{t('apps.status')}</th><th scope="col">{t('apps.assignee')}</th>
-                    <th scope="col">{t('apps.submittedAt')}</th><th scope="col">{t('apps.channel')}</th>
+                    <th scope="col">{t('apps.submittedAt')}</th><th scope="col" className="num">{t('app.totalFee')}</th>
+                    <th scope="col">{t('apps.channel')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -96,6 +97,7 @@ export default function Applications() {
                       <td><StatusBadge status={a.status} /></td>
                       <td>{assigneeName(a.assignee)}</td>
                       <td>{formatDateTime(a.submitted_at, locale)}</td>
+                      <td className="num" data-testid="app-fee">{a.total_fee === undefined ? '' : a.total_fee > 0 ? formatYen(a.total_fee, locale) : t('app.noFee')}</td>
                       <td>{a.channel === 'line' ? 'LINE' : a.channel === 'web' ? 'Web' : a.channel}</td>
                     </tr>
                   ))}
