@@ -236,7 +236,7 @@ test('builder to web and LINE: photo step, branch, fees, inbox', async () => {
   } finally { await l.context.close(); }
 
   // The staff inbox, filtered to the new service, lists both; each shows fee, answers and photo.
-  const s = await newPage(browser, { viewport: { width: 820, height: 1180 }, context: { baseURL: base } });
+  const s = await newPage(browser, { viewport: { width: 1180, height: 820 }, context: { baseURL: base } }); // tablet, landscape
   try {
     const sp = s.page;
     await login(sp, { tenant: 'demo', email: 'admin@demo.example', password });
@@ -245,6 +245,7 @@ test('builder to web and LINE: photo step, branch, fees, inbox', async () => {
     await sp.getByTestId('filter-apply').click();
     await sp.waitForFunction(() => document.querySelectorAll('[data-testid=app-row]').length === 2);
     const heads = await sp.locator('[data-testid=apps-table] thead th').allInnerTexts();
+    await docShot(sp.getByTestId('apps-table'), 'inbox');
     assert.deepEqual(heads.map((h) => h.trim()), ['受付番号', 'サービス', '状態', '担当者', '受付日時', '手数料の合計', '経路']);
     const channelOf = async (receipt) => (await sp.locator(`[data-testid=app-row][data-receipt="${receipt}"] td`).allInnerTexts()).map((x) => x.trim());
     const webRow = await channelOf(webReceipt);
