@@ -1,5 +1,6 @@
 #include "delivery/fiscal_year.h"
 
+#include <chrono>
 #include <map>
 
 #include "calendar/recurrence.h"
@@ -10,6 +11,12 @@ int fiscal_year(int64_t t_ms) {
   auto d = calendar::jst_date(t_ms);
   int y = static_cast<int>(d.year());
   return static_cast<unsigned>(d.month()) >= 4 ? y : y - 1;
+}
+
+int64_t fiscal_year_start_ms(int fy) {
+  namespace chr = std::chrono;
+  chr::sys_days d{chr::year(fy) / chr::April / 1};
+  return chr::duration_cast<chr::milliseconds>(d.time_since_epoch()).count() - 9 * 3600 * 1000;
 }
 
 std::vector<FiscalYearCount> deliveries_per_fiscal_year(store::Tx& tx, int64_t tenant_id) {

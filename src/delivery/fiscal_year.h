@@ -12,6 +12,8 @@ namespace mg::delivery {
 // The fiscal year an instant falls in, named by the calendar year it starts in (JST):
 // 2027-03-31 23:59 JST is fiscal 2026, 2027-04-01 00:00 JST fiscal 2027.
 int fiscal_year(int64_t t_ms);
+// The instant fiscal year `fy` starts: 1 April 00:00 JST.
+int64_t fiscal_year_start_ms(int fy);
 
 struct FiscalYearCount {
   int fiscal_year = 0;

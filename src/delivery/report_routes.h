@@ -1,6 +1,7 @@
 #pragma once
 // Delivery reports for staff (viewers read):
-//   GET /api/delivery-report/fiscal-years   deliveries per fiscal year (April–March, JST)
+//   GET /api/delivery-report/fiscal-years   deliveries and FAQ figures per fiscal year
+//                                           (April–March, JST): the KPI report
 #include "auth/service.h"
 #include "core/router.h"
 #include "store/db.h"

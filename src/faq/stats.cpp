@@ -99,4 +99,30 @@ Stats faq_stats(store::Tx& tx, int64_t tenant_id, const Period& p,
   return s;
 }
 
+DayStats faq_totals(store::Tx& tx, int64_t tenant_id, int64_t from_ms, int64_t end_ms) {
+  DayStats d;
+  tx.each(
+      "SELECT outcome, resolved, COUNT(*) FROM faq_questions WHERE tenant_id = ? AND "
+      "created_at >= ? AND created_at < ? GROUP BY outcome, resolved",
+      {tenant_id, from_ms, end_ms}, [&](const store::Row& r) {
+        // The same rules as faq_stats above, per group instead of per row.
+        std::string outcome = r.str(0);
+        int64_t n = r.i64(2);
+        bool chosen = outcome == "chosen";
+        if (!chosen) d.asked += n;
+        if (chosen || outcome == "answered" || outcome == "garbage") d.answered += n;
+        if (outcome == "unanswered") d.unanswered += n;
+        if (!r.is_null(1)) (r.i64(1) ? d.resolved : d.unresolved) += n;
+        return true;
+      });
+  return d;
+}
+
+std::optional<std::pair<int64_t, int64_t>> question_span(store::Tx& tx, int64_t tenant_id) {
+  auto r = tx.one("SELECT MIN(created_at), MAX(created_at) FROM faq_questions WHERE tenant_id = ?",
+                  {tenant_id});
+  if (!r || r->is_null(0)) return std::nullopt;
+  return std::pair{r->i64(0), r->i64(1)};
+}
+
 }  // namespace mg::faq

@@ -50,4 +50,11 @@ std::string jst_date(std::chrono::sys_days d);
 Stats faq_stats(store::Tx& tx, int64_t tenant_id, const Period& p,
                 const std::map<std::string, int64_t>& handed_off);
 
+// For the fiscal-year KPI report (delivery/report_routes): the counts of [from_ms, end_ms)
+// without a per-day breakdown (counted in SQL, so a year of questions is one grouped query);
+// handed_off stays 0 (hand-offs come from handoff/).
+DayStats faq_totals(store::Tx& tx, int64_t tenant_id, int64_t from_ms, int64_t end_ms);
+// The first and last question's instants; nullopt when the tenant has none.
+std::optional<std::pair<int64_t, int64_t>> question_span(store::Tx& tx, int64_t tenant_id);
+
 }  // namespace mg::faq

@@ -1,7 +1,7 @@
 // FAQ chatbot (issue 14) end to end: a resident's question nobody answers reaches the console's
 // unanswered log; staff add the answer in two clicks; the next resident gets it and says it
 // helped, and the console's statistics count it. axe-core on the resident FAQ page (each state)
-// and the console FAQ page (with its statistics); 44 px targets.
+// and the console FAQ page (with its statistics) and the KPI report's FAQ figures; 44 px targets.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
@@ -110,6 +110,17 @@ test('unanswered on the web → staff add the answer from the log → the next r
     await byResolved.click();
     assert.equal(await byResolved.locator('xpath=..').getAttribute('aria-sort'), 'ascending');
     bad.push(...await axe(staff.page, 'console faq statistics'));
+    // The fiscal-year KPI report shows the FAQ figures next to the deliveries; axe on it.
+    await staff.page.goto('/console/kpi');
+    const jstNow = new Date(Date.now() + 9 * 3600e3);
+    const fy = jstNow.getUTCMonth() >= 3 ? jstNow.getUTCFullYear() : jstNow.getUTCFullYear() - 1;
+    const year = staff.page.getByTestId(`kpi-year-${fy}`);
+    await year.waitFor();
+    assert.equal(await year.locator('th').innerText(), `${fy}年度`);
+    assert.ok(Number(await year.getByTestId('kpi-faq-asked').innerText()) >= 2, 'asked this fiscal year');
+    assert.ok(Number(await year.getByTestId('kpi-faq-resolved').innerText()) >= 1, 'resolved this fiscal year');
+    assert.match(await year.getByTestId('kpi-faq-share').innerText(), /^\d+%$/);
+    bad.push(...await axe(staff.page, 'console KPI report'));
     await screenshot(page, 'faq-resident');
     assert.deepEqual(bad, []);
     assert.deepEqual(page.problems, []);

@@ -193,7 +193,8 @@ test('an emergency overtakes a running campaign; a relay\'s retry sends once; au
   const fy = jstNow.getUTCMonth() >= 3 ? jstNow.getUTCFullYear() : jstNow.getUTCFullYear() - 1;
   const report = await admin.get('/api/delivery-report/fiscal-years');
   assert.equal(report.status, 200, report.text);
-  assert.deepEqual(report.json.items, [{ fiscal_year: fy, deliveries: 3, targeted: N + KITA, sent: N + KITA, failed: 0 }]);
+  // (the FAQ figures of the same report are tested in kpi-faq.test.mjs)
+  assert.deepEqual(report.json.items.map(({ faq, ...d }) => d), [{ fiscal_year: fy, deliveries: 3, targeted: N + KITA, sent: N + KITA, failed: 0 }]);
 });
 
 test('the console\'s one action: send to everyone and switch to the disaster menu; then back', async () => {

@@ -7,6 +7,7 @@ import type { MessageKey } from '../i18n';
 import { SessionCtx, atLeast } from './session';
 import Login from './Login';
 import Dashboard from './Dashboard';
+import KpiReport from './KpiReport';
 import Applications from './Applications';
 import ApplicationDetailPage from './ApplicationDetail';
 import Services from './Services';
@@ -74,6 +75,7 @@ const NAV: { to: string; key: MessageKey; admin?: boolean; end?: boolean }[] = [
   { to: '/console/approvals', key: 'ap.nav' },
   { to: '/console/faq', key: 'faqc.nav' },
   { to: '/console/handoff', key: 'hoc.nav' },
+  { to: '/console/kpi', key: 'kpi.nav' },
   { to: '/console/audit', key: 'nav.audit', admin: true },
   { to: '/console/staff', key: 'nav.staff', admin: true },
   { to: '/console/resident-attributes', key: 'nav.residentAttributes', admin: true },
@@ -151,6 +153,7 @@ function Shell({ session, onLogout }: { session: SessionInfo; onLogout: () => vo
             <Route path="approvals" element={<Approvals />} />
             <Route path="faq" element={<FaqPage />} />
             <Route path="handoff" element={<HandoffPage />} />
+            <Route path="kpi" element={<KpiReport />} />
             <Route path="audit" element={<Audit />} />
             <Route path="staff" element={<Staff />} />
             <Route path="resident-attributes" element={<ResidentAttributes />} />
