@@ -140,7 +140,7 @@ bool cancel(store::Tx& tx, int64_t tenant_id, int64_t id) {
       {now, now, tenant_id, id});
   // Batches already on the wire finish and are counted; the rest never leave.
   line::cancel_campaign_batches(tx, tenant_id, id);
-  drop_audience(tx, id);
+  drop_audience(tx, tenant_id, id);
   return true;
 }
 

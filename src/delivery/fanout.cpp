@@ -75,14 +75,14 @@ std::map<std::string, std::vector<int64_t>> personalised_groups(
 
 // The frozen audience's residents on `channel` in the id range (after, upto] (upto < 0: no
 // upper end), ascending; at most `limit` (< 0: all).
-std::vector<int64_t> audience_ids(store::Tx& tx, int64_t campaign_id, const char* channel,
-                                  int64_t after, int64_t upto, int64_t limit) {
-  store::Params p{campaign_id, std::string(channel), after};
+std::vector<int64_t> audience_ids(store::Tx& tx, int64_t tenant_id, int64_t campaign_id,
+                                  const char* channel, int64_t after, int64_t upto, int64_t limit) {
+  store::Params p{tenant_id, campaign_id, std::string(channel), after};
   if (upto >= 0) p.emplace_back(upto);
   if (limit >= 0) p.emplace_back(limit);
   std::vector<int64_t> ids;
-  tx.each(std::string("SELECT resident_id FROM campaign_audience WHERE campaign_id = ? AND "
-                      "channel = ? AND resident_id > ?") +
+  tx.each(std::string("SELECT resident_id FROM campaign_audience WHERE tenant_id = ? AND "
+                      "campaign_id = ? AND channel = ? AND resident_id > ?") +
               (upto >= 0 ? " AND resident_id <= ?" : "") + " ORDER BY resident_id" +
               (limit >= 0 ? " LIMIT ?" : ""),
           p, [&](const store::Row& r) {
@@ -186,7 +186,7 @@ FrozenAudience freeze_audience(store::Tx& tx, int64_t tenant_id, int64_t campaig
   } else {
     f = audience_filter(audience);
   }
-  drop_audience(tx, campaign_id);
+  drop_audience(tx, tenant_id, campaign_id);
   store::Params p{campaign_id, tenant_id, after_id};
   p.insert(p.end(), f.params.begin(), f.params.end());
   tx.exec(
@@ -198,9 +198,10 @@ FrozenAudience freeze_audience(store::Tx& tx, int64_t tenant_id, int64_t campaig
           f.sql + ")",
       p);
   FrozenAudience out;
-  for (const auto& r : tx.query(
-           "SELECT channel, COUNT(*) FROM campaign_audience WHERE campaign_id = ? GROUP BY channel",
-           {campaign_id})) {
+  for (const auto& r : tx.query("SELECT channel, COUNT(*) FROM campaign_audience WHERE tenant_id = "
+                                "? AND campaign_id = ? "
+                                "GROUP BY channel",
+                                {tenant_id, campaign_id})) {
     if (r.str(0) == "line") out.line = r.i64(1);
     if (r.str(0) == "web") out.web = r.i64(1);
     if (r.str(0) == "blocked") out.blocked = r.i64(1);
@@ -208,8 +209,9 @@ FrozenAudience freeze_audience(store::Tx& tx, int64_t tenant_id, int64_t campaig
   return out;
 }
 
-void drop_audience(store::Tx& tx, int64_t campaign_id) {
-  tx.exec("DELETE FROM campaign_audience WHERE campaign_id = ?", {campaign_id});
+void drop_audience(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
+  tx.exec("DELETE FROM campaign_audience WHERE tenant_id = ? AND campaign_id = ?",
+          {tenant_id, campaign_id});
 }
 
 StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
@@ -229,7 +231,8 @@ StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
 
   // The next batch: up to 500 LINE residents of the frozen audience after the cursor. The
   // INSERT below picks them by primary key and skips anyone who blocked the account since.
-  std::vector<int64_t> batch_ids = audience_ids(tx, campaign_id, "line", c->cursor, -1, kBatchSize);
+  std::vector<int64_t> batch_ids =
+      audience_ids(tx, tenant_id, campaign_id, "line", c->cursor, -1, kBatchSize);
   int64_t n = static_cast<int64_t>(batch_ids.size());
   int64_t last = n > 0 ? batch_ids.back() : c->cursor;
   bool done = n < kBatchSize;
@@ -274,7 +277,7 @@ StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
   // transaction; the last step takes every remaining one.
   int64_t upto = done ? -1 : last;
   if (!vars.empty()) {
-    auto web_ids = audience_ids(tx, campaign_id, "web", c->cursor, upto, -1);
+    auto web_ids = audience_ids(tx, tenant_id, campaign_id, "web", c->cursor, upto, -1);
     for (const auto& [messages, ids] : personalised_groups(tx, tenant_id, *c, web_ids, vars)) {
       auto m = web_message(c->title, parse_stored_json(messages));
       for (std::size_t at = 0; at < ids.size(); at += kBatchSize) {
@@ -299,7 +302,7 @@ StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
       "AND id = ?",
       {last, written, batches, int64_t{done ? 1 : 0}, now, tenant_id, campaign_id});
   if (done) {
-    drop_audience(tx, campaign_id);
+    drop_audience(tx, tenant_id, campaign_id);
     // Every batch may already have its outcome (or there was none to send).
     tx.exec(
         "UPDATE campaigns SET status = 'sent', finished_at = ? WHERE tenant_id = ? AND id = ? AND "

@@ -51,7 +51,7 @@ struct FrozenAudience {
 FrozenAudience freeze_audience(store::Tx& tx, int64_t tenant_id, int64_t campaign_id,
                                const Json& audience, int64_t after_id = 0);
 // Drops a campaign's frozen audience (fan-out done or cancelled).
-void drop_audience(store::Tx& tx, int64_t campaign_id);
+void drop_audience(store::Tx& tx, int64_t tenant_id, int64_t campaign_id);
 
 // One step of the campaign's fan-out, inside the caller's transaction.
 StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id);

@@ -8,6 +8,7 @@
 #include "core/json_parse.h"
 #include "core/log.h"
 #include "delivery/campaigns.h"
+#include "delivery/click_tracking.h"
 #include "delivery/fanout.h"
 #include "residents/condition.h"
 #include "residents/store.h"
@@ -150,6 +151,10 @@ bool fire(store::Tx& tx, int64_t tenant_id, int64_t campaign_id, int64_t now_ms,
     }
     if (anyone) {
       delivery = create(tx, copy);
+      // Each occurrence is a delivery of its own with its own report: a tracked campaign's
+      // copies track their links too.
+      if (!tracked_links(tx, tenant_id, campaign_id).empty())
+        track_links(tx, tenant_id, *delivery, copy.messages);
       queue(tx, tenant_id, *delivery);
     }
     if (!next) set_status(tx, tenant_id, campaign_id, "sent", now_ms);

@@ -157,4 +157,11 @@ void log_generation(store::Tx& tx, int64_t tenant_id, int64_t question_id, const
        g.prompt_tokens, g.completion_tokens, now_ms});
 }
 
+bool generation_logged(store::Tx& tx, int64_t tenant_id, int64_t question_id) {
+  return tx
+      .one("SELECT 1 FROM faq_generations WHERE tenant_id = ? AND question_id = ?",
+           {tenant_id, question_id})
+      .has_value();
+}
+
 }  // namespace mg::faq

@@ -64,5 +64,7 @@ bool generative_enabled(store::Tx& tx, int64_t tenant_id);
 void set_generative_enabled(store::Tx& tx, int64_t tenant_id, bool on, int64_t now_ms);
 void log_generation(store::Tx& tx, int64_t tenant_id, int64_t question_id, const Generated& g,
                     int64_t now_ms);
+// Whether a model call was already logged for the question (a retried LINE job sends nothing).
+bool generation_logged(store::Tx& tx, int64_t tenant_id, int64_t question_id);
 
 }  // namespace mg::faq

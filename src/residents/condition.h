@@ -41,7 +41,7 @@ struct CompileOptions {
   bool include_blocked = false;
   std::string today;  // YYYY-MM-DD for age_between without "on"; empty = today in JST
   // The SQL is portable either way; the planner hint differs (see condition.cpp).
-  store::Backend backend = store::Backend::sqlite;
+  store::Backend backend{};  // sqlite unless set
   ConditionLimits limits;
 };
 

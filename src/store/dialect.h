@@ -33,6 +33,14 @@ inline std::string comma_joined(const Tx& tx, const std::string& expr) {
   return (tx.backend() == Backend::sqlite ? "group_concat(" : "string_agg(") + expr + ", ',')";
 }
 
+// `column` = ? for a tenant filter inside a per-resident attribute probe. SQLite's planner
+// must not drive the probe from the tenant index ("+ 0" hides it: it then uses the
+// (resident, key) index); on PostgreSQL the hint would hide the index that drives the whole
+// evaluation, so the plain column is used (bench/segment_1m).
+inline std::string attribute_probe_tenant(Backend b, const std::string& column) {
+  return b == Backend::sqlite ? column + " + 0 = ?" : column + " = ?";
+}
+
 // The backend's name for /healthz and logs.
 inline const char* backend_name(Backend b) {
   switch (b) {

@@ -292,16 +292,19 @@ export function freePort() {
   });
 }
 
-/** Starts `bin args…` in `cwd` and waits until ready(output) says so (20 s at most). */
+/** Starts `bin args…` in `cwd` and waits until ready(output) says so (60 s at most). */
 export async function startChild(bin, cwd, args, ready) {
   const proc = spawn(bin, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout.on('data', (d) => (out += d));
   proc.stderr.on('data', (d) => (out += d));
-  const deadline = Date.now() + 20000;
+  const deadline = Date.now() + 60000;
   while (!(await ready(out))) {
     if (proc.exitCode !== null) throw new Error(`${args[0]} exited ${proc.exitCode}: ${out}`);
-    if (Date.now() > deadline) throw new Error(`${args[0]} did not start: ${out}`);
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');  // else it keeps the test file's process alive
+      throw new Error(`${args[0]} did not start: ${out}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   proc.output = () => out;

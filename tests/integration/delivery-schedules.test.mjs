@@ -199,6 +199,17 @@ test('timing, approval and garbage reminders each go out once, at their time, to
   assert.match(r.json.description, /毎日 10:00/);
   assert.equal((await s.admin.post(`/api/campaigns/${daily}/send`, {})).json.status, 'scheduled');
 
+  // A recurring campaign with tracked links: each occurrence is a delivery of its own and
+  // tracks its links too (its audience matches none of these residents).
+  r = await s.clerk.post('/api/campaigns', { title: '毎日リンク', track_clicks: true,
+    messages: [{ type: 'text', text: '詳しくは https://example.jp/daily をご覧ください' }],
+    audience: { kind: 'condition', condition: { attr: 'garbage_area', in: ['該当なし'] } } });
+  assert.equal(r.status, 201, r.text);
+  const tracked = r.json.id;
+  r = await s.clerk.put(`/api/campaigns/${tracked}/timing`, { kind: 'recurring', rule: { kind: 'daily', time: '10:00', start: iso(W) } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await s.admin.post(`/api/campaigns/${tracked}/send`, {})).json.status, 'scheduled');
+
   const baby = await create(s.clerk, '4か月', '4か月児健診のお知らせ');
   expectError(assert, await s.clerk.put(`/api/campaigns/${baby}/timing`, { kind: 'lifestage', attribute: 'garbage_area', months: 4 }), 400);
   r = await s.clerk.put(`/api/campaigns/${baby}/timing`, { kind: 'lifestage', attribute: 'child_birth_date', months: 4, time: '09:00' });
@@ -223,6 +234,9 @@ test('timing, approval and garbage reminders each go out once, at their time, to
   r = await s.reader.get(`/api/campaigns/${daily}/timing`);
   assert.deepEqual(r.json.occurrences.map((o) => o.key), [`${iso(W)}T10:00`]);
   assert.equal(r.json.next_run_at, jstAt(W.y, W.m, W.d, 10, 0) + D);
+  const copy = await until('the tracked occurrence', () => Number(sql(db, `SELECT COALESCE(MAX(delivery_id), 0) FROM campaign_occurrences WHERE campaign_id = ${tracked};`).trim()));
+  assert.notEqual(copy, tracked);
+  assert.deepEqual(sql(db, `SELECT url FROM campaign_links WHERE tenant_id = ${tenant} AND campaign_id = ${copy};`).trim().split('\n'), ['https://example.jp/daily']);
 
   // 19:01: 本町 hears what Thursday collects; 北地区 (nothing on Thursday), no district and the
   // 21:00 resident hear nothing yet.

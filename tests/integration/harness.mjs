@@ -63,14 +63,20 @@ async function startServerOnce({ db = freshDatabase(), extra = [], env = {} } = 
     if (!stopping) console.error(`madoguchi exited unexpectedly (code ${code}, signal ${signal}):\n${err.slice(-4000)}`);
   });
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20000;
+  // Generous: a sanitizer build on a loaded machine starts slowly; a fast start costs nothing.
+  const deadline = Date.now() + 60000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited ${proc.exitCode}: ${err}`);
     try {
       const r = await fetch(`${base}/healthz`);
       if (r.status === 200 && /password=/.test(out)) break;
     } catch {}
-    if (Date.now() > deadline) throw new Error(`server did not start: ${err}`);
+    if (Date.now() > deadline) {
+      // A server left running would keep this test file's process alive forever.
+      stopping = true;
+      proc.kill('SIGKILL');
+      throw new Error(`server did not start: ${err}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   const password = out.match(/password=(\S+)/)[1];

@@ -26,10 +26,13 @@ export async function startLineSim({ webhookUrl = 'http://127.0.0.1:9/none', ext
   let err = '';
   proc.stdout.on('data', (d) => (out += d));
   proc.stderr.on('data', (d) => (err += d));
-  const deadline = Date.now() + 10000;
+  const deadline = Date.now() + 60000;
   while (!/line-sim listening on port \d+/.test(out)) {
     if (proc.exitCode !== null) throw new Error(`line-sim exited ${proc.exitCode}: ${err}`);
-    if (Date.now() > deadline) throw new Error(`line-sim did not start: ${out} ${err}`);
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');  // else it keeps the test file's process alive
+      throw new Error(`line-sim did not start: ${out} ${err}`);
+    }
     await sleep(20);
   }
   return new LineSim(`http://127.0.0.1:${port}`, proc, () => err);
@@ -308,11 +311,14 @@ export async function restartServer(old, sim, extra = []) {
   proc.stderr.on('data', (d) => (err += d));
   proc.stdout.on('data', () => {});
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20000;
+  const deadline = Date.now() + 60000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited ${proc.exitCode}: ${err}`);
     try { if ((await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) })).status === 200) break; } catch {}
-    if (Date.now() > deadline) throw new Error(`server did not restart: ${err}`);
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`server did not restart: ${err}`);
+    }
     await sleep(50);
   }
   await sim.settings({ webhookUrl: `${base}/line/demo/webhook` });

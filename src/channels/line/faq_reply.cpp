@@ -2,6 +2,7 @@
 
 #include "channels/line/outbox.h"
 #include "core/clock.h"
+#include "faq/generative.h"
 #include "faq/pages.h"
 
 #include "channels/line/postback_data.h"
@@ -190,13 +191,6 @@ bool defer_generated_answer(store::Tx& tx, faq::FaqService& faq, int64_t tenant_
 }
 
 namespace {
-bool generation_logged(store::Tx& tx, int64_t tenant_id, int64_t question_id) {
-  return tx
-      .one("SELECT 1 FROM faq_generations WHERE tenant_id = ? AND question_id = ?",
-           {tenant_id, question_id})
-      .has_value();
-}
-
 // The model's answer and the sources it may cite ([1] title, link).
 Json generated_messages(const std::string& text, const std::vector<faq::Source>& sources) {
   std::string out = text;
@@ -226,7 +220,7 @@ bool answer_generated(store::Db& db, faq::FaqService& faq, const jobs::Job& job)
   // A retried job whose answer already left (its call is logged) does nothing.
   auto prep = db.read([&](store::Tx& tx) {
     Prepared r;
-    if (generation_logged(tx, tenant, question_id)) {
+    if (faq::generation_logged(tx, tenant, question_id)) {
       r.done = true;
       return r;
     }
@@ -259,7 +253,7 @@ bool answer_generated(store::Db& db, faq::FaqService& faq, const jobs::Job& job)
     out.reply_token_at = p.value("reply_token_at", int64_t{0});
   }
   return db.write([&](store::Tx& tx) {
-    if (generation_logged(tx, tenant, question_id)) return false;
+    if (faq::generation_logged(tx, tenant, question_id)) return false;
     faq::log_generation(tx, tenant, question_id, g, clock::now_ms());
     return enqueue_messages(tx, out) > 0;
   });
