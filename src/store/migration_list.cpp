@@ -4,6 +4,14 @@
 
 namespace mg::store {
 
+// Migration 42 fills its counters from the rows present, after its triggers exist.
+constexpr const char* kFillApplicationCounts =
+    "INSERT INTO application_status_counts(tenant_id, department, status, n) SELECT tenant_id, "
+    "department, status, COUNT(*) FROM applications GROUP BY tenant_id, department, status";
+constexpr const char* kFillResidentCounts =
+    "INSERT INTO resident_counts(tenant_id, n) SELECT tenant_id, COUNT(*) FROM residents GROUP "
+    "BY tenant_id";
+
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> list = {
       {1, "foundation", R"SQL(
@@ -1085,6 +1093,122 @@ CREATE TABLE service_flow_tests (
   PRIMARY KEY (tenant_id, service_id)
 )
 )SQL"},
+      // The dashboard's counts without scanning (issue 15): per (tenant, department, status)
+      // and per tenant, kept by triggers in the transaction of every write to applications and
+      // residents, so they cannot drift from the rows whatever code writes them. Filled from the
+      // existing rows AFTER the triggers exist: on PostgreSQL CREATE TRIGGER locks the table
+      // against writers until this migration commits, so no row is counted twice or missed.
+      // Counter rows stay at 0 rather than being deleted (a delete would race an insert).
+      // Jobs are counted by status through an index: only pending/running/dead are counted.
+      {42, "dashboard_counts", R"SQL(
+CREATE TABLE application_status_counts (
+  tenant_id BIGINT NOT NULL,
+  department TEXT NOT NULL,
+  status TEXT NOT NULL,
+  n BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, department, status)
+);
+CREATE TABLE resident_counts (
+  tenant_id BIGINT PRIMARY KEY,
+  n BIGINT NOT NULL
+);
+CREATE INDEX jobs_tenant_status ON jobs(tenant_id, status)
+)SQL",
+       {
+           // SQLite: one writer at a time, so plain UPSERT/UPDATE statements in triggers.
+           R"SQL(CREATE TRIGGER application_counts_insert AFTER INSERT ON applications BEGIN
+  INSERT INTO application_status_counts(tenant_id, department, status, n)
+  VALUES (NEW.tenant_id, NEW.department, NEW.status, 1)
+  ON CONFLICT (tenant_id, department, status) DO UPDATE SET n = n + 1;
+END)SQL",
+           R"SQL(CREATE TRIGGER application_counts_update
+AFTER UPDATE OF tenant_id, department, status ON applications
+WHEN OLD.tenant_id IS NOT NEW.tenant_id OR OLD.department IS NOT NEW.department
+  OR OLD.status IS NOT NEW.status BEGIN
+  UPDATE application_status_counts SET n = n - 1
+  WHERE tenant_id = OLD.tenant_id AND department = OLD.department AND status = OLD.status;
+  INSERT INTO application_status_counts(tenant_id, department, status, n)
+  VALUES (NEW.tenant_id, NEW.department, NEW.status, 1)
+  ON CONFLICT (tenant_id, department, status) DO UPDATE SET n = n + 1;
+END)SQL",
+           R"SQL(CREATE TRIGGER application_counts_delete AFTER DELETE ON applications BEGIN
+  UPDATE application_status_counts SET n = n - 1
+  WHERE tenant_id = OLD.tenant_id AND department = OLD.department AND status = OLD.status;
+END)SQL",
+           R"SQL(CREATE TRIGGER resident_counts_insert AFTER INSERT ON residents BEGIN
+  INSERT INTO resident_counts(tenant_id, n) VALUES (NEW.tenant_id, 1)
+  ON CONFLICT (tenant_id) DO UPDATE SET n = n + 1;
+END)SQL",
+           R"SQL(CREATE TRIGGER resident_counts_update AFTER UPDATE OF tenant_id ON residents
+WHEN OLD.tenant_id IS NOT NEW.tenant_id BEGIN
+  UPDATE resident_counts SET n = n - 1 WHERE tenant_id = OLD.tenant_id;
+  INSERT INTO resident_counts(tenant_id, n) VALUES (NEW.tenant_id, 1)
+  ON CONFLICT (tenant_id) DO UPDATE SET n = n + 1;
+END)SQL",
+           R"SQL(CREATE TRIGGER resident_counts_delete AFTER DELETE ON residents BEGIN
+  UPDATE resident_counts SET n = n - 1 WHERE tenant_id = OLD.tenant_id;
+END)SQL",
+           kFillApplicationCounts,
+           kFillResidentCounts,
+       },
+       {
+           // PostgreSQL: concurrent writers. UPSERT is atomic under READ COMMITTED; an update
+           // touches its two counter rows in key order, so two transactions moving applications
+           // in opposite directions cannot deadlock on them.
+           R"SQL(CREATE FUNCTION application_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND ROW(OLD.tenant_id, OLD.department, OLD.status)
+                          > ROW(NEW.tenant_id, NEW.department, NEW.status) THEN
+    INSERT INTO application_status_counts AS c (tenant_id, department, status, n)
+    VALUES (NEW.tenant_id, NEW.department, NEW.status, 1)
+    ON CONFLICT (tenant_id, department, status) DO UPDATE SET n = c.n + 1;
+    UPDATE application_status_counts SET n = n - 1
+    WHERE tenant_id = OLD.tenant_id AND department = OLD.department AND status = OLD.status;
+    RETURN NULL;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    UPDATE application_status_counts SET n = n - 1
+    WHERE tenant_id = OLD.tenant_id AND department = OLD.department AND status = OLD.status;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO application_status_counts AS c (tenant_id, department, status, n)
+    VALUES (NEW.tenant_id, NEW.department, NEW.status, 1)
+    ON CONFLICT (tenant_id, department, status) DO UPDATE SET n = c.n + 1;
+  END IF;
+  RETURN NULL;
+END $$)SQL",
+           R"SQL(CREATE TRIGGER application_counts_insert_delete AFTER INSERT OR DELETE ON applications
+FOR EACH ROW EXECUTE FUNCTION application_counts_track())SQL",
+           R"SQL(CREATE TRIGGER application_counts_update
+AFTER UPDATE OF tenant_id, department, status ON applications FOR EACH ROW
+WHEN (OLD.tenant_id IS DISTINCT FROM NEW.tenant_id OR OLD.department IS DISTINCT FROM NEW.department
+      OR OLD.status IS DISTINCT FROM NEW.status)
+EXECUTE FUNCTION application_counts_track())SQL",
+           R"SQL(CREATE FUNCTION resident_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND OLD.tenant_id > NEW.tenant_id THEN
+    INSERT INTO resident_counts AS c (tenant_id, n) VALUES (NEW.tenant_id, 1)
+    ON CONFLICT (tenant_id) DO UPDATE SET n = c.n + 1;
+    UPDATE resident_counts SET n = n - 1 WHERE tenant_id = OLD.tenant_id;
+    RETURN NULL;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    UPDATE resident_counts SET n = n - 1 WHERE tenant_id = OLD.tenant_id;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO resident_counts AS c (tenant_id, n) VALUES (NEW.tenant_id, 1)
+    ON CONFLICT (tenant_id) DO UPDATE SET n = c.n + 1;
+  END IF;
+  RETURN NULL;
+END $$)SQL",
+           R"SQL(CREATE TRIGGER resident_counts_insert_delete AFTER INSERT OR DELETE ON residents
+FOR EACH ROW EXECUTE FUNCTION resident_counts_track())SQL",
+           R"SQL(CREATE TRIGGER resident_counts_update AFTER UPDATE OF tenant_id ON residents
+FOR EACH ROW WHEN (OLD.tenant_id IS DISTINCT FROM NEW.tenant_id)
+EXECUTE FUNCTION resident_counts_track())SQL",
+           kFillApplicationCounts,
+           kFillResidentCounts,
+       }},
   };
   return list;
 }
