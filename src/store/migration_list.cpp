@@ -1100,7 +1100,9 @@ CREATE TABLE service_flow_tests (
       // against writers until this migration commits, so no row is counted twice or missed.
       // Counter rows stay at 0 rather than being deleted (a delete would race an insert).
       // Jobs are counted by status through an index: only pending/running/dead are counted.
-      {42, "dashboard_counts", R"SQL(
+      {42,
+       "dashboard_counts",
+       R"SQL(
 CREATE TABLE application_status_counts (
   tenant_id BIGINT NOT NULL,
   department TEXT NOT NULL,
