@@ -19,7 +19,7 @@ std::string render(const std::string& sql, Backend b) {
   return out;
 }
 
-// Splits on ';' at line ends; migrations contain no procedural code.
+// Splits on ';'; procedural code (triggers) goes in the per-backend lists, unsplit.
 std::vector<std::string> statements(const std::string& sql) {
   std::vector<std::string> out;
   std::string cur;
@@ -58,6 +58,7 @@ int migrate(Db& db) {
       if (tx.one("SELECT 1 FROM schema_migrations WHERE version = ?", {int64_t{m.version}}))
         return false;
       for (const auto& st : statements(render(m.sql, tx.backend()))) tx.exec(st);
+      for (const auto& st : tx.backend() == Backend::sqlite ? m.sqlite : m.postgres) tx.exec(st);
       tx.exec("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
               {int64_t{m.version}, m.name, clock::now_ms()});
       return true;

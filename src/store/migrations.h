@@ -10,6 +10,10 @@ struct Migration {
   int version;
   std::string name;
   std::string sql;  // portable SQL; {{pk}} becomes the backend's auto-increment key
+  // Run after sql on that backend only, each element as ONE statement (not split on ';'):
+  // procedural code such as triggers, whose dialects differ.
+  std::vector<std::string> sqlite = {};
+  std::vector<std::string> postgres = {};
 };
 
 const std::vector<Migration>& migrations();
