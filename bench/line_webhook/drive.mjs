@@ -13,6 +13,8 @@
 // usage: node drive.mjs --sim http://127.0.0.1:P --target http://127.0.0.1:Q/line/demo/webhook
 //          [--secret demo-secret] [--label name] [--duration 10] [--concurrency 32]
 //          [--per-webhook 10] [--users 2000] [--max-events 80000] [--drain 30] [--warmup 200]
+// --target takes a comma-separated list (several processes of one bot, e.g. on one PostgreSQL):
+// webhooks go to them in turn, as a round-robin load balancer would send them.
 // Prints one JSON object on stdout.
 import http from 'node:http';
 import { createHmac } from 'node:crypto';
@@ -22,9 +24,9 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((a, v, i, all) => {
   return a;
 }, []));
 const SIM = args.sim;
-const TARGET = new URL(args.target);
+const TARGETS = args.target.split(',').map((t) => new URL(t));
 const SECRET = args.secret ?? 'demo-secret';
-const LABEL = args.label ?? TARGET.host;
+const LABEL = args.label ?? TARGETS[0].host;
 const DURATION_MS = Number(args.duration ?? 10) * 1000;
 const CONC = Number(args.concurrency ?? 32);
 const PER = Number(args['per-webhook'] ?? 10);
@@ -70,8 +72,12 @@ for (let w = 0; w < totalWebhooks; w += 50) {
 log(`prepared ${bodies.length} webhooks × ${PER} events from ${USERS} users in ${Date.now() - T_ISSUE} ms`);
 
 // ---------------------------------------------------------------- load
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONC });
+const agents = TARGETS.map(() => new http.Agent({ keepAlive: true, maxSockets: CONC }));
+let turn = 0;
 function post(b) {
+  const k = turn++ % TARGETS.length;
+  const TARGET = TARGETS[k];
+  const agent = agents[k];
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
     const req = http.request({
@@ -146,7 +152,7 @@ while (answered.reply + answered.push < sentEvents && Date.now() < drainDeadline
 polling = false;
 await poller;
 await pollAnswers();
-agent.destroy();
+for (const a of agents) a.destroy();
 
 lat.sort((a, b) => a - b);
 const pct = (p) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))] : null);
