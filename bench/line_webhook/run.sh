@@ -180,7 +180,7 @@ const mgUs = us(mwin), pgUs = us(pgwin);
 console.log(`\nPer processed event (window: servers up → drain over, ${events} events answered; load avg ${la0} → ${la1}):\n`);
 console.log('| setup | serve processes | events answered | end-to-end events/s | madoguchi CPU µs/event | PostgreSQL CPU µs/event | DB round trips/event |');
 console.log('|---|---:|---:|---:|---:|---:|---:|');
-console.log(`| ${m.label} | ${procs} | ${events} | ${m.e2e_events_per_s} | ${mgUs.toFixed(0)} | ${pgUs === null ? 'n/a' : pgUs.toFixed(0)} | ${(Number(rtrips) / Math.max(events, 1)).toFixed(1)} |`);
+console.log(`| ${m.label} | ${procs} | ${events} | ${m.e2e_events_per_s} | ${mgUs.toFixed(0)} | ${pgUs === null ? 'n/a' : pgUs.toFixed(0)} | ${pgUs === null ? 'n/a' : (Number(rtrips) / Math.max(events, 1)).toFixed(1)} |`);
 if (pgUs !== null) {
   const ns = cores.split(/\s+/).filter(Boolean);
   console.log('\nProjection: one PostgreSQL server of N cores fully busy with LINE events (N × 10^6 ÷ PostgreSQL µs/event;');
