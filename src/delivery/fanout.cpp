@@ -245,8 +245,8 @@ StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
   auto vars = used_variables(c->messages, residents::load_definitions(tx, tenant_id));
   // Click tracking (click_tracking.h): each recipient gets their own links, so one
   // multicast per recipient.
-  auto links = n > 0 ? tracked_links(tx, tenant_id, campaign_id) : std::vector<TrackedLink>{};
-  if (!links.empty()) {
+  auto links = tracked_links(tx, tenant_id, campaign_id);
+  if (!links.empty() && n > 0) {
     for (const auto& [messages, ids] : personalised_groups(tx, tenant_id, *c, batch_ids, vars)) {
       Json rendered = parse_stored_json(messages);
       for (int64_t id : ids) {
@@ -276,7 +276,17 @@ StepResult fanout_step(store::Tx& tx, int64_t tenant_id, int64_t campaign_id) {
   // Web residents of the same id range get the campaign in their inbox (お知らせ), in this
   // transaction; the last step takes every remaining one.
   int64_t upto = done ? -1 : last;
-  if (!vars.empty()) {
+  if (!links.empty()) {
+    // Tracked: each web resident's inbox copy carries their own redirect links, as on LINE.
+    auto web_ids = audience_ids(tx, tenant_id, campaign_id, "web", c->cursor, upto, -1);
+    for (const auto& [messages, ids] : personalised_groups(tx, tenant_id, *c, web_ids, vars)) {
+      Json rendered = parse_stored_json(messages);
+      for (int64_t id : ids)
+        messaging::deliver_to_web(
+            tx, tenant_id, "r.id = ?", {id},
+            web_message(c->title, messages_for(tx, tenant_id, campaign_id, id, rendered, links)));
+    }
+  } else if (!vars.empty()) {
     auto web_ids = audience_ids(tx, tenant_id, campaign_id, "web", c->cursor, upto, -1);
     for (const auto& [messages, ids] : personalised_groups(tx, tenant_id, *c, web_ids, vars)) {
       auto m = web_message(c->title, parse_stored_json(messages));

@@ -61,6 +61,12 @@ test('tracked links, block rate, and rich menus per segment', async () => {
   for (let i = 0; i < 4; i++)
     assert.equal((await admin.put(`/api/residents/${ids[users[i]]}/attributes`, { values: { district: districts[i] } })).status, 200);
 
+  // A web resident of 北地区 too: their inbox copy carries their own tracked links.
+  const tenant = Number(sql(db, "SELECT id FROM tenants WHERE code = 'demo';").trim());
+  const webId = Number(sql(db, `INSERT INTO residents(tenant_id, channel, external_id, status, created_at, updated_at) VALUES (${tenant}, 'web', 'click-web', 'active', 0, 0) RETURNING id;`).trim());
+  sql(db, `INSERT INTO resident_identities(tenant_id, resident_id, channel, external_id, created_at) VALUES (${tenant}, ${webId}, 'web', 'click-web', 0);`);
+  assert.equal((await admin.put(`/api/residents/${webId}/attributes`, { values: { district: 'kita' } })).status, 200);
+
   // ---- click tracking ----
   const TARGET = 'https://www.example.jp/kosodate?x=1';
   const CARD = 'https://www.example.jp/apply';
@@ -100,7 +106,16 @@ test('tracked links, block rate, and rich menus per segment', async () => {
   assert.equal(new Set(all).size, 4);
   for (const u of all) for (const uid of users) assert.ok(!u.includes(uid));
 
+  // The web resident's inbox copy: both links replaced by their own tokens.
+  const inboxText = sql(db, `SELECT text FROM resident_messages WHERE tenant_id = ${tenant} AND resident_id = ${webId};`);
+  assert.match(inboxText, /子育て支援/);
+  assert.ok(!inboxText.includes(TARGET) && !inboxText.includes(CARD), 'the web copy is tracked too');
+  const webLinks = inboxText.match(/https?:\/\/\S+?\/r\/[A-Za-z0-9_-]{32}/g);
+  assert.equal(webLinks.length, 2);
+  for (const u of webLinks) assert.ok(!all.includes(u));
+
   const open = (url) => fetch(url, { redirect: 'manual' });
+  assert.equal((await open(webLinks[0])).headers.get('location'), TARGET);
   let r = await open(got[0].link);
   assert.equal(r.status, 302);
   assert.equal(r.headers.get('location'), TARGET);
@@ -126,7 +141,7 @@ test('tracked links, block rate, and rich menus per segment', async () => {
   assert.equal(rep.status, 200, rep.text);
   assert.equal(rep.json.tracked, true);
   assert.deepEqual(rep.json.links.map((l) => [l.position, l.url, l.recipients, l.unique_clicks, l.total_clicks]),
-    [[1, TARGET, 2, 1, 3], [2, CARD, 2, 1, 1]]);
+    [[1, TARGET, 3, 2, 4], [2, CARD, 3, 1, 1]]);
   assert.equal(rep.json.block_rate.days, 7);
   assert.equal(rep.json.block_rate.blocked, 1);
   assert.equal(rep.json.block_rate.sent, 2);
