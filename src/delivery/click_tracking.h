@@ -1,8 +1,9 @@
 #pragma once
 // Link click tracking for campaigns sent with "track_clicks": the links in the messages (URLs
 // in texts, a card's link) are stored when the campaign is created (campaign_links); at send
-// time each LINE recipient gets them rewritten to {public url}/r/{token}, a random token per
-// recipient and link (link_clicks keeps only its SHA-256). GET /r/{token} counts the click and
+// time each recipient (LINE, and web residents' inbox copies) gets them rewritten to
+// {public url}/r/{token}, a random token per recipient and link (link_clicks keeps only its
+// SHA-256). GET /r/{token} counts the click and
 // redirects to the stored URL of that link, never to anything taken from the request.
 // A per-recipient URL makes each recipient's messages different, so a tracked campaign goes
 // out as one multicast per recipient (slower under LINE's rate limit): tracking is opt-in.
