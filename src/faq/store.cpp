@@ -2,6 +2,7 @@
 
 #include "core/json.h"
 #include "core/json_parse.h"
+#include "core/json_strings.h"
 
 namespace mg::faq {
 
@@ -11,27 +12,12 @@ constexpr const char* kEntryColumns =
     "id, external_id, question, alternatives, answer, category, department, url, valid_from, "
     "valid_until, created_at, updated_at";
 
-std::vector<std::string> strings_of(const std::string& json) {
-  std::vector<std::string> out;
-  Json j = parse_stored_json(json);
-  if (j.is_array())
-    for (const auto& v : j)
-      if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
-
-std::string json_of(const std::vector<std::string>& v) {
-  Json j = Json::array();
-  for (const auto& s : v) j.push_back(s);
-  return j.dump();
-}
-
 Entry entry_of(const store::Row& r) {
   Entry e;
   e.id = r.i64(0);
   e.external_id = r.str(1);
   e.question = r.str(2);
-  e.alternatives = strings_of(r.str(3));
+  e.alternatives = stored_strings(r.str(3));
   e.answer = r.str(4);
   e.category = r.str(5);
   e.department = r.str(6);
@@ -77,7 +63,7 @@ int64_t insert_entry(store::Tx& tx, int64_t tenant_id, const Entry& e, int64_t n
       "INSERT INTO faq_entries(tenant_id, external_id, question, alternatives, answer, category, "
       "department, url, valid_from, valid_until, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, "
       "?, ?, ?, ?, ?, ?) RETURNING id",
-      {tenant_id, e.external_id, e.question, json_of(e.alternatives), e.answer, e.category,
+      {tenant_id, e.external_id, e.question, strings_json(e.alternatives), e.answer, e.category,
        e.department, e.url, e.valid_from, e.valid_until, now_ms, now_ms});
 }
 
@@ -86,7 +72,7 @@ bool update_entry(store::Tx& tx, int64_t tenant_id, const Entry& e, int64_t now_
              "UPDATE faq_entries SET external_id = ?, question = ?, alternatives = ?, answer = ?, "
              "category = ?, department = ?, url = ?, valid_from = ?, valid_until = ?, "
              "updated_at = ? WHERE tenant_id = ? AND id = ?",
-             {e.external_id, e.question, json_of(e.alternatives), e.answer, e.category,
+             {e.external_id, e.question, strings_json(e.alternatives), e.answer, e.category,
               e.department, e.url, e.valid_from, e.valid_until, now_ms, tenant_id, e.id}) > 0;
 }
 
@@ -102,7 +88,7 @@ std::vector<std::vector<std::string>> load_synonyms(store::Tx& tx, int64_t tenan
   std::vector<std::vector<std::string>> out;
   tx.each("SELECT words FROM faq_synonyms WHERE tenant_id = ? ORDER BY id", {tenant_id},
           [&](const store::Row& r) {
-            out.push_back(strings_of(r.str(0)));
+            out.push_back(stored_strings(r.str(0)));
             return true;
           });
   return out;
@@ -113,7 +99,7 @@ void replace_synonyms(store::Tx& tx, int64_t tenant_id,
   tx.exec("DELETE FROM faq_synonyms WHERE tenant_id = ?", {tenant_id});
   for (const auto& g : groups)
     tx.exec("INSERT INTO faq_synonyms(tenant_id, words, updated_at) VALUES (?, ?, ?)",
-            {tenant_id, json_of(g), now_ms});
+            {tenant_id, strings_json(g), now_ms});
 }
 
 std::string revision(store::Tx& tx, int64_t tenant_id) {

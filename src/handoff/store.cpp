@@ -6,6 +6,7 @@
 
 #include "core/json.h"
 #include "core/json_parse.h"
+#include "core/json_strings.h"
 
 namespace mg::handoff {
 
@@ -14,21 +15,6 @@ namespace {
 constexpr const char* kConversationColumns =
     "id, tenant_id, resident_id, channel, department, status, assignee_id, recent_questions, "
     "created_at, updated_at, closed_at";
-
-std::vector<std::string> strings_of(const std::string& json) {
-  std::vector<std::string> out;
-  Json j = parse_stored_json(json);
-  if (j.is_array())
-    for (const auto& v : j)
-      if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
-
-std::string json_of(const std::vector<std::string>& v) {
-  Json j = Json::array();
-  for (const auto& s : v) j.push_back(s);
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
 
 Conversation conversation_of(const store::Row& r) {
   Conversation c;
@@ -39,7 +25,7 @@ Conversation conversation_of(const store::Row& r) {
   c.department = r.str(4);
   c.status = r.str(5);
   c.assignee_id = r.opt_i64(6);
-  c.recent_questions = strings_of(r.str(7));
+  c.recent_questions = stored_strings(r.str(7));
   c.created_at = r.i64(8);
   c.updated_at = r.i64(9);
   c.closed_at = r.opt_i64(10);
@@ -80,8 +66,8 @@ int64_t insert_conversation(store::Tx& tx, const Conversation& c) {
   return tx.insert_id(
       "INSERT INTO handoff_conversations(tenant_id, resident_id, channel, department, status, "
       "recent_questions, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-      {c.tenant_id, c.resident_id, c.channel, c.department, c.status, json_of(c.recent_questions),
-       c.created_at, c.updated_at});
+      {c.tenant_id, c.resident_id, c.channel, c.department, c.status,
+       strings_json(c.recent_questions), c.created_at, c.updated_at});
 }
 
 std::vector<Conversation> list_conversations(store::Tx& tx, int64_t tenant_id,
@@ -163,7 +149,7 @@ BotMemory load_memory(store::Tx& tx, int64_t tenant_id, int64_t resident_id) {
       "AND resident_id = ?",
       {tenant_id, resident_id});
   if (!r) return {};
-  return {r->i64(0), strings_of(r->str(1)), r->str(2)};
+  return {r->i64(0), stored_strings(r->str(1)), r->str(2)};
 }
 
 void save_memory(store::Tx& tx, int64_t tenant_id, int64_t resident_id, const BotMemory& m,
@@ -173,7 +159,7 @@ void save_memory(store::Tx& tx, int64_t tenant_id, int64_t resident_id, const Bo
       "department, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, resident_id) DO "
       "UPDATE SET failures = excluded.failures, recent_questions = excluded.recent_questions, "
       "department = excluded.department, updated_at = excluded.updated_at",
-      {tenant_id, resident_id, m.failures, json_of(m.recent_questions), m.department, now_ms});
+      {tenant_id, resident_id, m.failures, strings_json(m.recent_questions), m.department, now_ms});
 }
 
 std::vector<std::pair<std::string, int64_t>> started_per_day(store::Tx& tx, int64_t tenant_id,
