@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (build-fuzz, clang, ASan+UBSan) and runs each one for
+# Builds the libFuzzer targets (build-san, clang, ASan+UBSan) and runs each one for
 # FUZZ_SECONDS over a temporary copy of its seed corpus tests/fuzz/corpus/<name>/.
 # A crash, sanitizer report, leak, timeout or OOM fails the target; its reproducer is kept and
 # printed (path and base64, so a CI log is enough to reproduce). Called by ./test --fuzz.
@@ -8,14 +8,16 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
-BUILD_DIR=build-fuzz
+# The sanitizer build of ./test --sanitize (clang, ASan+UBSan, fuzzer-instrumented): after it,
+# only the fuzz executables are left to link, if anything.
+BUILD_DIR=build-san
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
-  CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Fuzz \
-    -DMADOGUCHI_FUZZ=ON -DMADOGUCHI_BENCH=OFF >/dev/null || { echo "fuzz: configure failed"; exit 1; }
+  CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Sanitize \
+    -DMADOGUCHI_SANITIZE=ON -DMADOGUCHI_FUZZ=ON -DMADOGUCHI_BENCH=OFF >/dev/null || { echo "fuzz: configure failed"; exit 1; }
 fi
-cmake --build "$BUILD_DIR" || { echo "fuzz: build failed"; exit 1; }
+cmake --build "$BUILD_DIR" --target fuzz || { echo "fuzz: build failed"; exit 1; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/mg-fuzz.XXXXXX")
 # Leaks are findings too (libFuzzer checks them after each input when ASan is on).
