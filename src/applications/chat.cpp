@@ -133,7 +133,9 @@ ChatTurn ChatService::start(int64_t tenant_id, int64_t resident_id, int64_t serv
                             const std::string& channel) {
   (void)channel;                                    // the resident row knows its channel
   catalog_.current_version(tenant_id, service_id);  // 404 before taking the write lock
-  return db_.write([&](store::Tx& tx) { return start(tx, tenant_id, resident_id, service_id); });
+  // Chat turns are short transactions many residents run at once: grouped commits.
+  return db_.write_grouped(
+      [&](store::Tx& tx) { return start(tx, tenant_id, resident_id, service_id); });
 }
 
 ChatTurn ChatService::start(store::Tx& tx, int64_t tenant_id, int64_t resident_id,
@@ -160,7 +162,7 @@ ChatTurn ChatService::start(store::Tx& tx, int64_t tenant_id, int64_t resident_i
 
 ChatTurn ChatService::input(int64_t tenant_id, int64_t resident_id, const std::string& session_id,
                             const Json& input) {
-  return db_.write(
+  return db_.write_grouped(
       [&](store::Tx& tx) { return this->input(tx, tenant_id, resident_id, session_id, input); });
 }
 

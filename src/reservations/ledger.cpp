@@ -655,7 +655,8 @@ Booking book(store::Db& db, const BookingRequest& req, int64_t now_ms) {
     });
   std::optional<Booking> booked;
   if (!full_resource)
-    booked = db.write([&](store::Tx& tx) -> std::optional<Booking> {
+    // Grouped: in a rush, concurrent bookings share one commit (store/db.h, write_grouped).
+    booked = db.write_grouped([&](store::Tx& tx) -> std::optional<Booking> {
       auto b = book_in(tx, req, now_ms);
       if (!b) full_resource = find_resource(tx, req.tenant_id, req.resource_id);
       return b;

@@ -90,23 +90,40 @@ class Db {
   virtual int pool_size() const = 0;
   virtual int pool_in_use() const = 0;
 
+  // A write transaction that may share its COMMIT with other grouped writers (group commit).
+  // On SQLite a grouped writer that finds another one waiting runs inside a savepoint of the
+  // one open transaction and leaves it open for the next; the last of the group commits, and
+  // each member's commit() returns only once the group has committed (or throws if that
+  // COMMIT failed). A member's own failure rolls back only its savepoint. Use it for short
+  // transactions that many residents run at once (a booking rush): a commit's system calls
+  // and page writes are then paid once per group instead of once per writer. PostgreSQL
+  // commits each one on its own (it groups WAL flushes itself).
+  virtual std::unique_ptr<Tx> begin_grouped() { return begin(true); }
+
   // Runs fn in a write transaction and commits. On PostgreSQL, serialization failures
   // and deadlocks are retried a few times.
   template <typename F>
   auto write(F&& fn) {
-    return with_retry([&](Tx& tx) { return fn(tx); }, true);
+    return with_retry([&](Tx& tx) { return fn(tx); }, Kind::write);
+  }
+  // write() in a grouped transaction (begin_grouped): for short transactions only, since
+  // the members before it in its group wait for it.
+  template <typename F>
+  auto write_grouped(F&& fn) {
+    return with_retry([&](Tx& tx) { return fn(tx); }, Kind::grouped);
   }
   template <typename F>
   auto read(F&& fn) {
-    return with_retry([&](Tx& tx) { return fn(tx); }, false);
+    return with_retry([&](Tx& tx) { return fn(tx); }, Kind::read);
   }
 
  private:
+  enum class Kind { read, write, grouped };
   template <typename F>
-  auto with_retry(F&& fn, bool write) {
+  auto with_retry(F&& fn, Kind kind) {
     for (int attempt = 0;; ++attempt) {
       try {
-        auto tx = begin(write);
+        auto tx = kind == Kind::grouped ? begin_grouped() : begin(kind == Kind::write);
         if constexpr (std::is_void_v<decltype(fn(*tx))>) {
           fn(*tx);
           tx->commit();

@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <unordered_map>
@@ -93,9 +95,13 @@ void bind_all(sqlite3* db, sqlite3_stmt* st, const Params& params) {
 
 class SqliteDb;
 
+// read: a reader connection; plain: the writer connection, alone in its transaction;
+// grouped: the writer connection, in a savepoint of a transaction its group shares.
+enum class TxMode { read, plain, grouped };
+
 class SqliteTx : public Tx {
  public:
-  SqliteTx(SqliteDb& db, Conn* conn, std::unique_lock<std::mutex> writer, bool write);
+  SqliteTx(SqliteDb& db, Conn* conn, TxMode mode, uint64_t group = 0);
   ~SqliteTx() override;
 
   int64_t exec(std::string_view sql, const Params& params) override {
@@ -162,19 +168,22 @@ class SqliteTx : public Tx {
     sqlite3_reset(st);
   }
 
-  void commit() override {
-    conn_->exec_simple("COMMIT");
-    done_ = true;
-  }
+  void commit() override;
   Backend backend() const override { return Backend::sqlite; }
 
  private:
   SqliteDb& db_;
   Conn* conn_;
-  std::unique_lock<std::mutex> writer_;
-  bool write_;
+  TxMode mode_;
+  uint64_t group_;
   bool done_ = false;
 };
+
+// Group commit bounds: a group closes at this many members or this age, so the first member's
+// wait stays short and a plain writer waiting behind the group gets its turn.
+constexpr int kMaxGroupMembers = 32;
+constexpr auto kMaxGroupAge = std::chrono::milliseconds(20);
+constexpr const char* kMemberSavepoint = "SAVEPOINT mg_group_member";
 
 class SqliteDb : public Db {
  public:
@@ -187,10 +196,22 @@ class SqliteDb : public Db {
   }
   std::unique_ptr<Tx> begin(bool write) override {
     if (write) {
-      std::unique_lock lock(writer_mu_);
+      {
+        std::unique_lock lock(baton_.mu);
+        baton_.waiting_plain++;
+        // An open group is finished (committed) by its own members before a plain writer.
+        baton_.cv.wait(lock, [&] { return !baton_.held && !baton_.open; });
+        baton_.waiting_plain--;
+        baton_.held = true;
+      }
       in_use_++;
-      writer_->exec_simple("BEGIN IMMEDIATE");
-      return std::make_unique<SqliteTx>(*this, writer_.get(), std::move(lock), true);
+      try {
+        writer_->exec_simple("BEGIN IMMEDIATE");
+      } catch (...) {
+        release(writer_.get(), TxMode::plain);
+        throw;
+      }
+      return std::make_unique<SqliteTx>(*this, writer_.get(), TxMode::plain);
     }
     Conn* c;
     {
@@ -203,19 +224,130 @@ class SqliteDb : public Db {
     try {
       c->exec_simple("BEGIN");
     } catch (...) {
-      release(c, false);
+      release(c, TxMode::read);
       throw;
     }
-    return std::make_unique<SqliteTx>(*this, c, std::unique_lock<std::mutex>(), false);
+    return std::make_unique<SqliteTx>(*this, c, TxMode::read);
   }
-  void release(Conn* c, bool write) {
-    in_use_--;
-    if (write) return;
+
+  std::unique_ptr<Tx> begin_grouped() override {
+    uint64_t group;
+    bool join;
     {
-      std::lock_guard lock(pool_mu_);
-      free_.push_back(c);
+      std::unique_lock lock(baton_.mu);
+      baton_.waiting_grouped++;
+      // Join an open group; start a new one only when no plain writer is waiting (it goes
+      // first, so a stream of grouped writers cannot starve it).
+      baton_.cv.wait(lock, [&] {
+        return !baton_.held && (baton_.open || baton_.waiting_plain == 0);
+      });
+      baton_.waiting_grouped--;
+      baton_.held = true;
+      join = baton_.open;
+      if (!join) {
+        baton_.group++;
+        baton_.members = 0;
+        baton_.opened = std::chrono::steady_clock::now();
+      }
+      baton_.members++;
+      group = baton_.group;
     }
-    pool_cv_.notify_one();
+    in_use_++;
+    bool begun = join;
+    try {
+      if (!join) {
+        writer_->exec_simple("BEGIN IMMEDIATE");
+        begun = true;
+      }
+      writer_->exec_simple(kMemberSavepoint);
+    } catch (...) {
+      in_use_--;
+      if (begun) {
+        finish_member(group, false);  // the group goes on (or commits) without this member
+      } else {
+        {
+          std::lock_guard lock(baton_.mu);
+          baton_.settled = group;
+          baton_.held = false;
+        }
+        baton_.cv.notify_all();
+      }
+      throw;
+    }
+    return std::make_unique<SqliteTx>(*this, writer_.get(), TxMode::grouped, group);
+  }
+
+  // A grouped member is done with its savepoint (released, or rolled back when !ok). If
+  // another grouped writer waits and the group is still small and young, the transaction
+  // stays open for it and this member waits until its group has settled; otherwise this
+  // member commits the group. Throws (only when ok) if the group's COMMIT failed.
+  void finish_member(uint64_t group, bool ok) {
+    {
+      std::unique_lock lock(baton_.mu);
+      bool alive = sqlite3_get_autocommit(writer_->raw()) == 0;  // a severe error ends it
+      if (alive && baton_.waiting_grouped > 0 && baton_.members < kMaxGroupMembers &&
+          std::chrono::steady_clock::now() - baton_.opened < kMaxGroupAge) {
+        baton_.open = true;
+        baton_.held = false;
+        baton_.cv.notify_all();
+        if (!ok) return;
+        baton_.cv.wait(lock, [&] { return baton_.settled >= group; });
+        if (auto it = baton_.failures.find(group); it != baton_.failures.end())
+          throw std::runtime_error("sqlite: " + it->second);
+        return;
+      }
+    }
+    std::string failure;
+    if (sqlite3_get_autocommit(writer_->raw()) != 0) {
+      failure = "the transaction was rolled back";
+    } else {
+      try {
+        writer_->exec_simple("COMMIT");
+      } catch (const std::exception& e) {
+        failure = e.what();
+        try {
+          writer_->exec_simple("ROLLBACK");
+        } catch (...) {
+        }
+      }
+    }
+    {
+      std::lock_guard lock(baton_.mu);
+      baton_.open = false;
+      baton_.held = false;
+      baton_.settled = group;
+      if (!failure.empty()) {
+        baton_.failures[group] = failure;
+        // Waiters read their group's entry right after it settles; keep the last few only.
+        while (baton_.failures.size() > 64) baton_.failures.erase(baton_.failures.begin());
+      }
+    }
+    baton_.cv.notify_all();
+    if (ok && !failure.empty()) throw std::runtime_error("sqlite: " + failure);
+  }
+
+  void release(Conn* c, TxMode mode) {
+    in_use_--;
+    switch (mode) {
+      case TxMode::read: {
+        {
+          std::lock_guard lock(pool_mu_);
+          free_.push_back(c);
+        }
+        pool_cv_.notify_one();
+        return;
+      }
+      case TxMode::plain: {
+        {
+          std::lock_guard lock(baton_.mu);
+          baton_.held = false;
+        }
+        baton_.cv.notify_all();
+        return;
+      }
+      case TxMode::grouped:
+        return;  // finish_member handed the writer connection on
+    }
   }
   Backend backend() const override { return Backend::sqlite; }
   std::string describe() const override { return "sqlite:" + path_; }
@@ -223,27 +355,72 @@ class SqliteDb : public Db {
   int pool_in_use() const override { return in_use_.load(); }
 
  private:
+  // Who holds the writer connection. Plain writers take it alone; grouped writers may hand
+  // an open transaction to the next grouped writer (group commit, see begin_grouped).
+  struct Baton {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool held = false;  // a writer is using the connection
+    bool open = false;  // a group's transaction is open, waiting for its next member
+    int waiting_plain = 0, waiting_grouped = 0;
+    uint64_t group = 0;    // the newest group's number
+    uint64_t settled = 0;  // groups up to this number have committed or failed
+    int members = 0;
+    std::chrono::steady_clock::time_point opened;
+    std::map<uint64_t, std::string> failures;  // groups whose COMMIT failed
+  };
+
   std::string path_;
-  std::mutex writer_mu_;
+  Baton baton_;
   std::unique_ptr<Conn> writer_;
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<Conn>> readers_;
   std::vector<Conn*> free_;
   std::atomic<int> in_use_{0};
+
+  friend class SqliteTx;
 };
 
-SqliteTx::SqliteTx(SqliteDb& db, Conn* conn, std::unique_lock<std::mutex> writer, bool write)
-    : db_(db), conn_(conn), writer_(std::move(writer)), write_(write) {}
+SqliteTx::SqliteTx(SqliteDb& db, Conn* conn, TxMode mode, uint64_t group)
+    : db_(db), conn_(conn), mode_(mode), group_(group) {}
+
+void SqliteTx::commit() {
+  switch (mode_) {
+    case TxMode::read:
+    case TxMode::plain:
+      conn_->exec_simple("COMMIT");
+      done_ = true;
+      return;
+    case TxMode::grouped:
+      conn_->exec_simple("RELEASE mg_group_member");
+      done_ = true;  // from here on the group owns the outcome
+      db_.finish_member(group_, true);
+      return;
+  }
+}
 
 SqliteTx::~SqliteTx() {
   if (!done_) {
-    try {
-      conn_->exec_simple("ROLLBACK");
-    } catch (...) {
+    switch (mode_) {
+      case TxMode::read:
+      case TxMode::plain:
+        try {
+          conn_->exec_simple("ROLLBACK");
+        } catch (...) {
+        }
+        break;
+      case TxMode::grouped:
+        try {
+          conn_->exec_simple("ROLLBACK TO mg_group_member");
+          conn_->exec_simple("RELEASE mg_group_member");
+        } catch (...) {
+        }
+        db_.finish_member(group_, false);
+        break;
     }
   }
-  db_.release(conn_, write_);
+  db_.release(conn_, mode_);
 }
 
 }  // namespace
