@@ -139,6 +139,7 @@ test('flow view edits links: drag a choice, delete an edge, keyboard, undo, axe'
     await page.getByTestId('flow-toggle').click();
     const graph = page.getByTestId('flow-graph');
     const node = (id) => graph.locator(`.react-flow__node[data-id="${id}"]`);
+    // An edge's box can be a zero-width line, so presence (not visibility) is what is waited for.
     const edge = (id) => graph.locator(`[data-testid="rf__edge-${id}"]`);
     const label = (id) => graph.locator(`.flow-edge-label[data-edge-id="${id}"] span`);
     const ariaOf = (id) => page.evaluate((x) => document.querySelector(`[data-testid="rf__edge-${x}"]`)?.getAttribute('aria-label') ?? '', id);
@@ -170,7 +171,7 @@ test('flow view edits links: drag a choice, delete an edge, keyboard, undo, axe'
     await page.waitForFunction(() => document.querySelector('[data-testid=save-status]')?.dataset.state === 'invalid');
     // Fixed in the graph too: 犬の名前 leads on to 猫の名前.
     await drag('dog', 'next', 'cat');
-    await edge('e-dog-cat').waitFor();
+    await edge('e-dog-cat').waitFor({ state: 'attached' });
     assert.equal(await edge('e-dog-check').count(), 0);
     await waitSaved(page);
     let steps = await savedSteps(staff, svc.id, (s) => s.kind.choices[1].next === 'dog' && s.dog.next === 'cat');
@@ -184,9 +185,9 @@ test('flow view edits links: drag a choice, delete an edge, keyboard, undo, axe'
     await preview.locator('[data-testid=choice][data-value=cat]').click();
     await preview.locator('[data-testid=chat-active][data-step-id=dog]').waitFor();
     // A link the format does not allow (a step onto itself) changes nothing.
-    await drag('cat', 'next', 'cat');
+    await drag('dog', 'next', 'dog');
     await graph.getByTestId('flow-said').filter({ hasText: /できません/ }).waitFor();
-    assert.equal(await edge('e-cat-cat').count(), 0);
+    assert.equal(await edge('e-dog-dog').count(), 0);
 
     // The whole flow in view for the rest.
     await graph.getByRole('button', { name: '全体を表示' }).click();
@@ -197,14 +198,14 @@ test('flow view edits links: drag a choice, delete an edge, keyboard, undo, axe'
     assert.match(await ariaOf('e-sorry-__end__'), /外せます/);
     await edge('e-sorry-__end__').focus();
     await page.keyboard.press('Delete');
-    await edge('e-sorry-confirm').waitFor();
+    await edge('e-sorry-confirm').waitFor({ state: 'attached' });
     assert.equal(await edge('e-sorry-__end__').count(), 0);
     await waitSaved(page);
     steps = await savedSteps(staff, svc.id, (s) => s.sorry.next === undefined);
     assert.equal(steps.sorry.next, undefined);
     // Undo restores it, like any other edit.
     await page.getByTestId('undo').click();
-    await edge('e-sorry-__end__').waitFor();
+    await edge('e-sorry-__end__').waitFor({ state: 'attached' });
     await waitSaved(page);
     steps = await savedSteps(staff, svc.id, (s) => s.sorry.next === 'end');
     assert.equal(steps.sorry.next, 'end');
@@ -232,7 +233,7 @@ test('flow view edits links: drag a choice, delete an edge, keyboard, undo, axe'
     assert.equal(await page.evaluate(() => document.activeElement?.dataset.slot), 'choice-0');
     assert.equal(await page.evaluate(() => document.activeElement?.value), 'dog');
     await page.keyboard.press('ArrowDown'); // 犬 → 猫の名前
-    await edge('e-kind-cat').waitFor();
+    await edge('e-kind-cat').waitFor({ state: 'attached' });
     assert.match(await ariaOf('e-kind-cat'), /「犬」を選んだとき/);
     assert.equal(await page.locator('li.builder-step.open[data-step-id=kind] [data-testid=choice-next]').first().inputValue(), 'cat');
     await waitSaved(page);
@@ -272,7 +273,7 @@ for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768
         };
       });
       assert.ok(boxes.nodes.length >= 10, `all steps drawn: ${boxes.nodes.length}`);
-      assert.ok(boxes.labels.length >= 5, `labels drawn: ${boxes.labels.length}`);
+      assert.ok(boxes.labels.length >= 4, `labels drawn: ${boxes.labels.length}`);
       const hit = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
       const overlaps = [];
       for (const l of boxes.labels) {

@@ -42,11 +42,13 @@ const StepBox = memo(function StepBox({ data }: NodeProps<StepNode>) {
   // The target handle covers the box while a connection is being made, so dropping anywhere on a step connects.
   const target = <Handle type="target" position={Position.Top} isConnectableStart={false} className="flow-target" />;
   if (node.kind === 'end') {
-    return (<div className="flow-node flow-node-end">{target}{t('flow.end')}</div>);
+    return (<>{target}<div className="flow-node flow-node-end">{t('flow.end')}</div></>);
   }
+  // Handles sit outside the box (which clips its words), so the dots on its edge stay whole.
   return (
+    <>
+    {target}
     <div className={`flow-node${node.reachable ? '' : ' flow-node-unreachable'}${warn ? ' flow-node-finding' : ''}`}>
-      {target}
       <div className="flow-node-head">
         <span className="flow-node-no">{node.index + 1}</span>
         <span className="badge">{kindLabel}</span>
@@ -54,19 +56,21 @@ const StepBox = memo(function StepBox({ data }: NodeProps<StepNode>) {
         {!node.reachable && <span className="badge badge-warn" data-testid="flow-unreachable">{t('flow.unreachable')}</span>}
       </div>
       <div className="flow-node-name">{node.name}</div>
-      {/* One handle per exit, left to right as graph.ts places the labels. */}
-      {node.slots.map((slot, k) => (
-        <Handle key={slot} id={slot} type="source" position={Position.Bottom} isConnectableEnd={false} className="flow-source"
-          style={{ left: `${((k + 1) / (node.slots.length + 1)) * 100}%` }} title={t('flow.dragHint')} />
-      ))}
     </div>
+    {/* One handle per exit, left to right as graph.ts places the labels. */}
+    {node.slots.map((slot, k) => (
+      <Handle key={slot} id={slot} type="source" position={Position.Bottom} isConnectableEnd={false} className="flow-source"
+        style={{ left: `${((k + 1) / (node.slots.length + 1)) * 100}%` }} title={t('flow.dragHint')} />
+    ))}
+    </>
   );
 });
 const nodeTypes = { step: StepBox };
 
 /** A smooth-step edge that turns below its source's labels, with its words in the row graph.ts gave it. */
 function LinkView({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, selected, data }: EdgeProps<LinkEdge>) {
-  const { text, box, bendY, scale, onPick } = data ?? { text: '', scale: 1, onPick: () => undefined };
+  const none: LinkData = { text: '', scale: 1, onPick: () => undefined };
+  const { text, box, bendY, scale, onPick } = data ?? none;
   const [path] = getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, ...(bendY !== undefined ? { centerY: bendY * scale } : {}) });
   return (
     <>
@@ -76,7 +80,7 @@ function LinkView({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targ
           {/* The edge itself carries the full words (aria-label); this is their picture. */}
           <div className={`flow-edge-label flow-edge-label-${box.align}${selected ? ' selected' : ''}`} aria-hidden="true" data-edge-id={id}
             style={{ transform: `translate(${box.x * scale}px, ${box.y * scale}px)`, width: box.w * scale, height: box.h * scale }}>
-            <span title={text} onClick={() => onPick(id)}>{text}</span>
+            <span className="nopan" title={text} onClick={() => onPick(id)}>{text}</span>
           </div>
         </EdgeLabelRenderer>
       )}
