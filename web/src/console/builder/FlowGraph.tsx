@@ -16,8 +16,9 @@ import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from '
 import { useI18n } from '../../i18n-react';
 import type { MessageKey } from '../../i18n';
 import { describeCond, type CondWords } from './conditions';
-import { END_NODE, END_STEP, NODE_H, NODE_W, flowGraph, slotOfReason, stepName, type EdgeReason, type FlowEdge, type FlowNode, type LabelBox } from './graph';
-import { canUnlink, linkOf, linkSlots, parseSlot, setLink, slotKey, type Check, type Definition, type LinkSlot } from './model';
+import { LinkSelects, removable } from './FlowLinks';
+import { END_NODE, END_STEP, NODE_H, NODE_W, flowGraph, type EdgeReason, type FlowNode, type LabelBox } from './graph';
+import { linkOf, parseSlot, setLink, type Check, type Definition } from './model';
 
 type T = ReturnType<typeof useI18n>['t'];
 interface StepData extends Record<string, unknown> { node: FlowNode; kindLabel: string; warn: boolean; t: T }
@@ -88,17 +89,6 @@ function LinkView({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targ
   );
 }
 const edgeTypes = { link: LinkView };
-
-/** The exits of an edge that staff may take away (choice targets, a next, a default; not a condition's target or a retry). */
-function removable(def: Definition, index: number, e: FlowEdge): LinkSlot[] {
-  const step = def.steps[index];
-  if (!step) return [];
-  return e.reasons.flatMap((r) => {
-    if (r.kind === 'retry') return [];
-    const slot = parseSlot(slotOfReason(r));
-    return slot && canUnlink(step, slot) ? [slot] : [];
-  });
-}
 
 // Fitting never shrinks text below 3/4: with large text a wide graph is panned, not made tiny again.
 const FIT_MIN_ZOOM = 0.75;
@@ -313,42 +303,5 @@ function Flow({ def, check, selectedId, onSelect, edit }: FlowGraphProps) {
         {selectedIndex >= 0 && <LinkSelects def={def} index={selectedIndex} name={nameOf(selectedIndex)} edit={edit} onSaid={setSaid} />}
       </div>
     </div>
-  );
-}
-
-/** The keyboard's way to change where the selected step leads: a select per exit, as in the list. */
-function LinkSelects({ def, index, name, edit, onSaid }: { def: Definition; index: number; name: string; edit: FlowGraphProps['edit']; onSaid: (s: string) => void }) {
-  const { t } = useI18n();
-  const step = def.steps[index];
-  const slotLabel = (slot: LinkSlot): string => {
-    switch (slot.kind) {
-      case 'next': return t('bld.next');
-      case 'default': return t('bld.caseDefault');
-      case 'case': return t('bld.caseNext', { n: slot.index + 1 });
-      case 'choice': {
-        const c = step.choices?.[slot.index];
-        return t('flow.slotChoice', { n: slot.index + 1, label: c?.label || c?.value || '' });
-      }
-    }
-  };
-  return (
-    <fieldset className="flow-links" data-testid="flow-links" data-step-id={step.id}>
-      <legend>{t('flow.linksTitle', { name })}</legend>
-      {linkSlots(step).map((slot) => {
-        const key = slotKey(slot);
-        const id = `flow-link-${index}-${key}`;
-        return (
-          <div className="field" key={key}>
-            <label htmlFor={id}>{slotLabel(slot)}</label>
-            <select id={id} value={linkOf(step, slot) ?? ''} data-testid="flow-link-select" data-slot={key}
-              onChange={(e) => { const v = e.target.value || undefined; edit((d) => setLink(d, index, slot, v)); onSaid(''); }}>
-              {slot.kind !== 'case' && <option value="">{t('bld.nextDefault')}</option>}
-              {def.steps.filter((s) => s.id !== step.id).map((s) => <option key={s.id} value={s.id}>{stepName(s)}（{s.id}）</option>)}
-              <option value={END_STEP}>{t('bld.nextEnd')}</option>
-            </select>
-          </div>
-        );
-      })}
-    </fieldset>
   );
 }
