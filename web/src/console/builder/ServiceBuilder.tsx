@@ -205,7 +205,7 @@ function Editor({ detail, t }: { detail: ServiceDetail; t: ReturnType<typeof use
             <button type="button" className="btn" aria-expanded={showFlow} onClick={toggleFlow} data-testid="flow-toggle">{showFlow ? t('flow.hide') : t('flow.show')}</button>
             {showFlow && (
               <Suspense fallback={<p role="status">{t('flow.loading')}</p>}>
-                <FlowGraph def={def} check={check} selectedId={def.steps[selected]?.id} onSelect={selectFromGraph} />
+                <FlowGraph def={def} check={check} selectedId={def.steps[selected]?.id} onSelect={selectFromGraph} edit={edit} />
               </Suspense>
             )}
             <ol className="builder-steps" data-testid="builder-steps">

@@ -184,3 +184,76 @@ export function answerableBefore(def: Definition, index: number): StepDef[] {
   const q: StepKind[] = ['choice', 'text', 'date', 'address', 'photo', 'location', 'rating'];
   return def.steps.slice(0, index).filter((s) => q.includes(s.kind));
 }
+
+/** One place a step leads: its plain next, a choice's next, a condition's target or a branch's default. */
+export type LinkSlot = { kind: 'next' } | { kind: 'default' } | { kind: 'choice'; index: number } | { kind: 'case'; index: number };
+
+/** A slot as a string (the graph's handle id). */
+export function slotKey(s: LinkSlot): string {
+  return s.kind === 'choice' || s.kind === 'case' ? `${s.kind}-${s.index}` : s.kind;
+}
+export function parseSlot(key: string | null | undefined): LinkSlot | null {
+  if (key === 'next' || key === 'default') return { kind: key };
+  const m = /^(choice|case)-(\d+)$/.exec(key ?? '');
+  return m ? { kind: m[1] as 'choice' | 'case', index: Number(m[2]) } : null;
+}
+
+/**
+ * The exits staff can point somewhere, in the list editor's order. A branch leads by its
+ * conditions and default (its own next is not used); a single choice by each choice and, while
+ * some choice has no target of its own (or the question may be skipped), by its next; a multiple
+ * choice only by its next (the engine ignores per-choice targets there).
+ */
+export function linkSlots(step: StepDef): LinkSlot[] {
+  if (step.kind === 'branch') return [...(step.cases ?? []).map((_, index) => ({ kind: 'case' as const, index })), { kind: 'default' }];
+  if (step.kind === 'choice' && !step.multiple) {
+    const choices = step.choices ?? [];
+    const out: LinkSlot[] = choices.map((_, index) => ({ kind: 'choice' as const, index }));
+    if (!choices.length || step.optional || choices.some((c) => !c.next)) out.push({ kind: 'next' });
+    return out;
+  }
+  return [{ kind: 'next' }];
+}
+
+/** Where a slot explicitly leads (undefined: the format's default, the following step). */
+export function linkOf(step: StepDef, slot: LinkSlot): string | undefined {
+  switch (slot.kind) {
+    case 'next': return step.next || undefined;
+    case 'default': return step.default || undefined;
+    case 'choice': return step.choices?.[slot.index]?.next || undefined;
+    case 'case': return step.cases?.[slot.index]?.next || undefined;
+  }
+}
+
+/** Whether a slot's link can be taken away: a condition always leads somewhere (remove the condition instead). */
+export function canUnlink(step: StepDef, slot: LinkSlot): boolean {
+  return slot.kind !== 'case' && linkOf(step, slot) !== undefined;
+}
+
+/**
+ * Points one exit of step `index` at `target` (a step id or "end"), or with undefined takes the
+ * explicit link away so the step falls back to the following one, as the list editor's
+ * "次のステップ（並び順）" does. Edits the format's rules do not allow (a step leading to itself,
+ * an unknown target, a slot the step does not have, a condition without a target) and edits
+ * that change nothing return `def` itself, so they leave no undo entry.
+ */
+export function setLink(def: Definition, index: number, slot: LinkSlot, target: string | undefined): Definition {
+  const step = def.steps[index];
+  if (!step || !linkSlots(step).some((s) => slotKey(s) === slotKey(slot))) return def;
+  if (target !== undefined && (target === step.id || (target !== 'end' && !def.steps.some((s) => s.id === target)))) return def;
+  if (target === undefined && !canUnlink(step, slot)) return def;
+  if (linkOf(step, slot) === target) return def;
+  switch (slot.kind) {
+    case 'next': return updateStep(def, index, { next: target });
+    case 'default': return updateStep(def, index, { default: target });
+    case 'choice': return updateStep(def, index, {
+      choices: (step.choices ?? []).map((c, i) => {
+        if (i !== slot.index) return c;
+        const o: ChoiceDef = { ...c, next: target };
+        if (o.next === undefined) delete o.next;
+        return o;
+      }),
+    });
+    case 'case': return updateStep(def, index, { cases: (step.cases ?? []).map((c, i) => (i === slot.index ? { ...c, next: target as string } : c)) });
+  }
+}
