@@ -232,7 +232,9 @@ void Runner::tick_schedules() {
 
 std::vector<Job> Runner::claim(int limit) {
   int64_t now = clock_.now_ms();
-  return db_.write([&](store::Tx& tx) {
+  // Claims and outcomes are short writes that run beside every request that queues a job
+  // (a booking's confirmation): grouped, they share commits with those requests.
+  return db_.write_grouped([&](store::Tx& tx) {
     // Only the head of each queue_key is eligible, so one resident's events run in order.
     std::string lock = store::skip_locked(tx);
     // Jobs whose lease ran out first, then pending ones, each in one statement that walks the
@@ -309,7 +311,7 @@ void Runner::run_one(const Job& job) {
   }
   int64_t now = clock_.now_ms();
   if (error.empty()) {
-    db_.write([&](store::Tx& tx) {
+    db_.write_grouped([&](store::Tx& tx) {
       if (tx.exec("UPDATE jobs SET status = 'done', finished_at = ?, lease_until = 0 WHERE id = ? "
                   "AND status = 'running' AND attempts = ?",
                   {now, job.id, int64_t{job.attempts}}) != 1)
@@ -326,7 +328,7 @@ void Runner::run_one(const Job& job) {
                            {"attempt", job.attempts},
                            {"dead", dead},
                            {"error", error.substr(0, 300)}});
-  db_.write([&](store::Tx& tx) {
+  db_.write_grouped([&](store::Tx& tx) {
     // Recorded only while this claim holds the job (its attempts count is the fencing token).
     if (dead)
       tx.exec(

@@ -369,7 +369,9 @@ void register_notice_jobs(jobs::Runner& runner, store::Db& db,
                           const messaging::Dispatch& messengers, const Clock& clock) {
   runner.handle("reservations.booking_notice", [&db, &messengers, &clock](const jobs::Job& job) {
     if (!job.tenant_id) return;
-    db.write([&](store::Tx& tx) {
+    // One message queued through the Messenger (no outbound call here): a short write, grouped
+    // with the bookings of a rush.
+    db.write_grouped([&](store::Tx& tx) {
       deliver(tx, messengers, *job.tenant_id, job.payload.value("booking_id", int64_t{0}),
               job.payload.value("kind", std::string()), job.payload.value("reason", std::string()),
               clock.now_ms());
