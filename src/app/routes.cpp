@@ -119,6 +119,7 @@ line::LineChannel register_all_routes(http::Router& router, const Deps& deps) {
   garbage::mount(router, deps.auth, deps.db);
   faq::mount(router, deps.auth, deps.db, deps.faq);
   deps.faq.count_handoffs_with(handoff::started_per_day);  // FAQ statistics' 有人対応
+  deps.faq.count_entry_handoffs_with(handoff::started_per_faq_entry);  // per entry: 有人対応へ
   // Import/export before residents' {id} routes.
   residents::register_import_routes(router, deps.auth, deps.db);
   residents::mount(router, deps.auth, deps.db);

@@ -383,10 +383,13 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, FaqServ
     auto period = parse_period(from, to, 366);
     if (!period) throw ApiError::bad_request("期間は YYYY-MM-DD の日付で、366 日までです", "from");
     auto [stats, titles] = db.read([&](store::Tx& tx) {
-      std::map<std::string, int64_t> handed_off;
+      Handoffs handed_off;
       if (faq.handoffs_per_day())
         for (const auto& [day, n] : faq.handoffs_per_day()(tx, who.tenant_id, period->from_ms()))
-          handed_off[day] = n;
+          handed_off.per_day[day] = n;
+      if (faq.handoffs_per_entry())
+        handed_off.per_entry =
+            faq.handoffs_per_entry()(tx, who.tenant_id, period->from_ms(), period->end_ms());
       Stats st = faq_stats(tx, who.tenant_id, *period, handed_off);
       auto idx = faq.index(tx, who.tenant_id);
       std::map<int64_t, std::string> names;
@@ -410,7 +413,8 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, FaqServ
                          {"question", it != titles.end() ? Json(it->second) : Json(nullptr)},
                          {"answered", e.answered},
                          {"resolved", e.resolved},
-                         {"unresolved", e.unresolved}});
+                         {"unresolved", e.unresolved},
+                         {"handed_off", e.handed_off}});
     }
     Json total = day_json(stats.total);
     int64_t rated = stats.total.resolved + stats.total.unresolved;

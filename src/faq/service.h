@@ -70,6 +70,12 @@ class FaqService {
       store::Tx& tx, int64_t tenant_id, int64_t from_ms)>;
   void count_handoffs_with(HandoffsPerDay fn) { handoffs_per_day_ = std::move(fn); }
   const HandoffsPerDay& handoffs_per_day() const { return handoffs_per_day_; }
+  // Hand-offs started in [from_ms, end_ms) per FAQ entry the resident was answered with just
+  // before (entry id, negative for a passage → count). Wired like HandoffsPerDay.
+  using HandoffsPerEntry = std::function<std::map<int64_t, int64_t>(
+      store::Tx& tx, int64_t tenant_id, int64_t from_ms, int64_t end_ms)>;
+  void count_entry_handoffs_with(HandoffsPerEntry fn) { handoffs_per_entry_ = std::move(fn); }
+  const HandoffsPerEntry& handoffs_per_entry() const { return handoffs_per_entry_; }
 
   // Set once at startup, before serving.
   void configure_llm(LlmSettings llm) { llm_ = std::move(llm); }
@@ -95,6 +101,7 @@ class FaqService {
   const Analyzer& analyzer_;
   LlmSettings llm_;
   HandoffsPerDay handoffs_per_day_;
+  HandoffsPerEntry handoffs_per_entry_;
   std::atomic<int> generating_{0};
   std::mutex mu_;
   std::map<int64_t, Cached> cache_;

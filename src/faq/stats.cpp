@@ -51,8 +51,7 @@ std::optional<Period> parse_period(std::string_view from, std::string_view to, i
   return Period{*f, *t};
 }
 
-Stats faq_stats(store::Tx& tx, int64_t tenant_id, const Period& p,
-                const std::map<std::string, int64_t>& handed_off) {
+Stats faq_stats(store::Tx& tx, int64_t tenant_id, const Period& p, const Handoffs& handed_off) {
   namespace chr = std::chrono;
   Stats s;
   for (auto d = p.from; d <= p.to; d += chr::days(1)) s.days.push_back({jst_date(d)});
@@ -83,8 +82,16 @@ Stats faq_stats(store::Tx& tx, int64_t tenant_id, const Period& p,
         }
         return true;
       });
+  for (auto& [id, e] : entries) s.entries.push_back(e);
+  add_handoffs(s, handed_off);
+  return s;
+}
+
+void add_handoffs(Stats& s, const Handoffs& handed_off) {
+  s.total = DayStats{};
   for (auto& d : s.days) {
-    if (auto it = handed_off.find(d.date); it != handed_off.end()) d.handed_off = it->second;
+    if (auto it = handed_off.per_day.find(d.date); it != handed_off.per_day.end())
+      d.handed_off = it->second;
     s.total.asked += d.asked;
     s.total.answered += d.answered;
     s.total.resolved += d.resolved;
@@ -92,11 +99,21 @@ Stats faq_stats(store::Tx& tx, int64_t tenant_id, const Period& p,
     s.total.unanswered += d.unanswered;
     s.total.handed_off += d.handed_off;
   }
-  for (auto& [id, e] : entries) s.entries.push_back(e);
-  std::stable_sort(
-      s.entries.begin(), s.entries.end(),
-      [](const EntryStats& a, const EntryStats& b) { return a.answered > b.answered; });
-  return s;
+  std::map<int64_t, EntryStats> by_id;
+  for (const auto& e : s.entries) by_id[e.entry_id] = e;
+  for (const auto& [id, n] : handed_off.per_entry) {
+    if (n <= 0) continue;
+    EntryStats& e = by_id[id];
+    e.entry_id = id;
+    e.handed_off = n;
+  }
+  s.entries.clear();
+  for (const auto& [id, e] : by_id) s.entries.push_back(e);
+  std::stable_sort(s.entries.begin(), s.entries.end(),
+                   [](const EntryStats& a, const EntryStats& b) {
+                     if (a.answered != b.answered) return a.answered > b.answered;
+                     return a.handed_off > b.handed_off;
+                   });
 }
 
 DayStats faq_totals(store::Tx& tx, int64_t tenant_id, int64_t from_ms, int64_t end_ms) {

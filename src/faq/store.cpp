@@ -160,4 +160,14 @@ bool mark_handled(store::Tx& tx, int64_t tenant_id, int64_t id, std::optional<in
              {store::opt(entry_id), tenant_id, id}) > 0;
 }
 
+std::optional<int64_t> answered_entry(store::Tx& tx, int64_t tenant_id, int64_t id,
+                                      const std::optional<std::string>& token, int64_t since_ms) {
+  auto r = tx.one(
+      "SELECT entry_id, token FROM faq_questions WHERE tenant_id = ? AND id = ? AND outcome IN "
+      "('answered', 'chosen') AND entry_id IS NOT NULL AND created_at >= ?",
+      {tenant_id, id, since_ms});
+  if (!r || (token && (token->empty() || r->str(1) != *token))) return std::nullopt;
+  return r->i64(0);
+}
+
 }  // namespace mg::faq

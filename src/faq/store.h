@@ -48,5 +48,11 @@ bool record_feedback(store::Tx& tx, int64_t tenant_id, int64_t id, const std::st
 std::vector<LoggedQuestion> unanswered(store::Tx& tx, int64_t tenant_id, int64_t limit);
 std::optional<LoggedQuestion> get_question(store::Tx& tx, int64_t tenant_id, int64_t id);
 bool mark_handled(store::Tx& tx, int64_t tenant_id, int64_t id, std::optional<int64_t> entry_id);
+// The entry (negative: a passage) that logged question `id` was answered with (a clear answer
+// or a chosen candidate; garbage sorting names none), when it was logged at or after since_ms.
+// `token`, when given, must be the question's: a web resident's proof that it was theirs
+// (nullopt: the caller knows, e.g. the LINE bot's own memory).
+std::optional<int64_t> answered_entry(store::Tx& tx, int64_t tenant_id, int64_t id,
+                                      const std::optional<std::string>& token, int64_t since_ms);
 
 }  // namespace mg::faq

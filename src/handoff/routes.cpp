@@ -42,6 +42,7 @@ Json conversation_json(const Conversation& c) {
           {"status", c.status},
           {"assignee_id", c.assignee_id ? Json(*c.assignee_id) : Json(nullptr)},
           {"recent_questions", c.recent_questions},
+          {"faq_entry_id", c.faq_entry_id ? Json(*c.faq_entry_id) : Json(nullptr)},
           {"created_at", c.created_at},
           {"updated_at", c.updated_at}};
 }
@@ -77,6 +78,18 @@ std::vector<std::string> recent_from(const Json& body) {
   }
   if (out.size() > kMaxRecentQuestions) out.erase(out.begin(), out.end() - kMaxRecentQuestions);
   return out;
+}
+
+// {"question_id", "token"} of the last FAQ answer the resident saw (faq/ask's reply). A
+// reference that is not theirs, too old or of no entry links nothing; a malformed one is 400.
+std::optional<AnswerRef> answer_from(const Json& body) {
+  if (!body.contains("answer") || body["answer"].is_null()) return std::nullopt;
+  const Json& a = body["answer"];
+  if (!a.is_object() || !a.contains("question_id") || !a["question_id"].is_number_integer() ||
+      a["question_id"].get<int64_t>() <= 0 || !a.contains("token") || !a["token"].is_string() ||
+      a["token"].get_ref<const std::string&>().size() > 64)
+    throw ApiError::bad_request("answer は {question_id, token} です", "answer");
+  return AnswerRef{a["question_id"].get<int64_t>(), a["token"].get<std::string>()};
 }
 
 }  // namespace
@@ -251,7 +264,8 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, RouteDe
     return http::Response::json({{"departments", ds}});
   });
 
-  // {"department"?: one of the above, "recent"?: the FAQ questions just asked}.
+  // {"department"?: one of the above, "recent"?: the FAQ questions just asked, "answer"?: the
+  // last FAQ answer shown, {question_id, token}}.
   router.post("/api/public/{tenant}/handoff", [&, tenant_of, shared](http::Request& req) {
     require_json(req);
     int64_t t = tenant_of(req);
@@ -265,6 +279,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, RouteDe
       department = body["department"].get<std::string>();
     }
     auto recent = recent_from(body);
+    auto answer = answer_from(body);
     if (!department.empty()) {
       auto ds = db.read([&](store::Tx& tx) { return auth::sql::known_departments(tx, t); });
       if (std::find(ds.begin(), ds.end(), department) == ds.end())
@@ -272,7 +287,7 @@ void mount(http::Router& router, auth::AuthService& auth, store::Db& db, RouteDe
     }
     auto who = shared->resident_of(req, true);
     auto s = db.write([&](store::Tx& tx) {
-      return start(tx, t, who.resident_id, "web", department, recent, clock::now_ms());
+      return start(tx, t, who.resident_id, "web", department, recent, answer, clock::now_ms());
     });
     http::notify_events(tenant_topic(t));
     Json out = {{"id", s.conversation.id},

@@ -5,6 +5,7 @@
 #include "calendar/holidays.h"
 #include "core/errors.h"
 #include "core/json_parse.h"
+#include "faq/store.h"
 #include "handoff/store.h"
 
 namespace mg::handoff {
@@ -189,7 +190,7 @@ Message add_message(store::Tx& tx, const Conversation& c, const std::string& sen
 
 Started start(store::Tx& tx, int64_t tenant_id, int64_t resident_id, const std::string& channel,
               const std::string& department, const std::vector<std::string>& recent,
-              int64_t now_ms) {
+              const std::optional<AnswerRef>& answer, int64_t now_ms) {
   Started s;
   if (auto open = open_conversation(tx, tenant_id, resident_id)) {
     s.conversation = *open;
@@ -208,6 +209,9 @@ Started start(store::Tx& tx, int64_t tenant_id, int64_t resident_id, const std::
   if (c.recent_questions.size() > kMaxRecentQuestions)
     c.recent_questions.erase(c.recent_questions.begin(),
                              c.recent_questions.end() - kMaxRecentQuestions);
+  if (answer)
+    c.faq_entry_id = faq::answered_entry(tx, tenant_id, answer->question_id, answer->token,
+                                         now_ms - kFaqAnswerWindowMs);
   c.created_at = c.updated_at = now_ms;
   c.id = insert_conversation(tx, c);
   s.conversation = c;

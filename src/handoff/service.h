@@ -39,16 +39,24 @@ std::optional<int64_t> next_staffed(const Hours& h, int64_t ms);
 // 「12月1日（月）8:30」
 std::string describe_time(int64_t ms);
 
+// The FAQ answer a resident saw last before asking for a person: its question-log row, with the
+// web resident's feedback token as proof it was theirs (nullopt token: the LINE bot's memory).
+struct AnswerRef {
+  int64_t question_id = 0;
+  std::optional<std::string> token;
+};
+
 struct Started {
   Conversation conversation;
   bool created = false;           // false: the resident's open conversation already existed
   std::vector<Message> messages;  // what the resident is told now (system messages)
 };
 // Opens the resident's hand-off (or returns the open one), with the system message that says
-// staff will answer, or when they are back when outside hours.
+// staff will answer, or when they are back when outside hours. A new one records the entry of
+// `answer` when that answer showed one at most kFaqAnswerWindowMs before now_ms.
 Started start(store::Tx& tx, int64_t tenant_id, int64_t resident_id, const std::string& channel,
               const std::string& department, const std::vector<std::string>& recent,
-              int64_t now_ms);
+              const std::optional<AnswerRef>& answer, int64_t now_ms);
 // Adds a message; the conversation's queue position follows.
 Message add_message(store::Tx& tx, const Conversation& c, const std::string& sender,
                     std::optional<int64_t> staff_id, const std::string& text, int64_t now_ms);

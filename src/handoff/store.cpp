@@ -14,7 +14,7 @@ namespace {
 
 constexpr const char* kConversationColumns =
     "id, tenant_id, resident_id, channel, department, status, assignee_id, recent_questions, "
-    "created_at, updated_at, closed_at";
+    "created_at, updated_at, closed_at, faq_entry_id";
 
 Conversation conversation_of(const store::Row& r) {
   Conversation c;
@@ -29,6 +29,7 @@ Conversation conversation_of(const store::Row& r) {
   c.created_at = r.i64(8);
   c.updated_at = r.i64(9);
   c.closed_at = r.opt_i64(10);
+  c.faq_entry_id = r.opt_i64(11);
   return c;
 }
 
@@ -65,9 +66,10 @@ std::optional<Conversation> open_conversation(store::Tx& tx, int64_t tenant_id,
 int64_t insert_conversation(store::Tx& tx, const Conversation& c) {
   return tx.insert_id(
       "INSERT INTO handoff_conversations(tenant_id, resident_id, channel, department, status, "
-      "recent_questions, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      "recent_questions, created_at, updated_at, faq_entry_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "RETURNING id",
       {c.tenant_id, c.resident_id, c.channel, c.department, c.status,
-       strings_json(c.recent_questions), c.created_at, c.updated_at});
+       strings_json(c.recent_questions), c.created_at, c.updated_at, store::opt(c.faq_entry_id)});
 }
 
 std::vector<Conversation> list_conversations(store::Tx& tx, int64_t tenant_id,
@@ -145,21 +147,23 @@ void save_hours(store::Tx& tx, int64_t tenant_id, const StoredHours& h, int64_t 
 
 BotMemory load_memory(store::Tx& tx, int64_t tenant_id, int64_t resident_id) {
   auto r = tx.one(
-      "SELECT failures, recent_questions, department FROM handoff_bot_memory WHERE tenant_id = ? "
-      "AND resident_id = ?",
+      "SELECT failures, recent_questions, department, last_answer_id FROM handoff_bot_memory "
+      "WHERE tenant_id = ? AND resident_id = ?",
       {tenant_id, resident_id});
   if (!r) return {};
-  return {r->i64(0), stored_strings(r->str(1)), r->str(2)};
+  return {r->i64(0), stored_strings(r->str(1)), r->str(2), r->opt_i64(3)};
 }
 
 void save_memory(store::Tx& tx, int64_t tenant_id, int64_t resident_id, const BotMemory& m,
                  int64_t now_ms) {
   tx.exec(
       "INSERT INTO handoff_bot_memory(tenant_id, resident_id, failures, recent_questions, "
-      "department, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, resident_id) DO "
-      "UPDATE SET failures = excluded.failures, recent_questions = excluded.recent_questions, "
-      "department = excluded.department, updated_at = excluded.updated_at",
-      {tenant_id, resident_id, m.failures, strings_json(m.recent_questions), m.department, now_ms});
+      "department, last_answer_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+      "(tenant_id, resident_id) DO UPDATE SET failures = excluded.failures, recent_questions = "
+      "excluded.recent_questions, department = excluded.department, last_answer_id = "
+      "excluded.last_answer_id, updated_at = excluded.updated_at",
+      {tenant_id, resident_id, m.failures, strings_json(m.recent_questions), m.department,
+       store::opt(m.last_answer_id), now_ms});
 }
 
 std::vector<std::pair<std::string, int64_t>> started_per_day(store::Tx& tx, int64_t tenant_id,
@@ -171,6 +175,19 @@ std::vector<std::pair<std::string, int64_t>> started_per_day(store::Tx& tx, int6
             return true;
           });
   return {days.begin(), days.end()};
+}
+
+std::map<int64_t, int64_t> started_per_faq_entry(store::Tx& tx, int64_t tenant_id, int64_t from_ms,
+                                                 int64_t end_ms) {
+  std::map<int64_t, int64_t> out;
+  tx.each(
+      "SELECT faq_entry_id, COUNT(*) FROM handoff_conversations WHERE tenant_id = ? AND "
+      "created_at >= ? AND created_at < ? AND faq_entry_id IS NOT NULL GROUP BY faq_entry_id",
+      {tenant_id, from_ms, end_ms}, [&](const store::Row& r) {
+        out[r.i64(0)] = r.i64(1);
+        return true;
+      });
+  return out;
 }
 
 }  // namespace mg::handoff

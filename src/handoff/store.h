@@ -2,6 +2,7 @@
 // The hand-off tables (migration 34). All SQL of this capability; each function takes the
 // caller's transaction.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,9 @@ struct BotMemory {
   int64_t failures = 0;
   std::vector<std::string> recent_questions;
   std::string department;  // of the last entry the bot answered with
+  // The question-log row (faq_questions) of the last answer the bot gave: an entry, a chosen
+  // candidate or garbage sorting. The hand-off takes its entry when it is recent.
+  std::optional<int64_t> last_answer_id;
 };
 BotMemory load_memory(store::Tx& tx, int64_t tenant_id, int64_t resident_id);
 void save_memory(store::Tx& tx, int64_t tenant_id, int64_t resident_id, const BotMemory& m,
@@ -50,5 +54,8 @@ void save_memory(store::Tx& tx, int64_t tenant_id, int64_t resident_id, const Bo
 // Hand-offs started per JST day since `from_ms`: (YYYY-MM-DD, count), oldest first.
 std::vector<std::pair<std::string, int64_t>> started_per_day(store::Tx& tx, int64_t tenant_id,
                                                              int64_t from_ms);
+// Hand-offs started in [from_ms, end_ms) after a FAQ answer, per entry (negative: a passage).
+std::map<int64_t, int64_t> started_per_faq_entry(store::Tx& tx, int64_t tenant_id, int64_t from_ms,
+                                                 int64_t end_ms);
 
 }  // namespace mg::handoff

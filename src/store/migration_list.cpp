@@ -1093,6 +1093,16 @@ CREATE TABLE service_flow_tests (
   PRIMARY KEY (tenant_id, service_id)
 )
 )SQL"},
+      // Hand-offs linked to the FAQ answer before them (issue 14): the entry (negative: a
+      // passage) a resident was last answered with, when that answer was at most 30 minutes
+      // before asking for a person (handoff/service.h), for the statistics' per-entry
+      // 有人対応へ; the LINE bot remembers its last answer's question-log row. The statistics
+      // read hand-offs by the time they started.
+      {41, "handoff_faq_entry", R"SQL(
+ALTER TABLE handoff_conversations ADD COLUMN faq_entry_id BIGINT;
+ALTER TABLE handoff_bot_memory ADD COLUMN last_answer_id BIGINT;
+CREATE INDEX handoff_conversations_started ON handoff_conversations(tenant_id, created_at)
+)SQL"},
       // The dashboard's counts without scanning (issue 15): per (tenant, department, status)
       // and per tenant, kept by triggers in the transaction of every write to applications and
       // residents, so they cannot drift from the rows whatever code writes them. Filled from the

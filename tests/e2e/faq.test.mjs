@@ -101,7 +101,7 @@ test('unanswered on the web → staff add the answer from the log → the next r
     const stats = staff.page.getByTestId('faq-stats');
     const row = stats.getByTestId('faq-st-entry').filter({ hasText: question });
     await row.waitFor();
-    assert.deepEqual(await row.locator('td').allInnerTexts(), ['1', '1', '0']);
+    assert.deepEqual(await row.locator('td').allInnerTexts(), ['1', '1', '0', '0']);
     const today = stats.getByTestId('faq-st-days').locator('tbody tr').last();
     assert.ok(Number(await today.locator('td').first().innerText()) >= 2, 'asked today');
     const byResolved = stats.getByTestId('faq-st-sort-resolved');

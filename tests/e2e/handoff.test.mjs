@@ -1,8 +1,10 @@
 // Hand-off to staff (issue 14) end to end in two browser contexts: a resident on a phone asks
 // for a person from the FAQ chat, staff see the request appear in /console/handoff live
 // (server-sent events), reply, the reply appears on the resident's page live, the resident's
-// answer appears in the console live, and closing returns the resident to the bot.
-// axe-core on each new page state; 44 px touch targets on the resident page.
+// answer appears in the console live, and closing returns the resident to the bot. The resident
+// was answered with an FAQ entry just before, so the console's FAQ statistics count the
+// hand-off in that entry's 有人対応へ column. axe-core on each new page state; 44 px touch
+// targets on the resident page.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
@@ -41,16 +43,28 @@ test('resident asks for staff → live queue → staff reply appears live → cl
   const staff = await newPage(browser);
   try {
     const page = resident.page;
+    // Staff add the entry the resident is about to be answered with.
+    const question = '犬の登録の手続き';
+    await login(staff.page);
+    await staff.page.waitForURL(/\/console\/?$/);
+    const csrf = await staff.page.evaluate(async () => (await (await fetch('/api/session')).json()).csrf_token);
+    const created = await staff.page.request.post('/api/faq/entries', {
+      data: { question, answer: '犬を飼い始めたら30日以内に登録してください。', department: '環境課' },
+      headers: { 'x-csrf-token': csrf },
+    });
+    assert.equal(created.status(), 201, await created.text());
+
     await page.goto(`/t/${encodeURIComponent(config.tenant)}/faq`);
     await page.getByTestId('faq-title').waitFor();
+    await page.getByTestId('faq-q').fill(question);
+    await page.getByTestId('faq-send').click();
+    await page.getByTestId('faq-answer').waitFor();
     await page.getByTestId('handoff-open').click();
     await page.getByTestId('handoff-choose').waitFor();
     bad.push(...await axe(page, 'handoff choose'));
     assert.deepEqual(await smallTargets(page), []);
 
     // Staff open the queue first: the request must appear without reloading.
-    await login(staff.page);
-    await staff.page.waitForURL(/\/console\/?$/);
     await staff.page.goto('/console/handoff');
     await staff.page.getByTestId('handoff-console').waitFor();
     const before = await staff.page.getByTestId('handoff-item').count();
@@ -87,6 +101,16 @@ test('resident asks for staff → live queue → staff reply appears live → cl
     await screenshot(page, 'handoff-resident');
     await page.getByTestId('handoff-back').click();
     await page.getByTestId('faq-q').waitFor();
+
+    // The FAQ statistics: the entry's row counts the hand-off under 有人対応へ.
+    await staff.page.goto('/console/faq');
+    const stats = staff.page.getByTestId('faq-stats');
+    const row = stats.getByTestId('faq-st-entry').filter({ hasText: question });
+    await row.waitFor();
+    assert.equal(await stats.getByTestId('faq-st-sort-handed_off').innerText(), '有人対応へ');
+    assert.equal(await row.getByTestId('faq-st-entry-answered').innerText(), '1');
+    assert.equal(await row.getByTestId('faq-st-entry-handed_off').innerText(), '1');
+    bad.push(...await axe(staff.page, 'console faq statistics with a hand-off'));
     assert.deepEqual(bad, []);
     assert.deepEqual(page.problems, []);
     assert.deepEqual(staff.page.problems, []);

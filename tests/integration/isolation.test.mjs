@@ -243,7 +243,7 @@ const FIXTURES = {
   'POST /api/handoff/conversations/{id}/messages': { min: 'operator', params: { id: (c) => c.a.handoff }, body: () => ({ text: 'ISO 返信' }) },
   'POST /api/handoff/conversations/{id}/close': { min: 'operator', params: { id: (c) => c.a.handoff }, body: () => ({}) },
   'GET /api/public/{tenant}/handoff/departments': { kind: 'public', foreign: 'list' },
-  'POST /api/public/{tenant}/handoff': { kind: 'public', foreign: 'own', status: 201, body: () => ({ recent: ['ISO B'] }) },
+  'POST /api/public/{tenant}/handoff': { kind: 'public', foreign: 'own', status: 201, body: (c) => ({ recent: ['ISO B'], answer: c.a.faqAnswer }) },
   'GET /api/public/{tenant}/handoff/{id}': { kind: 'public', params: { id: (c) => c.a.handoff } },
   'POST /api/public/{tenant}/handoff/{id}/messages': { kind: 'public', params: { id: (c) => c.a.handoff }, body: () => ({ text: 'ISO' }) },
   'GET /api/public/{tenant}/handoff/{id}/events': { kind: 'public', params: { id: (c) => c.a.handoff }, query: '?once=1' },
@@ -533,8 +533,12 @@ async function seedTenantA() {
   assert.equal(fq.status, 200, fq.text);
   a.faqQuestion = fq.json.question_id;
   a.faqToken = fq.json.token;
-  // A resident's hand-off to staff in A (no department: admins only).
-  const ho = await resident.post('/api/public/demo/handoff', { recent: ['iso-a-faq'] });
+  // A resident's hand-off to staff in A (no department: admins only), right after the answer
+  // of A's entry: A's statistics count it for that entry (有人対応へ).
+  const fc = await resident.post('/api/public/demo/faq/ask', { entry_id: a.faqEntry });
+  assert.equal(fc.status, 200, fc.text);
+  a.faqAnswer = { question_id: fc.json.question_id, token: fc.json.token };
+  const ho = await resident.post('/api/public/demo/handoff', { recent: ['iso-a-faq'], answer: a.faqAnswer });
   assert.equal(ho.status, 201, ho.text);
   a.handoff = ho.json.id;
   a.webhookBody = JSON.stringify({
@@ -622,6 +626,8 @@ test('tenant B\'s lists never show tenant A\'s objects', async () => {
   assert.ok((await clients.admin.get('/api/resident-attributes')).text.includes('iso_a_attr'));
   assert.ok((await clients.admin.get('/api/campaigns')).text.includes('iso-a-campaign'));
   assert.ok((await clients.admin.get('/api/faq/entries')).text.includes('iso-a-faq'));
+  const faqStats = await clients.admin.get('/api/faq/stats');
+  assert.ok(faqStats.json.entries.some((e) => e.question?.includes('iso-a-faq') && e.handed_off >= 1), faqStats.text.slice(0, 300));
   assert.ok((await clients.admin.get('/api/applications')).text.includes(ctx.a.receipt));
 });
 
@@ -682,6 +688,10 @@ test('a resident of A under tenant B\'s code (forged tenant) reaches nothing of 
   const messages = await clients.resident.get('/api/public/demo/my/messages');
   assert.ok(messages.text.includes(ctx.a.receipt), messages.text.slice(0, 300));
   assert.ok(messages.json.unread >= 1, 'the forged mark-read call marked A\'s messages read');
+  // The forged hand-off (B's code, A's answer reference) links none of A's entries in B.
+  const bQueue = await clients.b.get('/api/handoff/conversations?status=waiting');
+  assert.ok(bQueue.json.items.length >= 1, bQueue.text.slice(0, 300));
+  for (const c of bQueue.json.items) assert.equal(c.faq_entry_id, null);
 });
 
 test('routes without tenant data leak nothing of A\'s to B', async () => {

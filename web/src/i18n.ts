@@ -1081,7 +1081,9 @@ const ja = {
   'faqst.unresolved': '未解決',
   'faqst.unanswered': '該当なし',
   'faqst.handed_off': '職員対応',
-  'faqst.noEntries': 'この期間に回答した質問はありません。',
+  'faqst.entryHandedOff': '有人対応へ',
+  'faqst.entryHandedOffNote': '有人対応へ：その回答を見た住民が 30 分以内に職員との会話を始めた件数です（回答が期間の前日でも、会話を始めた日で数えます）。',
+  'faqst.noEntries': 'この期間に回答した質問も、回答のあとの職員対応もありません。',
   'faqst.deleted': '（削除された質問）',
   // KPI report per fiscal year: deliveries and FAQ figures (issue 14, kpifaq)
   'kpi.nav': 'KPI レポート',
@@ -2646,7 +2648,9 @@ const en: Record<MessageKey, string> = {
   'faqst.unresolved': 'Not resolved',
   'faqst.unanswered': 'No match',
   'faqst.handed_off': 'Handed off',
-  'faqst.noEntries': 'No questions were answered in this period.',
+  'faqst.entryHandedOff': 'Handed off',
+  'faqst.entryHandedOffNote': 'Handed off: conversations with staff a resident started within 30 minutes of seeing that answer (counted on the day the conversation started).',
+  'faqst.noEntries': 'No questions were answered or handed off after an answer in this period.',
   'faqst.deleted': '(deleted question)',
   // KPI report per fiscal year: deliveries and FAQ figures (issue 14, kpifaq)
   'kpi.nav': 'KPI report',

@@ -46,6 +46,13 @@ void remember(handoff::BotMemory& m, const std::string& question) {
     m.recent_questions.erase(m.recent_questions.begin());
 }
 
+// An answer the resident was shown (an entry, or garbage sorting, which names none): a later
+// hand-off is about it when it follows soon (handoff::kFaqAnswerWindowMs).
+bool shows_answer(const faq::Reply& r) {
+  return r.question_id != 0 && ((r.outcome == faq::Outcome::answered && !r.entries.empty()) ||
+                                (r.outcome == faq::Outcome::garbage && !r.garbage.empty()));
+}
+
 // 「職員と話す」 offered as a quick reply on the last message.
 void offer_handoff(Json& messages) {
   Json m = {{"type", "text"},
@@ -168,8 +175,10 @@ EventAnswer Desk::start_handoff(store::Tx& tx, const ResidentContext& ctx,
     auto ds = auth::sql::known_departments(tx, ctx.tenant_id);
     if (std::find(ds.begin(), ds.end(), dept) == ds.end()) dept.clear();
   }
+  std::optional<handoff::AnswerRef> answer;
+  if (memory.last_answer_id) answer = handoff::AnswerRef{*memory.last_answer_id, std::nullopt};
   auto started = handoff::start(tx, ctx.tenant_id, ctx.resident_id, "line", dept,
-                                memory.recent_questions, clock::now_ms());
+                                memory.recent_questions, answer, clock::now_ms());
   // Staff streams of this process look at once; other processes within a tick.
   http::notify_events(handoff::tenant_topic(ctx.tenant_id));
   std::string text;
@@ -182,6 +191,7 @@ EventAnswer Desk::faq_turn(store::Tx& tx, const ResidentContext& ctx, const std:
   auto ms = faq_messages(tx, *faq_, ctx.tenant_id, ctx.resident_id, text, &asked);
   auto memory = handoff::load_memory(tx, ctx.tenant_id, ctx.resident_id);
   remember(memory, text);
+  if (shows_answer(asked)) memory.last_answer_id = asked.question_id;
   if (asked.outcome == faq::Outcome::answered && !asked.entries.empty()) {
     memory.failures = 0;
     if (!asked.entries[0].department.empty()) memory.department = asked.entries[0].department;
@@ -274,15 +284,17 @@ EventAnswer Desk::on_postback(store::Tx& tx, const ResidentContext& ctx, const J
         return start_handoff(tx, ctx,
                              pb->value.substr(std::string(kHandoffDepartmentPrefix).size()));
       if (faq_ && is_faq_command(pb->value)) {
-        auto a =
-            EventAnswer{faq_command_messages(tx, *faq_, ctx.tenant_id, ctx.resident_id, pb->value),
-                        std::nullopt};
+        faq::Reply answered;
+        auto a = EventAnswer{
+            faq_command_messages(tx, *faq_, ctx.tenant_id, ctx.resident_id, pb->value, &answered),
+            std::nullopt};
         // 「いいえ」「どれでもない」 count as a failed answer; 「はい」 resets the count.
         bool no = pb->value.rfind("faq.no:", 0) == 0 || pb->value.rfind("faq.none:", 0) == 0;
         bool yes = pb->value.rfind("faq.yes:", 0) == 0;
-        if (no || yes) {
+        if (no || yes || shows_answer(answered)) {
           auto memory = handoff::load_memory(tx, ctx.tenant_id, ctx.resident_id);
-          memory.failures = yes ? 0 : memory.failures + 1;
+          if (no || yes) memory.failures = yes ? 0 : memory.failures + 1;
+          if (shows_answer(answered)) memory.last_answer_id = answered.question_id;
           handoff::save_memory(tx, ctx.tenant_id, ctx.resident_id, memory, clock::now_ms());
           if (memory.failures >= 2) offer_handoff(a.messages);
         }

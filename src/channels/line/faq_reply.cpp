@@ -132,7 +132,7 @@ std::optional<Json> faq_messages(store::Tx& tx, faq::FaqService& faq, int64_t te
 }
 
 Json faq_command_messages(store::Tx& tx, faq::FaqService& faq, int64_t tenant_id,
-                          int64_t resident_id, const std::string& c) {
+                          int64_t resident_id, const std::string& c, faq::Reply* answered) {
   // The rich menu's よくある質問 area: the next text the resident sends is asked of the FAQ.
   if (c == "faq.start")
     return text_messages(
@@ -141,14 +141,20 @@ Json faq_command_messages(store::Tx& tx, faq::FaqService& faq, int64_t tenant_id
   if (c.rfind("faq.g:", 0) == 0) {
     auto r = faq.garbage_item(tx, tenant_id, c.substr(6), resident_area(tx, tenant_id, resident_id),
                               "line");
-    if (!r.garbage.empty()) return garbage_messages(r);
+    if (!r.garbage.empty()) {
+      if (answered) *answered = r;
+      return garbage_messages(r);
+    }
     return text_messages("その品目は見つかりませんでした。別の言葉で聞いてみてください。");
   }
   if (c.rfind("faq.pick:", 0) == 0) {
     std::string id = c.substr(9);
     if (!id.empty() && id.size() < 19 && id.find_first_not_of("0123456789") == std::string::npos) {
       auto r = faq.choose(tx, tenant_id, std::stoll(id), "line");
-      if (!r.entries.empty()) return answer_messages(r);
+      if (!r.entries.empty()) {
+        if (answered) *answered = r;
+        return answer_messages(r);
+      }
     }
     return text_messages("その質問は見つかりませんでした。別の言葉で聞いてみてください。");
   }

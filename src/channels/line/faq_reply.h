@@ -24,8 +24,11 @@ std::optional<Json> faq_messages(store::Tx& tx, faq::FaqService& faq, int64_t te
 // True for the postback commands faq_messages' buttons carry.
 bool is_faq_command(const std::string& command);
 // The answer to such a tap: a chosen candidate's answer, or thanks for the feedback.
+// `answered`, when given, receives the reply when the tap was answered (a chosen candidate, a
+// garbage item): the hand-off remembers the last answer.
 Json faq_command_messages(store::Tx& tx, faq::FaqService& faq, int64_t tenant_id,
-                          int64_t resident_id, const std::string& command);
+                          int64_t resident_id, const std::string& command,
+                          faq::Reply* answered = nullptr);
 
 // Generative answers on LINE: the model is never called inside the event's transaction.
 // When the web would ask it (candidates strong enough, an endpoint, the tenant's switch on),

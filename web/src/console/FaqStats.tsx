@@ -5,10 +5,11 @@ import { useI18n } from '../i18n-react';
 
 interface Counts { asked: number; answered: number; resolved: number; unresolved: number; unanswered: number; handed_off: number }
 interface Day extends Counts { date: string }
-interface EntryRow { entry_id: number; question: string | null; answered: number; resolved: number; unresolved: number }
+interface EntryRow { entry_id: number; question: string | null; answered: number; resolved: number; unresolved: number; handed_off: number }
 interface Stats { from: string; to: string; days: Day[]; total: Counts & { resolved_share: number | null }; entries: EntryRow[] }
 
-type SortKey = 'answered' | 'resolved' | 'unresolved';
+type SortKey = 'answered' | 'resolved' | 'unresolved' | 'handed_off';
+const ENTRY_COLUMNS: SortKey[] = ['answered', 'resolved', 'unresolved', 'handed_off'];
 const DAY_COLUMNS: (keyof Counts)[] = ['asked', 'answered', 'resolved', 'unresolved', 'unanswered', 'handed_off'];
 
 function isoDay(d: Date): string {
@@ -17,7 +18,8 @@ function isoDay(d: Date): string {
 
 /**
  * FAQ statistics (issue 14): per day of a chosen period (asked, answered, resolved, handed off)
- * and per entry, sortable by count. Numbers only, in plain tables (screen readers, printouts).
+ * and per entry, sortable by count; per entry, 有人対応へ counts the hand-offs that followed its
+ * answer (which answers fail residents). Numbers only, in plain tables (screen readers, printouts).
  */
 export default function FaqStats() {
   const { t } = useI18n();
@@ -69,16 +71,16 @@ export default function FaqStats() {
               </tbody>
             </table>
           </div>
-          {entries.length === 0 ? <p className="muted">{t('faqst.noEntries')}</p> : (
+          {entries.length === 0 ? <p className="muted">{t('faqst.noEntries')}</p> : (<>
             <div className="table-wrap" tabIndex={0} role="region" aria-label={t('faqst.perEntry')}>
               <table className="table" data-testid="faq-st-entries">
                 <caption>{t('faqst.perEntry')}</caption>
                 <thead><tr>
                   <th scope="col">{t('faqc.question')}</th>
-                  {(['answered', 'resolved', 'unresolved'] as SortKey[]).map((k) => (
+                  {ENTRY_COLUMNS.map((k) => (
                     <th key={k} scope="col" aria-sort={ariaSort(k)}>
                       <button type="button" className="btn" onClick={() => sortBy(k)} data-testid={`faq-st-sort-${k}`}>
-                        {t(`faqst.${k}`)}{sort.key === k ? (sort.desc ? ' ▼' : ' ▲') : ''}
+                        {t(k === 'handed_off' ? 'faqst.entryHandedOff' : `faqst.${k}`)}{sort.key === k ? (sort.desc ? ' ▼' : ' ▲') : ''}
                       </button>
                     </th>
                   ))}
@@ -87,13 +89,14 @@ export default function FaqStats() {
                   {entries.map((e) => (
                     <tr key={e.entry_id} data-testid="faq-st-entry">
                       <th scope="row">{e.question ?? t('faqst.deleted')}</th>
-                      <td>{e.answered}</td><td>{e.resolved}</td><td>{e.unresolved}</td>
+                      {ENTRY_COLUMNS.map((k) => <td key={k} data-testid={`faq-st-entry-${k}`}>{e[k]}</td>)}
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
-          )}
+            <p className="muted">{t('faqst.entryHandedOffNote')}</p>
+          </>)}
         </>
       )}
     </section>

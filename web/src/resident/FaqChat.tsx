@@ -92,6 +92,10 @@ export function FaqConversation({ tenant, allowHandoff = true }: { tenant: strin
     }
   };
 
+  // The last answer shown (an entry or garbage sorting): a hand-off soon after is counted as
+  // that entry's in the statistics (the server checks the token and the time).
+  const lastAnswer = [...turns].reverse().find((x) => (x.reply.outcome === 'answered' || x.reply.outcome === 'garbage') && x.reply.question_id && x.reply.token)?.reply;
+
   return (
     <>
       <p className="muted">{t('faq.intro')}</p>
@@ -147,7 +151,7 @@ export function FaqConversation({ tenant, allowHandoff = true }: { tenant: strin
       </ol>
       <ErrorMessage error={error} />
       {handoff ? (
-        <HandoffPanel tenant={tenant} recent={turns.map((x) => x.asked).slice(-5)} onEnd={() => { setHandoff(false); setFailures(0); }} />
+        <HandoffPanel tenant={tenant} recent={turns.map((x) => x.asked).slice(-5)} answer={lastAnswer ? { question_id: lastAnswer.question_id!, token: lastAnswer.token! } : null} onEnd={() => { setHandoff(false); setFailures(0); }} />
       ) : (
         <>
           {allowHandoff && failures >= 2 && (

@@ -9,9 +9,12 @@ interface Started { id: number; status: string; department: string; messages: Ha
 /**
  * 職員と話す (issue 14): choose a department, then a live conversation with staff. Messages
  * arrive by server-sent events on the resident's own conversation (device cookie); closing by
- * staff ends it and the FAQ chat carries on.
+ * staff ends it and the FAQ chat carries on. `answer`: the last FAQ answer shown, so the
+ * statistics count the hand-off as that entry's (有人対応へ).
  */
-export default function HandoffPanel({ tenant, recent, onEnd }: { tenant: string; recent: string[]; onEnd: () => void }) {
+export default function HandoffPanel({ tenant, recent, answer, onEnd }: {
+  tenant: string; recent: string[]; answer: { question_id: number; token: string } | null; onEnd: () => void;
+}) {
   const { t } = useI18n();
   const base = `/api/public/${encodeURIComponent(tenant)}/handoff`;
   const [departments, setDepartments] = useState<string[] | null>(null);
@@ -49,7 +52,7 @@ export default function HandoffPanel({ tenant, recent, onEnd }: { tenant: string
     setBusy(true);
     setError(null);
     try {
-      const r = await api.post<Started>(base, { department: department || null, recent });
+      const r = await api.post<Started>(base, { department: department || null, recent, answer });
       setConv({ id: r.id, status: r.status });
       add(r.messages);
       setTimeout(() => input.current?.focus(), 0);
