@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
-import { config, launch, login, newPage, screenshot } from './lib.mjs';
+import { config, launch, login, newPage, screenshot, SCREENSHOTS } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -265,6 +265,7 @@ test('the LINE phone plays the draft: taps, a date, typed text and confirm; the 
     await card.getByText('ヤマダ ハナコ').waitFor();
     assert.match(await preview.getByTestId('preview-log').innerText(), /ヤマダ ハナコ|やまだ はなこ/);
     bad.push(...await axe(page, 'LINE phone summary card'));
+    await phone.screenshot({ path: `${SCREENSHOTS}/builder-line-phone.png` });
 
     // The card's 申請 button submits: the fee on the phone is the web preview's.
     await card.getByTestId('line-card-button').filter({ hasText: /申請/ }).first().click();

@@ -186,8 +186,11 @@ export default function LinePreview({ def, inputs, busy, onPlay }: {
   };
 
   useEffect(() => {
-    const where = focusNext.current;
     const phone = phoneRef.current;
+    // The newest messages in view, as on a phone.
+    const chat = phone?.querySelector<HTMLElement>('.line-chat');
+    if (chat) chat.scrollTop = chat.scrollHeight;
+    const where = focusNext.current;
     if (!where || !phone) return;
     focusNext.current = null;
     const target = where === 'text' ? phone.querySelector<HTMLElement>('[data-testid=line-text]')
