@@ -104,6 +104,21 @@ test('taps and text on the LINE phone become the channel’s Inputs; the web pre
   assert.equal(b.json.step, 'kind');
 });
 
+test('a tap on a multi-choice gets LINE’s short acknowledgement, as the desk sends it', async () => {
+  const multi = { ...def, service_key: 'sodai-lineplay', steps: [
+    { id: 'items', kind: 'choice', multiple: true, text: '品目を選んでください', label: '品目', choices: [
+      { value: 'sofa', label: 'ソファ', fee: 800 }, { value: 'desk', label: '机', fee: 400 }] },
+    { id: 'confirm', kind: 'confirm' }, { id: 'submit', kind: 'submit' }] };
+  const first = await admin.post('/api/services/preview/line', { definition: multi, inputs: [] });
+  const sofa = chips(first.json).find((a) => /ソファ/.test(a.label));
+  assert.match(sofa.data, /&s=items/, 'a multi-choice tap names its step');
+  const r = await admin.post('/api/services/preview/line', { definition: multi, inputs: [], action: { type: 'postback', data: sofa.data } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.input, { type: 'choice', value: 'sofa' });
+  assert.equal(r.json.messages.length, 1);
+  assert.match(r.json.messages[0].text, /ソファ を追加しました（選択中：ソファ）/);
+});
+
 test('bad actions: 400 in Japanese, nothing stored; non-editors refused', async () => {
   const count = async (path) => { const j = (await admin.get(path)).json; return j.total ?? j.items.length; };
   const appsBefore = await count('/api/applications');
