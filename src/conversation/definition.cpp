@@ -59,7 +59,10 @@ Step parse_step(const Json& s, size_t index, std::vector<Issue>& issues) {
                            where + " の形が正しくありません（項目の組で指定してください）"});
     return step;
   }
-  Reader r(s, s.value("id", where), issues);
+  // Issues name the step by its id when it has one; a non-string id is reported by r.str below
+  // (s.value() would throw a type error there, a 500 instead of a finding).
+  auto id = s.find("id");
+  Reader r(s, id != s.end() && id->is_string() ? id->get<std::string>() : where, issues);
   step.id = r.str("id", true);
   std::string kind = r.str("kind", true);
   if (auto k = step_kind_from(kind)) {

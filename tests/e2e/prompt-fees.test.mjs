@@ -134,6 +134,15 @@ test('the staff detail shows the fee total of the application', async () => {
     assert.match(await fee.innerText(), /手数料の合計\s*400円/);
     assert.deepEqual(await seriousAxe(page), []);
     await screenshot(page, 'application-detail-fee');
+
+    // In the inbox the fee column is right-aligned with equal-width digits, header included.
+    await page.goto('/console/applications');
+    const cell = page.locator(`[data-testid=app-row][data-receipt="${done.receipt}"] [data-testid=app-fee]`);
+    await cell.waitFor();
+    assert.equal(await cell.innerText(), '400円');
+    const align = (loc) => loc.evaluate((el) => { const s = getComputedStyle(el); return `${s.textAlign} ${s.fontVariantNumeric}`; });
+    assert.equal(await align(cell), 'right tabular-nums');
+    assert.equal(await align(page.locator('[data-testid=apps-table] thead th.num')), 'right tabular-nums');
   } finally {
     await context.close();
   }

@@ -257,6 +257,11 @@ test('builder to web and LINE: photo step, branch, fees, inbox', async () => {
     assert.equal(lineRow[1], TITLE);
     assert.equal(lineRow.at(-2), 'なし');
     assert.equal(lineRow.at(-1), 'LINE');
+    // Amounts line up on the right with equal-width digits, as numbers do in Japanese tables.
+    const align = (loc) => loc.evaluate((el) => { const s = getComputedStyle(el); return `${s.textAlign} ${s.fontVariantNumeric}`; });
+    assert.equal(await align(sp.locator(`[data-testid=app-row][data-receipt="${webReceipt}"] [data-testid=app-fee]`)), 'right tabular-nums');
+    assert.equal(await align(sp.locator('[data-testid=apps-table] thead th').nth(5)), 'right tabular-nums');
+    assert.equal(await align(sp.locator(`[data-testid=app-row][data-receipt="${webReceipt}"] td`).nth(1)), 'left normal');
     for (const [receipt, fee, kind] of [[webReceipt, /3,000円/, /新しく飼い始めた犬/], [lineReceipt, /なし|0円/, /転入/]]) {
       await sp.locator(`[data-testid=app-row][data-receipt="${receipt}"]`).getByTestId('app-link').click();
       await sp.getByTestId('application-detail').waitFor();

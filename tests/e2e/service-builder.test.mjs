@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
-import { config, launch, login, newPage, screenshot } from './lib.mjs';
+import { config, launch, login, newPage, screenshot, SCREENSHOTS } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -197,5 +197,109 @@ test('build, preview, publish and apply: a service made in the builder alone', a
     await rp.getByTestId('receipt-number').waitFor();
     assert.deepEqual(rp.problems, []);
   } finally { await r.context.close(); }
+  assert.deepEqual(bad, []);
+});
+
+// The LINE phone beside the preview is playable: its quick replies, date picker, input bar and
+// card buttons go through the server's LINE webhook mapping, and the web preview follows.
+const LINE_DEF = {
+  format: 'madoguchi.service/1', service_key: 'inu-lineplay-e2e', title: '犬の登録（LINEで試す）', department: '',
+  steps: [
+    { id: 'kind', kind: 'choice', text: '登録の種類を選んでください', label: '種類', choices: [
+      { value: 'c1', label: '新しく飼い始めた犬', fee: 3000, next: 'birth' },
+      { value: 'c2', label: 'ほかの市町村から転入した犬', fee: 0, next: 'kana' }] },
+    { id: 'birth', kind: 'date', text: '犬の生年月日を教えてください', label: '生年月日', min: '-20y', max: 'today' },
+    { id: 'kana', kind: 'text', format: 'kana', text: '飼い主のお名前をフリガナで入力してください', label: 'フリガナ' },
+    { id: 'confirm', kind: 'confirm' },
+    { id: 'submit', kind: 'submit' },
+  ],
+};
+
+async function createService(context, definition) {
+  const r = await context.request.post('/api/login', { data: { tenant: config.tenant, email: config.email, password: config.password } });
+  assert.equal(r.status(), 200);
+  const csrf = (await r.json()).csrf_token;
+  const c = await context.request.post('/api/services', { data: { definition }, headers: { 'x-csrf-token': csrf } });
+  assert.equal(c.status(), 201, await c.text());
+  return (await c.json()).id;
+}
+
+test('the LINE phone plays the draft: taps, a date, typed text and confirm; the web preview follows; keyboard only', async () => {
+  const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+  const bad = [];
+  try {
+    const id = await createService(context, LINE_DEF);
+    await page.goto(`/console/services/${id}/edit`);
+    await page.getByTestId('builder').waitFor();
+    const preview = page.getByTestId('builder-preview');
+    const phone = page.getByTestId('line-phone');
+    const chip = (name) => phone.getByRole('button', { name });
+    await page.getByTestId('preview-start').click();
+    await preview.locator('[data-testid=chat-active][data-step-id=kind]').waitFor();
+
+    // A quick reply, tapped on the phone: the branch goes to the birth date, on both sides.
+    const neu = chip('新しく飼い始めた犬（3,000円）');
+    await neu.waitFor();
+    for (const b of [neu, chip('ほかの市町村から転入した犬')]) {
+      const box = await b.boundingBox();
+      assert.ok(box.height >= 44 && box.width >= 44, `touch target ${JSON.stringify(box)}`);
+    }
+    await neu.click();
+    await preview.locator('[data-testid=chat-active][data-step-id=birth]').waitFor();
+    await phone.getByText('犬の生年月日を教えてください').waitFor();
+    assert.match(await phone.getByTestId('line-user').last().innerText(), /新しく飼い始めた犬/);
+    assert.match(await preview.getByTestId('preview-log').innerText(), /新しく飼い始めた犬/);
+
+    // LINE's date picker: pick a date and send it.
+    await chip('日付を選ぶ').click();
+    const y = new Date().getFullYear() - 2;
+    await phone.getByTestId('line-date').fill(`${y}-05-01`);
+    bad.push(...await axe(page, 'LINE phone date picker'));
+    await phone.getByTestId('line-date-ok').click();
+    await preview.locator('[data-testid=chat-active][data-step-id=kana]').waitFor();
+
+    // The input bar for a text question.
+    await phone.getByTestId('line-text').fill('やまだ はなこ');
+    await phone.getByTestId('line-send').click();
+    const card = phone.locator('.line-card').last();
+    await card.getByText('ヤマダ ハナコ').waitFor();
+    assert.match(await preview.getByTestId('preview-log').innerText(), /ヤマダ ハナコ|やまだ はなこ/);
+    bad.push(...await axe(page, 'LINE phone summary card'));
+    await phone.screenshot({ path: `${SCREENSHOTS}/builder-line-phone.png` });
+
+    // The card's 申請 button submits: the fee on the phone is the web preview's.
+    await card.getByTestId('line-card-button').filter({ hasText: /申請/ }).first().click();
+    await page.getByTestId('line-fee').waitFor();
+    assert.match(await page.getByTestId('line-fee').innerText(), /手数料の合計: 3,000円/);
+    assert.match(await preview.getByTestId('preview-done').innerText(), /手数料の合計: 3,000円/);
+    assert.equal(await phone.getByTestId('line-chip').count(), 0, 'nothing left to tap after submit');
+
+    // Keyboard only, from the top: Tab to the 転入 chip, Space; type the name; Enter on 申請.
+    await page.getByTestId('preview-start').focus();
+    await page.keyboard.press('Enter');
+    await preview.locator('[data-testid=chat-active][data-step-id=kind]').waitFor();
+    await chip('ほかの市町村から転入した犬').waitFor();
+    await phone.locator('.line-chat').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), '新しく飼い始めた犬（3,000円）');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'ほかの市町村から転入した犬');
+    await page.keyboard.press('Space');
+    await preview.locator('[data-testid=chat-active][data-step-id=kana]').waitFor();
+    // Focus moves to the input bar for the text question.
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-text');
+    await page.keyboard.type('やまだ はなこ');
+    await page.keyboard.press('Enter');
+    await phone.locator('.line-card').last().getByText('ヤマダ ハナコ').waitFor();
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-chip');
+    assert.match(await page.evaluate(() => document.activeElement?.textContent ?? ''), /申請/);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('line-fee').waitFor();
+    assert.match(await page.getByTestId('line-fee').innerText(), /手数料の合計: 0円/);
+    assert.match(await preview.getByTestId('preview-done').innerText(), /手数料の合計: 0円/);
+    assert.equal(await preview.locator('[data-testid=preview-log]').getByText('犬の生年月日を教えてください').count(), 0, '転入 skips the birth date');
+    bad.push(...await axe(page, 'builder after playing on the LINE phone'));
+    assert.deepEqual(page.problems, []);
+  } finally { await context.close(); }
   assert.deepEqual(bad, []);
 });

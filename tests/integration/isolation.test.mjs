@@ -69,7 +69,8 @@ const FIXTURES = {
   'GET /api/services/{id}/flow-tests': { min: 'viewer', params: { id: (c) => c.a.service } },
   'PUT /api/services/{id}/flow-tests': { min: 'editor', params: { id: (c) => c.a.service }, body: () => ({ tests: [{ name: 'ISO', answers: ['x'] }] }) },
   'POST /api/services/{id}/flow-tests/run': { min: 'editor', params: { id: (c) => c.a.service }, body: () => ({ tests: [{ name: 'ISO' }] }) },
-  'POST /api/services/preview/line': { min: 'editor', foreign: 'own', body: (c) => ({ definition: c.a.serviceDef }) },
+  // With a tap on the builder's LINE phone, so the action path is checked too.
+  'POST /api/services/preview/line': { min: 'editor', foreign: 'own', body: (c) => ({ definition: c.a.serviceDef, action: { type: 'message', text: 'ISO' } }) },
   'GET /api/services/{id}/results': { min: 'viewer', department: true, params: { id: (c) => c.a.service } },
   'GET /api/dashboard': { min: 'viewer' },
   'GET /api/applications': { min: 'viewer' },

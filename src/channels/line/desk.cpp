@@ -3,6 +3,7 @@
 #include "applications/inbox.h"
 #include "auth/store.h"
 #include "channels/line/demo_rich_menu.h"
+#include "channels/line/dialog_input.h"
 #include "channels/line/faq_reply.h"
 #include "channels/line/my_bookings.h"
 #include "channels/line/photo_intake.h"
@@ -243,7 +244,7 @@ EventAnswer Desk::on_text(store::Tx& tx, const ResidentContext& ctx, const std::
                                        clock::now_ms()),
                        std::nullopt};
   if (chat_.open_session(tx, ctx.tenant_id, ctx.resident_id))
-    return to_session(tx, ctx, {{"type", "text"}, {"text", text}});
+    return to_session(tx, ctx, text_dialog_input(text));
   if (ctx.services)
     if (const auto* s = service_named(*ctx.services, text))
       return start_service(tx, ctx, std::to_string(s->id));
@@ -252,18 +253,20 @@ EventAnswer Desk::on_text(store::Tx& tx, const ResidentContext& ctx, const std::
 }
 
 EventAnswer Desk::on_postback(store::Tx& tx, const ResidentContext& ctx, const Json& postback) {
+  // Taps meant for the dialog (a choice, a date, 修正, 戻る...) become its Input through the
+  // same mapping the builder's LINE phone uses (dialog_input.h).
+  auto to_dialog = [&]() -> EventAnswer {
+    auto in = postback_dialog_input(postback);
+    if (!in) return {};
+    return to_session(tx, ctx, in->input, in->multi_step);
+  };
   auto pb = decode_postback(str(postback, "data"));
-  if (!pb) return to_session(tx, ctx, {{"type", "command"}, {"command", "help"}});
+  if (!pb) return to_dialog();
   switch (pb->kind) {
     case Postback::Kind::choice:
-      return to_session(tx, ctx, {{"type", "choice"}, {"value", pb->value}}, pb->step);
-    case Postback::Kind::date: {
-      std::string date = postback.contains("params") ? str(postback["params"], "date") : "";
-      return to_session(tx, ctx, {{"type", "date"}, {"date", date}});
-    }
+    case Postback::Kind::date:
     case Postback::Kind::edit:
-      return to_session(tx, ctx,
-                        {{"type", "command"}, {"command", "edit"}, {"step_id", pb->value}});
+      return to_dialog();
     case Postback::Kind::command:
       if (pb->value == kMyApplicationsCommand) return my_applications(tx, ctx);
       if (pb->value == kReceivingSettingsCommand)
@@ -300,7 +303,7 @@ EventAnswer Desk::on_postback(store::Tx& tx, const ResidentContext& ctx, const J
         }
         return a;
       }
-      return to_session(tx, ctx, {{"type", "command"}, {"command", pb->value}});
+      return to_dialog();
     case Postback::Kind::service:
       // Rich menus name a service by its title (ids differ per tenant and import).
       if (!pb->value.empty() && pb->value.find_first_not_of("0123456789") != std::string::npos &&

@@ -115,3 +115,14 @@ TEST(HostileInput, HugeNumberLimitsAreShownNotCast) {
   EXPECT_EQ(err->text.find("-9223372036854775808"), std::string::npos) << err->text;
   EXPECT_EQ(err->text.rfind("1000000", 0), 0u) << err->text;
 }
+
+// A step whose id is not a string (found by the line_preview fuzz target) threw a JSON type error
+// while naming the step for its issues: HTTP 500 from the builder's validate and preview.
+TEST(HostileInput, NonStringStepIdIsAnIssueNotAnException) {
+  for (Json id : {Json::array({1, 2}), Json(7), Json(nullptr), Json::object()}) {
+    Json step{{"id", id}, {"kind", "text"}, {"text", "質問"}};
+    std::vector<std::string> codes;
+    ASSERT_NO_THROW(codes = issue_codes(service({step}))) << id.dump();
+    EXPECT_FALSE(codes.empty()) << id.dump();
+  }
+}

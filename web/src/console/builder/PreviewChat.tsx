@@ -1,6 +1,7 @@
 import { useCallback, useRef, useState, type FormEvent } from 'react';
 import { api } from '../../api';
 import { errorText } from '../../common';
+import { formatYen } from '../../format';
 import { useI18n } from '../../i18n-react';
 import { activeIndexInLog, appendPrompts, describeInput, textInputAttrs, widgetFor, type Choice, type Input, type LogEntry, type Prompt, type QuestionPrompt, type SummaryPrompt } from '../../chat/prompts';
 import { BotPrompt } from '../../resident/ResidentChat';
@@ -10,7 +11,11 @@ import PlayFrom from './PlayFrom';
 
 interface Turn { step: string; prompts: Prompt[]; effects: { kind: string; total_fee?: number }[]; done: boolean }
 
-/** The draft played with the residents' own web chat renderer; the server runs the real engine and stores nothing. */
+/**
+ * The draft played with the residents' own web chat renderer; the server runs the real engine and
+ * stores nothing. It owns the inputs so far, which the LINE phone beside it shares: an answer given
+ * on either side is appended here and both previews show the turn after it.
+ */
 export default function PreviewChat({ def, disabled }: { def: Definition; disabled: boolean }) {
   const { t, locale } = useI18n();
   const [log, setLog] = useState<LogEntry[]>([]);
@@ -43,12 +48,11 @@ export default function PreviewChat({ def, disabled }: { def: Definition; disabl
     if (busy || inputs === null) return;
     const ctx = about ?? (active && (active.type === 'question' || active.type === 'summary') ? active : null);
     setLog((old) => [...old, { from: 'user', text: describeInput(input, ctx, locale), key: nextKey() }]);
-    if (input.type === 'text') setText('');
     await run([...inputs, input], false);
   };
   const q = active && active.type === 'question' ? active : null;
   const attrs = textInputAttrs(q && widgetFor(q) === 'text' ? q.format : undefined);
-  const onText = (e: FormEvent) => { e.preventDefault(); if (text.trim()) void send({ type: 'text', text: text.trim() }); };
+  const onText = (e: FormEvent) => { e.preventDefault(); if (text.trim()) { setText(''); void send({ type: 'text', text: text.trim() }); } };
 
   return (
     <section className="card builder-preview" aria-labelledby="bld-preview-h" data-testid="builder-preview">
@@ -69,7 +73,7 @@ export default function PreviewChat({ def, disabled }: { def: Definition; disabl
         ))}
       </div>
       {error && <div className="alert alert-error" role="alert">{error}</div>}
-      {done && <p className="notice" data-testid="preview-done">{t('bld.previewDone', { fee: fee ?? 0 })}</p>}
+      {done && <p className="notice" data-testid="preview-done">{t('bld.previewDone', { fee: formatYen(fee ?? 0, locale) })}</p>}
       {inputs !== null && !done && (
         <form className="composer composer-static" onSubmit={onText}>
           <label htmlFor="preview-text" className="sr-only">{t('chat.textLabel')}</label>
@@ -78,7 +82,8 @@ export default function PreviewChat({ def, disabled }: { def: Definition; disabl
           <button type="submit" className="btn btn-primary" disabled={busy || !text.trim()} data-testid="preview-send">{t('chat.send')}</button>
         </form>
       )}
-      <LinePreview def={def} inputs={inputs} />
+      {/* The same inputs drive both: a tap on the LINE phone is appended here, so the web chat follows. */}
+      <LinePreview def={def} inputs={inputs} busy={busy} onPlay={(input) => send(input)} />
     </section>
   );
 }
