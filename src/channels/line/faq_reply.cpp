@@ -148,9 +148,8 @@ Json faq_command_messages(store::Tx& tx, faq::FaqService& faq, int64_t tenant_id
     return text_messages("その品目は見つかりませんでした。別の言葉で聞いてみてください。");
   }
   if (c.rfind("faq.pick:", 0) == 0) {
-    std::string id = c.substr(9);
-    if (!id.empty() && id.size() < 19 && id.find_first_not_of("0123456789") == std::string::npos) {
-      auto r = faq.choose(tx, tenant_id, std::stoll(id), "line");
+    if (auto id = faq_pick_id(c)) {
+      auto r = faq.choose(tx, tenant_id, *id, "line");
       if (!r.entries.empty()) {
         if (answered) *answered = r;
         return answer_messages(r);
@@ -169,6 +168,19 @@ Json faq_command_messages(store::Tx& tx, faq::FaqService& faq, int64_t tenant_id
                                "手続きの一覧が出ます。");
   }
   return text_messages("「メニュー」と送ると手続きの一覧が出ます。");
+}
+
+std::optional<int64_t> faq_pick_id(std::string_view command) {
+  constexpr std::string_view kPrefix = "faq.pick:";
+  if (command.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  std::string_view id = command.substr(kPrefix.size());
+  bool passage = !id.empty() && id.front() == '-';  // a web-page passage (negative id)
+  if (passage) id.remove_prefix(1);
+  if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string_view::npos)
+    return std::nullopt;
+  int64_t n = std::stoll(std::string(id));
+  if (n == 0) return std::nullopt;
+  return passage ? -n : n;
 }
 
 bool defer_generated_answer(store::Tx& tx, faq::FaqService& faq, int64_t tenant_id,

@@ -4,6 +4,7 @@
 // buttons. Taps come back as command postbacks starting with "faq.".
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/json.h"
 #include "faq/service.h"
@@ -23,6 +24,9 @@ std::optional<Json> faq_messages(store::Tx& tx, faq::FaqService& faq, int64_t te
 
 // True for the postback commands faq_messages' buttons carry.
 bool is_faq_command(const std::string& command);
+// The entry a tapped もしかして candidate names ("faq.pick:<id>"): a FAQ entry, or a passage of
+// the town's web pages as a negative id. nullopt for anything else.
+std::optional<int64_t> faq_pick_id(std::string_view command);
 // The answer to such a tap: a chosen candidate's answer, or thanks for the feedback.
 // `answered`, when given, receives the reply when the tap was answered (a chosen candidate, a
 // garbage item): the hand-off remembers the last answer.
