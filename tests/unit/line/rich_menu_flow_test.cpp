@@ -387,7 +387,9 @@ TEST_F(RichMenuFlow, LinkByAConditionOverAttributes) {
   // (district, birth date): only the first matches on 2026-04-01.
   const std::vector<std::pair<std::string, std::string>> people = {
       {"kita", "1950-01-01"}, {"kita", "1990-01-01"}, {"minami", "1950-01-01"}};
-  for (const auto& [d, b] : people) {
+  for (const auto& person : people) {
+    const std::string& d = person.first;  // clang 14: a lambda cannot capture a structured binding
+    const std::string& b = person.second;
     std::string user = resident("resident");
     db_->write([&](store::Tx& tx) {
       auto r = residents::find_or_create(tx, tenant_, "line", user);
