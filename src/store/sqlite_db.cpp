@@ -238,9 +238,8 @@ class SqliteDb : public Db {
       baton_.waiting_grouped++;
       // Join an open group; start a new one only when no plain writer is waiting (it goes
       // first, so a stream of grouped writers cannot starve it).
-      baton_.grouped_cv.wait(lock, [&] {
-        return !baton_.held && (baton_.open || baton_.waiting_plain == 0);
-      });
+      baton_.grouped_cv.wait(
+          lock, [&] { return !baton_.held && (baton_.open || baton_.waiting_plain == 0); });
       baton_.waiting_grouped--;
       baton_.held = true;
       join = baton_.open;

@@ -77,19 +77,19 @@ TEST(HostileInput, OutOfRangeNumbersInADefinitionAreIssues) {
               {"text", "?"},
               {"choices", {{{"value", "a"}}}},
               {"max_selections", 1e300}};
-  EXPECT_EQ(issue_codes(service({choice})),
+  EXPECT_EQ(issue_codes(service(Json::array({choice}))),
             std::vector<std::string>{"out_of_range@max_selections"});
   choice["max_selections"] = 4294967296LL;  // 2^32 used to wrap to 0 (no limit)
-  EXPECT_EQ(issue_codes(service({choice})),
+  EXPECT_EQ(issue_codes(service(Json::array({choice}))),
             std::vector<std::string>{"out_of_range@max_selections"});
   choice["max_selections"] = 18446744073709551615ULL;
-  EXPECT_EQ(issue_codes(service({choice})),
+  EXPECT_EQ(issue_codes(service(Json::array({choice}))),
             std::vector<std::string>{"out_of_range@max_selections"});
-  EXPECT_EQ(issue_codes(service({copies_step({{"unit_fee", 1e19}})})),
+  EXPECT_EQ(issue_codes(service(Json::array({copies_step({{"unit_fee", 1e19}})}))),
             std::vector<std::string>{"out_of_range@unit_fee"});
   choice["max_selections"] = 1;
   choice["daily_limit"] = -2147483648LL;  // in range: validation, not the reader, judges it
-  EXPECT_TRUE(issue_codes(service({choice})).empty());
+  EXPECT_TRUE(issue_codes(service(Json::array({choice}))).empty());
 }
 
 // unit_fee × a resident-typed count overflowed int64 (undefined; wrapped to a wrong total).
@@ -108,7 +108,7 @@ TEST(HostileInput, FeeTotalsSaturateInsteadOfOverflowing) {
 
 // A staff limit of 1e300 was cast to long long for the message (undefined; showed INT64_MIN).
 TEST(HostileInput, HugeNumberLimitsAreShownNotCast) {
-  auto def = must_load(service({copies_step({{"min", 1e300}})}));
+  auto def = must_load(service(Json::array({copies_step({{"min", 1e300}})})));
   Dialog d(def, today());
   const Prompt* err = find_prompt(d.text("5"), Prompt::Type::error);
   ASSERT_NE(err, nullptr);
@@ -122,7 +122,7 @@ TEST(HostileInput, NonStringStepIdIsAnIssueNotAnException) {
   for (Json id : {Json::array({1, 2}), Json(7), Json(nullptr), Json::object()}) {
     Json step{{"id", id}, {"kind", "text"}, {"text", "質問"}};
     std::vector<std::string> codes;
-    ASSERT_NO_THROW(codes = issue_codes(service({step}))) << id.dump();
+    ASSERT_NO_THROW(codes = issue_codes(service(Json::array({step})))) << id.dump();
     EXPECT_FALSE(codes.empty()) << id.dump();
   }
 }

@@ -55,7 +55,7 @@ TEST(Definition, ParsesAllFields) {
 }
 
 TEST(Definition, IncompatibleFormatIsNamed) {
-  Json j = service({q("a")});
+  Json j = service(Json::array({q("a")}));
   j["format"] = "madoguchi.service/2";
   auto r = parse_definition(j);
   ASSERT_EQ(r.issues.size(), 1u);
@@ -227,8 +227,8 @@ bool ascii_words(const std::string& m) {  // "is not", "must be": English left i
 }  // namespace
 
 TEST(ValidationMessages, JapaneseAndNameTheStep) {
-  auto m =
-      message_for(service({q("kana", {{"label", "ふりがな"}, {"next", "zzz"}})}), "unknown_target");
+  auto m = message_for(service(Json::array({q("kana", {{"label", "ふりがな"}, {"next", "zzz"}})})),
+                       "unknown_target");
   EXPECT_EQ(
       m, "ステップ「ふりがな」（kana）: 次に進むステップ「zzz」がありません（終了するときは end）");
   m = message_for(service({q("a"), q("a")}), "duplicate_id");
@@ -240,7 +240,7 @@ TEST(ValidationMessages, JapaneseAndNameTheStep) {
       service({{{"id", "c"}, {"kind", "choice"}, {"text", "?"}, {"choices", Json::array()}}}),
       "no_choices");
   EXPECT_EQ(m, "ステップ「c」: 選択肢を1つ以上指定してください");
-  Json bad_key = service({q("a")});
+  Json bad_key = service(Json::array({q("a")}));
   bad_key["service_key"] = "Bad Key";
   EXPECT_EQ(message_for(bad_key, "bad_service_key"),
             "サービスキーは英小文字・数字・ハイフンで指定してください（例: juminhyo）");

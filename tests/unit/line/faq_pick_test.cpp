@@ -13,8 +13,8 @@ TEST(FaqPick, EntriesAndPassages) {
 }
 
 TEST(FaqPick, RefusesAnythingElse) {
-  for (const char* bad : {"faq.pick:", "faq.pick:-", "faq.pick:0", "faq.pick:-0", "faq.pick:1x",
-                          "faq.pick:+1", "faq.pick:--1", "faq.pick: 1", "faq.pick:1234567890123456789",
-                          "faq.g:1", "pick:1", ""})
+  for (const char* bad :
+       {"faq.pick:", "faq.pick:-", "faq.pick:0", "faq.pick:-0", "faq.pick:1x", "faq.pick:+1",
+        "faq.pick:--1", "faq.pick: 1", "faq.pick:1234567890123456789", "faq.g:1", "pick:1", ""})
     EXPECT_FALSE(faq_pick_id(bad).has_value()) << bad;
 }

@@ -35,9 +35,9 @@ TEST_P(GroupCommitTest, ConcurrentGroupedWritersKeepEachTransactionAtomic) {
         int64_t id = t * 1000 + i;
         try {
           bool ok = db->write_grouped([&](store::Tx& tx) {
-            auto taken = tx.one(std::string("SELECT taken FROM slot WHERE id = 1") +
-                                store::for_update(tx))
-                             ->i64(0);
+            auto taken =
+                tx.one(std::string("SELECT taken FROM slot WHERE id = 1") + store::for_update(tx))
+                    ->i64(0);
             if (taken >= kCapacity) return false;
             tx.exec("UPDATE slot SET taken = taken + 1 WHERE id = 1");
             tx.exec("INSERT INTO place VALUES (?, ?)", {id, int64_t{t}});
@@ -53,7 +53,9 @@ TEST_P(GroupCommitTest, ConcurrentGroupedWritersKeepEachTransactionAtomic) {
   for (int t = 0; t < 2; ++t)
     threads.emplace_back([&, t] {
       for (int i = 0; i < 50; ++i)
-        db->write([&](store::Tx& tx) { tx.exec("INSERT INTO plain_log VALUES (?)", {int64_t{t * 100 + i}}); });
+        db->write([&](store::Tx& tx) {
+          tx.exec("INSERT INTO plain_log VALUES (?)", {int64_t{t * 100 + i}});
+        });
     });
   for (auto& th : threads) th.join();
   auto [taken, places, failed_rows, plain] = db->read([](store::Tx& tx) {
