@@ -385,8 +385,6 @@ class SqliteDb : public Db {
   std::vector<std::unique_ptr<Conn>> readers_;
   std::vector<Conn*> free_;
   std::atomic<int> in_use_{0};
-
-  friend class SqliteTx;
 };
 
 SqliteTx::SqliteTx(SqliteDb& db, Conn* conn, TxMode mode, uint64_t group)

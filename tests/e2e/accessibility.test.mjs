@@ -164,7 +164,7 @@ test('touch targets are at least 44 px on a 390 px phone', async () => {
       small.push(...(await smallTargets(page)).map((s) => `login: ${s}`));
       await login(page);
       await page.getByTestId('dashboard').waitFor();
-      for (const path of ['', 'applications', 'services', 'staff', 'audit', 'line', 'jobs', 'templates', 'lookups']) {
+      for (const path of ['', 'applications', 'services', 'staff', 'audit', 'line', 'jobs', 'templates', 'lookups', 'faq']) {
         await page.goto(`/console/${path}`);
         await page.locator('main h1').first().waitFor();
         await page.waitForFunction(() => !document.querySelector('main [role=status]:not(.notice-slot)'));
@@ -229,7 +229,7 @@ for (const width of [390, 320]) {
       await check('console login');
       await login(page);
       await page.getByTestId('dashboard').waitFor();
-      for (const path of ['', 'applications', 'services', 'staff', 'audit', 'line', 'jobs', 'templates', 'lookups']) {
+      for (const path of ['', 'applications', 'services', 'staff', 'audit', 'line', 'jobs', 'templates', 'lookups', 'faq']) {
         await page.goto(`/console/${path}`);
         await page.locator('main h1').first().waitFor();
         await page.waitForFunction(() => !document.querySelector('main [role=status]:not(.notice-slot)'));

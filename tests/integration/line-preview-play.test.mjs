@@ -8,20 +8,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, expectError } from './harness.mjs';
+import { dogService } from './dog_service.mjs';
 
 let srv, admin;
-const def = {
-  format: 'madoguchi.service/1', service_key: 'inu-lineplay', title: '犬の登録（LINEで試す）', department: '',
-  steps: [
-    { id: 'kind', kind: 'choice', text: '登録の種類は？', label: '種類', choices: [
-      { value: 'new', label: '新しく登録', fee: 3000, next: 'birth' },
-      { value: 'move', label: '転入した犬の登録', fee: 0, next: 'name' }] },
-    { id: 'birth', kind: 'date', text: '犬の生年月日は？', label: '生年月日', min: '-30y', max: 'today' },
-    { id: 'name', kind: 'text', format: 'kana', text: '飼い主のフリガナは？', label: 'フリガナ' },
-    { id: 'confirm', kind: 'confirm' },
-    { id: 'submit', kind: 'submit' },
-  ],
-};
+const def = dogService('inu-lineplay', '犬の登録（LINEで試す）');
 const line = (inputs, action) => admin.post('/api/services/preview/line', action === undefined ? { definition: def, inputs } : { definition: def, inputs, action });
 const chips = (turn) => turn.messages.at(-1)?.quickReply?.items.map((i) => i.action) ?? [];
 const flexButtons = (node, out = []) => {

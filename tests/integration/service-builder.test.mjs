@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, cli, Client, expectError } from './harness.mjs';
+import { dogService } from './dog_service.mjs';
 
 let srv, admin;
 before(async () => {
@@ -12,18 +13,7 @@ before(async () => {
 });
 after(async () => { await srv?.cleanup(); });
 
-const dogDef = () => ({
-  format: 'madoguchi.service/1', service_key: 'inu-builder', title: '犬の登録（ビルダー）', department: '',
-  steps: [
-    { id: 'kind', kind: 'choice', text: '登録の種類は？', label: '種類', choices: [
-      { value: 'new', label: '新しく登録', fee: 3000, next: 'birth' },
-      { value: 'move', label: '転入した犬の登録', fee: 0, next: 'name' }] },
-    { id: 'birth', kind: 'date', text: '犬の生年月日は？', label: '生年月日', min: '-30y', max: 'today' },
-    { id: 'name', kind: 'text', format: 'kana', text: '飼い主のフリガナは？', label: 'フリガナ' },
-    { id: 'confirm', kind: 'confirm' },
-    { id: 'submit', kind: 'submit' },
-  ],
-});
+const dogDef = () => dogService('inu-builder', '犬の登録（ビルダー）');
 
 test('validate: findings with step, field, message and fix; warnings do not block', async () => {
   let r = await admin.post('/api/services/validate', { definition: dogDef() });
